@@ -1,0 +1,366 @@
+"""Roll a tree back exactly as FORMAT.md says, for one or many sets of variable values.
+
+Arrays have a leading node axis and a sample axis: values are (n, S, C). One
+evaluation is S = 1; a 200-point sweep or a Monte Carlo run is S = 200 or 10,000, at
+the cost of a few more numpy operations per tree level, not per sample.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Mapping
+
+import numpy as np
+
+from ..model.issues import Issue
+from ..model.tree import Tree
+from ..model.validate import validate
+from .expr_eval import diagnose, evaluate as run_formula
+from .flatten import (ASSUMED_KIND, BROKEN, CHANCE_KIND, DECISION_KIND, EXPRESSION,
+                      REMAINDER_PROBABILITY, FlatTree, FormulaTerm, flatten)
+from .plan import children_groups, level_plans
+
+PROBABILITY_SUM_TOLERANCE = 1e-6
+PROBABILITY_RANGE_TOLERANCE = 1e-9
+TIE_TOLERANCE = 1e-9
+
+Overrides = Mapping[str, Any]
+
+
+@dataclass(frozen=True, eq=False)
+class Solution:
+    """Everything the rollback computes, for S samples of the variables."""
+
+    flat: FlatTree
+    variables: dict[str, np.ndarray]  # name -> (S,)
+    values: np.ndarray  # (n, S, C) expected totals per criterion
+    probability: np.ndarray  # (n, S) branch probabilities after '#' and expressions
+    weight: np.ndarray  # (n, S) how much of its parent's value each node carries
+    choice: np.ndarray  # (n, S) chosen child index at decisions, -1 elsewhere
+    tie: np.ndarray  # (n, S) bool
+    reach: np.ndarray | None  # (n, S)
+    outcomes: np.ndarray | None  # (n, S, K + 1), last column "null"
+    issues: tuple[Issue, ...]
+
+    @property
+    def samples(self) -> int:
+        return self.values.shape[1]
+
+    def utilities(self, nodes: Any = slice(None)) -> np.ndarray:
+        """Expected utility per player, (len(nodes), S, P): linear in the criteria."""
+        return self.values[nodes] @ self.flat.weights.T
+
+
+def solve(flat: FlatTree, overrides: Overrides | None = None, samples: int = 1,
+          want_reach: bool = True, want_outcomes: bool = True) -> Solution:
+    """Roll `flat` back for `samples` sets of variable values.
+
+    Parameters
+    ----------
+    overrides
+        Variable name -> a number or an array of `samples` numbers; other variables
+        take their own values (expressions are recomputed from the overrides).
+    want_reach, want_outcomes
+        Skip these parts when an analysis does not need them.
+    """
+    problems = _Problems(flat)
+    env = _variable_values(flat, overrides or {}, samples, problems)
+    probability, valid = _probabilities(flat, env, samples, problems)
+    cumulative = _path_totals(flat, _payoffs(flat, env, samples, problems))
+    rollback = _Rollback(flat, probability, valid, samples)
+    values, weight, choice, tie = rollback.run(cumulative)
+    reach = _reach(flat, weight) if want_reach else None
+    outcomes = rollback.outcome_distributions(weight, choice) if want_outcomes else None
+    problems.overflow(values)
+    return Solution(flat, env, values, probability, weight, choice, tie, reach, outcomes,
+                    tuple(problems.issues))
+
+
+# ---- inputs -------------------------------------------------------------------------
+class _Problems:
+    """Collects numeric problems, each once, with the node and field it concerns."""
+
+    def __init__(self, flat: FlatTree):
+        self.flat = flat
+        self.issues: list[Issue] = []
+
+    def formula(self, term: FormulaTerm, result: Any, env: dict[str, Any]) -> None:
+        bad = ~np.isfinite(np.atleast_1d(result))
+        sample = int(np.argmax(bad))
+        scalar_env = {k: float(np.atleast_1d(v)[min(sample, np.size(v) - 1)])
+                      for k, v in env.items()}
+        why = diagnose(_parsed(term), scalar_env)
+        some = "" if bad.all() else " for some values of the variables"
+        if term.node < 0:
+            var = next(v for v in self.flat.variables if v.formula is term)
+            self.issues.append(Issue(f'the value "{term.text}" of {var.name} cannot be'
+                                     f" computed{some}: {why}",
+                                     f"$.variables[{var.position}].value"))
+            return
+        node = term.node
+        self.issues.append(Issue(f'{term.field} "{term.text}" cannot be computed{some}: {why}',
+                                 self.flat.json_path(node) + term.path,
+                                 self.flat.ids[node], term.field))
+
+    def add(self, node: int, suffix: str, message: str, field: str | None = None) -> None:
+        self.issues.append(Issue(message, self.flat.json_path(node) + suffix,
+                                 self.flat.ids[node], field))
+
+    def overflow(self, values: np.ndarray) -> None:
+        infinite = np.isinf(values).any(axis=(1, 2))
+        if infinite.any():
+            node = int(np.flatnonzero(infinite)[0])
+            self.add(node, "", "the totals here are too large to compute (they overflow)")
+            values[np.isinf(values)] = np.nan
+
+
+def _parsed(term: FormulaTerm) -> Any:
+    from ..model.validate import parse_cached
+    return parse_cached(term.text)
+
+
+def _variable_values(flat: FlatTree, overrides: Overrides, samples: int,
+                     problems: _Problems) -> dict[str, np.ndarray]:
+    env: dict[str, Any] = {}
+    for var in flat.variables:
+        if var.name in overrides:
+            value = np.asarray(overrides[var.name], dtype=float)
+        elif var.broken:
+            value = np.asarray(np.nan)
+        elif var.formula is None:
+            value = np.asarray(var.value)
+        else:
+            value = np.asarray(run_formula(var.formula.compiled, env), dtype=float)
+            if not np.isfinite(value).all():
+                problems.formula(var.formula, value, env)
+                value = np.where(np.isfinite(value), value, np.nan)
+        env[var.name] = value
+    return {name: np.broadcast_to(value, (samples,)) for name, value in env.items()}
+
+
+def _formula_values(term: FormulaTerm, env: dict[str, np.ndarray], samples: int,
+                    problems: _Problems) -> np.ndarray:
+    value = np.broadcast_to(np.asarray(run_formula(term.compiled, env), float), (samples,))
+    if not np.isfinite(value).all():
+        if not any(np.isnan(env[n]).all() for n in term.names):  # already reported
+            problems.formula(term, value, env)
+        value = np.where(np.isfinite(value), value, np.nan)
+    return value
+
+
+def _probabilities(flat: FlatTree, env: dict[str, np.ndarray], samples: int,
+                   problems: _Problems) -> tuple[np.ndarray, np.ndarray]:
+    """Branch probabilities (n, S) and whether each node's own are valid (n, S)."""
+    probability = np.repeat(flat.probability[:, None], samples, axis=1)
+    for term in flat.probability_terms:
+        probability[term.node] = _formula_values(term, env, samples, problems)
+    kind = flat.probability_kind
+    remainder = np.flatnonzero(kind == REMAINDER_PROBABILITY)
+    if remainder.size:
+        others = np.where((kind == REMAINDER_PROBABILITY)[:, None], 0.0, probability)
+        sibling_sums = _sums_by_parent(flat, others)
+        probability[remainder] = 1.0 - sibling_sums[flat.parent[remainder]]
+    valid = np.ones((flat.size, samples), bool)
+    takes = np.flatnonzero(((flat.kind == CHANCE_KIND) | (flat.kind == ASSUMED_KIND))
+                           & (flat.child_count > 0))
+    if takes.size:
+        valid[takes] = _check_probabilities(flat, probability, takes, problems)
+    return probability, valid
+
+
+def _sums_by_parent(flat: FlatTree, per_child: np.ndarray) -> np.ndarray:
+    """Sum (n, S) child values into their parents; (n, S), zero at terminals."""
+    sums = np.zeros_like(per_child)
+    internal = np.flatnonzero(flat.child_count > 0)
+    if internal.size:
+        sums[internal] = np.add.reduceat(per_child[1:], flat.child_start[internal] - 1, axis=0)
+    return sums
+
+
+def _check_probabilities(flat: FlatTree, probability: np.ndarray, parents: np.ndarray,
+                         problems: _Problems) -> np.ndarray:
+    children = children_groups(flat, parents)[0]
+    p = probability[children]
+    low, high = -PROBABILITY_RANGE_TOLERANCE, 1 + PROBABILITY_RANGE_TOLERANCE
+    in_range = (p >= low) & (p <= high)
+    starts = np.cumsum(flat.child_count[parents]) - flat.child_count[parents]
+    all_in_range = np.logical_and.reduceat(in_range, starts, axis=0)
+    sums = np.add.reduceat(p, starts, axis=0)
+    adds_up = np.abs(sums - 1) <= PROBABILITY_SUM_TOLERANCE
+    for k in np.flatnonzero(~in_range.all(axis=1)):
+        _range_problem(flat, int(children[k]), p[k], problems)
+    for k in np.flatnonzero((~adds_up & all_in_range).any(axis=1)):
+        _sum_problem(flat, int(parents[k]), sums[k], problems)
+    return all_in_range & adds_up
+
+
+def _range_problem(flat: FlatTree, child: int, p: np.ndarray, problems: _Problems) -> None:
+    kind = flat.probability_kind[child]
+    if kind == BROKEN or (np.isnan(p).all() and kind == EXPRESSION):
+        return  # validate, or the expression check, has already said why
+    bad = p[~((p >= -PROBABILITY_RANGE_TOLERANCE) & (p <= 1 + PROBABILITY_RANGE_TOLERANCE))]
+    value = float(bad[0])
+    some = "" if bad.size == p.size else " for some values of the variables"
+    if np.isnan(value):
+        message = "the probability is not a number" + some
+    elif kind == REMAINDER_PROBABILITY:
+        message = (f'the remainder "#" comes to {value:.6g}{some}: the other branches add up'
+                   f" to {1 - value:.6g}, more than 1")
+    else:
+        side = "above 1" if value > 1 else "below 0"
+        message = f"probability {value:.6g} is {side}{some}"
+    problems.add(child, ".probability", message, "probability")
+
+
+def _sum_problem(flat: FlatTree, parent: int, sums: np.ndarray, problems: _Problems) -> None:
+    bad = sums[np.abs(sums - 1) > PROBABILITY_SUM_TOLERANCE]
+    some = "" if bad.size == sums.size else " for some values of the variables"
+    problems.add(parent, "", f"the probabilities of its branches add up to {bad[0]:.6g},"
+                 f" not 1{some}", "probability")
+
+
+def _payoffs(flat: FlatTree, env: dict[str, np.ndarray], samples: int,
+             problems: _Problems) -> np.ndarray:
+    if not flat.payoff_terms:
+        return flat.payoff[:, None, :]
+    payoff = np.repeat(flat.payoff[:, None, :], samples, axis=1)
+    for term in flat.payoff_terms:
+        payoff[term.node, :, term.column] = _formula_values(term, env, samples, problems)
+    return payoff
+
+
+def _path_totals(flat: FlatTree, payoff: np.ndarray) -> np.ndarray:
+    """Sum of payoffs from the root down to each node, both ends included."""
+    total = np.empty_like(payoff)
+    total[0] = payoff[0]
+    for start, end in flat.levels[1:]:
+        total[start:end] = total[flat.parent[start:end]] + payoff[start:end]
+    return total
+
+
+# ---- rollback -----------------------------------------------------------------------
+class _Rollback:
+    def __init__(self, flat: FlatTree, probability: np.ndarray, valid: np.ndarray,
+                 samples: int):
+        self.flat, self.probability, self.valid, self.samples = flat, probability, valid, samples
+        self.plans = level_plans(flat)
+        extra = np.full((1, flat.weights.shape[1]), np.nan)
+        self.owner_weights = np.vstack([flat.weights, extra])  # row -1: no valid player
+
+    def run(self, cumulative: np.ndarray) -> tuple[np.ndarray, ...]:
+        flat, n, samples = self.flat, self.flat.size, self.samples
+        values = np.full((n, samples, cumulative.shape[2]), np.nan)
+        terminal = flat.child_count == 0
+        values[terminal] = cumulative[terminal]
+        weight = np.zeros((n, samples))
+        choice = np.full((n, samples), -1, np.int64)
+        tie = np.zeros((n, samples), bool)
+        for plan in reversed(self.plans):
+            if plan.chance_parents.size:
+                self._average(plan, values, weight)
+            if plan.decision_parents.size:
+                self._choose(plan, values, weight, choice, tie)
+        return values, weight, choice, tie
+
+    def _average(self, plan: Any, values: np.ndarray, weight: np.ndarray) -> None:
+        kids = plan.chance_children
+        p = self.probability[kids]
+        weight[kids] = p
+        averaged = np.add.reduceat(p[:, :, None] * values[kids], plan.chance_starts, axis=0)
+        averaged[~self.valid[plan.chance_parents]] = np.nan
+        values[plan.chance_parents] = averaged
+
+    def _choose(self, plan: Any, values: np.ndarray, weight: np.ndarray, choice: np.ndarray,
+                tie: np.ndarray) -> None:
+        kids, starts, counts = plan.decision_children, plan.decision_starts, plan.decision_counts
+        owners = self.owner_weights[plan.decision_owner]  # (m, C), per child
+        utility = np.einsum("msc,mc->ms", values[kids], owners)
+        best = np.repeat(np.maximum.reduceat(utility, starts, axis=0), counts, axis=0)
+        within = utility >= best - TIE_TOLERANCE * np.maximum(1.0, np.abs(best))
+        m = kids.size
+        position = np.where(within, np.arange(m)[:, None], m)
+        first = np.minimum.reduceat(position, starts, axis=0)  # (q, S); m = undecidable
+        tie[plan.decision_parents] = np.add.reduceat(within, starts, axis=0) > 1
+        chosen = np.append(kids, -1)[first]
+        choice[plan.decision_parents] = chosen
+        weight[kids] = position == np.repeat(first, counts, axis=0)
+        padded = np.concatenate([values[kids], np.full((1,) + values.shape[1:], np.nan)])
+        values[plan.decision_parents] = padded[first, np.arange(self.samples)[None, :]]
+
+    def outcome_distributions(self, weight: np.ndarray, choice: np.ndarray) -> np.ndarray:
+        """Probability of ending in each outcome category (n, S, K + 1)."""
+        flat = self.flat
+        dist = np.zeros((flat.size, self.samples, len(flat.outcomes) + 1))
+        terminal = np.flatnonzero(flat.child_count == 0)
+        dist[terminal, :, flat.outcome[terminal]] = 1.0
+        for plan in reversed(self.plans):
+            for parents, kids, starts, undefined in (
+                    (plan.chance_parents, plan.chance_children, plan.chance_starts,
+                     ~self.valid[plan.chance_parents]),
+                    (plan.decision_parents, plan.decision_children, plan.decision_starts,
+                     choice[plan.decision_parents] < 0)):
+                if parents.size:
+                    summed = np.add.reduceat(weight[kids][:, :, None] * dist[kids], starts,
+                                             axis=0)
+                    summed[undefined] = np.nan
+                    dist[parents] = summed
+        return dist
+
+
+def _reach(flat: FlatTree, weight: np.ndarray) -> np.ndarray:
+    reach = np.empty_like(weight)
+    reach[0] = 1.0
+    for start, end in flat.levels[1:]:
+        reach[start:end] = reach[flat.parent[start:end]] * weight[start:end]
+    return reach
+
+
+# ---- one evaluation -----------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class Results:
+    """The rolled-back tree for one set of variable values; nan where not computable."""
+
+    flat: FlatTree
+    variables: dict[str, float]
+    expected: np.ndarray  # (n, C)
+    utility: np.ndarray  # (n, P)
+    choice: np.ndarray  # (n,) index of the chosen child, -1 where none
+    tie: np.ndarray  # (n,)
+    reach: np.ndarray  # (n,)
+    outcomes: np.ndarray  # (n, K + 1)
+    probability: np.ndarray  # (n,) branch probabilities as used
+    issues: tuple[Issue, ...]
+
+    def index(self, node_id: str) -> int:
+        return self.flat.index[node_id]
+
+    @cached_property
+    def outcome_keys(self) -> tuple[str, ...]:
+        return self.flat.outcomes + ("null",)
+
+    def chosen_id(self, node_id: str) -> str | None:
+        chosen = int(self.choice[self.index(node_id)])
+        return self.flat.ids[chosen] if chosen >= 0 else None
+
+
+def evaluate(flat: FlatTree, overrides: Overrides | None = None) -> Results:
+    """Roll back once with the variables' values (and any overrides)."""
+    solution = solve(flat, overrides)
+    values = solution.values[:, 0, :]
+    return Results(
+        flat=flat, variables={k: float(v[0]) for k, v in solution.variables.items()},
+        expected=values, utility=values @ flat.weights.T, choice=solution.choice[:, 0],
+        tie=solution.tie[:, 0], reach=solution.reach[:, 0],  # type: ignore[index]
+        outcomes=solution.outcomes[:, 0, :],  # type: ignore[index]
+        probability=solution.probability[:, 0], issues=solution.issues,
+    )
+
+
+def evaluate_tree(tree: Tree, overrides: Overrides | None = None) -> Results:
+    """Validate, flatten and evaluate; the issues hold structural and numeric problems."""
+    structural = validate(tree)
+    results = evaluate(flatten(tree), overrides)
+    if not structural:
+        return results
+    return dataclasses.replace(results, issues=tuple(structural) + results.issues)

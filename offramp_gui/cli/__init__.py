@@ -1,0 +1,65 @@
+"""The `offramp` command: subcommands for files, or the desktop app without one."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from .. import __version__
+from . import evaluate as evaluate_command
+from . import validate as validate_command
+from .common import CommandError
+
+_COMMANDS = {
+    "validate": validate_command,
+    "evaluate": evaluate_command,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="offramp", description="Explore decision trees of escalation and off-ramps."
+        " Without a command, opens the desktop app on FILE (or the bundled off-ramp"
+        " tree).")
+    parser.add_argument("--version", action="version", version=f"offramp {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module in _COMMANDS.items():
+        module.add_parser(commands)
+    return parser
+
+
+def _app_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="offramp", description="Open the desktop app.")
+    parser.add_argument("--version", action="version", version=f"offramp {__version__}")
+    parser.add_argument("file", nargs="?", help="a tree file (default: the off-ramp tree)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        if argv and argv[0] in _COMMANDS:
+            options = build_parser().parse_args(argv)
+            return options.run(options)
+        if argv and argv[0] in ("-h", "--help"):
+            build_parser().print_help()
+            return 0
+        return _open_app(_app_parser().parse_args(argv))
+    except CommandError as error:
+        if str(error):
+            print(f"offramp: {error}", file=sys.stderr)
+        return error.status
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and the like: not an error, and no traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _open_app(options: argparse.Namespace) -> int:
+    try:
+        from ..gui.app import main as app_main
+    except ImportError as error:
+        raise CommandError(f"the desktop app needs PySide6 and pyqtgraph ({error})") from None
+    return app_main(options.file)

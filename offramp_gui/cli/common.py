@@ -1,0 +1,72 @@
+"""What the subcommands share: loading a file, --set, and errors without tracebacks."""
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from typing import TextIO
+
+from ..api import check
+from ..fileformat.json_io import Loaded, locate_issues, read_file
+from ..model.issues import Issue
+from ..model.tree import Tree
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+class CommandError(Exception):
+    """A message for the user and the exit status that goes with it."""
+
+    def __init__(self, message: str, status: int = EXIT_INVALID):
+        super().__init__(message)
+        self.status = status
+
+
+def add_set_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--set", metavar="NAME=VALUE", action="append", default=[],
+                        dest="assignments", help="give a variable another value (repeatable)")
+
+
+def open_tree(path: str) -> tuple[Tree, Loaded]:
+    """Load and check a tree file; print every problem and stop if it is invalid."""
+    loaded = read_file(path)
+    issues = check(loaded, path)
+    if issues or loaded.tree is None:
+        report(issues, path)
+        raise CommandError("")
+    return loaded.tree, loaded
+
+
+def report(issues: list[Issue], filename: str, loaded: Loaded | None = None,
+           stream: TextIO | None = None) -> None:
+    """Print problems one per line (to stderr unless `stream` says otherwise)."""
+    if loaded is not None:
+        issues = locate_issues(loaded.text, issues)
+    for issue in issues:
+        print(issue.format(filename), file=stream or sys.stderr)
+
+
+def parse_assignments(assignments: list[str], tree: Tree) -> dict[str, float]:
+    """`--set NAME=VALUE` options as numbers; unknown names and non-numbers are errors."""
+    known = [v.name for v in tree.variables or []]
+    values = {}
+    for text in assignments:
+        name, equals, value = text.partition("=")
+        name = name.strip()
+        if not equals or not name:
+            raise CommandError(f"--set {text}: write NAME=VALUE, such as --set p_collapse=0.4",
+                               EXIT_USAGE)
+        if name not in known:
+            listing = ", ".join(known) if known else "none: this tree has no variables"
+            raise CommandError(f'--set {text}: there is no variable "{name}"; the variables'
+                               f" are {listing}", EXIT_USAGE)
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            raise CommandError(f"--set {text}: {value.strip() or 'nothing'} is not a finite"
+                               " number", EXIT_USAGE)
+        values[name] = number
+    return values

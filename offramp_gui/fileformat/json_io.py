@@ -1,0 +1,272 @@
+"""Read and write tree documents: bytes -> text -> JSON -> checked model, and back.
+
+Reading goes in stages (encoding, JSON syntax, shape, model rules), collecting every
+problem with its JSON path; `locate_issues` then adds line and column. Writing is
+canonical: fixed key order, two-space indent, UTF-8, a trailing newline.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..model.issues import Issue, TreeFormatError, quote_text
+from ..model.tree import NODE_FIELDS, Node, Tree, assign_missing_ids
+from ..model.validate import validate
+from .atomic import SaveError, write_atomic
+from .limits import MAX_FILE_BYTES, deep_recursion
+from .locate import TextPositions, locate
+from .schema import (CRITERION_KEYS, OUTCOME_KEYS, SOURCE_KEYS, VARIABLE_KEYS, BadConstant,
+                     DuplicateKeyDict, build_tree)
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_JSON_MESSAGES = {
+    "Expecting value": "expected a value (a number, text in double quotes, true, false,"
+                       " null, an object or a list)",
+    "Expecting property name enclosed in double quotes":
+        "expected a key in double quotes (is there a comma before a closing brace?)",
+    "Expecting ',' delimiter": "expected ',' between two items",
+    "Expecting ':' delimiter": "expected ':' after a key",
+    "Unterminated string starting at": "text that starts here is never closed with '\"'",
+    "Invalid control character at": "a control character (such as a raw tab or line"
+                                    " break) inside text; write it as \\t or \\n",
+    "Extra data": "there is more text after the end of the JSON document",
+    "Invalid \\escape": "an invalid escape sequence after a backslash",
+    "Invalid \\uXXXX escape": "an invalid \\u escape (it needs four hexadecimal digits)",
+}
+
+
+@dataclass
+class Loaded:
+    """The outcome of reading a document: the model (if one could be built) and problems."""
+
+    tree: Tree | None
+    issues: list[Issue] = field(default_factory=list)
+    text: str = ""
+
+
+# ---- reading -----------------------------------------------------------------------
+def read_file(path: str | os.PathLike) -> Loaded:
+    """Read a tree file; problems are returned, not raised, except an unreadable file."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return Loaded(None, [Issue(f"the file is {size / 2**20:.0f} MB; offramp refuses"
+                                       f" files over {MAX_FILE_BYTES // 2**20} MB")])
+        data = path.read_bytes()
+    except IsADirectoryError:
+        return Loaded(None, [Issue("this is a folder, not a tree file")])
+    except OSError as error:
+        return Loaded(None, [Issue(f"cannot read the file: {error.strerror or error}")])
+    return loads(data)
+
+
+def loads(data: bytes | str) -> Loaded:
+    """Check and build a tree from the bytes or text of a document."""
+    if isinstance(data, bytes):
+        text, problem = _decode(data)
+        if problem:
+            return Loaded(None, [problem])
+    else:
+        text = data[1:] if data.startswith("\ufeff") else data
+    raw, problem = _parse_json(text)
+    if problem:
+        return Loaded(None, [problem], text)
+    tree, issues = build_tree(raw)
+    issues += _surrogate_issues(text, raw)
+    if tree is not None:
+        assign_missing_ids(tree.root, {n.id for n in tree.root.walk() if n.id})
+        tree.reindex()
+        issues += validate(tree)
+    return Loaded(tree, issues, text)
+
+
+def locate_issues(text: str, issues: list[Issue]) -> list[Issue]:
+    """Add line and column to issues that have a JSON path but no position yet."""
+    wanted = [i.path for i in issues if i.line is None]
+    if not wanted or not text:
+        return issues
+    where = locate(text, wanted)
+    located = [i if i.line is not None else i.located(*where[i.path]) for i in issues]
+    return sorted(located, key=lambda i: (i.line or 0, i.column or 0))
+
+
+def _decode(data: bytes) -> tuple[str, Issue | None]:
+    if not data.strip():
+        return "", Issue("the file is empty")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]:
+        return "", Issue("the file is encoded as UTF-16 or UTF-32; save it as UTF-8")
+    if data.startswith(_UTF8_BOM):
+        data = data[len(_UTF8_BOM):]
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        column = len(data[line_start:error.start].decode("utf-8", "replace")) + 1
+        byte = data[error.start]
+        return "", Issue(f"byte 0x{byte:02x} is not valid UTF-8; the file must be saved as"
+                         " UTF-8", line=line, column=column)
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict:
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    repeated = DuplicateKeyDict(result)
+    seen: set[str] = set()
+    repeated.duplicates = [k for k, _ in pairs if k in seen or seen.add(k)]  # type: ignore[func-returns-value]
+    return repeated
+
+
+def _parse_json(text: str) -> tuple[Any, Issue | None]:
+    if not text.strip():
+        return None, Issue("the file is empty")
+    try:
+        with deep_recursion():
+            return json.loads(text, object_pairs_hook=_object,
+                              parse_constant=BadConstant), None
+    except json.JSONDecodeError as error:
+        message = _JSON_MESSAGES.get(error.msg, error.msg[:1].lower() + error.msg[1:])
+        return None, Issue(f"this is not valid JSON: {message}", line=error.lineno,
+                           column=error.colno)
+    except RecursionError:
+        line, column = _deepest_point(text)
+        return None, Issue("the JSON is nested too deeply to be a tree offramp can read",
+                           line=line, column=column)
+    except ValueError as error:  # an integer with thousands of digits
+        match = re.search(r"\d{1000,}", text)
+        line, column = TextPositions(text).line_column(match.start() if match else 0)
+        return None, Issue(f"a number has too many digits ({quote_text(str(error), 50)})",
+                           line=line, column=column)
+
+
+def _deepest_point(text: str) -> tuple[int, int]:
+    depth = 0
+    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+        token = match.group()
+        depth += 1 if token in "[{" else -1 if token in "]}" else 0
+        if depth > 3000:
+            return TextPositions(text).line_column(match.start())
+    return 1, 1
+
+
+def _surrogate_issues(text: str, raw: Any) -> list[Issue]:
+    """Text holding half of a UTF-16 pair cannot be written back as UTF-8."""
+    if not _SURROGATE_ESCAPE.search(text):
+        return []
+    issues = []
+    stack: list[tuple[Any, str]] = [(raw, "$")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                stack.append((key, path))
+                stack.append((item, f"{path}.{key}" if key.isidentifier() else path))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{i}]") for i, item in enumerate(value))
+        elif isinstance(value, str) and not _encodable(value):
+            issues.append(Issue("the text holds an unpaired surrogate escape (\\ud800 to"
+                                " \\udfff), which is not a character", path))
+    return issues
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+# ---- writing -----------------------------------------------------------------------
+def to_dict(tree: Tree) -> dict[str, Any]:
+    """The document as plain JSON data, keys in canonical order."""
+    doc: dict[str, Any] = {"format": "offramp-tree", "version": 1, "title": tree.title}
+    if tree.description is not None:
+        doc["description"] = tree.description
+    if tree.sources is not None:
+        doc["sources"] = [_ordered(s, SOURCE_KEYS) for s in tree.sources]
+    if tree.criteria is not None:
+        doc["criteria"] = [_record(c, CRITERION_KEYS) for c in tree.criteria]
+    if tree.players is not None:
+        doc["players"] = [_record(p, ("id", "name", "weights")) for p in tree.players]
+    if tree.variables is not None:
+        doc["variables"] = [_record(v, VARIABLE_KEYS) for v in tree.variables]
+    if tree.outcomes is not None:
+        doc["outcomes"] = [_record(o, OUTCOME_KEYS) for o in tree.outcomes]
+    doc.update(tree.extras)
+    doc["root"] = node_to_dict(tree.root)
+    return doc
+
+
+def node_to_dict(top: Node) -> dict[str, Any]:
+    """A subtree as plain JSON data, built without recursion."""
+    out = _node_fields(top)
+    stack = [(top, out)]
+    while stack:
+        node, data = stack.pop()
+        if node.children:
+            data["children"] = [_node_fields(c) for c in node.children]
+            stack.extend(zip(node.children, data["children"]))
+    return out
+
+
+def _node_fields(node: Node) -> dict[str, Any]:
+    data = {}
+    for key in NODE_FIELDS:
+        value = getattr(node, key)
+        if value is not None:
+            data[key] = value
+    data.update(node.extras)
+    return data
+
+
+def _record(item: Any, keys: tuple[str, ...]) -> dict[str, Any]:
+    data = {k: getattr(item, k) for k in keys if getattr(item, k) is not None}
+    data.update(item.extras)
+    return data
+
+
+def _ordered(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    out = {k: data[k] for k in keys if k in data}
+    out.update((k, v) for k, v in data.items() if k not in out)
+    return out
+
+
+def dumps(tree: Tree) -> str:
+    """Canonical text of a tree: stable, diff-friendly, indented JSON."""
+    with deep_recursion():
+        return json.dumps(to_dict(tree), indent=2, ensure_ascii=False,
+                          allow_nan=False) + "\n"
+
+
+def node_from_dict(data: dict[str, Any]) -> Node:
+    """Build a subtree from plain data written by `node_to_dict` (clipboard, undo)."""
+    doc = {"format": "offramp-tree", "version": 1, "title": "", "root": data}
+    tree, issues = build_tree(doc)
+    if tree is None:
+        raise TreeFormatError(issues)
+    return tree.root
+
+
+def save(tree: Tree, path: str | os.PathLike) -> None:
+    """Write the tree atomically; fail before touching the disk if it cannot be written.
+
+    The text is re-read in memory first, so a document that would not load back (or
+    cannot be encoded, such as a lone surrogate in a label) never replaces a good file.
+    """
+    try:
+        text = dumps(tree)
+        data = text.encode("utf-8")
+    except (ValueError, UnicodeEncodeError) as error:
+        raise SaveError(f"the tree cannot be written: {quote_text(str(error), 120)}") from None
+    reread = loads(text)
+    if reread.tree is None:
+        raise SaveError("the tree cannot be written: " + reread.issues[0].message)
+    write_atomic(path, data)

@@ -1,0 +1,381 @@
+"""Check the JSON shape of a tree document and build the model from it.
+
+Only what the model cannot represent is checked here: unknown keys, wrong JSON types,
+non-finite numbers, duplicate keys. Rules about the tree itself (references, children,
+probabilities) live in `model.validate`, so the editor can check a tree being edited.
+Every problem is collected; the model is built as far as it can be.
+"""
+from __future__ import annotations
+
+import difflib
+import math
+from typing import Any
+
+from ..model.issues import Issue, key_path, quote_text
+from ..model.tree import NODE_FIELDS, Criterion, Node, Outcome, Player, Tree, Variable
+
+FORMAT = "offramp-tree"
+CURRENT_VERSION = 1
+
+TOP_KEYS = ("format", "version", "title", "description", "sources", "criteria", "players",
+            "variables", "outcomes", "root")
+NODE_KEYS = NODE_FIELDS + ("children",)
+SOURCE_KEYS = ("title", "author", "publisher", "year", "url")
+CRITERION_KEYS = ("id", "name", "unit", "description")
+PLAYER_KEYS = ("id", "name", "weights")
+VARIABLE_KEYS = ("name", "value", "min", "max", "description", "distribution")
+OUTCOME_KEYS = ("id", "name", "color", "description")
+DISTRIBUTION_PARAMETERS = {
+    "uniform": ("low", "high"), "triangular": ("low", "mode", "high"),
+    "beta": ("alpha", "beta"), "normal": ("mean", "sd"), "lognormal": ("mu", "sigma"),
+    "discrete": ("values", "weights"),
+}
+
+
+class DuplicateKeyDict(dict):
+    """A JSON object in which some key appeared more than once."""
+
+    duplicates: list[str]
+
+
+class BadConstant:
+    """Stands in for NaN / Infinity literals, which JSON does not allow."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.issues: list[Issue] = []
+
+    def problem(self, path: str, message: str, node_id: str | None = None,
+                field: str | None = None) -> None:
+        self.issues.append(Issue(message, path, node_id, field))
+
+    def keys(self, obj: dict, allowed: tuple[str, ...], path: str,
+             node_id: str | None = None) -> dict[str, Any]:
+        """Report unknown and repeated keys; return the `x-` keys."""
+        extras = {}
+        for key in obj:
+            if key.startswith("x-"):
+                extras[key] = obj[key]
+            elif key not in allowed:
+                hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.7)
+                tip = f'; did you mean "{hint[0]}"?' if hint else ""
+                self.problem(key_path(path, key), f'unknown key "{quote_text(key)}"{tip}',
+                             node_id, key)
+        for key in getattr(obj, "duplicates", ()):
+            self.problem(key_path(path, key), f'the key "{quote_text(key)}" appears more'
+                         " than once", node_id, key)
+        return extras
+
+    def number(self, value: Any, path: str, what: str, node_id: str | None = None,
+               field: str | None = None) -> bool:
+        if isinstance(value, BadConstant):
+            self.problem(path, f"{value.text} is not a number JSON allows; write a finite"
+                         " number", node_id, field)
+            return False
+        if not is_number(value):
+            self.problem(path, f"{what} must be a number, not {_describe(value)}",
+                         node_id, field)
+            return False
+        if not math.isfinite(value):
+            self.problem(path, f"{what} is too large to be a number", node_id, field)
+            return False
+        return True
+
+    def text(self, obj: dict, key: str, path: str, required: bool = False,
+             node_id: str | None = None) -> str | None:
+        value = obj.get(key)
+        if value is None:
+            if required:
+                self.problem(path, f'missing "{key}"', node_id, key)
+            return None
+        if not isinstance(value, str):
+            self.problem(f"{path}.{key}", f'"{key}" must be text, not {_describe(value)}',
+                         node_id, key)
+            return None
+        return value
+
+    def number_or_expression(self, value: Any, path: str, what: str,
+                             node_id: str | None = None, field: str | None = None) -> Any:
+        if isinstance(value, str):
+            return value
+        return value if self.number(value, path, what, node_id, field) else None
+
+    def objects(self, raw: dict, key: str) -> list[tuple[str, dict]]:
+        """The entries of a top-level list of objects, with their paths."""
+        items = raw.get(key)
+        if items is None:
+            return []
+        if not isinstance(items, list):
+            self.problem(f"$.{key}", f'"{key}" must be a list, not {_describe(items)}')
+            return []
+        out = []
+        for i, item in enumerate(items):
+            path = f"$.{key}[{i}]"
+            if isinstance(item, dict):
+                out.append((path, item))
+            else:
+                self.problem(path, f"each entry of {key} must be an object, not"
+                             f" {_describe(item)}")
+        return out
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, BadConstant):
+        return value.text
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{quote_text(value, 40)}"'
+    if is_number(value):
+        return f"the number {value!r}"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+def build_tree(raw: Any) -> tuple[Tree | None, list[Issue]]:
+    """Check `raw` (parsed JSON) and build a Tree; return it with every problem found."""
+    check = _Checker()
+    if not isinstance(raw, dict):
+        check.problem("$", f"the file must hold a JSON object, not {_describe(raw)}")
+        return None, check.issues
+    if not _check_envelope(raw, check):
+        return None, check.issues
+    extras = check.keys(raw, TOP_KEYS, "$")
+    root_raw = raw.get("root")
+    if not isinstance(root_raw, dict):
+        if root_raw is None:
+            check.problem("$", 'missing "root" (the first node of the tree)')
+        else:
+            check.problem("$.root", f'"root" must be a node object, not {_describe(root_raw)}')
+        return None, check.issues
+    tree = Tree(_build_nodes(root_raw, check), check.text(raw, "title", "$", True) or "")
+    tree.extras = extras
+    tree.description = check.text(raw, "description", "$")
+    tree.sources = _sources(raw, check)
+    tree.criteria = _criteria(raw, check)
+    tree.players = _players(raw, check)
+    tree.variables = _variables(raw, check)
+    tree.outcomes = _outcomes(raw, check)
+    return tree, check.issues
+
+
+def _check_envelope(raw: dict, check: _Checker) -> bool:
+    fmt = raw.get("format")
+    if fmt != FORMAT:
+        said = 'it has no "format"' if fmt is None else f'its "format" is {_describe(fmt)}'
+        check.problem("$", f'this is not an offramp tree: {said}, not "{FORMAT}"')
+        return False
+    version = raw.get("version")
+    if not (is_number(version) and version == int(version)):
+        check.problem("$.version" if "version" in raw else "$",
+                      f'"version" must be the whole number {CURRENT_VERSION}')
+        return False
+    if version > CURRENT_VERSION:
+        check.problem("$.version", f"this file is format version {int(version)}, written by"
+                      f" a newer offramp; this program reads version {CURRENT_VERSION}")
+        return False
+    if version < 1:
+        check.problem("$.version", f"there is no format version {version}")
+        return False
+    return True
+
+
+def _sources(raw: dict, check: _Checker) -> list[dict] | None:
+    if "sources" not in raw:
+        return None
+    out = []
+    for path, item in check.objects(raw, "sources"):
+        check.keys(item, SOURCE_KEYS, path)
+        check.text(item, "title", path, required=True)
+        for key in ("author", "publisher", "url"):
+            check.text(item, key, path)
+        year = item.get("year")
+        if year is not None and not (isinstance(year, str) or is_number(year)):
+            check.problem(f"{path}.year", f"the year must be a number, not {_describe(year)}")
+        out.append(dict(item))
+    return out
+
+
+def _criteria(raw: dict, check: _Checker) -> list[Criterion] | None:
+    if "criteria" not in raw:
+        return None
+    out = []
+    for path, item in check.objects(raw, "criteria"):
+        extras = check.keys(item, CRITERION_KEYS, path)
+        out.append(Criterion(check.text(item, "id", path, True) or "",
+                             check.text(item, "name", path, True) or "",
+                             check.text(item, "unit", path),
+                             check.text(item, "description", path), extras))
+    return out
+
+
+def _players(raw: dict, check: _Checker) -> list[Player] | None:
+    if "players" not in raw:
+        return None
+    out = []
+    for path, item in check.objects(raw, "players"):
+        extras = check.keys(item, PLAYER_KEYS, path)
+        weights: dict[str, Any] = {}
+        raw_weights = item.get("weights")
+        if raw_weights is None:
+            check.problem(path, 'missing "weights" (how much the player values each'
+                          ' criterion)')
+        elif not isinstance(raw_weights, dict):
+            check.problem(f"{path}.weights", f'"weights" must be an object, not'
+                          f" {_describe(raw_weights)}")
+        else:
+            check.keys(raw_weights, tuple(raw_weights), f"{path}.weights")
+            for criterion, value in raw_weights.items():
+                if check.number(value, key_path(f"{path}.weights", criterion), "a weight"):
+                    weights[criterion] = value
+        out.append(Player(check.text(item, "id", path, True) or "",
+                          check.text(item, "name", path, True) or "", weights, extras))
+    return out
+
+
+def _variables(raw: dict, check: _Checker) -> list[Variable] | None:
+    if "variables" not in raw:
+        return None
+    out = []
+    for path, item in check.objects(raw, "variables"):
+        extras = check.keys(item, VARIABLE_KEYS, path)
+        if "value" not in item:
+            check.problem(path, 'missing "value"')
+        value = check.number_or_expression(item.get("value", 0), f"{path}.value", "a value")
+        bounds = [item.get(key) for key in ("min", "max")]
+        bounds = [b if b is None or check.number(b, f"{path}.{key}", f'"{key}"') else None
+                  for key, b in zip(("min", "max"), bounds)]
+        distribution = _distribution(item.get("distribution"), f"{path}.distribution", check)
+        out.append(Variable(check.text(item, "name", path, True) or "",
+                            0 if value is None else value, bounds[0], bounds[1],
+                            check.text(item, "description", path), distribution, extras))
+    return out
+
+
+def _distribution(value: Any, path: str, check: _Checker) -> dict | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        check.problem(path, f"a distribution must be an object, not {_describe(value)}")
+        return None
+    kind = value.get("type")
+    if kind not in DISTRIBUTION_PARAMETERS:
+        kinds = ", ".join(DISTRIBUTION_PARAMETERS)
+        check.problem(path, f"unknown distribution type {_describe(kind)}; use one of {kinds}")
+        return None
+    parameters = DISTRIBUTION_PARAMETERS[kind]
+    check.keys(value, ("type",) + parameters, path)
+    ok = True
+    for name in parameters:
+        if name not in value:
+            check.problem(path, f'a {kind} distribution needs "{name}"')
+            ok = False
+        elif kind == "discrete":
+            ok &= _number_list(value[name], f"{path}.{name}", name, check)
+        else:
+            ok &= check.number(value[name], f"{path}.{name}", f'"{name}"')
+    return dict(value) if ok else None
+
+
+def _number_list(value: Any, path: str, name: str, check: _Checker) -> bool:
+    if not isinstance(value, list) or not value:
+        check.problem(path, f'"{name}" must be a non-empty list of numbers')
+        return False
+    return all([check.number(v, f"{path}[{i}]", "each entry") for i, v in enumerate(value)])
+
+
+def _outcomes(raw: dict, check: _Checker) -> list[Outcome] | None:
+    if "outcomes" not in raw:
+        return None
+    out = []
+    for path, item in check.objects(raw, "outcomes"):
+        extras = check.keys(item, OUTCOME_KEYS, path)
+        out.append(Outcome(check.text(item, "id", path, True) or "",
+                           check.text(item, "name", path, True) or "",
+                           check.text(item, "color", path),
+                           check.text(item, "description", path), extras))
+    return out
+
+
+def _build_nodes(root_raw: dict, check: _Checker) -> Node:
+    """Build the node hierarchy without recursion (files may nest deeply)."""
+    root = _build_node(root_raw, "$.root", check)
+    stack = [(root, root_raw, "$.root")]
+    while stack:
+        node, raw, path = stack.pop()
+        children = raw.get("children")
+        if children is None:
+            continue
+        if not isinstance(children, list):
+            check.problem(f"{path}.children", f'"children" must be a list, not'
+                          f" {_describe(children)}", node.id or None, "children")
+            continue
+        for i, child_raw in enumerate(children):
+            child_path = f"{path}.children[{i}]"
+            if not isinstance(child_raw, dict):
+                check.problem(child_path, f"a child must be a node object, not"
+                              f" {_describe(child_raw)}", node.id or None, "children")
+                continue
+            child = _build_node(child_raw, child_path, check)
+            node.children.append(child)
+            stack.append((child, child_raw, child_path))
+    return root
+
+
+_NODE_TEXT = ("branch", "name", "player", "solve", "outcome", "notes")
+
+
+def _build_node(raw: dict, path: str, check: _Checker) -> Node:
+    node_id = raw.get("id")
+    if not isinstance(node_id, str):
+        if node_id is not None:
+            check.problem(f"{path}.id", f"an id must be text, not {_describe(node_id)}")
+        node_id = ""
+    shown_id = node_id or None
+    extras = check.keys(raw, NODE_KEYS, path, shown_id)
+    node_type = raw.get("type")
+    if node_type not in ("decision", "chance", "terminal"):
+        said = "is missing" if node_type is None else f"is {_describe(node_type)}"
+        check.problem(f"{path}.type" if node_type is not None else path,
+                      f'the node type {said}; use "decision", "chance" or "terminal"',
+                      shown_id, "type")
+        node_type = "decision" if raw.get("children") else "terminal"
+    node = Node(node_id, node_type)
+    node.extras = extras
+    for key in _NODE_TEXT:
+        if key in raw:
+            setattr(node, key, check.text(raw, key, path, node_id=shown_id))
+    if "probability" in raw:
+        node.probability = check.number_or_expression(
+            raw["probability"], f"{path}.probability", "a probability", shown_id, "probability")
+    if "payoff" in raw:
+        node.payoff = _payoff(raw["payoff"], f"{path}.payoff", shown_id, check)
+    if "collapsed" in raw:
+        if isinstance(raw["collapsed"], bool):
+            node.collapsed = raw["collapsed"]
+        else:
+            check.problem(f"{path}.collapsed", '"collapsed" must be true or false',
+                          shown_id, "collapsed")
+    return node
+
+
+def _payoff(value: Any, path: str, node_id: str | None, check: _Checker) -> Any:
+    if not isinstance(value, dict):
+        return check.number_or_expression(value, path, "a payoff", node_id, "payoff")
+    check.keys(value, tuple(value), path, node_id)
+    out = {}
+    for criterion, amount in value.items():
+        item = check.number_or_expression(amount, key_path(path, criterion), "a payoff",
+                                          node_id, "payoff")
+        if item is not None:
+            out[criterion] = item
+    return out

@@ -1,0 +1,59 @@
+"""Problems found in a tree, each one line a policy analyst can act on."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, replace
+
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def key_path(base: str, key: str) -> str:
+    """Extend a JSON path by an object key: `$.a.key`, or `$.a["odd key"]`."""
+    return f"{base}.{key}" if _PLAIN_KEY.fullmatch(key) else f"{base}[{json.dumps(key)}]"
+
+
+def quote_text(text: str, limit: int = 60) -> str:
+    """User text made safe for a one-line message: no control characters, bounded."""
+    clean = "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}"
+                    for ch in text[:limit])
+    return clean + ("…" if len(text) > limit else "")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem: where it is (JSON path, node, field) and what is wrong."""
+
+    message: str
+    path: str = "$"
+    node_id: str | None = None
+    field: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def located(self, line: int | None, column: int | None) -> Issue:
+        return replace(self, line=line, column=column)
+
+    def format(self, filename: str | None = None) -> str:
+        """Render as `file:line:col: error: $.path (node "id"): message`."""
+        where = [filename or "<tree>"]
+        if self.line is not None:
+            where += [str(self.line), str(self.column or 1)]
+        node = f' (node "{self.node_id}")' if self.node_id else ""
+        return f"{':'.join(where)}: error: {self.path}{node}: {self.message}"
+
+
+class TreeFormatError(Exception):
+    """A file or text that cannot be loaded; carries every problem found."""
+
+    def __init__(self, issues: list[Issue], filename: str | None = None):
+        self.issues = list(issues)
+        self.filename = filename
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        return [issue.format(self.filename) for issue in self.issues]
+
+
+class UnsupportedVersionError(TreeFormatError):
+    """A file written by a newer offramp than this one."""

@@ -1,0 +1,312 @@
+"""The domain model: a tree of decision, chance and terminal nodes, keyed by id.
+
+Plain Python: no Qt, no numpy. The Tree's mutators are the only way to change it;
+each is small, invertible and emits one TreeChange.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from .events import ChangeNotifier, TreeChange
+
+DECISION, CHANCE, TERMINAL = "decision", "chance", "terminal"
+NODE_TYPES = (DECISION, CHANCE, TERMINAL)
+REMAINDER = "#"
+
+#: Node keys in the order they are written.
+NODE_FIELDS = (
+    "id", "type", "branch", "name", "player", "solve", "probability", "payoff",
+    "outcome", "collapsed", "notes",
+)
+
+Number = float | int
+Value = Number | str
+
+
+@dataclass
+class Criterion:
+    id: str
+    name: str
+    unit: str | None = None
+    description: str | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Player:
+    id: str
+    name: str
+    weights: dict[str, Value] = field(default_factory=dict)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Variable:
+    name: str
+    value: Value
+    min: Number | None = None
+    max: Number | None = None
+    description: str | None = None
+    distribution: dict[str, Any] | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    id: str
+    name: str
+    color: str | None = None
+    description: str | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+DEFAULT_CRITERION = Criterion("value", "Value")
+DEFAULT_PLAYER_ID = "decision-maker"
+
+
+class Node:
+    """One node; `children` are Node objects in display order."""
+
+    __slots__ = NODE_FIELDS + ("extras", "children")
+
+    def __init__(self, id: str, type: str = TERMINAL, **fields: Any):
+        self.id = id
+        self.type = type
+        self.branch: str | None = None
+        self.name: str | None = None
+        self.player: str | None = None
+        self.solve: str | None = None
+        self.probability: Value | None = None
+        self.payoff: Value | dict[str, Value] | None = None
+        self.outcome: str | None = None
+        self.collapsed: bool | None = None
+        self.notes: str | None = None
+        self.extras: dict[str, Any] = {}
+        self.children: list[Node] = []
+        for key, value in fields.items():
+            setattr(self, key, value)
+
+    def __repr__(self) -> str:
+        return f"Node({self.id!r}, {self.type!r}, {len(self.children)} children)"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Node):
+            return NotImplemented
+        return all(getattr(self, k) == getattr(other, k) for k in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def is_assumed(self) -> bool:
+        return self.type == DECISION and self.solve == "assumed"
+
+    @property
+    def takes_probabilities(self) -> bool:
+        """True when this node's children carry probabilities."""
+        return self.type == CHANCE or self.is_assumed
+
+    def walk(self) -> Iterator[Node]:
+        """Every node of this subtree in document (pre-)order, without recursion."""
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
+
+    def clone(self) -> Node:
+        return copy.deepcopy(self)
+
+
+class Tree:
+    """A whole document: settings, the root node, and an id index."""
+
+    def __init__(self, root: Node, title: str = "Untitled tree") -> None:
+        self.title = title
+        self.description: str | None = None
+        self.sources: list[dict[str, Any]] | None = None
+        self.criteria: list[Criterion] | None = None
+        self.players: list[Player] | None = None
+        self.variables: list[Variable] | None = None
+        self.outcomes: list[Outcome] | None = None
+        self.extras: dict[str, Any] = {}
+        self.root = root
+        self.notifier = ChangeNotifier()
+        self._nodes: dict[str, Node] = {}
+        self._parent: dict[str, str | None] = {}
+        self.reindex()
+
+    # ---- reading -------------------------------------------------------------
+    def reindex(self) -> None:
+        """Rebuild the id index; the first node with an id wins if ids repeat."""
+        self._nodes.clear()
+        self._parent.clear()
+        self._index_subtree(self.root, None)
+
+    def _index_subtree(self, top: Node, parent_id: str | None) -> None:
+        stack = [(top, parent_id)]
+        while stack:
+            node, pid = stack.pop()
+            if node.id not in self._nodes:
+                self._nodes[node.id] = node
+                self._parent[node.id] = pid
+            stack.extend((child, node.id) for child in node.children)
+
+    def node(self, node_id: str) -> Node:
+        return self._nodes[node_id]
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._nodes
+
+    def ids(self) -> list[str]:
+        return [node.id for node in self.root.walk()]
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def parent_id(self, node_id: str) -> str | None:
+        return self._parent[node_id]
+
+    def index_in_parent(self, node_id: str) -> int:
+        parent = self._parent[node_id]
+        if parent is None:
+            return 0
+        siblings = self._nodes[parent].children
+        return next(i for i, c in enumerate(siblings) if c.id == node_id)
+
+    def ancestors(self, node_id: str) -> list[str]:
+        """Ids from the node's parent up to the root."""
+        out, current = [], self._parent[node_id]
+        while current is not None:
+            out.append(current)
+            current = self._parent[current]
+        return out
+
+    def json_path(self, node_id: str) -> str:
+        steps: list[int] = []
+        current = node_id
+        while self._parent[current] is not None:
+            steps.append(self.index_in_parent(current))
+            current = self._parent[current]  # type: ignore[assignment]
+        return "$.root" + "".join(f".children[{i}]" for i in reversed(steps))
+
+    def effective_criteria(self) -> list[Criterion]:
+        return self.criteria or [DEFAULT_CRITERION]
+
+    def effective_players(self) -> list[Player]:
+        if self.players:
+            return self.players
+        weights = {c.id: 1 for c in self.effective_criteria()}
+        return [Player(DEFAULT_PLAYER_ID, "Decision maker", weights)]
+
+    def variable(self, name: str) -> Variable | None:
+        return next((v for v in self.variables or [] if v.name == name), None)
+
+    # ---- mutating ------------------------------------------------------------
+    def batch(self):  # noqa: ANN201 - context manager
+        return self.notifier.batch()
+
+    def add_subtree(self, parent_id: str, index: int, subtree: Node) -> None:
+        self.notifier.check_allowed()
+        clash = [n.id for n in subtree.walk() if n.id in self._nodes]
+        if clash:
+            raise ValueError(f"ids already in the tree: {', '.join(clash)}")
+        self._nodes[parent_id].children.insert(index, subtree)
+        self._index_subtree(subtree, parent_id)
+        self.notifier.notify(TreeChange("add", frozenset({parent_id, subtree.id}), True))
+
+    def remove_subtree(self, node_id: str) -> tuple[str, int, Node]:
+        """Detach a subtree; return (parent id, index, the subtree) for undo."""
+        self.notifier.check_allowed()
+        parent_id = self._parent[node_id]
+        if parent_id is None:
+            raise ValueError("the root cannot be removed")
+        index = self.index_in_parent(node_id)
+        subtree = self._nodes[parent_id].children.pop(index)
+        for node in subtree.walk():
+            self._nodes.pop(node.id, None)
+            self._parent.pop(node.id, None)
+        self.notifier.notify(TreeChange("remove", frozenset({parent_id, node_id}), True))
+        return parent_id, index, subtree
+
+    def move_child(self, parent_id: str, old: int, new: int) -> None:
+        self.notifier.check_allowed()
+        if old == new:
+            return
+        children = self._nodes[parent_id].children
+        children.insert(new, children.pop(old))
+        self.notifier.notify(TreeChange("move", frozenset({parent_id}), True))
+
+    def set_field(self, node_id: str, name: str, value: Any) -> Any:
+        """Set one node field (or an `x-` key); return the old value."""
+        self.notifier.check_allowed()
+        node = self._nodes[node_id]
+        old = node.extras.get(name) if name.startswith("x-") else getattr(node, name)
+        if old == value and type(old) is type(value):
+            return old
+        if name.startswith("x-"):
+            self._set_extra(node, name, value)
+        elif name == "id":
+            self._rename(node, value)
+        else:
+            setattr(node, name, copy.deepcopy(value))
+        changed = {node_id, value} if name == "id" else {node_id}
+        self.notifier.notify(TreeChange("field", frozenset(changed), name == "type",
+                                        frozenset({name})))
+        return old
+
+    @staticmethod
+    def _set_extra(node: Node, name: str, value: Any) -> None:
+        if value is None:
+            node.extras.pop(name, None)
+        else:
+            node.extras[name] = value
+
+    def _rename(self, node: Node, new_id: str) -> None:
+        if new_id in self._nodes:
+            raise ValueError(f'id "{new_id}" is already used')
+        old_id = node.id
+        node.id = new_id
+        self._nodes[new_id] = self._nodes.pop(old_id)
+        self._parent[new_id] = self._parent.pop(old_id)
+        for child in node.children:
+            self._parent[child.id] = new_id
+
+    def set_meta(self, name: str, value: Any) -> Any:
+        """Set a tree-level setting (title, players, variables…); return the old value."""
+        self.notifier.check_allowed()
+        old = getattr(self, name)
+        if old == value:
+            return old
+        setattr(self, name, copy.deepcopy(value))
+        self.notifier.notify(TreeChange("meta", frozenset(), False, frozenset({name})))
+        return old
+
+
+def unique_id(base: str, taken: set[str] | Tree) -> str:
+    """`base`, or `base-2`, `base-3`… whichever is not taken yet."""
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def assign_missing_ids(root: Node, taken: set[str]) -> None:
+    """Give every node whose id is empty its path id (`n0.1.2`), made unique."""
+    stack: list[tuple[Node, str]] = [(root, "n0")]
+    while stack:
+        node, path = stack.pop()
+        if not node.id:
+            node.id = unique_id(path, taken)
+            taken.add(node.id)
+        stack.extend((c, f"{path}.{i}") for i, c in enumerate(node.children))
+
+
+def make_ids_unique(subtree: Node, taken: set[str]) -> None:
+    """Rename ids in a subtree (a paste) so none clashes with `taken`."""
+    for node in subtree.walk():
+        node.id = unique_id(node.id, taken)
+        taken.add(node.id)

@@ -1,0 +1,303 @@
+"""The structural rules of FORMAT.md, checked on a Tree. Returns problems; never raises.
+
+Numeric rules that need the values of expressions (probability ranges and sums, results
+that are not finite) are checked by the engine, which evaluates them anyway.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from . import expressions
+from .expressions import Expr, ExpressionError
+from .issues import Issue, key_path, quote_text
+from .tree import CHANCE, DECISION, REMAINDER, TERMINAL, Node, Tree
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+COLOR_PATTERN = re.compile(r"#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})")
+MAX_DEPTH = 1000
+
+
+@lru_cache(maxsize=8192)
+def parse_cached(text: str) -> Expr:
+    return expressions.parse(text)
+
+
+def validate(tree: Tree) -> list[Issue]:
+    """Every structural problem of the tree, in document order."""
+    issues: list[Issue] = []
+    issues += _check_ids("criteria", [c.id for c in tree.criteria or []], "criterion")
+    issues += _check_ids("players", [p.id for p in tree.players or []], "player")
+    issues += _check_ids("outcomes", [o.id for o in tree.outcomes or []], "outcome")
+    issues += _check_weights(tree)
+    issues += _check_outcome_colors(tree)
+    issues += check_variables(tree)
+    issues += _check_nodes(tree)
+    return issues
+
+
+def _check_ids(kind: str, ids: list[str], what: str) -> Iterator[Issue]:
+    seen: set[str] = set()
+    for i, ident in enumerate(ids):
+        path = f"$.{kind}[{i}].id"
+        if not ID_PATTERN.fullmatch(ident):
+            yield Issue(f'the {what} id "{quote_text(ident)}" may use only letters, digits,'
+                        " '_', '.' and '-' (1 to 64 of them)", path)
+        elif ident in seen:
+            yield Issue(f'the {what} id "{ident}" is used twice', path)
+        seen.add(ident)
+
+
+def _check_weights(tree: Tree) -> Iterator[Issue]:
+    known = {c.id for c in tree.effective_criteria()}
+    for i, player in enumerate(tree.players or []):
+        for criterion in player.weights:
+            if criterion not in known:
+                yield Issue(f'there is no criterion "{criterion}"; the criteria are'
+                            f" {_listing(known)}", key_path(f"$.players[{i}].weights", criterion))
+
+
+def _check_outcome_colors(tree: Tree) -> Iterator[Issue]:
+    for i, outcome in enumerate(tree.outcomes or []):
+        if outcome.color is not None and not COLOR_PATTERN.fullmatch(outcome.color):
+            yield Issue(f'the colour "{quote_text(outcome.color)}" is not of the form #rrggbb',
+                        f"$.outcomes[{i}].color")
+
+
+def check_variables(tree: Tree) -> list[Issue]:
+    """Names, expressions, ranges, distributions, undefined names and cycles."""
+    issues: list[Issue] = []
+    depends: dict[str, set[str]] = {}
+    paths: dict[str, str] = {}
+    for i, var in enumerate(tree.variables or []):
+        path = f"$.variables[{i}]"
+        problem = _name_problem(var.name)
+        if problem:
+            issues.append(Issue(problem, f"{path}.name"))
+            continue
+        if var.name in depends:
+            issues.append(Issue(f'the variable "{var.name}" is defined twice', f"{path}.name"))
+            continue
+        paths[var.name] = path
+        depends[var.name] = set()
+        if isinstance(var.value, str):
+            try:
+                depends[var.name] = expressions.names(parse_cached(var.value))
+            except ExpressionError as error:
+                issues.append(Issue(f'the value "{quote_text(var.value)}" of {var.name} is not a'
+                                    f" valid expression: {error}", f"{path}.value"))
+        if var.min is not None and var.max is not None and var.min > var.max:
+            issues.append(Issue(f"min {var.min:g} is above max {var.max:g}", f"{path}.min"))
+        issues += _distribution_problems(var.distribution, f"{path}.distribution")
+    for name, used in depends.items():
+        for missing in sorted(used - depends.keys()):
+            issues.append(Issue(f'the value of {name} uses "{missing}", which is not a'
+                                f" variable{_known(depends)}", f"{paths[name]}.value"))
+    for cycle in find_cycles(depends):
+        issues.append(Issue("these variables are defined in a circle: "
+                            + " -> ".join(cycle + [cycle[0]]), f"{paths[cycle[0]]}.value"))
+    return issues
+
+
+def _name_problem(name: str) -> str | None:
+    if not NAME_PATTERN.fullmatch(name):
+        return (f'the variable name "{quote_text(name)}" must start with a letter or "_" and'
+                " use only letters, digits and \"_\" (at most 64)")
+    if name.startswith("__"):
+        return f'the variable name "{name}" may not start with two underscores'
+    if name in expressions.RESERVED_NAMES:
+        return f'"{name}" is a word of the expression language; choose another name'
+    return None
+
+
+def _distribution_problems(dist: dict | None, path: str) -> list[Issue]:
+    if not dist:
+        return []
+    kind = dist["type"]
+    rules = {
+        "uniform": (dist.get("low", 0) <= dist.get("high", 0), "low must not exceed high"),
+        "triangular": (dist.get("low", 0) <= dist.get("mode", 0) <= dist.get("high", 0),
+                       "needs low <= mode <= high"),
+        "beta": (dist.get("alpha", 1) > 0 and dist.get("beta", 1) > 0,
+                 "alpha and beta must be above 0"),
+        "normal": (dist.get("sd", 0) >= 0, "sd must not be negative"),
+        "lognormal": (dist.get("sigma", 0) >= 0, "sigma must not be negative"),
+    }
+    if kind == "discrete":
+        values, weights = dist.get("values", []), dist.get("weights", [])
+        ok = len(values) == len(weights) and all(w >= 0 for w in weights) and sum(weights) > 0
+        rules["discrete"] = (ok, "needs as many weights as values, none negative, not all 0")
+    ok, why = rules[kind]
+    return [] if ok else [Issue(f"this {kind} distribution {why}", path)]
+
+
+def find_cycles(depends: dict[str, set[str]]) -> list[list[str]]:
+    """Each cycle among the names once, in definition order (iterative DFS)."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    cycles: list[list[str]] = []
+    for start in depends:
+        if start in state:
+            continue
+        path: list[str] = []
+        stack: list[tuple[str, Iterator[str]]] = [(start, iter(sorted(depends[start])))]
+        state[start] = 1
+        path.append(start)
+        while stack:
+            name, pending = stack[-1]
+            following = next((d for d in pending if d in depends), None)
+            if following is None:
+                stack.pop()
+                path.pop()
+                state[name] = 2
+            elif state.get(following) == 1:
+                cycles.append(path[path.index(following):])
+            elif following not in state:
+                state[following] = 1
+                path.append(following)
+                stack.append((following, iter(sorted(depends[following]))))
+    return cycles
+
+
+def _check_nodes(tree: Tree) -> list[Issue]:
+    context = _NodeContext(tree)
+    issues: list[Issue] = []
+    stack: list[tuple[Node, Node | None, str, int]] = [(tree.root, None, "$.root", 0)]
+    while stack:
+        node, parent, path, depth = stack.pop()
+        issues += context.check(node, parent, path)
+        if depth >= MAX_DEPTH and node.children:
+            issues.append(Issue(f"the tree is more than {MAX_DEPTH} levels deep", path,
+                                node.id))
+            continue
+        stack.extend((child, node, f"{path}.children[{i}]", depth + 1)
+                     for i, child in reversed(list(enumerate(node.children))))
+    return issues
+
+
+class _NodeContext:
+    """What node checks need to know about the whole tree."""
+
+    def __init__(self, tree: Tree):
+        self.criteria = [c.id for c in tree.effective_criteria()]
+        self.players = [p.id for p in tree.effective_players()]
+        self.outcomes = {o.id for o in tree.outcomes or []}
+        self.variables = {v.name for v in tree.variables or []}
+        self.seen_ids: set[str] = set()
+
+    def check(self, node: Node, parent: Node | None, path: str) -> list[Issue]:
+        found: list[tuple[str, str, str | None]] = []  # (message, path, field)
+        self._identity(node, parent, path, found)
+        self._shape(node, path, found)
+        self._probability(node, parent, path, found)
+        self._payoff(node, path, found)
+        return [Issue(message, p, node.id or None, field) for message, p, field in found]
+
+    def _identity(self, node: Node, parent: Node | None, path: str, found: list) -> None:
+        if not ID_PATTERN.fullmatch(node.id):
+            found.append((f'the id "{quote_text(node.id)}" may use only letters, digits, \'_\','
+                          " '.' and '-' (1 to 64 of them)", f"{path}.id", "id"))
+        elif node.id in self.seen_ids:
+            found.append((f'the id "{node.id}" is used by another node', f"{path}.id", "id"))
+        self.seen_ids.add(node.id)
+        if parent is None and node.branch is not None:
+            found.append(('the root has no branch leading into it; remove "branch"',
+                          f"{path}.branch", "branch"))
+
+    def _shape(self, node: Node, path: str, found: list) -> None:
+        kind = node.type
+        if kind in (DECISION, CHANCE) and not node.children:
+            found.append((f"a {kind} node needs at least one branch", path, "children"))
+        if kind == TERMINAL and node.children:
+            found.append(("a terminal node cannot have branches; make it a decision or"
+                          " chance node", f"{path}.children", "children"))
+        if kind == DECISION:
+            self._player(node, path, found)
+            if node.solve not in (None, "best", "assumed"):
+                found.append((f'"solve" must be "best" or "assumed", not "{quote_text(node.solve)}"',
+                              f"{path}.solve", "solve"))
+        else:
+            for field in ("player", "solve"):
+                if getattr(node, field) is not None:
+                    found.append((f'only decision nodes have a "{field}"', f"{path}.{field}",
+                                  field))
+        if node.outcome is not None:
+            if kind != TERMINAL:
+                found.append(('only terminal nodes have an "outcome"', f"{path}.outcome",
+                              "outcome"))
+            elif node.outcome not in self.outcomes:
+                found.append((f'there is no outcome "{quote_text(node.outcome)}"; the outcomes'
+                              f" are {_listing(self.outcomes)}", f"{path}.outcome", "outcome"))
+        remainders = sum(1 for c in node.children if c.probability == REMAINDER)
+        if remainders > 1:
+            found.append((f'{remainders} branches use "#"; at most one may take the'
+                          " remainder", path, "probability"))
+
+    def _player(self, node: Node, path: str, found: list) -> None:
+        if node.player is None:
+            if len(self.players) > 1:
+                found.append(("a decision node needs a \"player\" when there are several;"
+                              f" the players are {_listing(self.players)}", path, "player"))
+        elif node.player not in self.players:
+            found.append((f'there is no player "{quote_text(node.player)}"; the players are'
+                          f" {_listing(self.players)}", f"{path}.player", "player"))
+
+    def _probability(self, node: Node, parent: Node | None, path: str, found: list) -> None:
+        wanted = parent is not None and parent.takes_probabilities
+        if node.probability is None:
+            if wanted:
+                assert parent is not None
+                found.append((f"this branch needs a probability, because \"{parent.id}\" is a"
+                              f" {_kind_words(parent)}", path, "probability"))
+        elif not wanted:
+            where = "the root" if parent is None else f"\"{parent.id}\" is a decision node"
+            found.append((f"a probability is not used here, because {where}; remove it",
+                          f"{path}.probability", "probability"))
+        elif isinstance(node.probability, str) and node.probability != REMAINDER:
+            self._expression(node.probability, f"{path}.probability", "probability", found)
+
+    def _payoff(self, node: Node, path: str, found: list) -> None:
+        payoff = node.payoff
+        if payoff is None:
+            return
+        if not isinstance(payoff, dict):
+            if len(self.criteria) != 1:
+                found.append(("with several criteria, a payoff must be an object such as"
+                              f' {{"{self.criteria[0]}": 5}}', f"{path}.payoff", "payoff"))
+            elif isinstance(payoff, str):
+                self._expression(payoff, f"{path}.payoff", "payoff", found)
+            return
+        for criterion, amount in payoff.items():
+            item_path = key_path(f"{path}.payoff", criterion)
+            if criterion not in self.criteria:
+                found.append((f'there is no criterion "{quote_text(criterion)}"; the criteria are'
+                              f" {_listing(self.criteria)}", item_path, "payoff"))
+            elif isinstance(amount, str):
+                self._expression(amount, item_path, "payoff", found)
+
+    def _expression(self, text: str, path: str, field: str, found: list) -> None:
+        try:
+            used = expressions.names(parse_cached(text))
+        except ExpressionError as error:
+            found.append((f'"{quote_text(text)}" is not a valid expression: {error}', path, field))
+            return
+        for name in sorted(used - self.variables):
+            found.append((f'"{quote_text(text)}" uses "{name}", which is not a variable'
+                          f"{_known(self.variables)}", path, field))
+
+
+def _kind_words(node: Node) -> str:
+    return "chance node" if node.type == CHANCE else "decision with assumed probabilities"
+
+
+def _listing(names) -> str:  # noqa: ANN001 - any iterable of str
+    names = list(names)
+    if not names:
+        return "none (none are defined)"
+    shown = ", ".join(f'"{n}"' for n in names[:12])
+    return shown + (f" and {len(names) - 12} more" if len(names) > 12 else "")
+
+
+def _known(names) -> str:  # noqa: ANN001
+    return f"; the variables are {_listing(sorted(names))}" if names else " (there are no variables)"
