@@ -6,6 +6,7 @@ depth is one contiguous slice: rollback works level by level on whole arrays.
 from __future__ import annotations
 
 import dataclasses
+from itertools import compress, repeat
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -13,14 +14,17 @@ import numpy as np
 from ..model import expressions
 from ..model.expressions import ExpressionError
 from ..model.issues import key_path
-from ..model.tree import CHANCE, DECISION, REMAINDER, TERMINAL, Tree
-from ..model.validate import find_cycles, parse_cached
+from ..model.columns import NodeColumns, columns_of
+from ..model.tree import CHANCE, DECISION, REMAINDER, TERMINAL, Settings, Tree
+from ..model.validate import ID_LINES, MAX_DEPTH, find_cycles, parse_cached
 from .expr_eval import Compiled, compile_expr
 
 TERMINAL_KIND, CHANCE_KIND, DECISION_KIND, ASSUMED_KIND = 0, 1, 2, 3
 _KIND_CODES = {TERMINAL: TERMINAL_KIND, CHANCE: CHANCE_KIND, DECISION: DECISION_KIND}
 
 NO_PROBABILITY, FIXED, EXPRESSION, REMAINDER_PROBABILITY, BROKEN = 0, 1, 2, 3, 4
+_UNKNOWN_KIND, _UNKNOWN_OUTCOME = -1, -2
+_SOLVE_VALUES = {None, "best", "assumed"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,22 @@ class VariableDef:
     broken: bool  # a cycle, an undefined name or a syntax error (reported by validate)
 
 
+@dataclass(frozen=True)
+class Labels:
+    """What a reader sees: branch and node names, and the names of the settings."""
+
+    branches: tuple[str | None, ...]
+    names: tuple[str | None, ...]
+    criteria: tuple[str, ...]
+    units: tuple[str | None, ...]
+    players: tuple[str, ...]
+    outcomes: tuple[str, ...]  # the last is the "null" category
+
+    def node(self, i: int, fallback: str) -> str:
+        """A node's own name, else the branch leading to it, else `fallback`."""
+        return self.names[i] or self.branches[i] or fallback
+
+
 @dataclass(frozen=True, eq=False)
 class FlatTree:
     """Immutable array form of a tree. Index 0 is the root."""
@@ -69,7 +89,11 @@ class FlatTree:
     outcomes: tuple[str, ...]  # outcome ids; results add "null" after them
     weights: np.ndarray  # float64[P, C]
     variables: tuple[VariableDef, ...]  # in an order where each comes after its inputs
+    labels: Labels
     title: str = ""
+    #: False when the tree certainly breaks no structural rule (model.validate would
+    #: find nothing); True when it may, and validate should look closer.
+    suspect: bool = False
     index: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -94,17 +118,26 @@ class FlatTree:
 
 def flatten(tree: Tree) -> FlatTree:
     """Build the array form of `tree`; broken parts become nan (validate names them)."""
-    criteria = tuple(c.id for c in tree.effective_criteria())
-    players = tree.effective_players()
-    player_ids = tuple(p.id for p in players)
-    outcome_ids = tuple(o.id for o in tree.outcomes or [])
-    variables = _variables(tree)
+    return flatten_columns(tree, columns_of(tree.root))
+
+
+def flatten_columns(settings: Settings, columns: NodeColumns) -> FlatTree:
+    """Build the array form from a document's settings and its node columns."""
+    criteria = settings.effective_criteria()
+    players = settings.effective_players()
+    variables = _variables(settings)
     known = {v.name for v in variables if not v.broken}
-    builder = _Builder(criteria, player_ids, outcome_ids, known)
-    builder.run(tree)
-    weights = np.array([[_weight(p.weights.get(c, 0)) for c in criteria] for p in players],
+    builder = _Builder(tuple(c.id for c in criteria), tuple(p.id for p in players),
+                       tuple(o.id for o in settings.outcomes or []), known)
+    builder.run(columns)
+    weights = np.array([[_weight(p.weights.get(c.id, 0)) for c in criteria] for p in players],
                        dtype=float).reshape(len(players), len(criteria))
-    return builder.freeze(tree.title, criteria, player_ids, outcome_ids, weights, variables)
+    labels = Labels(
+        branches=tuple(columns.branches), names=tuple(columns.names),
+        criteria=tuple(c.name for c in criteria), units=tuple(c.unit for c in criteria),
+        players=tuple(p.name for p in players),
+        outcomes=tuple(o.name for o in settings.outcomes or []) + ("Unclassified",))
+    return builder.freeze(settings.title, weights, variables, labels, tuple(columns.ids))
 
 
 def _weight(value: object) -> float:
@@ -122,78 +155,99 @@ class _Builder:
         self.probability_terms: list[FormulaTerm] = []
         self.payoff_terms: list[FormulaTerm] = []
 
-    def run(self, tree: Tree) -> None:
-        order = [tree.root]
-        parent = [-1]
-        levels: list[tuple[int, int]] = []
-        child_start, child_count = [], []
-        level_start = 0
-        while level_start < len(order):
-            level_end = len(order)
-            levels.append((level_start, level_end))
-            for i in range(level_start, level_end):
-                kids = order[i].children
-                child_start.append(len(order))
-                child_count.append(len(kids))
-                order.extend(kids)
-                parent.extend([i] * len(kids))
-            level_start = level_end
-        self.order, self.parent, self.levels = order, parent, levels
-        self.child_start, self.child_count = child_start, child_count
-        self._node_data()
+    def run(self, columns: NodeColumns) -> None:
+        counts = columns.counts
+        self.levels = columns.levels
+        self.child_count = np.array(counts, np.int64)
+        self.child_start = np.cumsum(self.child_count) - self.child_count + 1
+        self.parent = np.concatenate([[-1], np.repeat(np.arange(len(counts)), counts)])
+        self.suspect = False
+        self._kinds_and_players(columns)
+        self._probabilities(columns.probabilities)
+        self._payoffs(columns.payoffs)
+        self.suspect = self.suspect or _suspect_shape(self, columns)
 
-    def _node_data(self) -> None:
-        n, columns = len(self.order), len(self.criterion_index)
-        self.kind = np.zeros(n, np.int8)
-        self.player = np.full(n, -1, np.int64)
-        self.outcome = np.full(n, self.null_outcome, np.int64)
-        self.probability_kind = np.zeros(n, np.int8)
-        self.probability = np.full(n, np.nan)
-        self.payoff = np.zeros((n, columns))
-        for i, node in enumerate(self.order):
-            code = _KIND_CODES.get(node.type, TERMINAL_KIND)
-            if code == DECISION_KIND:
-                if node.solve == "assumed":
-                    code = ASSUMED_KIND
-                player = node.player
-                if player is None and self.single_player:
-                    self.player[i] = 0
-                else:
-                    self.player[i] = self.player_index.get(player, -1)
-            elif code == TERMINAL_KIND and node.outcome is not None:
-                self.outcome[i] = self.outcome_index.get(node.outcome, self.null_outcome)
-            self.kind[i] = code
-            if node.probability is not None:
-                self._probability(i, node.probability)
-            if node.payoff is not None:
-                self._payoff(i, node.payoff)
+    def _kinds_and_players(self, columns: NodeColumns) -> None:
+        codes = _KIND_CODES
+        kind = np.array([codes.get(t, _UNKNOWN_KIND) for t in columns.types], np.int8)
+        deciding = kind == DECISION_KIND
+        index = self.player_index
+        player = np.array([index.get(p, -1) if type(p) is str else -1
+                           for p in columns.players], np.int64)
+        if self.single_player:
+            player[deciding & np.equal(columns.players, None)] = 0
+        player[~deciding] = -1
+        assumed = np.array([s == "assumed" for s in columns.solves], bool)
+        kind[deciding & assumed] = ASSUMED_KIND
+        solves = set(compress(columns.solves, deciding.tolist()))
+        self.suspect = self.suspect or bool((player[deciding] < 0).any()) or not (
+            solves <= _SOLVE_VALUES)
+        index, null, unknown = self.outcome_index, self.null_outcome, _UNKNOWN_OUTCOME
+        outcome = np.array([null if o is None else index.get(o, unknown) if type(o) is str
+                            else unknown for o in columns.outcomes], np.int64)
+        self.suspect = self.suspect or bool((kind == _UNKNOWN_KIND).any())
+        kind[kind == _UNKNOWN_KIND] = TERMINAL_KIND
+        self.kind, self.player, self.outcome = kind, player, outcome
 
-    def _probability(self, i: int, value: object) -> None:
-        if isinstance(value, (int, float)):
-            self.probability_kind[i], self.probability[i] = FIXED, value
-        elif value == REMAINDER:
-            self.probability_kind[i] = REMAINDER_PROBABILITY
-        else:
+    def _probabilities(self, values: list) -> None:
+        numbers = np.array([v if type(v) is float or type(v) is int else np.nan
+                            for v in values], float)
+        kinds = np.where(np.isnan(numbers), NO_PROBABILITY, FIXED).astype(np.int8)
+        for i, value in enumerate(values):
+            if type(value) is not str:
+                if value is not None and kinds[i] == NO_PROBABILITY:  # true, [], {}…
+                    kinds[i] = BROKEN
+                continue
+            if value == REMAINDER:
+                kinds[i] = REMAINDER_PROBABILITY
+                continue
             term = self._term(i, 0, "probability", ".probability", value)
-            self.probability_kind[i] = EXPRESSION if term else BROKEN
+            kinds[i] = EXPRESSION if term else BROKEN
             if term:
                 self.probability_terms.append(term)
+        self.suspect = self.suspect or bool((kinds == BROKEN).any())
+        self.probability_kind, self.probability = kinds, numbers
 
-    def _payoff(self, i: int, value: object) -> None:
-        items = value.items() if isinstance(value, dict) else [(None, value)]
-        for criterion, amount in items:
-            column = 0 if criterion is None else self.criterion_index.get(criterion)
-            if column is None or (criterion is None and len(self.criterion_index) != 1):
-                continue
-            if isinstance(amount, (int, float)):
-                self.payoff[i, column] = amount
-                continue
-            path = ".payoff" if criterion is None else key_path(".payoff", criterion)
-            term = self._term(i, column, "payoff", path, amount)
-            if term:
-                self.payoff_terms.append(term)
-            else:
-                self.payoff[i, column] = np.nan
+    def _payoffs(self, values: list) -> None:
+        columns = self.criterion_index
+        single = len(columns) == 1
+        in_object = [type(v) is dict for v in values]
+        objects = list(compress(values, in_object))
+        loose = len(objects) < len(values) - values.count(None)
+        if not set().union(*objects) <= columns.keys() or (loose and not single):
+            self.suspect = True
+        payoff = np.zeros((len(values), len(columns)))
+        rows = np.flatnonzero(in_object)
+        for criterion, column in columns.items():
+            amounts = list(map(dict.get, objects, repeat(criterion), repeat(0)))
+            try:
+                payoff[rows, column] = amounts
+            except (TypeError, ValueError):  # formulas (or worse) among the numbers
+                for row, amount in zip(rows.tolist(), amounts):
+                    self._payoff_amount(payoff, row, criterion, amount, True)
+        if loose and single:
+            for row, value in enumerate(values):
+                if value is not None and type(value) is not dict:
+                    self._payoff_amount(payoff, row, next(iter(columns)), value, False)
+        self.payoff = payoff
+
+    def _payoff_amount(self, payoff: np.ndarray, i: int, criterion: str, amount: object,
+                       in_object: bool) -> None:
+        if type(amount) is float or type(amount) is int:
+            payoff[i, self.criterion_index[criterion]] = amount
+        else:
+            self._payoff_formula(payoff, i, criterion, amount, in_object)
+
+    def _payoff_formula(self, payoff: np.ndarray, i: int, criterion: str, amount: object,
+                        in_object: bool) -> None:
+        column = self.criterion_index[criterion]
+        path = key_path(".payoff", criterion) if in_object else ".payoff"
+        term = self._term(i, column, "payoff", path, amount)
+        if term:
+            self.payoff_terms.append(term)
+            payoff[i, column] = 0.0
+        else:
+            self.suspect = True
 
     def _term(self, i: int, column: int, field_name: str, path: str,
               text: object) -> FormulaTerm | None:
@@ -208,22 +262,51 @@ class _Builder:
             return None
         return FormulaTerm(i, column, field_name, path, text, compile_expr(expr), used)
 
-    def freeze(self, title, criteria, players, outcomes, weights, variables) -> FlatTree:  # noqa: ANN001
-        ids = tuple(node.id for node in self.order)
+    def freeze(self, title: str, weights: np.ndarray, variables: list[VariableDef],
+               labels: Labels, ids: tuple[str, ...]) -> FlatTree:
+        index = dict(zip(ids, range(len(ids))))
+        if len(index) < len(ids):  # repeated ids (an invalid tree): the first one wins
+            index = {node_id: i for i, node_id in reversed(list(enumerate(ids)))}
         return FlatTree(
-            ids=ids, parent=np.array(self.parent, np.int64), kind=self.kind,
-            child_start=np.array(self.child_start, np.int64),
-            child_count=np.array(self.child_count, np.int64), levels=tuple(self.levels),
+            ids=ids, parent=self.parent.astype(np.int64), kind=self.kind,
+            child_start=self.child_start, child_count=self.child_count,
+            levels=tuple(self.levels),
             player=self.player, outcome=self.outcome, probability_kind=self.probability_kind,
             probability=self.probability, payoff=self.payoff,
             probability_terms=tuple(self.probability_terms),
-            payoff_terms=tuple(self.payoff_terms), criteria=criteria, players=players,
-            outcomes=outcomes, weights=weights, variables=tuple(variables), title=title,
-            index={node_id: i for i, node_id in reversed(list(enumerate(ids)))},
+            payoff_terms=tuple(self.payoff_terms), criteria=tuple(self.criterion_index),
+            players=tuple(self.player_index), outcomes=tuple(self.outcome_index),
+            weights=weights, variables=tuple(variables), labels=labels, title=title,
+            index=index, suspect=self.suspect or len(index) < len(ids)
+            or not ID_LINES.fullmatch("\n".join(ids) + "\n"),
         )
 
 
-def _variables(tree: Tree) -> list[VariableDef]:
+def _suspect_shape(built: _Builder, columns: NodeColumns) -> bool:
+    """Rules about where children, players, outcomes and probabilities may be."""
+    kind, count, parent = built.kind, built.child_count, built.parent
+    decision = (kind == DECISION_KIND) | (kind == ASSUMED_KIND)
+    terminal = kind == TERMINAL_KIND
+    if (terminal != (count == 0)).any() or len(built.levels) > MAX_DEPTH + 1:
+        return True
+    if columns.branches[0] is not None or (built.outcome == _UNKNOWN_OUTCOME).any():
+        return True
+    chooses_not = (~decision).tolist()
+    if set(compress(columns.players, chooses_not)) - {None} or set(
+            compress(columns.solves, chooses_not)) - {None}:
+        return True
+    if set(compress(columns.outcomes, (~terminal).tolist())) - {None}:
+        return True
+    takes = (kind == CHANCE_KIND) | (kind == ASSUMED_KIND)
+    wants = np.concatenate([[False], takes[parent[1:]]])
+    has = built.probability_kind != NO_PROBABILITY
+    if (wants != has).any():
+        return True
+    remainders = parent[built.probability_kind == REMAINDER_PROBABILITY]
+    return remainders.size > 0 and np.bincount(remainders).max() > 1
+
+
+def _variables(tree: Settings) -> list[VariableDef]:
     """Variables in dependency order; broken ones (already reported) are marked."""
     defs: dict[str, VariableDef] = {}
     depends: dict[str, set[str]] = {}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 
@@ -39,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         if argv and argv[0] in _COMMANDS:
+            # A short-lived command that builds many objects: the cycle collector
+            # would only slow it down (a third of the time on a 100,000-node tree).
+            gc.disable()
             options = build_parser().parse_args(argv)
             return options.run(options)
         if argv and argv[0] in ("-h", "--help"):

@@ -6,10 +6,12 @@ import math
 import sys
 from typing import TextIO
 
+from ..analysis.flatten import FlatTree, flatten, flatten_columns
 from ..api import check
+from ..fileformat.fastpath import read_plain
 from ..fileformat.json_io import Loaded, locate_issues, read_file
 from ..model.issues import Issue
-from ..model.tree import Tree
+from ..model.tree import Settings, Tree
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -38,6 +40,18 @@ def open_tree(path: str) -> tuple[Tree, Loaded]:
     return loaded.tree, loaded
 
 
+def load_flat(path: str) -> tuple[Settings, FlatTree]:
+    """A checked file's settings and engine arrays; the quick way when it is plainly valid."""
+    plain = read_plain(path)
+    if plain is not None:
+        settings, columns = plain
+        flat = flatten_columns(settings, columns)
+        if not flat.suspect:
+            return settings, flat
+    tree, _loaded = open_tree(path)
+    return tree, flatten(tree)
+
+
 def report(issues: list[Issue], filename: str, loaded: Loaded | None = None,
            stream: TextIO | None = None) -> None:
     """Print problems one per line (to stderr unless `stream` says otherwise)."""
@@ -47,7 +61,7 @@ def report(issues: list[Issue], filename: str, loaded: Loaded | None = None,
         print(issue.format(filename), file=stream or sys.stderr)
 
 
-def parse_assignments(assignments: list[str], tree: Tree) -> dict[str, float]:
+def parse_assignments(assignments: list[str], tree: Settings) -> dict[str, float]:
     """`--set NAME=VALUE` options as numbers; unknown names and non-numbers are errors."""
     known = [v.name for v in tree.variables or []]
     values = {}

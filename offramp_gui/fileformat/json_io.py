@@ -23,6 +23,7 @@ from .schema import (CRITERION_KEYS, OUTCOME_KEYS, SOURCE_KEYS, VARIABLE_KEYS, B
                      DuplicateKeyDict, build_tree)
 
 _UTF8_BOM = b"\xef\xbb\xbf"
+_STRING_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"[ \t\r\n]*(:?)')
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _JSON_MESSAGES = {
     "Expecting value": "expected a value (a number, text in double quotes, true, false,"
@@ -80,8 +81,9 @@ def loads(data: bytes | str) -> Loaded:
     tree, issues = build_tree(raw)
     issues += _surrogate_issues(text, raw)
     if tree is not None:
-        assign_missing_ids(tree.root, {n.id for n in tree.root.walk() if n.id})
-        tree.reindex()
+        if "" in tree:  # some node had no id: give each its path id
+            assign_missing_ids(tree.root, {n.id for n in tree.root.walk() if n.id})
+            tree.reindex()
         issues += validate(tree)
     return Loaded(tree, issues, text)
 
@@ -129,8 +131,11 @@ def _parse_json(text: str) -> tuple[Any, Issue | None]:
         return None, Issue("the file is empty")
     try:
         with deep_recursion():
-            return json.loads(text, object_pairs_hook=_object,
-                              parse_constant=BadConstant), None
+            raw = json.loads(text, parse_constant=BadConstant)
+            if keys_in_text(text) != keys_parsed(raw):
+                # Some object repeats a key; parse again, slowly, to find which.
+                raw = json.loads(text, object_pairs_hook=_object, parse_constant=BadConstant)
+            return raw, None
     except json.JSONDecodeError as error:
         message = _JSON_MESSAGES.get(error.msg, error.msg[:1].lower() + error.msg[1:])
         return None, Issue(f"this is not valid JSON: {message}", line=error.lineno,
@@ -144,6 +149,40 @@ def _parse_json(text: str) -> tuple[Any, Issue | None]:
         line, column = TextPositions(text).line_column(match.start() if match else 0)
         return None, Issue(f"a number has too many digits ({quote_text(str(error), 50)})",
                            line=line, column=column)
+
+
+def keys_in_text(text: str | bytes) -> int:
+    """How many object keys the text holds (a key is a string followed by ':').
+
+    Compared with the keys the parser kept, this finds repeated keys without the
+    slow per-object hook. When every colon directly follows a quote and no quote
+    before a colon is escaped, each '":' ends a key, and counting them is exact.
+    """
+    if isinstance(text, bytes):
+        quoted = text.count(b'":')
+        if quoted == text.count(b":") and b'\\":' not in text:
+            return quoted
+        text = text.decode("utf-8")
+    quoted = text.count('":')
+    if quoted == text.count(":") and '\\":' not in text:
+        return quoted
+    return _STRING_TOKEN.findall(text).count(":")
+
+
+def keys_parsed(raw: Any) -> int:
+    """How many keys the parsed objects kept: fewer than the text when a key repeats."""
+    total, stack = 0, [raw]
+    pop, push = stack.pop, stack.append
+    while stack:
+        value = pop()
+        if type(value) is dict:
+            total += len(value)
+            value = value.values()
+        for item in value:
+            kind = type(item)
+            if kind is dict or kind is list:
+                push(item)
+    return total
 
 
 def _deepest_point(text: str) -> tuple[int, int]:

@@ -11,8 +11,9 @@ import difflib
 import math
 from typing import Any
 
-from ..model.issues import Issue, key_path, quote_text
-from ..model.tree import NODE_FIELDS, Criterion, Node, Outcome, Player, Tree, Variable
+from ..model.issues import Issue, key_path, quote_text, spell_path
+from ..model.tree import (NODE_FIELDS, Criterion, Node, Outcome, Player, Settings, Tree,
+                          Variable)
 
 FORMAT = "offramp-tree"
 CURRENT_VERSION = 1
@@ -143,13 +144,9 @@ def _describe(value: Any) -> str:
 
 def build_tree(raw: Any) -> tuple[Tree | None, list[Issue]]:
     """Check `raw` (parsed JSON) and build a Tree; return it with every problem found."""
-    check = _Checker()
-    if not isinstance(raw, dict):
-        check.problem("$", f"the file must hold a JSON object, not {_describe(raw)}")
+    settings, check = _settings(raw)
+    if settings is None:
         return None, check.issues
-    if not _check_envelope(raw, check):
-        return None, check.issues
-    extras = check.keys(raw, TOP_KEYS, "$")
     root_raw = raw.get("root")
     if not isinstance(root_raw, dict):
         if root_raw is None:
@@ -157,15 +154,33 @@ def build_tree(raw: Any) -> tuple[Tree | None, list[Issue]]:
         else:
             check.problem("$.root", f'"root" must be a node object, not {_describe(root_raw)}')
         return None, check.issues
-    tree = Tree(_build_nodes(root_raw, check), check.text(raw, "title", "$", True) or "")
-    tree.extras = extras
-    tree.description = check.text(raw, "description", "$")
-    tree.sources = _sources(raw, check)
-    tree.criteria = _criteria(raw, check)
-    tree.players = _players(raw, check)
-    tree.variables = _variables(raw, check)
-    tree.outcomes = _outcomes(raw, check)
+    tree = Tree(_build_nodes(root_raw, check))
+    tree.copy_settings_from(settings)
     return tree, check.issues
+
+
+def build_settings(raw: Any) -> tuple[Settings | None, list[Issue]]:
+    """Check and build everything but the nodes."""
+    settings, check = _settings(raw)
+    return settings, check.issues
+
+
+def _settings(raw: Any) -> tuple[Settings | None, _Checker]:
+    check = _Checker()
+    if not isinstance(raw, dict):
+        check.problem("$", f"the file must hold a JSON object, not {_describe(raw)}")
+        return None, check
+    if not _check_envelope(raw, check):
+        return None, check
+    settings = Settings(check.text(raw, "title", "$", True) or "")
+    settings.extras = check.keys(raw, TOP_KEYS, "$")
+    settings.description = check.text(raw, "description", "$")
+    settings.sources = _sources(raw, check)
+    settings.criteria = _criteria(raw, check)
+    settings.players = _players(raw, check)
+    settings.variables = _variables(raw, check)
+    settings.outcomes = _outcomes(raw, check)
+    return settings, check
 
 
 def _check_envelope(raw: dict, check: _Checker) -> bool:
@@ -307,75 +322,106 @@ def _outcomes(raw: dict, check: _Checker) -> list[Outcome] | None:
 
 
 def _build_nodes(root_raw: dict, check: _Checker) -> Node:
-    """Build the node hierarchy without recursion (files may nest deeply)."""
+    """Build the node hierarchy without recursion (files may nest deeply).
+
+    Paths are kept as (parent path, index) pairs and spelled out only for a problem:
+    most nodes have none, and a 100,000-node file should not pay for 100,000 strings.
+    """
     root = _build_node(root_raw, "$.root", check)
-    stack = [(root, root_raw, "$.root")]
+    stack: list[tuple[Node, dict, Any]] = [(root, root_raw, "$.root")]
+    pop, push = stack.pop, stack.append
     while stack:
-        node, raw, path = stack.pop()
+        node, raw, where = pop()
         children = raw.get("children")
         if children is None:
             continue
-        if not isinstance(children, list):
-            check.problem(f"{path}.children", f'"children" must be a list, not'
+        if type(children) is not list:
+            check.problem(f"{spell_path(where)}.children", f'"children" must be a list, not'
                           f" {_describe(children)}", node.id or None, "children")
             continue
+        append = node.children.append
         for i, child_raw in enumerate(children):
-            child_path = f"{path}.children[{i}]"
-            if not isinstance(child_raw, dict):
-                check.problem(child_path, f"a child must be a node object, not"
+            child_where = (where, i)
+            if type(child_raw) is not dict and not isinstance(child_raw, dict):
+                check.problem(spell_path(child_where), f"a child must be a node object, not"
                               f" {_describe(child_raw)}", node.id or None, "children")
                 continue
-            child = _build_node(child_raw, child_path, check)
-            node.children.append(child)
-            stack.append((child, child_raw, child_path))
+            child = _build_node(child_raw, child_where, check)
+            append(child)
+            push((child, child_raw, child_where))
     return root
 
 
-_NODE_TEXT = ("branch", "name", "player", "solve", "outcome", "notes")
+_NODE_KEY_SET = frozenset(NODE_KEYS)
+_NODE_TEXT = frozenset(("branch", "name", "player", "solve", "outcome", "notes"))
+_NODE_TYPES = frozenset(("decision", "chance", "terminal"))
 
 
-def _build_node(raw: dict, path: str, check: _Checker) -> Node:
+def _build_node(raw: dict, where: Any, check: _Checker) -> Node:
     node_id = raw.get("id")
-    if not isinstance(node_id, str):
+    if type(node_id) is not str:
         if node_id is not None:
-            check.problem(f"{path}.id", f"an id must be text, not {_describe(node_id)}")
+            check.problem(f"{spell_path(where)}.id", f"an id must be text, not {_describe(node_id)}")
         node_id = ""
-    shown_id = node_id or None
-    extras = check.keys(raw, NODE_KEYS, path, shown_id)
+    keys = raw.keys()
     node_type = raw.get("type")
-    if node_type not in ("decision", "chance", "terminal"):
+    if node_type not in _NODE_TYPES:
         said = "is missing" if node_type is None else f"is {_describe(node_type)}"
-        check.problem(f"{path}.type" if node_type is not None else path,
+        check.problem(spell_path(where) + (".type" if node_type is not None else ""),
                       f'the node type {said}; use "decision", "chance" or "terminal"',
-                      shown_id, "type")
+                      node_id or None, "type")
         node_type = "decision" if raw.get("children") else "terminal"
     node = Node(node_id, node_type)
-    node.extras = extras
-    for key in _NODE_TEXT:
-        if key in raw:
-            setattr(node, key, check.text(raw, key, path, node_id=shown_id))
-    if "probability" in raw:
-        node.probability = check.number_or_expression(
-            raw["probability"], f"{path}.probability", "a probability", shown_id, "probability")
-    if "payoff" in raw:
-        node.payoff = _payoff(raw["payoff"], f"{path}.payoff", shown_id, check)
-    if "collapsed" in raw:
-        if isinstance(raw["collapsed"], bool):
+    if not keys <= _NODE_KEY_SET or type(raw) is DuplicateKeyDict:
+        node.extras = check.keys(raw, NODE_KEYS, spell_path(where), node_id or None)
+    for key in keys & _NODE_TEXT:
+        value = raw[key]
+        if type(value) is str:
+            setattr(node, key, value)
+        else:
+            check.text(raw, key, spell_path(where), node_id=node_id or None)
+    probability = raw.get("probability")
+    if probability is not None or "probability" in keys:
+        node.probability = _number_or_text(probability, where, ".probability", "a probability",
+                                           node_id, check)
+    payoff = raw.get("payoff")
+    if payoff is not None or "payoff" in keys:
+        node.payoff = _payoff(payoff, where, node_id, check)
+    if "collapsed" in keys:
+        if type(raw["collapsed"]) is bool:
             node.collapsed = raw["collapsed"]
         else:
-            check.problem(f"{path}.collapsed", '"collapsed" must be true or false',
-                          shown_id, "collapsed")
+            check.problem(f"{spell_path(where)}.collapsed", '"collapsed" must be true or false',
+                          node_id or None, "collapsed")
     return node
 
 
-def _payoff(value: Any, path: str, node_id: str | None, check: _Checker) -> Any:
-    if not isinstance(value, dict):
-        return check.number_or_expression(value, path, "a payoff", node_id, "payoff")
-    check.keys(value, tuple(value), path, node_id)
+def _number_or_text(value: Any, where: Any, suffix: str, what: str, node_id: str,
+                    check: _Checker) -> Any:
+    kind = type(value)
+    if kind is str or ((kind is float or kind is int) and value - value == 0):
+        return value
+    field = suffix.split(".")[1].split("[")[0]
+    return check.number_or_expression(value, spell_path(where) + suffix, what, node_id or None,
+                                      field)
+
+
+def _payoff(value: Any, where: Any, node_id: str, check: _Checker) -> Any:
+    if type(value) is not dict and not isinstance(value, dict):
+        return _number_or_text(value, where, ".payoff", "a payoff", node_id, check)
+    if type(value) is dict:
+        for amount in value.values():
+            kind = type(amount)
+            if kind is not str and not ((kind is float or kind is int) and amount - amount == 0):
+                break
+        else:
+            return value  # the common case: every amount a finite number or a formula
+    else:
+        check.keys(value, tuple(value), f"{spell_path(where)}.payoff", node_id or None)
     out = {}
     for criterion, amount in value.items():
-        item = check.number_or_expression(amount, key_path(path, criterion), "a payoff",
-                                          node_id, "payoff")
+        item = _number_or_text(amount, where, key_path(".payoff", criterion), "a payoff",
+                               node_id, check)
         if item is not None:
             out[criterion] = item
     return out

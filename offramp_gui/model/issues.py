@@ -13,6 +13,20 @@ def key_path(base: str, key: str) -> str:
     return f"{base}.{key}" if _PLAIN_KEY.fullmatch(key) else f"{base}[{json.dumps(key)}]"
 
 
+def spell_path(where: object) -> str:
+    """Spell out a lazy node path: nested (parent path, child index) pairs.
+
+    Loaders keep paths lazy because most nodes have no problem to report.
+    >>> spell_path((("$.root", 1), 0))
+    '$.root.children[1].children[0]'
+    """
+    indices = []
+    while type(where) is tuple:
+        where, index = where  # type: ignore[misc]
+        indices.append(index)
+    return str(where) + "".join(f".children[{i}]" for i in reversed(indices))
+
+
 def quote_text(text: str, limit: int = 60) -> str:
     """User text made safe for a one-line message: no control characters, bounded."""
     clean = "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}"

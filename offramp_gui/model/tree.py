@@ -119,10 +119,14 @@ class Node:
         return copy.deepcopy(self)
 
 
-class Tree:
-    """A whole document: settings, the root node, and an id index."""
+class Settings:
+    """Everything in a document but its nodes: title, criteria, players, variables…
 
-    def __init__(self, root: Node, title: str = "Untitled tree") -> None:
+    None means "not in the file" (defaults apply), so saving writes back only what
+    was there.
+    """
+
+    def __init__(self, title: str = "Untitled tree") -> None:
         self.title = title
         self.description: str | None = None
         self.sources: list[dict[str, Any]] | None = None
@@ -131,6 +135,30 @@ class Tree:
         self.variables: list[Variable] | None = None
         self.outcomes: list[Outcome] | None = None
         self.extras: dict[str, Any] = {}
+
+    def effective_criteria(self) -> list[Criterion]:
+        return self.criteria or [DEFAULT_CRITERION]
+
+    def effective_players(self) -> list[Player]:
+        if self.players:
+            return self.players
+        weights = {c.id: 1 for c in self.effective_criteria()}
+        return [Player(DEFAULT_PLAYER_ID, "Decision maker", weights)]
+
+    def variable(self, name: str) -> Variable | None:
+        return next((v for v in self.variables or [] if v.name == name), None)
+
+    def copy_settings_from(self, other: Settings) -> None:
+        for key in ("title", "description", "sources", "criteria", "players", "variables",
+                    "outcomes", "extras"):
+            setattr(self, key, getattr(other, key))
+
+
+class Tree(Settings):
+    """A whole document: settings, the root node, and an id index."""
+
+    def __init__(self, root: Node, title: str = "Untitled tree") -> None:
+        super().__init__(title)
         self.root = root
         self.notifier = ChangeNotifier()
         self._nodes: dict[str, Node] = {}
@@ -145,13 +173,17 @@ class Tree:
         self._index_subtree(self.root, None)
 
     def _index_subtree(self, top: Node, parent_id: str | None) -> None:
+        nodes, parents = self._nodes, self._parent
         stack = [(top, parent_id)]
+        pop, push = stack.pop, stack.append
         while stack:
-            node, pid = stack.pop()
-            if node.id not in self._nodes:
-                self._nodes[node.id] = node
-                self._parent[node.id] = pid
-            stack.extend((child, node.id) for child in node.children)
+            node, pid = pop()
+            node_id = node.id
+            if node_id not in nodes:
+                nodes[node_id] = node
+                parents[node_id] = pid
+            for child in node.children:
+                push((child, node_id))
 
     def node(self, node_id: str) -> Node:
         return self._nodes[node_id]
@@ -190,18 +222,6 @@ class Tree:
             steps.append(self.index_in_parent(current))
             current = self._parent[current]  # type: ignore[assignment]
         return "$.root" + "".join(f".children[{i}]" for i in reversed(steps))
-
-    def effective_criteria(self) -> list[Criterion]:
-        return self.criteria or [DEFAULT_CRITERION]
-
-    def effective_players(self) -> list[Player]:
-        if self.players:
-            return self.players
-        weights = {c.id: 1 for c in self.effective_criteria()}
-        return [Player(DEFAULT_PLAYER_ID, "Decision maker", weights)]
-
-    def variable(self, name: str) -> Variable | None:
-        return next((v for v in self.variables or [] if v.name == name), None)
 
     # ---- mutating ------------------------------------------------------------
     def batch(self):  # noqa: ANN201 - context manager
@@ -282,6 +302,24 @@ class Tree:
         setattr(self, name, copy.deepcopy(value))
         self.notifier.notify(TreeChange("meta", frozenset(), False, frozenset({name})))
         return old
+
+
+def breadth_first(root: Node) -> tuple[list[Node], list[int], list[tuple[int, int]]]:
+    """Nodes level by level, each one's number of children, and each level's span.
+
+    In this order every node's children are contiguous, which is what the engine's
+    arrays rely on.
+    """
+    order: list[Node] = []
+    counts: list[int] = []
+    levels: list[tuple[int, int]] = []
+    level = [root]
+    while level:
+        levels.append((len(order), len(order) + len(level)))
+        order += level
+        counts += [len(node.children) for node in level]
+        level = [child for node in level for child in node.children]
+    return order, counts, levels
 
 
 def unique_id(base: str, taken: set[str] | Tree) -> str:

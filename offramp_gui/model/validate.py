@@ -11,11 +11,14 @@ from functools import lru_cache
 
 from . import expressions
 from .expressions import Expr, ExpressionError
-from .issues import Issue, key_path, quote_text
-from .tree import CHANCE, DECISION, REMAINDER, TERMINAL, Node, Tree
+from .issues import Issue, key_path, quote_text, spell_path
+from .tree import CHANCE, DECISION, REMAINDER, TERMINAL, Node, Settings, Tree
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+_ID_MATCH = ID_PATTERN.fullmatch
+#: Ids one per line, each followed by a newline: one regex run checks them all.
+ID_LINES = re.compile(r"(?:[A-Za-z0-9_.-]{1,64}\n)*")
 COLOR_PATTERN = re.compile(r"#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})")
 MAX_DEPTH = 1000
 
@@ -27,15 +30,20 @@ def parse_cached(text: str) -> Expr:
 
 def validate(tree: Tree) -> list[Issue]:
     """Every structural problem of the tree, in document order."""
+    return validate_settings(tree) + _check_nodes(tree)
+
+
+def validate_settings(settings: Settings) -> list[Issue]:
+    """Problems in everything but the nodes: ids, weights, colours, variables."""
     issues: list[Issue] = []
-    issues += _check_ids("criteria", [c.id for c in tree.criteria or []], "criterion")
-    issues += _check_ids("players", [p.id for p in tree.players or []], "player")
-    issues += _check_ids("outcomes", [o.id for o in tree.outcomes or []], "outcome")
-    issues += _check_weights(tree)
-    issues += _check_outcome_colors(tree)
-    issues += check_variables(tree)
-    issues += _check_nodes(tree)
+    issues += _check_ids("criteria", [c.id for c in settings.criteria or []], "criterion")
+    issues += _check_ids("players", [p.id for p in settings.players or []], "player")
+    issues += _check_ids("outcomes", [o.id for o in settings.outcomes or []], "outcome")
+    issues += _check_weights(settings)
+    issues += _check_outcome_colors(settings)
+    issues += check_variables(settings)
     return issues
+
 
 
 def _check_ids(kind: str, ids: list[str], what: str) -> Iterator[Issue]:
@@ -50,7 +58,7 @@ def _check_ids(kind: str, ids: list[str], what: str) -> Iterator[Issue]:
         seen.add(ident)
 
 
-def _check_weights(tree: Tree) -> Iterator[Issue]:
+def _check_weights(tree: Settings) -> Iterator[Issue]:
     known = {c.id for c in tree.effective_criteria()}
     for i, player in enumerate(tree.players or []):
         for criterion in player.weights:
@@ -59,14 +67,14 @@ def _check_weights(tree: Tree) -> Iterator[Issue]:
                             f" {_listing(known)}", key_path(f"$.players[{i}].weights", criterion))
 
 
-def _check_outcome_colors(tree: Tree) -> Iterator[Issue]:
+def _check_outcome_colors(tree: Settings) -> Iterator[Issue]:
     for i, outcome in enumerate(tree.outcomes or []):
         if outcome.color is not None and not COLOR_PATTERN.fullmatch(outcome.color):
             yield Issue(f'the colour "{quote_text(outcome.color)}" is not of the form #rrggbb',
                         f"$.outcomes[{i}].color")
 
 
-def check_variables(tree: Tree) -> list[Issue]:
+def check_variables(tree: Settings) -> list[Issue]:
     """Names, expressions, ranges, distributions, undefined names and cycles."""
     issues: list[Issue] = []
     depends: dict[str, set[str]] = {}
@@ -161,30 +169,87 @@ def find_cycles(depends: dict[str, set[str]]) -> list[list[str]]:
 
 
 def _check_nodes(tree: Tree) -> list[Issue]:
+    """Every problem of every node, walked one by one with paths made only for problems.
+
+    (The engine's `FlatTree.suspect` tells cheaply whether this walk can find
+    anything; callers that have flattened the tree use it to skip the walk.)
+    """
     context = _NodeContext(tree)
     issues: list[Issue] = []
-    stack: list[tuple[Node, Node | None, str, int]] = [(tree.root, None, "$.root", 0)]
+    stack: list[tuple[Node, Node | None, object, int]] = [(tree.root, None, "$.root", 0)]
+    pop, push = stack.pop, stack.append
     while stack:
-        node, parent, path, depth = stack.pop()
-        issues += context.check(node, parent, path)
+        node, parent, where, depth = pop()
+        if context.suspicious(node, parent):
+            issues += context.check(node, parent, spell_path(where))
         if depth >= MAX_DEPTH and node.children:
-            issues.append(Issue(f"the tree is more than {MAX_DEPTH} levels deep", path,
-                                node.id))
+            issues.append(Issue(f"the tree is more than {MAX_DEPTH} levels deep",
+                                spell_path(where), node.id))
             continue
-        stack.extend((child, node, f"{path}.children[{i}]", depth + 1)
-                     for i, child in reversed(list(enumerate(node.children))))
+        for i in range(len(node.children) - 1, -1, -1):
+            push((node.children[i], node, (where, i), depth + 1))
     return issues
 
 
 class _NodeContext:
     """What node checks need to know about the whole tree."""
 
-    def __init__(self, tree: Tree):
+    def __init__(self, tree: Settings):
         self.criteria = [c.id for c in tree.effective_criteria()]
+        self.criteria_set = frozenset(self.criteria)
         self.players = [p.id for p in tree.effective_players()]
+        self.player_set = frozenset(self.players)
         self.outcomes = {o.id for o in tree.outcomes or []}
         self.variables = {v.name for v in tree.variables or []}
         self.seen_ids: set[str] = set()
+        self.repeated_ids: set[int] = set()
+
+    def suspicious(self, node: Node, parent: Node | None) -> bool:
+        """False only when the node certainly breaks no rule (the common case)."""
+        node_id = node.id
+        if node_id in self.seen_ids:
+            self.repeated_ids.add(id(node))
+            return True
+        self.seen_ids.add(node_id)
+        kind, children = node.type, node.children
+        if not _ID_MATCH(node_id) or node.outcome is not None and (
+                kind != TERMINAL or node.outcome not in self.outcomes):
+            return True
+        if kind == TERMINAL:
+            if children or node.player is not None or node.solve is not None:
+                return True
+        elif not children or (kind == DECISION and not self._player_ok(node.player, node.solve)) or (
+                kind == CHANCE and (node.player is not None or node.solve is not None)):
+            return True
+        takes = parent.takes_probabilities if parent is not None else None
+        probability = node.probability
+        if (probability is None) == bool(takes) or parent is None and node.branch is not None:
+            return True
+        if type(probability) is str and probability != REMAINDER and not self.formula_ok(
+                probability):
+            return True
+        if node.takes_probabilities and sum(c.probability == REMAINDER for c in children) > 1:
+            return True
+        return node.payoff is not None and not self.payoff_ok(node.payoff)
+
+    def _player_ok(self, player: str | None, solve: str | None) -> bool:
+        if solve not in (None, "best", "assumed"):
+            return False
+        if player is None:
+            return len(self.players) == 1
+        return player in self.player_set
+
+    def formula_ok(self, text: str) -> bool:
+        try:
+            return expressions.names(parse_cached(text)) <= self.variables
+        except ExpressionError:
+            return False
+
+    def payoff_ok(self, payoff: object) -> bool:
+        if type(payoff) is dict:
+            return payoff.keys() <= self.criteria_set and all(
+                type(v) is not str or self.formula_ok(v) for v in payoff.values())
+        return len(self.criteria) == 1 and (type(payoff) is not str or self.formula_ok(payoff))
 
     def check(self, node: Node, parent: Node | None, path: str) -> list[Issue]:
         found: list[tuple[str, str, str | None]] = []  # (message, path, field)
@@ -198,9 +263,8 @@ class _NodeContext:
         if not ID_PATTERN.fullmatch(node.id):
             found.append((f'the id "{quote_text(node.id)}" may use only letters, digits, \'_\','
                           " '.' and '-' (1 to 64 of them)", f"{path}.id", "id"))
-        elif node.id in self.seen_ids:
+        elif id(node) in self.repeated_ids:
             found.append((f'the id "{node.id}" is used by another node', f"{path}.id", "id"))
-        self.seen_ids.add(node.id)
         if parent is None and node.branch is not None:
             found.append(('the root has no branch leading into it; remove "branch"',
                           f"{path}.branch", "branch"))

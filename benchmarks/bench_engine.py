@@ -1,0 +1,60 @@
+"""Engine speed: evaluate a loaded 1,000,000-node tree; re-evaluate after one edit.
+
+    python benchmarks/bench_engine.py [--nodes 1000000] [--repeat 5]
+
+Prints one line per figure; docs/benchmarks.md records a run.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import time
+
+import numpy as np
+
+from treegen import random_tree
+
+from offramp_gui.analysis.evaluate import evaluate
+from offramp_gui.analysis.flatten import CHANCE_KIND, flatten
+from offramp_gui.analysis.incremental import IncrementalEvaluator
+
+
+def timed(action, repeat: int) -> float:
+    """The median of `repeat` runs, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--nodes", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    options = parser.parse_args()
+    gc.disable()
+    tree = random_tree(options.nodes)
+    flatten_time = timed(lambda: flatten(tree), 1)
+    flat = flatten(tree)
+    evaluate(flat)  # the first run also builds the per-level index plan, kept with the tree
+    print(f"tree: {flat.size:,} nodes, {len(flat.levels)} levels")
+    print(f"flatten (model -> arrays, once per structural change): {flatten_time:.3f} s")
+    print(f"evaluate the loaded tree: {timed(lambda: evaluate(flat), options.repeat):.3f} s"
+          " (target < 0.5 s)")
+    incremental = IncrementalEvaluator(flat)
+    # A deepest branch of a chance node: the longest path to the root.
+    leaf = int(np.flatnonzero(flat.kind[flat.parent[1:]] == CHANCE_KIND)[-1]) + 1
+    edits = iter(range(10**9))
+    probability = timed(lambda: incremental.set_probability(leaf, 0.1 + 0.001 * (next(edits) % 5)),
+                        options.repeat * 20)
+    payoff = timed(lambda: incremental.set_payoff(leaf, 0, next(edits) % 7), options.repeat * 20)
+    print(f"re-evaluate after one probability change: {probability * 1000:.3f} ms"
+          " (target < 1 ms)")
+    print(f"re-evaluate after one payoff change: {payoff * 1000:.3f} ms (target < 1 ms)")
+
+
+if __name__ == "__main__":
+    main()

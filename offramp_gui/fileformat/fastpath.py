@@ -1,0 +1,97 @@
+"""Read a well-formed tree file straight into node columns, skipping the node objects.
+
+For the command line on large files: every check here works on whole lists at once,
+and says only "plainly fine" or "look closer". Anything unusual (a missing id, an
+`x-` key, a repeated key, a value of the wrong type) returns None, and the caller
+reads the file the careful way, which explains each problem. The node rules are
+screened by the engine's own array form (`FlatTree.suspect`) after this.
+"""
+from __future__ import annotations
+
+import os
+from itertools import repeat
+from typing import Any
+
+import orjson
+
+from ..model.columns import NodeColumns
+from ..model.tree import NODE_TYPES, Settings
+from ..model.validate import validate_settings
+from .json_io import keys_in_text, keys_parsed
+from .limits import MAX_FILE_BYTES
+from .schema import NODE_KEYS, build_settings
+
+_NODE_KEYS = frozenset(NODE_KEYS)
+_TEXT = {str, type(None)}
+
+
+def read_plain(path: str | os.PathLike) -> tuple[Settings, NodeColumns] | None:
+    """The settings and node columns of a plainly valid file, or None."""
+    try:
+        if os.stat(path).st_size > MAX_FILE_BYTES:
+            return None
+        with open(path, "rb") as stream:
+            data = stream.read()
+        # orjson refuses NaN, Infinity, 1e999, invalid UTF-8, a BOM and lone
+        # surrogates: all of them cases for the careful reader.
+        raw = orjson.loads(data)
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    if type(raw) is not dict:
+        return None
+    columns, node_keys = _columns(raw.get("root"))
+    if columns is None or keys_in_text(data) != node_keys + _keys_beside_root(raw):
+        return None
+    settings, issues = build_settings(raw)
+    if settings is None or issues or validate_settings(settings):
+        return None
+    return settings, columns
+
+
+def _keys_beside_root(raw: dict) -> int:
+    """Keys outside the nodes: the top level's own (including "root") and below them."""
+    return keys_parsed({k: None if k == "root" else v for k, v in raw.items()})
+
+
+def _columns(root: Any) -> tuple[NodeColumns | None, int]:
+    """Node columns and the number of keys in node objects, or (None, 0)."""
+    order: list[dict] = []
+    counts: list[int] = []
+    levels: list[tuple[int, int]] = []
+    level = [root]
+    while level:
+        if {type(node) for node in level} != {dict}:
+            return None, 0
+        levels.append((len(order), len(order) + len(level)))
+        order += level
+        kids = [node.get("children") for node in level]
+        if not {type(k) for k in kids} <= {list, type(None)}:
+            return None, 0
+        counts += [len(k) if k else 0 for k in kids]
+        level = [child for k in kids if k for child in k]
+    present = set().union(*order)
+    if not present <= _NODE_KEYS:
+        return None, 0
+    nothing = [None] * len(order)
+    field = {name: list(map(dict.get, order, repeat(name))) if name in present else nothing
+             for name in ("id", "type", "branch", "name", "player", "solve", "probability",
+                          "payoff", "outcome", "notes", "collapsed")}
+    if not _plain_fields(field):
+        return None, 0
+    objects = [p for p in field["payoff"] if type(p) is dict]
+    if {type(a) for p in objects for a in p.values()} - {int, float, str}:
+        return None, 0  # a nested object or list would hide keys from the count below
+    keys = sum(map(len, order)) + sum(map(len, objects))
+    return NodeColumns(counts, levels, field["id"], field["type"], field["branch"],
+                       field["name"], field["player"], field["solve"], field["probability"],
+                       field["payoff"], field["outcome"]), keys
+
+
+def _plain_fields(field: dict[str, list]) -> bool:
+    """Types the engine's screen cannot see; it checks probabilities and payoffs itself."""
+    if set(map(type, field["id"])) != {str} or not set(field["type"]) <= set(NODE_TYPES):
+        return False
+    if not all(set(map(type, field[name])) <= _TEXT
+               for name in ("branch", "name", "player", "solve", "outcome", "notes")):
+        return False
+    return set(map(type, field["collapsed"])) <= {bool, type(None)}

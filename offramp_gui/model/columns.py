@@ -1,0 +1,46 @@
+"""A tree's node fields as parallel lists in breadth-first order.
+
+Whole-list operations (set unions, comprehensions) are how checks and the engine's
+array conversion stay fast on large trees. The lists come from model nodes here, or
+straight from parsed JSON (`fileformat.fastpath`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .tree import Node, breadth_first
+
+#: The fields held, in the order of the constructor's arguments after the shape.
+FIELDS = ("ids", "types", "branches", "names", "players", "solves", "probabilities",
+          "payoffs", "outcomes")
+
+
+@dataclass(frozen=True)
+class NodeColumns:
+    """Node i's children are nodes start..start+counts[i], where start is
+    1 + sum(counts[:i]); `levels` are the (start, end) spans of each depth."""
+
+    counts: list[int]
+    levels: list[tuple[int, int]]
+    ids: list[Any]
+    types: list[Any]
+    branches: list[Any]
+    names: list[Any]
+    players: list[Any]
+    solves: list[Any]
+    probabilities: list[Any]
+    payoffs: list[Any]
+    outcomes: list[Any]
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+
+def columns_of(root: Node) -> NodeColumns:
+    order, counts, levels = breadth_first(root)
+    return NodeColumns(
+        counts, levels, [n.id for n in order], [n.type for n in order],
+        [n.branch for n in order], [n.name for n in order], [n.player for n in order],
+        [n.solve for n in order], [n.probability for n in order], [n.payoff for n in order],
+        [n.outcome for n in order])
