@@ -59,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
         # Output piped into `head` and the like: not an error, and no traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as error:  # a bug of ours: one line, and the details on request
+        if os.environ.get("OFFRAMP_DEBUG"):
+            raise
+        print(f"offramp: internal error ({type(error).__name__}: {error}); run again with"
+              " OFFRAMP_DEBUG=1 for details, and please report it", file=sys.stderr)
+        return 1
 
 
 def _open_app(options: argparse.Namespace) -> int:

@@ -91,21 +91,22 @@ def _alternatives_heading(flat: FlatTree) -> str:
 
 
 def _alternatives(results: Results) -> str:
+    """The branches listed and numbered, then one column of numbers per branch."""
     flat, labels = results.flat, results.flat.labels
-    criteria = [name + (f" ({unit})" if unit else "")
-                for name, unit in zip(labels.criteria, labels.units)]
-    headers = ["", "Branch"] + criteria + [f"U({name})" for name in labels.players]
-    with_probability = flat.kind[0] != DECISION_KIND and bool(flat.child_count[0])
-    if with_probability:
-        headers.insert(2, "Probability")
-    rows = []
-    for i in list(flat.children(0)) or [0]:
-        row = ["▶" if results.choice[0] == i else "", _branch(flat, i) if i else flat.title]
-        if with_probability:
-            row.append(percent(results.probability[i]))
-        row += [number(v) for v in results.expected[i]] + [number(v) for v in results.utility[i]]
-        rows.append(row)
-    return table(headers, rows, numeric_from=2)
+    branches = list(flat.children(0)) or [0]
+    listing = []
+    for position, i in enumerate(branches, 1):
+        mark = "▶" if results.choice[0] == i else " "
+        chance = "" if flat.kind[0] == DECISION_KIND or not i else \
+            f"  ({percent(results.probability[i])})"
+        listing.append(f"  {mark} {position}  {_branch(flat, i) if i else flat.title}{chance}")
+    rows = [[name + (f" ({unit})" if unit else "")] + [number(results.expected[i, k])
+                                                       for i in branches]
+            for k, (name, unit) in enumerate(zip(labels.criteria, labels.units))]
+    rows += [[f"Utility of {name}"] + [number(results.utility[i, k]) for i in branches]
+             for k, name in enumerate(labels.players)]
+    headers = [""] + [str(n) for n in range(1, len(branches) + 1)]
+    return "\n".join(listing) + "\n\n" + table(headers, rows)
 
 
 def _outcomes(results: Results) -> str:
