@@ -12,7 +12,7 @@ from typing import Mapping
 from .analysis.evaluate import Results, evaluate as evaluate_flat, evaluate_tree
 from .analysis.flatten import flatten
 from .fileformat.json_io import Loaded, loads, locate_issues, read_file, save
-from .model.issues import Issue, TreeFormatError
+from .model.issues import NEWER_VERSION, Issue, TreeFormatError, UnsupportedVersionError
 from .model.tree import Tree
 
 __all__ = ["load", "load_text", "check", "evaluate", "save", "TreeFormatError"]
@@ -43,6 +43,8 @@ def evaluate(tree: Tree, values: Mapping[str, float] | None = None) -> Results:
 
 def _checked(loaded: Loaded, filename: str) -> Tree:
     issues = check(loaded, filename)
+    if any(i.code == NEWER_VERSION for i in issues):
+        raise UnsupportedVersionError(issues, filename)
     if issues or loaded.tree is None:
         raise TreeFormatError(issues, filename)
     return loaded.tree

@@ -18,7 +18,7 @@ from ..model.tree import Tree
 from ..model.validate import validate, validate_settings
 from .expr_eval import diagnose, evaluate as run_formula
 from .flatten import (ASSUMED_KIND, BROKEN, CHANCE_KIND, DECISION_KIND, EXPRESSION,
-                      REMAINDER_PROBABILITY, FlatTree, FormulaTerm, flatten)
+                      NO_PROBABILITY, REMAINDER_PROBABILITY, FlatTree, FormulaTerm, flatten)
 from .plan import children_groups, level_plans
 
 PROBABILITY_SUM_TOLERANCE = 1e-6
@@ -208,8 +208,9 @@ def _check_probabilities(flat: FlatTree, probability: np.ndarray, parents: np.nd
 
 def _range_problem(flat: FlatTree, child: int, p: np.ndarray, problems: _Problems) -> None:
     kind = flat.probability_kind[child]
-    if kind == BROKEN or (np.isnan(p).all() and kind == EXPRESSION):
-        return  # validate, or the expression check, has already said why
+    if kind in (BROKEN, NO_PROBABILITY) or (
+            np.isnan(p).all() and kind in (EXPRESSION, REMAINDER_PROBABILITY)):
+        return  # validate, the expression check or a sibling's problem has said why
     bad = p[~((p >= -PROBABILITY_RANGE_TOLERANCE) & (p <= 1 + PROBABILITY_RANGE_TOLERANCE))]
     value = float(bad[0])
     some = "" if bad.size == p.size else " for some values of the variables"
@@ -295,7 +296,9 @@ class _Rollback:
         tie[plan.decision_parents] = np.add.reduceat(within, starts, axis=0) > 1
         chosen = np.append(kids, -1)[first]
         choice[plan.decision_parents] = chosen
-        weight[kids] = position == np.repeat(first, counts, axis=0)
+        first_each = np.repeat(first, counts, axis=0)
+        # Below an undecidable choice (first == m) nobody knows which branch is taken.
+        weight[kids] = np.where(first_each == m, np.nan, position == first_each)
         padded = np.concatenate([values[kids], np.full((1,) + values.shape[1:], np.nan)])
         values[plan.decision_parents] = padded[first, np.arange(self.samples)[None, :]]
 
@@ -304,7 +307,10 @@ class _Rollback:
         flat = self.flat
         dist = np.zeros((flat.size, self.samples, len(flat.outcomes) + 1))
         terminal = np.flatnonzero(flat.child_count == 0)
-        dist[terminal, :, flat.outcome[terminal]] = 1.0
+        codes = flat.outcome[terminal]
+        known = codes >= 0  # an unknown outcome id (reported by validate) stays nan
+        dist[terminal[known], :, codes[known]] = 1.0
+        dist[terminal[~known]] = np.nan
         for plan in reversed(self.plans):
             for parents, kids, starts, undefined in (
                     (plan.chance_parents, plan.chance_children, plan.chance_starts,

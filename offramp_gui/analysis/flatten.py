@@ -49,6 +49,8 @@ class VariableDef:
     low: float | None
     high: float | None
     broken: bool  # a cycle, an undefined name or a syntax error (reported by validate)
+    distribution: dict | None = None
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -265,6 +267,8 @@ class _Builder:
     def freeze(self, title: str, weights: np.ndarray, variables: list[VariableDef],
                labels: Labels, ids: tuple[str, ...]) -> FlatTree:
         index = dict(zip(ids, range(len(ids))))
+        joined = "\n".join(ids)  # one regex run checks every id; an id holding "\n" would
+        plain_ids = joined.count("\n") < len(ids) and ID_LINES.fullmatch(joined + "\n")
         if len(index) < len(ids):  # repeated ids (an invalid tree): the first one wins
             index = {node_id: i for i, node_id in reversed(list(enumerate(ids)))}
         return FlatTree(
@@ -277,8 +281,7 @@ class _Builder:
             payoff_terms=tuple(self.payoff_terms), criteria=tuple(self.criterion_index),
             players=tuple(self.player_index), outcomes=tuple(self.outcome_index),
             weights=weights, variables=tuple(variables), labels=labels, title=title,
-            index=index, suspect=self.suspect or len(index) < len(ids)
-            or not ID_LINES.fullmatch("\n".join(ids) + "\n"),
+            index=index, suspect=self.suspect or len(index) < len(ids) or not plain_ids,
         )
 
 
@@ -324,7 +327,7 @@ def _variables(tree: Settings) -> list[VariableDef]:
                 broken = True
         value = float("nan") if isinstance(var.value, str) else float(var.value)
         defs[var.name] = VariableDef(position, var.name, value, formula, var.min, var.max,
-                                     broken)
+                                     broken, var.distribution, var.description)
         depends[var.name] = set(formula.names) if formula else set()
     in_cycle = {name for cycle in find_cycles(depends) for name in cycle}
     ordered: list[VariableDef] = []

@@ -71,6 +71,8 @@ class IncrementalEvaluator:
                                   (CHANCE_KIND, ASSUMED_KIND)), self.probability, 0.0)
         chosen = self.choice[self.choice >= 0]
         weight[chosen] = 1.0
+        undecided = (flat.kind == DECISION_KIND) & (self.choice < 0) & (flat.child_count > 0)
+        weight[np.isin(flat.parent, np.flatnonzero(undecided))] = np.nan  # as `solve` does
         weight[0] = 1.0
         reach = np.empty(flat.size)
         reach[0] = 1.0

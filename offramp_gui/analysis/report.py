@@ -70,7 +70,9 @@ def evaluation_json(results: Results) -> str:
     this is several times faster than building the dicts and encoding them.
     """
     flat = results.flat
-    ids = [f'"{i}"' for i in flat.ids] if _SAFE_IDS.fullmatch("\n".join(flat.ids)) else [
+    joined = "\n".join(flat.ids)  # (an id holding "\n" itself must be escaped)
+    safe = joined.count("\n") < len(flat.ids) and _SAFE_IDS.fullmatch(joined)
+    ids = [f'"{i}"' for i in flat.ids] if safe else [
         json.dumps(i) for i in flat.ids]
     fields = ['"type":%s', _object_template(flat.criteria, "expected"),
               _object_template(flat.players, "utility"),

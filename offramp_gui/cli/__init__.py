@@ -8,12 +8,14 @@ import sys
 
 from .. import __version__
 from . import evaluate as evaluate_command
+from . import export as export_command
 from . import validate as validate_command
 from .common import CommandError
 
 _COMMANDS = {
     "validate": validate_command,
     "evaluate": evaluate_command,
+    "export": export_command,
 }
 
 

@@ -11,7 +11,7 @@ import difflib
 import math
 from typing import Any
 
-from ..model.issues import Issue, key_path, quote_text, spell_path
+from ..model.issues import NEWER_VERSION, Issue, key_path, quote_text, spell_path
 from ..model.tree import (NODE_FIELDS, Criterion, Node, Outcome, Player, Settings, Tree,
                           Variable)
 
@@ -65,8 +65,11 @@ class _Checker:
         for key in obj:
             if key.startswith("x-"):
                 extras[key] = obj[key]
+                self.verbatim(obj[key], key_path(path, key), node_id)
             elif key not in allowed:
-                hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.7)
+                # difflib is quadratic-ish in the key's length: a huge key gets no hint.
+                hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.7) if len(
+                    key) <= 100 else []
                 tip = f'; did you mean "{hint[0]}"?' if hint else ""
                 self.problem(key_path(path, key), f'unknown key "{quote_text(key)}"{tip}',
                              node_id, key)
@@ -74,6 +77,21 @@ class _Checker:
             self.problem(key_path(path, key), f'the key "{quote_text(key)}" appears more'
                          " than once", node_id, key)
         return extras
+
+    def verbatim(self, value: Any, path: str, node_id: str | None) -> None:
+        """An `x-` value is written back as it was read: no repeated keys, no NaN or inf."""
+        stack = [(value, path)]
+        while stack:
+            item, where = stack.pop()
+            if isinstance(item, dict):
+                for key in getattr(item, "duplicates", ()):
+                    self.problem(key_path(where, key), f'the key "{quote_text(key)}" appears'
+                                 " more than once", node_id)
+                stack.extend((v, key_path(where, k)) for k, v in item.items())
+            elif isinstance(item, list):
+                stack.extend((v, f"{where}[{i}]") for i, v in enumerate(item))
+            elif isinstance(item, (BadConstant, float)):
+                self.number(item, where, "this number", node_id)
 
     def number(self, value: Any, path: str, what: str, node_id: str | None = None,
                field: str | None = None) -> bool:
@@ -195,8 +213,9 @@ def _check_envelope(raw: dict, check: _Checker) -> bool:
                       f'"version" must be the whole number {CURRENT_VERSION}')
         return False
     if version > CURRENT_VERSION:
-        check.problem("$.version", f"this file is format version {int(version)}, written by"
-                      f" a newer offramp; this program reads version {CURRENT_VERSION}")
+        check.issues.append(Issue(f"this file is format version {int(version)}, written by"
+                                  f" a newer offramp; this program reads version"
+                                  f" {CURRENT_VERSION}", "$.version", code=NEWER_VERSION))
         return False
     if version < 1:
         check.problem("$.version", f"there is no format version {version}")

@@ -44,6 +44,8 @@ class Issue:
     field: str | None = None
     line: int | None = None
     column: int | None = None
+    #: A machine-readable kind for the few problems callers treat specially.
+    code: str | None = None
 
     def located(self, line: int | None, column: int | None) -> Issue:
         return replace(self, line=line, column=column)
@@ -53,7 +55,7 @@ class Issue:
         where = [filename or "<tree>"]
         if self.line is not None:
             where += [str(self.line), str(self.column or 1)]
-        node = f' (node "{self.node_id}")' if self.node_id else ""
+        node = f' (node "{quote_text(self.node_id, 64)}")' if self.node_id else ""
         return f"{':'.join(where)}: error: {self.path}{node}: {self.message}"
 
 
@@ -71,3 +73,6 @@ class TreeFormatError(Exception):
 
 class UnsupportedVersionError(TreeFormatError):
     """A file written by a newer offramp than this one."""
+
+
+NEWER_VERSION = "newer-version"

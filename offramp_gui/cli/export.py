@@ -1,0 +1,87 @@
+"""`offramp export FILE -o OUT [--node ID] [--scale S] [--expanded] [--transparent]`.
+
+Draws the tree as the app does, with no window: Qt runs on its offscreen platform.
+Qt is imported only when the command runs, so the other commands never load it.
+"""
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+from pathlib import Path
+
+from .common import EXIT_USAGE, CommandError, open_tree
+
+FORMATS = (".png", ".svg", ".pdf")
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("export", help="draw a tree to PNG, SVG or PDF",
+                                 description="Draw the tree, or the branch under one node,"
+                                 " to an image or a PDF. The format follows OUT's extension:"
+                                 " .png, .svg or .pdf. Needs no display.")
+    parser.add_argument("file", metavar="FILE")
+    parser.add_argument("-o", "--output", metavar="OUT", required=True,
+                        help="the file to write (.png, .svg or .pdf)")
+    parser.add_argument("--node", metavar="ID", help="draw only the branch under this node")
+    parser.add_argument("--scale", metavar="S", type=_scale, default=1.0,
+                        help="PNG only: pixels per screen pixel, from 1 to 4 (default 1)")
+    parser.add_argument("--expanded", action="store_true",
+                        help="draw folded branches unfolded")
+    parser.add_argument("--transparent", action="store_true",
+                        help="PNG only: no background")
+    parser.set_defaults(run=run)
+
+
+def _scale(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text} is not a number") from None
+    if not 1 <= value <= 4:
+        raise argparse.ArgumentTypeError(f"{text} is outside 1..4")
+    return value
+
+
+def run(options: argparse.Namespace) -> int:
+    out = Path(options.output)
+    if out.suffix.lower() not in FORMATS:
+        raise CommandError(f"-o {options.output}: the file name must end in .png, .svg or .pdf",
+                           EXIT_USAGE)
+    tree, _loaded = open_tree(options.file)
+    if options.node is not None and options.node not in tree:
+        raise CommandError(_unknown_node(options.node, tree.ids(), options.file))
+    exporter = _load_exporter()
+    try:
+        exporter.export_tree(tree, out, node_id=options.node, scale=options.scale,
+                             transparent=options.transparent, expanded=options.expanded)
+    except (OSError, ValueError, MemoryError) as error:
+        raise CommandError(f"cannot export to {options.output}: {_one_line(error)}") from None
+    return 0
+
+
+def _unknown_node(node_id: str, ids: list[str], filename: str) -> str:
+    close = difflib.get_close_matches(node_id, ids, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else \
+        f"; the root is {ids[0]}" if ids else ""
+    return f'--node {node_id}: there is no node with the id "{node_id}" in {filename}{hint}'
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error) or type(error).__name__
+    return " ".join(text.split())
+
+
+def _load_exporter():  # noqa: ANN202 - the gui.export module
+    """Start Qt without a display and import the exporter (which imports Qt)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        from PySide6.QtWidgets import QApplication
+
+        from ..gui import export as exporter
+    except ImportError as error:
+        raise CommandError(f"export needs PySide6 ({error})") from None
+    if QApplication.instance() is None:
+        # Kept on the module so the application outlives this function.
+        _load_exporter.app = QApplication(["offramp"])  # type: ignore[attr-defined]
+    return exporter

@@ -1,0 +1,136 @@
+"""Undo commands: each a thin wrapper over one model mutation, holding ids and plain data.
+
+Commands never touch graphics items: the scene and panels follow the model's change
+events, during undo and redo alike.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from ..fileformat.json_io import node_from_dict, node_to_dict
+from ..model.tree import Tree
+
+_MERGE_FIELD, _MERGE_META = 1, 2
+
+
+class SetFieldCommand(QUndoCommand):
+    """Set one field of one node. Repeated edits of the same field merge into one step
+    (a slider drag, spin-box scrubbing) when `merge` is true."""
+
+    def __init__(self, tree: Tree, node_id: str, field: str, new: Any, text: str,
+                 merge: bool = False):
+        super().__init__(text)
+        self._tree, self._id, self._field, self._new = tree, node_id, field, new
+        self._old = _get(tree, node_id, field)
+        self._merge = merge
+
+    def id(self) -> int:
+        return _MERGE_FIELD if self._merge else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetFieldCommand) or not other._merge:
+            return False
+        if (other._id, other._field) != (self._id, self._field):
+            return False
+        self._new = other._new
+        return True
+
+    def redo(self) -> None:
+        with self._tree.batch():
+            self._tree.set_field(self._id, self._field, self._new)
+
+    def undo(self) -> None:
+        with self._tree.batch():
+            node_id = self._new if self._field == "id" else self._id
+            self._tree.set_field(node_id, self._field, self._old)
+
+
+class SetMetaCommand(QUndoCommand):
+    """Replace a tree-level setting (variables, players' weights, title…).
+
+    `merge_key` lets a slider's many small changes to the same thing become one step.
+    """
+
+    def __init__(self, tree: Tree, field: str, new: Any, text: str,
+                 merge_key: Any = None):
+        super().__init__(text)
+        self._tree, self._field, self._new = tree, field, new
+        self._old = getattr(tree, field)
+        self._merge_key = merge_key
+
+    def id(self) -> int:
+        return _MERGE_META if self._merge_key is not None else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetMetaCommand) or other._merge_key != self._merge_key:
+            return False
+        self._new = other._new
+        return True
+
+    def redo(self) -> None:
+        with self._tree.batch():
+            self._tree.set_meta(self._field, self._new)
+
+    def undo(self) -> None:
+        with self._tree.batch():
+            self._tree.set_meta(self._field, self._old)
+
+
+class AddSubtreeCommand(QUndoCommand):
+    """Insert a subtree (kept as plain data) under a parent at an index."""
+
+    def __init__(self, tree: Tree, parent_id: str, index: int, subtree: dict, text: str):
+        super().__init__(text)
+        self._tree, self._parent, self._index, self._data = tree, parent_id, index, subtree
+
+    def redo(self) -> None:
+        with self._tree.batch():
+            self._tree.add_subtree(self._parent, self._index, node_from_dict(self._data))
+
+    def undo(self) -> None:
+        with self._tree.batch():
+            self._tree.remove_subtree(self._data["id"])
+
+
+class RemoveSubtreeCommand(QUndoCommand):
+    """Remove a subtree; undo puts it back at the same place among its siblings."""
+
+    def __init__(self, tree: Tree, node_id: str, text: str):
+        super().__init__(text)
+        self._tree, self._id = tree, node_id
+        self._parent: str | None = None
+        self._index = 0
+        self._data: dict = {}
+
+    def redo(self) -> None:
+        with self._tree.batch():
+            self._parent, self._index, subtree = self._tree.remove_subtree(self._id)
+            self._data = node_to_dict(subtree)
+
+    def undo(self) -> None:
+        with self._tree.batch():
+            self._tree.add_subtree(self._parent, self._index,  # type: ignore[arg-type]
+                                   node_from_dict(self._data))
+
+
+class MoveChildCommand(QUndoCommand):
+    """Move a branch up or down among its siblings."""
+
+    def __init__(self, tree: Tree, parent_id: str, old: int, new: int, text: str):
+        super().__init__(text)
+        self._tree, self._parent, self._old, self._new = tree, parent_id, old, new
+
+    def redo(self) -> None:
+        with self._tree.batch():
+            self._tree.move_child(self._parent, self._old, self._new)
+
+    def undo(self) -> None:
+        with self._tree.batch():
+            self._tree.move_child(self._parent, self._new, self._old)
+
+
+def _get(tree: Tree, node_id: str, field: str) -> Any:
+    node = tree.node(node_id)
+    return node.extras.get(field) if field.startswith("x-") else getattr(node, field)

@@ -1,0 +1,149 @@
+"""DocumentController: one open tree, its undo stack, its file, and live results.
+
+Panels and the scene never change the model themselves: they call the controller,
+which pushes an undo command. The model's change events then flow one way: tree
+changed -> one recompute per burst (a zero-delay timer) -> results_ready -> views.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from ..analysis.evaluate import Results, evaluate_tree
+from ..api import check
+from ..fileformat.json_io import read_file, save
+from ..model.events import TreeChange
+from ..model.issues import TreeFormatError
+from ..model.tree import CHANCE, TERMINAL, Node, Tree
+from .edits import Edits
+
+
+def new_tree() -> Tree:
+    """The tree of File > New: one decision between two alternatives."""
+    root = Node("decision", "decision", name="Decision", children=[
+        Node("option-a", TERMINAL, branch="Option A", payoff=0),
+        Node("option-b", CHANCE, branch="Option B", children=[
+            Node("good", TERMINAL, branch="Goes well", probability=0.5, payoff=10),
+            Node("bad", TERMINAL, branch="Goes badly", probability="#", payoff=-10)])])
+    return Tree(root, "Untitled tree")
+
+
+class DocumentController(QObject):
+    #: The model changed (a command's redo or undo); carries the TreeChange.
+    tree_changed = Signal(object)
+    #: A different tree was loaded or created: views rebuild from scratch.
+    document_reset = Signal()
+    #: New results for the current tree; carries analysis.evaluate.Results.
+    results_ready = Signal(object)
+    #: The selected node changed; carries its id or None.
+    selection_changed = Signal(object)
+    #: The file path changed (open, save as); carries a Path or None.
+    path_changed = Signal(object)
+    #: The player or criterion whose values are shown changed, or "show reach".
+    display_changed = Signal()
+
+    def __init__(self, tree: Tree | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.undo_stack = QUndoStack(self)
+        self.edit = Edits(self)
+        self.tree: Tree = tree or new_tree()
+        self.path: Path | None = None
+        self.results: Results | None = None
+        self.selected_id: str | None = None
+        self.shown_player = 0
+        self.shown_criterion: int | None = None  # None: show the player's utility
+        self.show_reach = False
+        self._recompute_timer = QTimer(self)
+        self._recompute_timer.setSingleShot(True)
+        self._recompute_timer.setInterval(0)
+        self._recompute_timer.timeout.connect(self.recompute)
+        self._attach(self.tree)
+
+    # ---- the document ---------------------------------------------------------------
+    def _attach(self, tree: Tree) -> None:
+        self.tree = tree
+        tree.notifier.require_batch = True
+        tree.notifier.subscribe(self._on_tree_change)
+        self.results = evaluate_tree(tree)
+
+    def replace_tree(self, tree: Tree, path: Path | None) -> None:
+        """Show another document (New, Open, Revert): clears undo history."""
+        self.tree.notifier.unsubscribe(self._on_tree_change)
+        self.undo_stack.clear()
+        self.selected_id = None
+        self.shown_player, self.shown_criterion = 0, None
+        self.path = path
+        self._attach(tree)
+        self.undo_stack.setClean()
+        self.document_reset.emit()
+        self.results_ready.emit(self.results)
+        self.path_changed.emit(path)
+        self.selection_changed.emit(None)
+
+    def open(self, path: Path) -> None:
+        """Load a file; raise TreeFormatError (with every problem) if it is invalid."""
+        loaded = read_file(path)
+        issues = check(loaded, str(path))
+        if issues or loaded.tree is None:
+            raise TreeFormatError(issues, str(path))
+        self.replace_tree(loaded.tree, path)
+
+    def save(self, path: Path | None = None) -> None:
+        """Write the tree (atomically) to `path` or the current file; raise SaveError."""
+        target = path or self.path
+        if target is None:
+            raise ValueError("no file name")
+        save(self.tree, target)
+        self.undo_stack.setClean()
+        if target != self.path:
+            self.path = target
+            self.path_changed.emit(target)
+
+    @property
+    def modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    # ---- changes and results --------------------------------------------------------
+    def push(self, command: QUndoCommand) -> None:
+        """Run a command through the undo stack: the only way the model changes."""
+        self.undo_stack.push(command)
+
+    def _on_tree_change(self, change: TreeChange) -> None:
+        if self.selected_id is not None and self.selected_id not in self.tree:
+            renamed = "id" in change.fields and len(change.node_ids) == 2
+            fallback = next(iter(change.node_ids - {self.selected_id}), None)
+            self.selected_id = fallback if renamed or fallback in self.tree else None
+            self.selection_changed.emit(self.selected_id)
+        self.tree_changed.emit(change)
+        self._recompute_timer.start()
+
+    def recompute(self) -> None:
+        """Roll the tree back now; views update on `results_ready`."""
+        self._recompute_timer.stop()
+        self.results = evaluate_tree(self.tree)
+        self.results_ready.emit(self.results)
+
+    # ---- selection and display ------------------------------------------------------
+    def select(self, node_id: str | None) -> None:
+        if node_id is not None and node_id not in self.tree:
+            node_id = None
+        if node_id != self.selected_id:
+            self.selected_id = node_id
+            self.selection_changed.emit(node_id)
+
+    @property
+    def selected_node(self) -> Node | None:
+        return self.tree.node(self.selected_id) if self.selected_id else None
+
+    def set_display(self, player: int | None = None, criterion: int | None = -1,
+                    show_reach: bool | None = None) -> None:
+        """Choose whose values the tree shows: a player's utility, or one criterion."""
+        if player is not None:
+            self.shown_player = player
+        if criterion != -1:
+            self.shown_criterion = criterion
+        if show_reach is not None:
+            self.show_reach = show_reach
+        self.display_changed.emit()

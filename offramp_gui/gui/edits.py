@@ -1,0 +1,263 @@
+"""Edit operations: each user action becomes one undo step (a command or a macro)."""
+from __future__ import annotations
+
+import copy
+import json
+from contextlib import ExitStack
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QMimeData
+from PySide6.QtWidgets import QApplication
+
+from ..fileformat.json_io import node_from_dict, node_to_dict
+from ..model.issues import TreeFormatError
+from ..model.tree import CHANCE, DECISION, REMAINDER, TERMINAL, Node, make_ids_unique, unique_id
+from .commands import (AddSubtreeCommand, MoveChildCommand, RemoveSubtreeCommand,
+                       SetFieldCommand, SetMetaCommand)
+
+if TYPE_CHECKING:
+    from .document import DocumentController
+
+CLIPBOARD_TYPE = "application/x-offramp-subtree"
+
+FIELD_WORDS = {
+    "branch": "Rename branch", "name": "Rename node", "probability": "Change probability",
+    "payoff": "Change payoff", "player": "Change player", "outcome": "Change outcome",
+    "notes": "Change notes", "solve": "Change how the decision is solved", "id": "Change id",
+    "collapsed": "Fold or expand",
+}
+
+
+class Edits:
+    """The controller's editing vocabulary; panels and the canvas call these."""
+
+    def __init__(self, document: DocumentController):
+        self._doc = document
+
+    @property
+    def _tree(self):  # noqa: ANN202 - the controller's current tree
+        return self._doc.tree
+
+    # ---- fields ---------------------------------------------------------------------
+    def set_field(self, node_id: str, field: str, value: Any, merge: bool = False,
+                  text: str | None = None) -> None:
+        node = self._tree.node(node_id)
+        old = node.extras.get(field) if field.startswith("x-") else getattr(node, field)
+        if old == value and type(old) is type(value):
+            return
+        words = text or FIELD_WORDS.get(field, f"Change {field}")
+        self._doc.push(SetFieldCommand(self._tree, node_id, field, value, words, merge))
+
+    def set_payoff(self, node_id: str, criterion: str, value: Any, merge: bool = False) -> None:
+        """Set one criterion's payoff (None clears it)."""
+        node = self._tree.node(node_id)
+        single = len(self._tree.effective_criteria()) == 1
+        if single and not isinstance(node.payoff, dict):
+            self.set_field(node_id, "payoff", value, merge)
+            return
+        payoff = dict(node.payoff) if isinstance(node.payoff, dict) else {}
+        if value is None:
+            payoff.pop(criterion, None)
+        else:
+            payoff[criterion] = value
+        self.set_field(node_id, "payoff", payoff or None, merge)
+
+    def fold(self, node_id: str, folded: bool) -> None:
+        node = self._tree.node(node_id)
+        if node.children and bool(node.collapsed) != folded:
+            self.set_field(node_id, "collapsed", True if folded else None,
+                           text="Fold branch" if folded else "Expand branch")
+
+    def fold_many(self, folded_ids: set[str], text: str) -> None:
+        """Fold exactly `folded_ids` (among nodes with children), as one step."""
+        changes = [(n.id, n.id in folded_ids) for n in self._tree.root.walk()
+                   if n.children and bool(n.collapsed) != (n.id in folded_ids)]
+        with self._macro(text):
+            for node_id, folded in changes:
+                self.set_field(node_id, "collapsed", True if folded else None)
+
+    def expand_all(self) -> None:
+        self.fold_many(set(), "Expand all")
+
+    def fold_all(self) -> None:
+        self.fold_below(0)
+
+    def fold_below(self, level: int) -> None:
+        """Show `level` levels below the root; fold everything deeper."""
+        depth = {self._tree.root.id: 0}
+        folded = set()
+        for node in self._tree.root.walk():
+            for child in node.children:
+                depth[child.id] = depth[node.id] + 1
+            if node.children and depth[node.id] >= level:
+                folded.add(node.id)
+        self.fold_many(folded, "Fold all" if level == 0 else f"Fold below level {level}")
+
+    # ---- structure ------------------------------------------------------------------
+    def add_child(self, parent_id: str, index: int | None = None,
+                  text: str = "Add branch") -> str:
+        """Add a terminal branch; a terminal parent becomes a chance node. Returns its id."""
+        parent = self._tree.node(parent_id)
+        with self._macro(text):
+            if parent.type == TERMINAL:
+                self.set_field(parent_id, "outcome", None)
+                self.set_field(parent_id, "type", CHANCE)
+            child = Node(unique_id(f"{parent_id}.{len(parent.children) + 1}", self._tree),
+                         TERMINAL, branch=f"Branch {len(parent.children) + 1}")
+            if parent.takes_probabilities:
+                has_remainder = any(c.probability == REMAINDER for c in parent.children)
+                child.probability = 0 if has_remainder or parent.children else REMAINDER
+            position = len(parent.children) if index is None else index
+            self._doc.push(AddSubtreeCommand(self._tree, parent_id, position,
+                                             node_to_dict(child), text))
+        return child.id
+
+    def add_sibling(self, node_id: str) -> str | None:
+        parent_id = self._tree.parent_id(node_id)
+        if parent_id is None:
+            return None
+        index = self._tree.index_in_parent(node_id) + 1
+        return self.add_child(parent_id, index, "Add sibling")
+
+    def delete(self, node_id: str, text: str = "Delete branch") -> bool:
+        if self._tree.parent_id(node_id) is None:
+            return False
+        self._doc.push(RemoveSubtreeCommand(self._tree, node_id, text))
+        return True
+
+    def move(self, node_id: str, delta: int) -> bool:
+        parent_id = self._tree.parent_id(node_id)
+        if parent_id is None:
+            return False
+        old = self._tree.index_in_parent(node_id)
+        new = old + delta
+        if not 0 <= new < len(self._tree.node(parent_id).children):
+            return False
+        words = "Move branch up" if delta < 0 else "Move branch down"
+        self._doc.push(MoveChildCommand(self._tree, parent_id, old, new, words))
+        return True
+
+    def change_type(self, node_id: str, kind: str) -> None:
+        """Make a node a decision, chance or terminal node, keeping the tree sensible."""
+        node = self._tree.node(node_id)
+        if node.type == kind and not node.is_assumed:
+            return
+        with self._macro("Change node type"):
+            if kind == TERMINAL:
+                for child in list(node.children):
+                    self.delete(child.id)
+            for field in ("player", "solve", "outcome"):
+                self.set_field(node_id, field, None)
+            self.set_field(node_id, "type", kind)
+            if kind == DECISION and len(self._tree.effective_players()) > 1:
+                self.set_field(node_id, "player", self._tree.effective_players()[0].id)
+            if kind != TERMINAL and not node.children:
+                self.add_child(node_id)
+                self.add_child(node_id)
+            self._fit_probabilities(node_id)
+
+    def set_solve(self, node_id: str, solve: str | None) -> None:
+        with self._macro(FIELD_WORDS["solve"]):
+            self.set_field(node_id, "solve", solve)
+            self._fit_probabilities(node_id)
+
+    def _fit_probabilities(self, node_id: str) -> None:
+        """Give children probabilities where the node now needs them, or drop them."""
+        node = self._tree.node(node_id)
+        if not node.takes_probabilities:
+            for child in node.children:
+                self.set_field(child.id, "probability", None)
+            return
+        missing = [c for c in node.children if c.probability is None]
+        if not missing:
+            return
+        share = round(1 / len(node.children), 6)
+        for child in missing[:-1]:
+            self.set_field(child.id, "probability", share)
+        has_remainder = any(c.probability == REMAINDER for c in node.children)
+        self.set_field(missing[-1].id, "probability", 0 if has_remainder else REMAINDER)
+
+    # ---- clipboard ------------------------------------------------------------------
+    def copy(self, node_id: str) -> None:
+        data = json.dumps(node_to_dict(self._tree.node(node_id)), ensure_ascii=False)
+        mime = QMimeData()
+        mime.setData(CLIPBOARD_TYPE, data.encode("utf-8"))
+        mime.setText(data)
+        QApplication.clipboard().setMimeData(mime)
+
+    def cut(self, node_id: str) -> bool:
+        if self._tree.parent_id(node_id) is None:
+            return False
+        self.copy(node_id)
+        return self.delete(node_id, "Cut branch")
+
+    def can_paste(self) -> bool:
+        return QApplication.clipboard().mimeData().hasFormat(CLIPBOARD_TYPE)
+
+    def paste(self, parent_id: str) -> str | None:
+        """Paste the copied branch as the last branch of `parent_id`, with fresh ids."""
+        mime = QApplication.clipboard().mimeData()
+        if not mime.hasFormat(CLIPBOARD_TYPE):
+            return None
+        try:
+            subtree = node_from_dict(json.loads(bytes(mime.data(CLIPBOARD_TYPE)).decode()))
+        except (ValueError, TreeFormatError):
+            return None
+        make_ids_unique(subtree, set(self._tree.ids()))
+        parent = self._tree.node(parent_id)
+        subtree.probability = 0 if parent.takes_probabilities else None
+        with self._macro("Paste branch"):
+            if parent.type == TERMINAL:
+                self.set_field(parent_id, "outcome", None)
+                self.set_field(parent_id, "type", CHANCE)
+                subtree.probability = REMAINDER
+            self._doc.push(AddSubtreeCommand(self._tree, parent_id, len(parent.children),
+                                             node_to_dict(subtree), "Paste branch"))
+        return subtree.id
+
+    # ---- settings -------------------------------------------------------------------
+    def set_variable(self, name: str, field: str, value: Any, merge: bool = False) -> None:
+        variables = copy.deepcopy(self._tree.variables or [])
+        target = next(v for v in variables if v.name == name)
+        if getattr(target, field) == value:
+            return
+        setattr(target, field, value)
+        key = ("variable", name, field) if merge else None
+        self._doc.push(SetMetaCommand(self._tree, "variables", variables,
+                                      f"Change variable {name}", key))
+
+    def set_weight(self, player_id: str, criterion_id: str, value: float,
+                   merge: bool = False) -> None:
+        players = copy.deepcopy(self._tree.effective_players())
+        player = next(p for p in players if p.id == player_id)
+        if player.weights.get(criterion_id) == value:
+            return
+        player.weights[criterion_id] = value
+        key = ("weight", player_id, criterion_id) if merge else None
+        self._doc.push(SetMetaCommand(self._tree, "players", players,
+                                      f"Change {player.name}'s weight", key))
+
+    def set_title(self, title: str) -> None:
+        if title != self._tree.title:
+            self._doc.push(SetMetaCommand(self._tree, "title", title, "Change title"))
+
+    # ---- helpers --------------------------------------------------------------------
+    def _macro(self, text: str) -> _Macro:
+        return _Macro(self._doc, text)
+
+
+
+class _Macro:
+    """`with` block: the commands pushed inside are one undo step and one model change."""
+
+    def __init__(self, document: DocumentController, text: str):
+        self._doc, self._text = document, text
+        self._batch = ExitStack()
+
+    def __enter__(self) -> None:
+        self._doc.undo_stack.beginMacro(self._text)
+        self._batch.enter_context(self._doc.tree.batch())
+
+    def __exit__(self, *exc: object) -> None:
+        self._batch.close()
+        self._doc.undo_stack.endMacro()

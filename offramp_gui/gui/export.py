@@ -1,0 +1,305 @@
+"""Export the tree drawing as PNG, SVG or PDF: one render function, thin format wrappers.
+
+pyqtgraph's exporters are not used (its SVGExporter fails on PySide6 6.12, GUIDE 3.7):
+the scene is painted straight into a QImage, a QSvgGenerator or a QPdfWriter. Every
+file is rendered in memory first and then written atomically, so a failed export
+never leaves half a file behind.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QObject, QRectF, QSize, QSizeF, Qt, Signal
+from PySide6.QtGui import (QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPaintDevice,
+                           QPdfWriter)
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsSimpleTextItem
+
+from ..analysis.evaluate import Results, evaluate_tree
+from ..fileformat.atomic import SaveError, write_atomic
+from ..model.tree import Node, Tree
+from .export_legend import LegendItem, legend_groups
+from .scene.theme import Theme
+from .scene.tree_scene import TreeScene
+from .text import shown
+
+
+FORMATS = (".png", ".svg", ".pdf")
+MARGIN = 24.0
+MIN_SCALE, MAX_SCALE = 1, 4
+#: Pixel sizes, so that text keeps its size on devices of any resolution.
+FONT_PX, SMALL_FONT_PX, TITLE_FONT_PX = 13, 11, 20
+_MAX_SIDE = 32_767  # QPainter cannot draw on a larger image
+_MAX_PIXELS = 250_000_000  # 1 GB of ARGB
+_POINTS_PER_PX = 72 / 96
+_PDF_MAX_POINTS = 14_400.0  # PDF readers refuse pages larger than 200 inches
+
+
+# ---- one render function ------------------------------------------------------------
+def render(scene: QGraphicsScene, target_rect: QRectF, device: QPaintDevice,
+           source_rect: QRectF | None = None, background: QColor | None = None) -> None:
+    """Paint `source_rect` of the scene (its items and a margin) into `target_rect`.
+
+    The scene's own background brush is left out: `background` fills the target
+    instead, or nothing does (a transparent PNG).
+    """
+    source = source_rect if source_rect is not None else export_rect(scene)
+    saved = scene.backgroundBrush()
+    scene.setBackgroundBrush(Qt.BrushStyle.NoBrush)
+    painter = QPainter(device)
+    try:
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing
+                               | QPainter.RenderHint.TextAntialiasing
+                               | QPainter.RenderHint.SmoothPixmapTransform)
+        if background is not None:
+            painter.fillRect(target_rect, background)
+        scene.render(painter, target_rect, source, Qt.AspectRatioMode.KeepAspectRatio)
+    finally:
+        painter.end()
+        scene.setBackgroundBrush(saved)
+
+
+def export_rect(scene: QGraphicsScene) -> QRectF:
+    """The items' bounds plus a margin, grown to whole pixels."""
+    rect = scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+    return QRectF(math.floor(rect.x()), math.floor(rect.y()),
+                  max(1, math.ceil(rect.width())), max(1, math.ceil(rect.height())))
+
+
+def _background(scene: QGraphicsScene) -> QColor:
+    theme = getattr(scene, "theme", None)
+    return QColor(theme.background) if theme is not None else QColor("#ffffff")
+
+
+# ---- the three formats, in memory -----------------------------------------------------
+def png_bytes(scene: QGraphicsScene, scale: float = 1, transparent: bool = False) -> bytes:
+    scale = check_scale(scale)
+    source = export_rect(scene)
+    size = QSize(round(source.width() * scale), round(source.height() * scale))
+    if max(size.width(), size.height()) > _MAX_SIDE or \
+            size.width() * size.height() > _MAX_PIXELS:
+        raise ValueError(f"the image would be {size.width():,} × {size.height():,} pixels,"
+                         " too large for PNG; use a smaller scale, or export SVG or PDF")
+    image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+    if image.isNull():
+        raise ValueError("there is not enough memory for an image this large")
+    image.fill(Qt.GlobalColor.transparent)
+    dots_per_meter = round(96 * scale / 0.0254)  # prints at the size it has on screen
+    image.setDotsPerMeterX(dots_per_meter)
+    image.setDotsPerMeterY(dots_per_meter)
+    render(scene, QRectF(0, 0, size.width(), size.height()), image, source,
+           None if transparent else _background(scene))
+    return _encoded(image)
+
+
+def _encoded(image: QImage) -> bytes:
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise ValueError("the image could not be encoded as PNG")
+    return bytes(buffer.data())
+
+
+def svg_bytes(scene: QGraphicsScene, title: str = "") -> bytes:
+    source = export_rect(scene)
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    generator = QSvgGenerator()
+    generator.setOutputDevice(buffer)
+    generator.setSize(source.size().toSize())
+    generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
+    generator.setResolution(96)
+    generator.setTitle(shown(title, 500))
+    generator.setDescription("Drawn by offramp")
+    render(scene, QRectF(0, 0, source.width(), source.height()), generator, source,
+           _background(scene))
+    return bytes(buffer.data())
+
+
+def pdf_bytes(scene: QGraphicsScene, title: str = "") -> bytes:
+    source = export_rect(scene)
+    # One page the size of the drawing, shrunk only if PDF readers would refuse it.
+    fit = min(1.0, _PDF_MAX_POINTS / (max(source.width(), source.height()) * _POINTS_PER_PX))
+    width, height = source.width() * fit, source.height() * fit
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setResolution(96)
+    writer.setTitle(shown(title, 500))
+    writer.setCreator("offramp")
+    page = QPageSize(QSizeF(width * _POINTS_PER_PX, height * _POINTS_PER_PX),
+                     QPageSize.Unit.Point, "offramp", QPageSize.SizeMatchPolicy.ExactMatch)
+    writer.setPageLayout(QPageLayout(page, QPageLayout.Orientation.Portrait,
+                                     QMarginsF(0, 0, 0, 0)))
+    render(scene, QRectF(0, 0, width, height), writer, source, _background(scene))
+    del writer  # finishes the document
+    return bytes(buffer.data())
+
+
+# ---- thin file wrappers -------------------------------------------------------------------
+def save_png(path: str | os.PathLike, scene: QGraphicsScene, scale: float = 1,
+             transparent: bool = False) -> None:
+    check_target(path, ".png")
+    write_atomic(path, png_bytes(scene, scale, transparent), backup=False)
+
+
+def save_svg(path: str | os.PathLike, scene: QGraphicsScene, title: str = "") -> None:
+    check_target(path, ".svg")
+    write_atomic(path, svg_bytes(scene, title), backup=False)
+
+
+def save_pdf(path: str | os.PathLike, scene: QGraphicsScene, title: str = "") -> None:
+    check_target(path, ".pdf")
+    write_atomic(path, pdf_bytes(scene, title), backup=False)
+
+
+def check_scale(scale: float) -> float:
+    if not isinstance(scale, (int, float)) or not MIN_SCALE <= scale <= MAX_SCALE:
+        raise ValueError(f"the scale must be between {MIN_SCALE} and {MAX_SCALE}, not {scale}")
+    return float(scale)
+
+
+def check_target(path: str | os.PathLike, suffix: str | None = None) -> str:
+    """The format of `path` (".png", ".svg" or ".pdf"); refuse a path we cannot write."""
+    target = Path(path)
+    kind = target.suffix.lower()
+    if kind not in FORMATS:
+        raise ValueError(f"cannot export to {target.name or target}: the file name must end"
+                         " in .png, .svg or .pdf")
+    if suffix is not None and kind != suffix:
+        raise ValueError(f"cannot write {suffix[1:].upper()} to {target.name}: the file name"
+                         f" must end in {suffix}")
+    if target.is_dir():
+        raise SaveError(f"{target} is a folder, not a file name")
+    folder = Path(os.path.realpath(target)).parent
+    if not folder.is_dir():
+        raise SaveError(f"the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise SaveError(f"cannot write in the folder {folder}: permission denied")
+    return kind
+
+
+# ---- the tree, off screen -----------------------------------------------------------------
+class _Snapshot(QObject):
+    """What TreeScene reads from a document, frozen: a copy of the tree and its results."""
+
+    #: Never emitted: a snapshot does not change. TreeScene connects to them.
+    tree_changed = Signal(object)
+    document_reset = Signal()
+    results_ready = Signal(object)
+    selection_changed = Signal(object)
+    display_changed = Signal()
+
+    def __init__(self, tree: Tree, results: Results, source: object):
+        super().__init__()
+        self.tree = tree
+        self.results = results
+        self.selected_id = None
+        self.edit = None
+        self.shown_player = getattr(source, "shown_player", 0)
+        self.shown_criterion = getattr(source, "shown_criterion", None)
+        self.show_reach = getattr(source, "show_reach", False)
+
+
+def export_theme() -> Theme:
+    """Black on white, with text sized in pixels so every format draws it alike."""
+    theme = Theme.light()
+    font, small = QFont(theme.font), QFont(theme.small_font)
+    font.setPixelSize(FONT_PX)
+    small.setPixelSize(SMALL_FONT_PX)
+    return dataclasses.replace(theme, font=font, small_font=small)
+
+
+def build_scene(source: Tree | object, node_id: str | None = None,
+                expanded: bool = False) -> TreeScene:
+    """An off-screen scene of the tree, or of the branch under `node_id`, titled, with a legend.
+
+    Works on a copy: the user's tree (and what it has folded) is never touched. The
+    numbers are the whole tree's, so a branch shows the values it has in context.
+    """
+    tree: Tree = source if isinstance(source, Tree) else source.tree  # type: ignore[attr-defined]
+    if node_id is not None and node_id not in tree:
+        raise ValueError(f'there is no node with the id "{shown(node_id, 80)}" in this tree')
+    root = tree.root.clone()
+    if expanded:
+        for node in root.walk():
+            node.collapsed = None
+    full = _tree_like(tree, root)
+    top = root if node_id is None else _find(root, node_id)
+    top.collapsed = None  # exporting a folded branch means showing it
+    drawn = full if top is root else _tree_like(tree, top)
+    document = _Snapshot(drawn, evaluate_tree(full), source)
+    scene = TreeScene(document, export_theme())
+    scene.snapshot = document  # keep it alive as long as the scene
+    _drop_fold_boxes(scene)
+    _decorate(scene, drawn, None if top is root else top)
+    return scene
+
+
+def _drop_fold_boxes(scene: TreeScene) -> None:
+    """A page cannot be clicked: keep the box only where it marks a folded branch."""
+    for node_id in scene.node_ids():
+        item = scene.item_for_node(node_id)
+        if item is not None and item.look.foldable and not item.look.folded:
+            item.set_look(dataclasses.replace(item.look, foldable=False))
+
+
+def _tree_like(settings: Tree, root: Node) -> Tree:
+    tree = Tree(root, settings.title)
+    tree.copy_settings_from(settings)
+    return tree
+
+
+def _find(root: Node, node_id: str) -> Node:
+    return next(node for node in root.walk() if node.id == node_id)
+
+
+def _decorate(scene: TreeScene, tree: Tree, branch: Node | None) -> None:
+    """Put the title above the drawing and the legend below it."""
+    theme = scene.theme
+    drawing = scene.itemsBoundingRect()
+    heading = QFont(theme.font)
+    heading.setPixelSize(TITLE_FONT_PX)
+    heading.setBold(True)
+    lines = [(shown(tree.title, 300) or "Untitled tree", heading, theme.text)]
+    if branch is not None:
+        what = branch.branch or branch.name or branch.id
+        lines.append((f"Branch: {shown(what, 300)}", theme.font, theme.muted))
+    y = drawing.top() - 14
+    for text, font, color in reversed(lines):
+        item = QGraphicsSimpleTextItem(text)
+        item.setFont(font)
+        item.setBrush(color)
+        y -= item.boundingRect().height()
+        item.setPos(drawing.left(), y)
+        scene.addItem(item)
+    width = max(drawing.width(), 480.0)
+    legend = LegendItem(legend_groups(tree, scene.document), theme, width)
+    legend.setPos(drawing.left(), drawing.bottom() + 18)
+    scene.addItem(legend)
+
+
+def export_tree(source: Tree | object, path: str | os.PathLike, node_id: str | None = None,
+                scale: float = 1, transparent: bool = False, expanded: bool = False) -> None:
+    """Draw a tree (or a DocumentController's tree as shown) to PNG, SVG or PDF by extension.
+
+    Raises ValueError (unknown format, node or scale) or SaveError (a folder that does
+    not exist or cannot be written) before anything is drawn; nothing is written then.
+    """
+    kind = check_target(path)
+    if kind == ".png":
+        check_scale(scale)
+    scene = build_scene(source, node_id, expanded)
+    title = scene.document.tree.title
+    try:
+        if kind == ".png":
+            save_png(path, scene, scale, transparent)
+        elif kind == ".svg":
+            save_svg(path, scene, title)
+        else:
+            save_pdf(path, scene, title)
+    finally:
+        scene.clear()

@@ -1,0 +1,132 @@
+"""ExportDialog: what to draw (whole tree or the selected branch), where, and how."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
+                               QFileDialog, QFormLayout, QHBoxLayout, QLineEdit, QMessageBox,
+                               QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
+
+from .export import FORMATS, MAX_SCALE, MIN_SCALE, export_tree
+from .text import shown
+
+FILTERS = {".png": "PNG image (*.png)", ".svg": "SVG drawing (*.svg)",
+           ".pdf": "PDF document (*.pdf)"}
+
+
+class ExportDialog(QDialog):
+    def __init__(self, document, parent: QWidget | None = None):  # noqa: ANN001
+        super().__init__(parent)
+        self.document = document
+        self.setWindowTitle("Export Tree")
+        self.last_error: str | None = None
+        self._error_box: QMessageBox | None = None
+        self.whole = QRadioButton("The whole tree")
+        self.branch = QRadioButton(self._branch_text())
+        self._scope = QButtonGroup(self)
+        for button in (self.whole, self.branch):
+            self._scope.addButton(button)
+        selected = document.selected_id
+        self.branch.setEnabled(selected is not None and selected != document.tree.root.id)
+        (self.branch if self.branch.isEnabled() else self.whole).setChecked(True)
+        self.file = QLineEdit(str(self._default_path()))
+        self.file.textChanged.connect(self._update_enabled)
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self.browse)
+        self.scale = QSpinBox()
+        self.scale.setRange(MIN_SCALE, MAX_SCALE)
+        self.scale.setSuffix("×")
+        self.background = QComboBox()
+        self.background.addItems(["White", "Transparent"])
+        self.expanded = QCheckBox("Unfold folded branches")
+        self._build_layout(browse)
+        self._update_enabled()
+
+    # ---- layout ---------------------------------------------------------------------
+    def _build_layout(self, browse: QPushButton) -> None:
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.file, 1)
+        file_row.addWidget(browse)
+        scope = QVBoxLayout()
+        scope.addWidget(self.whole)
+        scope.addWidget(self.branch)
+        form = QFormLayout()
+        form.addRow("Draw:", scope)
+        form.addRow("File:", file_row)
+        form.addRow("PNG scale:", self.scale)
+        form.addRow("PNG background:", self.background)
+        form.addRow("", self.expanded)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        buttons.accepted.connect(self._on_ok)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(460)
+
+    def _branch_text(self) -> str:
+        node = self.document.selected_node
+        if node is None:
+            return "The selected branch (select a node first)"
+        name = shown(node.branch or node.name or node.id, 32)
+        return f"The selected branch: {name}"
+
+    def _default_path(self) -> Path:
+        path = self.document.path
+        if path is not None:
+            return Path(path).with_suffix(".png")
+        return Path.home() / "tree.png"
+
+    def _update_enabled(self) -> None:
+        is_png = Path(self.file.text().strip()).suffix.lower() in ("", ".png")
+        self.scale.setEnabled(is_png)
+        self.background.setEnabled(is_png)
+
+    # ---- actions --------------------------------------------------------------------
+    def browse(self) -> None:
+        current = Path(self.file.text().strip() or self._default_path())
+        chosen_filter = FILTERS.get(current.suffix.lower(), FILTERS[".png"])
+        path, used_filter = QFileDialog.getSaveFileName(
+            self, "Export Tree", str(current), ";;".join(FILTERS.values()), chosen_filter)
+        if not path:
+            return
+        if Path(path).suffix.lower() not in FORMATS:
+            suffix = next((s for s, f in FILTERS.items() if f == used_filter), ".png")
+            path += suffix
+        self.file.setText(path)
+
+    def _on_ok(self) -> None:
+        if self.export():
+            self.accept()
+
+    def export(self, path: str | Path | None = None) -> bool:
+        """Write the file; on failure show why (and return False) rather than raise."""
+        target = str(path if path is not None else self.file.text()).strip()
+        if not target:
+            return self._fail("Choose a file to export to.")
+        if not Path(target).suffix:
+            target += ".png"
+        node_id = self.document.selected_id if self.branch.isChecked() else None
+        try:
+            export_tree(self.document, target, node_id=node_id, scale=self.scale.value(),
+                        transparent=self.background.currentIndex() == 1,
+                        expanded=self.expanded.isChecked())
+        except (OSError, ValueError, MemoryError) as error:
+            return self._fail(f"The tree could not be exported to {target}.\n\n"
+                              f"{str(error) or type(error).__name__}")
+        self.last_error = None
+        return True
+
+    def _fail(self, message: str) -> bool:
+        """Show the message as plain text, without blocking (tests need no clicks)."""
+        self.last_error = message
+        box = QMessageBox(QMessageBox.Icon.Warning, "Export failed", message,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self._error_box = box
+        return False

@@ -1,0 +1,1 @@
+"""Docked panels: properties of the selected node, variables, weights, problems."""

@@ -1,0 +1,1 @@
+"""Plots of the engine's results (pyqtgraph): items made once, refreshed with setData."""

@@ -1,0 +1,215 @@
+"""NodeItem: one node's symbol, the branch leading into it, and its numbers.
+
+Holds only the node's id and what it draws; it never touches the model. The scene
+fills it from the model and the engine's results.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen,
+                           QPolygonF)
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from .theme import LABEL_WIDTH, PROBLEM_COLOR, SYMBOL, Theme
+
+HALF = SYMBOL / 2
+FOLD_BOX = 11.0
+_TEXT_GAP = 3.0
+
+
+@dataclass
+class NodeLook:
+    """Everything a NodeItem draws; the scene fills it in."""
+
+    kind: str = "terminal"  # decision, assumed, chance, terminal
+    color: QColor = field(default_factory=lambda: QColor("#888888"))
+    name: str = ""
+    branch: str = ""
+    probability: str = ""
+    value: str = ""
+    outcome: str = ""
+    reach: str = ""
+    parent_offset: QPointF | None = None
+    from_decision: bool = False  # the branch is an alternative of a decision
+    chosen: bool = False
+    foldable: bool = False
+    folded: bool = False
+    hidden: int = 0
+    problem: bool = False
+
+
+class NodeItem(QGraphicsItem):
+    def __init__(self, node_id: str, theme: Theme):
+        super().__init__()
+        self.node_id = node_id
+        self.theme = theme
+        self.look = NodeLook()
+        self.selected = False
+        self._bounds = QRectF()
+        self.setAcceptHoverEvents(False)
+        self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+
+    # ---- data -----------------------------------------------------------------------
+    def set_look(self, look: NodeLook) -> None:
+        if look != self.look:
+            self.prepareGeometryChange()
+            self.look = look
+            self._bounds = QRectF()
+            self.update()
+
+    def set_selected(self, selected: bool) -> None:
+        if selected != self.selected:
+            self.selected = selected
+            self.update()
+
+    def label_text(self) -> str:
+        return self.look.branch
+
+    def value_text(self) -> str:
+        return self.look.value
+
+    def fold_box(self) -> QRectF:
+        return QRectF(HALF + 4, -FOLD_BOX / 2, FOLD_BOX, FOLD_BOX)
+
+    def label_rect(self) -> QRectF:
+        """Where the branch label sits (for inline renaming)."""
+        start = self._elbow_x() + _TEXT_GAP
+        height = QFontMetricsF(self.theme.font).height()
+        return QRectF(start, -height - 2, -HALF - _TEXT_GAP - start, height)
+
+    # ---- geometry -------------------------------------------------------------------
+    def _elbow_x(self) -> float:
+        offset = self.look.parent_offset
+        return offset.x() + HALF + 10 if offset is not None else -HALF
+
+    def boundingRect(self) -> QRectF:
+        if self._bounds.isNull():
+            self._bounds = self._compute_bounds()
+        return self._bounds
+
+    def _compute_bounds(self) -> QRectF:
+        line = QFontMetricsF(self.theme.font).height()
+        rect = QRectF(-HALF - 4, -HALF - line - 6, SYMBOL + 8, SYMBOL + 2 * line + 12)
+        offset = self.look.parent_offset
+        if offset is not None:
+            rect = rect.united(QRectF(offset.x(), min(offset.y(), 0) - line - 4,
+                                      -offset.x(), abs(offset.y()) + 2 * line + 10))
+        right = LABEL_WIDTH if self.look.kind == "terminal" or self.look.folded else 30
+        return rect.united(QRectF(HALF, -line, right, 2 * line + 4)).adjusted(-3, -3, 3, 3)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRect(QRectF(-HALF - 3, -HALF - 3, SYMBOL + FOLD_BOX + 12, SYMBOL + 6))
+        if self.look.parent_offset is not None:
+            path.addRect(self.label_rect().adjusted(0, 0, 0, 2 * _TEXT_GAP + 14))
+        return path
+
+    # ---- painting -------------------------------------------------------------------
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        detail = option.levelOfDetailFromTransform(painter.worldTransform())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        if self.look.parent_offset is not None:
+            self._paint_branch(painter, detail)
+        self._paint_symbol(painter)
+        if detail >= 0.35:
+            self._paint_texts(painter)
+
+    def _paint_branch(self, painter: QPainter, detail: float) -> None:
+        look, theme = self.look, self.theme
+        offset = look.parent_offset
+        assert offset is not None
+        elbow = self._elbow_x()
+        if look.from_decision and not look.chosen:
+            pen = QPen(theme.muted, 1.0, Qt.PenStyle.DashLine)
+        else:
+            pen = QPen(theme.chosen if look.chosen else theme.line, 2.6 if look.chosen else 1.2)
+        painter.setPen(pen)
+        painter.drawPolyline(QPolygonF([QPointF(offset.x() + HALF, offset.y()),
+                                        QPointF(elbow, offset.y()), QPointF(elbow, 0),
+                                        QPointF(-HALF, 0)]))
+        if detail < 0.35:
+            return
+        metrics = QFontMetricsF(theme.font)
+        width = -HALF - _TEXT_GAP - (elbow + _TEXT_GAP)
+        muted = look.from_decision and not look.chosen
+        font = QFont(theme.font)
+        font.setBold(look.chosen)
+        painter.setFont(font)
+        painter.setPen(theme.muted if muted else theme.text)
+        painter.drawText(QPointF(elbow + _TEXT_GAP, -metrics.descent() - 3),
+                         metrics.elidedText(look.branch, Qt.TextElideMode.ElideRight, width))
+        below = "   ".join(t for t in (look.probability, look.value, look.reach) if t)
+        if below:
+            small = QFontMetricsF(theme.small_font)
+            painter.setFont(theme.small_font)
+            painter.drawText(QPointF(elbow + _TEXT_GAP, small.ascent() + 3),
+                             small.elidedText(below, Qt.TextElideMode.ElideRight, width))
+
+    def _paint_symbol(self, painter: QPainter) -> None:
+        look, theme = self.look, self.theme
+        if self.selected:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QBrush(theme.selection))
+            painter.drawRoundedRect(QRectF(-HALF - 5, -HALF - 5, SYMBOL + 10, SYMBOL + 10), 4, 4)
+        outline = QPen(QColor(PROBLEM_COLOR), 2.5) if look.problem else QPen(theme.text, 1.0)
+        painter.setPen(outline)
+        painter.setBrush(QBrush(look.color))
+        box = QRectF(-HALF, -HALF, SYMBOL, SYMBOL)
+        if look.kind in ("decision", "assumed"):
+            if look.kind == "assumed":
+                painter.setBrush(QBrush(look.color, Qt.BrushStyle.Dense4Pattern))
+            painter.drawRect(box)
+        elif look.kind == "chance":
+            painter.drawEllipse(box)
+        else:
+            painter.drawPolygon(QPolygonF([QPointF(-HALF, 0), QPointF(HALF, -HALF),
+                                           QPointF(HALF, HALF)]))
+        if look.foldable:
+            self._paint_fold_box(painter)
+
+    def _paint_fold_box(self, painter: QPainter) -> None:
+        box = self.fold_box()
+        painter.setPen(QPen(self.theme.muted, 1.0))
+        painter.setBrush(QBrush(self.theme.background))
+        painter.drawRect(box)
+        painter.setPen(QPen(self.theme.text, 1.2))
+        center = box.center()
+        painter.drawLine(QPointF(box.left() + 2.5, center.y()), QPointF(box.right() - 2.5,
+                                                                       center.y()))
+        if self.look.folded:
+            painter.drawLine(QPointF(center.x(), box.top() + 2.5),
+                             QPointF(center.x(), box.bottom() - 2.5))
+
+    def _paint_texts(self, painter: QPainter) -> None:
+        look, theme = self.look, self.theme
+        small = QFontMetricsF(theme.small_font)
+        painter.setFont(theme.small_font)
+        painter.setPen(theme.muted)
+        if look.name:
+            painter.drawText(QPointF(-HALF, -HALF - small.descent() - 3),
+                             small.elidedText(look.name, Qt.TextElideMode.ElideRight,
+                                              LABEL_WIDTH))
+        if look.kind == "terminal" or look.folded:
+            self._paint_right_texts(painter, small)
+        elif look.parent_offset is None and look.value:
+            painter.setPen(theme.text)
+            painter.drawText(QPointF(-HALF, HALF + small.ascent() + 3), look.value)
+
+    def _paint_right_texts(self, painter: QPainter, small: QFontMetricsF) -> None:
+        look, theme = self.look, self.theme
+        x = HALF + (FOLD_BOX + 10 if look.foldable else 6)
+        painter.setFont(theme.font)
+        painter.setPen(theme.text)
+        metrics = QFontMetricsF(theme.font)
+        first = f"+{look.hidden} nodes   {look.value}" if look.folded else look.value
+        painter.drawText(QPointF(x, metrics.ascent() / 2 - 2),
+                         metrics.elidedText(first, Qt.TextElideMode.ElideRight, LABEL_WIDTH))
+        if look.outcome:
+            painter.setFont(theme.small_font)
+            painter.setPen(look.color if look.kind == "terminal" else theme.muted)
+            painter.drawText(QPointF(x, metrics.ascent() / 2 + small.height()),
+                             small.elidedText(look.outcome, Qt.TextElideMode.ElideRight,
+                                              LABEL_WIDTH))

@@ -1,0 +1,199 @@
+"""TreeScene: mirrors the document's tree as NodeItems, laid out left to right.
+
+It listens to the controller: a structural change relays the visible nodes out (once
+per burst), new results refresh the numbers, a selection change moves the highlight.
+Items are kept by node id; nodes under a folded node get no item at all.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
+
+from ...analysis.evaluate import Results
+from ...analysis.flatten import DECISION_KIND, FlatTree
+from ...model.events import TreeChange
+from ...model.layout import layout, visible_nodes
+from ...model.tree import DECISION, TERMINAL, Node, Tree
+from .. import format as fmt
+from ..text import shown, tooltip
+from .node_item import NodeItem, NodeLook
+from .theme import CHANCE_COLOR, COLUMN_WIDTH, PLAYER_COLORS, ROW_HEIGHT, TERMINAL_COLOR, Theme
+
+#: Fields whose change moves nodes rather than just redrawing one.
+_LAYOUT_FIELDS = frozenset({"collapsed", "type"})
+
+
+class TreeScene(QGraphicsScene):
+    #: A node's branch label was double-clicked; carries the node id.
+    rename_requested = Signal(str)
+
+    def __init__(self, document, theme: Theme | None = None, parent=None):  # noqa: ANN001
+        super().__init__(parent)
+        self.document = document
+        self.theme = theme or Theme.for_palette()
+        self.setBackgroundBrush(QBrush(self.theme.background))
+        self._items: dict[str, NodeItem] = {}
+        self._hidden_counts: dict[str, int] = {}
+        self._layout_timer = QTimer(self)
+        self._layout_timer.setSingleShot(True)
+        self._layout_timer.setInterval(0)
+        self._layout_timer.timeout.connect(self.relayout)
+        document.tree_changed.connect(self._on_tree_changed)
+        document.document_reset.connect(self.relayout)
+        document.results_ready.connect(self._on_results)
+        document.display_changed.connect(self.refresh)
+        document.selection_changed.connect(self._on_selection)
+        self.relayout()
+
+    # ---- queries (tests and the view use these) -----------------------------------------
+    def item_for_node(self, node_id: str) -> NodeItem | None:
+        return self._items.get(node_id)
+
+    def node_ids(self) -> set[str]:
+        return set(self._items)
+
+    def tree_rect(self) -> QRectF:
+        return self.itemsBoundingRect()
+
+    # ---- following the document -----------------------------------------------------
+    def _on_tree_changed(self, change: TreeChange) -> None:
+        if change.structural or change.fields & _LAYOUT_FIELDS:
+            self._layout_timer.start()
+        elif change.fields & {"id"}:
+            self._layout_timer.start()
+
+    def _on_results(self, _results: Results) -> None:
+        if self._layout_timer.isActive():
+            self.relayout()
+        else:
+            self.refresh()
+
+    def _on_selection(self, node_id: str | None) -> None:
+        for item in self._items.values():
+            item.set_selected(item.node_id == node_id)
+
+    def relayout(self) -> None:
+        """Place the visible nodes; add and drop items to match them."""
+        self._layout_timer.stop()
+        tree: Tree = self.document.tree
+        visible = visible_nodes(tree.root)
+        places = layout(tree.root, ROW_HEIGHT, COLUMN_WIDTH)
+        wanted = {node.id for node in visible}
+        for node_id in set(self._items) - wanted:
+            self.removeItem(self._items.pop(node_id))
+        self._hidden_counts = _hidden_counts(visible)
+        for node in visible:
+            item = self._items.get(node.id)
+            if item is None:
+                item = NodeItem(node.id, self.theme)
+                self._items[node.id] = item
+                self.addItem(item)
+            place = places[node.id]
+            item.setPos(place.x, place.y)
+        self.refresh()
+        self._on_selection(self.document.selected_id)
+        self.setSceneRect(self.itemsBoundingRect().adjusted(-60, -60, 60, 60))
+
+    def refresh(self) -> None:
+        """Redraw every visible node's labels and numbers from the model and results."""
+        tree: Tree = self.document.tree
+        results = self.document.results
+        numbers = _Numbers(self.document, results)
+        players = {p.id: k for k, p in enumerate(tree.effective_players())}
+        outcomes = {o.id: o for o in tree.outcomes or []}
+        problems = {i.node_id for i in results.issues} if results else set()
+        for node_id, item in self._items.items():
+            node = tree.node(node_id)
+            parent_id = tree.parent_id(node_id)
+            look = NodeLook(
+                kind=_kind(node), color=_color(node, players, outcomes),
+                name=shown(node.name, 200), branch=shown(node.branch, 200),
+                outcome=shown(outcomes[node.outcome].name, 200)
+                if node.outcome in outcomes else "",
+                foldable=bool(node.children), folded=bool(node.children and node.collapsed),
+                hidden=self._hidden_counts.get(node_id, 0), problem=node_id in problems)
+            if parent_id is not None:
+                parent_item = self._items[parent_id]
+                look.parent_offset = parent_item.pos() - item.pos()
+                look.from_decision = tree.node(parent_id).type == DECISION and not \
+                    tree.node(parent_id).is_assumed
+            numbers.fill(look, node_id)
+            item.set_look(look)
+            item.setToolTip(tooltip(node.branch, node.name, node.notes))
+
+    # ---- mouse ----------------------------------------------------------------------
+    def item_at(self, point: QPointF) -> NodeItem | None:
+        for item in self.items(point):
+            if isinstance(item, NodeItem):
+                return item
+        return None
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        item = self.item_at(event.scenePos())
+        if item is None:
+            super().mousePressEvent(event)
+            return
+        if item.look.foldable and item.fold_box().contains(item.mapFromScene(event.scenePos())):
+            self.document.edit.fold(item.node_id, not item.look.folded)
+        self.document.select(item.node_id)
+        event.accept()
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        item = self.item_at(event.scenePos())
+        if item is not None and item.look.parent_offset is not None:
+            self.rename_requested.emit(item.node_id)
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+
+class _Numbers:
+    """The engine's numbers for one node, as text, for the chosen player or criterion."""
+
+    def __init__(self, document, results: Results | None):  # noqa: ANN001
+        self.results = results
+        self.flat: FlatTree | None = results.flat if results else None
+        self.player = document.shown_player
+        self.criterion = document.shown_criterion
+        self.show_reach = document.show_reach
+
+    def fill(self, look: NodeLook, node_id: str) -> None:
+        results, flat = self.results, self.flat
+        if results is None or flat is None or node_id not in flat.index:
+            look.value = "—"
+            return
+        i = flat.index[node_id]
+        if self.criterion is None:
+            number = results.utility[i, min(self.player, results.utility.shape[1] - 1)]
+        else:
+            number = results.expected[i, min(self.criterion, results.expected.shape[1] - 1)]
+        look.value = fmt.value(number)
+        parent = int(flat.parent[i])
+        if parent >= 0 and flat.kind[parent] != DECISION_KIND:
+            look.probability = fmt.probability(results.probability[i])
+        look.chosen = parent >= 0 and int(results.choice[parent]) == i
+        if self.show_reach:
+            look.reach = "reach " + fmt.probability(results.reach[i])
+
+
+def _kind(node: Node) -> str:
+    return "assumed" if node.is_assumed else node.type
+
+
+def _color(node: Node, players: dict[str, int], outcomes: dict) -> QColor:  # noqa: ANN001
+    if node.type == DECISION:
+        index = players.get(node.player or "", 0)
+        return QColor(PLAYER_COLORS[index % len(PLAYER_COLORS)])
+    if node.type == TERMINAL:
+        outcome = outcomes.get(node.outcome)
+        return QColor(outcome.color) if outcome is not None and outcome.color else \
+            QColor(TERMINAL_COLOR)
+    return QColor(CHANCE_COLOR)
+
+
+def _hidden_counts(visible: list[Node]) -> dict[str, int]:
+    """For each folded node, how many nodes its fold hides."""
+    return {node.id: sum(1 for _ in node.walk()) - 1 for node in visible
+            if node.children and node.collapsed}
+

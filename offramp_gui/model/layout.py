@@ -1,0 +1,82 @@
+"""Tidy left-to-right layout: leaves stacked top to bottom, parents centred on children.
+
+Plain Python, so the desktop app and the headless `offramp export` place nodes the
+same way. A folded node is laid out as a leaf and hides its subtree.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .tree import Node
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a node sits, and its depth among the visible nodes."""
+
+    x: float
+    y: float
+    depth: int
+
+
+def visible_nodes(root: Node, folded: Callable[[Node], bool] | None = None) -> list[Node]:
+    """Nodes in document order, leaving out those under a folded node.
+
+    >>> from offramp_gui.model.tree import Node
+    >>> root = Node("r", "chance", children=[Node("a"), Node("b")])
+    >>> [n.id for n in visible_nodes(root)]
+    ['r', 'a', 'b']
+    >>> [n.id for n in visible_nodes(root, lambda n: n.id == "r")]
+    ['r']
+    """
+    is_folded = folded or _collapsed
+    out, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if node.children and not is_folded(node):
+            stack.extend(reversed(node.children))
+    return out
+
+
+def layout(root: Node, row_height: float = 60.0, column_width: float = 240.0,
+           folded: Callable[[Node], bool] | None = None,
+           rows: Callable[[Node], float] | None = None) -> dict[str, Placement]:
+    """Positions of the visible nodes, keyed by id.
+
+    `rows(node)` is how many row heights a leaf needs (1 by default; more for a
+    label that wraps), so tall leaves never overlap their neighbours.
+
+    >>> from offramp_gui.model.tree import Node
+    >>> root = Node("r", "chance", children=[Node("a"), Node("b")])
+    >>> {k: (p.x, p.y) for k, p in layout(root, 10, 100).items()}
+    {'a': (100.0, 0.0), 'b': (100.0, 10.0), 'r': (0.0, 5.0)}
+    """
+    is_folded = folded or _collapsed
+    leaf_rows = rows or (lambda node: 1.0)
+    placed: dict[str, Placement] = {}
+    next_row = 0.0
+    # Post-order without recursion: a node is placed after all its children.
+    stack: list[tuple[Node, int, bool]] = [(root, 0, False)]
+    while stack:
+        node, depth, children_done = stack.pop()
+        open_children = node.children if node.children and not is_folded(node) else []
+        if open_children and not children_done:
+            stack.append((node, depth, True))
+            stack.extend((child, depth + 1, False) for child in reversed(open_children))
+            continue
+        x = depth * column_width
+        if open_children:
+            first, last = placed[open_children[0].id], placed[open_children[-1].id]
+            y = (first.y + last.y) / 2
+        else:
+            height = leaf_rows(node)
+            y = (next_row + (height - 1) / 2) * row_height
+            next_row += height
+        placed[node.id] = Placement(float(x), float(y), depth)
+    return placed
+
+
+def _collapsed(node: Node) -> bool:
+    return bool(node.collapsed)

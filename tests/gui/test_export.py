@@ -1,0 +1,179 @@
+"""Export: PNG, SVG and PDF of the whole tree or one branch, from the app and the CLI."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from offramp_gui.fileformat.atomic import SaveError
+from offramp_gui.gui.export import build_scene, export_tree
+from offramp_gui.gui.export_dialog import ExportDialog
+
+ROOT = Path(__file__).resolve().parents[2]
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_texts(path: Path) -> list[str]:
+    root = ET.parse(path).getroot()
+    assert root.tag == f"{SVG}svg"
+    return [t.text or "" for t in root.iter(f"{SVG}text")]
+
+
+def test_png_of_the_tree_and_of_a_branch(offramp_tree, tmp_path, qtbot):
+    whole, branch = tmp_path / "whole.png", tmp_path / "branch.png"
+    export_tree(offramp_tree, whole)
+    export_tree(offramp_tree, branch, node_id="offramp")
+    whole_image, branch_image = QImage(str(whole)), QImage(str(branch))
+    assert not whole_image.isNull() and whole_image.width() > 0 and whole_image.height() > 0
+    assert not branch_image.isNull()
+    assert branch_image.height() < whole_image.height()
+    assert branch_image.width() * branch_image.height() < \
+        whole_image.width() * whole_image.height()
+    # Not blank: the corner is the white background, and there is ink.
+    assert whole_image.pixelColor(0, 0).name() == "#ffffff"
+    thumbnail = whole_image.scaled(60, 60)
+    assert any(thumbnail.pixelColor(x, y).name() != "#ffffff"
+               for x in range(60) for y in range(60))
+
+
+def test_scale_two_doubles_the_size(offramp_tree, tmp_path, qtbot):
+    one, two = tmp_path / "one.png", tmp_path / "two.png"
+    export_tree(offramp_tree, one, node_id="settle", scale=1)
+    export_tree(offramp_tree, two, node_id="settle", scale=2)
+    small, large = QImage(str(one)), QImage(str(two))
+    assert (large.width(), large.height()) == (2 * small.width(), 2 * small.height())
+
+
+def test_transparent_png(offramp_tree, tmp_path, qtbot):
+    path = tmp_path / "clear.png"
+    export_tree(offramp_tree, path, node_id="settle", transparent=True)
+    assert QImage(str(path)).pixelColor(0, 0).alpha() == 0
+
+
+def test_svg_has_the_title_and_labels_as_text(offramp_tree, tmp_path, qtbot):
+    path = tmp_path / "tree.svg"
+    export_tree(offramp_tree, path)
+    texts = svg_texts(path)
+    assert offramp_tree.title in texts
+    assert "Push for an early settlement" in texts
+    assert "Nodes" in texts and "Outcomes" in texts  # the legend
+
+
+def test_svg_of_a_branch_has_only_that_branch(offramp_tree, tmp_path, qtbot):
+    path = tmp_path / "branch.svg"
+    export_tree(offramp_tree, path, node_id="settle")
+    texts = svg_texts(path)
+    assert "Branch: Push for an early settlement" in texts
+    assert "Push for an early settlement" not in texts  # the branch root has no label
+    assert "Seek Russia's defeat" not in texts
+
+
+def test_pdf(offramp_tree, tmp_path, qtbot):
+    path = tmp_path / "tree.pdf"
+    export_tree(offramp_tree, path)
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 1000
+
+
+def test_folded_branches_stay_folded_unless_expanded(offramp_tree, qtbot):
+    folded = [n.id for n in offramp_tree.root.walk() if n.collapsed]
+    assert folded  # the article's tree folds two branches
+    hidden = offramp_tree.node(folded[0]).children[0].id
+    assert hidden not in build_scene(offramp_tree).node_ids()
+    assert hidden in build_scene(offramp_tree, expanded=True).node_ids()
+    # The user's tree is untouched.
+    assert [n.id for n in offramp_tree.root.walk() if n.collapsed] == folded
+
+
+def test_export_from_the_document_shows_its_numbers(make_controller, offramp_tree, qtbot):
+    controller = make_controller(offramp_tree)
+    controller.set_display(player=2)
+    scene = build_scene(controller, node_id="offramp")
+    results = controller.results
+    kremlin = results.utility[results.index("offramp"), 2]
+    from offramp_gui.gui import format as fmt
+    assert scene.item_for_node("offramp").value_text() == fmt.value(kremlin)
+    assert scene.node_ids() <= set(offramp_tree.ids())
+    assert "aim" not in scene.node_ids()
+
+
+def test_missing_folder_writes_nothing(offramp_tree, tmp_path, qtbot):
+    target = tmp_path / "missing" / "tree.png"
+    with pytest.raises((SaveError, ValueError), match="does not exist"):
+        export_tree(offramp_tree, target)
+    assert not target.parent.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_format_node_and_scale(offramp_tree, tmp_path, qtbot):
+    with pytest.raises(ValueError, match=r"\.png, \.svg or \.pdf"):
+        export_tree(offramp_tree, tmp_path / "tree.gif")
+    with pytest.raises(ValueError, match="nope"):
+        export_tree(offramp_tree, tmp_path / "tree.png", node_id="nope")
+    with pytest.raises(ValueError, match="scale"):
+        export_tree(offramp_tree, tmp_path / "tree.png", scale=9)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_dialog_exports_and_reports_errors(make_controller, offramp_tree, tmp_path, qtbot):
+    controller = make_controller(offramp_tree)
+    controller.select("settle")
+    dialog = ExportDialog(controller)
+    qtbot.addWidget(dialog)
+    assert dialog.branch.isEnabled() and dialog.branch.isChecked()
+    dialog.scale.setValue(2)
+    assert dialog.export(tmp_path / "branch.png")
+    assert QImage(str(tmp_path / "branch.png")).width() > 0
+    assert not dialog.export(tmp_path / "missing" / "x.png")
+    assert "does not exist" in dialog.last_error
+    dialog.whole.setChecked(True)
+    assert dialog.export(tmp_path / "whole.svg")
+    assert offramp_tree.title in svg_texts(tmp_path / "whole.svg")
+
+
+# ---- the command line ---------------------------------------------------------------
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("DISPLAY", None)
+    return subprocess.run([sys.executable, "-m", "offramp_gui", "export", *args], cwd=cwd,
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_cli_exports_png(tmp_path):
+    out = tmp_path / "out.png"
+    done = run_cli("trees/offramp.json", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert QImage(str(out)).width() > 0
+
+
+def test_cli_exports_a_branch_to_svg(tmp_path):
+    out = tmp_path / "out.svg"
+    done = run_cli("trees/offramp.json", "-o", str(out), "--node", "offramp", "--expanded")
+    assert done.returncode == 0, done.stderr
+    assert "Branch: Support Ukraine while keeping an off-ramp open" in svg_texts(out)
+
+
+def test_cli_unknown_node(tmp_path):
+    done = run_cli("trees/offramp.json", "-o", str(tmp_path / "out.png"), "--node", "nope")
+    assert done.returncode == 1
+    assert "nope" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "out.png").exists()
+
+
+def test_cli_scale_out_of_range(tmp_path):
+    done = run_cli("trees/offramp.json", "-o", str(tmp_path / "out.png"), "--scale", "9")
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+
+
+def test_cli_missing_folder(tmp_path):
+    done = run_cli("trees/offramp.json", "-o", str(tmp_path / "missing" / "out.png"))
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "does not exist" in lines[0]
+    assert "Traceback" not in done.stderr

@@ -1,0 +1,125 @@
+"""The outcomes panel shows the engine's numbers for the root's alternatives."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from offramp_gui.api import load_text
+from offramp_gui.gui.plots.outcomes_plot import OutcomesPanel
+from offramp_gui.model.tree import Node, Tree
+
+
+def make_panel(controller, qtbot) -> OutcomesPanel:
+    panel = OutcomesPanel(controller)
+    qtbot.addWidget(panel)
+    panel.resize(760, 340)
+    return panel
+
+
+def engine_view(controller, player: int = 0):
+    """What the panel should show, computed straight from the results."""
+    results = controller.results
+    rows = list(results.flat.children(0))
+    shares = {key: results.outcomes[rows, k].tolist()
+              for k, key in enumerate(results.outcome_keys)}
+    chosen = int(results.choice[0])
+    return (results.utility[rows, player].tolist(), shares,
+            rows.index(chosen) if chosen in rows else -1)
+
+
+def test_panel_shows_the_engines_numbers(controller, qtbot):
+    panel = make_panel(controller, qtbot)
+    utilities, shares, chosen = engine_view(controller)
+    assert panel.alternatives() == ["Seek defeat", "Talks now"]
+    assert panel.utilities() == pytest.approx(utilities)
+    assert panel.utilities()[1] == pytest.approx(-3.0)  # FORMAT.md's worked example
+    assert panel.outcome_shares().keys() == shares.keys() == {"deal", "nuclear", "null"}
+    for key, row in shares.items():
+        assert panel.outcome_shares()[key] == pytest.approx(row)
+    assert panel.chosen_index() == chosen == 1
+    assert panel.legend_names() == ["Deal", "Nuclear use", "Unclassified"]
+
+
+def test_panel_follows_a_probability_edit(controller, qtbot):
+    panel = make_panel(controller, qtbot)
+    before = panel.utilities()
+    shares_before = panel.outcome_shares()
+    with qtbot.waitSignal(controller.results_ready, timeout=2000):
+        controller.edit.set_field("collapse", "probability", 0.9)
+    utilities, shares, _chosen = engine_view(controller)
+    assert panel.utilities() == pytest.approx(utilities)
+    assert panel.utilities()[0] != pytest.approx(before[0])
+    assert panel.outcome_shares()["nuclear"] == pytest.approx(shares["nuclear"])
+    assert panel.outcome_shares()["nuclear"][0] != pytest.approx(shares_before["nuclear"][0])
+    with qtbot.waitSignal(controller.results_ready, timeout=2000):
+        controller.undo_stack.undo()
+    assert panel.utilities() == pytest.approx(before)
+
+
+def test_panel_highlights_the_chosen_alternative(controller, qtbot):
+    panel = make_panel(controller, qtbot)
+    assert panel.highlighted_alternative() == "Talks now"
+    # Make talks terrible for the West: the choice moves to "Seek defeat".
+    with qtbot.waitSignal(controller.results_ready, timeout=2000):
+        controller.edit.set_field("talks", "payoff", {"security": -500, "risk": 0})
+    _utilities, _shares, chosen = engine_view(controller)
+    assert chosen == panel.chosen_index() == 0
+    assert panel.highlighted_alternative() == "Seek defeat"
+
+
+def test_panel_shows_the_chosen_player(controller, qtbot):
+    panel = make_panel(controller, qtbot)
+    controller.set_display(player=1)
+    utilities, _shares, _chosen = engine_view(controller, player=1)
+    assert panel.utilities() == pytest.approx(utilities)
+    bars_before = panel._value_bars
+    controller.set_display(player=0)
+    assert panel._value_bars is bars_before  # updated in place, never recreated
+
+
+def test_panel_on_the_article_tree(make_controller, offramp_tree, qtbot):
+    controller = make_controller(offramp_tree)
+    panel = make_panel(controller, qtbot)
+    utilities, shares, chosen = engine_view(controller)
+    assert len(panel.alternatives()) == 3
+    assert panel.utilities() == pytest.approx(utilities)
+    assert panel.chosen_index() == chosen
+    totals = np.sum([row for row in panel.outcome_shares().values()], axis=0)
+    assert totals == pytest.approx([1.0, 1.0, 1.0])
+    assert shares.keys() == panel.outcome_shares().keys()
+
+
+def test_chance_root_shows_its_branches(make_controller, qtbot):
+    tree = load_text("""{"format": "offramp-tree", "version": 1, "title": "Weather",
+      "root": {"id": "r", "type": "chance", "children": [
+        {"id": "sun", "type": "terminal", "branch": "Sun <b>", "probability": 0.7,
+         "payoff": 10},
+        {"id": "rain", "type": "terminal", "branch": "Rain", "probability": "#",
+         "payoff": -2}]}}""")
+    panel = make_panel(make_controller(tree), qtbot)
+    assert panel.alternatives() == ["Sun <b> (70%)", "Rain (30%)"]  # plain text, as typed
+    assert panel.utilities() == pytest.approx([10.0, -2.0])
+    assert panel.chosen_index() == -1
+    assert panel.highlighted_alternative() is None
+
+
+def test_terminal_root_is_one_bar(make_controller, qtbot):
+    tree = load_text("""{"format": "offramp-tree", "version": 1, "title": "One",
+      "root": {"id": "r", "type": "terminal", "name": "Only", "payoff": 3}}""")
+    panel = make_panel(make_controller(tree), qtbot)
+    assert panel.alternatives() == ["Only"]
+    assert panel.utilities() == pytest.approx([3.0])
+    assert panel.outcome_shares() == {"null": [1.0]}
+
+
+def test_values_that_cannot_be_computed_are_missing_bars(make_controller, qtbot):
+    root = Node("r", "decision", children=[
+        Node("a", "terminal", branch="Broken", payoff="1/0"),
+        Node("b", "terminal", branch="Fine", payoff=1)])
+    panel = make_panel(make_controller(Tree(root, "T")), qtbot)
+    assert math.isnan(panel.utilities()[0])
+    assert panel.utilities()[1] == pytest.approx(1.0)
+    assert list(panel._value_bars.opts["y"]) == [1.0]  # only the computable bar is drawn
+    assert panel._value_texts[0].toPlainText() == "—"

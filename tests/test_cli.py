@@ -1,0 +1,266 @@
+"""`offramp validate` and `offramp evaluate` as a user runs them: exit codes, lines, JSON."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from offramp_gui.analysis.evaluate import evaluate as evaluate_flat
+from offramp_gui.analysis.flatten import flatten, flatten_columns
+from offramp_gui.analysis.report import evaluation_document, evaluation_json
+from offramp_gui.api import evaluate, load
+from offramp_gui.fileformat.fastpath import read_plain
+
+ROOT = Path(__file__).resolve().parent.parent
+TREES = sorted((ROOT / "trees").glob("*.json"))
+CONFORMANCE = sorted(p for p in (ROOT / "tests" / "data" / "conformance").glob("*.json")
+                     if ".expected" not in p.name)
+NODE_KEYS = {"type", "expected", "utility", "choice", "tie", "reach", "outcomes"}
+
+EXAMPLE = {
+    "format": "offramp-tree", "version": 1, "title": "Escalate or take the off-ramp",
+    "criteria": [{"id": "security", "name": "European security", "unit": "score"},
+                 {"id": "risk", "name": "Nuclear risk avoided", "unit": "score"}],
+    "players": [{"id": "west", "name": "Western capitals",
+                 "weights": {"security": 0.6, "risk": 0.4}},
+                {"id": "kremlin", "name": "Kremlin", "weights": {"security": -1.0, "risk": 0.2}}],
+    "variables": [{"name": "p_collapse", "value": 0.3, "min": 0, "max": 1}],
+    "outcomes": [{"id": "settlement", "name": "Negotiated settlement"},
+                 {"id": "nuclear", "name": "Nuclear use"}],
+    "root": {"id": "aim", "type": "decision", "player": "west", "name": "Western war aim",
+             "children": [
+                 {"id": "defeat", "branch": "Seek Russia's defeat", "type": "chance",
+                  "payoff": {"security": 5}, "children": [
+                      {"id": "collapse", "branch": "Russian front collapses",
+                       "probability": "p_collapse", "type": "decision", "player": "kremlin",
+                       "children": [
+                           {"id": "escalate", "branch": "Escalate", "type": "terminal",
+                            "outcome": "nuclear", "payoff": {"security": -60, "risk": -100}},
+                           {"id": "accept", "branch": "Accept a face-saving deal",
+                            "type": "terminal", "outcome": "settlement",
+                            "payoff": {"security": 40, "risk": 0}}]},
+                      {"id": "stalemate", "branch": "Stalemate", "probability": "#",
+                       "type": "terminal", "payoff": {"security": -10, "risk": -10}}]},
+                 {"id": "talks", "branch": "Push for talks now", "type": "terminal",
+                  "outcome": "settlement", "payoff": {"security": -5, "risk": 0}}]}}
+
+
+def offramp(*args: str | Path) -> subprocess.CompletedProcess:
+    return offramp_many([args])[0]
+
+
+def offramp_many(commands: list) -> list[subprocess.CompletedProcess]:
+    """Run several `offramp` commands side by side; none may print a traceback."""
+    started = [(args, subprocess.Popen([sys.executable, "-m", "offramp_gui", *map(str, args)],
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                       text=True, cwd=ROOT)) for args in commands]
+    runs = []
+    for args, process in started:
+        out, err = process.communicate(timeout=60)
+        runs.append(subprocess.CompletedProcess(args, process.returncode, out, err))
+        for stream in (out, err):
+            assert "Traceback" not in stream and "internal error" not in stream, stream
+    return runs
+
+
+def write(folder: Path, name: str, doc: dict | str) -> Path:
+    path = folder / name
+    path.write_text(doc if isinstance(doc, str) else json.dumps(doc, indent=2))
+    return path
+
+
+@pytest.fixture
+def example(tmp_path) -> Path:
+    return write(tmp_path, "example.json", EXAMPLE)
+
+
+# ---- validate --------------------------------------------------------------------------------
+def test_validate_ok(example):
+    run = offramp("validate", example)
+    assert (run.returncode, run.stdout, run.stderr) == (0, f"{example}: ok\n", "")
+
+
+def test_validate_lists_one_line_per_problem(tmp_path, example):
+    doc = json.loads(example.read_text())
+    doc["root"]["children"][1]["probabilty"] = 0.5
+    doc["root"]["player"] = "ghost"
+    bad = write(tmp_path, "bad.json", doc)
+    run = offramp("validate", example, bad)
+    lines = run.stdout.splitlines()
+    assert run.returncode == 1 and lines[0] == f"{example}: ok" and len(lines) == 3
+    assert re.fullmatch(rf'{re.escape(str(bad))}:\d+:\d+: error: \$\.root\.player \(node "aim"\):'
+                        r' there is no player "ghost".*', lines[1])
+    assert 'did you mean "probability"?' in lines[2]
+
+
+@pytest.mark.parametrize("args", [["validate"], ["evaluate"], ["evaluate", "a.json", "--bogus"],
+                                  ["evaluate", "a.json", "--set"]])
+def test_usage_errors_exit_2(args):
+    run = offramp(*args)
+    assert run.returncode == 2 and "usage: offramp" in run.stderr and run.stdout == ""
+
+
+BAD_FILES = {
+    "missing.json": None,
+    "empty.json": "",
+    "garbage.json": "this is not json {",
+    "array.json": "[1, 2, 3]",
+    "deep.json": "[" * 100_000 + "]" * 100_000,
+    "nan.json": json.dumps(EXAMPLE).replace('"value": 0.3', '"value": NaN'),
+    "v2.json": json.dumps(EXAMPLE).replace('"version": 1', '"version": 2'),
+    "outcome.json": json.dumps(EXAMPLE).replace('"outcome": "nuclear"', '"outcome": "ghost"'),
+    "newline-id.json": json.dumps(EXAMPLE).replace('"id": "talks"', '"id": "ta\\nlks"'),
+    "dup.json": json.dumps(EXAMPLE).replace('"id": "talks"', '"id": "talks", "id": "t2"'),
+    "surrogate.json": json.dumps(EXAMPLE).replace("Stalemate", "\\udc00"),
+}
+
+
+@pytest.fixture
+def bad_files(tmp_path) -> list[Path]:
+    (tmp_path / "folder.json").mkdir()
+    paths = [tmp_path / "folder.json"]
+    for name, text in BAD_FILES.items():
+        paths.append(tmp_path / name if text is None else write(tmp_path, name, text))
+    (tmp_path / "utf16.json").write_bytes(json.dumps(EXAMPLE).encode("utf-16"))
+    return paths + [tmp_path / "utf16.json"]
+
+
+def test_bad_files_never_give_a_traceback(bad_files):
+    run = offramp("validate", *bad_files)
+    assert run.returncode == 1
+    lines = run.stdout.splitlines()
+    assert all(": error: " in line for line in lines) and ": ok" not in run.stdout
+    assert {line.split(":")[0] for line in lines} == set(map(str, bad_files))
+    commands = [("evaluate", path, *extra) for path in bad_files for extra in ([], ["--json"])]
+    for (_, path, *_), run in zip(commands, offramp_many(commands), strict=True):
+        assert run.returncode == 1 and run.stdout == "", path
+        assert run.stderr.startswith(f"{path}:") and ": error: " in run.stderr, path
+
+
+# ---- evaluate ----------------------------------------------------------------------------------
+def test_readable_summary(example):
+    run = offramp("evaluate", example)
+    assert run.returncode == 0 and run.stderr == ""
+    text = run.stdout
+    assert text.startswith("Escalate or take the off-ramp\n")
+    assert "p_collapse = 0.3" in text
+    policy = text[text.index("Policy"):text.index("Alternatives")]
+    assert re.search(r"Western capitals\s+Western war aim\s+Push for talks now", policy)
+    alternatives = text[text.index("Alternatives"):text.index("Outcomes")]
+    assert "Seek Russia's defeat" in alternatives and "▶" in alternatives
+    assert "-26.80" in alternatives and "-3.00" in alternatives
+    outcomes = text[text.index("Outcomes"):]
+    assert re.search(r"Negotiated settlement\s+100\.0%", outcomes)
+
+
+def test_json_document_follows_cli_md(example):
+    run = offramp("evaluate", example, "--json")
+    assert run.returncode == 0 and run.stderr == ""
+    doc = json.loads(run.stdout)
+    assert set(doc) >= {"format", "version", "title", "root", "criteria", "players", "variables",
+                        "nodes"}
+    assert (doc["format"], doc["version"], doc["root"]) == ("offramp-evaluation", 1, "aim")
+    assert doc["criteria"] == ["security", "risk"] and doc["players"] == ["west", "kremlin"]
+    assert doc["variables"] == {"p_collapse": 0.3}
+    assert set(doc["nodes"]) == {"aim", "defeat", "collapse", "escalate", "accept", "stalemate",
+                                 "talks"}
+    assert all(set(node) == NODE_KEYS for node in doc["nodes"].values())
+    assert doc["nodes"]["collapse"]["utility"] == {"west": -73.0, "kremlin": 35.0}
+    assert doc == evaluation_document(evaluate(load(example)))
+
+
+@pytest.mark.parametrize("path", TREES + CONFORMANCE, ids=lambda p: p.name)
+def test_json_equals_the_library_document(path):
+    run = offramp("evaluate", path, "--json")
+    assert run.returncode == 0
+    assert json.loads(run.stdout) == evaluation_document(evaluate(load(path)))
+    assert "NaN" not in run.stdout and "Infinity" not in run.stdout
+
+
+def test_set_changes_the_values(example):
+    run = offramp("evaluate", example, "--json", "--set", "p_collapse=1")
+    doc = json.loads(run.stdout)
+    assert doc["variables"] == {"p_collapse": 1.0}
+    assert doc["nodes"]["defeat"]["expected"] == {"security": -55.0, "risk": -100.0}
+    assert doc == evaluation_document(evaluate(load(example), {"p_collapse": 1.0}))
+
+
+def test_set_unknown_variable_lists_the_known_ones(example):
+    run = offramp("evaluate", example, "--set", "p_colapse=0.5")
+    assert run.returncode == 2 and run.stdout == ""
+    assert 'there is no variable "p_colapse"; the variables are p_collapse' in run.stderr
+
+
+@pytest.mark.parametrize("assignment", ["p_collapse=abc", "p_collapse=", "p_collapse=nan",
+                                        "p_collapse=inf", "p_collapse"])
+def test_set_needs_a_finite_number(example, assignment):
+    run = offramp("evaluate", example, "--set", assignment)
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr.startswith(f"offramp: --set {assignment}: ")
+    assert len(run.stderr.splitlines()) == 1
+
+
+def test_set_that_breaks_probabilities_is_located(example):
+    run = offramp("evaluate", example, "--set", "p_collapse=1.5")
+    assert run.returncode == 1 and run.stdout == ""
+    first, last = run.stderr.splitlines()[0], run.stderr.splitlines()[-1]
+    assert re.match(rf'{re.escape(str(example))}:\d+:\d+: error: \$\.root\.children\[0\]'
+                    r'\.children\[0\]\.probability \(node "collapse"\): probability 1\.5 is'
+                    r' above 1', first)
+    assert "cannot be evaluated" in last
+
+
+def test_evaluate_never_imports_qt(example):
+    code = ("import sys\nfrom offramp_gui.cli import main\n"
+            f"assert main(['evaluate', {str(example)!r}, '--json']) == 0\n"
+            f"assert main(['validate', {str(example)!r}]) == 0\n"
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6',"
+            " 'pyqtgraph') or m.startswith('offramp_gui.gui')]\n"
+            "assert not bad, bad\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+
+
+# ---- the fast path agrees with the careful one --------------------------------------------
+def fast_json(path: Path) -> str | None:
+    plain = read_plain(path)
+    if plain is None:
+        return None
+    flat = flatten_columns(*plain)
+    assert not flat.suspect
+    return evaluation_json(evaluate_flat(flat))
+
+
+def careful_json(path: Path) -> str:
+    return evaluation_json(evaluate_flat(flatten(load(path))))
+
+
+@pytest.mark.parametrize("path", TREES + CONFORMANCE, ids=lambda p: p.name)
+def test_fast_and_careful_paths_agree(path):
+    assert fast_json(path) == careful_json(path)
+
+
+def test_a_top_level_x_key_changes_nothing(tmp_path):
+    path = write(tmp_path, "x.json", {**EXAMPLE, "x-editor": {"zoom": 2}})
+    assert careful_json(path) == careful_json(write(tmp_path, "plain.json", EXAMPLE))
+    assert fast_json(path) in (None, careful_json(path))
+
+
+@pytest.mark.parametrize("change", [
+    lambda t: t.replace('"id": "talks",', '"id": "talks", "x-colour": "red",'),
+    lambda t: t.replace('"id": "talks",', ""),
+    lambda t: t.replace('"id": "talks",', '"id": "talks", "id": "talks",'),
+    lambda t: t.replace('"value": 0.3', '"value": NaN'),
+    lambda t: t.replace('"payoff": {"security": 5}', '"payoff": {"security": 5, "security": 6}'),
+], ids=["x-key", "missing id", "duplicate key", "NaN", "duplicate payoff key"])
+def test_fast_path_declines_unusual_files(tmp_path, change):
+    text = json.dumps(EXAMPLE)
+    assert read_plain(write(tmp_path, "plain.json", text)) is not None
+    changed = change(text)
+    assert changed != text
+    assert read_plain(write(tmp_path, "odd.json", changed)) is None
