@@ -16,21 +16,21 @@ _MERGE_FIELD, _MERGE_META = 1, 2
 
 
 class SetFieldCommand(QUndoCommand):
-    """Set one field of one node. Repeated edits of the same field merge into one step
-    (a slider drag, spin-box scrubbing) when `merge` is true."""
+    """Set one field of one node. Edits of the same field within one gesture (a slider
+    drag, spin-box scrubbing) merge into one step."""
 
     def __init__(self, tree: Tree, node_id: str, field: str, new: Any, text: str,
-                 merge: bool = False):
+                 gesture: int | None = None):
         super().__init__(text)
         self._tree, self._id, self._field, self._new = tree, node_id, field, new
         self._old = _get(tree, node_id, field)
-        self._merge = merge
+        self._gesture = gesture
 
     def id(self) -> int:
-        return _MERGE_FIELD if self._merge else -1
+        return _MERGE_FIELD if self._gesture is not None else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, SetFieldCommand) or not other._merge:
+        if not isinstance(other, SetFieldCommand) or other._gesture != self._gesture:
             return False
         if (other._id, other._field) != (self._id, self._field):
             return False

@@ -6,6 +6,7 @@ changed -> one recompute per burst (a zero-delay timer) -> results_ready -> view
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -18,6 +19,10 @@ from ..model.events import TreeChange
 from ..model.issues import TreeFormatError
 from ..model.tree import CHANCE, TERMINAL, Node, Tree
 from .edits import Edits
+
+
+#: Seconds without a change after which scrubbing starts a new undo step.
+GESTURE_PAUSE = 1.5
 
 
 def new_tree() -> Tree:
@@ -55,6 +60,8 @@ class DocumentController(QObject):
         self.shown_player = 0
         self.shown_criterion: int | None = None  # None: show the player's utility
         self.show_reach = False
+        self._gesture = 0
+        self._last_merge = 0.0
         self._recompute_timer = QTimer(self)
         self._recompute_timer.setSingleShot(True)
         self._recompute_timer.setInterval(0)
@@ -125,11 +132,28 @@ class DocumentController(QObject):
         self.results = evaluate_tree(self.tree)
         self.results_ready.emit(self.results)
 
+    # ---- gestures: what merges into one undo step -------------------------------------
+    def gesture(self) -> int:
+        """The current gesture's number: scrubbing edits merge only within one gesture.
+
+        A gesture ends when a slider is released or a field's editing finishes, or
+        after a pause: two separate drags are two undo steps.
+        """
+        now = time.monotonic()
+        if now - self._last_merge > GESTURE_PAUSE:
+            self._gesture += 1
+        self._last_merge = now
+        return self._gesture
+
+    def end_gesture(self) -> None:
+        self._gesture += 1
+
     # ---- selection and display ------------------------------------------------------
     def select(self, node_id: str | None) -> None:
         if node_id is not None and node_id not in self.tree:
             node_id = None
         if node_id != self.selected_id:
+            self.end_gesture()
             self.selected_id = node_id
             self.selection_changed.emit(node_id)
 

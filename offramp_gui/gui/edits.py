@@ -46,7 +46,8 @@ class Edits:
         if old == value and type(old) is type(value):
             return
         words = text or FIELD_WORDS.get(field, f"Change {field}")
-        self._doc.push(SetFieldCommand(self._tree, node_id, field, value, words, merge))
+        gesture = self._doc.gesture() if merge else None
+        self._doc.push(SetFieldCommand(self._tree, node_id, field, value, words, gesture))
 
     def set_payoff(self, node_id: str, criterion: str, value: Any, merge: bool = False) -> None:
         """Set one criterion's payoff (None clears it)."""
@@ -222,7 +223,7 @@ class Edits:
         if getattr(target, field) == value:
             return
         setattr(target, field, value)
-        key = ("variable", name, field) if merge else None
+        key = ("variable", name, field, self._doc.gesture()) if merge else None
         self._doc.push(SetMetaCommand(self._tree, "variables", variables,
                                       f"Change variable {name}", key))
 
@@ -233,7 +234,7 @@ class Edits:
         if player.weights.get(criterion_id) == value:
             return
         player.weights[criterion_id] = value
-        key = ("weight", player_id, criterion_id) if merge else None
+        key = ("weight", player_id, criterion_id, self._doc.gesture()) if merge else None
         self._doc.push(SetMetaCommand(self._tree, "players", players,
                                       f"Change {player.name}'s weight", key))
 

@@ -71,10 +71,14 @@ class MainWindow(QMainWindow):
             toggle.setText(title)
             assert self.panels_menu is not None
             self.panels_menu.addAction(toggle)
+        self.tabifyDockWidget(docks["properties"], docks["variables"])
         self.tabifyDockWidget(docks["variables"], docks["weights"])
         self.tabifyDockWidget(docks["outcomes"], docks["problems"])
-        docks["variables"].raise_()
+        docks["properties"].raise_()
         docks["outcomes"].raise_()
+        # The canvas first: the panels take a third of the width and of the height.
+        self.resizeDocks([docks["properties"]], [460], Qt.Orientation.Horizontal)
+        self.resizeDocks([docks["outcomes"]], [280], Qt.Orientation.Vertical)
         return {name: dock.widget() for name, dock in docks.items()}
 
     def _wire(self) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QGraphicsView, QLineEdit, QWidget
 from .scene.tree_scene import TreeScene
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 6.0
+READABLE_ZOOM = 0.7  # below this, labels are too small to read on most screens
 
 
 class _RenameEditor(QLineEdit):
@@ -58,11 +59,21 @@ class TreeView(QGraphicsView):
         self.zoom_by(1.0 / self.zoom)
 
     def fit(self) -> None:
+        """Show the whole tree, unless its text would be too small to read: then show
+        the root's side at the smallest readable size."""
         rect = self.tree_scene.itemsBoundingRect().adjusted(-20, -20, 20, 20)
-        if not rect.isEmpty():
-            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-            if self.zoom > 1.5:
-                self.zoom_by(1.5 / self.zoom)
+        if rect.isEmpty():
+            return
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom > 1.5:
+            self.zoom_by(1.5 / self.zoom)
+        elif self.zoom < READABLE_ZOOM:
+            self.zoom_by(READABLE_ZOOM / self.zoom)
+            root = self.tree_scene.item_for_node(self.tree_scene.document.tree.root.id)
+            if root is not None:
+                target = root.scenePos()  # put the root 200 px from the left edge
+                self.centerOn(target.x() + (self.viewport().width() / 2 - 200) / self.zoom,
+                              target.y())
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:

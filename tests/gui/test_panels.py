@@ -415,3 +415,23 @@ def test_panels_survive_results_for_a_new_tree_before_its_reset(make_controller,
     assert set(variables.rows) == {"p_collapse"}
     controller.select("aim")
     assert find(properties, QLabel, "value-utility-0").text() == "-3.00"
+
+
+def test_two_separate_slider_drags_are_two_undo_steps(controller, qtbot):
+    from offramp_gui.gui.panels.property_panel import PropertyPanel
+    from PySide6.QtWidgets import QSlider
+    panel = PropertyPanel(controller)
+    qtbot.addWidget(panel)
+    controller.select("stalemate")  # its probability is "#": pick its sibling instead
+    controller.edit.set_field("collapse", "probability", 0.3)
+    controller.select("collapse")
+    slider = panel.findChild(QSlider, "probability-slider")
+    start = controller.undo_stack.count()
+    for position in (310, 320, 330):
+        slider.setValue(position)
+    slider.sliderReleased.emit()
+    for position in (400, 410):
+        slider.setValue(position)
+    assert controller.undo_stack.count() == start + 2
+    controller.undo_stack.undo()
+    assert controller.tree.node("collapse").probability == 0.33

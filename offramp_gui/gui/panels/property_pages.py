@@ -229,6 +229,8 @@ class ProbabilityPage(PropertyPage):
         self.expression.setPlaceholderText("e.g. p_collapse * 0.5")
         self.spin.valueChanged.connect(self._spin_moved)
         self.slider.valueChanged.connect(self._slider_moved)
+        self.slider.sliderReleased.connect(self.document.end_gesture)
+        self.spin.editingFinished.connect(self.document.end_gesture)
         self.remainder.toggled.connect(self._remainder_toggled)
         self.listen(self.document.results_ready, self.on_results)
 

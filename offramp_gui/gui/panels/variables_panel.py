@@ -83,6 +83,7 @@ class VariableRow(QWidget):
         self.spin.setFixedWidth(self.spin.fontMetrics().horizontalAdvance("-000000.0000") + 36)
         self.grid.addWidget(self.spin, 0, 2, 1, 2, Qt.AlignmentFlag.AlignRight)
         self.spin.valueChanged.connect(self._spin_moved)
+        self.spin.editingFinished.connect(self.document.end_gesture)
         guard_wheel(self.spin)
         if not _has_range(variable):
             return
@@ -93,6 +94,7 @@ class VariableRow(QWidget):
         self.grid.addWidget(self.slider, 1, 1, 1, 2)
         self.grid.addWidget(plain_label(number_text(variable.max)), 1, 3)
         self.slider.valueChanged.connect(self._slider_moved)
+        self.slider.sliderReleased.connect(self.document.end_gesture)
 
     def _add_description(self, description: str | None) -> None:
         if not description:

@@ -116,6 +116,7 @@ class WeightsPanel(QWidget):
             spin = weight_spin(f"weight-{player.id}-{criterion.id}")
             spin.valueChanged.connect(
                 lambda value, p=player.id, c=criterion.id: self._weight_moved(p, c, value))
+            spin.editingFinished.connect(self.document.end_gesture)
             self.spins[(player.id, criterion.id)] = spin
             label = plain_label(criterion_text(criterion))
             label.setWordWrap(True)

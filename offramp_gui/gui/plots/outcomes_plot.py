@@ -118,9 +118,10 @@ class _Legend(QWidget):
             label.setVisible(key in visible)
 
     def _rebuild(self, wanted: list[tuple[str, str]]) -> None:
-        for swatch, label in self._entries.values():
-            swatch.deleteLater()
-            label.deleteLater()
+        for widget in (w for pair in self._entries.values() for w in pair):
+            self._grid.removeWidget(widget)
+            widget.hide()  # deletion waits for the event loop; hide it from sight now
+            widget.deleteLater()
         self._entries.clear()
         for key, name in wanted:
             swatch, label = QLabel(), QLabel(name)

@@ -96,6 +96,11 @@ class NodeItem(QGraphicsItem):
         if offset is not None:
             rect = rect.united(QRectF(offset.x(), min(offset.y(), 0) - line - 4,
                                       -offset.x(), abs(offset.y()) + 2 * line + 10))
+        else:
+            small = QFontMetricsF(self.theme.small_font)
+            width = min(LABEL_WIDTH, max(small.horizontalAdvance(self.look.name),
+                                         small.horizontalAdvance(self.look.value)))
+            rect = rect.united(QRectF(-HALF - 6 - width, -line, width, 2 * line))
         right = LABEL_WIDTH if self.look.kind == "terminal" or self.look.folded else 30
         return rect.united(QRectF(HALF, -line, right, 2 * line + 4)).adjusted(-3, -3, 3, 3)
 
@@ -132,21 +137,32 @@ class NodeItem(QGraphicsItem):
                                         QPointF(-HALF, 0)]))
         if detail < 0.35:
             return
-        metrics = QFontMetricsF(theme.font)
-        width = -HALF - _TEXT_GAP - (elbow + _TEXT_GAP)
+        start, end = elbow + _TEXT_GAP, -HALF - _TEXT_GAP
         muted = look.from_decision and not look.chosen
         font = QFont(theme.font)
         font.setBold(look.chosen)
+        metrics = QFontMetricsF(font)  # elide with the font the label is drawn in
         painter.setFont(font)
         painter.setPen(theme.muted if muted else theme.text)
-        painter.drawText(QPointF(elbow + _TEXT_GAP, -metrics.descent() - 3),
-                         metrics.elidedText(look.branch, Qt.TextElideMode.ElideRight, width))
-        below = "   ".join(t for t in (look.probability, look.value, look.reach) if t)
-        if below:
-            small = QFontMetricsF(theme.small_font)
-            painter.setFont(theme.small_font)
-            painter.drawText(QPointF(elbow + _TEXT_GAP, small.ascent() + 3),
-                             small.elidedText(below, Qt.TextElideMode.ElideRight, width))
+        painter.drawText(QPointF(start, -metrics.descent() - 3),
+                         metrics.elidedText(look.branch, Qt.TextElideMode.ElideRight,
+                                            end - start))
+        self._paint_under_branch(painter, start, end)
+
+    def _paint_under_branch(self, painter: QPainter, start: float, end: float) -> None:
+        """Numbers at the left under the branch; the node's own name right-aligned."""
+        look, theme = self.look, self.theme
+        small = QFontMetricsF(theme.small_font)
+        painter.setFont(theme.small_font)
+        baseline = small.ascent() + 3
+        numbers = "   ".join(t for t in (look.probability, look.value, look.reach) if t)
+        numbers = small.elidedText(numbers, Qt.TextElideMode.ElideRight, end - start)
+        painter.drawText(QPointF(start, baseline), numbers)
+        room = end - start - small.horizontalAdvance(numbers) - 12
+        if look.name and room > 30:
+            name = small.elidedText(look.name, Qt.TextElideMode.ElideRight, room)
+            painter.setPen(theme.muted)
+            painter.drawText(QPointF(end - small.horizontalAdvance(name), baseline), name)
 
     def _paint_symbol(self, painter: QPainter) -> None:
         look, theme = self.look, self.theme
@@ -184,19 +200,26 @@ class NodeItem(QGraphicsItem):
                              QPointF(center.x(), box.bottom() - 2.5))
 
     def _paint_texts(self, painter: QPainter) -> None:
-        look, theme = self.look, self.theme
-        small = QFontMetricsF(theme.small_font)
-        painter.setFont(theme.small_font)
-        painter.setPen(theme.muted)
-        if look.name:
-            painter.drawText(QPointF(-HALF, -HALF - small.descent() - 3),
-                             small.elidedText(look.name, Qt.TextElideMode.ElideRight,
-                                              LABEL_WIDTH))
+        look = self.look
+        small = QFontMetricsF(self.theme.small_font)
         if look.kind == "terminal" or look.folded:
             self._paint_right_texts(painter, small)
-        elif look.parent_offset is None and look.value:
+        if look.parent_offset is None:
+            self._paint_root_texts(painter, small)
+
+    def _paint_root_texts(self, painter: QPainter, small: QFontMetricsF) -> None:
+        """The root's name and value sit to its left, clear of the branches."""
+        look, theme = self.look, self.theme
+        right = -HALF - 6
+        painter.setFont(theme.small_font)
+        if look.name:
+            name = small.elidedText(look.name, Qt.TextElideMode.ElideRight, LABEL_WIDTH)
+            painter.setPen(theme.muted)
+            painter.drawText(QPointF(right - small.horizontalAdvance(name), -2), name)
+        if look.value and not look.folded:
             painter.setPen(theme.text)
-            painter.drawText(QPointF(-HALF, HALF + small.ascent() + 3), look.value)
+            painter.drawText(QPointF(right - small.horizontalAdvance(look.value),
+                                     small.ascent() + 2), look.value)
 
     def _paint_right_texts(self, painter: QPainter, small: QFontMetricsF) -> None:
         look, theme = self.look, self.theme

@@ -1,0 +1,46 @@
+"""Regenerate the README's screenshots: `python docs/screenshots/take_screenshots.py`.
+
+Runs the app offscreen on the bundled off-ramp tree and grabs the window and panels.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QCoreApplication, QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> None:
+    QCoreApplication.setOrganizationName("offramp-screenshots")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "/tmp/offramp-shots")
+    app = QApplication(sys.argv[:1])
+    from offramp_gui.bundled import default_tree
+    from offramp_gui.gui.main_window import MainWindow
+
+    window = MainWindow()
+    window.resize(1600, 1000)
+    window.files.open(default_tree(), ask=False, as_copy=True)
+    window.show()
+    app.processEvents()
+    window.view.fit()
+    document = window.document
+    document.select("offramp")
+    app.processEvents()
+    window.grab().save(str(HERE / "main-window.png"))
+    for name in ("properties", "variables", "outcomes"):
+        dock = window.panels[name].parentWidget()
+        dock.raise_()
+        app.processEvents()
+        dock.grab().save(str(HERE / f"{name}-panel.png"))
+    print("screenshots written to", HERE)
+
+
+if __name__ == "__main__":
+    main()
