@@ -1,7 +1,8 @@
 """NodeItem: one node's symbol, the branch leading into it, and its numbers.
 
 Holds only the node's id and what it draws; it never touches the model. The scene
-fills it from the model and the engine's results.
+sets its look from the model; its numbers come from the scene's Readout when it
+paints, so new results cost only the items on screen.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPain
                            QPolygonF)
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from .readout import NOTHING, Reading
 from .theme import LABEL_WIDTH, PROBLEM_COLOR, SYMBOL, Theme
 
 HALF = SYMBOL / 2
@@ -21,23 +23,18 @@ _TEXT_GAP = 3.0
 
 @dataclass
 class NodeLook:
-    """Everything a NodeItem draws; the scene fills it in."""
+    """What a NodeItem draws from the model; the scene fills it in."""
 
     kind: str = "terminal"  # decision, assumed, chance, terminal
     color: QColor = field(default_factory=lambda: QColor("#888888"))
     name: str = ""
     branch: str = ""
-    probability: str = ""
-    value: str = ""
     outcome: str = ""
-    reach: str = ""
     parent_offset: QPointF | None = None
     from_decision: bool = False  # the branch is an alternative of a decision
-    chosen: bool = False
     foldable: bool = False
     folded: bool = False
     hidden: int = 0
-    problem: bool = False
 
 
 class NodeItem(QGraphicsItem):
@@ -64,11 +61,21 @@ class NodeItem(QGraphicsItem):
             self.selected = selected
             self.update()
 
+    def reading(self) -> Reading:
+        """This node's numbers, from the scene's current results."""
+        scene = self.scene()
+        readout = getattr(scene, "readout", None)
+        return readout(self.node_id) if readout is not None else NOTHING
+
     def label_text(self) -> str:
         return self.look.branch
 
     def value_text(self) -> str:
-        return self.look.value
+        return self.reading().value
+
+    def chosen(self) -> bool:
+        """Whether this branch is the one its decision node chooses."""
+        return self.reading().chosen
 
     def fold_box(self) -> QRectF:
         return QRectF(HALF + 4, -FOLD_BOX / 2, FOLD_BOX, FOLD_BOX)
@@ -98,8 +105,9 @@ class NodeItem(QGraphicsItem):
                                       -offset.x(), abs(offset.y()) + 2 * line + 10))
         else:
             small = QFontMetricsF(self.theme.small_font)
+            # The value is read at paint time: leave room for a long one.
             width = min(LABEL_WIDTH, max(small.horizontalAdvance(self.look.name),
-                                         small.horizontalAdvance(self.look.value)))
+                                         small.horizontalAdvance("-00,000,000")))
             rect = rect.united(QRectF(-HALF - 6 - width, -line, width, 2 * line))
         right = LABEL_WIDTH if self.look.kind == "terminal" or self.look.folded else 30
         return rect.united(QRectF(HALF, -line, right, 2 * line + 4)).adjusted(-3, -3, 3, 3)
@@ -116,21 +124,23 @@ class NodeItem(QGraphicsItem):
               widget: QWidget | None = None) -> None:
         detail = option.levelOfDetailFromTransform(painter.worldTransform())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        reading = self.reading()
         if self.look.parent_offset is not None:
-            self._paint_branch(painter, detail)
-        self._paint_symbol(painter)
+            self._paint_branch(painter, detail, reading)
+        self._paint_symbol(painter, reading)
         if detail >= 0.35:
-            self._paint_texts(painter)
+            self._paint_texts(painter, reading)
 
-    def _paint_branch(self, painter: QPainter, detail: float) -> None:
+    def _paint_branch(self, painter: QPainter, detail: float, reading: Reading) -> None:
         look, theme = self.look, self.theme
+        chosen = reading.chosen
         offset = look.parent_offset
         assert offset is not None
         elbow = self._elbow_x()
-        if look.from_decision and not look.chosen:
+        if look.from_decision and not chosen:
             pen = QPen(theme.muted, 1.0, Qt.PenStyle.DashLine)
         else:
-            pen = QPen(theme.chosen if look.chosen else theme.line, 2.6 if look.chosen else 1.2)
+            pen = QPen(theme.chosen if chosen else theme.line, 2.6 if chosen else 1.2)
         painter.setPen(pen)
         painter.drawPolyline(QPolygonF([QPointF(offset.x() + HALF, offset.y()),
                                         QPointF(elbow, offset.y()), QPointF(elbow, 0),
@@ -138,24 +148,26 @@ class NodeItem(QGraphicsItem):
         if detail < 0.35:
             return
         start, end = elbow + _TEXT_GAP, -HALF - _TEXT_GAP
-        muted = look.from_decision and not look.chosen
+        muted = look.from_decision and not chosen
         font = QFont(theme.font)
-        font.setBold(look.chosen)
+        font.setBold(chosen)
         metrics = QFontMetricsF(font)  # elide with the font the label is drawn in
         painter.setFont(font)
         painter.setPen(theme.muted if muted else theme.text)
         painter.drawText(QPointF(start, -metrics.descent() - 3),
                          metrics.elidedText(look.branch, Qt.TextElideMode.ElideRight,
                                             end - start))
-        self._paint_under_branch(painter, start, end)
+        self._paint_under_branch(painter, start, end, reading)
 
-    def _paint_under_branch(self, painter: QPainter, start: float, end: float) -> None:
+    def _paint_under_branch(self, painter: QPainter, start: float, end: float,
+                            reading: Reading) -> None:
         """Numbers at the left under the branch; the node's own name right-aligned."""
         look, theme = self.look, self.theme
         small = QFontMetricsF(theme.small_font)
         painter.setFont(theme.small_font)
         baseline = small.ascent() + 3
-        numbers = "   ".join(t for t in (look.probability, look.value, look.reach) if t)
+        numbers = "   ".join(t for t in (reading.probability, reading.value, reading.reach)
+                               if t)
         numbers = small.elidedText(numbers, Qt.TextElideMode.ElideRight, end - start)
         painter.drawText(QPointF(start, baseline), numbers)
         room = end - start - small.horizontalAdvance(numbers) - 12
@@ -164,13 +176,13 @@ class NodeItem(QGraphicsItem):
             painter.setPen(theme.muted)
             painter.drawText(QPointF(end - small.horizontalAdvance(name), baseline), name)
 
-    def _paint_symbol(self, painter: QPainter) -> None:
+    def _paint_symbol(self, painter: QPainter, reading: Reading) -> None:
         look, theme = self.look, self.theme
         if self.selected:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QBrush(theme.selection))
             painter.drawRoundedRect(QRectF(-HALF - 5, -HALF - 5, SYMBOL + 10, SYMBOL + 10), 4, 4)
-        outline = QPen(QColor(PROBLEM_COLOR), 2.5) if look.problem else QPen(theme.text, 1.0)
+        outline = QPen(QColor(PROBLEM_COLOR), 2.5) if reading.problem else QPen(theme.text, 1.0)
         painter.setPen(outline)
         painter.setBrush(QBrush(look.color))
         box = QRectF(-HALF, -HALF, SYMBOL, SYMBOL)
@@ -199,15 +211,15 @@ class NodeItem(QGraphicsItem):
             painter.drawLine(QPointF(center.x(), box.top() + 2.5),
                              QPointF(center.x(), box.bottom() - 2.5))
 
-    def _paint_texts(self, painter: QPainter) -> None:
+    def _paint_texts(self, painter: QPainter, reading: Reading) -> None:
         look = self.look
         small = QFontMetricsF(self.theme.small_font)
         if look.kind == "terminal" or look.folded:
-            self._paint_right_texts(painter, small)
+            self._paint_right_texts(painter, small, reading.value)
         if look.parent_offset is None:
-            self._paint_root_texts(painter, small)
+            self._paint_root_texts(painter, small, reading.value)
 
-    def _paint_root_texts(self, painter: QPainter, small: QFontMetricsF) -> None:
+    def _paint_root_texts(self, painter: QPainter, small: QFontMetricsF, value: str) -> None:
         """The root's name and value sit to its left, clear of the branches."""
         look, theme = self.look, self.theme
         right = -HALF - 6
@@ -216,18 +228,18 @@ class NodeItem(QGraphicsItem):
             name = small.elidedText(look.name, Qt.TextElideMode.ElideRight, LABEL_WIDTH)
             painter.setPen(theme.muted)
             painter.drawText(QPointF(right - small.horizontalAdvance(name), -2), name)
-        if look.value and not look.folded:
+        if value and not look.folded:
             painter.setPen(theme.text)
-            painter.drawText(QPointF(right - small.horizontalAdvance(look.value),
-                                     small.ascent() + 2), look.value)
+            painter.drawText(QPointF(right - small.horizontalAdvance(value),
+                                     small.ascent() + 2), value)
 
-    def _paint_right_texts(self, painter: QPainter, small: QFontMetricsF) -> None:
+    def _paint_right_texts(self, painter: QPainter, small: QFontMetricsF, value: str) -> None:
         look, theme = self.look, self.theme
         x = HALF + (FOLD_BOX + 10 if look.foldable else 6)
         painter.setFont(theme.font)
         painter.setPen(theme.text)
         metrics = QFontMetricsF(theme.font)
-        first = f"+{look.hidden} nodes   {look.value}" if look.folded else look.value
+        first = f"+{look.hidden} nodes   {value}" if look.folded else value
         painter.drawText(QPointF(x, metrics.ascent() / 2 - 2),
                          metrics.elidedText(first, Qt.TextElideMode.ElideRight, LABEL_WIDTH))
         if look.outcome:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
-ROW_HEIGHT = 64.0
+ROW_HEIGHT = 52.0
 COLUMN_WIDTH = 270.0
 SYMBOL = 18.0  # node symbol size
 ELBOW = 26.0  # where a branch leaves its parent, right of the parent's symbol

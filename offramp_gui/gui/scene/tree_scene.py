@@ -1,8 +1,9 @@
 """TreeScene: mirrors the document's tree as NodeItems, laid out left to right.
 
 It listens to the controller: a structural change relays the visible nodes out (once
-per burst), new results refresh the numbers, a selection change moves the highlight.
-Items are kept by node id; nodes under a folded node get no item at all.
+per burst), a field change redraws that node, new results swap the Readout the items
+paint their numbers from, a selection change moves the highlight. Items are kept by
+node id; nodes under a folded node get no item at all.
 """
 from __future__ import annotations
 
@@ -11,13 +12,12 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
 from ...analysis.evaluate import Results
-from ...analysis.flatten import DECISION_KIND, FlatTree
 from ...model.events import TreeChange
 from ...model.layout import layout, visible_nodes
 from ...model.tree import DECISION, TERMINAL, Node, Tree
-from .. import format as fmt
 from ..text import shown, tooltip
 from .node_item import NodeItem, NodeLook
+from .readout import Readout
 from .theme import CHANCE_COLOR, COLUMN_WIDTH, PLAYER_COLORS, ROW_HEIGHT, TERMINAL_COLOR, Theme
 
 #: Fields whose change moves nodes rather than just redrawing one.
@@ -35,6 +35,7 @@ class TreeScene(QGraphicsScene):
         self.setBackgroundBrush(QBrush(self.theme.background))
         self._items: dict[str, NodeItem] = {}
         self._hidden_counts: dict[str, int] = {}
+        self.readout = Readout(None)
         self._layout_timer = QTimer(self)
         self._layout_timer.setSingleShot(True)
         self._layout_timer.setInterval(0)
@@ -58,10 +59,12 @@ class TreeScene(QGraphicsScene):
 
     # ---- following the document -----------------------------------------------------
     def _on_tree_changed(self, change: TreeChange) -> None:
-        if change.structural or change.fields & _LAYOUT_FIELDS:
+        if change.structural or change.fields & _LAYOUT_FIELDS or "id" in change.fields:
             self._layout_timer.start()
-        elif change.fields & {"id"}:
-            self._layout_timer.start()
+        elif change.node_ids:
+            self._restyle(change.node_ids)
+        else:  # players, outcomes, titles: colours and names anywhere
+            self._restyle(self._items)
 
     def _on_results(self, _results: Results) -> None:
         if self._layout_timer.isActive():
@@ -91,36 +94,46 @@ class TreeScene(QGraphicsScene):
                 self.addItem(item)
             place = places[node.id]
             item.setPos(place.x, place.y)
+        self._restyle(self._items)
         self.refresh()
         self._on_selection(self.document.selected_id)
         self.setSceneRect(self.itemsBoundingRect().adjusted(-60, -60, 60, 60))
 
     def refresh(self) -> None:
-        """Redraw every visible node's labels and numbers from the model and results."""
+        """Take the latest results and display choice; items repaint as they show."""
+        document = self.document
+        self.readout = Readout(document.results, document.shown_player,
+                               document.shown_criterion, document.show_reach)
+        self.update()
+
+    def _restyle(self, node_ids) -> None:  # noqa: ANN001 - any collection of ids
+        """Set the look (shape, colour, labels) of these nodes and of their branches."""
         tree: Tree = self.document.tree
-        results = self.document.results
-        numbers = _Numbers(self.document, results)
+        wanted = {i for i in node_ids if i in tree}
+        wanted |= {c.id for i in list(wanted) for c in tree.node(i).children}
         players = {p.id: k for k, p in enumerate(tree.effective_players())}
         outcomes = {o.id: o for o in tree.outcomes or []}
-        problems = {i.node_id for i in results.issues} if results else set()
-        for node_id, item in self._items.items():
-            node = tree.node(node_id)
-            parent_id = tree.parent_id(node_id)
-            look = NodeLook(
-                kind=_kind(node), color=_color(node, players, outcomes),
-                name=shown(node.name, 200), branch=shown(node.branch, 200),
-                outcome=shown(outcomes[node.outcome].name, 200)
-                if node.outcome in outcomes else "",
-                foldable=bool(node.children), folded=bool(node.children and node.collapsed),
-                hidden=self._hidden_counts.get(node_id, 0), problem=node_id in problems)
-            if parent_id is not None:
-                parent_item = self._items[parent_id]
-                look.parent_offset = parent_item.pos() - item.pos()
-                look.from_decision = tree.node(parent_id).type == DECISION and not \
-                    tree.node(parent_id).is_assumed
-            numbers.fill(look, node_id)
-            item.set_look(look)
-            item.setToolTip(tooltip(node.branch, node.name, node.notes))
+        for node_id in wanted:
+            item = self._items.get(node_id)
+            if item is not None:
+                item.set_look(self._look(tree, tree.node(node_id), item, players, outcomes))
+                node = tree.node(node_id)
+                item.setToolTip(tooltip(node.branch, node.name, node.notes))
+
+    def _look(self, tree: Tree, node: Node, item: NodeItem, players: dict,
+              outcomes: dict) -> NodeLook:
+        look = NodeLook(
+            kind=_kind(node), color=_color(node, players, outcomes),
+            name=shown(node.name, 200), branch=shown(node.branch, 200),
+            outcome=shown(outcomes[node.outcome].name, 200) if node.outcome in outcomes else "",
+            foldable=bool(node.children), folded=bool(node.children and node.collapsed),
+            hidden=self._hidden_counts.get(node.id, 0))
+        parent_id = tree.parent_id(node.id)
+        if parent_id is not None and parent_id in self._items:
+            parent = tree.node(parent_id)
+            look.parent_offset = self._items[parent_id].pos() - item.pos()
+            look.from_decision = parent.type == DECISION and not parent.is_assumed
+        return look
 
     # ---- mouse ----------------------------------------------------------------------
     def item_at(self, point: QPointF) -> NodeItem | None:
@@ -146,35 +159,6 @@ class TreeScene(QGraphicsScene):
             event.accept()
             return
         super().mouseDoubleClickEvent(event)
-
-
-class _Numbers:
-    """The engine's numbers for one node, as text, for the chosen player or criterion."""
-
-    def __init__(self, document, results: Results | None):  # noqa: ANN001
-        self.results = results
-        self.flat: FlatTree | None = results.flat if results else None
-        self.player = document.shown_player
-        self.criterion = document.shown_criterion
-        self.show_reach = document.show_reach
-
-    def fill(self, look: NodeLook, node_id: str) -> None:
-        results, flat = self.results, self.flat
-        if results is None or flat is None or node_id not in flat.index:
-            look.value = "—"
-            return
-        i = flat.index[node_id]
-        if self.criterion is None:
-            number = results.utility[i, min(self.player, results.utility.shape[1] - 1)]
-        else:
-            number = results.expected[i, min(self.criterion, results.expected.shape[1] - 1)]
-        look.value = fmt.value(number)
-        parent = int(flat.parent[i])
-        if parent >= 0 and flat.kind[parent] != DECISION_KIND:
-            look.probability = fmt.probability(results.probability[i])
-        look.chosen = parent >= 0 and int(results.choice[parent]) == i
-        if self.show_reach:
-            look.reach = "reach " + fmt.probability(results.reach[i])
 
 
 def _kind(node: Node) -> str:
