@@ -20,7 +20,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .evaluate import solve, utilities
+from .evaluate import outcome_shares, solve, utilities
 from .flatten import FlatTree, VariableDef
 from .sensitivity import AnalysisError, Subject, best_of
 
@@ -121,16 +121,15 @@ def simulate(flat: FlatTree, topic: Subject, samples: int, seed: int = 0,
         raise AnalysisError("the number of samples must be at least 1")
     base = dict(base or {})
     inputs = sample_variables(flat, samples, seed, base)
-    chunk = max(1, _CHUNK_ELEMENTS // max(1, flat.size * (len(flat.criteria)
-                                                           + len(flat.outcomes) + 1)))
+    chunk = max(1, _CHUNK_ELEMENTS // max(1, flat.size * (len(flat.criteria) + 2)))
     values, shares = [], []
     for start in range(0, samples, chunk):
         stop = min(samples, start + chunk)
         overrides = {**base, **{k: v[start:stop] for k, v in inputs.items()}}
-        solution = solve(flat, overrides, stop - start, want_reach=False)
+        solution = solve(flat, overrides, stop - start, want_reach=False, want_outcomes=False)
         values.append(utilities(solution.values[list(topic.alternatives)], flat.weights)[
             :, :, topic.player])
-        shares.append(solution.outcomes[topic.node].T)  # type: ignore[index]
+        shares.append(outcome_shares(solution, topic.node))
         if progress is not None and progress(stop, samples) is False:
             raise Cancelled
     all_values = np.concatenate(values, axis=1)
