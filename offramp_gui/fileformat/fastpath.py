@@ -2,7 +2,7 @@
 
 For the command line on large files: every check here works on whole lists at once,
 and says only "plainly fine" or "look closer". Anything unusual (a missing id, an
-`x-` key, a repeated key, a value of the wrong type) returns None, and the caller
+`x-` key on a node, a repeated key, a value of the wrong type) returns None, and the caller
 reads the file the careful way, which explains each problem. The node rules are
 screened by the engine's own array form (`FlatTree.suspect`) after this.
 """
