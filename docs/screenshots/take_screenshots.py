@@ -34,11 +34,19 @@ def main() -> None:
     document.select("offramp")
     app.processEvents()
     window.grab().save(str(HERE / "main-window.png"))
-    for name in ("properties", "variables", "outcomes"):
-        dock = window.panels[name].parentWidget()
-        dock.raise_()
+    sizes = {"properties": (470, 1080), "variables": (470, 760), "outcomes": (1200, 380)}
+    for name, (width, height) in sizes.items():
+        panel = window.panels[name]
+        dock = panel.parentWidget()
+        dock.setFloating(True)  # on its own, at a size that shows all of it
+        dock.resize(width, height)
+        dock.show()
         app.processEvents()
-        dock.grab().save(str(HERE / f"{name}-panel.png"))
+        panel.grab().save(str(HERE / f"{name}-panel.png"))
+        dock.setFloating(False)
+    from offramp_gui.gui.export import export_tree
+
+    export_tree(document, HERE / "exported-branch.png", node_id="offramp_pledges.rout")
     print("screenshots written to", HERE)
 
 

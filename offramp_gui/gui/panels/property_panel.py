@@ -48,6 +48,7 @@ class ValuesPage(PropertyPage):
         value = plain_label("—")
         value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         value.setObjectName(f"value-{kind}-{column}")
+        value.setWordWrap(True)  # a long branch label must not widen the dock
         self.form.addRow(plain_label(shown(label, 120)), value)
         self.labels.append((kind, column, value))
 
