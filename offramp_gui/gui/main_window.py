@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (QDockWidget, QInputDialog, QMainWindow, QMessageBox, QMenu,
                                QWidget)
@@ -19,6 +19,7 @@ from .panels.property_panel import PropertyPanel
 from .panels.variables_panel import VariablesPanel
 from .panels.weights_panel import WeightsPanel
 from .plots.outcomes_plot import OutcomesPanel
+from .scene.theme import Theme
 from .scene.tree_scene import TreeScene
 from .text import shown
 from .view import TreeView
@@ -100,6 +101,11 @@ class MainWindow(QMainWindow):
         if count:
             self.statusBar().showMessage(
                 f"{count} problem{'s' * (count != 1)}: values that depend on them show as —")
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self.scene.set_theme(Theme.for_palette(self.palette()))
+        super().changeEvent(event)
 
     # ---- commands that need a dialog ------------------------------------------------
     def export_image(self) -> None:

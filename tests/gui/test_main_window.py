@@ -215,3 +215,14 @@ def _visible(root):
     from offramp_gui.model.layout import visible_nodes
     return visible_nodes(root)
 
+
+
+def test_the_canvas_follows_a_switch_to_a_dark_palette(window, qtbot):
+    from PySide6.QtGui import QColor, QPalette
+    dark = QPalette(window.palette())
+    dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
+    dark.setColor(QPalette.ColorRole.Text, QColor("#eeeeee"))
+    window.setPalette(dark)
+    qtbot.waitUntil(lambda: window.scene.theme.background.name() == "#1e1e1e")
+    root = window.scene.item_for_node(window.document.tree.root.id)
+    assert root.theme.text.name() == "#eeeeee"

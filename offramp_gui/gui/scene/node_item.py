@@ -56,6 +56,12 @@ class NodeItem(QGraphicsItem):
             self._bounds = QRectF()
             self.update()
 
+    def set_theme(self, theme: Theme) -> None:
+        self.prepareGeometryChange()  # the fonts may differ: so may the bounds
+        self.theme = theme
+        self._bounds = QRectF()
+        self.update()
+
     def set_selected(self, selected: bool) -> None:
         if selected != self.selected:
             self.selected = selected

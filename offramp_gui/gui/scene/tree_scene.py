@@ -47,6 +47,13 @@ class TreeScene(QGraphicsScene):
         document.selection_changed.connect(self._on_selection)
         self.relayout()
 
+    def set_theme(self, theme: Theme) -> None:
+        """Redraw in other colours (the system switched between light and dark)."""
+        self.theme = theme
+        self.setBackgroundBrush(QBrush(theme.background))
+        for item in self._items.values():
+            item.set_theme(theme)
+
     # ---- queries (tests and the view use these) -----------------------------------------
     def item_for_node(self, node_id: str) -> NodeItem | None:
         return self._items.get(node_id)
