@@ -47,6 +47,22 @@ def private_settings(qapp, tmp_path):
                       str(tmp_path / "settings"))
 
 
+@pytest.fixture(autouse=True)
+def no_blocking_dialogs(monkeypatch):
+    """A modal dialog would wait forever offscreen: fail instead, and let windows that
+    pytest-qt closes at the end of a test discard their changes."""
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
+    from offramp_gui.gui.files import Prompts
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError(f"a modal {type(self).__name__} was opened in a test")
+
+    monkeypatch.setattr(QDialog, "exec", refuse)
+    monkeypatch.setattr(QMessageBox, "exec", refuse)
+    monkeypatch.setattr(Prompts, "save_changes", lambda self, name: "discard")
+
+
 @pytest.fixture
 def make_controller(qtbot):
     """Factory: a DocumentController on a tree (the small one by default)."""
