@@ -1,0 +1,187 @@
+"""What every converter shares: the report, the error, ids, numbers, the final check.
+
+A conversion never approximates or drops anything silently: each importer and exporter
+writes one line per item into a `Report`.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from ..model.issues import quote_text
+from ..model.tree import Node, Tree
+
+
+class ConversionError(Exception):
+    """A conversion that cannot be done; `problems` says why, one line each.
+
+    `usage` marks a wrong request (an unknown format, a tree that does not exist)
+    rather than a bad file: the command line exits with 2 for those, 1 otherwise.
+    """
+
+    def __init__(self, problems: list[str] | str, usage: bool = False):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        self.usage = usage
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass
+class Report:
+    """What a conversion did, one line per item, in three lists.
+
+    `converted` says what was read and written; `approximated` lists every value or
+    rule that offramp could not carry over exactly and replaced; `dropped` lists what
+    the target cannot hold at all (positions, notes, other trees…).
+    """
+
+    source: str = ""
+    target: str = ""
+    from_format: str = ""
+    to_format: str = ""
+    converted: list[str] = field(default_factory=list)
+    approximated: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """Everything, ready to print: the summary, then one line per loss."""
+        return (self.converted + [f"approximated: {line}" for line in self.approximated]
+                + [f"not kept: {line}" for line in self.dropped])
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"format": "offramp-conversion", "version": 1,
+                "source": self.source, "target": self.target,
+                "from": self.from_format, "to": self.to_format,
+                "converted": list(self.converted), "approximated": list(self.approximated),
+                "dropped": list(self.dropped)}
+
+
+_NOT_ID = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def slug(text: str | None, fallback: str) -> str:
+    """An id made from a name: `Nuclear risk` -> `nuclear_risk`; `fallback` if nothing is left."""
+    base = _NOT_ID.sub("_", (text or "").strip().lower()).strip("_.-")[:60]
+    return base or fallback
+
+
+def unique(base: str, taken: set[str]) -> str:
+    """`base`, or `base_2`, `base_3`… whichever is free; the result is added to `taken`."""
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}_{n}", n + 1
+    taken.add(name)
+    return name
+
+
+def child_id(parent_id: str, index: int, serial: int) -> str:
+    """The path id of a child (`n0.1.2`), or `node-<serial>` where that passes 64 characters."""
+    candidate = f"{parent_id}.{index}"
+    return candidate if len(candidate) <= 64 else f"node-{serial}"
+
+
+def plain(value: float) -> float | int:
+    """A number as a file would show it: 3 rather than 3.0."""
+    if math.isfinite(value) and value == int(value) and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def fraction_text(value: Fraction) -> str:
+    """Exact text for a rational: a decimal when it has one (0.35), else `n/d`."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    d = value.denominator
+    twos = fives = 0
+    while d % 2 == 0:
+        d, twos = d // 2, twos + 1
+    while d % 5 == 0:
+        d, fives = d // 5, fives + 1
+    if d != 1:
+        return f"{value.numerator}/{value.denominator}"
+    places = max(twos, fives)
+    digits = abs(value.numerator) * 10**places // value.denominator
+    sign = "-" if value < 0 else ""
+    whole, rest = divmod(digits, 10**places)
+    return f"{sign}{whole}.{str(rest).rjust(places, '0').rstrip('0')}"
+
+
+def number_text(value: float) -> str:
+    """The shortest text that reads back as exactly this float (1e-07 -> 0.0000001)."""
+    if value == int(value) and abs(value) < 2**53:
+        return str(int(value))
+    return fraction_text(Fraction(repr(value)))
+
+
+def describe(node: Node) -> str:
+    """A node as messages name it: `decision node "Kremlin response" (n0.1)`."""
+    label = node.name or node.branch
+    named = f' "{quote_text(label, 50)}"' if label else ""
+    return f"{node.type} node{named} ({node.id})"
+
+
+def checked(tree: Tree, source: str, where: Callable[[str], str] | None = None) -> Tree:
+    """The tree as offramp would read it back from a file; refuse it if it is invalid.
+
+    Writing and re-reading runs every rule of FORMAT.md (shape, structure, numbers),
+    so an importer cannot hand on a tree that the app or `offramp evaluate` would refuse.
+    """
+    from ..fileformat.json_io import dumps, loads
+
+    try:
+        text = dumps(tree)
+    except ValueError as error:  # a number that is not finite
+        raise ConversionError(f"{source}: the converted tree cannot be written: {error}") \
+            from None
+    loaded = loads(text)
+    issues = problems(loaded)
+    if issues or loaded.tree is None:
+        name = where or (lambda node_id: f'node "{node_id}"')
+        raise ConversionError([f"{source}: {name(i.node_id) + ': ' if i.node_id else ''}"
+                               f"{i.message}" for i in issues])
+    return loaded.tree
+
+
+def problems(loaded: Any) -> list:
+    """Every problem of a loaded document: its shape and structure, then its numbers."""
+    from ..analysis.evaluate import evaluate
+    from ..analysis.flatten import flatten
+
+    issues = list(loaded.issues)
+    if loaded.tree is not None:
+        issues += evaluate(flatten(loaded.tree)).issues
+    return issues
+
+
+def read_source(path: str | Path) -> bytes:
+    """The bytes of a file to import; refuse a folder, an unreadable or a huge file."""
+    from ..fileformat.limits import MAX_FILE_BYTES
+
+    source = Path(path)
+    try:
+        if source.is_dir():
+            raise ConversionError(f"{path}: this is a folder, not a file")
+        size = source.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ConversionError(f"{path}: the file is {size / 2**20:.0f} MB; offramp refuses"
+                                  f" files over {MAX_FILE_BYTES // 2**20} MB")
+        return source.read_bytes()
+    except OSError as error:
+        raise ConversionError(f"{path}: cannot read the file: {error.strerror or error}") \
+            from None
+
+
+def folder_problem(path: str | Path) -> str | None:
+    """Why a file cannot be written at `path`, or None when its folder exists."""
+    folder = Path(path).expanduser().resolve().parent
+    if not folder.exists():
+        return f"cannot write {path}: the folder {folder} does not exist"
+    if not folder.is_dir():
+        return f"cannot write {path}: {folder} is not a folder"
+    if Path(path).is_dir():
+        return f"cannot write {path}: it is a folder"
+    return None

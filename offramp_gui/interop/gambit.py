@@ -1,0 +1,349 @@
+"""Import Gambit extensive-form games (`.efg`, "EFG 2 R" and "EFG 2 D") as offramp trees.
+
+Each Gambit player becomes an offramp player with a criterion of their own ("Payoff to
+…") that only they weigh, so a player's utility is their Gambit payoff. An outcome
+attached to a node (terminal or not) becomes that node's payoff; FORMAT.md adds payoffs
+along the path as Gambit adds outcomes. Chance moves keep their probabilities, exact
+rationals such as 1/3 included (as the expression "1/3").
+
+offramp solves every decision by backward induction, which is exactly Gambit's
+subgame-perfect solution for games of perfect information. An information set that
+holds several nodes cannot be represented: each of its nodes becomes a decision of its
+own, which the report says (or `strict` refuses).
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from ..model.tree import CHANCE, DECISION, TERMINAL, Criterion, Node, Outcome, Player, Tree
+from .common import (
+    ConversionError,
+    Report,
+    checked,
+    child_id,
+    describe,
+    plain,
+    read_source,
+    slug,
+    unique,
+)
+
+_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"|([{}])|(,)|([^\s{},"]+)|(\S)', re.S)
+#: Extra keys that carry what offramp has no field for, so an export can write it back.
+INFOSET_KEY = "x-gambit-infoset"
+OUTCOME_KEY = "x-gambit-outcome"
+
+
+@dataclass
+class GameNode:
+    kind: str  # "p", "c" or "t"
+    name: str
+    player: int = 0  # 1.. for personal moves, 0 for chance
+    infoset: int = 0
+    outcome: int = 0
+    children: list[GameNode] = field(default_factory=list)
+
+
+@dataclass
+class InfoSet:
+    label: str
+    actions: list[str]
+    probabilities: list[str] = field(default_factory=list)
+    members: list[GameNode] = field(default_factory=list)
+
+
+@dataclass
+class Game:
+    title: str
+    comment: str
+    players: list[str]
+    root: GameNode
+    outcomes: dict[int, tuple[str, list[str]]]
+    infosets: dict[tuple[int, int], InfoSet]
+
+
+class _Tokens:
+    def __init__(self, text: str, source: str):
+        self.items = [(m.lastindex, m.group(m.lastindex)) for m in _TOKEN.finditer(text)
+                      if m.lastindex != 3]  # commas only separate payoffs
+        self.pos, self.source = 0, source
+
+    def error(self, what: str) -> ConversionError:
+        return ConversionError(f"{self.source}: this is not a Gambit game file: {what}"
+                               f" (at item {self.pos + 1})")
+
+    def peek(self) -> tuple[int, str] | None:
+        return self.items[self.pos] if self.pos < len(self.items) else None
+
+    def take(self) -> tuple[int, str]:
+        item = self.peek()
+        if item is None:
+            raise self.error("the file ends in the middle of a node")
+        self.pos += 1
+        return item
+
+    def word(self, what: str) -> str:
+        kind, value = self.take()
+        if kind != 4:
+            raise self.error(f"expected {what}, found {_shown(kind, value)}")
+        return value
+
+    def integer(self, what: str) -> int:
+        text = self.word(what)
+        if not text.isdigit():
+            raise self.error(f"expected {what}, found {text!r}")
+        return int(text)
+
+    def string(self, what: str) -> str:
+        kind, value = self.take()
+        if kind != 1:
+            raise self.error(f"expected {what} in double quotes, found {_shown(kind, value)}")
+        return value.replace('\\"', '"')
+
+    def optional_string(self) -> str | None:
+        item = self.peek()
+        return self.string("") if item is not None and item[0] == 1 else None
+
+    def opens(self) -> bool:
+        item = self.peek()
+        if item is not None and item == (2, "{"):
+            self.pos += 1
+            return True
+        return False
+
+    def until_close(self) -> list[tuple[int, str]]:
+        found = []
+        while True:
+            item = self.take()
+            if item == (2, "}"):
+                return found
+            if item[0] == 2:
+                raise self.error("a '{' inside a list")
+            found.append(item)
+
+
+def _shown(kind: int, value: str) -> str:
+    return "the text " + repr(value) if kind == 1 else repr(value)
+
+
+def parse_efg(text: str, source: str = "<efg>") -> Game:
+    """Parse the text of an .efg file; refuse anything else with a located reason."""
+    tokens = _Tokens(text, source)
+    if [tokens.peek()] != [(4, "EFG")]:
+        raise ConversionError(f'{source}: this is not a Gambit game file: it does not start'
+                              ' with "EFG 2 R"')
+    tokens.take()
+    if tokens.word("the version") != "2" or tokens.word("R or D") not in ("R", "D"):
+        raise tokens.error('only "EFG 2 R" and "EFG 2 D" files are read')
+    title = tokens.string("the title")
+    if not tokens.opens():
+        raise tokens.error("expected the list of players")
+    players = [value for _kind, value in tokens.until_close()]
+    comment = tokens.optional_string() or ""
+    game = Game(title, comment, players, GameNode("t", ""), {}, {})
+    game.root = _nodes(tokens, game)
+    if tokens.peek() is not None:
+        raise tokens.error("there is more text after the last node of the tree")
+    return game
+
+
+def _nodes(tokens: _Tokens, game: Game) -> GameNode:
+    """Read the nodes in document (pre-)order, without recursion."""
+    root: GameNode | None = None
+    pending: list[tuple[GameNode, int]] = []  # (node, children still to read)
+    while root is None or pending:
+        node, count = _record(tokens, game)
+        if pending:
+            parent, left = pending.pop()
+            parent.children.append(node)
+            if left > 1:
+                pending.append((parent, left - 1))
+        else:
+            root = node
+        if count:
+            pending.append((node, count))
+    return root
+
+
+def _record(tokens: _Tokens, game: Game) -> tuple[GameNode, int]:
+    kind = tokens.word("a node (p, c or t)")
+    if kind not in ("p", "c", "t"):
+        raise tokens.error(f"expected a node (p, c or t), found {kind!r}")
+    node = GameNode(kind, tokens.string("the node's name"))
+    count = 0
+    if kind == "p":
+        node.player = tokens.integer("the player's number")
+        if not 1 <= node.player <= len(game.players):
+            raise tokens.error(f"there is no player {node.player}")
+    if kind in ("p", "c"):
+        node.infoset = tokens.integer("the information set's number")
+        count = _infoset(tokens, game, node)
+    node.outcome = tokens.integer("the outcome's number")
+    _outcome(tokens, game, node.outcome)
+    return node, count
+
+
+def _infoset(tokens: _Tokens, game: Game, node: GameNode) -> int:
+    key = (node.player, node.infoset)
+    label = tokens.optional_string()
+    if tokens.opens():
+        items = tokens.until_close()
+        if node.kind == "c":
+            actions = [v for k, v in items[0::2]]
+            probabilities = [v for k, v in items[1::2]]
+            if len(actions) != len(probabilities) or any(k != 4 for k, _v in items[1::2]):
+                raise tokens.error("a chance move needs a probability after each action")
+        else:
+            actions, probabilities = [v for _k, v in items], []
+        actions = [a.replace('\\"', '"') for a in actions]
+        game.infosets.setdefault(key, InfoSet(label or "", actions, probabilities))
+    if key not in game.infosets:
+        raise tokens.error(f"information set {node.infoset} is used before its actions are"
+                           " listed")
+    infoset = game.infosets[key]
+    infoset.members.append(node)
+    if not infoset.actions:
+        raise tokens.error(f"information set {node.infoset} has no actions")
+    return len(infoset.actions)
+
+
+def _outcome(tokens: _Tokens, game: Game, number: int) -> None:
+    label = tokens.optional_string()
+    if tokens.opens():
+        payoffs = [v for _k, v in tokens.until_close()]
+        if number and number not in game.outcomes:
+            if len(payoffs) != len(game.players):
+                raise tokens.error(f"outcome {number} has {len(payoffs)} payoffs for"
+                                   f" {len(game.players)} players")
+            game.outcomes[number] = (label or "", payoffs)
+    if number and number not in game.outcomes:
+        raise tokens.error(f"outcome {number} is used before its payoffs are given")
+
+
+# ---- the game as an offramp tree ------------------------------------------------------
+def read_gambit(path: str | Path, report: Report, strict: bool = False) -> Tree:
+    """Import an .efg file; information sets of several nodes are reported (or refused)."""
+    text = read_source(path).decode("utf-8", errors="replace")
+    return from_game(parse_efg(text, str(path)), report, str(path), Path(path).stem, strict)
+
+
+def from_game(game: Game, report: Report, source: str = "<efg>", stem: str = "Game",
+              strict: bool = False) -> Tree:
+    shared = _shared_infosets(game)
+    if strict and shared:
+        raise ConversionError([f"{source}: refused (strict): {line}" for line in shared])
+    report.approximated.extend(shared)
+    builder = _Builder(game, source)
+    tree = builder.build(game.title.strip() or stem)
+    tree = checked(tree, source, builder.where)
+    report.converted.append(_summary(tree, game))
+    return tree
+
+
+def _shared_infosets(game: Game) -> list[str]:
+    lines = []
+    for (player, number), infoset in game.infosets.items():
+        if player and len(infoset.members) > 1:
+            name = game.players[player - 1] or f"player {player}"
+            label = f' ("{infoset.label}")' if infoset.label else ""
+            lines.append(f'information set {number}{label} of {name} holds'
+                         f" {len(infoset.members)} nodes: offramp lets each of them choose on"
+                         f" its own, as if {name} knew which one had been reached (backward"
+                         " induction, not an equilibrium of the game as written)")
+    return lines
+
+
+class _Builder:
+    def __init__(self, game: Game, source: str):
+        self.game, self.source = game, source
+        taken: set[str] = set()
+        self.player_ids = [unique(slug(name, f"player{i}"), taken)
+                           for i, name in enumerate(game.players, 1)]
+        self.categories: dict[int, str] = {}
+        self.nodes: dict[str, Node] = {}
+        self.serial = itertools.count(1)
+
+    def where(self, node_id: str) -> str:
+        node = self.nodes.get(node_id)
+        return describe(node) if node is not None else f'node "{node_id}"'
+
+    def build(self, title: str) -> Tree:
+        root = Node("n0", TERMINAL)
+        stack = [(self.game.root, root)]
+        while stack:
+            game_node, node = stack.pop()
+            self.fill(game_node, node)
+            stack.extend(zip(reversed(game_node.children), reversed(node.children), strict=False))
+        tree = Tree(root, title)
+        tree.description = self.game.comment.strip() or None
+        names = [n or f"Player {i}" for i, n in enumerate(self.game.players, 1)]
+        pairs = list(zip(self.player_ids, names, strict=True))
+        tree.criteria = [Criterion(i, f"Payoff to {n}") for i, n in pairs]
+        tree.players = [Player(i, n, {i: 1}) for i, n in pairs]
+        tree.outcomes = [Outcome(cid, self.game.outcomes[number][0])
+                         for number, cid in self.categories.items()] or None
+        return tree
+
+    def fill(self, game_node: GameNode, node: Node) -> None:
+        self.nodes[node.id] = node
+        node.name = game_node.name.strip() or None
+        node.type = {"p": DECISION, "c": CHANCE, "t": TERMINAL}[game_node.kind]
+        infoset = self.game.infosets.get((game_node.player, game_node.infoset))
+        if game_node.kind == "p":
+            node.player = self.player_ids[game_node.player - 1]
+            if infoset is not None and len(infoset.members) > 1:
+                node.extras[INFOSET_KEY] = {"number": game_node.infoset,
+                                            "label": infoset.label}
+        for i, _child in enumerate(game_node.children):
+            child = Node(child_id(node.id, i, next(self.serial)))
+            assert infoset is not None
+            child.branch = infoset.actions[i].strip() or None
+            if game_node.kind == "c":
+                child.probability = _number(infoset.probabilities[i], self.source)
+            node.children.append(child)
+        self.attach_outcome(game_node, node)
+
+    def attach_outcome(self, game_node: GameNode, node: Node) -> None:
+        if not game_node.outcome:
+            return
+        label, payoffs = self.game.outcomes[game_node.outcome]
+        amounts = {pid: _number(text, self.source) for pid, text in zip(self.player_ids,
+                                                                        payoffs, strict=False)}
+        node.payoff = {k: v for k, v in amounts.items() if v != 0} or None
+        if not label.strip():
+            return
+        if game_node.kind == "t":
+            if game_node.outcome not in self.categories:
+                taken = set(self.categories.values())
+                self.categories[game_node.outcome] = unique(
+                    slug(label, f"outcome{game_node.outcome}"), taken)
+            node.outcome = self.categories[game_node.outcome]
+        else:
+            node.extras[OUTCOME_KEY] = label
+
+
+def _number(text: str, source: str) -> float | int | str:
+    """A payoff or probability: exact rationals stay exact, as the expression "n/d"."""
+    try:
+        value = Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise ConversionError(f"{source}: {text!r} is not a number") from None
+    if value.denominator == 1:
+        return value.numerator
+    if "/" in text:
+        return f"{value.numerator}/{value.denominator}"
+    return plain(float(text))
+
+
+def _summary(tree: Tree, game: Game) -> str:
+    kinds = {DECISION: 0, CHANCE: 0, TERMINAL: 0}
+    for node in tree.root.walk():
+        kinds[node.type] += 1
+    return (f'game "{tree.title}": {len(game.players)} player'
+            f'{"s" * (len(game.players) != 1)}, {len(tree)} nodes ({kinds[DECISION]} decision,'
+            f" {kinds[CHANCE]} chance, {kinds[TERMINAL]} end), {len(game.outcomes)} outcome"
+            f"{'s' * (len(game.outcomes) != 1)}")

@@ -1,0 +1,377 @@
+"""Import SilverDecisions files (versions 0.5 to 1.2) as offramp trees.
+
+SilverDecisions puts payoffs and probabilities on edges; offramp puts them on the node
+an edge leads to, which is the same thing (FORMAT.md sums payoffs along the path).
+Variables come from its code blocks: the file's and each node's, which offramp turns
+into one list of variables, renaming where a node redefines a name. Its objective
+rule becomes a player's weights; see `rules.py`.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from ..fileformat.limits import deep_recursion
+from ..model.tree import CHANCE, DECISION, NODE_TYPES, REMAINDER, Criterion, Node, Tree, Variable
+from .common import (
+    ConversionError,
+    Report,
+    checked,
+    child_id,
+    describe,
+    plain,
+    read_source,
+    slug,
+    unique,
+)
+from .sd_expressions import (
+    Definition,
+    Scope,
+    Untranslatable,
+    definitions,
+    offramp_name,
+    random_range,
+    stored_number,
+    translate,
+)
+from .sd_rules import MULTI_RULES, apply_rule, check_against_stored, rule_of
+
+TESTED_VERSIONS = "0.5 to 1.2"
+
+
+def load_document(path: str | Path) -> dict:
+    """The JSON of a SilverDecisions file; refuse anything else with a plain reason."""
+    try:
+        text = read_source(path).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConversionError(f"{path}: this is not a SilverDecisions file: it is not UTF-8"
+                              " text") from None
+    try:
+        with deep_recursion():
+            doc = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ConversionError(f"{path}:{error.lineno}:{error.colno}: this is not a"
+                              f" SilverDecisions file: it is not valid JSON ({error.msg})") \
+            from None
+    except RecursionError:
+        raise ConversionError(f"{path}: the JSON is nested too deeply") from None
+    if not isinstance(doc, dict) or "SilverDecisions" not in doc:
+        raise ConversionError(f'{path}: this is not a SilverDecisions file: its top level has'
+                              ' no "SilverDecisions" key')
+    return doc
+
+
+def trees_of(doc: dict) -> list:
+    """The trees of a document: under "data" since 0.7, at the top level before."""
+    data = doc.get("data") if isinstance(doc.get("data"), dict) else doc
+    trees = data.get("trees")
+    return trees if isinstance(trees, list) else []
+
+
+def read_silverdecisions(path: str | Path, report: Report, tree_index: int = 0,
+                         rule: str | None = None) -> Tree:
+    """Import one tree of a SilverDecisions file; every approximation goes into `report`."""
+    doc = load_document(path)
+    return from_document(doc, report, tree_index, rule, str(path), Path(path).stem)
+
+
+def from_document(doc: dict, report: Report, tree_index: int = 0, rule: str | None = None,
+                  source: str = "<SilverDecisions>", stem: str = "Imported tree") -> Tree:
+    """Build, check and return the tree; `rule` overrides the file's objective rule."""
+    trees = trees_of(doc)
+    if not trees:
+        raise ConversionError(f"{source}: the file holds no tree")
+    if not 0 <= tree_index < len(trees):
+        raise ConversionError(f"{source}: the file holds {len(trees)} tree"
+                              f"{'s' * (len(trees) != 1)}; there is no tree {tree_index + 1}",
+                              usage=True)
+    importer = _Importer(doc, report, source, rule_of(doc, rule))
+    tree = importer.build(trees[tree_index], doc.get("title") or stem)
+    _describe_file(doc, report, tree_index, len(trees), importer.positioned)
+    apply_rule(tree, doc, rule, report)
+    tree = checked(tree, source, importer.where)
+    check_against_stored(tree, trees[tree_index], rule_of(doc, rule), report)
+    report.converted.append(_summary(tree))
+    return tree
+
+
+class _Importer:
+    def __init__(self, doc: dict, report: Report, source: str, rule: str):
+        self.doc, self.report, self.source = doc, report, source
+        self.data = doc.get("data") if isinstance(doc.get("data"), dict) else doc
+        self.variables: list[Variable] = []
+        self.taken: set[str] = set()
+        self.columns = _criteria_count(self.data, doc, rule)
+        self.criteria = self._criteria()
+        self.criterion_ids = [c.id for c in self.criteria]
+        self.nodes: dict[str, Node] = {}
+        self.serial = itertools.count(1)
+        self.positioned = False
+
+    def where(self, node_id: str) -> str:
+        node = self.nodes.get(node_id)
+        return describe(node) if node is not None else f'node "{node_id}"'
+
+    def build(self, top: dict, title: str) -> Tree:
+        scope = self.code_scope(Scope(), self.data.get("code"),
+                                self.data.get("expressionScope"), "the file's code")
+        root = Node("n0", DECISION)
+        stack = [(top, root, scope)]
+        while stack:
+            raw, node, parent_scope = stack.pop()
+            children = self.fill(raw, node, parent_scope)
+            stack.extend(reversed(children))
+        tree = Tree(root, str(title))
+        tree.description = self.doc.get("description") or None
+        tree.criteria = self.criteria
+        tree.variables = self.variables or None
+        return tree
+
+    # ---- nodes ----------------------------------------------------------------------
+    def fill(self, raw: Any, node: Node, parent_scope: Scope) -> list:
+        """Set a node from its SilverDecisions object; return its children to visit."""
+        if not isinstance(raw, dict) or raw.get("type") not in NODE_TYPES:
+            found = raw.get("type") if isinstance(raw, dict) else type(raw).__name__
+            raise ConversionError(f"{self.source}: node {node.id} has the type {found!r};"
+                                  " SilverDecisions nodes are decision, chance or terminal")
+        node.type = raw["type"]
+        node.name = _text(raw.get("name"))
+        if raw.get("folded") is True:
+            node.collapsed = True
+        self.nodes[node.id] = node
+        self.positioned = self.positioned or "location" in raw
+        scope = self.code_scope(parent_scope, raw.get("code"), raw.get("expressionScope"),
+                                f"the code of {describe(node)}")
+        edges = raw.get("childEdges") or []
+        if node.type == "terminal" or not isinstance(edges, list):
+            return []
+        visits = []
+        for i, edge in enumerate(edges):
+            if not isinstance(edge, dict):
+                raise ConversionError(f"{self.source}: a branch of {describe(node)} is not"
+                                      " an object")
+            child = Node(child_id(node.id, i, next(self.serial)))
+            child.branch = _text(edge.get("name"))
+            node.children.append(child)
+            self.nodes[child.id] = child
+            child.payoff = self.payoff(edge, scope, child, node)
+            visits.append((edge.get("childNode"), child, scope))
+        if node.type == CHANCE:
+            self.probabilities(node, edges, scope)
+        return visits
+
+    def payoff(self, edge: dict, scope: Scope, child: Node, parent: Node) -> dict | None:
+        raw = edge.get("payoff", 0)
+        stored = (edge.get("computed") or {}).get("payoff")
+        amounts = {}
+        for column, criterion_id in enumerate(self.criterion_ids):
+            value = raw[column] if isinstance(raw, list) and column < len(raw) else (
+                0 if isinstance(raw, list) or column else raw)
+            saved = stored[column] if isinstance(stored, list) and column < len(stored) else (
+                stored if not isinstance(stored, list) and column == 0 else None)
+            what = f"the payoff{self.criterion_suffix(column)} of {self.branch(child, parent)}"
+            amount = self.value(value, saved, scope, what)
+            if amount != 0:
+                amounts[criterion_id] = amount
+        return amounts or None
+
+    def probabilities(self, node: Node, edges: list, scope: Scope) -> None:
+        shared = []
+        for child, edge in zip(node.children, edges, strict=False):
+            raw = edge.get("probability")
+            if isinstance(raw, str) and raw.strip() == REMAINDER:
+                shared.append(child)
+                continue
+            if raw is None:
+                raise ConversionError(f"{self.source}: {self.branch(child, node)} has no"
+                                      " probability")
+            saved = (edge.get("computed") or {}).get("probability")
+            child.probability = self.value(raw, saved, scope,
+                                           f"the probability of {self.branch(child, node)}")
+        _share_remainder(node, shared)
+
+    def value(self, raw: Any, saved: Any, scope: Scope, what: str) -> float | int | str:
+        """The translated value, or the stored number with a line in the report."""
+        try:
+            return translate(raw, scope)
+        except Untranslatable as why:
+            number = stored_number(saved)
+            if number is None:
+                raise ConversionError(f"{self.source}: {what} is {_quoted(raw)}, which offramp"
+                                      f" cannot evaluate ({why}), and the file stores no value"
+                                      " for it") from None
+            self.report.approximated.append(
+                f"{what}: {_quoted(raw)} is not plain arithmetic ({why}); it is replaced by"
+                f" the value SilverDecisions stored, {number:.10g}")
+            return plain(number)
+
+    # ---- code blocks ----------------------------------------------------------------
+    def code_scope(self, parent: Scope, code: Any, stored: Any, where: str) -> Scope:
+        if not isinstance(code, str) or not code.strip():
+            return parent
+        scope = parent.child()
+        found, other = definitions(code)
+        for line in other:
+            self.report.dropped.append(f"{where}: the line {_quoted(line)} is not an"
+                                       " assignment")
+        for definition in found:
+            if definition.function:
+                scope.functions.add(definition.name)
+                scope.names.pop(definition.name, None)
+                self.report.dropped.append(
+                    f"{where}: the function {_quoted(definition.text)} (offramp has no"
+                    " functions of one's own; values that use it are the numbers"
+                    " SilverDecisions stored)")
+            else:
+                self.define(definition, scope, stored if isinstance(stored, dict) else {},
+                            where)
+        return scope
+
+    def define(self, definition: Definition, scope: Scope, stored: dict, where: str) -> None:
+        name, text = definition.name, definition.text
+        try:
+            value: float | int | str = translate(text, scope)
+            distribution = None
+        except Untranslatable as why:
+            number = stored_number(stored.get(name))
+            if number is None:
+                scope.names[name] = None
+                self.report.approximated.append(
+                    f"{where}: {name} = {_quoted(text)} cannot be evaluated ({why}) and the"
+                    " file stores no value; values that use it are the numbers"
+                    " SilverDecisions stored")
+                return
+            value, distribution = plain(number), random_range(text)
+            self.report.approximated.append(_stored_line(where, name, text, number, why,
+                                                         distribution))
+        ours = offramp_name(name, self.taken)
+        if ours != name:
+            self.report.converted.append(f"{where}: the variable {name} is called {ours} in"
+                                         " offramp (each variable has one name and one value)")
+        scope.names[name] = ours
+        variable = Variable(ours, value)
+        if distribution is not None:
+            variable.min, variable.max = (plain(x) for x in distribution)
+            variable.distribution = {"type": "uniform", "low": distribution[0],
+                                     "high": distribution[1]}
+        if where != "the file's code":
+            variable.description = f"Defined in {where} of the SilverDecisions file"
+        self.variables.append(variable)
+
+    # ---- criteria -------------------------------------------------------------------
+    def _criteria(self) -> list[Criterion]:
+        names = [n.strip() for n in self.data.get("payoffNames") or []
+                 if isinstance(n, str) and n.strip()]
+        defaults = ["Payoff"] if self.columns == 1 else ["Criterion 1", "Criterion 2"]
+        taken: set[str] = set()
+        out = []
+        for column in range(self.columns):
+            name = names[column] if column < len(names) else defaults[column]
+            out.append(Criterion(unique(slug(name, f"c{column + 1}"), taken), name))
+        return out
+
+    def criterion_suffix(self, column: int) -> str:
+        return f" ({self.criteria[column].name})" if self.columns > 1 else ""
+
+    @staticmethod
+    def branch(child: Node, parent: Node) -> str:
+        label = f' "{child.branch}"' if child.branch else ""
+        return f"branch {child.id.rsplit('.', 1)[-1]}{label} of {describe(parent)}"
+
+
+def _share_remainder(node: Node, shared: list[Node]) -> None:
+    """SilverDecisions shares the remainder equally among every branch marked '#'."""
+    if len(shared) == 1:
+        shared[0].probability = REMAINDER
+        return
+    if not shared:
+        return
+    others = [c.probability for c in node.children if c not in shared]
+    k = len(shared)
+    if all(isinstance(p, (int, float)) for p in others):
+        value: float | int | str = plain((1 - math.fsum(others)) / k)  # type: ignore[arg-type]
+    else:
+        wrap = len(others) > 1  # each term in parentheses: 'and' binds less than '+'
+        terms = " + ".join(f"({p})" if isinstance(p, str) and wrap else str(p) for p in others)
+        value = f"(1 - ({terms})) / {k}" if others else f"1 / {k}"
+    for child in shared:
+        child.probability = value
+
+
+def _criteria_count(data: dict, doc: dict, rule: str) -> int:
+    names = [n for n in data.get("payoffNames") or [] if isinstance(n, str) and n.strip()]
+    if rule in MULTI_RULES or len(names) >= 2:
+        return 2
+    stack = [t for t in trees_of(doc)]
+    while stack:
+        node = stack.pop()
+        for edge in (node.get("childEdges") or []) if isinstance(node, dict) else []:
+            payoff = edge.get("payoff") if isinstance(edge, dict) else None
+            if isinstance(payoff, list) and len(payoff) > 1 and payoff[1] not in (0, "0", ""):
+                return 2
+            stack.append(edge.get("childNode") if isinstance(edge, dict) else None)
+    return 1
+
+
+def _describe_file(doc: dict, report: Report, index: int, count: int,
+                   positioned: bool) -> None:
+    version = str(doc.get("SilverDecisions"))
+    if _version(version) > (1, 2):
+        report.converted.append(f"note: written by SilverDecisions {version}, newer than the"
+                                f" versions offramp was checked against ({TESTED_VERSIONS})")
+    if count > 1:
+        report.dropped.append(f"the file holds {count} trees; this is tree {index + 1} (the"
+                              " others can be imported one at a time, with --tree N)")
+    data = doc.get("data") if isinstance(doc.get("data"), dict) else doc
+    texts = data.get("texts")
+    if isinstance(texts, list) and texts:
+        report.dropped.append(f"{len(texts)} text note{'s' * (len(texts) != 1)} placed on"
+                              " the SilverDecisions canvas")
+    if positioned or doc.get("treeDesigner"):
+        report.dropped.append("the layout (node positions and display settings): offramp"
+                              " lays the tree out itself")
+    if doc.get("sensitivityAnalysis"):
+        report.dropped.append("the settings of SilverDecisions' sensitivity analyses")
+
+
+def _version(text: str) -> tuple[int, ...]:
+    parts = []
+    for piece in text.split(".")[:2]:
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        parts.append(int(digits) if digits else 0)
+    return tuple(parts)
+
+
+def _summary(tree: Tree) -> str:
+    counts = {kind: 0 for kind in NODE_TYPES}
+    for node in tree.root.walk():
+        counts[node.type] += 1
+    variables = len(tree.variables or [])
+    criteria = len(tree.effective_criteria())
+    return (f'tree "{tree.title}": {len(tree)} nodes ({counts["decision"]} decision,'
+            f' {counts["chance"]} chance, {counts["terminal"]} end), {criteria}'
+            f' criteri{"on" if criteria == 1 else "a"}, {variables} variable'
+            f'{"s" * (variables != 1)}')
+
+
+def _stored_line(where: str, name: str, text: str, number: float, why: Exception,
+                 distribution: tuple[float, float] | None) -> str:
+    line = (f"{where}: {name} = {_quoted(text)} is not plain arithmetic ({why}); {name}"
+            f" takes the value SilverDecisions stored, {number:.10g}")
+    if distribution is not None:
+        line += (f", and a uniform distribution from {distribution[0]:g} to"
+                 f" {distribution[1]:g} for simulation")
+    return line
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _quoted(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value)
+    text = " ".join(text.split())
+    return f'"{text[:80]}{"…" if len(text) > 80 else ""}"'
