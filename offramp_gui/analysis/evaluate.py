@@ -7,6 +7,7 @@ the cost of a few more numpy operations per tree level, not per sample.
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Mapping
@@ -150,22 +151,45 @@ def _variable_values(flat: FlatTree, overrides: Overrides, samples: int,
     return {name: np.broadcast_to(value, (samples,)) for name, value in env.items()}
 
 
-def _formula_values(term: FormulaTerm, env: dict[str, np.ndarray], samples: int,
-                    problems: _Problems) -> np.ndarray:
-    value = np.broadcast_to(np.asarray(run_formula(term.compiled, env), float), (samples,))
+def _formula_values(terms: tuple[FormulaTerm, ...], env: dict[str, np.ndarray],
+                    samples: int, problems: _Problems) -> np.ndarray:
+    """One formula's values, shared by every node that uses the same text."""
+    first = terms[0]
+    value = np.broadcast_to(np.asarray(run_formula(first.compiled, env), float), (samples,))
     if not np.isfinite(value).all():
-        if not any(np.isnan(env[n]).all() for n in term.names):  # already reported
-            problems.formula(term, value, env)
+        if not any(np.isnan(env[n]).all() for n in first.names):  # already reported
+            for term in terms:
+                problems.formula(term, value, env)
         value = np.where(np.isfinite(value), value, np.nan)
     return value
+
+
+_GROUPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _term_groups(flat: FlatTree) -> dict[str, list]:
+    """Formulas grouped by their text: a tree often repeats `p_collapse` a hundred times,
+    and each distinct formula needs evaluating only once per solve."""
+    groups = _GROUPS.get(flat)
+    if groups is None:
+        groups = {}
+        for kind, terms in (("probability", flat.probability_terms),
+                            ("payoff", flat.payoff_terms)):
+            by_text: dict[str, list[FormulaTerm]] = {}
+            for term in terms:
+                by_text.setdefault(term.text, []).append(term)
+            groups[kind] = [(tuple(ts), np.array([t.node for t in ts]),
+                             np.array([t.column for t in ts])) for ts in by_text.values()]
+        _GROUPS[flat] = groups
+    return groups
 
 
 def _probabilities(flat: FlatTree, env: dict[str, np.ndarray], samples: int,
                    problems: _Problems) -> tuple[np.ndarray, np.ndarray]:
     """Branch probabilities (n, S) and whether each node's own are valid (n, S)."""
     probability = np.repeat(flat.probability[:, None], samples, axis=1)
-    for term in flat.probability_terms:
-        probability[term.node] = _formula_values(term, env, samples, problems)
+    for terms, nodes, _columns in _term_groups(flat)["probability"]:
+        probability[nodes] = _formula_values(terms, env, samples, problems)
     kind = flat.probability_kind
     remainder = np.flatnonzero(kind == REMAINDER_PROBABILITY)
     if remainder.size:
@@ -237,8 +261,8 @@ def _payoffs(flat: FlatTree, env: dict[str, np.ndarray], samples: int,
     if not flat.payoff_terms:
         return flat.payoff[:, None, :]
     payoff = np.repeat(flat.payoff[:, None, :], samples, axis=1)
-    for term in flat.payoff_terms:
-        payoff[term.node, :, term.column] = _formula_values(term, env, samples, problems)
+    for terms, nodes, columns in _term_groups(flat)["payoff"]:
+        payoff[nodes, :, columns] = _formula_values(terms, env, samples, problems)
     return payoff
 
 
@@ -279,7 +303,9 @@ class _Rollback:
         kids = plan.chance_children
         p = self.probability[kids]
         weight[kids] = p
-        averaged = np.add.reduceat(p[:, :, None] * values[kids], plan.chance_starts, axis=0)
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported after
+            averaged = np.add.reduceat(p[:, :, None] * values[kids], plan.chance_starts,
+                                       axis=0)
         averaged[~self.valid[plan.chance_parents]] = np.nan
         values[plan.chance_parents] = averaged
 

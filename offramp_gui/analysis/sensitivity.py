@@ -9,6 +9,7 @@ are then located by bisection to a relative precision of 1e-9, not the grid step
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any, Mapping
 
 import numpy as np
@@ -90,10 +91,13 @@ def best_of(values: np.ndarray, topic: Subject) -> np.ndarray:
     return np.where(np.isnan(top), NONE, best)
 
 
-def _choices(flat: FlatTree, node: int, overrides: Mapping[str, Any],
-             samples: int) -> np.ndarray:
+def _choices(flat: FlatTree, topic: Subject, overrides: Mapping[str, Any],
+             samples: int) -> tuple[np.ndarray, np.ndarray]:
+    """The node's choice (S,) and its owner's utility of each branch (A, S)."""
     solution = solve(flat, overrides, samples, want_reach=False, want_outcomes=False)
-    return solution.choice[node]
+    owner = int(flat.player[topic.node])
+    scores = utilities(solution.values[list(topic.alternatives)], flat.weights)[:, :, owner]
+    return solution.choice[topic.node], scores
 
 
 def _with(base: Mapping[str, Any], name: str, values: np.ndarray) -> dict[str, Any]:
@@ -118,31 +122,94 @@ def one_way(flat: FlatTree, topic: Subject, variable: str, low: float, high: flo
     x = np.linspace(low, high, max(2, steps))
     values, best = alternative_values(flat, topic, _with(base, variable, x), x.size)
 
-    def best_at(points: np.ndarray) -> np.ndarray:
-        return alternative_values(flat, topic, _with(base, variable, points), points.size)[1]
+    def probe(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        found, labels = alternative_values(flat, topic, _with(base, variable, points),
+                                           points.size)
+        return labels, found
 
-    switches = _switch_points(x, best, best_at)
+    switches = _switch_points(x, best, probe, topic.alternatives)
     name = _namer(flat)
     return OneWay(variable, x, topic.ids(flat), values, [name(b) for b in best],
                   [(at, name(a), name(b)) for at, a, b in switches])
 
 
-def _switch_points(x: np.ndarray, best: np.ndarray,
-                   best_at) -> list[tuple[float, int, int]]:  # noqa: ANN001
-    """Where the best (or chosen) alternative changes between grid points, exactly."""
-    cells = np.flatnonzero(best[:-1] != best[1:])
+Probe = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def _switch_points(x: np.ndarray, labels: np.ndarray, probe: Probe,
+                   candidates: tuple[int, ...]) -> list[tuple[float, int, int]]:
+    """Where the best (or chosen) branch changes between grid points, located exactly.
+
+    `probe(points)` gives the label (a node index) at each point and every candidate's
+    score there (K, S). Where the two branches' scores cross inside a cell, the point
+    is where they are equal (found by the Illinois variant of regula falsi, exact for
+    straight lines); where one jumps past the other instead, it is where the label
+    changes (found by bisection).
+    """
+    cells = np.flatnonzero(labels[:-1] != labels[1:])
     if not cells.size:
         return []
+    row = {node: k for k, node in enumerate(candidates)}
     low, high = x[cells].copy(), x[cells + 1].copy()
-    left = best[cells]
+    left, right = labels[cells].copy(), labels[cells + 1].copy()
+    crossing = np.array([f in row and t in row for f, t in zip(left, right)])
+    at = np.full(cells.size, np.nan)
+    if crossing.any():
+        k = np.flatnonzero(crossing)
+        at[k] = _crossings(low[k], high[k], [row[f] for f in left[k]],
+                           [row[t] for t in right[k]], probe)
+    found = np.isfinite(at)
+    if found.any():  # keep a crossing only if the label really changes there
+        step = PRECISION * np.maximum(1.0, np.abs(at[found])) * 10
+        before, _ = probe(at[found] - step)
+        after, _ = probe(at[found] + step)
+        good = (before == left[found]) & (after == right[found])
+        at[np.flatnonzero(found)[~good]] = np.nan
+    missing = np.flatnonzero(np.isnan(at))
+    if missing.size:
+        at[missing] = _bisect(low[missing], high[missing], left[missing], probe)
+    return [(float(a), int(f), int(t)) for a, f, t in zip(at, left, right)]
+
+
+def _crossings(low: np.ndarray, high: np.ndarray, first: list[int], second: list[int],
+               probe: Probe) -> np.ndarray:
+    """Where score[first] - score[second] is zero in each [low, high]; nan if it isn't."""
+    columns = np.arange(low.size)
+
+    def gap(points: np.ndarray) -> np.ndarray:
+        _labels, scores = probe(points)
+        return scores[first, columns] - scores[second, columns]
+
+    g_low, g_high = gap(low), gap(high)
+    usable = np.isfinite(g_low) & np.isfinite(g_high) & (np.sign(g_low) != np.sign(g_high))
+    for _ in range(100):
+        width = high - low
+        if np.all(~usable | (width <= 1e-3 * PRECISION * np.maximum(1.0, np.abs(low)))):
+            break
+        guess = high - g_high * width / np.where(g_high != g_low, g_high - g_low, 1.0)
+        guess = np.where(usable & (guess > low) & (guess < high), guess, (low + high) / 2)
+        g_guess = gap(guess)
+        to_low = np.sign(g_guess) == np.sign(g_low)
+        exact = g_guess == 0
+        low, g_low, g_high = (np.where(to_low, guess, low), np.where(to_low, g_guess, g_low),
+                              np.where(to_low, g_high / 2, g_high))  # Illinois: halve the stale end
+        high, g_high = np.where(to_low, high, guess), np.where(to_low, g_high, g_guess)
+        g_low = np.where(~to_low, g_low / 2, g_low)
+        low = np.where(exact, guess, low)
+        high = np.where(exact, guess, high)
+    middle = np.where(np.abs(g_low) < np.abs(g_high), low, high)
+    return np.where(usable, middle, np.nan)
+
+
+def _bisect(low: np.ndarray, high: np.ndarray, left: np.ndarray, probe: Probe) -> np.ndarray:
+    """Where the label stops being `left`, by halving each cell."""
     for _ in range(200):
-        if np.all(high - low <= PRECISION * np.maximum(1.0, np.abs(low)) * 1e-3):
+        if np.all(high - low <= 1e-3 * PRECISION * np.maximum(1.0, np.abs(low))):
             break
         middle = (low + high) / 2
-        same = best_at(middle) == left
+        same = probe(middle)[0] == left
         low, high = np.where(same, middle, low), np.where(same, high, middle)
-    right = best_at(high)
-    return [(float((a + b) / 2), int(f), int(t)) for a, b, f, t in zip(low, high, left, right)]
+    return (low + high) / 2
 
 
 def _namer(flat: FlatTree):  # noqa: ANN202
@@ -252,12 +319,11 @@ def threshold(flat: FlatTree, node_id: str, variable: str, low: float, high: flo
         raise AnalysisError(f'"{node_id}" is not a decision node')
     base = dict(base or {})
     x = np.linspace(low, high, max(2, steps))
-    choices = _choices(flat, topic.node, _with(base, variable, x), x.size)
+    def probe(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return _choices(flat, topic, _with(base, variable, points), points.size)
 
-    def choice_at(points: np.ndarray) -> np.ndarray:
-        return _choices(flat, topic.node, _with(base, variable, points), points.size)
-
-    switches = _switch_points(x, choices, choice_at)
+    choices, _scores = probe(x)
+    switches = _switch_points(x, choices, probe, topic.alternatives)
     name = _namer(flat)
     edges = [low] + [at for at, _f, _t in switches] + [high]
     picks = [int(choices[0])] + [t for _at, _f, t in switches]

@@ -1,0 +1,321 @@
+"""The Analysis dock: sensitivity, two-way map, tornado, Monte Carlo, what would it take.
+
+The panel listens to the document: when new results arrive (the tree or its
+variables changed), the quick analyses of the tab in view are recomputed after a
+short pause, on the results' immutable snapshot; tabs out of view wait until shown.
+The Monte Carlo tab is costly: it never reruns by itself, and says when its run is
+out of date. `install(window)` docks the panel and adds its canvas menu item.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QHBoxLayout, QMenu, QTabWidget,
+                               QVBoxLayout, QWidget)
+
+from ..analysis.flatten import ASSUMED_KIND, DECISION_KIND, FlatTree
+from ..analysis.sensitivity import Subject, subject
+from ..model.tree import DECISION
+from .analysis_requirements import RequirementsTab
+from .analysis_simulation import SimulationTab
+from .analysis_tabs import AnalysisPrompts, AnalysisTab, OneWayTab, TornadoTab, TwoWayTab, labelled
+from .plots.plot_parts import decision_label
+from .text import shown
+
+if TYPE_CHECKING:
+    from .document import DocumentController
+    from .main_window import MainWindow
+
+DEBOUNCE_MS = 150
+NOT_READY = ("The tree has problems (see the Problems panel); fix them to analyse it.")
+
+
+class SubjectPicker(QWidget):
+    """Which decision is analysed, and for which player."""
+
+    #: The decision or the player changed (by the user or by selection).
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.node = QComboBox()
+        self.node.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.player = QComboBox()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 0)
+        for text, combo in (("Decision:", self.node), ("Values for:", self.player)):
+            labelled(layout, text, combo)
+        layout.addStretch(1)
+        self._flat: FlatTree | None = None
+        self.node.currentIndexChanged.connect(lambda _i: self._node_changed())
+        self.player.currentIndexChanged.connect(lambda _i: self.changed.emit())
+
+    def node_id(self) -> str | None:
+        return self.node.currentData()
+
+    def player_id(self) -> str | None:
+        return self.player.currentData()
+
+    def fill(self, flat: FlatTree | None, reset: bool = False) -> None:
+        """List the tree's decisions and players, keeping the current ones if they stay."""
+        self._flat = flat
+        if flat is None:
+            return
+        nodes = [i for i in range(flat.size) if flat.kind[i] in (DECISION_KIND, ASSUMED_KIND)]
+        nodes = nodes if 0 in nodes else [0] + nodes
+        node, player = (None, None) if reset else (self.node_id(), self.player_id())
+        with _blocked(self.node, self.player):
+            _refill(self.node, [(self._node_text(flat, i), flat.ids[i]) for i in nodes], node)
+            _refill(self.player, [(shown(name, 60), pid) for name, pid in
+                                  zip(flat.labels.players, flat.players, strict=True)], player)
+            if reset or node is None:
+                self._follow_decider()
+
+    @staticmethod
+    def _node_text(flat: FlatTree, i: int) -> str:
+        text = decision_label(flat, i)
+        return f"{text} (root)" if i == 0 else f"{text} ({shown(flat.ids[i], 40)})"
+
+    def set_node(self, node_id: str) -> bool:
+        index = self.node.findData(node_id)
+        if index < 0 or index == self.node.currentIndex():
+            return False
+        self.node.setCurrentIndex(index)  # emits changed, the player following the node
+        return True
+
+    def _node_changed(self) -> None:
+        with _blocked(self.player):
+            self._follow_decider()
+        self.changed.emit()
+
+    def _follow_decider(self) -> None:
+        flat, node = self._flat, self.node_id()
+        if flat is None or node not in flat.index:
+            return
+        decider = int(flat.player[flat.index[node]])
+        if decider >= 0:
+            self.player.setCurrentIndex(decider)
+
+
+@contextmanager
+def _blocked(*objects: QObject) -> Iterator[None]:
+    """Block the widgets' signals inside a `with` (napari's qt_signals_blocked)."""
+    saved = [o.blockSignals(True) for o in objects]
+    try:
+        yield
+    finally:
+        for o, was in zip(objects, saved, strict=True):
+            o.blockSignals(was)
+
+
+def _refill(combo: QComboBox, items: list[tuple[str, str]], keep: str | None) -> None:
+    if [(t, d) for t, d in items] != [(combo.itemText(k), combo.itemData(k))
+                                      for k in range(combo.count())]:
+        combo.clear()
+        for text, data in items:
+            combo.addItem(text, data)
+    ids = [d for _t, d in items]
+    if keep in ids:
+        combo.setCurrentIndex(ids.index(keep))
+    elif combo.currentIndex() < 0 and items:
+        combo.setCurrentIndex(0)
+
+
+class AnalysisPanel(QWidget):
+    """Tabs of analyses of the document's tree, each with its plot and exports."""
+
+    def __init__(self, document: DocumentController, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.prompts = AnalysisPrompts(self)
+        self.picker = SubjectPicker()
+        self.one_way = OneWayTab(self)
+        self.two_way = TwoWayTab(self)
+        self.tornado = TornadoTab(self)
+        self.simulation = SimulationTab(self)
+        self.requirements = RequirementsTab(self)
+        self.tabs = QTabWidget()
+        for tab, title in ((self.one_way, "&One-way"), (self.two_way, "T&wo-way"),
+                           (self.tornado, "&Tornado"), (self.simulation, "Monte &Carlo"),
+                           (self.requirements, "What would it &take")):
+            self.tabs.addTab(tab, title)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.picker)
+        layout.addWidget(self.tabs, 1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self.refresh_current)
+        document.results_ready.connect(self._on_results)
+        document.document_reset.connect(self._on_reset)
+        document.selection_changed.connect(self._on_selection)
+        self.picker.changed.connect(self._on_subject)
+        self.tabs.currentChanged.connect(self._on_tab)
+        self._on_results(document.results)
+        self._on_selection(document.selected_id)
+
+    # ---- what the tabs ask ----------------------------------------------------------
+    def current_flat(self) -> FlatTree | None:
+        results = self.document.results
+        return results.flat if results is not None else None
+
+    def ready_flat(self) -> FlatTree | None:
+        """The snapshot to analyse, or None while the tree has problems."""
+        results = self.document.results
+        if results is None or results.issues or not results.flat.size:
+            return None
+        return results.flat
+
+    def not_ready_reason(self) -> str:
+        return NOT_READY
+
+    def subject(self, flat: FlatTree) -> Subject:
+        return subject(flat, self.picker.node_id(), self.picker.player_id())
+
+    def subject_ids(self) -> tuple[str | None, str | None]:
+        return self.picker.node_id(), self.picker.player_id()
+
+    def outcome_colors(self) -> dict[str, str]:
+        return {o.id: o.color for o in self.document.tree.outcomes or [] if o.color}
+
+    def suggested_path(self, slug: str, suffix: str) -> Path:
+        path = self.document.path
+        folder = path.parent if path is not None else Path.home()
+        return folder / f"{path.stem if path is not None else 'tree'}-{slug}{suffix}"
+
+    def tab_list(self) -> list[AnalysisTab]:
+        return [self.tabs.widget(k) for k in range(self.tabs.count())]  # type: ignore[misc]
+
+    # ---- when to recompute ----------------------------------------------------------
+    def schedule(self) -> None:
+        """Recompute the tab in view after a pause (only while the panel is visible)."""
+        if self.isVisible():
+            self._timer.start()
+
+    def refresh_current(self) -> None:
+        """Recompute the tab in view now, if something changed since it last did."""
+        self._timer.stop()
+        tab = self.tabs.currentWidget()
+        if isinstance(tab, AnalysisTab) and tab.dirty:
+            tab.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.schedule()
+
+    def _on_results(self, _results: object = None) -> None:
+        flat = self.current_flat()
+        self.picker.fill(flat)
+        for tab in self.tab_list():
+            tab.on_results(flat)
+        self.schedule()
+
+    def _on_reset(self) -> None:
+        self.simulation.forget()
+        self.picker.fill(self.current_flat(), reset=True)
+
+    def _on_selection(self, node_id: str | None) -> None:
+        flat = self.current_flat()
+        if node_id is None or flat is None or node_id not in flat.index:
+            return
+        if flat.kind[flat.index[node_id]] in (DECISION_KIND, ASSUMED_KIND):
+            self.picker.set_node(node_id)
+
+    def _on_subject(self) -> None:
+        for tab in self.tab_list():
+            if tab.uses_subject:
+                tab.dirty = True
+        self.simulation.refresh()
+        self.schedule()
+
+    def _on_tab(self, _index: int) -> None:
+        tab = self.tabs.currentWidget()
+        self.picker.setVisible(isinstance(tab, AnalysisTab) and tab.uses_subject)
+        self.schedule()
+
+    # ---- entry points ---------------------------------------------------------------
+    def show_requirements(self, node_id: str) -> None:
+        """Open "What would it take" about the decision at `node_id`."""
+        self.tabs.setCurrentWidget(self.requirements)
+        self.requirements.show_node(node_id)
+
+    def shutdown(self) -> None:
+        """Stop any simulation and wait for its thread (the application is quitting)."""
+        self.simulation.shutdown()
+
+
+# ---- the main window -------------------------------------------------------------------
+def install(window: MainWindow) -> AnalysisPanel:
+    """Dock an Analysis panel in `window` and add "What would it take…" to its canvas menu."""
+    panel = AnalysisPanel(window.document)
+    panel.prompts = AnalysisPrompts(window)
+    dock = QDockWidget("Analysis", window)
+    dock.setObjectName("analysis-dock")
+    dock.setWidget(panel)
+    if not window.restoreDockWidget(dock):
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        outcomes = window.findChild(QDockWidget, "outcomes-dock")
+        if outcomes is not None:
+            window.tabifyDockWidget(outcomes, dock)
+            outcomes.raise_()
+    toggle = dock.toggleViewAction()
+    toggle.setText("&Analysis")
+    if window.panels_menu is not None:
+        window.panels_menu.addAction(toggle)
+    window.panels["analysis"] = panel
+    dock.visibilityChanged.connect(lambda shown_now: shown_now and _make_room(window, dock))
+    _add_context_item(window, panel, dock)
+    app = QApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(panel.shutdown)
+    return panel
+
+
+ROOM = 430  # px: the dock's height the first time it is shown, if it had less
+
+
+def _make_room(window: MainWindow, dock: QDockWidget) -> None:
+    """Give the plots room the first time the dock shows (it shares the outcomes' height)."""
+    if dock.property("made-room") or dock.isFloating():
+        return
+    dock.setProperty("made-room", True)
+    if dock.height() < ROOM:
+        window.resizeDocks([dock], [ROOM], Qt.Orientation.Vertical)
+
+
+def _add_context_item(window: MainWindow, panel: AnalysisPanel, dock: QDockWidget) -> None:
+    original = window.actions.context_menu
+
+    def context_menu(node_id: str | None) -> QMenu:
+        menu = original(node_id)
+        if node_id is not None and _can_choose(window, node_id):
+            menu.addSeparator()
+            action = menu.addAction("What would it take…")
+            action.setStatusTip("Which values of each variable would make this decision"
+                                " choose another branch")
+            action.triggered.connect(lambda _checked=False: open_requirements(dock, panel,
+                                                                               node_id))
+        return menu
+
+    window.actions.context_menu = context_menu  # type: ignore[method-assign]
+
+
+def _can_choose(window: MainWindow, node_id: str) -> bool:
+    tree = window.document.tree
+    if node_id not in tree:
+        return False
+    node = tree.node(node_id)
+    return node.type == DECISION and not node.is_assumed and bool(node.children)
+
+
+def open_requirements(dock: QDockWidget, panel: AnalysisPanel, node_id: str) -> None:
+    dock.show()
+    dock.raise_()
+    panel.show_requirements(node_id)

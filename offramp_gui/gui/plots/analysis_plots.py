@@ -1,0 +1,155 @@
+"""Plots of the analyses, for the app's Analysis dock and the command line alike.
+
+Each `plot_*` builds a plain QWidget (no window needed, a QApplication is);
+`save_widget` draws one into PNG or SVG by painting the widget itself into a QImage
+or a QSvgGenerator (never pyqtgraph's exporters, GUIDE 3.7), then writes the file
+atomically. `result_rows` gives any result as a table for CSV.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QIODevice, QPoint, QRect, QSize
+from PySide6.QtGui import QImage, QPaintDevice, QPainter, QPalette
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QApplication, QWidget
+
+from ...analysis.flatten import FlatTree
+from ...analysis.montecarlo import Simulation
+from ...analysis.sensitivity import OneWay, Subject, Threshold, Tornado, TwoWay
+from ...fileformat.atomic import SaveError, write_atomic
+from .analysis_rows import Requirements, requirements, result_rows, save_rows
+from .simulation_plot import SimulationPlot
+from .sweep_plots import OneWayPlot, TwoWayPlot
+from .tornado_plot import ThresholdPlot, TornadoPlot
+
+__all__ = ["OneWayPlot", "Requirements", "SimulationPlot", "ThresholdPlot", "TornadoPlot",
+           "TwoWayPlot", "plot_one_way", "plot_simulation", "plot_threshold", "plot_tornado",
+           "plot_two_way", "requirements", "result_rows", "save_rows", "save_widget",
+           "widget_png", "widget_svg"]
+
+IMAGE_FORMATS = (".png", ".svg")
+
+
+def plot_one_way(flat: FlatTree, topic: Subject, result: OneWay) -> QWidget:
+    """A line per alternative against the variable; the best bold, switch points marked."""
+    plot = OneWayPlot()
+    plot.set_result(flat, topic, result)
+    return plot
+
+
+def plot_two_way(flat: FlatTree, topic: Subject, result: TwoWay) -> QWidget:
+    """The best alternative over the grid of two variables, as coloured regions."""
+    plot = TwoWayPlot()
+    plot.set_result(flat, topic, result)
+    return plot
+
+
+def plot_tornado(flat: FlatTree, topic: Subject, result: Tornado) -> QWidget:
+    """A bar per variable from its value at min to its value at max, largest on top."""
+    plot = TornadoPlot()
+    plot.set_result(flat, topic, result)
+    return plot
+
+
+def plot_simulation(flat: FlatTree, topic: Subject, result: Simulation, *,
+                    outcome_colors: Mapping[str, str] | None = None) -> QWidget:
+    """Histograms, chance of being best, and outcome spreads (`outcome_colors`: id -> #rgb)."""
+    plot = SimulationPlot()
+    plot.set_result(flat, topic, result, outcome_colors)
+    return plot
+
+
+def plot_threshold(flat: FlatTree, result: Threshold) -> QWidget:
+    """The variable's range as a band coloured by the branch chosen, thresholds marked."""
+    plot = ThresholdPlot()
+    plot.set_result(flat, result)
+    return plot
+
+
+# ---- drawing a widget into a file --------------------------------------------------------
+def save_widget(widget: QWidget, path: str | os.PathLike, width: int = 900,
+                height: int = 600) -> None:
+    """Draw `widget` at `width` x `height` into a .png or .svg file (by its extension).
+
+    Raises ValueError for another extension and SaveError for a folder that does not
+    exist or cannot be written; nothing is written then.
+    """
+    kind = check_image_path(path)
+    data = widget_png(widget, width, height) if kind == ".png" else \
+        widget_svg(widget, width, height)
+    write_atomic(path, data, backup=False)
+
+
+def check_image_path(path: str | os.PathLike) -> str:
+    target = Path(path)
+    kind = target.suffix.lower()
+    if kind not in IMAGE_FORMATS:
+        raise ValueError(f"cannot draw a plot into {target.name or target}: the file name"
+                         " must end in .png or .svg")
+    if target.is_dir():
+        raise SaveError(f"{target} is a folder, not a file name")
+    folder = Path(os.path.realpath(target)).parent
+    if not folder.is_dir():
+        raise SaveError(f"the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise SaveError(f"cannot write in the folder {folder}: permission denied")
+    return kind
+
+
+def widget_png(widget: QWidget, width: int = 900, height: int = 600) -> bytes:
+    _lay_out(widget, width, height)
+    image = QImage(QSize(width, height), QImage.Format.Format_RGB32)
+    image.fill(widget.palette().color(QPalette.ColorRole.Base))
+    _paint(widget, image)
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise ValueError("the image could not be encoded as PNG")
+    return bytes(buffer.data())
+
+
+def widget_svg(widget: QWidget, width: int = 900, height: int = 600) -> bytes:
+    _lay_out(widget, width, height)
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    generator = QSvgGenerator()
+    generator.setOutputDevice(buffer)
+    generator.setSize(QSize(width, height))
+    generator.setViewBox(QRect(0, 0, width, height))
+    generator.setResolution(96)
+    title = getattr(widget, "title", None)
+    generator.setTitle(title.text() if hasattr(title, "text") else "")
+    generator.setDescription("Drawn by offramp")
+    _paint(widget, generator)
+    return bytes(buffer.data())
+
+
+def _lay_out(widget: QWidget, width: int, height: int) -> None:
+    """Size the widget and let its layouts (Qt's and pyqtgraph's) settle.
+
+    A widget never shown gets its resize events only when first painted, and
+    pyqtgraph lays its plots out on the events that follow: so paint once into
+    scratch, process events, and only then paint for real.
+    """
+    widget.resize(width, height)
+    widget.ensurePolished()
+    if widget.layout() is not None:
+        widget.layout().activate()
+    _paint(widget, QImage(QSize(width, height), QImage.Format.Format_RGB32))
+    for _ in range(2):
+        QApplication.processEvents()
+
+
+def _paint(widget: QWidget, device: QPaintDevice) -> None:
+    painter = QPainter(device)
+    try:
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing
+                               | QPainter.RenderHint.TextAntialiasing)
+        widget.render(painter, QPoint(), renderFlags=QWidget.RenderFlag.DrawChildren
+                      | QWidget.RenderFlag.DrawWindowBackground)
+    finally:
+        painter.end()
+
