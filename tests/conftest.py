@@ -20,3 +20,12 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not present")
     return SHARED
+
+
+@pytest.fixture(autouse=True)
+def private_state_dir(tmp_path_factory, monkeypatch):
+    """Crash-recovery files of each test go to a folder of its own, never the user's
+    (and not inside tmp_path, which some tests expect to find empty)."""
+    folder = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("OFFRAMP_STATE_DIR", str(folder))
+    return folder

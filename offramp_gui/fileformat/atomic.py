@@ -24,11 +24,14 @@ def write_atomic(path: str | os.PathLike, data: bytes, backup: bool = True) -> N
     if not folder.is_dir():
         raise SaveError(f"the folder {folder} does not exist")
     old_mode = _mode_of(target)
+    if old_mode is not None and not os.access(target, os.W_OK):
+        # As QSaveFile does: replacing the file would get round its read-only mode.
+        raise SaveError(f"{target.name} is read-only; save it under another name")
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name[:100]}.", suffix=".tmp",
                                              dir=folder)
     except OSError as error:
-        raise SaveError(f"cannot write in {folder}: {error.strerror or error}") from error
+        raise SaveError(f"cannot write in the folder {folder}: {_reason(error)}") from error
     temp = Path(temp_name)
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -42,8 +45,15 @@ def write_atomic(path: str | os.PathLike, data: bytes, backup: bool = True) -> N
     except OSError as error:
         with contextlib.suppress(OSError):
             temp.unlink()
-        raise SaveError(f"cannot save {target.name}: {error.strerror or error}") from error
+        raise SaveError(f"cannot save {target.name}: {_reason(error)}") from error
     _sync_folder(folder)
+
+
+def _reason(error: OSError) -> str:
+    """"no space left on device", "permission denied"…: the system's words, in lower case."""
+    if error.strerror:
+        return error.strerror[:1].lower() + error.strerror[1:]
+    return str(error) or type(error).__name__
 
 
 def _mode_of(target: Path) -> int | None:
@@ -51,6 +61,8 @@ def _mode_of(target: Path) -> int | None:
         return stat.S_IMODE(target.stat().st_mode)
     except FileNotFoundError:
         return None
+    except OSError as error:  # a name too long, a folder we may not look into
+        raise SaveError(f"cannot save {target.name}: {_reason(error)}") from error
 
 
 def _default_mode() -> int:

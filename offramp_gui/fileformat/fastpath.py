@@ -32,6 +32,10 @@ def read_plain(path: str | os.PathLike) -> tuple[Settings, NodeColumns] | None:
             return None
         with open(path, "rb") as stream:
             data = stream.read()
+        if b"null" in data:
+            # An explicit null is not the same as a missing key ("payoff": null is an
+            # error); canonical files never hold one, so leave them to the careful reader.
+            return None
         # orjson refuses NaN, Infinity, 1e999, invalid UTF-8, a BOM and lone
         # surrogates: all of them cases for the careful reader.
         raw = orjson.loads(data)
@@ -89,7 +93,9 @@ def _columns(root: Any) -> tuple[NodeColumns | None, int]:
 
 def _plain_fields(field: dict[str, list]) -> bool:
     """Types the engine's screen cannot see; it checks probabilities and payoffs itself."""
-    if set(map(type, field["id"])) != {str} or not set(field["type"]) <= set(NODE_TYPES):
+    if set(map(type, field["id"])) != {str} or set(map(type, field["type"])) != {str}:
+        return False  # (a list or an object as a type cannot even go into a set)
+    if not set(field["type"]) <= set(NODE_TYPES):
         return False
     if not all(set(map(type, field[name])) <= _TEXT
                for name in ("branch", "name", "player", "solve", "outcome", "notes")):

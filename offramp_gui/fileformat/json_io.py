@@ -6,10 +6,11 @@ canonical: fixed key order, two-space indent, UTF-8, a trailing newline.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,25 @@ class Loaded:
     tree: Tree | None
     issues: list[Issue] = field(default_factory=list)
     text: str = ""
+    #: `content_digest` of the bytes read (set by `read_file`): tells a later change apart.
+    digest: str | None = None
+
+
+def content_digest(data: bytes) -> str:
+    """A fingerprint of a file's bytes, to notice when another program changed it."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_digest(path: str | os.PathLike) -> str | None:
+    """`content_digest` of the file as it is on disk now; None if it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 # ---- reading -----------------------------------------------------------------------
@@ -64,7 +84,9 @@ def read_file(path: str | os.PathLike) -> Loaded:
         return Loaded(None, [Issue("this is a folder, not a tree file")])
     except OSError as error:
         return Loaded(None, [Issue(f"cannot read the file: {error.strerror or error}")])
-    return loads(data)
+    loaded = loads(data)
+    loaded.digest = content_digest(data)
+    return loaded
 
 
 def loads(data: bytes | str) -> Loaded:
@@ -85,7 +107,18 @@ def loads(data: bytes | str) -> Loaded:
             assign_missing_ids(tree.root, {n.id for n in tree.root.walk() if n.id})
             tree.reindex()
         issues += validate(tree)
-    return Loaded(tree, issues, text)
+    return Loaded(tree, printable(issues), text)
+
+
+def printable(issues: list[Issue]) -> list[Issue]:
+    """Issues whose messages hold no line breaks, control or direction characters.
+
+    Messages quote the file's own text (ids, keys, names); each must stay one line on a
+    terminal and read as it is, whatever the file holds.
+    """
+    return [i if i.message.isprintable() else
+            replace(i, message="".join(c if c.isprintable() else "\N{REPLACEMENT CHARACTER}"
+                                       for c in i.message)) for i in issues]
 
 
 def locate_issues(text: str, issues: list[Issue]) -> list[Issue]:
@@ -171,6 +204,8 @@ def keys_in_text(text: str | bytes) -> int:
 
 def keys_parsed(raw: Any) -> int:
     """How many keys the parsed objects kept: fewer than the text when a key repeats."""
+    if type(raw) is not dict and type(raw) is not list:
+        return 0  # a bare number, text, true, false or null
     total, stack = 0, [raw]
     pop, push = stack.pop, stack.append
     while stack:
@@ -294,11 +329,12 @@ def node_from_dict(data: dict[str, Any]) -> Node:
     return tree.root
 
 
-def save(tree: Tree, path: str | os.PathLike) -> None:
+def save(tree: Tree, path: str | os.PathLike) -> str:
     """Write the tree atomically; fail before touching the disk if it cannot be written.
 
     The text is re-read in memory first, so a document that would not load back (or
     cannot be encoded, such as a lone surrogate in a label) never replaces a good file.
+    Returns the `content_digest` of the bytes written.
     """
     try:
         text = dumps(tree)
@@ -309,3 +345,4 @@ def save(tree: Tree, path: str | os.PathLike) -> None:
     if reread.tree is None:
         raise SaveError("the tree cannot be written: " + reread.issues[0].message)
     write_atomic(path, data)
+    return content_digest(data)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import sys
 from typing import Any
 
 from ..model.issues import NEWER_VERSION, Issue, key_path, quote_text, spell_path
@@ -48,6 +49,18 @@ class BadConstant:
 
 def is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+#: JSON integers have no limit; past this one they do not fit in a float.
+_FLOAT_LIMIT = int(sys.float_info.max)
+
+
+def is_finite(value: int | float) -> bool:
+    """A number the engine can compute with (an integer of 400 digits is not)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 class _Checker:
@@ -103,7 +116,7 @@ class _Checker:
             self.problem(path, f"{what} must be a number, not {_describe(value)}",
                          node_id, field)
             return False
-        if not math.isfinite(value):
+        if not is_finite(value):
             self.problem(path, f"{what} is too large to be a number", node_id, field)
             return False
         return True
@@ -242,20 +255,38 @@ def _sources(raw: dict, check: _Checker) -> list[dict] | None:
 def _criteria(raw: dict, check: _Checker) -> list[Criterion] | None:
     if "criteria" not in raw:
         return None
-    out = []
+    out: list[Criterion] = []
+    seen: set[str] = set()
     for path, item in check.objects(raw, "criteria"):
         extras = check.keys(item, CRITERION_KEYS, path)
-        out.append(Criterion(check.text(item, "id", path, True) or "",
-                             check.text(item, "name", path, True) or "",
-                             check.text(item, "unit", path),
-                             check.text(item, "description", path), extras))
+        _keep_first(out, Criterion(check.text(item, "id", path, True) or "",
+                                   check.text(item, "name", path, True) or "",
+                                   check.text(item, "unit", path),
+                                   check.text(item, "description", path), extras),
+                    path, "criterion", seen, check)
     return out
+
+
+def _keep_first(out: list, item: Any, path: str, what: str, seen: set[str],
+                check: _Checker) -> None:
+    """Add `item` unless an earlier one has its id, which is reported here.
+
+    A repeat is left out so that the engine's columns (one per criterion, player or
+    outcome id) still line up while it looks for the file's other problems.
+    """
+    if item.id in seen:
+        if item.id:  # a missing id is reported already
+            check.problem(f"{path}.id", f'the {what} id "{quote_text(item.id)}" is used twice')
+        return
+    seen.add(item.id)
+    out.append(item)
 
 
 def _players(raw: dict, check: _Checker) -> list[Player] | None:
     if "players" not in raw:
         return None
-    out = []
+    out: list[Player] = []
+    seen: set[str] = set()
     for path, item in check.objects(raw, "players"):
         extras = check.keys(item, PLAYER_KEYS, path)
         weights: dict[str, Any] = {}
@@ -271,8 +302,9 @@ def _players(raw: dict, check: _Checker) -> list[Player] | None:
             for criterion, value in raw_weights.items():
                 if check.number(value, key_path(f"{path}.weights", criterion), "a weight"):
                     weights[criterion] = value
-        out.append(Player(check.text(item, "id", path, True) or "",
-                          check.text(item, "name", path, True) or "", weights, extras))
+        _keep_first(out, Player(check.text(item, "id", path, True) or "",
+                                check.text(item, "name", path, True) or "", weights, extras),
+                    path, "player", seen, check)
     return out
 
 
@@ -302,7 +334,7 @@ def _distribution(value: Any, path: str, check: _Checker) -> dict | None:
         check.problem(path, f"a distribution must be an object, not {_describe(value)}")
         return None
     kind = value.get("type")
-    if kind not in DISTRIBUTION_PARAMETERS:
+    if type(kind) is not str or kind not in DISTRIBUTION_PARAMETERS:
         kinds = ", ".join(DISTRIBUTION_PARAMETERS)
         check.problem(path, f"unknown distribution type {_describe(kind)}; use one of {kinds}")
         return None
@@ -330,13 +362,15 @@ def _number_list(value: Any, path: str, name: str, check: _Checker) -> bool:
 def _outcomes(raw: dict, check: _Checker) -> list[Outcome] | None:
     if "outcomes" not in raw:
         return None
-    out = []
+    out: list[Outcome] = []
+    seen: set[str] = set()
     for path, item in check.objects(raw, "outcomes"):
         extras = check.keys(item, OUTCOME_KEYS, path)
-        out.append(Outcome(check.text(item, "id", path, True) or "",
-                           check.text(item, "name", path, True) or "",
-                           check.text(item, "color", path),
-                           check.text(item, "description", path), extras))
+        _keep_first(out, Outcome(check.text(item, "id", path, True) or "",
+                                 check.text(item, "name", path, True) or "",
+                                 check.text(item, "color", path),
+                                 check.text(item, "description", path), extras),
+                    path, "outcome", seen, check)
     return out
 
 
@@ -384,7 +418,7 @@ def _build_node(raw: dict, where: Any, check: _Checker) -> Node:
         node_id = ""
     keys = raw.keys()
     node_type = raw.get("type")
-    if node_type not in _NODE_TYPES:
+    if type(node_type) is not str or node_type not in _NODE_TYPES:  # a list is unhashable
         said = "is missing" if node_type is None else f"is {_describe(node_type)}"
         check.problem(spell_path(where) + (".type" if node_type is not None else ""),
                       f'the node type {said}; use "decision", "chance" or "terminal"',
@@ -418,7 +452,8 @@ def _build_node(raw: dict, where: Any, check: _Checker) -> Node:
 def _number_or_text(value: Any, where: Any, suffix: str, what: str, node_id: str,
                     check: _Checker) -> Any:
     kind = type(value)
-    if kind is str or ((kind is float or kind is int) and value - value == 0):
+    if kind is str or (kind is float and value - value == 0) or (
+            kind is int and -_FLOAT_LIMIT <= value <= _FLOAT_LIMIT):
         return value
     field = suffix.split(".")[1].split("[")[0]
     return check.number_or_expression(value, spell_path(where) + suffix, what, node_id or None,
@@ -431,7 +466,8 @@ def _payoff(value: Any, where: Any, node_id: str, check: _Checker) -> Any:
     if type(value) is dict:
         for amount in value.values():
             kind = type(amount)
-            if kind is not str and not ((kind is float or kind is int) and amount - amount == 0):
+            if kind is not str and not ((kind is float and amount - amount == 0) or (
+                    kind is int and -_FLOAT_LIMIT <= amount <= _FLOAT_LIMIT)):
                 break
         else:
             return value  # the common case: every amount a finite number or a formula

@@ -14,7 +14,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ..analysis.evaluate import Results, evaluate_tree
 from ..api import check
-from ..fileformat.json_io import read_file, save
+from ..fileformat.json_io import file_digest, read_file, save
 from ..model.events import TreeChange
 from ..model.issues import TreeFormatError
 from ..model.tree import CHANCE, TERMINAL, Node, Tree
@@ -55,6 +55,8 @@ class DocumentController(QObject):
         self.edit = Edits(self)
         self.tree: Tree = tree or new_tree()
         self.path: Path | None = None
+        #: Fingerprint of the file's bytes when last loaded or saved (None: not known).
+        self.disk_digest: str | None = None
         self.results: Results | None = None
         self.selected_id: str | None = None
         self.shown_player = 0
@@ -75,13 +77,17 @@ class DocumentController(QObject):
         tree.notifier.subscribe(self._on_tree_change)
         self.results = evaluate_tree(tree)
 
-    def replace_tree(self, tree: Tree, path: Path | None) -> None:
-        """Show another document (New, Open, Revert): clears undo history."""
+    def replace_tree(self, tree: Tree, path: Path | None, digest: str | None = None) -> None:
+        """Show another document (New, Open, Revert): clears undo history.
+
+        `digest` fingerprints the file's bytes as read, to notice later changes on disk.
+        """
         self.tree.notifier.unsubscribe(self._on_tree_change)
         self.undo_stack.clear()
         self.selected_id = None
         self.shown_player, self.shown_criterion = 0, None
         self.path = path
+        self.disk_digest = digest if path is not None else None
         self._attach(tree)
         self.undo_stack.setClean()
         self.document_reset.emit()
@@ -95,22 +101,38 @@ class DocumentController(QObject):
         issues = check(loaded, str(path))
         if issues or loaded.tree is None:
             raise TreeFormatError(issues, str(path))
-        self.replace_tree(loaded.tree, path)
+        self.replace_tree(loaded.tree, path, loaded.digest)
 
     def save(self, path: Path | None = None) -> None:
         """Write the tree (atomically) to `path` or the current file; raise SaveError."""
         target = path or self.path
         if target is None:
             raise ValueError("no file name")
-        save(self.tree, target)
+        self.disk_digest = save(self.tree, target)
         self.undo_stack.setClean()
         if target != self.path:
             self.path = target
             self.path_changed.emit(target)
 
+    def changed_on_disk(self, path: Path | None = None) -> bool:
+        """True when the file at `path` (default: ours) is not what we last read or wrote.
+
+        Another file (Save As over something else) and a file that is gone are not
+        "changed": writing them loses nothing we have seen.
+        """
+        target = path or self.path
+        if target is None or target != self.path:
+            return False
+        now = file_digest(target)
+        return now is not None and now != self.disk_digest
+
     @property
     def modified(self) -> bool:
         return not self.undo_stack.isClean()
+
+    def mark_modified(self) -> None:
+        """Count the document as unsaved until the next save (restored, or kept over disk)."""
+        self.undo_stack.resetClean()
 
     # ---- changes and results --------------------------------------------------------
     def push(self, command: QUndoCommand) -> None:

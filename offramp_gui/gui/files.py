@@ -1,6 +1,7 @@
 """File actions: New, Open, Open Recent, Save, Save As, Revert, and the questions they ask.
 
-Questions and messages go through `Prompts`, so tests can answer them.
+Questions and messages go through `Prompts`, so tests can answer them; the questions of
+crash recovery and of a file changed on disk are asked here too.
 """
 from __future__ import annotations
 
@@ -50,6 +51,46 @@ class Prompts:
             box.setDetailedText(details)
             box.setInformativeText(shown(details.splitlines()[0], 300))
         box.exec()
+
+    def overwrite_changed(self, name: str) -> bool:
+        """The file changed on disk since it was read: write over it anyway?"""
+        text = (f"{shown(name, 200)} was changed on disk by another program since you"
+                " opened it. Save your version over it?")
+        return self._ask("File changed on disk", text, [("Save Over It", "yes"),
+                                                        ("Cancel", "no")]) == "yes"
+
+    def file_changed(self, name: str, modified: bool) -> str:
+        """'reload' or 'keep': the open file changed on disk."""
+        text = f"{shown(name, 200)} was changed on disk by another program."
+        if modified:
+            text += " Reloading it discards your unsaved changes."
+        return self._ask("File changed on disk", text, [("Reload", "reload"),
+                                                        ("Keep My Version", "keep")])
+
+    def recover(self, name: str, when: str, problem: str = "") -> str:
+        """'restore', 'discard' or 'later' for a document left by a crash."""
+        if problem:
+            text = (f"A recovered copy of {shown(name, 200)} (saved {when}) cannot be"
+                    f" read: {shown(problem, 300)}")
+            return self._ask("Recovered document", text, [("Discard", "discard"),
+                                                          ("Decide Later", "later")])
+        text = (f"offramp did not close properly. A recovered copy of {shown(name, 200)}"
+                f" from {when} holds changes that were not saved.")
+        return self._ask("Recovered document", text, [
+            ("Restore", "restore"), ("Discard", "discard"), ("Decide Later", "later")])
+
+    def _ask(self, title: str, text: str, choices: list[tuple[str, str]]) -> str:
+        """A question with one button per choice; closing the box picks the last one."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                          QMessageBox.StandardButton.NoButton, self.parent)
+        box.setTextFormat(_PLAIN)
+        roles = [QMessageBox.ButtonRole.AcceptRole] + [QMessageBox.ButtonRole.ActionRole] * (
+            len(choices) - 2) + [QMessageBox.ButtonRole.RejectRole]
+        buttons = {box.addButton(label, role): answer
+                   for (label, answer), role in zip(choices, roles, strict=True)}
+        box.setEscapeButton(list(buttons)[-1])
+        box.exec()
+        return buttons.get(box.clickedButton(), choices[-1][1])
 
     def open_path(self, folder: str) -> Path | None:
         name, _ = QFileDialog.getOpenFileName(self.parent, "Open tree", folder, FILTER)
@@ -133,6 +174,9 @@ class FileActions:
         return self.open(path, ask=False)
 
     def _write(self, path: Path) -> bool:
+        if self.document.changed_on_disk(path) and not self.prompts.overwrite_changed(
+                path.name):
+            return False
         try:
             self.document.save(path)
         except (SaveError, OSError) as error:

@@ -332,13 +332,22 @@ def unique_id(base: str, taken: set[str] | Tree) -> str:
     return f"{base}-{n}"
 
 
+MAX_ID_LENGTH = 64
+
+
 def assign_missing_ids(root: Node, taken: set[str]) -> None:
-    """Give every node whose id is empty its path id (`n0.1.2`), made unique."""
+    """Give every node whose id is empty its path id (`n0.1.2`), made unique.
+
+    A path too long for an id (deeper than about 30 levels) gives `node-N` instead.
+    """
     stack: list[tuple[Node, str]] = [(root, "n0")]
+    count = 0
     while stack:
         node, path = stack.pop()
+        count += 1
         if not node.id:
-            node.id = unique_id(path, taken)
+            base = path if len(path) <= MAX_ID_LENGTH - 4 else f"node-{count}"
+            node.id = unique_id(base, taken)
             taken.add(node.id)
         stack.extend((c, f"{path}.{i}") for i, c in enumerate(node.children))
 

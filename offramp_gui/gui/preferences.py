@@ -1,0 +1,52 @@
+"""Preferences: how often unsaved work is copied aside for crash recovery."""
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QSpinBox,
+                               QVBoxLayout, QWidget)
+
+from .recovery import apply_settings_everywhere
+from .recovery_files import MAX_SECONDS, autosave_seconds, recovery_folder, set_autosave_seconds
+
+
+class PreferencesDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        self.autosave = QSpinBox(self)
+        self.autosave.setObjectName("autosave-seconds")
+        self.autosave.setRange(0, MAX_SECONDS)
+        self.autosave.setSuffix(" s")
+        self.autosave.setSpecialValueText("Off")
+        self.autosave.setValue(autosave_seconds())
+        self.autosave.setToolTip("How often unsaved changes are copied aside, so that they"
+                                 " can be restored after a crash. 0 turns this off.")
+        form = QFormLayout()
+        form.addRow("&Autosave every:", self.autosave)
+        where = QLabel(f"Recovery copies are kept in {recovery_folder()}", self)
+        where.setWordWrap(True)
+        where.setTextInteractionFlags(where.textInteractionFlags()
+                                      | where.textInteractionFlags().TextSelectableByMouse)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(where)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        set_autosave_seconds(self.autosave.value())
+        apply_settings_everywhere()
+        super().accept()
+
+
+def preferences_action(window: QWidget) -> QAction:
+    """Edit > Preferences…: the action the main window puts in its Edit menu."""
+    action = QAction("Pre&ferences…", window)
+    action.setShortcut(QKeySequence(QKeySequence.StandardKey.Preferences))
+    action.setMenuRole(QAction.MenuRole.PreferencesRole)
+    action.setStatusTip("Autosave interval")
+    action.triggered.connect(lambda _checked=False: PreferencesDialog(window).exec())
+    return action

@@ -1,0 +1,225 @@
+"""Autosave and crash recovery: unsaved work is copied aside, and offered back after a crash.
+
+While a window's document has unsaved changes, a `RecoveryManager` writes it every few
+seconds (Preferences; 30 by default) to its own file in the recovery folder, never over
+the user's file. Saving, New, Open, Revert and closing the window remove that copy, so
+what is left in the folder at the next start was left by a crash; `offer_at_start`
+offers each to restore, discard or keep for later. See recovery_files.py for the files.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+import weakref
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QMouseEvent
+from shiboken6 import isValid
+
+from ..fileformat.atomic import SaveError
+from .recovery_files import (Entry, autosave_seconds, left_behind, make_lock, recovery_folder,
+                             write_recovery)
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+_MANAGERS: weakref.WeakSet[RecoveryManager] = weakref.WeakSet()
+#: Windows opened to hold a second restored document; kept alive until closed.
+_SIBLINGS: list[MainWindow] = []
+
+
+class RecoveryManager(QObject):
+    """Autosaves one window's document and cleans up after it."""
+
+    #: An autosave was written; carries the recovery file's Path.
+    autosaved = Signal(object)
+
+    def __init__(self, window: MainWindow, folder: Path | None = None):
+        super().__init__(window)
+        self.window = window
+        self.document = window.document
+        self.folder = folder or recovery_folder()
+        session = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        self.file = self.folder / f"{session}.json"
+        self._lock = make_lock(self.folder / f"{session}.lock")
+        self._enabled = self._take_lock()
+        self._dirty = False
+        self._pressed = False
+        self._closed = False
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.tick)
+        self._connect()
+        self.apply_settings()
+        _MANAGERS.add(self)
+
+    def _take_lock(self) -> bool:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return False  # no state folder (read-only home): the app runs without autosave
+        return self._lock.tryLock(0)
+
+    def _connect(self) -> None:
+        document = self.document
+        document.tree_changed.connect(self._on_change)
+        document.document_reset.connect(self._on_reset)
+        document.undo_stack.cleanChanged.connect(self._on_clean)
+        self.window.view.viewport().installEventFilter(self)
+        self.window.installEventFilter(self)
+
+    # ---- settings ---------------------------------------------------------------------
+    def apply_settings(self) -> None:
+        """Start, stop or re-time autosave from the settings (Preferences)."""
+        seconds = autosave_seconds()
+        if seconds and self._enabled and not self._closed:
+            self._timer.start(seconds * 1000)
+        else:
+            self._timer.stop()
+
+    @property
+    def interval(self) -> int:
+        """Seconds between autosaves; 0 when autosave is off."""
+        return self._timer.interval() // 1000 if self._timer.isActive() else 0
+
+    # ---- autosave ---------------------------------------------------------------------
+    def busy(self) -> bool:
+        """A drag (a mouse button down on the canvas) or an inline rename is under way."""
+        return self._pressed or self.window.view.renaming
+
+    def tick(self) -> None:
+        """Write the document if it changed since the last autosave, unless busy."""
+        if self._dirty and self.document.modified and not self.busy():
+            self.write()
+
+    def write(self) -> bool:
+        """Write the recovery file now; a failure is reported in the status bar only."""
+        if not self._enabled or self._closed:
+            return False
+        document = self.document
+        try:
+            write_recovery(self.file, document.tree, document.path, document.disk_digest)
+        except (SaveError, OSError, ValueError) as error:
+            self.window.statusBar().showMessage(f"Autosave failed: {error}", 8000)
+            return False
+        self._dirty = False
+        self.autosaved.emit(self.file)
+        return True
+
+    def remove(self) -> None:
+        """Delete this window's recovery file (saved, replaced or closed)."""
+        self._dirty = False
+        with contextlib.suppress(OSError):
+            self.file.unlink()
+
+    def _on_change(self, _change: object) -> None:
+        self._dirty = True
+
+    def _on_reset(self) -> None:
+        self.remove()
+
+    def _on_clean(self, clean: bool) -> None:
+        if clean:
+            self.remove()
+        else:  # unsaved now, even without an edit (kept over a changed file on disk)
+            self._dirty = True
+
+    # ---- restoring --------------------------------------------------------------------
+    def left_behind(self) -> list[Entry]:
+        """Recovery files of windows that did not close, each locked by us until decided."""
+        return left_behind(self.folder, self.file) if self._enabled else []
+
+    def restore(self, entry: Entry) -> None:
+        """Show a recovered document: unsaved, with its original path, its file ours now."""
+        assert entry.tree is not None
+        self.document.replace_tree(entry.tree, entry.original, entry.digest)
+        self.document.mark_modified()
+        try:
+            os.replace(entry.file, self.file)
+            self._dirty = False  # the file holds exactly this document
+        except OSError:
+            pass  # our own copy is written at the next tick; the old one stays
+        entry.release()
+        self.window.view.fit()
+
+    # ---- closing ----------------------------------------------------------------------
+    def close(self) -> None:
+        """A clean exit: remove the recovery file and the lock."""
+        self.remove()
+        self.abandon()
+
+    def abandon(self) -> None:
+        """Stop and let go of the lock, leaving the recovery file as a crash would."""
+        self._closed = True
+        self._timer.stop()
+        self._lock.unlock()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if watched is self.window:
+            if kind == QEvent.Type.Close and not self._closed:
+                return self._close_window(event)  # type: ignore[arg-type]
+            return False
+        if kind == QEvent.Type.MouseButtonPress:
+            self._pressed = True
+        elif kind == QEvent.Type.MouseButtonRelease:
+            assert isinstance(event, QMouseEvent)
+            self._pressed = event.buttons() != Qt.MouseButton.NoButton
+        return False
+
+    def _close_window(self, event: QCloseEvent) -> bool:
+        """Let the window decide (it may ask to save); when it closes, clean up."""
+        self.window.closeEvent(event)
+        if event.isAccepted():
+            self.close()
+        return True  # handled: the window's closeEvent has run
+
+
+def install(window: MainWindow, folder: Path | None = None) -> RecoveryManager:
+    """Give the window autosave and recovery (once): `window.recovery`."""
+    manager = getattr(window, "recovery", None)
+    if not isinstance(manager, RecoveryManager):
+        manager = RecoveryManager(window, folder)
+        window.recovery = manager  # type: ignore[attr-defined]
+    return manager
+
+
+def apply_settings_everywhere() -> None:
+    """The autosave interval changed: re-time every window."""
+    for manager in list(_MANAGERS):
+        if isValid(manager):  # its window may be gone, and the manager with it
+            manager.apply_settings()
+
+
+def offer_at_start(window: MainWindow) -> int:
+    """Offer each document left by a crash: restore, discard or decide later.
+
+    The first restored document replaces the window's if that one is unchanged; others
+    open in windows of their own. Returns how many were restored.
+    """
+    manager = install(window)
+    restored = 0
+    for entry in manager.left_behind():
+        answer = window.files.prompts.recover(entry.name, entry.when, entry.problem)
+        if answer == "restore" and entry.tree is not None:
+            target = window if restored == 0 and not window.document.modified else \
+                _sibling(window)
+            install(target).restore(entry)
+            restored += 1
+        elif answer == "discard":
+            entry.discard()
+        else:
+            entry.release()
+    return restored
+
+
+def _sibling(window: MainWindow) -> MainWindow:
+    sibling = type(window)()
+    sibling.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    sibling.files.prompts = window.files.prompts
+    _SIBLINGS.append(sibling)
+    sibling.destroyed.connect(lambda *_: _SIBLINGS.remove(sibling))
+    sibling.show()
+    return sibling

@@ -1,0 +1,106 @@
+"""Hostile and broken files through File > Open: a dialog, no crash, the document untouched.
+
+Files that load (control characters, direction overrides, markup, huge labels) are drawn
+as plain, bounded text.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+from recording import RecordingPrompts
+
+from offramp_gui.fileformat.json_io import dumps
+from offramp_gui.fileformat.limits import MAX_FILE_BYTES
+from offramp_gui.gui.main_window import MainWindow
+from offramp_gui.gui.text import MAX_SHOWN
+
+BAD = Path(__file__).resolve().parents[2] / "tests" / "data" / "bad"
+EXPECTED: dict[str, dict] = json.loads((BAD / "expected.json").read_text(encoding="utf-8"))
+REFUSED = sorted(n for n, e in EXPECTED.items() if e["message"])
+LOADS = sorted(n for n, e in EXPECTED.items() if not e["message"])
+HEAD = '{"format": "offramp-tree", "version": 1, "title": "t", '
+#: Characters that must never reach the screen from a label.
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def sparse(path: Path, size: int) -> None:
+    """A file that says it is `size` bytes long and takes no room on disk."""
+    path.touch()
+    os.truncate(path, size)
+
+
+@pytest.fixture
+def window(qtbot):
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.files.prompts = RecordingPrompts(open_path=None)
+    return win
+
+
+def open_refused(window: MainWindow, path: Path) -> tuple[str, str, str]:
+    """Open through the File menu's path; check nothing changed; return the error shown."""
+    document = window.document
+    before, title = dumps(document.tree), window.windowTitle()
+    window.files.prompts._open_path = path
+    started = time.perf_counter()
+    assert not window.files.open_dialog()
+    assert time.perf_counter() - started < 2
+    assert dumps(document.tree) == before and document.path is None
+    assert not document.modified and window.windowTitle() == title
+    [error] = window.files.prompts.errors
+    return error
+
+
+@pytest.mark.parametrize("name", REFUSED)
+def test_a_bad_file_is_refused_with_its_problems(window, name):
+    title, text, details = open_refused(window, BAD / name)
+    assert title == "Cannot open the tree"
+    assert text.startswith(f"{name} has ") and text.endswith(" and was not opened.")
+    assert EXPECTED[name]["message"] in details
+    assert len(details.splitlines()) == EXPECTED[name]["problems"]
+
+
+@pytest.mark.parametrize("make, fragment", [
+    (lambda p: p.write_text("[" * 100_000 + "]" * 100_000), "nested too deeply"),
+    (lambda p: p.write_text(HEAD + '"root": ' + '{"type": "decision", "children": ['
+                            * 100_000 + '{"type": "terminal"}' + "]}" * 100_000 + "}"),
+     "nested too deeply"),
+    (lambda p: sparse(p, MAX_FILE_BYTES + 1), "refuses files over 200 MB"),
+], ids=["nested-lists", "nested-nodes", "over-200-mb"])
+def test_big_hostile_files_are_refused(window, tmp_path, make, fragment):
+    path = tmp_path / "big.json"
+    make(path)
+    _title, _text, details = open_refused(window, path)
+    assert fragment in details
+
+
+@pytest.mark.parametrize("name", LOADS)
+def test_odd_labels_load_and_are_drawn_as_plain_text(window, name):
+    assert window.files.open(BAD / name)
+    tree = window.document.tree
+    for node in tree.root.walk():
+        item = window.scene.item_for_node(node.id)
+        if item is None:
+            continue
+        assert not UNSAFE.search(item.label_text())
+        assert "<script" not in item.toolTip() and "<img" not in item.toolTip()
+        if node.branch and "<" in node.branch:
+            assert "&lt;" in item.toolTip(), "markup is shown as text, not rendered"
+    assert not UNSAFE.search(window.windowTitle())
+
+
+def test_a_megabyte_label_is_drawn_cut_short(window, tmp_path):
+    path = tmp_path / "label.json"
+    label = "x" * (1 << 20)
+    path.write_text(HEAD + '"root": {"id": "r", "type": "decision", "children": [{"id": "a",'
+                    ' "type": "terminal", "branch": "' + label + '"}]}}')
+    started = time.perf_counter()
+    assert window.files.open(path)
+    assert time.perf_counter() - started < 2
+    shown = window.scene.item_for_node("a").label_text()
+    assert len(shown) <= MAX_SHOWN + 1 and window.document.tree.node("a").branch == label

@@ -1,0 +1,213 @@
+"""Hostile and broken files through `offramp validate`: exit 1, one line per problem, no traceback.
+
+The corpus is tests/data/bad/; expected.json gives, for each file, a piece of the message
+it must get and how many problems (0: the file loads, and is shown safely by the app).
+The big ones are made here, in a temporary folder.
+"""
+from __future__ import annotations
+
+import gc
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from offramp_gui.cli import main
+from offramp_gui.fileformat.limits import MAX_FILE_BYTES
+
+ROOT = Path(__file__).resolve().parent.parent
+BAD = ROOT / "tests" / "data" / "bad"
+EXPECTED: dict[str, dict] = json.loads((BAD / "expected.json").read_text(encoding="utf-8"))
+SECONDS = 2.0
+HEAD = '{"format": "offramp-tree", "version": 1, "title": "t", '
+
+
+def deep_nodes(depth: int) -> str:
+    return (HEAD + '"root": ' + '{"type": "decision", "children": [' * depth
+            + '{"type": "terminal"}' + "]}" * depth + "}")
+
+
+def deep_named_nodes(depth: int) -> str:
+    """Nodes nested `depth` deep, each with an id of its own."""
+    return (HEAD + '"root": ' + "".join(f'{{"id": "d{k}", "type": "decision", "children": ['
+                                        for k in range(depth))
+            + '{"id": "leaf", "type": "terminal"}' + "]}" * depth + "}")
+
+
+def big_label(size: int) -> str:
+    return HEAD + '"root": {"type": "terminal", "name": "' + "x" * size + '"}}'
+
+
+#: Made at test time: name -> (how to write it, message, problems).
+GENERATED = {
+    "nested-lists-100000.json": (lambda p: p.write_text("[" * 100_000 + "]" * 100_000),
+                                 "the JSON is nested too deeply", 1),
+    "nested-nodes-100000.json": (lambda p: p.write_text(deep_nodes(100_000)),
+                                 "the JSON is nested too deeply", 1),
+    "levels-1500.json": (lambda p: p.write_text(deep_named_nodes(1500)),
+                         "more than 1000 levels deep", 1),
+    "megabyte-key.json": (lambda p: p.write_text(HEAD + '"root": {"type": "terminal", "'
+                                                 + "k" * (1 << 20) + '": 1}}'),
+                          "unknown key", 1),
+    "over-200-mb.json": (lambda p: sparse(p, MAX_FILE_BYTES + 1),
+                         "offramp refuses files over 200 MB", 1),
+    "megabyte-label.json": (lambda p: p.write_text(big_label(1 << 20)), None, 0),
+    "twenty-megabyte-label.json": (lambda p: p.write_text(big_label(20 << 20)), None, 0),
+}
+
+
+def sparse(path: Path, size: int) -> None:
+    """A file that says it is `size` bytes long and takes no room on disk."""
+    with open(path, "wb") as stream:
+        stream.truncate(size)
+
+
+@pytest.fixture(autouse=True)
+def _gc_back_on():
+    """`main` turns the cycle collector off for a short-lived command; turn it back on."""
+    yield
+    gc.enable()
+
+
+def check_output(path: Path, status: int, out: str, err: str, message: str | None,
+                 problems: int) -> None:
+    assert "Traceback" not in out + err and "internal error" not in err
+    if message is None:
+        assert (status, out, err) == (0, f"{path}: ok\n", "")
+        return
+    lines = out.splitlines()
+    assert status == 1 and err == ""
+    assert len(lines) == problems, lines
+    located = re.compile(re.escape(str(path)) + r"(:\d+:\d+)?: error: \$")
+    assert all(located.match(line) for line in lines), lines
+    assert any(message in line for line in lines), (message, lines)
+    assert all(line.isprintable() for line in lines)
+
+
+def validate(path: Path, capsys) -> tuple[int, str, str, float]:
+    started = time.perf_counter()
+    status = main(["validate", str(path)])
+    elapsed = time.perf_counter() - started
+    out, err = capsys.readouterr()
+    return status, out, err, elapsed
+
+
+def test_the_corpus_is_large_and_described():
+    names = {p.name for p in BAD.iterdir()} - {"expected.json", "README.md"}
+    assert names == set(EXPECTED)
+    assert sum(1 for e in EXPECTED.values() if e["message"]) >= 40
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_bad_file_gets_its_message(name, capsys):
+    expected = EXPECTED[name]
+    status, out, err, elapsed = validate(BAD / name, capsys)
+    check_output(BAD / name, status, out, err, expected["message"], expected["problems"])
+    assert elapsed < SECONDS
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_evaluate_refuses_each_bad_file_too(name, capsys):
+    """`offramp evaluate` reads plainly valid files a quicker way; it is not fooled."""
+    status = main(["evaluate", str(BAD / name)])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err and "internal error" not in err
+    message = EXPECTED[name]["message"]
+    if message is None:
+        assert status == 0 and err == ""
+    else:
+        assert status == 1 and out == "" and message in err
+        assert len(err.splitlines()) == EXPECTED[name]["problems"]
+
+
+@pytest.mark.parametrize("name", sorted(GENERATED))
+def test_each_big_file_gets_its_message(name, tmp_path, capsys):
+    make, message, problems = GENERATED[name]
+    path = tmp_path / name
+    make(path)
+    status, out, err, elapsed = validate(path, capsys)
+    check_output(path, status, out, err, message, problems)
+    assert elapsed < SECONDS
+
+
+def test_validate_never_changes_a_file(tmp_path, capsys):
+    for name in sorted(EXPECTED)[:20]:
+        before = (BAD / name).stat()
+        validate(BAD / name, capsys)
+        assert (BAD / name).stat().st_mtime_ns == before.st_mtime_ns
+    assert not list(BAD.glob("*.bak")) and not list(BAD.glob(".*"))
+
+
+def test_a_deep_tree_without_ids_is_valid(capsys, tmp_path):
+    path = tmp_path / "forty-levels.json"
+    path.write_text(deep_nodes(40))
+    assert validate(path, capsys)[:2] == (0, f"{path}: ok\n")
+
+
+def test_an_absurd_probability_gives_no_numpy_warning(capsys, tmp_path):
+    path = tmp_path / "absurd.json"
+    doc = json.loads((ROOT / "tests" / "data" / "conformance" / "expressions.json").read_text())
+    doc["root"]["children"][0]["children"][1]["probability"] = 6.420332624508271e306  # fuzzing
+    path.write_text(json.dumps(doc))
+    status, out, err, _ = validate(path, capsys)
+    check_output(path, status, out, err, "probability 6.42033e+306 is above 1", 1)
+
+
+# ---- the real command, in a process of its own -------------------------------------------
+SUBPROCESS_CASES = ["utf16-le-bom.json", "nan.json", "expr-import.json", "expr-power-tower.json",
+                    "duplicate-key-node.json", "sum-off-one.json"]
+
+
+def run_offramp(*args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, "-m", "offramp_gui.cli", *args], env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("name", SUBPROCESS_CASES)
+def test_offramp_validate_in_a_process(name):
+    started = time.perf_counter()
+    done = run_offramp("validate", str(BAD / name))
+    assert time.perf_counter() - started < 2 * SECONDS  # start-up included
+    expected = EXPECTED[name]
+    check_output(BAD / name, done.returncode, done.stdout, done.stderr, expected["message"],
+                 expected["problems"])
+
+
+def test_a_100000_deep_file_in_a_process(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text(deep_nodes(100_000))
+    done = run_offramp("validate", str(path))
+    check_output(path, done.returncode, done.stdout, done.stderr,
+                 "the JSON is nested too deeply", 1)
+
+
+def test_many_bad_files_at_once():
+    names = sorted(n for n, e in EXPECTED.items() if e["message"])
+    done = run_offramp("validate", *(str(BAD / n) for n in names))
+    assert done.returncode == 1 and "Traceback" not in done.stderr and done.stderr == ""
+    lines = done.stdout.splitlines()
+    assert len(lines) == sum(EXPECTED[n]["problems"] for n in names)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
+def test_memory_stays_bounded_on_a_big_label(tmp_path):
+    """A 50 MB label: the reader holds a few copies at most, never hundreds of MB more."""
+    path = tmp_path / "label.json"
+    path.write_text(big_label(50 << 20))
+    # VmHWM, the peak of this process's own memory (ru_maxrss would count the parent's
+    # memory at the fork too).
+    code = ("import re, sys\nfrom offramp_gui.cli import main\n"
+            "status = main(['validate', sys.argv[1]])\n"
+            "peak = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())\n"
+            "print(status, int(peak.group(1)) // 1024)")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                          text=True, timeout=60, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    status, megabytes = done.stdout.split()[-2:]
+    assert status == "0"
+    assert int(megabytes) < 400, f"{megabytes} MB for a 50 MB file"
