@@ -7,8 +7,14 @@ import os
 import sys
 
 from .. import __version__
+from . import convert as convert_command
 from . import evaluate as evaluate_command
 from . import export as export_command
+from . import region_map as map_command
+from . import sensitivity as sensitivity_command
+from . import simulate as simulate_command
+from . import threshold as threshold_command
+from . import tornado as tornado_command
 from . import validate as validate_command
 from .common import CommandError
 
@@ -16,6 +22,12 @@ _COMMANDS = {
     "validate": validate_command,
     "evaluate": evaluate_command,
     "export": export_command,
+    "convert": convert_command,
+    "sensitivity": sensitivity_command,
+    "map": map_command,
+    "tornado": tornado_command,
+    "threshold": threshold_command,
+    "simulate": simulate_command,
 }
 
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMenu, QToolBar
 
 from ..model.tree import CHANCE, DECISION, TERMINAL
 from .icons import icon
+from .preferences import preferences_action
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -81,6 +82,7 @@ class Actions:
                  "Show the tree at 100%")
         self.add("about", "&About offramp", window.about, None, None,
                  "Version, and the sources of this tree")
+        self._all["preferences"] = preferences_action(window)
         self._all["show-reach"] = reach = QAction("Show &Reach Probabilities", window)
         reach.setCheckable(True)
         reach.setStatusTip("Show, under each branch, the chance the solved policy passes it")
@@ -136,7 +138,8 @@ class Actions:
                                           "save-as", "revert", None, "export", None, "quit"])
         self._menu(bar.addMenu("&Edit"), ["undo", "redo", None, "cut", "copy", "paste",
                                           "delete", None, "rename", "add-child", "add-sibling",
-                                          "move-up", "move-down", self.type_menu()])
+                                          "move-up", "move-down", self.type_menu(), None,
+                                          "preferences"])
         view = bar.addMenu("&View")
         self._menu(view, ["zoom-in", "zoom-out", "zoom-fit", "zoom-reset", None,
                           "toggle-fold", "expand-all", "fold-all", "fold-below", None,

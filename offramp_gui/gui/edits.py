@@ -6,7 +6,6 @@ import json
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMimeData
 from PySide6.QtWidgets import QApplication
 
 from ..fileformat.json_io import node_from_dict, node_to_dict
@@ -17,8 +16,6 @@ from .commands import (AddSubtreeCommand, MoveChildCommand, RemoveSubtreeCommand
 
 if TYPE_CHECKING:
     from .document import DocumentController
-
-CLIPBOARD_TYPE = "application/x-offramp-subtree"
 
 FIELD_WORDS = {
     "branch": "Rename branch", "name": "Rename node", "probability": "Change probability",
@@ -180,11 +177,13 @@ class Edits:
 
     # ---- clipboard ------------------------------------------------------------------
     def copy(self, node_id: str) -> None:
+        """Copy a branch as the JSON of its subtree: it pastes here, or into a text file.
+
+        (Plain text rather than a QMimeData of our own: PySide6 and the clipboard would
+        both own that object, and the app crashed on exit.)
+        """
         data = json.dumps(node_to_dict(self._tree.node(node_id)), ensure_ascii=False)
-        mime = QMimeData()
-        mime.setData(CLIPBOARD_TYPE, data.encode("utf-8"))
-        mime.setText(data)
-        QApplication.clipboard().setMimeData(mime)
+        QApplication.clipboard().setText(data)
 
     def cut(self, node_id: str) -> bool:
         if self._tree.parent_id(node_id) is None:
@@ -192,17 +191,25 @@ class Edits:
         self.copy(node_id)
         return self.delete(node_id, "Cut branch")
 
+    @staticmethod
+    def _copied() -> Node | None:
+        """The subtree on the clipboard, if the clipboard holds one."""
+        text = QApplication.clipboard().text()
+        if not text.lstrip().startswith("{") or len(text) > 50_000_000:
+            return None
+        try:
+            data = json.loads(text)
+            return node_from_dict(data) if isinstance(data, dict) and "type" in data else None
+        except (ValueError, TreeFormatError, RecursionError):
+            return None
+
     def can_paste(self) -> bool:
-        return QApplication.clipboard().mimeData().hasFormat(CLIPBOARD_TYPE)
+        return self._copied() is not None
 
     def paste(self, parent_id: str) -> str | None:
         """Paste the copied branch as the last branch of `parent_id`, with fresh ids."""
-        mime = QApplication.clipboard().mimeData()
-        if not mime.hasFormat(CLIPBOARD_TYPE):
-            return None
-        try:
-            subtree = node_from_dict(json.loads(bytes(mime.data(CLIPBOARD_TYPE)).decode()))
-        except (ValueError, TreeFormatError):
+        subtree = self._copied()
+        if subtree is None:
             return None
         make_ids_unique(subtree, set(self._tree.ids()))
         parent = self._tree.node(parent_id)

@@ -10,15 +10,19 @@ from PySide6.QtWidgets import (QDockWidget, QInputDialog, QMainWindow, QMessageB
 
 from .. import __version__
 from .actions import Actions
+from .analysis_dock import install as install_analysis
+from .disk_watch import install as install_disk_watch
 from .document import DocumentController
 from .export_dialog import ExportDialog
 from .files import FileActions
 from .icons import app_icon
+from .interop_actions import install as install_interop_actions
 from .panels.problems_panel import ProblemsPanel
 from .panels.property_panel import PropertyPanel
 from .panels.variables_panel import VariablesPanel
 from .panels.weights_panel import WeightsPanel
 from .plots.outcomes_plot import OutcomesPanel
+from .recovery import install as install_recovery
 from .scene.theme import Theme
 from .scene.tree_scene import TreeScene
 from .text import shown
@@ -39,6 +43,7 @@ class MainWindow(QMainWindow):
         self.panels_menu: QMenu | None = None
         self.actions = Actions(self)
         self.actions.build_menus()
+        install_interop_actions(self)
         self.addToolBar(self.actions.build_toolbar())
         self.panels = self._dock_panels()
         self.refresh_recent_menu()
@@ -47,6 +52,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Ready", 2000)
         self._update_title()
         self.restore_layout()
+        install_analysis(self)
+        install_recovery(self)
+        install_disk_watch(self)
 
     def _dock_panels(self) -> dict[str, QWidget]:
         panels = {
