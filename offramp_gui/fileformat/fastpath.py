@@ -32,10 +32,6 @@ def read_plain(path: str | os.PathLike) -> tuple[Settings, NodeColumns] | None:
             return None
         with open(path, "rb") as stream:
             data = stream.read()
-        if b"null" in data:
-            # An explicit null is not the same as a missing key ("payoff": null is an
-            # error); canonical files never hold one, so leave them to the careful reader.
-            return None
         # orjson refuses NaN, Infinity, 1e999, invalid UTF-8, a BOM and lone
         # surrogates: all of them cases for the careful reader.
         raw = orjson.loads(data)
@@ -63,6 +59,7 @@ def _columns(root: Any) -> tuple[NodeColumns | None, int]:
     counts: list[int] = []
     levels: list[tuple[int, int]] = []
     level = [root]
+    with_children = 0
     while level:
         if {type(node) for node in level} != {dict}:
             return None, 0
@@ -72,6 +69,7 @@ def _columns(root: Any) -> tuple[NodeColumns | None, int]:
         if not {type(k) for k in kids} <= {list, type(None)}:
             return None, 0
         counts += [len(k) if k else 0 for k in kids]
+        with_children += len(kids) - kids.count(None)
         level = [child for k in kids if k for child in k]
     present = set().union(*order)
     if not present <= _NODE_KEYS:
@@ -81,6 +79,11 @@ def _columns(root: Any) -> tuple[NodeColumns | None, int]:
              for name in ("id", "type", "branch", "name", "player", "solve", "probability",
                           "payoff", "outcome", "notes", "collapsed")}
     if not _plain_fields(field):
+        return None, 0
+    # An explicit null ("payoff": null, an error) reads like a missing key: if the
+    # non-null values are fewer than the keys, some key holds a null.
+    values = with_children + sum(len(order) - column.count(None) for column in field.values())
+    if values != sum(map(len, order)):
         return None, 0
     objects = [p for p in field["payoff"] if type(p) is dict]
     if {type(a) for p in objects for a in p.values()} - {int, float, str}:
