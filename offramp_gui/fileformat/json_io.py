@@ -193,7 +193,8 @@ def keys_in_text(text: str | bytes) -> int:
     """
     if isinstance(text, bytes):
         quoted = text.count(b'":')
-        if quoted == text.count(b":") and b'\\":' not in text:
+        # (Most files hold no backslash at all: that search is quickest.)
+        if quoted == text.count(b":") and (b"\\" not in text or b'\\":' not in text):
             return quoted
         text = text.decode("utf-8")
     quoted = text.count('":')
