@@ -10,7 +10,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QCoreApplication, QSettings  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QSettings, QThread  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -44,6 +44,17 @@ def main() -> None:
         app.processEvents()
         panel.grab().save(str(HERE / f"{name}-panel.png"))
         dock.setFloating(False)
+    analysis = window.panels["analysis"]
+    dock = analysis.parentWidget()
+    dock.setFloating(True)
+    dock.resize(1400, 460)
+    dock.show()
+    analysis.show_requirements("offramp_pledges.stall")
+    for _ in range(40):  # the tab recomputes after a short pause
+        app.processEvents()
+        QThread.msleep(10)
+    analysis.grab().save(str(HERE / "what-would-it-take.png"))
+    dock.setFloating(False)
     from offramp_gui.gui.export import export_tree
 
     export_tree(document, HERE / "exported-branch.png", node_id="offramp_pledges.rout")
