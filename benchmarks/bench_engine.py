@@ -12,7 +12,6 @@ import statistics
 import time
 
 import numpy as np
-
 from treegen import random_tree
 
 from offramp_gui.analysis.evaluate import evaluate

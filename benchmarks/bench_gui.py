@@ -71,7 +71,7 @@ def edit_probability(app: QApplication, window) -> float:  # noqa: ANN001
     for step in range(5):
         share = round(total * (0.3 + 0.1 * step), 3)
 
-        def edit() -> None:
+        def edit(share: float = share) -> None:
             with document.tree.batch():
                 document.edit.set_field(first.id, "probability", share)
                 document.edit.set_field(second.id, "probability", round(total - share, 3))

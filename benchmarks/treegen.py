@@ -3,7 +3,16 @@ from __future__ import annotations
 
 import random
 
-from offramp_gui.model.tree import CHANCE, DECISION, TERMINAL, Criterion, Node, Outcome, Player, Tree
+from offramp_gui.model.tree import (
+    CHANCE,
+    DECISION,
+    TERMINAL,
+    Criterion,
+    Node,
+    Outcome,
+    Player,
+    Tree,
+)
 
 
 def random_tree(size: int, branching: int = 3, seed: int = 1, players: int = 2) -> Tree:
@@ -34,7 +43,8 @@ def random_tree(size: int, branching: int = 3, seed: int = 1, players: int = 2) 
         node.outcome = f"o{rng.randrange(4)}"
     tree = Tree(root, f"Random tree of {count} nodes")
     tree.criteria = [Criterion("a", "A"), Criterion("b", "B")]
-    tree.players = [Player(f"p{k}", f"Player {k}", {"a": 1.0, "b": 0.5 - k}) for k in range(players)]
+    tree.players = [Player(f"p{k}", f"Player {k}", {"a": 1.0, "b": 0.5 - k})
+                    for k in range(players)]
     tree.outcomes = [Outcome(f"o{k}", f"Outcome {k}") for k in range(4)]
     tree.reindex()
     return tree

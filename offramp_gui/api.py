@@ -7,9 +7,10 @@
 from __future__ import annotations
 
 import os
-from typing import Mapping
+from collections.abc import Mapping
 
-from .analysis.evaluate import Results, evaluate as evaluate_flat, evaluate_tree
+from .analysis.evaluate import Results, evaluate_tree
+from .analysis.evaluate import evaluate as evaluate_flat
 from .analysis.flatten import flatten
 from .fileformat.json_io import Loaded, loads, locate_issues, read_file, save
 from .model.issues import NEWER_VERSION, Issue, TreeFormatError, UnsupportedVersionError

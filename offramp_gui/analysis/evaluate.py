@@ -8,18 +8,29 @@ from __future__ import annotations
 
 import dataclasses
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
 from ..model.issues import Issue
 from ..model.tree import Tree
 from ..model.validate import validate, validate_settings
-from .expr_eval import diagnose, evaluate as run_formula
-from .flatten import (ASSUMED_KIND, BROKEN, CHANCE_KIND, DECISION_KIND, EXPRESSION,
-                      NO_PROBABILITY, REMAINDER_PROBABILITY, FlatTree, FormulaTerm, flatten)
+from .expr_eval import diagnose
+from .expr_eval import evaluate as run_formula
+from .flatten import (
+    ASSUMED_KIND,
+    BROKEN,
+    CHANCE_KIND,
+    EXPRESSION,
+    NO_PROBABILITY,
+    REMAINDER_PROBABILITY,
+    FlatTree,
+    FormulaTerm,
+    flatten,
+)
 from .plan import children_groups, level_plans
 
 PROBABILITY_SUM_TOLERANCE = 1e-6

@@ -6,15 +6,15 @@ depth is one contiguous slice: rollback works level by level on whole arrays.
 from __future__ import annotations
 
 import dataclasses
-from itertools import compress, repeat
 from dataclasses import dataclass, field
+from itertools import compress, repeat
 
 import numpy as np
 
 from ..model import expressions
+from ..model.columns import NodeColumns, columns_of
 from ..model.expressions import ExpressionError
 from ..model.issues import key_path
-from ..model.columns import NodeColumns, columns_of
 from ..model.tree import CHANCE, DECISION, REMAINDER, TERMINAL, Settings, Tree
 from ..model.validate import ID_LINES, MAX_DEPTH, find_cycles, parse_cached
 from .expr_eval import Compiled, compile_expr

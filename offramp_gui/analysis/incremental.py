@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .evaluate import (PROBABILITY_RANGE_TOLERANCE, PROBABILITY_SUM_TOLERANCE, TIE_TOLERANCE,
-                       Overrides, Results, path_totals, solve, utilities)
-from .flatten import (ASSUMED_KIND, CHANCE_KIND, DECISION_KIND, REMAINDER_PROBABILITY,
-                      FlatTree)
+from .evaluate import (
+    PROBABILITY_RANGE_TOLERANCE,
+    PROBABILITY_SUM_TOLERANCE,
+    TIE_TOLERANCE,
+    Overrides,
+    Results,
+    path_totals,
+    solve,
+    utilities,
+)
+from .flatten import ASSUMED_KIND, CHANCE_KIND, DECISION_KIND, REMAINDER_PROBABILITY, FlatTree
 
 
 class IncrementalEvaluator:

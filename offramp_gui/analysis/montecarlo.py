@@ -14,9 +14,9 @@ per value for discrete X). This is the binning estimator of Sadatsafavi et al.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 

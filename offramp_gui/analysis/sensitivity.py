@@ -8,9 +8,9 @@ are then located by bisection to a relative precision of 1e-9, not the grid step
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from collections.abc import Callable
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 

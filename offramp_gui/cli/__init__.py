@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         " tree).")
     parser.add_argument("--version", action="version", version=f"offramp {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, module in _COMMANDS.items():
+    for module in _COMMANDS.values():
         module.add_parser(commands)
     return parser
 

@@ -20,8 +20,15 @@ from ..model.validate import validate
 from .atomic import SaveError, write_atomic
 from .limits import MAX_FILE_BYTES, deep_recursion
 from .locate import TextPositions, locate
-from .schema import (CRITERION_KEYS, OUTCOME_KEYS, SOURCE_KEYS, VARIABLE_KEYS, BadConstant,
-                     DuplicateKeyDict, build_tree)
+from .schema import (
+    CRITERION_KEYS,
+    OUTCOME_KEYS,
+    SOURCE_KEYS,
+    VARIABLE_KEYS,
+    BadConstant,
+    DuplicateKeyDict,
+    build_tree,
+)
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _STRING_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"[ \t\r\n]*(:?)')

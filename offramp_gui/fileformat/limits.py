@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 #: Files larger than this are refused unread.
 MAX_FILE_BYTES = 200 * 1024 * 1024

@@ -13,8 +13,7 @@ import sys
 from typing import Any
 
 from ..model.issues import NEWER_VERSION, Issue, key_path, quote_text, spell_path
-from ..model.tree import (NODE_FIELDS, Criterion, Node, Outcome, Player, Settings, Tree,
-                          Variable)
+from ..model.tree import NODE_FIELDS, Criterion, Node, Outcome, Player, Settings, Tree, Variable
 
 FORMAT = "offramp-tree"
 CURRENT_VERSION = 1
@@ -414,7 +413,8 @@ def _build_node(raw: dict, where: Any, check: _Checker) -> Node:
     node_id = raw.get("id")
     if type(node_id) is not str:
         if node_id is not None:
-            check.problem(f"{spell_path(where)}.id", f"an id must be text, not {_describe(node_id)}")
+            check.problem(f"{spell_path(where)}.id",
+                          f"an id must be text, not {_describe(node_id)}")
         node_id = ""
     keys = raw.keys()
     node_type = raw.get("type")

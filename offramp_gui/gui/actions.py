@@ -102,8 +102,8 @@ class Actions:
         if icon_name:
             action.setIcon(icon(icon_name))
         if tip:
-            action.setToolTip(f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-                              if shortcut is not None else tip)
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{tip} ({keys})" if keys else tip)
             action.setStatusTip(tip)
         action.triggered.connect(lambda _checked=False: slot())
         self._all[name] = action

@@ -15,8 +15,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QHBoxLayout, QMenu, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QMenu,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..analysis.flatten import ASSUMED_KIND, DECISION_KIND, FlatTree
 from ..analysis.sensitivity import Subject, subject

@@ -20,7 +20,6 @@ from ..model.issues import TreeFormatError
 from ..model.tree import CHANCE, TERMINAL, Node, Tree
 from .edits import Edits
 
-
 #: Seconds without a change after which scrubbing starts a new undo step.
 GESTURE_PAUSE = 1.5
 

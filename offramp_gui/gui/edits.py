@@ -11,8 +11,13 @@ from PySide6.QtWidgets import QApplication
 from ..fileformat.json_io import node_from_dict, node_to_dict
 from ..model.issues import TreeFormatError
 from ..model.tree import CHANCE, DECISION, REMAINDER, TERMINAL, Node, make_ids_unique, unique_id
-from .commands import (AddSubtreeCommand, MoveChildCommand, RemoveSubtreeCommand,
-                       SetFieldCommand, SetMetaCommand)
+from .commands import (
+    AddSubtreeCommand,
+    MoveChildCommand,
+    RemoveSubtreeCommand,
+    SetFieldCommand,
+    SetMetaCommand,
+)
 
 if TYPE_CHECKING:
     from .document import DocumentController

@@ -13,8 +13,16 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QObject, QRectF, QSize, QSizeF, Qt, Signal
-from PySide6.QtGui import (QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPaintDevice,
-                           QPdfWriter)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPaintDevice,
+    QPainter,
+    QPdfWriter,
+)
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSimpleTextItem
 
@@ -25,7 +33,6 @@ from .export_legend import LegendItem, legend_groups
 from .scene.theme import Theme
 from .scene.tree_scene import TreeScene
 from .text import shown
-
 
 FORMATS = (".png", ".svg", ".pdf")
 MARGIN = 24.0

@@ -20,8 +20,14 @@ from PySide6.QtGui import QCloseEvent, QMouseEvent
 from shiboken6 import isValid
 
 from ..fileformat.atomic import SaveError
-from .recovery_files import (Entry, autosave_seconds, left_behind, make_lock, recovery_folder,
-                             write_recovery)
+from .recovery_files import (
+    Entry,
+    autosave_seconds,
+    left_behind,
+    make_lock,
+    recovery_folder,
+    write_recovery,
+)
 
 if TYPE_CHECKING:
     from .main_window import MainWindow

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Union
 
 MAX_LENGTH = 1000
 MAX_NESTING = 100
@@ -26,7 +25,7 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
 KEYWORDS = ("and", "or", "not")
 RESERVED_NAMES = frozenset(FUNCTIONS) | frozenset(KEYWORDS)
 
-Expr = Union[tuple, float]
+Expr = tuple
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"

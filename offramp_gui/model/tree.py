@@ -6,8 +6,9 @@ each is small, invertible and emits one TreeChange.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from .events import ChangeNotifier, TreeChange
 

@@ -218,7 +218,8 @@ class _NodeContext:
         if kind == TERMINAL:
             if children or node.player is not None or node.solve is not None:
                 return True
-        elif not children or (kind == DECISION and not self._player_ok(node.player, node.solve)) or (
+        elif not children or (kind == DECISION and not self._player_ok(node.player,
+                                                                       node.solve)) or (
                 kind == CHANCE and (node.player is not None or node.solve is not None)):
             return True
         takes = parent.takes_probabilities if parent is not None else None
@@ -279,8 +280,8 @@ class _NodeContext:
         if kind == DECISION:
             self._player(node, path, found)
             if node.solve not in (None, "best", "assumed"):
-                found.append((f'"solve" must be "best" or "assumed", not "{quote_text(node.solve)}"',
-                              f"{path}.solve", "solve"))
+                found.append((f'"solve" must be "best" or "assumed", not'
+                              f' "{quote_text(node.solve)}"', f"{path}.solve", "solve"))
         else:
             for field in ("player", "solve"):
                 if getattr(node, field) is not None:
@@ -364,4 +365,6 @@ def _listing(names) -> str:  # noqa: ANN001 - any iterable of str
 
 
 def _known(names) -> str:  # noqa: ANN001
-    return f"; the variables are {_listing(sorted(names))}" if names else " (there are no variables)"
+    if not names:
+        return " (there are no variables)"
+    return f"; the variables are {_listing(sorted(names))}"

@@ -71,7 +71,8 @@ INTERESTING = [b"{", b"}", b"[", b"]", b'"', b",", b":", b"\\", b"\x00", b"\xff"
                b"#", b"-", b"1e999", b"NaN", b"-Infinity", b"0", b"9" * 400, b"\\ud800",
                b'"x-a": 1, ', b'"id": "a", ', b"__import__", b"\n", b"\t", b" " * 3]
 EXPRESSION_TOKENS = ["1", "0", "0.5", "1e308", "1e999", "9", "p", "q", "x", "p_collapse",
-                     "__import__", "lambda", "if", "min", "max", "abs", "sqrt", "exp", "log", "clamp", "not",
+                     "__import__", "lambda", "if", "min", "max", "abs", "sqrt", "exp", "log",
+                     "clamp", "not",
                      "and", "or", "+", "-", "*", "/", "^", "**", "(", ")", ",", "<", "<=", "==",
                      "!=", ">", "'", '"', ".", "[", "]", ":", " ", "\u0661", "\u202e", "_"]
 

@@ -6,8 +6,18 @@ import copy
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QFocusEvent, QWheelEvent
-from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDoubleSpinBox, QGroupBox,
-                               QLabel, QLineEdit, QPlainTextEdit, QSlider, QWidget)
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSlider,
+    QWidget,
+)
 
 from offramp_gui.analysis.evaluate import evaluate_tree
 from offramp_gui.gui.commands import SetMetaCommand
@@ -418,8 +428,9 @@ def test_panels_survive_results_for_a_new_tree_before_its_reset(make_controller,
 
 
 def test_two_separate_slider_drags_are_two_undo_steps(controller, qtbot):
-    from offramp_gui.gui.panels.property_panel import PropertyPanel
     from PySide6.QtWidgets import QSlider
+
+    from offramp_gui.gui.panels.property_panel import PropertyPanel
     panel = PropertyPanel(controller)
     qtbot.addWidget(panel)
     controller.select("stalemate")  # its probability is "#": pick its sibling instead

@@ -18,8 +18,13 @@ from offramp_gui.gui.app import install_safety
 from offramp_gui.gui.files import Prompts
 from offramp_gui.gui.main_window import MainWindow
 from offramp_gui.gui.preferences import PreferencesDialog, preferences_action
-from offramp_gui.gui.recovery_files import (META_KEY, SETTING, autosave_seconds,
-                                            recovery_folder, set_autosave_seconds)
+from offramp_gui.gui.recovery_files import (
+    META_KEY,
+    SETTING,
+    autosave_seconds,
+    recovery_folder,
+    set_autosave_seconds,
+)
 
 TREES = Path(__file__).resolve().parents[2] / "trees"
 

@@ -11,10 +11,17 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFocusEvent, QPalette
-from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QLabel, QLineEdit,
-                               QPlainTextEdit, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
 
-from ...analysis.expr_eval import compile_expr, diagnose, evaluate as run_formula
+from ...analysis.expr_eval import compile_expr, diagnose
+from ...analysis.expr_eval import evaluate as run_formula
 from ...model import expressions
 from ...model.expressions import ExpressionError
 from ..text import shown

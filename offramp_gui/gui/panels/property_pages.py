@@ -11,14 +11,33 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox,
-                               QHBoxLayout, QLineEdit, QSlider, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...model.tree import CHANCE, DECISION, REMAINDER, TERMINAL, Node, Tree
 from ...model.validate import ID_PATTERN
 from ..text import shown, tooltip
-from .fields import (FieldMessage, NotesEdit, Refused, current_value, guard_wheel,
-                     is_typing, number_text, parse_amount, plain_label)
+from .fields import (
+    FieldMessage,
+    NotesEdit,
+    Refused,
+    current_value,
+    guard_wheel,
+    is_typing,
+    number_text,
+    parse_amount,
+    plain_label,
+)
 
 if TYPE_CHECKING:
     from ..document import DocumentController

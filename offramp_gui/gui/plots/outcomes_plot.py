@@ -24,7 +24,6 @@ from .. import format as fmt
 from ..scene.theme import PLAYER_COLORS, TERMINAL_COLOR
 from ..text import shown, tooltip
 
-
 UNCLASSIFIED_COLOR = "#9e9e9e"
 #: Outcomes without a colour of their own, in order.
 FALLBACK_COLORS = ("#5c6bc0", "#26a69a", "#d4a017", "#8d6e63", "#ec407a", "#78909c")

@@ -12,8 +12,15 @@ from ...analysis.flatten import FlatTree
 from ...analysis.montecarlo import Simulation
 from ...analysis.sensitivity import Subject
 from .. import format as fmt
-from .plot_parts import (CategoryAxis, PlotFrame, alternative_color, decision_label, node_label,
-                         outcome_colors, utility_title)
+from .plot_parts import (
+    CategoryAxis,
+    PlotFrame,
+    alternative_color,
+    decision_label,
+    node_label,
+    outcome_colors,
+    utility_title,
+)
 from .sweep_plots import resize_items
 
 BAR_HEIGHT = 0.6

@@ -14,8 +14,17 @@ from PySide6.QtWidgets import QWidget
 
 from ...analysis.flatten import FlatTree
 from ...analysis.sensitivity import OneWay, Subject, TwoWay
-from .plot_parts import (NONE_COLOR, PlotFrame, alternative_color, decision_label, node_label,
-                         player_name, utility_title, variable, variable_caption)
+from .plot_parts import (
+    NONE_COLOR,
+    PlotFrame,
+    alternative_color,
+    decision_label,
+    node_label,
+    player_name,
+    utility_title,
+    variable,
+    variable_caption,
+)
 
 
 def resize_items(items: list, count: int, make, plot: pg.PlotItem) -> None:  # noqa: ANN001

@@ -10,8 +10,16 @@ from PySide6.QtWidgets import QWidget
 from ...analysis.flatten import FlatTree
 from ...analysis.sensitivity import Subject, Threshold, Tornado
 from .. import format as fmt
-from .plot_parts import (CategoryAxis, PlotFrame, alternative_color, decision_label, node_label,
-                         utility_title, variable_caption, wrapped)
+from .plot_parts import (
+    CategoryAxis,
+    PlotFrame,
+    alternative_color,
+    decision_label,
+    node_label,
+    utility_title,
+    variable_caption,
+    wrapped,
+)
 from .sweep_plots import base_value, number, resize_items
 
 LOW_COLOR, HIGH_COLOR = QColor("#56B4E9"), QColor("#E69F00")
