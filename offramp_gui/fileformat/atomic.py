@@ -13,6 +13,20 @@ class SaveError(OSError):
     """A save that did not happen; the file on disk is unchanged."""
 
 
+def check_writable(path: str | os.PathLike) -> Path:
+    """Refuse, before any work, a target that cannot be written: a folder, a missing
+    folder, a folder without write permission. Returns the path."""
+    target = Path(path)
+    if target.is_dir():
+        raise SaveError(f"{target} is a folder, not a file name")
+    folder = Path(os.path.realpath(target)).parent
+    if not folder.is_dir():
+        raise SaveError(f"the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise SaveError(f"cannot write in the folder {folder}: permission denied")
+    return target
+
+
 def write_atomic(path: str | os.PathLike, data: bytes, backup: bool = True) -> None:
     """Replace `path` by `data` in one step, keeping the old file as `path.bak`.
 

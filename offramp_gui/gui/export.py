@@ -27,7 +27,7 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSimpleTextItem
 
 from ..analysis.evaluate import Results, evaluate_tree
-from ..fileformat.atomic import SaveError, write_atomic
+from ..fileformat.atomic import check_writable, write_atomic
 from ..model.tree import Node, Tree
 from .export_legend import LegendItem, legend_groups
 from .scene.theme import Theme
@@ -183,13 +183,7 @@ def check_target(path: str | os.PathLike, suffix: str | None = None) -> str:
     if suffix is not None and kind != suffix:
         raise ValueError(f"cannot write {suffix[1:].upper()} to {target.name}: the file name"
                          f" must end in {suffix}")
-    if target.is_dir():
-        raise SaveError(f"{target} is a folder, not a file name")
-    folder = Path(os.path.realpath(target)).parent
-    if not folder.is_dir():
-        raise SaveError(f"the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise SaveError(f"cannot write in the folder {folder}: permission denied")
+    check_writable(target)
     return kind
 
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from ...analysis.flatten import FlatTree
 from ...analysis.montecarlo import Simulation
 from ...analysis.sensitivity import OneWay, Subject, Threshold, Tornado, TwoWay
-from ...fileformat.atomic import SaveError, write_atomic
+from ...fileformat.atomic import check_writable, write_atomic
 from .analysis_rows import Requirements, requirements, result_rows, save_rows
 from .simulation_plot import SimulationPlot
 from .sweep_plots import OneWayPlot, TwoWayPlot
@@ -89,13 +89,7 @@ def check_image_path(path: str | os.PathLike) -> str:
     if kind not in IMAGE_FORMATS:
         raise ValueError(f"cannot draw a plot into {target.name or target}: the file name"
                          " must end in .png or .svg")
-    if target.is_dir():
-        raise SaveError(f"{target} is a folder, not a file name")
-    folder = Path(os.path.realpath(target)).parent
-    if not folder.is_dir():
-        raise SaveError(f"the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise SaveError(f"cannot write in the folder {folder}: permission denied")
+    check_writable(target)
     return kind
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from ...analysis.flatten import FlatTree
 from ...analysis.montecarlo import Simulation
 from ...analysis.sensitivity import OneWay, Threshold, Tornado, TwoWay, threshold, variable_range
-from ...fileformat.atomic import SaveError, write_atomic
+from ...fileformat.atomic import check_writable, write_atomic
 from .plot_parts import node_label
 
 Rows = tuple[list[str], list[list[Any]]]
@@ -139,7 +139,6 @@ def save_rows(flat: FlatTree, result: object, path: str | os.PathLike) -> None:
     target = Path(path)
     if target.suffix.lower() != ".csv":
         raise ValueError(f"cannot write a table to {target.name}: the name must end in .csv")
-    if not Path(os.path.realpath(target)).parent.is_dir():
-        raise SaveError(f"the folder {Path(os.path.realpath(target)).parent} does not exist")
+    check_writable(target)
     headers, rows = result_rows(flat, result)
     write_atomic(target, csv_text(headers, rows).encode("utf-8"), backup=False)
