@@ -195,9 +195,12 @@ class _Builder:
         numbers = np.array([v if type(v) is float or type(v) is int else np.nan
                             for v in values], float)
         kinds = np.where(np.isnan(numbers), NO_PROBABILITY, FIXED).astype(np.int8)
-        for i, value in enumerate(values):
+        # Only the few nodes whose probability is neither a number nor missing need a look.
+        unusual = np.flatnonzero(np.isnan(numbers)).tolist()
+        for i in unusual:
+            value = values[i]
             if type(value) is not str:
-                if value is not None and kinds[i] == NO_PROBABILITY:  # true, [], {}…
+                if value is not None:  # true, [], {}…
                     kinds[i] = BROKEN
                 continue
             if value == REMAINDER:
