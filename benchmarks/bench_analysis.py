@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import argparse
 import gc
-import statistics
-import time
 
 import numpy as np
-from treegen import random_tree
+from treegen import random_tree, timed
 
 from offramp_gui.analysis.flatten import flatten
 from offramp_gui.analysis.montecarlo import simulate
@@ -32,15 +30,6 @@ from offramp_gui.model.tree import CHANCE, Variable
 
 STEPS, SAMPLES = 200, 10_000
 
-
-def timed(action, repeat: int) -> float:
-    """The median of `repeat` runs, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def analysis_tree(size: int):  # noqa: ANN201 - a Tree

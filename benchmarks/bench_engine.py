@@ -8,25 +8,13 @@ from __future__ import annotations
 
 import argparse
 import gc
-import statistics
-import time
 
 import numpy as np
-from treegen import random_tree
+from treegen import random_tree, timed
 
 from offramp_gui.analysis.evaluate import evaluate
 from offramp_gui.analysis.flatten import CHANCE_KIND, flatten
 from offramp_gui.analysis.incremental import IncrementalEvaluator
-
-
-def timed(action, repeat: int) -> float:
-    """The median of `repeat` runs, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

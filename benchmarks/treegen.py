@@ -1,7 +1,10 @@
-"""Random trees of a given size for benchmarks (and property tests)."""
+"""Random trees of a given size, and a timer, for the benchmarks."""
 from __future__ import annotations
 
 import random
+import statistics
+import time
+from collections.abc import Callable
 
 from offramp_gui.model.tree import (
     CHANCE,
@@ -56,3 +59,13 @@ def _split(rng: random.Random, parts: int) -> list[float]:
     values = [round(b - a, 3) for a, b in zip(edges, edges[1:])]
     values[-1] = round(1 - sum(values[:-1]), 3)
     return values
+
+
+def timed(action: Callable[[], object], repeat: int = 1) -> float:
+    """The median of `repeat` runs of `action`, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
