@@ -264,3 +264,13 @@ def test_fast_path_declines_unusual_files(tmp_path, change):
     changed = change(text)
     assert changed != text
     assert read_plain(write(tmp_path, "odd.json", changed)) is None
+
+
+@pytest.mark.parametrize("amount", ["true", '"nan"', '"inf"', '"1_0"'])
+def test_amounts_numpy_would_take_are_refused(tmp_path, amount):
+    """numpy turns true and texts such as "nan" into numbers; the format does not."""
+    text = json.dumps(EXAMPLE).replace('"payoff": {"security": 5}',
+                                       f'"payoff": {{"security": {amount}}}')
+    run = offramp("evaluate", write(tmp_path, "odd.json", text), "--json")
+    assert run.returncode == 1 and run.stdout == ""
+    assert '$.root.children[0].payoff.security (node "defeat")' in run.stderr

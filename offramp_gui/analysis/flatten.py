@@ -25,6 +25,8 @@ _KIND_CODES = {TERMINAL: TERMINAL_KIND, CHANCE: CHANCE_KIND, DECISION: DECISION_
 NO_PROBABILITY, FIXED, EXPRESSION, REMAINDER_PROBABILITY, BROKEN = 0, 1, 2, 3, 4
 _UNKNOWN_KIND, _UNKNOWN_OUTCOME = -1, -2
 _SOLVE_VALUES = {None, "best", "assumed"}
+_NUMBER = {float, int}
+_NUMBER_OR_NONE = {float, int, type(None)}
 
 
 @dataclass(frozen=True)
@@ -170,30 +172,30 @@ class _Builder:
         self.suspect = self.suspect or _suspect_shape(self, columns)
 
     def _kinds_and_players(self, columns: NodeColumns) -> None:
-        codes = _KIND_CODES
-        kind = np.array([codes.get(t, _UNKNOWN_KIND) for t in columns.types], np.int8)
+        kind = np.array(_codes(columns.types, _KIND_CODES, _UNKNOWN_KIND), np.int8)
         deciding = kind == DECISION_KIND
-        index = self.player_index
-        player = np.array([index.get(p, -1) if type(p) is str else -1
-                           for p in columns.players], np.int64)
+        player = np.array(_codes(columns.players, self.player_index, -1), np.int64)
         if self.single_player:
             player[deciding & np.equal(columns.players, None)] = 0
         player[~deciding] = -1
-        assumed = np.array([s == "assumed" for s in columns.solves], bool)
+        assumed = np.array(_codes(columns.solves, {"assumed": True}, False), bool)
         kind[deciding & assumed] = ASSUMED_KIND
         solves = set(compress(columns.solves, deciding.tolist()))
         self.suspect = self.suspect or bool((player[deciding] < 0).any()) or not (
             solves <= _SOLVE_VALUES)
-        index, null, unknown = self.outcome_index, self.null_outcome, _UNKNOWN_OUTCOME
-        outcome = np.array([null if o is None else index.get(o, unknown) if type(o) is str
-                            else unknown for o in columns.outcomes], np.int64)
+        outcome = np.array(_codes(columns.outcomes, {None: self.null_outcome,
+                                                     **self.outcome_index}, _UNKNOWN_OUTCOME),
+                           np.int64)
         self.suspect = self.suspect or bool((kind == _UNKNOWN_KIND).any())
         kind[kind == _UNKNOWN_KIND] = TERMINAL_KIND
         self.kind, self.player, self.outcome = kind, player, outcome
 
     def _probabilities(self, values: list) -> None:
-        numbers = np.array([v if type(v) is float or type(v) is int else np.nan
-                            for v in values], float)
+        if set(map(type, values)) <= _NUMBER_OR_NONE:
+            numbers = np.array(values, float)  # (None becomes nan)
+        else:
+            numbers = np.array([v if type(v) is float or type(v) is int else np.nan
+                                for v in values], float)
         kinds = np.where(np.isnan(numbers), NO_PROBABILITY, FIXED).astype(np.int8)
         # Only the few nodes whose probability is neither a number nor missing need a look.
         unusual = np.flatnonzero(np.isnan(numbers)).tolist()
@@ -216,7 +218,7 @@ class _Builder:
     def _payoffs(self, values: list) -> None:
         columns = self.criterion_index
         single = len(columns) == 1
-        in_object = [type(v) is dict for v in values]
+        in_object = list(map(isinstance, values, repeat(dict)))
         objects = list(compress(values, in_object))
         loose = len(objects) < len(values) - values.count(None)
         if not set().union(*objects) <= columns.keys() or (loose and not single):
@@ -225,9 +227,10 @@ class _Builder:
         rows = np.flatnonzero(in_object)
         for criterion, column in columns.items():
             amounts = list(map(dict.get, objects, repeat(criterion), repeat(0)))
-            try:
+            # (numpy would also take true, or text such as "1e3", as a number)
+            if set(map(type, amounts)) <= _NUMBER:
                 payoff[rows, column] = amounts
-            except (TypeError, ValueError):  # formulas (or worse) among the numbers
+            else:  # formulas (or worse) among the numbers
                 for row, amount in zip(rows.tolist(), amounts):
                     self._payoff_amount(payoff, row, criterion, amount, True)
         if loose and single:
@@ -286,6 +289,15 @@ class _Builder:
             weights=weights, variables=tuple(variables), labels=labels, title=title,
             index=index, suspect=self.suspect or len(index) < len(ids) or not plain_ids,
         )
+
+
+def _codes(values: list, table: dict, missing: object) -> list:
+    """`table`'s entry for each value, `missing` where it has none."""
+    try:
+        return list(map(table.get, values, repeat(missing)))
+    except TypeError:  # a list or an object among the values (an invalid tree)
+        return [missing if isinstance(v, (list, dict)) else table.get(v, missing)
+                for v in values]
 
 
 def _suspect_shape(built: _Builder, columns: NodeColumns) -> bool:
