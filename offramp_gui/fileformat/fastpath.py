@@ -9,7 +9,7 @@ screened by the engine's own array form (`FlatTree.suspect`) after this.
 from __future__ import annotations
 
 import os
-from itertools import repeat
+from itertools import chain, compress, repeat
 from typing import Any
 
 import orjson
@@ -17,11 +17,12 @@ import orjson
 from ..model.columns import NodeColumns
 from ..model.tree import NODE_TYPES, Settings
 from ..model.validate import validate_settings
-from .json_io import keys_in_text, keys_parsed
+from .json_io import holds_only, keys_parsed
 from .limits import MAX_FILE_BYTES
 from .schema import NODE_KEYS, build_settings
 
 _NODE_KEYS = frozenset(NODE_KEYS)
+_NODE_TYPES = frozenset(NODE_TYPES)
 _TEXT = {str, type(None)}
 
 
@@ -39,8 +40,8 @@ def read_plain(path: str | os.PathLike) -> tuple[Settings, NodeColumns] | None:
         return None
     if type(raw) is not dict:
         return None
-    columns, node_keys = _columns(raw.get("root"))
-    if columns is None or keys_in_text(data) != node_keys + _keys_beside_root(raw):
+    columns, node_keys = _columns(raw.get("root"), may_hold_null=b"null" in data)
+    if columns is None or not holds_only(data, node_keys + _keys_beside_root(raw)):
         return None
     settings, issues = build_settings(raw)
     if settings is None or issues or validate_settings(settings):
@@ -53,24 +54,25 @@ def _keys_beside_root(raw: dict) -> int:
     return keys_parsed({k: None if k == "root" else v for k, v in raw.items()})
 
 
-def _columns(root: Any) -> tuple[NodeColumns | None, int]:
+def _columns(root: Any, may_hold_null: bool) -> tuple[NodeColumns | None, int]:
     """Node columns and the number of keys in node objects, or (None, 0)."""
     order: list[dict] = []
     counts: list[int] = []
     levels: list[tuple[int, int]] = []
     level = [root]
-    with_children = 0
+    childless = 0
     while level:
-        if {type(node) for node in level} != {dict}:
+        if set(map(type, level)) != {dict}:
             return None, 0
         levels.append((len(order), len(order) + len(level)))
         order += level
-        kids = [node.get("children") for node in level]
-        if not {type(k) for k in kids} <= {list, type(None)}:
+        # A node without "children" gets (); "children": null stays None and is refused.
+        kids = list(map(dict.get, level, repeat("children"), repeat(())))
+        if not set(map(type, kids)) <= {list, tuple}:
             return None, 0
-        counts += [len(k) if k else 0 for k in kids]
-        with_children += len(kids) - kids.count(None)
-        level = [child for k in kids if k for child in k]
+        counts += map(len, kids)
+        childless += kids.count(())
+        level = list(chain.from_iterable(kids))
     present = set().union(*order)
     if not present <= _NODE_KEYS:
         return None, 0
@@ -78,29 +80,38 @@ def _columns(root: Any) -> tuple[NodeColumns | None, int]:
     field = {name: list(map(dict.get, order, repeat(name))) if name in present else nothing
              for name in ("id", "type", "branch", "name", "player", "solve", "probability",
                           "payoff", "outcome", "notes", "collapsed")}
-    if not _plain_fields(field):
+    if not _plain_fields(field, nothing):
         return None, 0
+    keys = sum(map(len, order))
     # An explicit null ("payoff": null, an error) reads like a missing key: if the
     # non-null values are fewer than the keys, some key holds a null.
-    values = with_children + sum(len(order) - column.count(None) for column in field.values())
-    if values != sum(map(len, order)):
+    if may_hold_null and keys != len(order) - childless + sum(
+            len(order) - column.count(None) for column in field.values()):
         return None, 0
     # An object or list among the amounts hides keys from this count, so the file goes
     # to the careful reader; the engine's screen refuses such an amount in any case.
-    objects = [p for p in field["payoff"] if type(p) is dict]
-    keys = sum(map(len, order)) + sum(map(len, objects))
+    payoffs = field["payoff"]
+    keys += sum(map(len, compress(payoffs, map(isinstance, payoffs, repeat(dict)))))
     return NodeColumns(counts, levels, field["id"], field["type"], field["branch"],
                        field["name"], field["player"], field["solve"], field["probability"],
-                       field["payoff"], field["outcome"]), keys
+                       payoffs, field["outcome"]), keys
 
 
-def _plain_fields(field: dict[str, list]) -> bool:
-    """Types the engine's screen cannot see; it checks probabilities and payoffs itself."""
-    if set(map(type, field["id"])) != {str} or set(map(type, field["type"])) != {str}:
-        return False  # (a list or an object as a type cannot even go into a set)
-    if not set(field["type"]) <= set(NODE_TYPES):
+def _plain_fields(field: dict[str, list], nothing: list) -> bool:
+    """Types the engine's screen cannot see; it checks probabilities and payoffs itself.
+
+    A field no node has is the list `nothing`, which needs no look."""
+    if set(map(type, field["id"])) != {str} or not _all_in(field["type"], _NODE_TYPES):
         return False
-    if not all(set(map(type, field[name])) <= _TEXT
-               for name in ("branch", "name", "player", "solve", "outcome", "notes")):
+    texts = [field[name] for name in ("branch", "name", "player", "solve", "outcome", "notes")
+             if field[name] is not nothing]
+    if not all(set(map(type, column)) <= _TEXT for column in texts):
         return False
     return set(map(type, field["collapsed"])) <= {bool, type(None)}
+
+
+def _all_in(values: list, allowed: frozenset[str]) -> bool:
+    try:
+        return set(values) <= allowed
+    except TypeError:  # a list or an object among them
+        return False

@@ -172,7 +172,7 @@ def _parse_json(text: str) -> tuple[Any, Issue | None]:
     try:
         with deep_recursion():
             raw = json.loads(text, parse_constant=BadConstant)
-            if keys_in_text(text) != keys_parsed(raw):
+            if not holds_only(text, keys_parsed(raw)):
                 # Some object repeats a key; parse again, slowly, to find which.
                 raw = json.loads(text, object_pairs_hook=_object, parse_constant=BadConstant)
             return raw, None
@@ -189,6 +189,17 @@ def _parse_json(text: str) -> tuple[Any, Issue | None]:
         line, column = TextPositions(text).line_column(match.start() if match else 0)
         return None, Issue(f"a number has too many digits ({quote_text(str(error), 50)})",
                            line=line, column=column)
+
+
+def holds_only(text: str | bytes, keys: int) -> bool:
+    """Whether the text holds just `keys` object keys: none repeated, since the
+    parser keeps one of each.
+
+    Every ':' outside strings ends a key, so `keys` colons in all mean no repeated
+    key and no ':' inside a string; only otherwise are the keys counted.
+    """
+    colon = b":" if isinstance(text, bytes) else ":"
+    return text.count(colon) == keys or keys_in_text(text) == keys
 
 
 def keys_in_text(text: str | bytes) -> int:
