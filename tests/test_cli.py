@@ -274,3 +274,34 @@ def test_amounts_numpy_would_take_are_refused(tmp_path, amount):
     run = offramp("evaluate", write(tmp_path, "odd.json", text), "--json")
     assert run.returncode == 1 and run.stdout == ""
     assert '$.root.children[0].payoff.security (node "defeat")' in run.stderr
+
+
+def wide_tree(alternatives: int) -> dict:
+    """A tree whose last level spans several of the fast reader's blocks of nodes."""
+    def gamble(k: int) -> dict:
+        return {"id": f"g{k}", "type": "chance", "branch": f"gamble {k}", "children": [
+            {"id": f"g{k}w", "type": "terminal", "probability": 0.25 + k / 10_000,
+             "payoff": {"security": k % 7, "risk": -(k % 5)}, "outcome": "settlement"},
+            {"id": f"g{k}l", "type": "terminal", "probability": "#",
+             "payoff": {"security": -(k % 3)}, "outcome": "nuclear"}]}
+    return {**{k: v for k, v in EXAMPLE.items() if k != "variables"},
+            "root": {"id": "aim", "type": "decision", "player": "west",
+                     "children": [gamble(k) for k in range(alternatives)]}}
+
+
+def test_fast_path_reads_many_blocks_as_the_careful_reader_does(tmp_path):
+    path = write(tmp_path, "wide.json", json.dumps(wide_tree(1500), indent=1))
+    assert fast_json(path) == careful_json(path)
+
+
+@pytest.mark.parametrize("change", [
+    lambda node: node.update(branch=5),
+    lambda node: node.update(payoff=None),
+    lambda node: node.update({"x-colour": "red"}),
+    lambda node: node.update(outcome=["nuclear"]),
+    lambda node: node.update(type="terminus"),
+], ids=["number as branch", "null payoff", "x-key", "list as outcome", "unknown type"])
+def test_fast_path_declines_a_flaw_in_a_late_block(tmp_path, change):
+    tree = wide_tree(1500)
+    change(tree["root"]["children"][-1]["children"][-1])
+    assert read_plain(write(tmp_path, "flawed.json", json.dumps(tree))) is None

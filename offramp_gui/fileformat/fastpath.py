@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from ..model.columns import NodeColumns
+from ..model.columns import CACHE_BLOCK, NodeColumns
 from ..model.tree import NODE_TYPES, Settings
 from ..model.validate import validate_settings
 from .json_io import holds_only, keys_parsed
@@ -22,8 +22,10 @@ from .limits import MAX_FILE_BYTES
 from .schema import NODE_KEYS, build_settings
 
 _NODE_KEYS = frozenset(NODE_KEYS)
-_NODE_TYPES = frozenset(NODE_TYPES)
-_TEXT = {str, type(None)}
+_FIELDS = ("id", "type", "branch", "name", "player", "solve", "probability", "payoff",
+           "outcome", "notes", "collapsed")
+_NONE = type(None)
+_TEXT = {str, _NONE}
 
 
 def read_plain(path: str | os.PathLike) -> tuple[Settings, NodeColumns] | None:
@@ -56,62 +58,56 @@ def _keys_beside_root(raw: dict) -> int:
 
 def _columns(root: Any, may_hold_null: bool) -> tuple[NodeColumns | None, int]:
     """Node columns and the number of keys in node objects, or (None, 0)."""
-    order: list[dict] = []
     counts: list[int] = []
     levels: list[tuple[int, int]] = []
+    field: dict[str, list] = {name: [] for name in _FIELDS}
+    present: set[str] = set()
+    node_keys = amount_keys = childless = 0
     level = [root]
-    childless = 0
     while level:
         if set(map(type, level)) != {dict}:
             return None, 0
-        levels.append((len(order), len(order) + len(level)))
-        order += level
-        # A node without "children" gets (); "children": null stays None and is refused.
-        kids = list(map(dict.get, level, repeat("children"), repeat(())))
+        levels.append((len(counts), len(counts) + len(level)))
+        kids: list[list | tuple] = []
+        # Block by block, so that the passes over the same nodes find them in the
+        # CPU's cache: on a large tree this halves the time of reading the fields.
+        for start in range(0, len(level), CACHE_BLOCK):
+            block = level[start:start + CACHE_BLOCK]
+            present.update(*block)
+            node_keys += sum(map(len, block))
+            for name, column in field.items():
+                column += map(dict.get, block, repeat(name))
+            # A node without "children" gets (); "children": null stays None, refused.
+            kids += map(dict.get, block, repeat("children"), repeat(()))
+            amounts = field["payoff"][-len(block):]
+            # An object or list among the amounts hides keys from this count, so the
+            # file goes to the careful reader; the engine refuses such an amount anyway.
+            amount_keys += sum(map(len, compress(amounts, map(isinstance, amounts,
+                                                              repeat(dict)))))
         if not set(map(type, kids)) <= {list, tuple}:
             return None, 0
         counts += map(len, kids)
         childless += kids.count(())
         level = list(chain.from_iterable(kids))
-    present = set().union(*order)
-    if not present <= _NODE_KEYS:
+    if not present <= _NODE_KEYS or not _plain_fields(field, present):
         return None, 0
-    nothing = [None] * len(order)
-    field = {name: list(map(dict.get, order, repeat(name))) if name in present else nothing
-             for name in ("id", "type", "branch", "name", "player", "solve", "probability",
-                          "payoff", "outcome", "notes", "collapsed")}
-    if not _plain_fields(field, nothing):
-        return None, 0
-    keys = sum(map(len, order))
     # An explicit null ("payoff": null, an error) reads like a missing key: if the
     # non-null values are fewer than the keys, some key holds a null.
-    if may_hold_null and keys != len(order) - childless + sum(
-            len(order) - column.count(None) for column in field.values()):
+    if may_hold_null and node_keys != len(counts) - childless + sum(
+            len(counts) - column.count(None) for column in field.values()):
         return None, 0
-    # An object or list among the amounts hides keys from this count, so the file goes
-    # to the careful reader; the engine's screen refuses such an amount in any case.
-    payoffs = field["payoff"]
-    keys += sum(map(len, compress(payoffs, map(isinstance, payoffs, repeat(dict)))))
     return NodeColumns(counts, levels, field["id"], field["type"], field["branch"],
                        field["name"], field["player"], field["solve"], field["probability"],
-                       payoffs, field["outcome"]), keys
+                       field["payoff"], field["outcome"]), node_keys + amount_keys
 
 
-def _plain_fields(field: dict[str, list], nothing: list) -> bool:
-    """Types the engine's screen cannot see; it checks probabilities and payoffs itself.
-
-    A field no node has is the list `nothing`, which needs no look."""
-    if set(map(type, field["id"])) != {str} or not _all_in(field["type"], _NODE_TYPES):
+def _plain_fields(field: dict[str, list], present: set[str]) -> bool:
+    """Types the engine's screen cannot see; it checks probabilities and payoffs itself."""
+    kinds = field["type"]
+    if set(map(type, field["id"])) != {str} or sum(map(kinds.count, NODE_TYPES)) < len(kinds):
         return False
-    texts = [field[name] for name in ("branch", "name", "player", "solve", "outcome", "notes")
-             if field[name] is not nothing]
-    if not all(set(map(type, column)) <= _TEXT for column in texts):
+    texts = [name for name in ("branch", "name", "player", "solve", "outcome", "notes")
+             if name in present]
+    if not all(set(map(type, field[name])) <= _TEXT for name in texts):
         return False
-    return set(map(type, field["collapsed"])) <= {bool, type(None)}
-
-
-def _all_in(values: list, allowed: frozenset[str]) -> bool:
-    try:
-        return set(values) <= allowed
-    except TypeError:  # a list or an object among them
-        return False
+    return "collapsed" not in present or set(map(type, field["collapsed"])) <= {bool, _NONE}
