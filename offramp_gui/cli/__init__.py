@@ -3,42 +3,29 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import os
 import sys
 
 from .. import __version__
-from . import convert as convert_command
-from . import evaluate as evaluate_command
-from . import export as export_command
-from . import region_map as map_command
-from . import sensitivity as sensitivity_command
-from . import simulate as simulate_command
-from . import threshold as threshold_command
-from . import tornado as tornado_command
-from . import validate as validate_command
 from .common import CommandError
 
-_COMMANDS = {
-    "validate": validate_command,
-    "evaluate": evaluate_command,
-    "export": export_command,
-    "convert": convert_command,
-    "sensitivity": sensitivity_command,
-    "map": map_command,
-    "tornado": tornado_command,
-    "threshold": threshold_command,
-    "simulate": simulate_command,
-}
+# Each command's module, imported only when needed: a run pays for its own command.
+_COMMANDS = ("validate", "evaluate", "export", "convert", "sensitivity", "map", "tornado",
+             "threshold", "simulate")
+_MODULES = {"map": "region_map"}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line; with `only`, just that command (the rest is not imported)."""
     parser = argparse.ArgumentParser(
         prog="offramp", description="Explore decision trees of escalation and off-ramps."
         " Without a command, opens the desktop app on FILE (or the bundled off-ramp"
         " tree).")
     parser.add_argument("--version", action="version", version=f"offramp {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in _COMMANDS.values():
+    for name in [only] if only else _COMMANDS:
+        module = importlib.import_module(f".{_MODULES.get(name, name)}", __name__)
         module.add_parser(commands)
     return parser
 
@@ -57,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
             # A short-lived command that builds many objects: the cycle collector
             # would only slow it down (a third of the time on a 100,000-node tree).
             gc.disable()
-            options = build_parser().parse_args(argv)
+            options = build_parser(argv[0]).parse_args(argv)
             return options.run(options)
         if argv and argv[0] in ("-h", "--help"):
             build_parser().print_help()
