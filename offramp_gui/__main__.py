@@ -1,6 +1,4 @@
 """`python -m offramp_gui`: the same as the `offramp` command."""
-import sys
+from .cli import run
 
-from .cli import main
-
-sys.exit(main())
+run()

@@ -6,9 +6,10 @@ import gc
 import importlib
 import os
 import sys
+from typing import NoReturn
 
 from .. import __version__
-from .common import CommandError
+from .common import CommandError, left_for_exit
 
 # Each command's module, imported only when needed: a run pays for its own command.
 _COMMANDS = ("validate", "evaluate", "export", "convert", "sensitivity", "map", "tornado",
@@ -37,8 +38,22 @@ def _app_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def run() -> NoReturn:
+    """The `offramp` program: `main`, then the quickest way out."""
+    status = main()
+    if left_for_exit:  # a command that printed its result: no need to free memory
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except OSError:  # (a closed pipe: the reader has what it wanted)
+            pass
+        os._exit(status)
+    sys.exit(status)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    left_for_exit.clear()
     try:
         if argv and argv[0] in _COMMANDS:
             # A short-lived command that builds many objects: the cycle collector

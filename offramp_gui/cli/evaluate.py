@@ -9,7 +9,15 @@ import numpy as np
 from ..analysis.evaluate import Results, evaluate
 from ..analysis.flatten import ASSUMED_KIND, DECISION_KIND, FlatTree
 from ..analysis.report import evaluation_json, preorder
-from .common import CommandError, add_set_option, load_flat, open_tree, parse_assignments, report
+from .common import (
+    CommandError,
+    add_set_option,
+    leave_for_exit,
+    load_flat,
+    open_tree,
+    parse_assignments,
+    report,
+)
 from .table import number, percent, table
 
 
@@ -31,8 +39,11 @@ def run(options: argparse.Namespace) -> int:
         _tree, loaded = open_tree(options.file)  # stops here if the file itself is invalid
         report(list(results.issues), options.file, loaded)
         raise CommandError("with these --set values the tree cannot be evaluated")
+    leave_for_exit(results)
     if options.json:
-        sys.stdout.write(evaluation_json(results) + "\n")
+        text = evaluation_json(results)
+        leave_for_exit(text)
+        sys.stdout.write(text + "\n")
     else:
         print(readable(results))
     return 0

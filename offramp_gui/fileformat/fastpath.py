@@ -98,7 +98,7 @@ def _columns(root: Any, may_hold_null: bool) -> tuple[NodeColumns | None, int]:
         return None, 0
     return NodeColumns(counts, levels, field["id"], field["type"], field["branch"],
                        field["name"], field["player"], field["solve"], field["probability"],
-                       field["payoff"], field["outcome"]), node_keys + amount_keys
+                       field["payoff"], field["outcome"], source=root), node_keys + amount_keys
 
 
 def _plain_fields(field: dict[str, list], present: set[str]) -> bool:

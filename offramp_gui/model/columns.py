@@ -36,6 +36,8 @@ class NodeColumns:
     probabilities: list[Any]
     payoffs: list[Any]
     outcomes: list[Any]
+    #: What the values were read from (parsed JSON), so that it lives as long as they do.
+    source: Any = None
 
     def __len__(self) -> int:
         return len(self.counts)
