@@ -308,6 +308,8 @@ class _Builder:
 
 def _codes(values: list, table: dict, missing: object) -> list:
     """`table`'s entry for each value, `missing` where it has none."""
+    if values.count(None) == len(values):  # a field no node has
+        return [table.get(None, missing)] * len(values)
     try:
         return list(map(table.get, values, repeat(missing)))
     except TypeError:  # a list or an object among the values (an invalid tree)
