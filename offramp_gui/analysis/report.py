@@ -86,13 +86,15 @@ def evaluation_json(results: Results) -> str:
               ',"reach":', _number_columns(results.reach[:, None])[0],
               ',"outcomes":{', _outcome_texts(results), "}}"]
     head = json.dumps(evaluation_document_head(results))
-    return head[:-1] + ',"nodes":{' + _rows(parts, len(ids)) + "}}"
+    return _rows(head[:-1] + ',"nodes":{', parts, len(ids), "}}")
 
 
-def _rows(parts: list[str | list[str]], count: int) -> str:
-    """`count` rows joined by commas; row i is `parts` with each list's i-th text.
+def _rows(before: str, parts: list[str | list[str]], count: int, after: str) -> str:
+    """`count` rows joined by commas, between `before` and `after`; row i is `parts`
+    with each list's i-th text.
 
-    One join over a list filled by slice assignment: no per-row Python work.
+    One join over a list filled by slice assignment: no per-row Python work, and no
+    copy of the long text.
     """
     literals, columns = [""], []
     for part in parts:
@@ -102,13 +104,14 @@ def _rows(parts: list[str | list[str]], count: int) -> str:
             columns.append(part)
             literals.append("")
     stride = 2 * len(columns)
-    pieces: list[str] = [""] * (stride * count)
+    pieces: list[str] = [""] * (1 + stride * count)
     for j, column in enumerate(columns):
-        pieces[2 * j::stride] = column
-        pieces[2 * j + 1::stride] = [literals[j + 1]] * count
-    pieces[stride - 1::stride] = [literals[-1] + "," + literals[0]] * count
-    pieces[-1] = literals[-1]
-    return literals[0] + "".join(pieces)
+        pieces[1 + 2 * j::stride] = column
+        pieces[2 + 2 * j::stride] = [literals[j + 1]] * count
+    pieces[stride::stride] = [literals[-1] + "," + literals[0]] * count
+    pieces[0] = before + literals[0]
+    pieces[-1] = literals[-1] + after
+    return "".join(pieces)
 
 
 def evaluation_document_head(results: Results) -> dict[str, Any]:

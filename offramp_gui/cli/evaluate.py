@@ -43,7 +43,8 @@ def run(options: argparse.Namespace) -> int:
     if options.json:
         text = evaluation_json(results)
         leave_for_exit(text)
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(text)
+        sys.stdout.write("\n")
     else:
         print(readable(results))
     return 0
