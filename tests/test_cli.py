@@ -1,6 +1,7 @@
 """`offramp validate` and `offramp evaluate` as a user runs them: exit codes, lines, JSON."""
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -14,6 +15,7 @@ from offramp_gui.analysis.evaluate import evaluate as evaluate_flat
 from offramp_gui.analysis.flatten import flatten, flatten_columns
 from offramp_gui.analysis.report import evaluation_document, evaluation_json
 from offramp_gui.api import evaluate, load
+from offramp_gui.cli import main
 from offramp_gui.fileformat.fastpath import read_plain
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -331,3 +333,10 @@ def test_a_reader_that_stops_early_is_no_error(tmp_path):
         errors = process.stderr.read()
         assert process.wait(timeout=60) == 0
     assert errors == b""
+
+
+def test_calling_main_in_a_program_leaves_its_garbage_collector_on(example, capsys):
+    assert gc.isenabled()
+    assert main(["evaluate", str(example), "--json"]) == 0
+    assert gc.isenabled()
+    assert json.loads(capsys.readouterr().out)["root"] == "aim"
