@@ -1,6 +1,7 @@
 """The engine against hand-computed numbers, FORMAT.md's worked example and its own fast paths."""
 from __future__ import annotations
 
+import json
 import math
 import random
 
@@ -10,7 +11,7 @@ import pytest
 from offramp_gui.analysis.evaluate import evaluate, evaluate_tree, solve
 from offramp_gui.analysis.flatten import FIXED, flatten
 from offramp_gui.analysis.incremental import IncrementalEvaluator
-from offramp_gui.analysis.report import evaluation_document
+from offramp_gui.analysis.report import evaluation_document, evaluation_json
 from offramp_gui.api import load_text
 from offramp_gui.model.tree import Criterion, Node, Outcome, Player, Tree, Variable
 
@@ -340,3 +341,52 @@ def test_incremental_edits_equal_a_full_evaluation(seed):
                                equal_nan=True), name
         assert np.array_equal(fast.choice, full.choice) and np.array_equal(fast.tie, full.tie)
         assert math.isclose(incremental.reach(flat.size - 1), full.reach[-1], abs_tol=1e-12)
+
+
+# ---- the --json text encodes the evaluation document ----------------------------------------
+def many_outcomes(count: int) -> Tree:
+    """Chance nodes mixing terminals of `count` outcome categories in varied patterns."""
+    outcomes = [Outcome(f"o{k}", f"Outcome {k}") for k in range(count)]
+    gambles = [chance(f"g{j}", *[leaf(f"g{j}t{k}", k, outcome=f"o{(j * 7 + k * 3) % count}",
+                                     probability=0.25) for k in range(4)])
+               for j in range(count)]
+    return make(decision("r", *gambles), outcomes=outcomes)
+
+
+def odd_ids() -> Tree:
+    """Ids the format refuses but the engine still evaluates: each must be escaped."""
+    return make(chance("r", leaf('quote"d', 1, probability=0.5),
+                       leaf("comma,s", 2, probability=0.25),
+                       leaf("ünï\ncode", 3, probability="#")))
+
+
+TREES = {
+    "the FORMAT.md example": lambda: load_text(FORMAT_EXAMPLE),
+    "a single terminal": lambda: make(leaf("only", 4)),
+    "64 outcome categories": lambda: many_outcomes(64),
+    "3 outcome categories": lambda: many_outcomes(3),
+    "values that cannot be computed": lambda: broken([leaf("a", 1, probability=0.5),
+                                                      leaf("b", 1, probability="q")]),
+    "ids that need escaping": odd_ids,
+}
+
+
+@pytest.mark.parametrize("build", TREES.values(), ids=TREES.keys())
+def test_the_text_encodes_the_document(build):
+    results = evaluate_tree(build())
+    text = evaluation_json(results)
+    assert json.loads(text) == json.loads(json.dumps(evaluation_document(results)))
+    assert "NaN" not in text and "Infinity" not in text
+
+
+def test_zero_categories_are_left_out():
+    results = evaluate_tree(many_outcomes(64))
+    nodes = json.loads(evaluation_json(results))["nodes"]
+    assert nodes["g0t1"]["outcomes"] == {"o3": 1.0}
+    assert nodes["g0"]["outcomes"] == {"o0": 0.25, "o3": 0.25, "o6": 0.25, "o9": 0.25}
+
+
+def test_a_variable_that_cannot_be_computed_is_null():
+    tree = make(leaf("only", "x"), variables=[Variable("x", "1 / 0")])
+    text = evaluation_json(evaluate_tree(tree))
+    assert json.loads(text)["nodes"]["only"]["expected"] == {"value": None}
