@@ -340,3 +340,10 @@ def test_calling_main_in_a_program_leaves_its_garbage_collector_on(example, caps
     assert main(["evaluate", str(example), "--json"]) == 0
     assert gc.isenabled()
     assert json.loads(capsys.readouterr().out)["root"] == "aim"
+
+
+def test_a_closed_standard_output_is_no_error(example):
+    run = subprocess.run([sys.executable, "-m", "offramp_gui", "evaluate", str(example),
+                          "--json"], stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=60,
+                         preexec_fn=lambda: os.close(1))
+    assert (run.returncode, run.stderr) == (0, "")

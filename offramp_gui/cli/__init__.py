@@ -44,13 +44,15 @@ def run() -> NoReturn:
         # A short-lived command that builds many objects: the cycle collector would
         # only slow it down (a third of the time on a 100,000-node tree).
         gc.disable()
+    if sys.stdout is None:  # started with standard output closed: print to nowhere
+        sys.stdout = open(os.devnull, "w")
     status = main()
     if left_for_exit:  # a command that printed its result: no need to free memory
-        try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        except OSError:  # (a closed pipe: the reader has what it wanted)
-            pass
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, AttributeError):  # a closed pipe, or no stream at all
+                pass
         os._exit(status)
     sys.exit(status)
 
