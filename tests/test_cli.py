@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from offramp_gui.analysis.evaluate import evaluate as evaluate_flat
@@ -17,6 +18,7 @@ from offramp_gui.analysis.report import evaluation_document, evaluation_json
 from offramp_gui.api import evaluate, load
 from offramp_gui.cli import main
 from offramp_gui.fileformat.fastpath import read_plain
+from offramp_gui.fileformat.json_io import read_file
 
 ROOT = Path(__file__).resolve().parent.parent
 TREES = sorted((ROOT / "trees").glob("*.json"))
@@ -347,3 +349,27 @@ def test_a_closed_standard_output_is_no_error(example):
                           "--json"], stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=60,
                          preexec_fn=lambda: os.close(1))
     assert (run.returncode, run.stderr) == (0, "")
+
+
+def test_integers_beyond_64_bits_are_compared_exactly(tmp_path):
+    """orjson rounds them to floats: the quick reader must leave such files alone."""
+    text = json.dumps(EXAMPLE).replace('"min": 0, "max": 1',
+                                       f'"min": {10**29 + 1}, "max": {10**29}')
+    path = write(tmp_path, "big.json", text)
+    assert read_plain(path) is None
+    run = offramp("evaluate", path, "--json")
+    assert run.returncode == 1 and run.stdout == ""
+    assert "is above max" in run.stderr
+
+
+def test_a_utility_too_large_to_compute_is_reported(tmp_path):
+    doc = json.loads(json.dumps(EXAMPLE))
+    doc["players"][0]["weights"]["security"] = 1e308
+    path = write(tmp_path, "heavy.json", doc)
+    run = offramp("evaluate", path, "--json")
+    assert run.returncode == 1 and run.stdout == ""
+    assert "a player's utility here is too large to compute (it overflows)" in run.stderr
+    assert "Warning" not in run.stderr
+    results = evaluate_flat(flatten(read_file(path).tree))
+    assert np.isnan(results.utility[0, 0]) and not np.isinf(results.utility).any()
+    json.dumps(evaluation_document(results), allow_nan=False)  # null, never Infinity

@@ -71,7 +71,10 @@ def utilities(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     einsum, not `@`: matrix products with two or three columns are many times slower
     on a million rows.
     """
-    return np.einsum("...c,pc->...p", values, weights)
+    with np.errstate(over="ignore", invalid="ignore"):
+        result = np.einsum("...c,pc->...p", values, weights)
+    result[np.isinf(result)] = np.nan  # too large to compute (reported by `solve`)
+    return result
 
 
 def solve(flat: FlatTree, overrides: Overrides | None = None, samples: int = 1,
@@ -96,6 +99,7 @@ def solve(flat: FlatTree, overrides: Overrides | None = None, samples: int = 1,
     reach = _reach(flat, weight) if want_reach else None
     outcomes = rollback.outcome_distributions(weight, choice) if want_outcomes else None
     problems.overflow(values)
+    problems.utility_overflow(values)
     return Solution(flat, env, values, probability, payoff, weight, choice, tie, reach,
                     outcomes, tuple(problems.issues))
 
@@ -136,6 +140,20 @@ class _Problems:
             node = int(np.flatnonzero(infinite)[0])
             self.add(node, "", "the totals here are too large to compute (they overflow)")
             values[np.isinf(values)] = np.nan
+
+    def utility_overflow(self, values: np.ndarray) -> None:
+        """Weights near the largest number can make a utility overflow: say where."""
+        weights = np.abs(self.flat.weights)
+        if not weights.size or not np.isfinite(values).any():
+            return
+        with np.errstate(over="ignore", invalid="ignore"):
+            if weights.max() * np.nanmax(np.abs(values)) * weights.shape[1] < 1e300:
+                return  # no product of a weight and a value comes near overflowing
+            raw = np.einsum("...c,pc->...p", values, self.flat.weights)
+        infinite = np.isinf(raw).any(axis=(1, 2))
+        if infinite.any():
+            self.add(int(np.flatnonzero(infinite)[0]), "",
+                     "a player's utility here is too large to compute (it overflows)")
 
 
 def _parsed(term: FormulaTerm) -> Any:
@@ -252,8 +270,9 @@ def _range_problem(flat: FlatTree, child: int, p: np.ndarray, problems: _Problem
     if np.isnan(value):
         message = "the probability is not a number" + some
     elif kind == REMAINDER_PROBABILITY:
+        side = "more than 1" if value < 0 else "less than 0"
         message = (f'the remainder "#" comes to {value:.6g}{some}: the other branches add up'
-                   f" to {1 - value:.6g}, more than 1")
+                   f" to {1 - value:.6g}, {side}")
     else:
         side = "above 1" if value > 1 else "below 0"
         message = f"probability {value:.6g} is {side}{some}"
@@ -324,7 +343,9 @@ class _Rollback:
                 tie: np.ndarray) -> None:
         kids, starts, counts = plan.decision_children, plan.decision_starts, plan.decision_counts
         owners = self.owner_weights[plan.decision_owner]  # (m, C), per child
-        utility = np.einsum("msc,mc->ms", values[kids], owners)
+        with np.errstate(over="ignore", invalid="ignore"):
+            utility = np.einsum("msc,mc->ms", values[kids], owners)
+        utility[np.isinf(utility)] = np.nan  # too large to compare: nobody can choose
         best = np.repeat(np.maximum.reduceat(utility, starts, axis=0), counts, axis=0)
         within = utility >= best - TIE_TOLERANCE * np.maximum(1.0, np.abs(best))
         m = kids.size

@@ -43,7 +43,10 @@ def read_plain(path: str | os.PathLike) -> tuple[Settings, NodeColumns] | None:
     if type(raw) is not dict:
         return None
     columns, node_keys = _columns(raw.get("root"), may_hold_null=b"null" in data)
-    if columns is None or not holds_only(data, node_keys + _keys_beside_root(raw)):
+    beside_root = {k: None if k == "root" else v for k, v in raw.items()}
+    if columns is None or not holds_only(data, node_keys + keys_parsed(beside_root)):
+        return None
+    if _rounded_integers(beside_root):
         return None
     settings, issues = build_settings(raw)
     if settings is None or issues or validate_settings(settings):
@@ -51,9 +54,21 @@ def read_plain(path: str | os.PathLike) -> tuple[Settings, NodeColumns] | None:
     return settings, columns
 
 
-def _keys_beside_root(raw: dict) -> int:
-    """Keys outside the nodes: the top level's own (including "root") and below them."""
-    return keys_parsed({k: None if k == "root" else v for k, v in raw.items()})
+def _rounded_integers(settings: Any) -> bool:
+    """Whether a number may be an integer orjson rounded: it reads integers beyond 64
+    bits as floats, where the careful reader keeps them exact (so min 1e29 + 1 stays
+    above max 1e29). Only the settings are looked at; amounts in nodes become floats
+    in the engine anyway."""
+    stack = [settings]
+    while stack:
+        value = stack.pop()
+        if type(value) is dict:
+            stack += value.values()
+        elif type(value) is list:
+            stack += value
+        elif type(value) is float and abs(value) >= 2.0 ** 63 and value.is_integer():
+            return True
+    return False
 
 
 def _columns(root: Any, may_hold_null: bool) -> tuple[NodeColumns | None, int]:
