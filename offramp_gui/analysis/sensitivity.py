@@ -4,7 +4,8 @@ Every analysis looks at one decision (a node and its children, the alternatives)
 from one player's point of view: an alternative's value is its expected utility for
 that player, and the best alternative is the one worth most to them (ties to the
 first). Sweeps evaluate all their points in one vectorised `solve`; switch points
-are then located by bisection to a relative precision of 1e-9, not the grid step.
+are then located to a relative precision of 1e-9 (of the larger of the point and the
+range's ends), not the grid step.
 """
 from __future__ import annotations
 
@@ -100,6 +101,16 @@ def _choices(flat: FlatTree, topic: Subject, overrides: Mapping[str, Any],
     return solution.choice[topic.node], scores
 
 
+def grid(low: float, high: float, steps: int) -> np.ndarray:
+    """`steps` (at least 2) evenly spaced points from `low` to `high`.
+
+    Weighted means of the two ends rather than `low + k * (high - low) / n`, whose
+    width overflows for a range such as -1e308..1e308.
+    """
+    t = np.linspace(0.0, 1.0, max(2, steps))
+    return low * (1 - t) + high * t
+
+
 def _with(base: Mapping[str, Any], name: str, values: np.ndarray) -> dict[str, Any]:
     return {**base, name: values}
 
@@ -119,7 +130,7 @@ def one_way(flat: FlatTree, topic: Subject, variable: str, low: float, high: flo
             steps: int = 200, base: Mapping[str, Any] | None = None) -> OneWay:
     """How each alternative's value moves as `variable` goes from `low` to `high`."""
     base = dict(base or {})
-    x = np.linspace(low, high, max(2, steps))
+    x = grid(low, high, steps)
     values, best = alternative_values(flat, topic, _with(base, variable, x), x.size)
 
     def probe(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -149,6 +160,9 @@ def _switch_points(x: np.ndarray, labels: np.ndarray, probe: Probe,
     cells = np.flatnonzero(labels[:-1] != labels[1:])
     if not cells.size:
         return []
+    # Precision is relative to the larger of the point and the range's ends: a switch
+    # at 3.7e-13 in 0..1e-12 is found as finely as one at 0.37 in 0..1.
+    scale = max(abs(float(x[0])), abs(float(x[-1])))
     row = {node: k for k, node in enumerate(candidates)}
     low, high = x[cells].copy(), x[cells + 1].copy()
     left, right = labels[cells].copy(), labels[cells + 1].copy()
@@ -157,22 +171,22 @@ def _switch_points(x: np.ndarray, labels: np.ndarray, probe: Probe,
     if crossing.any():
         k = np.flatnonzero(crossing)
         at[k] = _crossings(low[k], high[k], [row[f] for f in left[k]],
-                           [row[t] for t in right[k]], probe)
+                           [row[t] for t in right[k]], probe, scale)
     found = np.isfinite(at)
     if found.any():  # keep a crossing only if the label really changes there
-        step = PRECISION * np.maximum(1.0, np.abs(at[found])) * 10
+        step = PRECISION * np.maximum(np.abs(at[found]), scale) * 10
         before, _ = probe(at[found] - step)
         after, _ = probe(at[found] + step)
         good = (before == left[found]) & (after == right[found])
         at[np.flatnonzero(found)[~good]] = np.nan
     missing = np.flatnonzero(np.isnan(at))
     if missing.size:
-        at[missing] = _bisect(low[missing], high[missing], left[missing], probe)
+        at[missing] = _bisect(low[missing], high[missing], left[missing], probe, scale)
     return [(float(a), int(f), int(t)) for a, f, t in zip(at, left, right)]
 
 
 def _crossings(low: np.ndarray, high: np.ndarray, first: list[int], second: list[int],
-               probe: Probe) -> np.ndarray:
+               probe: Probe, scale: float) -> np.ndarray:
     """Where score[first] - score[second] is zero in each [low, high]; nan if it isn't."""
     columns = np.arange(low.size)
 
@@ -184,10 +198,12 @@ def _crossings(low: np.ndarray, high: np.ndarray, first: list[int], second: list
     usable = np.isfinite(g_low) & np.isfinite(g_high) & (np.sign(g_low) != np.sign(g_high))
     for _ in range(100):
         width = high - low
-        if np.all(~usable | (width <= 1e-3 * PRECISION * np.maximum(1.0, np.abs(low)))):
+        if np.all(~usable | (width <= _tolerance(low, scale))):
             break
-        guess = high - g_high * width / np.where(g_high != g_low, g_high - g_low, 1.0)
-        guess = np.where(usable & (guess > low) & (guess < high), guess, (low + high) / 2)
+        # (written so that nothing overflows, even for a cell near -1e308..1e308)
+        share = g_high / np.where(g_high != g_low, g_high - g_low, 1.0)
+        guess = high * (1 - share) + low * share
+        guess = np.where(usable & (guess > low) & (guess < high), guess, low / 2 + high / 2)
         g_guess = gap(guess)
         to_low = np.sign(g_guess) == np.sign(g_low)
         exact = g_guess == 0
@@ -201,15 +217,21 @@ def _crossings(low: np.ndarray, high: np.ndarray, first: list[int], second: list
     return np.where(usable, middle, np.nan)
 
 
-def _bisect(low: np.ndarray, high: np.ndarray, left: np.ndarray, probe: Probe) -> np.ndarray:
+def _bisect(low: np.ndarray, high: np.ndarray, left: np.ndarray, probe: Probe,
+            scale: float) -> np.ndarray:
     """Where the label stops being `left`, by halving each cell."""
     for _ in range(200):
-        if np.all(high - low <= 1e-3 * PRECISION * np.maximum(1.0, np.abs(low))):
+        if np.all(high - low <= _tolerance(low, scale)):
             break
-        middle = (low + high) / 2
+        middle = low / 2 + high / 2
         same = probe(middle)[0] == left
         low, high = np.where(same, middle, low), np.where(same, high, middle)
-    return (low + high) / 2
+    return low / 2 + high / 2
+
+
+def _tolerance(low: np.ndarray, scale: float) -> np.ndarray:
+    """How narrow a bracket must get: a thousandth of the promised precision."""
+    return 1e-3 * PRECISION * np.maximum(np.abs(low), scale)
 
 
 def _namer(flat: FlatTree):  # noqa: ANN202
@@ -234,8 +256,8 @@ def two_way(flat: FlatTree, topic: Subject, x_var: str, x_range: tuple[float, fl
     """Which alternative is best over a grid of two variables."""
     if x_var == y_var:
         raise AnalysisError("choose two different variables")
-    x = np.linspace(*x_range, max(2, steps))
-    y = np.linspace(*y_range, max(2, steps))
+    x = grid(*x_range, steps)
+    y = grid(*y_range, steps)
     grid_x, grid_y = np.meshgrid(x, y)
     overrides = {**(base or {}), x_var: grid_x.ravel(), y_var: grid_y.ravel()}
     _values, best = alternative_values(flat, topic, overrides, grid_x.size)
@@ -318,7 +340,8 @@ def threshold(flat: FlatTree, node_id: str, variable: str, low: float, high: flo
     if flat.kind[topic.node] != DECISION_KIND:
         raise AnalysisError(f'"{node_id}" is not a decision node')
     base = dict(base or {})
-    x = np.linspace(low, high, max(2, steps))
+    x = grid(low, high, steps)
+
     def probe(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return _choices(flat, topic, _with(base, variable, points), points.size)
 

@@ -10,7 +10,7 @@ import argparse
 import numpy as np
 
 from ..analysis.flatten import FlatTree
-from ..analysis.sensitivity import OneWay, Subject, alternative_values, one_way
+from ..analysis.sensitivity import OneWay, Subject, alternative_values, grid, one_way
 from . import analysis_common as common
 from .table import number, table
 
@@ -103,7 +103,7 @@ def _switches(flat: FlatTree, result: OneWay) -> str:
 def _values(flat: FlatTree, topic: Subject, result: OneWay, base: dict[str, float]) -> str:
     """The values at evenly spaced points, and at each switch point (marked)."""
     low, high = float(result.x[0]), float(result.x[-1])
-    points = np.linspace(low, high, READABLE_POINTS)
+    points = grid(low, high, READABLE_POINTS)
     switches = np.array([at for at, _a, _b in result.switches], float)
     x = np.concatenate([points, switches])
     values, best = alternative_values(flat, topic, {**base, result.variable: x}, x.size)

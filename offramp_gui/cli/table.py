@@ -9,6 +9,8 @@ def number(value: float, digits: int = 2) -> str:
     if value is None or math.isnan(value):
         return "—"
     value += 0.0
+    if abs(value) >= 1e15 or math.isinf(value):  # past what whole digits can show
+        return f"{value:.4g}"
     return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:,.{digits}f}"
 
 
