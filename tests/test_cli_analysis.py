@@ -403,6 +403,8 @@ def test_null_where_the_tree_cannot_be_evaluated(tmp_path, capsys):
     (["sensitivity", "--var", "p", "--from", "abc"], 2, "not a finite number"),
     (["sensitivity", "--var", "p", "--set", "p=abc"], 2, "not a finite number"),
     (["threshold", "--var", "p"], 2, "--node"),
+    (["sensitivity", "--var", "p", "-o", ""], 2, ".png, .svg"),
+    (["sensitivity", "--var", "p", "--from", "-inf"], 2, "-inf is not a finite number"),
     (["simulate", "-n", "0"], 2, "-n must be from 1"),
     (["simulate", "-n", "20000000"], 2, "10,000,000"),
     (["simulate", "-n", "10", "--seed", "-1"], 2, "--seed must be from 0"),
@@ -426,3 +428,60 @@ def test_errors_in_a_fresh_process(tmp_path):
                               capture_output=True, text=True, cwd=ROOT, timeout=60)
         assert done.returncode == status, done.stderr
         assert "Traceback" not in done.stdout + done.stderr and done.stderr.strip()
+
+
+# ---- ranges at the ends of what numbers can hold ----------------------------------------
+def test_a_negative_number_in_e_notation_is_a_value(tmp_path, capsys):
+    result = run_json(capsys, "sensitivity", write(tmp_path, REGIONS), "--var", "x",
+                      "--from", "-1e1", "--to", "1E0", "--steps", 3)
+    assert result["values"] == [-10.0, -4.5, 1.0]
+
+
+# a = x * 1e12 against a sure 0.37, x from 0 to 1e-12: a is best above x = 3.7e-13.
+TINY = doc(decide("r", [leaf("a", "x * 1e12"), leaf("b", 0.37)]), [var("x", 0, 0, 1e-12)])
+
+
+def test_a_switch_in_a_tiny_range_is_located_relative_to_the_range(tmp_path, capsys):
+    tree = write(tmp_path, TINY)
+    result = run_json(capsys, "threshold", tree, "--node", "r", "--var", "x")
+    assert result["thresholds"] == pytest.approx([3.7e-13], rel=1e-9)
+    coarse = run_json(capsys, "sensitivity", tree, "--var", "x", "--steps", 3)
+    assert [s["at"] for s in coarse["switches"]] == pytest.approx([3.7e-13], rel=1e-9)
+
+
+def test_a_range_across_all_numbers_gives_numbers_and_no_warnings(tmp_path):
+    huge = doc(decide("r", [leaf("a", "x"), leaf("b", 0.5)]), [var("x", 0.2, -1e308, 1e308)])
+    tree = write(tmp_path, huge)
+    for command in (["sensitivity", "--var", "x"], ["threshold", "--node", "r", "--var", "x"]):
+        done = subprocess.run([sys.executable, "-m", "offramp_gui", command[0], str(tree),
+                               *command[1:], "--json"], capture_output=True, text=True,
+                              cwd=ROOT, timeout=60)
+        assert (done.returncode, done.stderr) == (0, "")
+        result = json.loads(done.stdout)
+        values = result.get("values", result.get("thresholds"))
+        assert values and None not in values
+        # Precision relative to the range's ends: within 1e-9 * 1e308 of 0.5.
+        at = result["switches"][0]["at"] if "switches" in result else result["thresholds"][0]
+        assert abs(at - 0.5) <= 1e-9 * 1e308
+    _code, out, _err = run_table(tree)
+    assert "1e+308" in out and "000,000,000" not in out
+
+
+def run_table(tree: Path) -> tuple[int, str, str]:
+    done = subprocess.run([sys.executable, "-m", "offramp_gui", "sensitivity", str(tree),
+                           "--var", "x"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_a_remainder_above_1_says_the_others_are_below_0(tmp_path, capsys):
+    code, _out, err = run(capsys, "evaluate", write(tmp_path, GAMBLE), "--set", "p=-1")
+    assert code == 1
+    assert 'the remainder "#" comes to 2: the other branches add up to -1, less than 0' in err
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs Linux's /proc")
+def test_a_folder_that_takes_no_files_is_named(tmp_path, capsys):
+    code, _out, err = run(capsys, "sensitivity", write(tmp_path, GAMBLE), "--var", "p",
+                          "-o", "/proc/x.csv")
+    assert code == 1 and "/proc" in err
+    assert "takes no new files" in err or "permission denied" in err

@@ -5,6 +5,7 @@ import argparse
 import gc
 import importlib
 import os
+import re
 import sys
 from typing import NoReturn
 
@@ -28,7 +29,16 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     for name in [only] if only else _COMMANDS:
         module = importlib.import_module(f".{_MODULES.get(name, name)}", __name__)
         module.add_parser(commands)
+    for each in [parser, *commands.choices.values()]:
+        each._negative_number_matcher = _NEGATIVE_NUMBER
     return parser
+
+
+# argparse takes "-1e2" for an option: its own pattern for negative numbers has no
+# exponent. "-inf" and "-nan" count as numbers too, so that the option refuses them
+# as numbers that are not finite, rather than as unknown options.
+_NEGATIVE_NUMBER = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^-(inf|infinity|nan)$",
+                              re.IGNORECASE)
 
 
 def _app_parser() -> argparse.ArgumentParser:

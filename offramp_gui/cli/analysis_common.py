@@ -234,7 +234,7 @@ def print_json(document: dict[str, Any]) -> None:
 
 def output_kind(options: argparse.Namespace) -> str | None:
     """"csv", "plot" or None; an unknown extension or a missing folder stops here."""
-    if not options.output:
+    if options.output is None:
         return None
     path = Path(options.output)
     suffix = path.suffix.lower()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import stat
@@ -45,7 +46,9 @@ def write_atomic(path: str | os.PathLike, data: bytes, backup: bool = True) -> N
         handle, temp_name = tempfile.mkstemp(prefix=f".{target.name[:100]}.", suffix=".tmp",
                                              dir=folder)
     except OSError as error:
-        raise SaveError(f"cannot write in the folder {folder}: {_reason(error)}") from error
+        # (The folder exists: "no such file" means it takes no new files, as /proc.)
+        reason = "it takes no new files" if error.errno == errno.ENOENT else _reason(error)
+        raise SaveError(f"cannot write in the folder {folder}: {reason}") from error
     temp = Path(temp_name)
     try:
         with os.fdopen(handle, "wb") as stream:

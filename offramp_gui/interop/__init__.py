@@ -60,6 +60,9 @@ def read(path: str | Path, from_format: str | None = None, tree_index: int = 0,
          strict: bool = False) -> tuple[Tree, Report]:
     """The tree of a file in any readable format, and the report of its import."""
     fmt = _source_format(path, from_format)
+    if tree_index and fmt != "silverdecisions":
+        raise ConversionError(f"{path}: only a SilverDecisions file holds several trees,"
+                              " so --tree does not apply to it", usage=True)
     report = Report(source=str(path), from_format=fmt)
     if fmt == "offramp":
         tree = _read_offramp(path)

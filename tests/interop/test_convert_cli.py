@@ -69,6 +69,8 @@ def test_every_writable_format_from_the_command_line(tmp_path):
     (["convert", DATA / "silverdecisions" / "tiny_example.json", "-o", "{tmp}/x.json",
       "--tree", "2"], 2, "there is no tree 2"),
     (["convert", OFFRAMP], 2, "-o"),
+    (["convert", OFFRAMP, "-o", "{tmp}/x.json", "--tree", "2"], 2,
+     "only a SilverDecisions file holds several trees"),
 ])
 def test_exit_codes_and_messages(tmp_path, args, status, words):
     (tmp_path / "x.csv").write_text("path,id\n")
