@@ -99,7 +99,6 @@ def solve(flat: FlatTree, overrides: Overrides | None = None, samples: int = 1,
     reach = _reach(flat, weight) if want_reach else None
     outcomes = rollback.outcome_distributions(weight, choice) if want_outcomes else None
     problems.overflow(values)
-    problems.utility_overflow(values)
     return Solution(flat, env, values, probability, payoff, weight, choice, tie, reach,
                     outcomes, tuple(problems.issues))
 
@@ -141,18 +140,14 @@ class _Problems:
             self.add(node, "", "the totals here are too large to compute (they overflow)")
             values[np.isinf(values)] = np.nan
 
-    def utility_overflow(self, values: np.ndarray) -> None:
-        """Weights near the largest number can make a utility overflow: say where."""
-        weights = np.abs(self.flat.weights)
-        if not weights.size or not np.isfinite(values).any():
-            return
-        with np.errstate(over="ignore", invalid="ignore"):
-            if weights.max() * np.nanmax(np.abs(values)) * weights.shape[1] < 1e300:
-                return  # no product of a weight and a value comes near overflowing
-            raw = np.einsum("...c,pc->...p", values, self.flat.weights)
-        infinite = np.isinf(raw).any(axis=(1, 2))
-        if infinite.any():
-            self.add(int(np.flatnonzero(infinite)[0]), "",
+    def utility_overflow(self, values: np.ndarray, utility: np.ndarray) -> None:
+        """Weights near the largest number can make a utility overflow (`utilities`
+        leaves nan there): say where, once."""
+        if not np.isfinite(self.flat.weights).all():
+            return  # a weight that is not a number: validation says so
+        overflowed = np.isnan(utility).any(axis=-1) & ~np.isnan(values).any(axis=-1)
+        if overflowed.any():
+            self.add(int(np.flatnonzero(overflowed)[0]), "",
                      "a player's utility here is too large to compute (it overflows)")
 
 
@@ -440,12 +435,15 @@ def evaluate(flat: FlatTree, overrides: Overrides | None = None) -> Results:
     """Roll back once with the variables' values (and any overrides)."""
     solution = solve(flat, overrides)
     values = solution.values[:, 0, :]
+    utility = utilities(values, flat.weights)
+    problems = _Problems(flat)
+    problems.utility_overflow(values, utility)
     return Results(
         flat=flat, variables={k: float(v[0]) for k, v in solution.variables.items()},
-        expected=values, utility=utilities(values, flat.weights), choice=solution.choice[:, 0],
+        expected=values, utility=utility, choice=solution.choice[:, 0],
         tie=solution.tie[:, 0], reach=solution.reach[:, 0],  # type: ignore[index]
         outcomes=solution.outcomes[:, 0, :],  # type: ignore[index]
-        probability=solution.probability[:, 0], issues=solution.issues,
+        probability=solution.probability[:, 0], issues=solution.issues + tuple(problems.issues),
     )
 
 
