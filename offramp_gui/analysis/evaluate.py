@@ -73,7 +73,8 @@ def utilities(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """
     with np.errstate(over="ignore", invalid="ignore"):
         result = np.einsum("...c,pc->...p", values, weights)
-    result[np.isinf(result)] = np.nan  # too large to compute (reported by `solve`)
+        if not np.isfinite(result.sum()):  # (quicker than looking at each value)
+            result[np.isinf(result)] = np.nan  # too large to compute (`evaluate` says so)
     return result
 
 
@@ -340,7 +341,8 @@ class _Rollback:
         owners = self.owner_weights[plan.decision_owner]  # (m, C), per child
         with np.errstate(over="ignore", invalid="ignore"):
             utility = np.einsum("msc,mc->ms", values[kids], owners)
-        utility[np.isinf(utility)] = np.nan  # too large to compare: nobody can choose
+            if not np.isfinite(utility.sum()):
+                utility[np.isinf(utility)] = np.nan  # too large to compare: nobody can choose
         best = np.repeat(np.maximum.reduceat(utility, starts, axis=0), counts, axis=0)
         within = utility >= best - TIE_TOLERANCE * np.maximum(1.0, np.abs(best))
         m = kids.size
