@@ -312,14 +312,18 @@ def test_fast_path_declines_a_flaw_in_a_late_block(tmp_path, change):
     assert read_plain(write(tmp_path, "flawed.json", json.dumps(tree))) is None
 
 
+def buffered() -> dict[str, str]:
+    """The environment without PYTHONUNBUFFERED: output waits in Python's buffer."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+
+
 @pytest.mark.parametrize("alternatives", [2, 1500], ids=["short", "long"])
 def test_the_result_arrives_whole(tmp_path, alternatives):
     """The command ends without freeing its memory: all output must be out first,
     whether it still sits in Python's buffer (short) or overflows a pipe (long)."""
     path = write(tmp_path, "wide.json", wide_tree(alternatives))
-    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     run = subprocess.run([sys.executable, "-m", "offramp_gui", "evaluate", str(path), "--json"],
-                         capture_output=True, text=True, cwd=ROOT, env=buffered, timeout=60)
+                         capture_output=True, text=True, cwd=ROOT, env=buffered(), timeout=60)
     assert run.returncode == 0 and run.stderr == ""
     assert json.loads(run.stdout) == evaluation_document(evaluate(load(path)))
 
@@ -327,9 +331,8 @@ def test_the_result_arrives_whole(tmp_path, alternatives):
 def test_a_reader_that_stops_early_is_no_error(tmp_path):
     path = write(tmp_path, "wide.json", wide_tree(1500))
     command = [sys.executable, "-m", "offramp_gui", "evaluate", str(path), "--json"]
-    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          cwd=ROOT, env=buffered) as process:
+                          cwd=ROOT, env=buffered()) as process:
         assert process.stdout.read(100).startswith(b'{"format": "offramp-evaluation"')
         process.stdout.close()  # like `| head -c 100`
         errors = process.stderr.read()

@@ -449,28 +449,27 @@ def test_a_switch_in_a_tiny_range_is_located_relative_to_the_range(tmp_path, cap
     assert [s["at"] for s in coarse["switches"]] == pytest.approx([3.7e-13], rel=1e-9)
 
 
+def fresh_process(*args: object) -> subprocess.CompletedProcess:
+    """`offramp ARGS` as a user runs it, warnings and all."""
+    return subprocess.run([sys.executable, "-m", "offramp_gui", *map(str, args)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+
+
 def test_a_range_across_all_numbers_gives_numbers_and_no_warnings(tmp_path):
     huge = doc(decide("r", [leaf("a", "x"), leaf("b", 0.5)]), [var("x", 0.2, -1e308, 1e308)])
     tree = write(tmp_path, huge)
-    for command in (["sensitivity", "--var", "x"], ["threshold", "--node", "r", "--var", "x"]):
-        done = subprocess.run([sys.executable, "-m", "offramp_gui", command[0], str(tree),
-                               *command[1:], "--json"], capture_output=True, text=True,
-                              cwd=ROOT, timeout=60)
+    sweep = fresh_process("sensitivity", tree, "--var", "x", "--json")
+    found = fresh_process("threshold", tree, "--node", "r", "--var", "x", "--json")
+    for done in (sweep, found):
         assert (done.returncode, done.stderr) == (0, "")
-        result = json.loads(done.stdout)
-        values = result.get("values", result.get("thresholds"))
+    sweep_doc, found_doc = json.loads(sweep.stdout), json.loads(found.stdout)
+    for values in (sweep_doc["values"], found_doc["thresholds"]):
         assert values and None not in values
-        # Precision relative to the range's ends: within 1e-9 * 1e308 of 0.5.
-        at = result["switches"][0]["at"] if "switches" in result else result["thresholds"][0]
+    # Precision relative to the range's ends: within 1e-9 * 1e308 of 0.5.
+    for at in (sweep_doc["switches"][0]["at"], found_doc["thresholds"][0]):
         assert abs(at - 0.5) <= 1e-9 * 1e308
-    _code, out, _err = run_table(tree)
-    assert "1e+308" in out and "000,000,000" not in out
-
-
-def run_table(tree: Path) -> tuple[int, str, str]:
-    done = subprocess.run([sys.executable, "-m", "offramp_gui", "sensitivity", str(tree),
-                           "--var", "x"], capture_output=True, text=True, cwd=ROOT, timeout=60)
-    return done.returncode, done.stdout, done.stderr
+    table = fresh_process("sensitivity", tree, "--var", "x")
+    assert "1e+308" in table.stdout and "000,000,000" not in table.stdout
 
 
 def test_a_remainder_above_1_says_the_others_are_below_0(tmp_path, capsys):
