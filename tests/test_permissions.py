@@ -133,21 +133,19 @@ def test_saving_in_a_writable_folder_works_as_nobody(place):
 APP_SAVE = """
 import json, sys
 from pathlib import Path
-from offramp_gui.gui.app import configure_application, install_safety
+from offramp_gui.gui.app import configure_application
 from offramp_gui.gui.main_window import MainWindow
 sys.path.insert(0, sys.argv[2])
-from recording import RecordingPrompts
+from recording import FakePrompts
 app = configure_application()
-window = MainWindow()
-window.files.prompts = RecordingPrompts()
-install_safety(window)
+window = MainWindow(prompts=FakePrompts())
 assert window.files.open(Path(sys.argv[1]))
 leaf = next(n for n in window.document.tree.root.walk() if n.type == "terminal")
 window.document.edit.set_field(leaf.id, "branch", "changed")
 saved = window.files.save()
-print(json.dumps({"saved": saved, "errors": window.files.prompts.errors,
+print(json.dumps({"saved": saved, "errors": window.prompts.errors,
                   "modified": window.document.modified,
-                  "autosave": window.recovery.write()}))
+                  "autosave": window.features["recovery"].write()}))
 """
 
 

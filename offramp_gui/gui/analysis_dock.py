@@ -4,7 +4,7 @@ The panel listens to the document: when new results arrive (the tree or its
 variables changed), the quick analyses of the tab in view are recomputed after a
 short pause, on the results' immutable snapshot; tabs out of view wait until shown.
 The Monte Carlo tab is costly: it never reruns by itself, and says when its run is
-out of date. `install(window)` docks the panel and adds its canvas menu item.
+out of date. features/analysis.py docks it and adds its canvas menu item.
 """
 from __future__ import annotations
 
@@ -13,14 +13,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
-    QDockWidget,
     QHBoxLayout,
-    QMenu,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -28,16 +25,15 @@ from PySide6.QtWidgets import (
 
 from ..analysis.flatten import ASSUMED_KIND, DECISION_KIND, FlatTree
 from ..analysis.sensitivity import Subject, subject
-from ..model.tree import DECISION
 from .analysis_requirements import RequirementsTab
 from .analysis_simulation import SimulationTab
-from .analysis_tabs import AnalysisPrompts, AnalysisTab, OneWayTab, TornadoTab, TwoWayTab, labelled
+from .analysis_tabs import AnalysisTab, OneWayTab, TornadoTab, TwoWayTab, labelled
 from .plots.plot_parts import decision_label
 from .text import shown
 
 if TYPE_CHECKING:
     from .document import DocumentController
-    from .main_window import MainWindow
+    from .prompts import Prompts
 
 DEBOUNCE_MS = 150
 NOT_READY = ("The tree has problems (see the Problems panel); fix them to analyse it.")
@@ -137,10 +133,11 @@ def _refill(combo: QComboBox, items: list[tuple[str, str]], keep: str | None) ->
 class AnalysisPanel(QWidget):
     """Tabs of analyses of the document's tree, each with its plot and exports."""
 
-    def __init__(self, document: DocumentController, parent: QWidget | None = None):
+    def __init__(self, document: DocumentController, prompts: Prompts,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.document = document
-        self.prompts = AnalysisPrompts(self)
+        self.prompts = prompts
         self.picker = SubjectPicker()
         self.one_way = OneWayTab(self)
         self.two_way = TwoWayTab(self)
@@ -257,73 +254,3 @@ class AnalysisPanel(QWidget):
     def shutdown(self) -> None:
         """Stop any simulation and wait for its thread (the application is quitting)."""
         self.simulation.shutdown()
-
-
-# ---- the main window -------------------------------------------------------------------
-def install(window: MainWindow) -> AnalysisPanel:
-    """Dock an Analysis panel in `window` and add "What would it take…" to its canvas menu."""
-    panel = AnalysisPanel(window.document)
-    panel.prompts = AnalysisPrompts(window)
-    dock = QDockWidget("Analysis", window)
-    dock.setObjectName("analysis-dock")
-    dock.setWidget(panel)
-    if not window.restoreDockWidget(dock):
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        outcomes = window.findChild(QDockWidget, "outcomes-dock")
-        if outcomes is not None:
-            window.tabifyDockWidget(outcomes, dock)
-            outcomes.raise_()
-    toggle = dock.toggleViewAction()
-    toggle.setText("&Analysis")
-    if window.panels_menu is not None:
-        window.panels_menu.addAction(toggle)
-    window.panels["analysis"] = panel
-    dock.visibilityChanged.connect(lambda shown_now: shown_now and _make_room(window, dock))
-    _add_context_item(window, panel, dock)
-    app = QApplication.instance()
-    if app is not None:
-        app.aboutToQuit.connect(panel.shutdown)
-    return panel
-
-
-ROOM = 430  # px: the dock's height the first time it is shown, if it had less
-
-
-def _make_room(window: MainWindow, dock: QDockWidget) -> None:
-    """Give the plots room the first time the dock shows (it shares the outcomes' height)."""
-    if dock.property("made-room") or dock.isFloating():
-        return
-    dock.setProperty("made-room", True)
-    if dock.height() < ROOM:
-        window.resizeDocks([dock], [ROOM], Qt.Orientation.Vertical)
-
-
-def _add_context_item(window: MainWindow, panel: AnalysisPanel, dock: QDockWidget) -> None:
-    original = window.actions.context_menu
-
-    def context_menu(node_id: str | None) -> QMenu:
-        menu = original(node_id)
-        if node_id is not None and _can_choose(window, node_id):
-            menu.addSeparator()
-            action = menu.addAction("What would it take…")
-            action.setStatusTip("Which values of each variable would make this decision"
-                                " choose another branch")
-            action.triggered.connect(lambda _checked=False: open_requirements(dock, panel,
-                                                                               node_id))
-        return menu
-
-    window.actions.context_menu = context_menu  # type: ignore[method-assign]
-
-
-def _can_choose(window: MainWindow, node_id: str) -> bool:
-    tree = window.document.tree
-    if node_id not in tree:
-        return False
-    node = tree.node(node_id)
-    return node.type == DECISION and not node.is_assumed and bool(node.children)
-
-
-def open_requirements(dock: QDockWidget, panel: AnalysisPanel, node_id: str) -> None:
-    dock.show()
-    dock.raise_()
-    panel.show_requirements(node_id)

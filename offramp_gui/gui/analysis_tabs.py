@@ -16,11 +16,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -49,31 +47,6 @@ def sentence(message: str) -> str:
     text = shown(str(message), 400).strip() or "The analysis failed"
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "?", "!")) else text + "."
-
-
-class AnalysisPrompts:
-    """The dialogs the dock needs; tests replace these methods."""
-
-    def __init__(self, parent: QWidget):
-        self.parent = parent
-
-    def export_path(self, title: str, suggestion: Path, filters: dict[str, str]) -> Path | None:
-        chosen = filters.get(suggestion.suffix.lower(), next(iter(filters.values())))
-        name, used = QFileDialog.getSaveFileName(self.parent, title, str(suggestion),
-                                                 ";;".join(filters.values()), chosen)
-        if not name:
-            return None
-        path = Path(name)
-        if path.suffix.lower() not in filters:
-            path = path.with_name(path.name + next((s for s, f in filters.items() if f == used),
-                                                   next(iter(filters))))
-        return path
-
-    def error(self, title: str, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Critical, title, shown(text, 500),
-                          QMessageBox.StandardButton.Ok, self.parent)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.exec()
 
 
 def plain_label(text: str = "", muted: bool = False) -> QLabel:
@@ -182,8 +155,9 @@ class AnalysisTab(QWidget):
     def export_plot(self, path: Path | None = None) -> bool:
         if not self._drawn:
             return False
-        path = path or self.panel.prompts.export_path(
-            "Export Plot", self.panel.suggested_path(self.slug, ".png"), IMAGE_FILTERS)
+        path = path or self.panel.prompts.save_path(
+            "export-plot", "Export Plot", self.panel.suggested_path(self.slug, ".png"),
+            IMAGE_FILTERS, strict_suffix=True)
         return path is not None and self._write(lambda: self._save_plot(path))
 
     def _save_plot(self, path: Path) -> None:
@@ -196,8 +170,9 @@ class AnalysisTab(QWidget):
     def export_data(self, path: Path | None = None) -> bool:
         if not self._drawn or self.data_result() is None:
             return False
-        path = path or self.panel.prompts.export_path(
-            "Export Data", self.panel.suggested_path(self.slug, ".csv"), CSV_FILTERS)
+        path = path or self.panel.prompts.save_path(
+            "export-data", "Export Data", self.panel.suggested_path(self.slug, ".csv"),
+            CSV_FILTERS, strict_suffix=True)
         return path is not None and self._write(
             lambda: plots.save_rows(self._drawn[0], self.data_result(), path))
 

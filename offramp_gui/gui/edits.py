@@ -4,13 +4,23 @@ from __future__ import annotations
 import copy
 import json
 from contextlib import ExitStack
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QApplication
 
 from ..fileformat.json_io import node_from_dict, node_to_dict
 from ..model.issues import TreeFormatError
-from ..model.tree import CHANCE, DECISION, REMAINDER, TERMINAL, Node, make_ids_unique, unique_id
+from ..model.tree import (
+    CHANCE,
+    DECISION,
+    REMAINDER,
+    TERMINAL,
+    Node,
+    Tree,
+    make_ids_unique,
+    unique_id,
+)
 from .commands import (
     AddSubtreeCommand,
     MoveChildCommand,
@@ -18,9 +28,6 @@ from .commands import (
     SetFieldCommand,
     SetMetaCommand,
 )
-
-if TYPE_CHECKING:
-    from .document import DocumentController
 
 FIELD_WORDS = {
     "branch": "Rename branch", "name": "Rename node", "probability": "Change probability",
@@ -30,10 +37,21 @@ FIELD_WORDS = {
 }
 
 
+class Editable(Protocol):
+    """What edits need of the document (a DocumentController, which owns its Edits)."""
+
+    tree: Tree
+    undo_stack: QUndoStack
+
+    def push(self, command: QUndoCommand) -> None: ...
+
+    def gesture(self) -> int: ...
+
+
 class Edits:
     """The controller's editing vocabulary; panels and the canvas call these."""
 
-    def __init__(self, document: DocumentController):
+    def __init__(self, document: Editable):
         self._doc = document
 
     @property
@@ -263,7 +281,7 @@ class Edits:
 class _Macro:
     """`with` block: the commands pushed inside are one undo step and one model change."""
 
-    def __init__(self, document: DocumentController, text: str):
+    def __init__(self, document: Editable, text: str):
         self._doc, self._text = document, text
         self._batch = ExitStack()
 

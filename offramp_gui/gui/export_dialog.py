@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -10,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -22,17 +22,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .export import FORMATS, MAX_SCALE, MIN_SCALE, export_tree
+from .export import MAX_SCALE, MIN_SCALE, export_tree
+from .prompts import Prompts
 from .text import shown
+
+if TYPE_CHECKING:
+    from .document import DocumentController
 
 FILTERS = {".png": "PNG image (*.png)", ".svg": "SVG drawing (*.svg)",
            ".pdf": "PDF document (*.pdf)"}
 
 
 class ExportDialog(QDialog):
-    def __init__(self, document, parent: QWidget | None = None):  # noqa: ANN001
+    def __init__(self, document: DocumentController, prompts: Prompts,
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.document = document
+        self.prompts = prompts
         self.setWindowTitle("Export Tree")
         self.last_error: str | None = None
         self._error_box: QMessageBox | None = None
@@ -102,15 +108,10 @@ class ExportDialog(QDialog):
     # ---- actions --------------------------------------------------------------------
     def browse(self) -> None:
         current = Path(self.file.text().strip() or self._default_path())
-        chosen_filter = FILTERS.get(current.suffix.lower(), FILTERS[".png"])
-        path, used_filter = QFileDialog.getSaveFileName(
-            self, "Export Tree", str(current), ";;".join(FILTERS.values()), chosen_filter)
-        if not path:
-            return
-        if Path(path).suffix.lower() not in FORMATS:
-            suffix = next((s for s, f in FILTERS.items() if f == used_filter), ".png")
-            path += suffix
-        self.file.setText(path)
+        path = self.prompts.save_path("export-image", "Export Tree", current, FILTERS,
+                                      strict_suffix=True)
+        if path is not None:
+            self.file.setText(str(path))
 
     def _on_ok(self) -> None:
         if self.export():

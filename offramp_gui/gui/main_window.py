@@ -1,35 +1,50 @@
-"""The main window: the canvas in the middle, panels docked around it. Wiring only."""
+"""The shell: the canvas in the middle, and menus, toolbar, context menus and docks built
+from what each feature declares (features/, contributions.py). Wiring only.
+
+Each feature is constructed with the collaborators its constructor names, from the
+services below; none is handed the window.
+"""
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar, QWidget
 
-from .. import __version__
-from .actions import Actions
-from .analysis_dock import install as install_analysis
-from .disk_watch import install as install_disk_watch
+from .contributions import (
+    CANVAS_MENU,
+    MENU_BAR,
+    NODE_MENU,
+    TOOLBAR,
+    ActionSpec,
+    Contributions,
+    DockSpec,
+    Feature,
+    Place,
+)
 from .document import DocumentController
-from .export_dialog import ExportDialog
-from .files import FileActions
-from .icons import app_icon
-from .interop_actions import install as install_interop_actions
-from .panels.problems_panel import ProblemsPanel
-from .panels.property_panel import PropertyPanel
-from .panels.variables_panel import VariablesPanel
-from .panels.weights_panel import WeightsPanel
-from .plots.outcomes_plot import OutcomesPanel
-from .recovery import install as install_recovery
+from .features import DEFAULT
+from .file_service import FileService
+from .icons import app_icon, icon
+from .prompts import Prompts
 from .scene.theme import Theme
 from .scene.tree_scene import TreeScene
-from .text import shown
+from .status import StatusLine
 from .view import TreeView
+
+PANELS_MENU = "view/panels"
+#: Windows opened to hold a second restored document; kept alive until closed.
+_SIBLINGS: list[MainWindow] = []
+_Entry = tuple[str, int, Any]  # group, order, and a QAction or a QMenu
 
 
 class MainWindow(QMainWindow):
     def __init__(self, document: DocumentController | None = None,
+                 prompts: Prompts | None = None, features: Iterable[type] = DEFAULT,
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.document = document or DocumentController(parent=self)
@@ -37,116 +52,179 @@ class MainWindow(QMainWindow):
         self.view = TreeView(self.scene)
         self.setCentralWidget(self.view)
         self.setWindowIcon(app_icon())
-        self.files = FileActions(self)
-        self.recent_menu = QMenu("Open &Recent", self)
-        self.panels_menu: QMenu | None = None
-        self.actions = Actions(self)
-        self.actions.build_menus()
-        install_interop_actions(self)
-        self.addToolBar(self.actions.build_toolbar())
-        self.panels = self._dock_panels()
-        self.refresh_recent_menu()
+        self.prompts = prompts or Prompts(self)
+        self.status = StatusLine(self)
+        self.status.posted.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
+        self.files = FileService(self.document, self.prompts, self.status)
+        services = {"document": self.document, "prompts": self.prompts, "status": self.status,
+                    "files": self.files, "canvas": self.view,
+                    "spawn_window": self._spawn_window}
+        self.features: dict[str, Feature] = {}
+        for kind in features:
+            feature = _construct(kind, services)
+            self.features[feature.name] = feature
+        self.actions: dict[str, QAction] = {}
+        self.panels: dict[str, QWidget] = {}
+        self.docks: dict[str, QDockWidget] = {}
+        self._build([f.contributions() for f in self.features.values()])
         self._wire()
         self.setAcceptDrops(True)
         self.statusBar().showMessage("Ready", 2000)
         self._update_title()
         self.restore_layout()
-        install_analysis(self)
-        install_recovery(self)
-        install_disk_watch(self)
 
-    def _dock_panels(self) -> dict[str, QWidget]:
-        panels = {
-            "properties": ("&Properties", PropertyPanel(self.document),
-                           Qt.DockWidgetArea.RightDockWidgetArea),
-            "variables": ("&Variables", VariablesPanel(self.document),
-                          Qt.DockWidgetArea.RightDockWidgetArea),
-            "weights": ("&Weights", WeightsPanel(self.document),
-                        Qt.DockWidgetArea.RightDockWidgetArea),
-            "outcomes": ("&Outcomes", OutcomesPanel(self.document),
-                         Qt.DockWidgetArea.BottomDockWidgetArea),
-            "problems": ("Pro&blems", ProblemsPanel(self.document),
-                         Qt.DockWidgetArea.BottomDockWidgetArea),
-        }
-        docks = {}
-        for name, (title, widget, area) in panels.items():
-            dock = QDockWidget(title.replace("&", ""), self)
-            dock.setObjectName(f"{name}-dock")
-            dock.setWidget(widget)
-            self.addDockWidget(area, dock)
-            docks[name] = dock
+    # ---- building from the features' contributions -----------------------------------
+    def _build(self, contributions: list[Contributions]) -> None:
+        self._enabled_rules: list[tuple[Any, Callable[[], bool]]] = []
+        self._entries: dict[str, list[_Entry]] = {}
+        self._context_items = [item for c in contributions for item in c.context_items]
+        for spec in self._window_actions() + [a for c in contributions for a in c.actions]:
+            self._add_action(spec)
+        for sub in [s for c in contributions for s in c.submenus]:
+            menu = QMenu(sub.text, self)
+            if sub.fill is not None:
+                menu.aboutToShow.connect(lambda m=menu, fill=sub.fill: fill(m))
+            if sub.enabled_when is not None:
+                self._enabled_rules.append((menu, sub.enabled_when))
+            self._place(menu, sub.places)
+            self._entries.setdefault(sub.id, [])
+            menu.setProperty("menu-id", sub.id)
+        panels = QMenu("&Panels", self)
+        panels.setProperty("menu-id", PANELS_MENU)
+        self._place(panels, (Place("view", "9_panels", 0),))
+        self._add_docks(sorted((d for c in contributions for d in c.docks),
+                               key=lambda d: d.order))
+        bar = self.menuBar()
+        for menu_id, title in MENU_BAR:
+            self._fill(bar.addMenu(title), menu_id)
+        for menu in self.findChildren(QMenu):
+            if menu.property("menu-id"):
+                self._fill(menu, menu.property("menu-id"))
+        toolbar = QToolBar("Main", self)
+        toolbar.setObjectName("main-toolbar")
+        self._fill(toolbar, TOOLBAR)
+        self.addToolBar(toolbar)
+        self.update_enabled()
+
+    def _window_actions(self) -> list[ActionSpec]:
+        return [ActionSpec("quit", "&Quit", self.close, (Place("file", "9_quit", 10),),
+                           QKeySequence.StandardKey.Quit, None, "Close offramp")]
+
+    def _add_action(self, spec: ActionSpec) -> None:
+        action = spec.make(self) if spec.make is not None else QAction(spec.text, self)
+        if spec.shortcut is not None:
+            action.setShortcut(QKeySequence(spec.shortcut))
+        if spec.icon:
+            action.setIcon(icon(spec.icon))
+        if spec.tip:
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{spec.tip} ({keys})" if keys else spec.tip)
+            action.setStatusTip(spec.tip)
+        action.setMenuRole(spec.role)
+        if spec.checkable:
+            action.setCheckable(True)
+            if spec.toggled is not None:
+                action.toggled.connect(spec.toggled)
+        elif spec.make is None:
+            action.triggered.connect(lambda _checked=False, run=spec.run: run())
+        if spec.enabled_when is not None:
+            self._enabled_rules.append((action, spec.enabled_when))
+        self.actions[spec.id] = action
+        self._place(action, spec.places)
+
+    def _place(self, entry: Any, places: tuple[Place, ...]) -> None:
+        for place in places:
+            self._entries.setdefault(place.menu, []).append((place.group, place.order, entry))
+
+    def _fill(self, target: QMenu | QToolBar, menu_id: str) -> None:
+        group = None
+        for entry_group, _order, entry in sorted(self._entries.get(menu_id, []),
+                                                 key=lambda e: e[:2]):
+            if group is not None and entry_group != group:
+                target.addSeparator()
+            group = entry_group
+            if isinstance(entry, QMenu):
+                assert isinstance(target, QMenu)
+                target.addMenu(entry)
+            else:
+                target.addAction(entry)
+
+    def _add_docks(self, specs: list[DockSpec]) -> None:
+        for spec in specs:
+            dock = QDockWidget(spec.title.replace("&", ""), self)
+            dock.setObjectName(f"{spec.id}-dock")
+            dock.setWidget(spec.widget)
+            self.addDockWidget(spec.area, dock)
+            if spec.tabify_with in self.docks:
+                self.tabifyDockWidget(self.docks[spec.tabify_with], dock)
             toggle = dock.toggleViewAction()
-            toggle.setText(title)
-            assert self.panels_menu is not None
-            self.panels_menu.addAction(toggle)
-        self.tabifyDockWidget(docks["properties"], docks["variables"])
-        self.tabifyDockWidget(docks["variables"], docks["weights"])
-        self.tabifyDockWidget(docks["outcomes"], docks["problems"])
-        docks["properties"].raise_()
-        docks["outcomes"].raise_()
-        # The canvas first: the panels take a third of the width and of the height.
-        self.resizeDocks([docks["properties"]], [460], Qt.Orientation.Horizontal)
-        self.resizeDocks([docks["outcomes"]], [280], Qt.Orientation.Vertical)
-        return {name: dock.widget() for name, dock in docks.items()}
+            toggle.setText(spec.title)
+            self._place(toggle, (Place(PANELS_MENU, "", spec.order),))
+            if spec.size_when_shown is not None:
+                dock.visibilityChanged.connect(
+                    lambda shown, d=dock, size=spec.size_when_shown:
+                    shown and self._make_room(d, size))
+            self.docks[spec.id] = dock
+            self.panels[spec.id] = spec.widget
+        for spec in specs:
+            dock = self.docks[spec.id]
+            if spec.on_top:
+                dock.raise_()
+            if spec.size is not None:
+                horizontal = spec.area in (Qt.DockWidgetArea.LeftDockWidgetArea,
+                                           Qt.DockWidgetArea.RightDockWidgetArea)
+                self.resizeDocks([dock], [spec.size], Qt.Orientation.Horizontal if horizontal
+                                 else Qt.Orientation.Vertical)
 
+    def _make_room(self, dock: QDockWidget, size: int) -> None:
+        if dock.property("made-room") or dock.isFloating():
+            return
+        dock.setProperty("made-room", True)
+        if dock.height() < size:
+            self.resizeDocks([dock], [size], Qt.Orientation.Vertical)
+
+    def update_enabled(self, *_: object) -> None:
+        for target, rule in self._enabled_rules:
+            target.setEnabled(bool(rule()))
+
+    def context_menu(self, node_id: str | None) -> QMenu:
+        """The canvas menu of a node (selected first), or of the background."""
+        menu = QMenu(self)
+        self._fill(menu, NODE_MENU if node_id is not None else CANVAS_MENU)
+        if node_id is not None:
+            items = sorted((i for i in self._context_items if i.applies_to(node_id)),
+                           key=lambda i: (i.group, i.order))
+            for item in items:
+                menu.addSeparator()
+                action = menu.addAction(item.text)
+                action.setStatusTip(item.tip)
+                action.triggered.connect(lambda _c=False, run=item.run: run(node_id))
+        return menu
+
+    # ---- the window ---------------------------------------------------------------------
     def _wire(self) -> None:
         document = self.document
         document.path_changed.connect(self._update_title)
         document.undo_stack.cleanChanged.connect(self._update_title)
-        document.results_ready.connect(self._report_problems)
-        self.view.context_menu_requested.connect(
-            lambda node_id, point: self.actions.context_menu(node_id).exec(point.toPoint()))
-        self.panels["problems"].problem_activated.connect(lambda _id: self.view.setFocus())
+        for signal in (document.selection_changed, document.results_ready,
+                       document.path_changed):
+            signal.connect(self.update_enabled)
+        self.view.context_menu_requested.connect(self._show_context_menu)
+
+    def _show_context_menu(self, node_id: str | None, point: Any) -> None:
+        menu = self.context_menu(node_id)
+        menu.exec(point.toPoint())
+        menu.deleteLater()
 
     def _update_title(self, *_: object) -> None:
         self.setWindowTitle(f"{self.files.display_name()}[*] — offramp")
         self.setWindowFilePath(str(self.document.path or ""))
         self.setWindowModified(self.document.modified)
 
-    def _report_problems(self, results) -> None:  # noqa: ANN001
-        count = len(results.issues)
-        if count:
-            self.statusBar().showMessage(
-                f"{count} problem{'s' * (count != 1)}: values that depend on them show as —")
-
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
             self.scene.set_theme(Theme.for_palette(self.palette()))
         super().changeEvent(event)
-
-    # ---- commands that need a dialog ------------------------------------------------
-    def export_image(self) -> None:
-        ExportDialog(self.document, self).exec()
-
-    def fold_below_dialog(self) -> None:
-        level, ok = QInputDialog.getInt(self, "Fold below level",
-                                        "Show this many levels below the root:", 2, 0, 1000)
-        if ok:
-            self.document.edit.fold_below(level)
-
-    def about(self) -> None:
-        tree = self.document.tree
-        sources = [", ".join(str(s[k]) for k in ("title", "author", "publisher", "year")
-                             if s.get(k)) for s in tree.sources or []]
-        text = (f"offramp {__version__}\nA decision-tree explorer for choices under"
-                f" escalation risk.\n\nThis tree: {shown(tree.title, 200)}\n"
-                + ("Sources:\n" + "\n".join(f"  • {shown(s, 300)}" for s in sources)
-                   if sources else "This tree names no sources."))
-        box = QMessageBox(QMessageBox.Icon.Information, "About offramp", text,
-                          QMessageBox.StandardButton.Ok, self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setIconPixmap(app_icon().pixmap(64, 64))
-        box.exec()
-
-    # ---- recent files, drag and drop ------------------------------------------------
-    def refresh_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        paths = self.files.recent()
-        for number, path in enumerate(paths, 1):
-            action = self.recent_menu.addAction(f"&{number} {shown(path.name, 80)}")
-            action.setStatusTip(str(path))
-            action.triggered.connect(lambda _c=False, p=path: self.files.open(p))
-        self.recent_menu.setEnabled(bool(paths))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if _dropped_file(event) is not None:
@@ -158,15 +236,29 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.files.open(path)
 
+    def _spawn_window(self) -> Mapping[str, Feature]:
+        sibling = type(self)(prompts=self.prompts)
+        sibling.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        _SIBLINGS.append(sibling)
+        sibling.destroyed.connect(lambda *_: _SIBLINGS.remove(sibling))
+        sibling.show()
+        return sibling.features
+
     # ---- closing and layout ---------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.view.renaming:
             self.view.cancel_rename()
-        if self.files.may_discard():
-            self.save_layout()
-            event.accept()
-        else:
-            event.ignore()
+        for feature in self.features.values():
+            may_close = getattr(feature, "may_close", None)
+            if may_close is not None and not may_close():
+                event.ignore()
+                return
+        self.save_layout()
+        for feature in self.features.values():
+            closed = getattr(feature, "closed", None)
+            if closed is not None:
+                closed()
+        event.accept()
 
     def save_layout(self) -> None:
         settings = QSettings()
@@ -183,6 +275,15 @@ class MainWindow(QMainWindow):
             self.resize(1400, 900)
         if isinstance(state, QByteArray):
             self.restoreState(state)
+
+
+def _construct(kind: type, services: Mapping[str, object]) -> Feature:
+    """A feature, given the services its constructor's parameters name (Gaphor-style)."""
+    names = [n for n in inspect.signature(kind).parameters]
+    missing = [n for n in names if n not in services]
+    if missing:
+        raise TypeError(f"{kind.__name__} asks for unknown services: {', '.join(missing)}")
+    return kind(**{n: services[n] for n in names})
 
 
 def _dropped_file(event: QDragEnterEvent | QDropEvent) -> Path | None:

@@ -1,7 +1,6 @@
 """Preferences: how often unsaved work is copied aside for crash recovery."""
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -12,7 +11,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .recovery import apply_settings_everywhere
 from .recovery_files import MAX_SECONDS, autosave_seconds, recovery_folder, set_autosave_seconds
 
 
@@ -45,15 +43,4 @@ class PreferencesDialog(QDialog):
 
     def accept(self) -> None:
         set_autosave_seconds(self.autosave.value())
-        apply_settings_everywhere()
         super().accept()
-
-
-def preferences_action(window: QWidget) -> QAction:
-    """Edit > Preferences…: the action the main window puts in its Edit menu."""
-    action = QAction("Pre&ferences…", window)
-    action.setShortcut(QKeySequence(QKeySequence.StandardKey.Preferences))
-    action.setMenuRole(QAction.MenuRole.PreferencesRole)
-    action.setStatusTip("Autosave interval")
-    action.triggered.connect(lambda _checked=False: PreferencesDialog(window).exec())
-    return action

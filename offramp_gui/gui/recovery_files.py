@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from PySide6.QtCore import QLockFile, QSettings
+from PySide6.QtCore import QLockFile, QObject, QSettings, Signal
 
 from ..fileformat.atomic import write_atomic
 from ..fileformat.json_io import loads, to_dict
@@ -52,8 +52,17 @@ def autosave_seconds() -> int:
     return max(0, min(seconds, MAX_SECONDS))
 
 
+class _SettingsNotice(QObject):
+    #: The autosave interval was changed (Preferences): every window re-times.
+    changed = Signal()
+
+
+settings_notice = _SettingsNotice()
+
+
 def set_autosave_seconds(seconds: int) -> None:
     QSettings().setValue(SETTING, max(0, min(int(seconds), MAX_SECONDS)))
+    settings_notice.changed.emit()
 
 
 def make_lock(path: Path) -> QLockFile:

@@ -38,6 +38,7 @@ class TreeView(QGraphicsView):
         self.setAcceptDrops(False)  # files dropped here go to the main window
         self._editor: QLineEdit | None = None
         scene.rename_requested.connect(self.start_rename)
+        scene.document.document_reset.connect(self.fit)  # after the scene has rebuilt
         scene.document.selection_changed.connect(self._ensure_visible)
 
     # ---- zoom -----------------------------------------------------------------------

@@ -49,18 +49,33 @@ def private_settings(qapp, tmp_path):
 
 @pytest.fixture(autouse=True)
 def no_blocking_dialogs(monkeypatch):
-    """A modal dialog would wait forever offscreen: fail instead, and let windows that
-    pytest-qt closes at the end of a test discard their changes."""
+    """A modal dialog would wait forever offscreen: fail instead (windows under test
+    ask their questions through a FakePrompts)."""
     from PySide6.QtWidgets import QDialog, QMessageBox
-
-    from offramp_gui.gui.files import Prompts
 
     def refuse(self, *args, **kwargs):
         raise AssertionError(f"a modal {type(self).__name__} was opened in a test")
 
     monkeypatch.setattr(QDialog, "exec", refuse)
     monkeypatch.setattr(QMessageBox, "exec", refuse)
-    monkeypatch.setattr(Prompts, "save_changes", lambda self, name: "discard")
+
+
+@pytest.fixture
+def make_window(qtbot):
+    """Factory: a main window whose dialogs are a FakePrompts scripted with `answers`.
+
+    When the test ends, pytest-qt closes the windows still open, discarding changes."""
+    from recording import FakePrompts
+
+    from offramp_gui.gui.main_window import MainWindow
+
+    def make(**answers) -> MainWindow:
+        prompts = FakePrompts(**answers)
+        window = MainWindow(prompts=prompts)
+        qtbot.addWidget(window, before_close_func=lambda _w: prompts.script("save-changes",
+                                                                             "discard"))
+        return window
+    return make
 
 
 @pytest.fixture

@@ -1,49 +1,78 @@
-"""Prompts that record what the app asked and answer as the test says (no dialog opens)."""
+"""The one test fake for the app's dialogs: records what was asked, answers as scripted.
+
+It overrides only the primitives of `Prompts`, so the app's own questions (save changes?
+restore? reload?) are worded by the real code in every test.
+"""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QDialog, QWidget
+
+from offramp_gui.gui.prompts import Prompts
 
 
-class RecordingPrompts:
-    """Stands in for files.Prompts: every question is recorded; answers come from lists.
+class FakePrompts(Prompts):
+    """`FakePrompts(**{"save-changes": "discard"})` or `fake.script("recover", "restore",
+    "later")`: each key answers its list in turn, the last answer repeating. A question
+    nobody scripted fails the test, naming it."""
 
-    An answer list that runs out repeats its last answer.
-    """
-
-    def __init__(self, save_changes: str = "discard", recover: list[str] | None = None,
-                 file_changed: str = "reload", overwrite: bool = True,
-                 open_path: Path | None = None, save_path: Path | None = None):
-        self.asked: list[tuple] = []
+    def __init__(self, **answers: Any):
+        super().__init__(None)
+        self.answers: dict[str, list[Any]] = {}
+        for key, value in answers.items():
+            self.script(key.replace("_", "-"), *(value if isinstance(value, list) else
+                                                 [value]))
+        #: (key, title, text, choices) of every question, file dialog and number asked.
+        self.asked: list[tuple[str, str, str, Any]] = []
         self.errors: list[tuple[str, str, str]] = []
-        self.answers = {"save_changes": [save_changes], "recover": recover or ["later"],
-                        "file_changed": [file_changed], "overwrite_changed": [overwrite]}
-        self._open_path, self._save_path = open_path, save_path
+        self.reports: list[tuple[str, str, str]] = []
+        self.dialogs: list[QDialog] = []
 
-    def _answer(self, question: str, *details: object):
-        self.asked.append((question, *details))
-        answers = self.answers[question]
+    def script(self, key: str, *answers: Any) -> FakePrompts:
+        self.answers[key] = list(answers)
+        return self
+
+    def questions(self, key: str) -> list[tuple[str, str, str, Any]]:
+        return [q for q in self.asked if q[0] == key]
+
+    def texts(self, key: str) -> list[str]:
+        return [text for _key, _title, text, _choices in self.questions(key)]
+
+    def _answer(self, key: str, title: str, text: str, choices: Any = None) -> Any:
+        self.asked.append((key, title, text, choices))
+        if key not in self.answers:
+            raise AssertionError(f"unexpected question {key!r}: {title}: {text}")
+        answers = self.answers[key]
         return answers.pop(0) if len(answers) > 1 else answers[0]
 
-    def questions(self, name: str) -> list[tuple]:
-        return [q for q in self.asked if q[0] == name]
+    # ---- the primitives ---------------------------------------------------------------
+    def ask(self, key: str, title: str, text: str, choices: list[tuple[str, str]],
+            icon: str = "question") -> str:
+        answer = self._answer(key, title, text, choices)
+        assert answer in [value for _label, value in choices], (key, answer, choices)
+        return answer
 
-    def save_changes(self, name: str) -> str:
-        return self._answer("save_changes", name)
-
-    def recover(self, name: str, when: str, problem: str = "") -> str:
-        return self._answer("recover", name, when, problem)
-
-    def file_changed(self, name: str, modified: bool) -> str:
-        return self._answer("file_changed", name, modified)
-
-    def overwrite_changed(self, name: str) -> bool:
-        return self._answer("overwrite_changed", name)
+    def number(self, key: str, title: str, label: str, value: int, low: int,
+               high: int) -> int | None:
+        return self._answer(key, title, label, (value, low, high))
 
     def error(self, title: str, text: str, details: str = "") -> None:
         self.errors.append((title, text, details))
 
-    def open_path(self, folder: str) -> Path | None:
-        return self._open_path
+    def inform(self, title: str, text: str, icon: str = "information") -> None:
+        self.reports.append((title, text, icon))
 
-    def save_path(self, suggestion: str) -> Path | None:
-        return self._save_path
+    def open_path(self, key: str, title: str, folder: str, filters: str) -> Path | None:
+        return self._answer(key, title, folder, filters)
+
+    def save_path(self, key: str, title: str, suggestion: Path, filters: dict[str, str],
+                  strict_suffix: bool = False) -> Path | None:
+        return self._answer(key, title, str(suggestion), filters)
+
+    def run(self, make_dialog: Callable[[QWidget | None], QDialog]) -> int:
+        """Build the dialog (kept in `dialogs` for the test to drive) without showing it."""
+        self.dialogs.append(make_dialog(None))
+        return 0

@@ -18,41 +18,16 @@ from offramp_gui.analysis.flatten import flatten
 from offramp_gui.api import load
 from offramp_gui.fileformat.atomic import SaveError
 from offramp_gui.gui.analysis_dock import NOT_READY
-from offramp_gui.gui.main_window import MainWindow
 from offramp_gui.gui.plots import analysis_plots as plots
 
 TREES = Path(__file__).resolve().parents[2] / "trees"
 WAIT = 10_000  # ms: generous, for slow machines
 
 
-class Prompts:
-    """Stands in for the file dialogs and message boxes."""
-
-    def __init__(self) -> None:
-        self.paths: list[Path] = []
-        self.errors: list[str] = []
-
-    def export_path(self, title: str, suggestion: Path, filters: dict) -> Path | None:
-        return self.paths.pop(0) if self.paths else None
-
-    def error(self, title: str, text: str) -> None:
-        self.errors.append(text)
-
-
-class Discard:
-    """Answers the main window's "save changes?" on closing: discard them."""
-
-    def save_changes(self, name: str) -> str:
-        return "discard"
-
-
 @pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.files.prompts = Discard()
+def window(make_window, qtbot):
+    win = make_window()
     panel = win.panels["analysis"]  # the window docks it itself
-    panel.prompts = Prompts()
     win.document.open(TREES / "offramp.json")
     win.show()
     dock = win.findChild(QDockWidget, "analysis-dock")
@@ -92,7 +67,9 @@ def test_install_docks_the_panel_with_the_outcomes(window, panel):
     assert dock.widget() is panel and window.panels["analysis"] is panel
     assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea
     assert dock in window.tabifiedDockWidgets(outcomes)
-    assert "&Analysis" in [a.text() for a in window.panels_menu.actions()]
+    [view] = [a.menu() for a in window.menuBar().actions() if a.text() == "&View"]
+    [panels] = [a.menu() for a in view.actions() if a.text() == "&Panels"]
+    assert "&Analysis" in [a.text() for a in panels.actions()]
     assert [panel.tabs.tabText(k).replace("&", "") for k in range(panel.tabs.count())] == [
         "One-way", "Two-way", "Tornado", "Monte Carlo", "What would it take"]
 
@@ -193,7 +170,7 @@ def test_tornado_bars_are_ordered_by_swing(qtbot, panel, flat):
 # ---- what would it take ---------------------------------------------------------------
 def test_what_would_it_take_from_the_canvas_menu(qtbot, panel, window):
     window.document.open(TREES / "concessions.json")
-    menu = window.actions.context_menu("fig_leaves")
+    menu = window.context_menu("fig_leaves")
     action = next(a for a in menu.actions() if a.text() == "What would it take…")
     action.trigger()
     tab = panel.requirements
@@ -211,7 +188,7 @@ def test_what_would_it_take_from_the_canvas_menu(qtbot, panel, window):
 
 def test_the_menu_item_is_only_for_decisions_that_choose(window):
     def items(node_id):
-        return [a.text() for a in window.actions.context_menu(node_id).actions()]
+        return [a.text() for a in window.context_menu(node_id).actions()]
     assert "What would it take…" in items("offramp_pledges.rout")
     assert "What would it take…" not in items("offramp_pledges.rout.accept")  # a terminal
     assert "What would it take…" not in items(None)
@@ -273,8 +250,8 @@ def test_each_plot_and_its_data_export(qtbot, panel, tmp_path):
     tab = panel.one_way
     choose(tab.variable, text="p_collapse")
     shown(qtbot, panel, tab)
-    panel.prompts.paths = [tmp_path / "one-way.png", tmp_path / "one-way.svg",
-                           tmp_path / "one-way.csv"]
+    panel.prompts.script("export-plot", tmp_path / "one-way.png", tmp_path / "one-way.svg")
+    panel.prompts.script("export-data", tmp_path / "one-way.csv")
     tab.export_plot_button.click()
     tab.export_plot_button.click()
     tab.export_data_button.click()
@@ -307,8 +284,8 @@ def test_export_problems_are_reported_plainly(qtbot, panel, tmp_path):
     tab = shown(qtbot, panel, panel.tornado)
     assert not tab.export_plot(tmp_path / "missing" / "t.png")
     assert not tab.export_plot(tmp_path / "t.pdf")
-    assert "does not exist" in panel.prompts.errors[0]
-    assert ".png or .svg" in panel.prompts.errors[1]
+    assert "does not exist" in panel.prompts.errors[0][1]
+    assert ".png or .svg" in panel.prompts.errors[1][1]
     assert not list(tmp_path.iterdir())
 
 

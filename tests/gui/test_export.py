@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
+from recording import FakePrompts
 
 from offramp_gui.fileformat.atomic import SaveError
 from offramp_gui.gui.export import build_scene, export_tree
@@ -123,7 +124,7 @@ def test_bad_format_node_and_scale(offramp_tree, tmp_path, qtbot):
 def test_dialog_exports_and_reports_errors(make_controller, offramp_tree, tmp_path, qtbot):
     controller = make_controller(offramp_tree)
     controller.select("settle")
-    dialog = ExportDialog(controller)
+    dialog = ExportDialog(controller, FakePrompts())
     qtbot.addWidget(dialog)
     assert dialog.branch.isEnabled() and dialog.branch.isChecked()
     dialog.scale.setValue(2)

@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-from recording import RecordingPrompts
 
 from offramp_gui.fileformat.json_io import dumps
 from offramp_gui.fileformat.limits import MAX_FILE_BYTES
@@ -35,24 +34,21 @@ def sparse(path: Path, size: int) -> None:
 
 
 @pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.files.prompts = RecordingPrompts(open_path=None)
-    return win
+def window(make_window):
+    return make_window(open=None)
 
 
 def open_refused(window: MainWindow, path: Path) -> tuple[str, str, str]:
     """Open through the File menu's path; check nothing changed; return the error shown."""
     document = window.document
     before, title = dumps(document.tree), window.windowTitle()
-    window.files.prompts._open_path = path
+    window.prompts.script("open", path)
     started = time.perf_counter()
     assert not window.files.open_dialog()
     assert time.perf_counter() - started < 2
     assert dumps(document.tree) == before and document.path is None
     assert not document.modified and window.windowTitle() == title
-    [error] = window.files.prompts.errors
+    [error] = window.prompts.errors
     return error
 
 

@@ -12,9 +12,8 @@ from offramp_gui.gui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, offramp_tree):
-    win = MainWindow()
-    qtbot.addWidget(win)
+def window(make_window, offramp_tree):
+    win = make_window()
     win.document.replace_tree(offramp_tree, None)
     return win
 

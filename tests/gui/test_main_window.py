@@ -15,34 +15,9 @@ from offramp_gui.gui.main_window import MainWindow
 TREES = Path(__file__).resolve().parents[2] / "trees"
 
 
-class Answers:
-    """Stands in for the dialogs: records what was asked, answers as told."""
-
-    def __init__(self, save_changes: str = "cancel", save_path: Path | None = None):
-        self.asked: list[str] = []
-        self.errors: list[tuple[str, str, str]] = []
-        self._save_changes, self._save_path = save_changes, save_path
-
-    def save_changes(self, name: str) -> str:
-        self.asked.append(name)
-        return self._save_changes
-
-    def error(self, title: str, text: str, details: str = "") -> None:
-        self.errors.append((title, text, details))
-
-    def open_path(self, folder: str) -> Path | None:
-        return None
-
-    def save_path(self, suggestion: str) -> Path | None:
-        return self._save_path
-
-
 @pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.files.prompts = Answers()
-    return win
+def window(make_window):
+    return make_window()
 
 
 @pytest.fixture
@@ -140,7 +115,7 @@ def test_save_reopen_compare(window, tree_file, tmp_path, qtbot):
     document = window.document
     document.edit.set_title("A changed title")
     target = tmp_path / "copy.json"
-    window.files.prompts = Answers(save_path=target)
+    window.prompts.script("save", target)
     assert window.files.save_as()
     assert not window.isWindowModified()
     saved = json.loads(target.read_text(encoding="utf-8"))
@@ -152,10 +127,11 @@ def test_save_reopen_compare(window, tree_file, tmp_path, qtbot):
 def test_closing_with_changes_asks_and_cancel_keeps_the_window(window, tree_file):
     window.files.open(tree_file)
     window.document.edit.set_title("Unsaved")
-    window.files.prompts = Answers(save_changes="cancel")
+    window.prompts.script("save-changes", "cancel")
     assert not window.close()
-    assert window.files.prompts.asked == ["offramp.json"]
-    window.files.prompts = Answers(save_changes="discard")
+    assert window.prompts.texts("save-changes") == [
+        "Save the changes to offramp.json before closing it?"]
+    window.prompts.script("save-changes", "discard")
     assert window.close()
 
 
@@ -166,7 +142,7 @@ def test_an_invalid_file_opens_nothing_and_shows_its_problems(window, tree_file,
                    ' "root": {"id": "r", "type": "chance", "children": ['
                    '{"id": "a", "branch": "a", "probability": 1.5, "type": "terminal"}]}}')
     assert not window.files.open(bad)
-    title, text, details = window.files.prompts.errors[-1]
+    title, text, details = window.prompts.errors[-1]
     assert "bad.json" in text and "probability 1.5 is above 1" in details
     assert window.document.path == tree_file
 
@@ -201,12 +177,11 @@ def test_keyboard_navigation_and_inline_rename(window, tree_file, qtbot):
     assert window.actions["undo"].text() == "&Undo Rename branch"
 
 
-def test_recent_files_and_layout_survive_a_restart(window, tree_file, qtbot):
+def test_recent_files_and_layout_survive_a_restart(window, make_window, tree_file, qtbot):
     window.files.open(tree_file)
     window.panels["weights"].parentWidget().hide()
     window.save_layout()
-    again = MainWindow()
-    qtbot.addWidget(again)
+    again = make_window()
     assert tree_file.resolve() in again.files.recent()
     assert not again.panels["weights"].parentWidget().isVisibleTo(again)
 

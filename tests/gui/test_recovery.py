@@ -9,15 +9,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
-from recording import RecordingPrompts
 
 from offramp_gui.api import load
 from offramp_gui.fileformat.json_io import dumps
-from offramp_gui.gui import app, recovery
-from offramp_gui.gui.app import install_safety
-from offramp_gui.gui.files import Prompts
+from offramp_gui.gui import app, main_window
+from offramp_gui.gui.features.recovery import RecoveryManager
 from offramp_gui.gui.main_window import MainWindow
-from offramp_gui.gui.preferences import PreferencesDialog, preferences_action
+from offramp_gui.gui.preferences import PreferencesDialog
+from offramp_gui.gui.prompts import Prompts
 from offramp_gui.gui.recovery_files import (
     META_KEY,
     SETTING,
@@ -30,15 +29,19 @@ TREES = Path(__file__).resolve().parents[2] / "trees"
 
 
 @pytest.fixture
-def start(qtbot):
+def start(make_window):
     """Start the app as a launch does; returns the window. Call again to "start again"."""
     def launch(**answers) -> MainWindow:
-        window = MainWindow()
-        qtbot.addWidget(window)
-        window.files.prompts = RecordingPrompts(**answers)
-        install_safety(window)
-        return window
+        defaults = {"save-changes": "discard", "recover": "later", "file-changed": "reload",
+                    "overwrite-changed": "yes"}
+        return make_window(**{**defaults, **answers})
     return launch
+
+
+def recovery(window: MainWindow) -> RecoveryManager:
+    manager = window.features["recovery"]
+    assert isinstance(manager, RecoveryManager)
+    return manager
 
 
 @pytest.fixture
@@ -62,14 +65,14 @@ def recovery_files() -> list[Path]:
 
 def crash(window: MainWindow) -> None:
     """What a crash leaves: the recovery file and a lock no living process holds."""
-    window.recovery.abandon()
+    recovery(window).abandon()
 
 
 # ---- autosave -------------------------------------------------------------------------
 def test_nothing_is_written_while_the_document_is_unchanged(start, tree_file):
     window = start()
     window.files.open(tree_file)
-    window.recovery.tick()
+    recovery(window).tick()
     assert recovery_files() == []
 
 
@@ -78,7 +81,7 @@ def test_autosave_copies_changes_aside_and_never_touches_the_file(start, tree_fi
     window.files.open(tree_file)
     before = tree_file.read_bytes()
     edit(window)
-    window.recovery.tick()
+    recovery(window).tick()
     [copy] = recovery_files()
     assert tree_file.read_bytes() == before
     assert sorted(p.name for p in tree_file.parent.iterdir()) == ["offramp.json"]
@@ -91,9 +94,9 @@ def test_autosave_copies_changes_aside_and_never_touches_the_file(start, tree_fi
 def test_autosave_runs_on_its_timer(start, qtbot):
     set_autosave_seconds(1)
     window = start()
-    assert window.recovery.interval == 1
+    assert recovery(window).interval == 1
     edit(window)
-    with qtbot.waitSignal(window.recovery.autosaved, timeout=4000) as signal:
+    with qtbot.waitSignal(recovery(window).autosaved, timeout=4000) as signal:
         pass
     assert signal.args[0] in recovery_files()
 
@@ -101,13 +104,13 @@ def test_autosave_runs_on_its_timer(start, qtbot):
 def test_an_unchanged_document_is_not_written_again(start):
     window = start()
     edit(window)
-    window.recovery.tick()
+    recovery(window).tick()
     [copy] = recovery_files()
     copy.write_text("left alone")
-    window.recovery.tick()
+    recovery(window).tick()
     assert copy.read_text() == "left alone"
     edit(window, "again")
-    window.recovery.tick()
+    recovery(window).tick()
     assert copy.read_text() != "left alone"
 
 
@@ -117,11 +120,11 @@ def test_no_autosave_in_the_middle_of_a_drag(start, qtbot):
     edit(window)
     viewport = window.view.viewport()
     qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
-    assert window.recovery.busy()
-    window.recovery.tick()
+    assert recovery(window).busy()
+    recovery(window).tick()
     assert recovery_files() == []
     qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=QPoint(9, 9))
-    window.recovery.tick()
+    recovery(window).tick()
     assert len(recovery_files()) == 1
 
 
@@ -132,29 +135,29 @@ def test_no_autosave_while_a_label_is_being_edited(start):
     leaf = next(n for n in window.document.tree.root.walk() if n.type == "terminal")
     window.view.start_rename(leaf.id)
     assert window.view.renaming
-    window.recovery.tick()
+    recovery(window).tick()
     assert recovery_files() == []
     window.view.cancel_rename()
-    window.recovery.tick()
+    recovery(window).tick()
     assert len(recovery_files()) == 1
 
 
 def test_a_failed_autosave_is_reported_and_the_app_goes_on(start, monkeypatch):
     window = start()
     edit(window)
-    monkeypatch.setattr(window.recovery, "folder", window.recovery.folder / "missing")
-    monkeypatch.setattr(window.recovery, "file", window.recovery.folder / "x.json")
-    assert not window.recovery.write()
+    monkeypatch.setattr(recovery(window), "folder", recovery(window).folder / "missing")
+    monkeypatch.setattr(recovery(window), "file", recovery(window).folder / "x.json")
+    assert not recovery(window).write()
     assert "Autosave failed" in window.statusBar().currentMessage()
 
 
 # ---- when the recovery file goes away ----------------------------------------------------
 @pytest.mark.parametrize("action", ["save", "new", "open", "undo", "close"])
 def test_saving_replacing_undoing_or_closing_removes_the_copy(start, tree_file, action):
-    window = start(save_changes="discard")
+    window = start()
     window.files.open(tree_file)
     edit(window)
-    window.recovery.tick()
+    recovery(window).tick()
     assert len(recovery_files()) == 1
     if action == "save":
         assert window.files.save()
@@ -171,9 +174,9 @@ def test_saving_replacing_undoing_or_closing_removes_the_copy(start, tree_file, 
 
 
 def test_closing_cancelled_keeps_the_copy(start):
-    window = start(save_changes="cancel")
+    window = start(**{"save-changes": "cancel"})
     edit(window)
-    window.recovery.tick()
+    recovery(window).tick()
     assert not window.close()
     assert len(recovery_files()) == 1
 
@@ -183,14 +186,15 @@ def test_crash_start_again_restore_compare(start, tree_file, qtbot):
     first = start()
     first.files.open(tree_file)
     edit(first)
-    first.recovery.tick()
+    recovery(first).tick()
     expected = dumps(first.document.tree)
     crash(first)
 
-    again = start(recover=["restore"])
-    assert recovery.offer_at_start(again) == 1
-    [(_, name, when, problem)] = again.files.prompts.questions("recover")
-    assert name == "offramp.json" and problem == "" and when[:2] == "20"
+    again = start(recover="restore")
+    assert recovery(again).offer_at_start() == 1
+    [text] = again.prompts.texts("recover")
+    assert text.startswith("offramp did not close properly. A recovered copy of"
+                           " offramp.json from 20")
     document = again.document
     assert dumps(document.tree) == expected
     assert document.modified and again.isWindowModified()
@@ -205,15 +209,16 @@ def test_saving_a_restored_document_over_a_changed_file_asks_first(start, tree_f
     first = start()
     first.files.open(tree_file)
     edit(first)
-    first.recovery.tick()
+    recovery(first).tick()
     crash(first)
     tree_file.write_text(tree_file.read_text().replace('"title": "', '"title": "Theirs: ', 1))
     theirs = tree_file.read_bytes()
-    again = start(recover=["restore"], overwrite=False)
-    recovery.offer_at_start(again)
+    again = start(recover="restore", **{"overwrite-changed": "no"})
+    recovery(again).offer_at_start()
     assert not again.files.save()
-    assert again.files.prompts.questions("overwrite_changed") == [
-        ("overwrite_changed", "offramp.json")]
+    assert again.prompts.texts("overwrite-changed") == [
+        "offramp.json was changed on disk by another program since you opened it. Save your"
+        " version over it?"]
     assert tree_file.read_bytes() == theirs and len(recovery_files()) == 1
 
 
@@ -221,17 +226,19 @@ def test_a_document_unsaved_without_an_edit_is_autosaved_too(start, tree_file):
     window = start()
     window.files.open(tree_file)
     window.document.mark_modified()  # as "Keep My Version" over a changed file does
-    window.recovery.tick()
+    recovery(window).tick()
     assert len(recovery_files()) == 1
 
 
 def test_the_app_offers_what_a_crash_left_when_it_starts(start, monkeypatch, qapp):
     first = start()
     edit(first, "from before the crash")
-    first.recovery.tick()
+    recovery(first).tick()
     expected = dumps(first.document.tree)
     crash(first)
     monkeypatch.setattr(Prompts, "recover", lambda self, name, when, problem="": "restore")
+    # Quitting closes the window, which asks about its (restored, unsaved) changes.
+    monkeypatch.setattr(Prompts, "save_changes", lambda self, name: "discard")
     before = set(qapp.topLevelWidgets())
     QTimer.singleShot(0, qapp.quit)
     assert app.main() == 0
@@ -240,7 +247,6 @@ def test_the_app_offers_what_a_crash_left_when_it_starts(start, monkeypatch, qap
     try:
         assert dumps(window.document.tree) == expected and window.document.modified
     finally:
-        window.files.prompts = RecordingPrompts()
         window.close()
         window.deleteLater()
 
@@ -248,12 +254,12 @@ def test_the_app_offers_what_a_crash_left_when_it_starts(start, monkeypatch, qap
 def test_an_untitled_document_is_recovered_too(start):
     first = start()
     edit(first, "never saved")
-    first.recovery.tick()
+    recovery(first).tick()
     expected = dumps(first.document.tree)
     crash(first)
-    again = start(recover=["restore"])
-    recovery.offer_at_start(again)
-    assert again.files.prompts.questions("recover")[0][1].startswith("Untitled")
+    again = start(recover="restore")
+    recovery(again).offer_at_start()
+    assert "A recovered copy of Untitled" in again.prompts.texts("recover")[0]
     assert dumps(again.document.tree) == expected
     assert again.document.path is None and again.document.modified
 
@@ -261,30 +267,30 @@ def test_an_untitled_document_is_recovered_too(start):
 def test_a_restored_document_survives_a_second_crash(start):
     first = start()
     edit(first, "one")
-    first.recovery.tick()
+    recovery(first).tick()
     crash(first)
-    second = start(recover=["restore"])
-    recovery.offer_at_start(second)
+    second = start(recover="restore")
+    recovery(second).offer_at_start()
     edit(second, "two")
-    second.recovery.tick()
+    recovery(second).tick()
     crash(second)
-    third = start(recover=["restore"])
-    assert recovery.offer_at_start(third) == 1
+    third = start(recover="restore")
+    assert recovery(third).offer_at_start() == 1
     assert "two" in dumps(third.document.tree)
 
 
 def test_discard_and_decide_later(start):
     first = start()
     edit(first)
-    first.recovery.tick()
+    recovery(first).tick()
     crash(first)
-    later = start(recover=["later"])
-    assert recovery.offer_at_start(later) == 0
+    later = start(recover="later")
+    assert recovery(later).offer_at_start() == 0
     assert len(recovery_files()) == 1 and not later.document.modified
-    discard = start(recover=["discard"])
-    assert recovery.offer_at_start(discard) == 0
+    discard = start(recover="discard")
+    assert recovery(discard).offer_at_start() == 0
     assert recovery_files() == []
-    assert start(recover=["restore"]).files.prompts.asked == []
+    assert start(recover="restore").prompts.asked == []
 
 
 def test_a_corrupt_recovery_file_is_listed_and_never_stops_the_start(start):
@@ -294,10 +300,11 @@ def test_a_corrupt_recovery_file_is_listed_and_never_stops_the_start(start):
                                                       b'  "format": "offramp-tree", "vers')
     (recovery_folder() / "456-dead.json").write_bytes(b"\x00\xff garbage")
     window = start(recover=["discard", "later"])
-    assert recovery.offer_at_start(window) == 0
-    asked = window.files.prompts.questions("recover")
-    assert [q[1] for q in asked] == ["lost.json", "Untitled"]
-    assert all(q[3] for q in asked), "each is offered as unrecoverable, with the reason"
+    assert recovery(window).offer_at_start() == 0
+    asked = window.prompts.texts("recover")
+    assert [text.split()[4] for text in asked] == ["lost.json", "Untitled"]
+    assert all("cannot be read: " in text for text in asked), \
+        "each is offered as unrecoverable, with the reason"
     assert not window.document.modified
     assert [p.name for p in recovery_files()] == ["456-dead.json"]  # kept for later
 
@@ -305,21 +312,21 @@ def test_a_corrupt_recovery_file_is_listed_and_never_stops_the_start(start):
 def test_a_live_window_is_never_offered_to_another(start):
     alive = start()
     edit(alive)
-    alive.recovery.tick()
-    other = start(recover=["restore"])
-    assert recovery.offer_at_start(other) == 0
-    assert other.files.prompts.asked == []
+    recovery(alive).tick()
+    other = start(recover="restore")
+    assert recovery(other).offer_at_start() == 0
+    assert other.prompts.asked == []
 
 
 def test_two_documents_restore_into_two_windows(start, qtbot):
     for title in ("first", "second"):
         window = start()
         edit(window, title)
-        window.recovery.tick()
+        recovery(window).tick()
         crash(window)
-    again = start(recover=["restore"])
-    assert recovery.offer_at_start(again) == 2
-    [sibling] = recovery._SIBLINGS
+    again = start(recover="restore")
+    assert recovery(again).offer_at_start() == 2
+    [sibling] = main_window._SIBLINGS
     qtbot.addWidget(sibling)
     texts = {dumps(w.document.tree) for w in (again, sibling)}
     assert any('"first"' in t for t in texts) and any('"second"' in t for t in texts)
@@ -336,34 +343,36 @@ def test_lock_files_of_dead_processes_are_cleared(start):
                     "assert lock.tryLock(0)\n"
                     "os._exit(0)  # dies holding it", str(dead)], check=True, timeout=60)
     assert dead.exists()
-    recovery.offer_at_start(start())
+    recovery(start()).offer_at_start()
     assert not dead.exists()
 
 
 # ---- preferences ------------------------------------------------------------------------
 def test_preferences_set_the_interval_everywhere(start, qtbot):
     window = start()
-    assert autosave_seconds() == 30 and window.recovery.interval == 30
+    assert autosave_seconds() == 30 and recovery(window).interval == 30
     dialog = PreferencesDialog(window)
     qtbot.addWidget(dialog)
     assert dialog.autosave.value() == 30
     dialog.autosave.setValue(5)
     dialog.accept()
-    assert window.recovery.interval == 5
+    assert recovery(window).interval == 5
     dialog = PreferencesDialog(window)
     qtbot.addWidget(dialog)
     dialog.autosave.setValue(0)
     assert dialog.autosave.text() == "Off"
     dialog.accept()
-    assert window.recovery.interval == 0
+    assert recovery(window).interval == 0
     assert int(QSettings().value(SETTING)) == 0
 
 
-def test_the_preferences_action(start):
+def test_the_preferences_action_opens_the_dialog(start):
     window = start()
-    action = preferences_action(window)
+    action = window.actions["preferences"]
     assert action.text() == "Pre&ferences…"
-    assert action.parent() is window
+    action.trigger()
+    [dialog] = window.prompts.dialogs
+    assert isinstance(dialog, PreferencesDialog) and dialog.autosave.value() == 30
 
 
 def test_a_broken_setting_falls_back_to_the_default(start):

@@ -1,11 +1,11 @@
-"""The real dialogs behind the recovery and changed-on-disk questions: buttons map to answers."""
+"""The real dialogs behind the app's questions: buttons map to answers, Escape to the last."""
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from offramp_gui.gui.files import Prompts
+from offramp_gui.gui.prompts import Prompts
 
 #: The real exec (conftest refuses modal dialogs; these tests answer them on a timer).
 _EXEC = QMessageBox.exec
@@ -68,3 +68,27 @@ def test_file_changed(prompts, button, answer):
 def test_overwrite_changed(prompts, button, answer):
     answer_with(button, [])
     assert prompts.overwrite_changed("tree.json") is answer
+
+
+@pytest.mark.parametrize("button, answer", [("Save", "save"), ("Discard", "discard"),
+                                            ("Cancel", "cancel"), (None, "cancel")])
+def test_save_changes(prompts, button, answer):
+    seen: list[str] = []
+    answer_with(button, seen)
+    assert prompts.save_changes("tree.json") == answer
+    assert seen == ["Save the changes to tree.json before closing it?"]
+
+
+def test_closing_a_window_with_changes_asks_in_a_real_dialog(qtbot, monkeypatch):
+    from offramp_gui.gui.main_window import MainWindow
+
+    monkeypatch.setattr(QMessageBox, "exec", _EXEC)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.document.edit.set_title("Changed")
+    seen: list[str] = []
+    answer_with("Cancel", seen)
+    assert not window.close()
+    assert seen == ["Save the changes to Untitled before closing it?"]
+    answer_with("Discard", seen)
+    assert window.close()

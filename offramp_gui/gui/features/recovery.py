@@ -4,50 +4,54 @@ While a window's document has unsaved changes, a `RecoveryManager` writes it eve
 seconds (Preferences; 30 by default) to its own file in the recovery folder, never over
 the user's file. Saving, New, Open, Revert and closing the window remove that copy, so
 what is left in the folder at the next start was left by a crash; `offer_at_start`
-offers each to restore, discard or keep for later. See recovery_files.py for the files.
+offers each to restore, discard or keep for later. See ../recovery_files.py for the files.
 """
 from __future__ import annotations
 
 import contextlib
 import os
 import uuid
-import weakref
-from pathlib import Path
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QMouseEvent
-from shiboken6 import isValid
+from PySide6.QtGui import QMouseEvent
 
-from ..fileformat.atomic import SaveError
-from .recovery_files import (
+from ...fileformat.atomic import SaveError
+from ..contributions import Contributions
+from ..document import DocumentController
+from ..prompts import Prompts
+from ..recovery_files import (
     Entry,
     autosave_seconds,
     left_behind,
     make_lock,
     recovery_folder,
+    settings_notice,
     write_recovery,
 )
+from ..status import StatusLine
+from ..view import TreeView
 
-if TYPE_CHECKING:
-    from .main_window import MainWindow
-
-_MANAGERS: weakref.WeakSet[RecoveryManager] = weakref.WeakSet()
-#: Windows opened to hold a second restored document; kept alive until closed.
-_SIBLINGS: list[MainWindow] = []
+#: Opens another window and returns its features by name.
+SpawnWindow = Callable[[], Mapping[str, object]]
 
 
 class RecoveryManager(QObject):
     """Autosaves one window's document and cleans up after it."""
 
+    name = "recovery"
     #: An autosave was written; carries the recovery file's Path.
     autosaved = Signal(object)
 
-    def __init__(self, window: MainWindow, folder: Path | None = None):
-        super().__init__(window)
-        self.window = window
-        self.document = window.document
-        self.folder = folder or recovery_folder()
+    def __init__(self, document: DocumentController, prompts: Prompts, canvas: TreeView,
+                 status: StatusLine, spawn_window: SpawnWindow):
+        super().__init__(document)
+        self.document = document
+        self.prompts = prompts
+        self.canvas = canvas
+        self.status = status
+        self.spawn_window = spawn_window
+        self.folder = recovery_folder()
         session = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
         self.file = self.folder / f"{session}.json"
         self._lock = make_lock(self.folder / f"{session}.lock")
@@ -59,7 +63,10 @@ class RecoveryManager(QObject):
         self._timer.timeout.connect(self.tick)
         self._connect()
         self.apply_settings()
-        _MANAGERS.add(self)
+        settings_notice.changed.connect(self.apply_settings)
+
+    def contributions(self) -> Contributions:
+        return Contributions()
 
     def _take_lock(self) -> bool:
         try:
@@ -73,8 +80,7 @@ class RecoveryManager(QObject):
         document.tree_changed.connect(self._on_change)
         document.document_reset.connect(self._on_reset)
         document.undo_stack.cleanChanged.connect(self._on_clean)
-        self.window.view.viewport().installEventFilter(self)
-        self.window.installEventFilter(self)
+        self.canvas.viewport().installEventFilter(self)
 
     # ---- settings ---------------------------------------------------------------------
     def apply_settings(self) -> None:
@@ -93,7 +99,7 @@ class RecoveryManager(QObject):
     # ---- autosave ---------------------------------------------------------------------
     def busy(self) -> bool:
         """A drag (a mouse button down on the canvas) or an inline rename is under way."""
-        return self._pressed or self.window.view.renaming
+        return self._pressed or self.canvas.renaming
 
     def tick(self) -> None:
         """Write the document if it changed since the last autosave, unless busy."""
@@ -108,7 +114,7 @@ class RecoveryManager(QObject):
         try:
             write_recovery(self.file, document.tree, document.path, document.disk_digest)
         except (SaveError, OSError, ValueError) as error:
-            self.window.statusBar().showMessage(f"Autosave failed: {error}", 8000)
+            self.status.show(f"Autosave failed: {error}", 8000)
             return False
         self._dirty = False
         self.autosaved.emit(self.file)
@@ -148,7 +154,7 @@ class RecoveryManager(QObject):
         except OSError:
             pass  # our own copy is written at the next tick; the old one stays
         entry.release()
-        self.window.view.fit()
+        self.canvas.fit()
 
     # ---- closing ----------------------------------------------------------------------
     def close(self) -> None:
@@ -162,12 +168,11 @@ class RecoveryManager(QObject):
         self._timer.stop()
         self._lock.unlock()
 
+    def closed(self) -> None:
+        self.close()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if watched is self.window:
-            if kind == QEvent.Type.Close and not self._closed:
-                return self._close_window(event)  # type: ignore[arg-type]
-            return False
         if kind == QEvent.Type.MouseButtonPress:
             self._pressed = True
         elif kind == QEvent.Type.MouseButtonRelease:
@@ -175,57 +180,26 @@ class RecoveryManager(QObject):
             self._pressed = event.buttons() != Qt.MouseButton.NoButton
         return False
 
-    def _close_window(self, event: QCloseEvent) -> bool:
-        """Let the window decide (it may ask to save); when it closes, clean up."""
-        self.window.closeEvent(event)
-        if event.isAccepted():
-            self.close()
-        return True  # handled: the window's closeEvent has run
+    # ---- at start ---------------------------------------------------------------------
+    def offer_at_start(self) -> int:
+        """Offer each document left by a crash: restore, discard or decide later.
 
-
-def install(window: MainWindow, folder: Path | None = None) -> RecoveryManager:
-    """Give the window autosave and recovery (once): `window.recovery`."""
-    manager = getattr(window, "recovery", None)
-    if not isinstance(manager, RecoveryManager):
-        manager = RecoveryManager(window, folder)
-        window.recovery = manager  # type: ignore[attr-defined]
-    return manager
-
-
-def apply_settings_everywhere() -> None:
-    """The autosave interval changed: re-time every window."""
-    for manager in list(_MANAGERS):
-        if isValid(manager):  # its window may be gone, and the manager with it
-            manager.apply_settings()
-
-
-def offer_at_start(window: MainWindow) -> int:
-    """Offer each document left by a crash: restore, discard or decide later.
-
-    The first restored document replaces the window's if that one is unchanged; others
-    open in windows of their own. Returns how many were restored.
-    """
-    manager = install(window)
-    restored = 0
-    for entry in manager.left_behind():
-        answer = window.files.prompts.recover(entry.name, entry.when, entry.problem)
-        if answer == "restore" and entry.tree is not None:
-            target = window if restored == 0 and not window.document.modified else \
-                _sibling(window)
-            install(target).restore(entry)
-            restored += 1
-        elif answer == "discard":
-            entry.discard()
-        else:
-            entry.release()
-    return restored
-
-
-def _sibling(window: MainWindow) -> MainWindow:
-    sibling = type(window)()
-    sibling.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    sibling.files.prompts = window.files.prompts
-    _SIBLINGS.append(sibling)
-    sibling.destroyed.connect(lambda *_: _SIBLINGS.remove(sibling))
-    sibling.show()
-    return sibling
+        The first restored document replaces this window's if that one is unchanged;
+        others open in windows of their own. Returns how many were restored.
+        """
+        restored = 0
+        for entry in self.left_behind():
+            answer = self.prompts.recover(entry.name, entry.when, entry.problem)
+            if answer == "restore" and entry.tree is not None:
+                if restored == 0 and not self.document.modified:
+                    self.restore(entry)
+                else:
+                    other = self.spawn_window()["recovery"]
+                    assert isinstance(other, RecoveryManager)
+                    other.restore(entry)
+                restored += 1
+            elif answer == "discard":
+                entry.discard()
+            else:
+                entry.release()
+        return restored

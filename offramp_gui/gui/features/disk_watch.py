@@ -9,27 +9,28 @@ that changes nothing, ask nothing.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
-from ..fileformat.json_io import file_digest
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+from ...fileformat.json_io import file_digest
+from ..contributions import Contributions
+from ..document import DocumentController
+from ..file_service import FileService
+from ..prompts import Prompts
 
 #: Milliseconds of quiet after the last notification before the file is looked at.
 DEBOUNCE_MS = 250
 
 
 class DiskWatch(QObject):
+    name = "disk-watch"
     #: A change on disk was looked at; carries "same", "gone", "reload" or "keep".
     checked = Signal(str)
 
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
-        self.window = window
-        self.document = window.document
+    def __init__(self, document: DocumentController, files: FileService, prompts: Prompts):
+        super().__init__(document)
+        self.document = document
+        self.files = files
+        self.prompts = prompts
         self._watcher = QFileSystemWatcher(self)
         self._watcher.fileChanged.connect(self._notified)
         self._watcher.directoryChanged.connect(self._notified)
@@ -41,6 +42,9 @@ class DiskWatch(QObject):
         self._dismissed: str | None = None  # bytes we could not reload: do not ask again
         self.document.path_changed.connect(self.follow)
         self.follow()
+
+    def contributions(self) -> Contributions:
+        return Contributions()
 
     def follow(self, *_: object) -> None:
         """Watch the document's file, and its folder, instead of whatever was watched."""
@@ -91,11 +95,11 @@ class DiskWatch(QObject):
         assert path is not None
         self._asking = True
         try:
-            answer = self.window.files.prompts.file_changed(path.name, self.document.modified)
+            answer = self.prompts.file_changed(path.name, self.document.modified)
         finally:
             self._asking = False
         if answer == "reload":
-            if not self.window.files.open(path, ask=False):
+            if not self.files.open(path, ask=False):
                 self._dismissed = now  # it does not load: keep ours, and say so once
             return answer
         # Keep ours: it now differs from the disk, so it is unsaved; saving will not ask again.
@@ -103,11 +107,3 @@ class DiskWatch(QObject):
         self.document.mark_modified()
         return "keep"
 
-
-def install(window: MainWindow) -> DiskWatch:
-    """Watch the window's file for changes by other programs (once): `window.disk_watch`."""
-    watch = getattr(window, "disk_watch", None)
-    if not isinstance(watch, DiskWatch):
-        watch = DiskWatch(window)
-        window.disk_watch = watch  # type: ignore[attr-defined]
-    return watch

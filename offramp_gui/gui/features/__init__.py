@@ -1,0 +1,21 @@
+"""The window's features. Each declares what it adds (see ../contributions.py) and is
+given only the collaborators its constructor names; `DEFAULT` is the order they are
+installed in, which is also the order of their docks in View > Panels.
+"""
+from __future__ import annotations
+
+from .analysis import AnalysisFeature
+from .disk_watch import DiskWatch
+from .editing import EditingFeature
+from .export_image import ExportImageFeature
+from .files import FilesFeature
+from .help import HelpFeature
+from .interop import InteropFeature
+from .panels import PanelsFeature
+from .preferences import PreferencesFeature
+from .recovery import RecoveryManager
+from .viewing import ViewingFeature
+
+DEFAULT = (FilesFeature, InteropFeature, ExportImageFeature, EditingFeature,
+           PreferencesFeature, ViewingFeature, PanelsFeature, AnalysisFeature, HelpFeature,
+           RecoveryManager, DiskWatch)

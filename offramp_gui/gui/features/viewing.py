@@ -1,0 +1,72 @@
+"""View menu: zoom, fit, folding, and reach probabilities."""
+from __future__ import annotations
+
+from PySide6.QtGui import QKeySequence
+
+from ..contributions import CANVAS_MENU, NODE_MENU, TOOLBAR, ActionSpec, Contributions, Place
+from ..document import DocumentController
+from ..prompts import Prompts
+from ..view import TreeView
+
+Key = QKeySequence.StandardKey
+ZOOM, FOLD, SHOW = "1_zoom", "2_fold", "3_show"
+
+
+class ViewingFeature:
+    name = "viewing"
+
+    def __init__(self, document: DocumentController, canvas: TreeView, prompts: Prompts):
+        self.document = document
+        self.canvas = canvas
+        self.prompts = prompts
+
+    def contributions(self) -> Contributions:
+        edit, view = self.document.edit, self.canvas
+        return Contributions(actions=(
+            ActionSpec("zoom-in", "Zoom &In", view.zoom_in, (Place("view", ZOOM, 10),
+                                                             Place(TOOLBAR, "4_zoom", 10)),
+                       Key.ZoomIn, "zoom-in", "Zoom in"),
+            ActionSpec("zoom-out", "Zoom &Out", view.zoom_out, (Place("view", ZOOM, 20),
+                                                                Place(TOOLBAR, "4_zoom", 20)),
+                       Key.ZoomOut, "zoom-out", "Zoom out"),
+            ActionSpec("zoom-fit", "&Fit to Window", view.fit,
+                       (Place("view", ZOOM, 30), Place(TOOLBAR, "4_zoom", 30),
+                        Place(CANVAS_MENU, "1_view", 10)),
+                       "Ctrl+0", "zoom-fit", "Show the whole tree"),
+            ActionSpec("zoom-reset", "&Actual Size", view.reset_zoom, (Place("view", ZOOM, 40),),
+                       "Ctrl+Shift+0", None, "Show the tree at 100%"),
+            ActionSpec("toggle-fold", "&Fold or Expand", self.toggle_fold,
+                       (Place("view", FOLD, 10), Place(NODE_MENU, "3_move", 30)),
+                       "Space", None, "Fold or expand the selected node", self._has_children),
+            ActionSpec("expand-all", "E&xpand All", edit.expand_all,
+                       (Place("view", FOLD, 20), Place(TOOLBAR, "4_zoom", 40),
+                        Place(CANVAS_MENU, "1_view", 20)),
+                       "Ctrl+Shift+E", "expand-all", "Show every node"),
+            ActionSpec("fold-all", "Fold A&ll", edit.fold_all,
+                       (Place("view", FOLD, 30), Place(TOOLBAR, "4_zoom", 50),
+                        Place(CANVAS_MENU, "1_view", 30)),
+                       "Ctrl+Shift+F", "fold-all", "Fold the tree down to its root"),
+            ActionSpec("fold-below", "Fold &Below Level…", self.fold_below,
+                       (Place("view", FOLD, 40),), None, None,
+                       "Show only the first levels of the tree"),
+            ActionSpec("show-reach", "Show &Reach Probabilities", lambda: None,
+                       (Place("view", SHOW, 10),), None, None,
+                       "Show, under each branch, the chance the solved policy passes it",
+                       checkable=True,
+                       toggled=lambda on: self.document.set_display(show_reach=on)),
+        ))
+
+    def toggle_fold(self) -> None:
+        node = self.document.selected_node
+        if node is not None:
+            self.document.edit.fold(node.id, not node.collapsed)
+
+    def fold_below(self) -> None:
+        level = self.prompts.number("fold-below", "Fold below level",
+                                    "Show this many levels below the root:", 2, 0, 1000)
+        if level is not None:
+            self.document.edit.fold_below(level)
+
+    def _has_children(self) -> bool:
+        node = self.document.selected_node
+        return bool(node is not None and node.children)

@@ -1,0 +1,134 @@
+"""Every modal question and message of the app, behind one interface.
+
+Features and panels are handed a `Prompts` and never open a dialog themselves. The
+primitives (`ask`, `number`, `error`, `inform`, `open_path`, `save_path`, `run`) are the
+only methods that show anything; the app's own questions (`save_changes`, `recover`, ...)
+are worded here once, on top of them. Tests give the window a fake that overrides the
+primitives alone, so the real wording runs in every test. Text from a file is always
+shown as plain text, shortened, never as rich text.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
+
+from .text import shown
+
+TREE_FILTERS = {".json": "offramp trees (*.json)"}
+#: Lines of a report shown before the rest goes under Show Details.
+MAX_LINES = 15
+_PLAIN = Qt.TextFormat.PlainText
+_ICONS = {"question": QMessageBox.Icon.Question, "warning": QMessageBox.Icon.Warning,
+          "information": QMessageBox.Icon.Information}
+
+
+class Prompts:
+    def __init__(self, parent: QWidget | None = None):
+        self.parent = parent
+
+    # ---- primitives -------------------------------------------------------------------
+    def ask(self, key: str, title: str, text: str, choices: list[tuple[str, str]],
+            icon: str = "question") -> str:
+        """One button per (label, answer); the first is the default, and closing the box
+        (Escape) picks the last. `key` names the question for tests."""
+        box = QMessageBox(_ICONS[icon], title, text, QMessageBox.StandardButton.NoButton,
+                          self.parent)
+        box.setTextFormat(_PLAIN)
+        roles = [QMessageBox.ButtonRole.AcceptRole] + [QMessageBox.ButtonRole.ActionRole] * (
+            len(choices) - 2) + [QMessageBox.ButtonRole.RejectRole]
+        buttons = {box.addButton(label, role): answer
+                   for (label, answer), role in zip(choices, roles, strict=True)}
+        box.setDefaultButton(list(buttons)[0])
+        box.setEscapeButton(list(buttons)[-1])
+        box.exec()
+        return buttons.get(box.clickedButton(), choices[-1][1])
+
+    def number(self, key: str, title: str, label: str, value: int, low: int,
+               high: int) -> int | None:
+        """A whole number in [low, high], or None when cancelled."""
+        number, ok = QInputDialog.getInt(self.parent, title, label, value, low, high)
+        return number if ok else None
+
+    def error(self, title: str, text: str, details: str = "") -> None:
+        box = QMessageBox(QMessageBox.Icon.Critical, title, shown(text, 500),
+                          QMessageBox.StandardButton.Ok, self.parent)
+        box.setTextFormat(_PLAIN)
+        if details:
+            box.setDetailedText(details)
+            box.setInformativeText(shown(details.splitlines()[0], 300))
+        box.exec()
+
+    def inform(self, title: str, text: str, icon: str = "information") -> None:
+        """A report of many lines: the first few shown, all of them under Show Details."""
+        lines = text.splitlines()
+        visible = [shown(line, 300) for line in lines[:MAX_LINES]]
+        if len(lines) > MAX_LINES:
+            visible.append(f"… and {len(lines) - MAX_LINES} more (Show Details)")
+        box = QMessageBox(_ICONS[icon], title, "\n".join(visible),
+                          QMessageBox.StandardButton.Ok, self.parent)
+        box.setTextFormat(_PLAIN)
+        if len(lines) > MAX_LINES:
+            box.setDetailedText(text)
+        box.exec()
+
+    def open_path(self, key: str, title: str, folder: str, filters: str) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(self.parent, title, folder, filters)
+        return Path(name) if name else None
+
+    def save_path(self, key: str, title: str, suggestion: Path, filters: dict[str, str],
+                  strict_suffix: bool = False) -> Path | None:
+        """A path to write, its suffix one of `filters` (suffix -> filter text): a name
+        without one gets the chosen filter's; with `strict_suffix` any other suffix too."""
+        chosen = filters.get(suggestion.suffix.lower(), next(iter(filters.values())))
+        name, used = QFileDialog.getSaveFileName(self.parent, title, str(suggestion),
+                                                 ";;".join(filters.values()), chosen)
+        return with_suffix(Path(name), filters, used, strict_suffix) if name else None
+
+    def run(self, make_dialog: Callable[[QWidget | None], QDialog]) -> int:
+        """Show a dialog of the app's own (Export Image, Preferences) and wait for it."""
+        return make_dialog(self.parent).exec()
+
+    # ---- the app's questions ----------------------------------------------------------
+    def save_changes(self, name: str) -> str:
+        """'save', 'discard' or 'cancel', before a document with changes is closed."""
+        return self.ask("save-changes", "Unsaved changes",
+                        f"Save the changes to {shown(name, 200)} before closing it?",
+                        [("Save", "save"), ("Discard", "discard"), ("Cancel", "cancel")],
+                        icon="warning")
+
+    def overwrite_changed(self, name: str) -> bool:
+        """The file changed on disk since it was read: write over it anyway?"""
+        text = (f"{shown(name, 200)} was changed on disk by another program since you"
+                " opened it. Save your version over it?")
+        return self.ask("overwrite-changed", "File changed on disk", text,
+                        [("Save Over It", "yes"), ("Cancel", "no")]) == "yes"
+
+    def file_changed(self, name: str, modified: bool) -> str:
+        """'reload' or 'keep': the open file changed on disk."""
+        text = f"{shown(name, 200)} was changed on disk by another program."
+        if modified:
+            text += " Reloading it discards your unsaved changes."
+        return self.ask("file-changed", "File changed on disk", text,
+                        [("Reload", "reload"), ("Keep My Version", "keep")])
+
+    def recover(self, name: str, when: str, problem: str = "") -> str:
+        """'restore', 'discard' or 'later' for a document left by a crash."""
+        if problem:
+            text = (f"A recovered copy of {shown(name, 200)} (saved {when}) cannot be"
+                    f" read: {shown(problem, 300)}")
+            return self.ask("recover", "Recovered document", text,
+                            [("Discard", "discard"), ("Decide Later", "later")])
+        text = (f"offramp did not close properly. A recovered copy of {shown(name, 200)}"
+                f" from {when} holds changes that were not saved.")
+        return self.ask("recover", "Recovered document", text, [
+            ("Restore", "restore"), ("Discard", "discard"), ("Decide Later", "later")])
+
+
+def with_suffix(path: Path, filters: dict[str, str], used: str, strict: bool) -> Path:
+    suffix = next((s for s, text in filters.items() if text == used), next(iter(filters)))
+    if not path.suffix or (strict and path.suffix.lower() not in filters):
+        return path.with_name(path.name + suffix)
+    return path
