@@ -1,4 +1,5 @@
-"""Roll a tree back exactly as FORMAT.md says, for one or many sets of variable values.
+"""Roll a tree back as docs/format.md says ("What offramp computes"), for one or many
+sets of variable values.
 
 Arrays have a leading node axis and a sample axis: values are (n, S, C). One
 evaluation is S = 1; a 200-point sweep or a Monte Carlo run is S = 200 or 10,000, at

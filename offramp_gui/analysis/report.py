@@ -1,4 +1,4 @@
-"""The `offramp evaluate --json` document (CLI.md), built from Results."""
+"""The `offramp evaluate --json` document (docs/cli.md), built from Results."""
 from __future__ import annotations
 
 import json

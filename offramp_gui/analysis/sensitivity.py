@@ -84,7 +84,7 @@ def alternative_values(flat: FlatTree, topic: Subject, overrides: Mapping[str, A
 
 
 def best_of(values: np.ndarray, topic: Subject) -> np.ndarray:
-    """The tie rule of FORMAT.md over (A, S) values: the first within tolerance."""
+    """The tie rule of docs/format.md over (A, S) values: the first within tolerance."""
     top = np.max(values, axis=0)
     within = values >= top - TIE_TOLERANCE * np.maximum(1.0, np.abs(top))
     first = np.argmax(within, axis=0)

@@ -1,6 +1,6 @@
 """Export the tree drawing as PNG, SVG or PDF: one render function, thin format wrappers.
 
-pyqtgraph's exporters are not used (its SVGExporter fails on PySide6 6.12, GUIDE 3.7):
+pyqtgraph's exporters are not used (its SVGExporter fails on PySide6 6.12, pyqtgraph #3485):
 the scene is painted straight into a QImage, a QSvgGenerator or a QPdfWriter. Every
 file is rendered in memory first and then written atomically, so a failed export
 never leaves half a file behind.

@@ -127,7 +127,7 @@ def describe(node: Node) -> str:
 def checked(tree: Tree, source: str, where: Callable[[str], str] | None = None) -> Tree:
     """The tree as offramp would read it back from a file; refuse it if it is invalid.
 
-    Writing and re-reading runs every rule of FORMAT.md (shape, structure, numbers),
+    Writing and re-reading runs every rule of docs/format.md (shape, structure, numbers),
     so an importer cannot hand on a tree that the app or `offramp evaluate` would refuse.
     """
     from ..fileformat.json_io import dumps, loads

@@ -2,9 +2,9 @@
 
 Each Gambit player becomes an offramp player with a criterion of their own ("Payoff to
 …") that only they weigh, so a player's utility is their Gambit payoff. An outcome
-attached to a node (terminal or not) becomes that node's payoff; FORMAT.md adds payoffs
-along the path as Gambit adds outcomes. Chance moves keep their probabilities, exact
-rationals such as 1/3 included (as the expression "1/3").
+attached to a node (terminal or not) becomes that node's payoff; offramp adds payoffs
+along the path (docs/format.md, "Payoffs") as Gambit adds outcomes. Chance moves keep
+their probabilities, exact rationals such as 1/3 included (as the expression "1/3").
 
 offramp solves every decision by backward induction, which is exactly Gambit's
 subgame-perfect solution for games of perfect information. An information set that

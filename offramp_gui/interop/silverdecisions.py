@@ -1,7 +1,8 @@
 """Import SilverDecisions files (versions 0.5 to 1.2) as offramp trees.
 
 SilverDecisions puts payoffs and probabilities on edges; offramp puts them on the node
-an edge leads to, which is the same thing (FORMAT.md sums payoffs along the path).
+an edge leads to, which is the same thing (offramp sums payoffs along the path:
+docs/format.md, "Payoffs").
 Variables come from its code blocks: the file's and each node's, which offramp turns
 into one list of variables, renaming where a node redefines a name. Its objective
 rule becomes a player's weights; see `rules.py`.

@@ -1,4 +1,4 @@
-"""The expression language of FORMAT.md, parsed into plain tuples.
+"""The expression language of docs/format.md ("Expressions"), parsed into plain tuples.
 
 Our own tokenizer and Pratt parser: nothing from the text is ever handed to Python's
 `eval`, `exec` or `compile`. The tuples are evaluated by `analysis.expr_eval`, over

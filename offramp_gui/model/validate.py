@@ -1,4 +1,4 @@
-"""The structural rules of FORMAT.md, checked on a Tree. Returns problems; never raises.
+"""The structural rules of docs/format.md, checked on a Tree. Returns problems; never raises.
 
 Numeric rules that need the values of expressions (probability ranges and sums, results
 that are not finite) are checked by the engine, which evaluates them anyway.

@@ -2,8 +2,9 @@
 
 Each `plot_*` builds a plain QWidget (no window needed, a QApplication is);
 `save_widget` draws one into PNG or SVG by painting the widget itself into a QImage
-or a QSvgGenerator (never pyqtgraph's exporters, GUIDE 3.7), then writes the file
-atomically. `result_rows` gives any result as a table for CSV.
+or a QSvgGenerator (never pyqtgraph's exporters: its SVG exporter fails on PySide6
+6.12, its image exporter needs a widget on screen), then writes the file atomically.
+`result_rows` gives any result as a table for CSV.
 """
 from __future__ import annotations
 

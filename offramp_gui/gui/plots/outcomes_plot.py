@@ -3,7 +3,8 @@
 Left, a bar per alternative: the expected utility of the shown player. Right, a
 stacked bar per alternative: the chance of each outcome, in the outcomes' colours.
 The alternative chosen at the root is drawn bold and outlined. Plot items are made
-once and refreshed with setOpts when results arrive (GUIDE 3.5).
+once and refreshed with setOpts when results arrive (new items on every result would
+be slow while a slider moves).
 """
 from __future__ import annotations
 

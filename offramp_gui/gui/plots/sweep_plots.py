@@ -2,7 +2,7 @@
 
 Plot items are made once per plot and refreshed with setData when a new result
 arrives; only a change in the number of alternatives or switch points adds or
-removes items (GUIDE 3.5).
+removes items (new items on every result would be slow while a slider moves).
 """
 from __future__ import annotations
 
