@@ -6,9 +6,12 @@ from them, so the app and the terminal name things the same way.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from .flatten import DECISION_KIND, FlatTree
-from .sensitivity import Subject
+
+if TYPE_CHECKING:
+    from .sensitivity import Subject
 
 
 def number(value: float | None, digits: int = 2) -> str:
