@@ -3,7 +3,7 @@
 Each `plot_*` builds a plain QWidget (no window needed, a QApplication is);
 `save_widget` draws one into PNG or SVG by painting the widget itself into a QImage
 or a QSvgGenerator (never pyqtgraph's exporters, GUIDE 3.7), then writes the file
-atomically. `result_rows` gives any result as a table for CSV.
+atomically. `plot_run` draws a run of any analysis of the catalogue that has a plot.
 """
 from __future__ import annotations
 
@@ -21,15 +21,13 @@ from ...analysis.flatten import FlatTree
 from ...analysis.montecarlo import Simulation
 from ...analysis.sensitivity import OneWay, Subject, Threshold, Tornado, TwoWay
 from ...fileformat.atomic import check_writable, write_atomic
-from .analysis_rows import Requirements, requirements, result_rows, save_rows
 from .simulation_plot import SimulationPlot
 from .sweep_plots import OneWayPlot, TwoWayPlot
 from .tornado_plot import ThresholdPlot, TornadoPlot
 
-__all__ = ["OneWayPlot", "Requirements", "SimulationPlot", "ThresholdPlot", "TornadoPlot",
-           "TwoWayPlot", "plot_one_way", "plot_simulation", "plot_threshold", "plot_tornado",
-           "plot_run", "plot_two_way", "requirements", "result_rows", "save_rows", "save_widget",
-           "widget_png", "widget_svg"]
+__all__ = ["PLOTS", "OneWayPlot", "SimulationPlot", "ThresholdPlot", "TornadoPlot",
+           "TwoWayPlot", "plot_one_way", "plot_run", "plot_simulation", "plot_threshold",
+           "plot_tornado", "plot_two_way", "save_widget", "widget_png", "widget_svg"]
 
 IMAGE_FORMATS = (".png", ".svg")
 
