@@ -69,7 +69,7 @@ def check_whole(value: int, low: int, high: int, what: str) -> None:
 
 def check_range(name: str, low: float | None, high: float | None) -> None:
     for end in (low, high):
-        check(end is None or math.isfinite(end),
+        check(end is None or isinstance(end, numbers.Real) and math.isfinite(end),
               f"the range of {name} must be finite numbers, not {end}")
     if low is not None and high is not None:
         check(low < high, f"the range of {name} is empty ({low:g} to {high:g})")
