@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -41,6 +41,13 @@ IMAGE_FILTERS = {".png": "PNG image (*.png)", ".svg": "SVG drawing (*.svg)"}
 CSV_FILTERS = {".csv": "CSV table (*.csv)"}
 #: Errors the engine reports about what was asked (bad ranges, broken values).
 ANALYSIS_ERRORS = (ValueError, ArithmeticError)
+
+
+class ChosenDecision(TypedDict):
+    """The decision and player chosen in the panel, as parameters take them."""
+
+    node: str | None
+    player: str | None
 
 
 def sentence(message: str) -> str:
@@ -178,8 +185,7 @@ class AnalysisTab(QWidget):
         """The tree (or the decision analysed) changed: update controls, recompute later."""
         self.dirty = True
 
-    def decision(self) -> dict[str, str | None]:
-        """The decision and player chosen in the panel, as parameters take them."""
+    def decision(self) -> ChosenDecision:
         node, player = self.panel.subject_ids()
         return {"node": node, "player": player}
 

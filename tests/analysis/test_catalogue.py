@@ -55,24 +55,23 @@ BUNDLED = [
 ]
 
 
-def asked(kind: str, tree: Bundled) -> tuple[object, list[str]]:
-    """The parameters of `kind` on `tree`, and the same asked of the command line."""
-    if kind == "one-way":
-        return (OneWayParameters(variable=tree.first, steps=31, values={tree.second: 0.3}),
-                ["sensitivity", "--var", tree.first, "--steps", "31", "--set",
-                 f"{tree.second}=0.3"])
-    if kind == "two-way":
-        return (TwoWayParameters(x=tree.first, y=tree.second, steps=12),
-                ["map", "--x", tree.first, "--y", tree.second, "--steps", "12"])
-    if kind == "tornado":
-        return TornadoParameters(node=tree.node), ["tornado", "--node", tree.node]
-    if kind == "threshold":
-        return (ThresholdParameters(node=tree.node, variable=tree.first),
-                ["threshold", "--node", tree.node, "--var", tree.first])
-    if kind == "monte-carlo":
-        return (MonteCarloParameters(samples=300, seed=5),
-                ["simulate", "-n", "300", "--seed", "5"])
-    return RequirementsParameters(node=tree.node, target=tree.target), []
+#: What each analysis is asked of a bundled tree, and the same asked of the command line.
+ASKED = {
+    "one-way": lambda tree: (
+        OneWayParameters(variable=tree.first, steps=31, values={tree.second: 0.3}),
+        ["sensitivity", "--var", tree.first, "--steps", "31", "--set", f"{tree.second}=0.3"]),
+    "two-way": lambda tree: (
+        TwoWayParameters(x=tree.first, y=tree.second, steps=12),
+        ["map", "--x", tree.first, "--y", tree.second, "--steps", "12"]),
+    "tornado": lambda tree: (TornadoParameters(node=tree.node), ["tornado", "--node", tree.node]),
+    "threshold": lambda tree: (
+        ThresholdParameters(node=tree.node, variable=tree.first),
+        ["threshold", "--node", tree.node, "--var", tree.first]),
+    "monte-carlo": lambda tree: (
+        MonteCarloParameters(samples=300, seed=5), ["simulate", "-n", "300", "--seed", "5"]),
+    "what-would-it-take": lambda tree: (
+        RequirementsParameters(node=tree.node, target=tree.target), []),
+}
 
 
 def command_line(capsys, args: list[str]) -> str:
@@ -86,7 +85,7 @@ def command_line(capsys, args: list[str]) -> str:
 @pytest.mark.parametrize("name", list(KINDS))
 def test_each_entry_is_what_the_command_line_gives(name, tree, tmp_path, capsys):
     kind = KINDS[name]
-    parameters, args = asked(name, tree)
+    parameters, args = ASKED[name](tree)
     assert kind_of(parameters) is kind
     _settings, flat = load_flat(tree.path)
     run = kind.run(flat, parameters)
@@ -188,7 +187,8 @@ def test_parameters_are_values_that_cannot_change():
         KINDS["tornado"].run(None, OneWayParameters(variable="p"))  # type: ignore[arg-type]
 
 
-def test_every_entry_has_its_own_name_and_command():
-    assert len({kind.name for kind in KINDS.values()}) == len(KINDS) == 6
+def test_every_entry_has_its_own_name_and_command_and_is_tested():
+    assert list(KINDS) == [kind.name for kind in KINDS.values()]
+    assert set(ASKED) == set(KINDS)
     commands = [kind.command for kind in KINDS.values() if kind.command]
     assert sorted(commands) == ["map", "sensitivity", "simulate", "threshold", "tornado"]

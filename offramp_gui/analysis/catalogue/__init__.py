@@ -9,17 +9,20 @@ Analysis dock all go through `kind.run(flat, parameters)`, which gives a `Run`.
 
 To add an analysis, write four things:
 
-1. its compute function, in `analysis/` (as `sensitivity.one_way` is);
-2. its entry: a module here with the parameters, `table`, `document` and `text`,
-   ending in an `AnalysisKind(...)`, listed in `KINDS` below (the parametrised test
-   in tests/analysis/test_catalogue.py then checks it on every bundled tree);
-3. its plot: a `PlotFrame` in `gui/plots/` with `set_run(run)`, listed in
-   `analysis_plots.PLOTS` (the command line's -o x.png uses it too);
-4. its controls: an `AnalysisTab` in `gui/` whose `parameters(flat)` turns the
-   widgets into the entry's parameters, added to the dock's tabs.
+1. its compute function, in `analysis/` (as `sensitivity.one_way` is): a FlatTree and
+   plain values in, a frozen result out;
+2. its entry: a module here with its parameters (a frozen dataclass deriving from
+   `Decision` or `Given` whose `__post_init__` refuses mistakes with `check`),
+   `compute`, `table`, `document` and `text`, ending in an `AnalysisKind(...)` that
+   joins `KINDS` below (then say what to ask of it in `ASKED` of
+   tests/analysis/test_catalogue.py, which runs it on every bundled tree);
+3. its plot: a `PlotFrame` in `gui/plots/` and its line in `analysis_plots.PLOTS`,
+   which "Export plot…" and the command line's -o x.png draw with;
+4. its controls: an `AnalysisTab` in `gui/` whose `kind` is the entry and whose
+   `parameters(flat)` reads the widgets, added to the tabs of `AnalysisPanel`.
 
-A command line for it is one more small module in `cli/` that turns options into
-the same parameters (see `cli/tornado.py`).
+A command for it is one more small module in `cli/` that turns options into the
+same parameters (as `cli/tornado.py` does) and is named in `cli/__init__.py`.
 """
 from __future__ import annotations
 
