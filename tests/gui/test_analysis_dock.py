@@ -103,6 +103,8 @@ def test_install_docks_the_panel_with_the_outcomes(window, panel):
     assert "&Analysis" in [a.text() for a in window.panels_menu.actions()]
     assert [panel.tabs.tabText(k).replace("&", "") for k in range(panel.tabs.count())] == [
         "One-way", "Two-way", "Tornado", "Monte Carlo", "What would it take"]
+    assert [tab.kind.name for tab in panel.tab_list()] == [  # each the controls of an entry
+        "one-way", "two-way", "tornado", "monte-carlo", "what-would-it-take"]
 
 
 # ---- one-way ------------------------------------------------------------------------
@@ -321,6 +323,8 @@ def test_simulation_and_requirements_data_export(qtbot, panel, tmp_path):
     panel.show_requirements("offramp_pledges.rout")
     qtbot.waitUntil(lambda: panel.requirements.result is not None, timeout=WAIT)
     assert panel.requirements.export_data(tmp_path / "take.csv")
+    assert panel.requirements.export_plot(tmp_path / "take.svg")
+    assert panel.requirements.selected_variable() in (tmp_path / "take.svg").read_text()
     rows = list(csv.reader(io.StringIO((tmp_path / "take.csv").read_text())))
     assert rows[0] == ["variable", "from", "to", "choice", "branch"]
     face = [row for row in rows if row[0] == "face_value"]  # the choice in each interval
