@@ -111,7 +111,6 @@ class AnalysisKind:
     """One analysis: its parameters, how it is computed, and each way its result is read."""
 
     name: str  # for file names and the app: "one-way"
-    title: str  # "One-way sensitivity"
     command: str | None  # the command line's command, if it has one
     parameters: type[Given]
     compute: Callable[..., Any]  # (flat, parameters, **options) -> result

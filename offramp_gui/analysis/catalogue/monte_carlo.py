@@ -107,5 +107,5 @@ def _outcomes(flat: FlatTree, result: Simulation) -> str:
     return words.table(["Outcome", "Mean", "5%", "95%"], rows)
 
 
-MONTE_CARLO = AnalysisKind("monte-carlo", "Monte Carlo", "simulate", MonteCarloParameters,
-                           compute, table, document, text)
+MONTE_CARLO = AnalysisKind(name="monte-carlo", command="simulate", parameters=MonteCarloParameters,
+                           compute=compute, table=table, document=document, text=text)

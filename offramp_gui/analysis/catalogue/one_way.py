@@ -121,5 +121,5 @@ def _values(run: Run) -> str:
     return shown + "\n  * a switch point" if switches.size else shown
 
 
-ONE_WAY = AnalysisKind("one-way", "One-way sensitivity", "sensitivity", OneWayParameters,
-                       compute, table, document, text)
+ONE_WAY = AnalysisKind(name="one-way", command="sensitivity", parameters=OneWayParameters,
+                       compute=compute, table=table, document=document, text=text)

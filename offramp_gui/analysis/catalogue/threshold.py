@@ -102,5 +102,5 @@ def text(run: Run) -> str:
     return "\n".join(lines)
 
 
-THRESHOLD = AnalysisKind("threshold", "Threshold", "threshold", ThresholdParameters, compute,
-                         table, document, text)
+THRESHOLD = AnalysisKind(name="threshold", command="threshold", parameters=ThresholdParameters,
+                         compute=compute, table=table, document=document, text=text)

@@ -67,5 +67,5 @@ def text(run: Run) -> str:
     return "\n".join(lines)
 
 
-TORNADO = AnalysisKind("tornado", "Tornado", "tornado", TornadoParameters, compute, table,
-                       document, text)
+TORNADO = AnalysisKind(name="tornado", command="tornado", parameters=TornadoParameters,
+                       compute=compute, table=table, document=document, text=text)

@@ -100,5 +100,5 @@ def _picture(result: TwoWay) -> str:
     return "\n".join(lines)
 
 
-TWO_WAY = AnalysisKind("two-way", "Two-way sensitivity", "map", TwoWayParameters, compute,
-                       table, document, text)
+TWO_WAY = AnalysisKind(name="two-way", command="map", parameters=TwoWayParameters,
+                       compute=compute, table=table, document=document, text=text)

@@ -89,5 +89,6 @@ def text(run: Run) -> str:
     return "\n".join(lines)
 
 
-WHAT_WOULD_IT_TAKE = AnalysisKind("what-would-it-take", "What would it take", None,
-                                  RequirementsParameters, compute, table, document, text)
+WHAT_WOULD_IT_TAKE = AnalysisKind(name="what-would-it-take", command=None,
+                                  parameters=RequirementsParameters, compute=compute,
+                                  table=table, document=document, text=text)
