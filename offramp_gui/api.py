@@ -3,20 +3,25 @@
     >>> from offramp_gui import load, evaluate
     >>> tree = load("trees/offramp.json")          # doctest: +SKIP
     >>> evaluate(tree).chosen_id(tree.root.id)     # doctest: +SKIP
+    >>> analyse(tree, OneWayParameters(variable="face_value")).text()  # doctest: +SKIP
 """
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from .analysis.evaluate import Results, evaluate_tree
 from .analysis.evaluate import evaluate as evaluate_flat
-from .analysis.flatten import flatten
+from .analysis.flatten import FlatTree, flatten
 from .fileformat.json_io import Loaded, loads, locate_issues, read_file, save
 from .model.issues import NEWER_VERSION, Issue, TreeFormatError, UnsupportedVersionError
 from .model.tree import Tree
 
-__all__ = ["load", "load_text", "check", "evaluate", "save", "TreeFormatError"]
+if TYPE_CHECKING:
+    from .analysis.catalogue import Run
+
+__all__ = ["load", "load_text", "check", "evaluate", "analyse", "save", "TreeFormatError"]
 
 
 def load(path: str | os.PathLike) -> Tree:
@@ -40,6 +45,19 @@ def check(loaded: Loaded, filename: str | None = None) -> list[Issue]:
 def evaluate(tree: Tree, values: Mapping[str, float] | None = None) -> Results:
     """Roll the tree back, with some variables set to other values if given."""
     return evaluate_tree(tree, values)
+
+
+def analyse(tree: Tree | FlatTree, parameters: Any, **options: Any) -> Run:
+    """Run the analysis that `parameters` ask for (`OneWayParameters`, ...) on a tree.
+
+    The run's `result` holds the numbers; `table()`, `document()` and `text()` are
+    what the command line writes with -o x.csv, prints with --json and prints.
+    `options` go to the analysis (a Monte Carlo's `progress`).
+    """
+    from .analysis.catalogue import kind_of  # only scripts that analyse pay for it
+
+    flat = tree if isinstance(tree, FlatTree) else flatten(tree)
+    return kind_of(parameters).run(flat, parameters, **options)
 
 
 def _checked(loaded: Loaded, filename: str) -> Tree:

@@ -355,18 +355,39 @@ def threshold(flat: FlatTree, node_id: str, variable: str, low: float, high: flo
                      [at for at, _f, _t in switches])
 
 
-def what_would_it_take(flat: FlatTree, node_id: str, target_id: str,
-                       base: Mapping[str, Any] | None = None,
-                       steps: int = 200) -> dict[str, list[tuple[float, float]]]:
-    """For each ranged variable alone: the intervals in which `target_id` is chosen.
+@dataclass(frozen=True)
+class Requirements:
+    """What would it take: each ranged variable's threshold at one node, and the branch
+    one would like chosen there."""
 
-    An empty list means no value in the variable's range makes it the choice.
-    """
-    out: dict[str, list[tuple[float, float]]] = {}
-    for var in flat.variables:
-        if var.low is None or var.high is None or not var.low < var.high:
-            continue
-        result = threshold(flat, node_id, var.name, float(var.low), float(var.high), steps,
-                           base)
-        out[var.name] = [(a, b) for a, b, choice in result.intervals if choice == target_id]
-    return out
+    node: str
+    target: str
+    thresholds: tuple[Threshold, ...]
+
+    def variables(self) -> list[str]:
+        return [t.variable for t in self.thresholds]
+
+    def threshold_of(self, name: str) -> Threshold | None:
+        return next((t for t in self.thresholds if t.variable == name), None)
+
+    def intervals(self, name: str) -> list[tuple[float, float]]:
+        """Where `target` is the choice as `name` alone moves over its range."""
+        found = self.threshold_of(name)
+        return [] if found is None else [(a, b) for a, b, c in found.intervals
+                                         if c == self.target]
+
+
+def requirements(flat: FlatTree, node_id: str, target_id: str,
+                 base: Mapping[str, Any] | None = None, steps: int = 200) -> Requirements:
+    """For each variable with a range, alone, the values at which `node_id` chooses
+    `target_id`: the threshold of each, over its min..max, the others at their values."""
+    topic = subject(flat, node_id)
+    if target_id not in topic.ids(flat):
+        raise AnalysisError(f'"{target_id}" is not a branch of "{node_id}"')
+    found = tuple(threshold(flat, node_id, var.name, *variable_range(flat, var.name),
+                            steps, base)
+                  for var in flat.variables if var.low is not None and var.high is not None
+                  and var.low < var.high and var.name not in (base or {}))
+    if not found:
+        raise AnalysisError("no variable has a range (min and max) to try")
+    return Requirements(flat.ids[topic.node], target_id, found)

@@ -1,30 +1,28 @@
 """What the analysis commands share: options, the decision analysed, output files.
 
 The commands themselves (sensitivity, map, tornado, threshold, simulate) each live in
-their own module; the numbers come from `analysis.sensitivity` and
-`analysis.montecarlo`. Plots are drawn by `gui.plots.analysis_plots`, with Qt imported
-only when a plot is asked for and run on its offscreen platform.
+their own module and turn their options into the parameters of an entry of
+`analysis.catalogue`, which computes the result and gives its table, JSON and text.
+Plots are drawn by `gui.plots.analysis_plots`, with Qt imported only when a plot is
+asked for and run on its offscreen platform.
 """
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import math
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from ..analysis.catalogue import Run
 from ..analysis.evaluate import evaluate
-from ..analysis.flatten import DECISION_KIND, FlatTree
+from ..analysis.flatten import FlatTree
 from ..analysis.sensitivity import AnalysisError, Subject, subject, variable_range
-from ..fileformat.atomic import SaveError, write_atomic
+from ..fileformat.atomic import write_atomic
 from ..model.tree import Settings
 from .common import (
     EXIT_USAGE,
@@ -127,8 +125,8 @@ def sweep_range(flat: FlatTree, name: str, low: float | None, high: float | None
 
 
 def require_evaluable(options: argparse.Namespace, flat: FlatTree,
-                      overrides: dict[str, Any], strict: bool = True) -> dict[str, float]:
-    """The variables' values; stop with the problems if the tree cannot be evaluated.
+                      overrides: dict[str, Any], strict: bool = True) -> None:
+    """Stop with the problems if the tree cannot be evaluated.
 
     A file that is itself invalid always stops here; with `strict` False, problems
     due only to the values are left to the analysis (a sweep may move past them).
@@ -140,7 +138,6 @@ def require_evaluable(options: argparse.Namespace, flat: FlatTree,
             report(list(results.issues), options.file, loaded)
             raise CommandError("with these values the tree cannot be evaluated, so the"
                                " analysis cannot be done")
-    return results.variables
 
 
 def nowhere_evaluable(options: argparse.Namespace, flat: FlatTree, overrides: dict[str, Any],
@@ -160,74 +157,7 @@ def check_memory(flat: FlatTree, points: int, option: str) -> None:
                            f" about {need / 1024 ** 3:.0f} GB of memory: use a smaller {option}")
 
 
-# ---- what a reader sees -------------------------------------------------------------
-def x_text(value: float | None) -> str:
-    """A variable's value: six significant digits."""
-    if value is None or not math.isfinite(value):
-        return "—"
-    return f"{value + 0.0:.6g}"
-
-
-def branch(flat: FlatTree, node_id: str | None) -> str:
-    """The label of the branch into a node, else its id; "—" for none."""
-    if node_id is None:
-        return "— (cannot be computed)"
-    i = flat.index[node_id]
-    return flat.labels.branches[i] or node_id
-
-
-def node_label(flat: FlatTree, i: int) -> str:
-    return flat.labels.node(i, flat.ids[i])
-
-
-def player_label(flat: FlatTree, player: int) -> str:
-    return flat.labels.players[player] if 0 <= player < len(flat.labels.players) else "—"
-
-
-def decision_heading(flat: FlatTree, topic: Subject) -> str:
-    """`"Western war aim" (aim), decided by Western capitals`, and whose values if another's."""
-    node = topic.node
-    name = node_label(flat, node)
-    where = f'"{name}"' + ("" if name == flat.ids[node] else f" ({flat.ids[node]})")
-    decider = int(flat.player[node])
-    who = player_label(flat, topic.player)
-    if flat.kind[node] != DECISION_KIND:
-        return f"{where}, valued by {who}"
-    if decider == topic.player:
-        return f"{where}, decided by {who}"
-    return f"{where}, decided by {player_label(flat, decider)}, valued by {who}"
-
-
-def variable_line(flat: FlatTree, name: str) -> str:
-    var = next(v for v in flat.variables if v.name == name)
-    return f"{name}: {var.description}" if var.description else name
-
-
-def numbering(flat: FlatTree, topic: Subject) -> dict[str | None, str]:
-    """Alternative id -> its number as shown ("1", "2", ...); None -> "—"."""
-    marks = {flat.ids[a]: str(k) for k, a in enumerate(topic.alternatives, 1)}
-    marks[None] = "—"
-    return marks
-
-
-def listing(flat: FlatTree, topic: Subject) -> str:
-    return "\n".join(f"  {k}  {flat.labels.branches[a] or flat.ids[a]}"
-                     for k, a in enumerate(topic.alternatives, 1))
-
-
 # ---- output -------------------------------------------------------------------------
-def plain(value: Any) -> float | None:
-    """A number for JSON: None where it cannot be computed, -0.0 as 0.0."""
-    if value is None:
-        return None
-    value = float(value)
-    return value + 0.0 if math.isfinite(value) else None
-
-
-def plain_list(values: Iterable[Any]) -> list[float | None]:
-    return [plain(v) for v in np.asarray(values, float).tolist()]
-
-
 def print_json(document: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(document, allow_nan=False, ensure_ascii=False) + "\n")
 
@@ -247,44 +177,31 @@ def output_kind(options: argparse.Namespace) -> str | None:
     return "csv" if suffix == ".csv" else "plot"
 
 
-def cell(value: Any) -> Any:
-    """A CSV cell: numbers in full precision, empty where not computable."""
-    if value is None:
-        return ""
-    if isinstance(value, (float, np.floating)):
-        return repr(float(value) + 0.0) if math.isfinite(value) else ""
-    return value
-
-
-def write_csv(path: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([cell(c) for c in row] for row in rows)
-    try:
-        write_atomic(path, buffer.getvalue().encode("utf-8"), backup=False)
-    except (SaveError, OSError) as error:
-        raise CommandError(f"cannot write {path}: {_one_line(error)}") from None
-
-
-def write_plot(path: str, draw: Callable[[Any], Any]) -> None:
-    """`draw(analysis_plots)` makes the widget; it is saved as PNG or SVG by the suffix."""
-    plots = _load_plots()
-    try:
-        widget = draw(plots)
-        plots.save_widget(widget, path)
-    except (OSError, ValueError, MemoryError) as error:
-        raise CommandError(f"cannot write {path}: {_one_line(error)}") from None
-
-
-def write_output(options: argparse.Namespace, table: Callable[[], tuple[list, Iterable]],
-                 draw: Callable[[Any], Any]) -> None:
-    """Write -o OUT, if given: `table()` gives (header, rows); `draw` makes the plot."""
+def write_output(options: argparse.Namespace, done: Run,
+                 outcome_colors: Mapping[str, str] | None = None) -> None:
+    """Write -o OUT, if given: the run's table (.csv) or its plot (.png, .svg)."""
     kind = output_kind(options)
-    if kind == "csv":
-        write_csv(options.output, *table())
-    elif kind == "plot":
-        write_plot(options.output, draw)
+    if kind is None:
+        return
+    try:
+        if kind == "csv":
+            write_atomic(options.output, done.csv(), backup=False)
+        else:
+            plots = _load_plots()
+            plots.save_widget(plots.plot_run(done, outcome_colors), options.output)
+    except (OSError, ValueError, MemoryError) as error:
+        raise CommandError(f"cannot write {options.output}: {_one_line(error)}") from None
+
+
+def finish(options: argparse.Namespace, done: Run,
+           outcome_colors: Mapping[str, str] | None = None) -> int:
+    """Write -o OUT if asked, then print the result as JSON or as text."""
+    write_output(options, done, outcome_colors)
+    if options.json:
+        print_json(done.document())
+    else:
+        print(done.text())
+    return 0
 
 
 def _load_plots():  # noqa: ANN202 - the gui.plots.analysis_plots module

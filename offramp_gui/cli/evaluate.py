@@ -8,6 +8,7 @@ import numpy as np
 
 from ..analysis.evaluate import Results, evaluate
 from ..analysis.flatten import ASSUMED_KIND, DECISION_KIND, FlatTree
+from ..analysis.readable import number, percent, table
 from ..analysis.report import evaluation_json, preorder
 from .common import (
     CommandError,
@@ -18,7 +19,6 @@ from .common import (
     parse_assignments,
     report,
 )
-from .table import number, percent, table
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:

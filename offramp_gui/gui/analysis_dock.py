@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..analysis.flatten import ASSUMED_KIND, DECISION_KIND, FlatTree
-from ..analysis.sensitivity import Subject, subject
 from .analysis_requirements import RequirementsTab
 from .analysis_simulation import SimulationTab
-from .analysis_tabs import AnalysisTab, OneWayTab, TornadoTab, TwoWayTab, labelled
+from .analysis_sweeps import OneWayTab, TornadoTab, TwoWayTab
+from .analysis_tabs import AnalysisTab, labelled
 from .plots.plot_parts import decision_label
 from .text import shown
 
@@ -180,9 +180,6 @@ class AnalysisPanel(QWidget):
 
     def not_ready_reason(self) -> str:
         return NOT_READY
-
-    def subject(self, flat: FlatTree) -> Subject:
-        return subject(flat, self.picker.node_id(), self.picker.player_id())
 
     def subject_ids(self) -> tuple[str | None, str | None]:
         return self.picker.node_id(), self.picker.player_id()

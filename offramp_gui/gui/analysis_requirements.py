@@ -7,8 +7,6 @@ range would make it so. The selected row's whole range is drawn as a band.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,19 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..analysis.catalogue import Run
+from ..analysis.catalogue import what_would_it_take as wanted
 from ..analysis.flatten import DECISION_KIND, FlatTree
-from ..analysis.sensitivity import Subject
-from .analysis_tabs import AnalysisTab, labelled, plain_label
+from ..analysis.sensitivity import Threshold
+from .analysis_tabs import AnalysisPanel, AnalysisTab, labelled, plain_label
 from .plots import analysis_plots as plots
-from .plots.analysis_rows import Requirements, requirements
 from .plots.plot_parts import decision_label, node_label
-from .plots.sweep_plots import number
 from .text import shown, tooltip
-
-if TYPE_CHECKING:
-    from .analysis_dock import AnalysisPanel
-
-NONE_IN_RANGE = "no value in range would"
 
 
 def choice_nodes(flat: FlatTree) -> list[int]:
@@ -41,7 +34,7 @@ def choice_nodes(flat: FlatTree) -> list[int]:
 
 
 class RequirementsTab(AnalysisTab):
-    slug = "what-would-it-take"
+    kind = wanted.WHAT_WOULD_IT_TAKE
     uses_subject = False
 
     def __init__(self, panel: AnalysisPanel):
@@ -166,67 +159,51 @@ class RequirementsTab(AnalysisTab):
         self._fill_targets(flat, target_id or self._other_branch(node_id))
         self.changed()
 
-    # ---- computing and drawing ------------------------------------------------------
-    def compute(self, flat: FlatTree, topic: Subject | None) -> Any:
+    # ---- the parameters and the drawing -----------------------------------------------
+    def parameters(self, flat: FlatTree) -> wanted.RequirementsParameters:
         node_id, target = self.node.currentData(), self.target.currentData()
         if node_id is None or target is None:
             raise ValueError("this tree has no decision whose choice could change")
-        found = requirements(flat, node_id, target)
-        if not found.thresholds:
-            raise ValueError("no variable has a range (min and max) to try")
-        return found
+        return wanted.RequirementsParameters(node=node_id, target=target)
 
     def show_message(self, text: str) -> None:
         super().show_message(text)
         self.splitter.hide()
         self.summary.hide()
 
-    def draw(self, flat: FlatTree, topic: Subject | None, result: Requirements) -> None:
+    def draw(self, done: Run) -> None:
         self.splitter.show()
         self.summary.show()
         keep = self.selected_variable()
-        names = sorted(result.variables(), key=lambda name: not result.intervals(name))
+        rows = wanted.answers(done.result)
+        names = [name for name, _range, _answer in rows]
         self.table.blockSignals(True)
-        self.table.setRowCount(len(names))
-        for row, name in enumerate(names):
-            found = result.threshold_of(name)
-            spans = result.intervals(name)
-            answer = "; ".join(f"{number(a)} to {number(b)}" for a, b in spans) \
-                or NONE_IN_RANGE
-            cells = [name, f"{number(found.low)} to {number(found.high)}", answer]
+        self.table.setRowCount(len(rows))
+        for row, cells in enumerate(rows):
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column == 0:
-                    item.setToolTip(tooltip(self._description(flat, name)))
+                    item.setToolTip(tooltip(self._description(done.flat, text)))
                 self.table.setItem(row, column, item)
         self.table.blockSignals(False)
         self.table.selectRow(names.index(keep) if keep in names else 0)
         self._row_changed()
-        self.summary.setText(self._summary(flat, result))
+        self.summary.setText(shown(wanted.summary(done), 600))
 
     @staticmethod
     def _description(flat: FlatTree, name: str) -> str | None:
         return next((v.description for v in flat.variables if v.name == name), None)
 
-    def _summary(self, flat: FlatTree, result: Requirements) -> str:
-        chosen = self.panel.document.results.chosen_id(result.node) \
-            if self.panel.document.results is not None else None
-        count = sum(bool(result.intervals(name)) for name in result.variables())
-        now = (f"At the tree's values it chooses {node_label(flat, chosen, 80)}."
-               if chosen else "At the tree's values its choice cannot be computed.")
-        return (f"{now} {count} of {len(result.variables())} variables, each alone, could"
-                f" make it choose {node_label(flat, result.target, 80)}.")
-
     def _row_changed(self) -> None:
-        name = self.selected_variable()
-        if not self._drawn or name is None:
-            return
-        flat, _topic, result = self._drawn
-        found = result.threshold_of(name)
-        if found is not None:
-            self.plot.set_result(flat, found)
+        found = self._selected_threshold()
+        if found is not None and self.run is not None:
+            self.plot.set_result(self.run.flat, found)  # type: ignore[attr-defined]
 
-    def fresh_plot(self) -> QWidget:
-        flat, _topic, result = self._drawn
-        found = result.threshold_of(self.selected_variable() or result.variables()[0])
-        return plots.plot_threshold(flat, found)
+    def _selected_threshold(self) -> Threshold | None:
+        if self.run is None:
+            return None
+        return self.run.result.threshold_of(self.selected_variable() or "")
+
+    def fresh_plot(self, done: Run) -> QWidget:
+        return plots.plot_threshold(done.flat, self._selected_threshold()
+                                    or done.result.thresholds[0])

@@ -9,19 +9,24 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QSpinBox, QWidget
 
+from ..analysis.catalogue import Run
+from ..analysis.catalogue.monte_carlo import MONTE_CARLO, MonteCarloParameters
 from ..analysis.flatten import FlatTree
-from ..analysis.montecarlo import Cancelled, Simulation, simulate
-from ..analysis.sensitivity import Subject
-from .analysis_tabs import ANALYSIS_ERRORS, AnalysisTab, labelled, plain_label, sentence
+from ..analysis.montecarlo import Cancelled
+from .analysis_tabs import (
+    ANALYSIS_ERRORS,
+    AnalysisPanel,
+    AnalysisTab,
+    labelled,
+    plain_label,
+    sentence,
+)
 from .plots import analysis_plots as plots
-
-if TYPE_CHECKING:
-    from .analysis_dock import AnalysisPanel
 
 MAX_SAMPLES = 5_000_000
 
@@ -31,7 +36,7 @@ class SimulationSignals(QObject):
 
     #: (generation, samples done, samples in all) after each chunk.
     progressed = Signal(int, int, int)
-    #: (generation, Simulation) when a run completes.
+    #: (generation, the catalogue's Run of the simulation) when a run completes.
     finished = Signal(int, object)
     #: (generation, plain message) when the engine refuses the run.
     failed = Signal(int, str)
@@ -42,12 +47,12 @@ class SimulationSignals(QObject):
 class SimulationJob(QRunnable):
     """One Monte Carlo run on a snapshot; `cancel()` stops it at the next chunk."""
 
-    def __init__(self, generation: int, flat: FlatTree, topic: Subject, samples: int,
-                 seed: int, signals: SimulationSignals):
+    def __init__(self, generation: int, flat: FlatTree, parameters: MonteCarloParameters,
+                 signals: SimulationSignals):
         super().__init__()
         self.setAutoDelete(False)  # the tab holds it until it has reported
         self.generation = generation
-        self.flat, self.topic, self.samples, self.seed = flat, topic, samples, seed
+        self.flat, self.parameters = flat, parameters
         self.signals = signals
         self._stop = threading.Event()
         self.done = threading.Event()
@@ -57,8 +62,7 @@ class SimulationJob(QRunnable):
 
     def run(self) -> None:
         try:
-            result = simulate(self.flat, self.topic, self.samples, self.seed,
-                              progress=self._progress)
+            done = MONTE_CARLO.run(self.flat, self.parameters, progress=self._progress)
         except Cancelled:
             self._emit(self.signals.cancelled, self.generation)
         except MemoryError:
@@ -70,7 +74,7 @@ class SimulationJob(QRunnable):
             self._emit(self.signals.failed, self.generation,
                        f"The simulation failed: {sentence(str(error) or type(error).__name__)}")
         else:
-            self._emit(self.signals.finished, self.generation, result)
+            self._emit(self.signals.finished, self.generation, done)
         finally:
             self.done.set()
 
@@ -89,7 +93,7 @@ class SimulationJob(QRunnable):
 
 
 class SimulationTab(AnalysisTab):
-    slug = "monte-carlo"
+    kind = MONTE_CARLO
 
     def __init__(self, panel: AnalysisPanel):
         super().__init__(panel, plots.SimulationPlot())
@@ -116,7 +120,7 @@ class SimulationTab(AnalysisTab):
         self._jobs: list[SimulationJob] = []  # kept alive until their thread is done
         #: (snapshot, node id, player id) of the shown result, and of the run under way.
         self._run_of: tuple[FlatTree, str | None, str | None] | None = None
-        self._pending: tuple = ()
+        self._pending: tuple[str | None, str | None] = (None, None)
         self._started = 0.0
         self._set_running(False)
         self.show_message("Press Run to draw samples of the variables that have a"
@@ -192,15 +196,15 @@ class SimulationTab(AnalysisTab):
         if flat is None:
             return self.status.setText(self.panel.not_ready_reason())
         try:
-            topic = self.panel.subject(flat)
+            parameters = self.parameters(flat)
+            parameters.subject(flat)  # a decision that cannot be analysed: say so now
         except ANALYSIS_ERRORS as error:
             return self.status.setText(sentence(str(error)))
         self.generation += 1
-        samples = self.samples.value()
-        self.job = SimulationJob(self.generation, flat, topic, samples, self.seed.value(),
-                                 self.signals)
+        samples = parameters.samples
+        self.job = SimulationJob(self.generation, flat, parameters, self.signals)
         self._jobs = [job for job in self._jobs if not job.done.is_set()] + [self.job]
-        self._pending = (flat, topic, *self.panel.subject_ids())
+        self._pending = self.panel.subject_ids()
         self._started = time.monotonic()
         self.progress.setRange(0, 0)  # busy until the first chunk reports
         self.status.setText(f"Drawing {samples:,} samples…")
@@ -247,21 +251,15 @@ class SimulationTab(AnalysisTab):
         self.progress.setRange(0, total)
         self.progress.setValue(done)
 
-    def _on_finished(self, generation: int, result: Simulation) -> None:
+    def _on_finished(self, generation: int, done: Run) -> None:
         if generation != self.generation:
             return
         self.job = None
         self._set_running(False)
-        flat, topic, node_id, player_id = self._pending
-        self._run_of = (flat, node_id, player_id)
-        self.result = result
-        self._drawn = (flat, topic, result)
-        self.message.hide()
-        self.plot_area.show()
-        self.plot.set_result(flat, topic, result, self.panel.outcome_colors())
-        self._show_exports(True)
+        self._run_of = (done.flat, *self._pending)
+        self.show_run(done)
         seconds = time.monotonic() - self._started
-        self.status.setText(f"{result.valid:,} samples in {seconds:.1f} s.")
+        self.status.setText(f"{done.result.valid:,} samples in {seconds:.1f} s.")
         self._update_stale()
 
     def _on_failed(self, generation: int, message: str) -> None:
@@ -277,11 +275,11 @@ class SimulationTab(AnalysisTab):
             self._set_running(False)
             self.status.setText("Cancelled.")
 
-    # ---- export ---------------------------------------------------------------------
-    def fresh_plot(self) -> QWidget:
-        flat, topic, result = self._drawn
-        return plots.plot_simulation(flat, topic, result,
-                                     outcome_colors=self.panel.outcome_colors())
+    # ---- the parameters and the plot -------------------------------------------------
+    def parameters(self, flat: FlatTree) -> MonteCarloParameters:
+        return MonteCarloParameters(samples=self.samples.value(), seed=self.seed.value(),
+                                    **self.decision())
 
-    def compute(self, flat: FlatTree, topic: Subject | None) -> Any:
-        raise NotImplementedError("a simulation runs in the background: use start()")
+    def draw(self, done: Run) -> None:
+        self.plot.set_result(done.flat, done.topic, done.result,  # type: ignore[attr-defined]
+                             self.panel.outcome_colors())

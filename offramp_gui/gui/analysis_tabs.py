@@ -1,45 +1,52 @@
-"""The Analysis dock's tabs for the quick analyses: one-way, two-way and tornado.
+"""What every tab of the Analysis dock shares: controls, a message line, a plot, exports.
 
-Each tab computes on the document's immutable snapshot (`results.flat`) when it is
-shown and stale; the panel debounces the requests. A tab keeps one plot widget and
-refreshes it in place; "Export plot…" draws a fresh copy at a fixed size instead,
-so the file looks the same whatever the dock's size, and as the command line's.
+A tab is the controls of one analysis of the catalogue (`analysis.catalogue`): it
+turns its widgets into that analysis's parameters, runs it on the document's
+immutable snapshot (`results.flat`) when it is shown and stale (the panel debounces
+the requests), and draws the run in its plot, refreshed in place. "Export plot…"
+draws a fresh copy at a fixed size instead, so the file looks the same whatever the
+dock's size, and as the command line's; "Export data…" writes the run's table, the
+same file as the command line's -o x.csv.
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDoubleSpinBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from ..analysis.catalogue import AnalysisKind, Run
 from ..analysis.flatten import FlatTree
-from ..analysis.sensitivity import Subject, one_way, tornado, two_way, variable_range
+from ..fileformat.atomic import check_writable, write_atomic
 from .plots import analysis_plots as plots
-from .plots.plot_parts import PlotFrame, variable
-from .text import shown, tooltip
+from .plots.plot_parts import PlotFrame
+from .text import shown
 
 if TYPE_CHECKING:
-    from .analysis_dock import AnalysisPanel
+    from .document import DocumentController
+    from .prompts import Prompts
 
 IMAGE_FILTERS = {".png": "PNG image (*.png)", ".svg": "SVG drawing (*.svg)"}
 CSV_FILTERS = {".csv": "CSV table (*.csv)"}
 #: Errors the engine reports about what was asked (bad ranges, broken values).
 ANALYSIS_ERRORS = (ValueError, ArithmeticError)
+
+
+class ChosenDecision(TypedDict):
+    """The decision and player chosen in the panel, as parameters take them."""
+
+    node: str | None
+    player: str | None
 
 
 def sentence(message: str) -> str:
@@ -58,11 +65,47 @@ def plain_label(text: str = "", muted: bool = False) -> QLabel:
     return label
 
 
-class AnalysisTab(QWidget):
-    """Controls, a message line, a plot, and the export buttons."""
+def labelled(layout: QHBoxLayout, text: str, widget: QWidget) -> None:
+    label = QLabel(text)
+    label.setBuddy(widget)
+    layout.addWidget(label)
+    layout.addWidget(widget)
 
-    #: A short name for file names ("one-way").
-    slug = "analysis"
+
+def save_table(done: Run, path: Path) -> None:
+    """Write the run's table to a .csv file, atomically."""
+    if path.suffix.lower() != ".csv":
+        raise ValueError(f"cannot write a table to {path.name}: the name must end in .csv")
+    check_writable(path)
+    write_atomic(path, done.csv(), backup=False)
+
+
+class AnalysisPanel(Protocol):
+    """What a tab asks of the panel that holds it (analysis_dock.AnalysisPanel)."""
+
+    document: DocumentController
+    prompts: Prompts
+
+    def current_flat(self) -> FlatTree | None: ...
+
+    def ready_flat(self) -> FlatTree | None: ...
+
+    def not_ready_reason(self) -> str: ...
+
+    def subject_ids(self) -> tuple[str | None, str | None]: ...
+
+    def outcome_colors(self) -> dict[str, str]: ...
+
+    def suggested_path(self, slug: str, suffix: str) -> Path: ...
+
+    def schedule(self) -> None: ...
+
+
+class AnalysisTab(QWidget):
+    """The controls of one analysis (`kind`), a message line, its plot, export buttons."""
+
+    #: The analysis of the catalogue whose parameters the controls give.
+    kind: AnalysisKind
     #: Whether the tab follows the panel's decision and player.
     uses_subject = True
 
@@ -71,8 +114,7 @@ class AnalysisTab(QWidget):
         self.panel = panel
         self.plot = plot
         self.dirty = True
-        self.result: Any = None
-        self._drawn: tuple = ()
+        self.run: Run | None = None
         self.controls = QHBoxLayout()
         self.controls.setContentsMargins(0, 0, 0, 0)
         self.message = plain_label()
@@ -97,7 +139,16 @@ class AnalysisTab(QWidget):
         layout.addLayout(buttons)
         self._show_exports(False)
 
+    @property
+    def result(self) -> Any:
+        """The shown run's result, None when there is none."""
+        return self.run.result if self.run is not None else None
+
     # ---- computing ------------------------------------------------------------------
+    def parameters(self, flat: FlatTree) -> Any:
+        """The analysis's parameters, as the controls set them."""
+        raise NotImplementedError
+
     def refresh(self) -> None:
         """Compute on the current snapshot and draw; a problem becomes a message."""
         self.dirty = False
@@ -105,38 +156,36 @@ class AnalysisTab(QWidget):
         if flat is None:
             return self.show_message(self.panel.not_ready_reason())
         try:
-            topic = self.panel.subject(flat) if self.uses_subject else None
-            result = self.compute(flat, topic)
+            done = self.kind.run(flat, self.parameters(flat))
         except ANALYSIS_ERRORS as error:
             return self.show_message(sentence(str(error)))
-        self.result = result
-        self._drawn = (flat, topic, result)
-        self.message.hide()
-        self.plot_area.show()
-        self.draw(flat, topic, result)
-        self._show_exports(True)
+        self.show_run(done)
         return None
 
-    def compute(self, flat: FlatTree, topic: Subject | None) -> Any:
-        raise NotImplementedError
+    def show_run(self, done: Run) -> None:
+        self.run = done
+        self.message.hide()
+        self.plot_area.show()
+        self.draw(done)
+        self._show_exports(True)
 
-    def draw(self, flat: FlatTree, topic: Subject | None, result: Any) -> None:
-        self.plot.set_result(flat, topic, result)  # type: ignore[attr-defined]
+    def draw(self, done: Run) -> None:
+        self.plot.set_result(done.flat, done.topic, done.result)  # type: ignore[attr-defined]
 
-    def fresh_plot(self) -> QWidget:
-        """A new plot widget of the shown result, for export."""
-        raise NotImplementedError
-
-    def data_result(self) -> Any:
-        return self.result
+    def fresh_plot(self, done: Run) -> QWidget:
+        """A new plot widget of the run, for export."""
+        return plots.plot_run(done, self.panel.outcome_colors())
 
     def on_results(self, flat: FlatTree | None) -> None:
         """The tree (or the decision analysed) changed: update controls, recompute later."""
         self.dirty = True
 
+    def decision(self) -> ChosenDecision:
+        node, player = self.panel.subject_ids()
+        return {"node": node, "player": player}
+
     def show_message(self, text: str) -> None:
-        self.result = None
-        self._drawn = ()
+        self.run = None
         self.message.setText(text)
         self.message.show()
         self.plot_area.hide()
@@ -153,28 +202,29 @@ class AnalysisTab(QWidget):
 
     # ---- exporting ------------------------------------------------------------------
     def export_plot(self, path: Path | None = None) -> bool:
-        if not self._drawn:
+        done = self.run
+        if done is None:
             return False
         path = path or self.panel.prompts.save_path(
-            "export-plot", "Export Plot", self.panel.suggested_path(self.slug, ".png"),
+            "export-plot", "Export Plot", self.panel.suggested_path(self.kind.name, ".png"),
             IMAGE_FILTERS, strict_suffix=True)
-        return path is not None and self._write(lambda: self._save_plot(path))
+        return path is not None and self._write(lambda: self._save_plot(done, path))
 
-    def _save_plot(self, path: Path) -> None:
-        widget = self.fresh_plot()
+    def _save_plot(self, done: Run, path: Path) -> None:
+        widget = self.fresh_plot(done)
         try:
             plots.save_widget(widget, path)
         finally:
             widget.deleteLater()
 
     def export_data(self, path: Path | None = None) -> bool:
-        if not self._drawn or self.data_result() is None:
+        done = self.run
+        if done is None:
             return False
         path = path or self.panel.prompts.save_path(
-            "export-data", "Export Data", self.panel.suggested_path(self.slug, ".csv"),
+            "export-data", "Export Data", self.panel.suggested_path(self.kind.name, ".csv"),
             CSV_FILTERS, strict_suffix=True)
-        return path is not None and self._write(
-            lambda: plots.save_rows(self._drawn[0], self.data_result(), path))
+        return path is not None and self._write(lambda: save_table(done, path))
 
     def _write(self, save: Callable[[], None]) -> bool:
         """Run an export; on failure say why (plainly) rather than raise."""
@@ -184,181 +234,3 @@ class AnalysisTab(QWidget):
             self.panel.prompts.error("Export failed", sentence(str(error)))
             return False
         return True
-
-
-def variable_combo(changed: Callable[[], None]) -> QComboBox:
-    combo = QComboBox()
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-    combo.setMinimumContentsLength(12)
-    combo.currentIndexChanged.connect(lambda _i: changed())
-    return combo
-
-
-def fill_variables(combo: QComboBox, flat: FlatTree, ranged_only: bool = True) -> None:
-    """The variables (with a range) in the combo, keeping the current one if it stays."""
-    names = [v.name for v in flat.variables
-             if not ranged_only or (v.low is not None and v.high is not None and v.low < v.high)]
-    if names == [combo.itemText(k) for k in range(combo.count())]:
-        return
-    current = combo.currentText()
-    combo.blockSignals(True)
-    combo.clear()
-    for name in names:
-        combo.addItem(name)
-        var = variable(flat, name)
-        combo.setItemData(combo.count() - 1, tooltip(name, var.description if var else None),
-                          Qt.ItemDataRole.ToolTipRole)
-    combo.setCurrentIndex(names.index(current) if current in names else 0)
-    combo.blockSignals(False)
-
-
-def labelled(layout: QHBoxLayout, text: str, widget: QWidget) -> None:
-    label = QLabel(text)
-    label.setBuddy(widget)
-    layout.addWidget(label)
-    layout.addWidget(widget)
-
-
-class OneWayTab(AnalysisTab):
-    slug = "one-way"
-
-    def __init__(self, panel: AnalysisPanel):
-        super().__init__(panel, plots.OneWayPlot())
-        self.variable = variable_combo(self._variable_changed)
-        self.low, self.high = self._spin(), self._spin()
-        self.steps = QSpinBox()
-        self.steps.setRange(2, 5000)
-        self.steps.setValue(200)
-        self.steps.setKeyboardTracking(False)
-        self.steps.valueChanged.connect(lambda _v: self.changed())
-        self._custom_range = False
-        for text, widget in (("&Variable:", self.variable), ("&From:", self.low),
-                             ("&To:", self.high), ("&Steps:", self.steps)):
-            labelled(self.controls, text, widget)
-        self.controls.addStretch(1)
-
-    def _spin(self) -> QDoubleSpinBox:
-        spin = QDoubleSpinBox()
-        spin.setRange(-1e12, 1e12)
-        spin.setKeyboardTracking(False)
-        spin.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        spin.valueChanged.connect(lambda _v: self._range_edited())
-        return spin
-
-    def _range_edited(self) -> None:
-        self._custom_range = True
-        self.changed()
-
-    def _variable_changed(self) -> None:
-        self._custom_range = False
-        self._show_default_range()
-        self.changed()
-
-    def on_results(self, flat: FlatTree | None) -> None:
-        super().on_results(flat)
-        if flat is not None:
-            fill_variables(self.variable, flat, ranged_only=False)
-            if not self._custom_range:
-                self._show_default_range()
-
-    def _show_default_range(self) -> None:
-        flat = self.panel.current_flat()
-        var = variable(flat, self.variable.currentText()) if flat is not None else None
-        if var is None:
-            return
-        low, high = default_range(var.low, var.high, var.value)
-        span = abs(high - low) or 1.0
-        decimals = min(8, max(0, 3 - math.floor(math.log10(span))))
-        for spin, value in ((self.low, low), (self.high, high)):
-            spin.blockSignals(True)
-            spin.setDecimals(decimals)
-            spin.setSingleStep(10 ** math.floor(math.log10(span)) / 10)
-            spin.setValue(value)
-            spin.blockSignals(False)
-
-    def set_range(self, low: float, high: float) -> None:
-        """Sweep from `low` to `high` (as typing them in would)."""
-        for spin, value in ((self.low, low), (self.high, high)):
-            spin.blockSignals(True)
-            spin.setValue(value)
-            spin.blockSignals(False)
-        self._range_edited()
-
-    def compute(self, flat: FlatTree, topic: Subject | None) -> Any:
-        name = self.variable.currentText()
-        if not name:
-            raise ValueError("this tree has no variables to vary")
-        var = variable(flat, name)
-        if self._custom_range or var is None or var.low is None or var.high is None:
-            low, high = variable_range(flat, name, self.low.value(), self.high.value())
-        else:
-            low, high = variable_range(flat, name)  # exactly, not as the spin boxes round it
-        return one_way(flat, topic, name, low, high, self.steps.value())
-
-    def fresh_plot(self) -> QWidget:
-        return plots.plot_one_way(*self._drawn)
-
-
-def default_range(low: float | None, high: float | None, value: float) -> tuple[float, float]:
-    """The variable's min and max, or (lacking them) a span around its value."""
-    if low is not None and high is not None:
-        return float(low), float(high)
-    value = value if math.isfinite(value) else 0.0
-    half = max(1.0, abs(value))
-    return (float(low) if low is not None else value - half,
-            float(high) if high is not None else value + half)
-
-
-class TwoWayTab(AnalysisTab):
-    slug = "two-way"
-
-    def __init__(self, panel: AnalysisPanel):
-        super().__init__(panel, plots.TwoWayPlot())
-        self.x_variable = variable_combo(self.changed)
-        self.y_variable = variable_combo(self.changed)
-        self.steps = QSpinBox()
-        self.steps.setRange(2, 400)
-        self.steps.setValue(50)
-        self.steps.setKeyboardTracking(False)
-        self.steps.valueChanged.connect(lambda _v: self.changed())
-        for text, widget in (("&Across:", self.x_variable), ("&Up:", self.y_variable),
-                             ("&Steps:", self.steps)):
-            labelled(self.controls, text, widget)
-        self.controls.addStretch(1)
-
-    def on_results(self, flat: FlatTree | None) -> None:
-        super().on_results(flat)
-        if flat is None:
-            return
-        first = self.y_variable.count() == 0
-        fill_variables(self.x_variable, flat)
-        fill_variables(self.y_variable, flat)
-        if first and self.y_variable.count() > 1:
-            self.y_variable.blockSignals(True)
-            self.y_variable.setCurrentIndex(1)
-            self.y_variable.blockSignals(False)
-
-    def compute(self, flat: FlatTree, topic: Subject | None) -> Any:
-        x, y = self.x_variable.currentText(), self.y_variable.currentText()
-        if not x or not y:
-            raise ValueError("a map needs two variables with a range (min and max)")
-        return two_way(flat, topic, x, variable_range(flat, x), y, variable_range(flat, y),
-                       self.steps.value())
-
-    def fresh_plot(self) -> QWidget:
-        return plots.plot_two_way(*self._drawn)
-
-
-class TornadoTab(AnalysisTab):
-    slug = "tornado"
-
-    def __init__(self, panel: AnalysisPanel):
-        super().__init__(panel, plots.TornadoPlot())
-        self.controls.addWidget(plain_label(
-            "Every variable with a range, swung from its min to its max.", muted=True))
-
-    def compute(self, flat: FlatTree, topic: Subject | None) -> Any:
-        return tornado(flat, topic)
-
-    def fresh_plot(self) -> QWidget:
-        return plots.plot_tornado(*self._drawn)

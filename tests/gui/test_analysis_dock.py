@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDockWidget
 from offramp_gui.analysis import montecarlo, sensitivity
 from offramp_gui.analysis.flatten import flatten
 from offramp_gui.api import load
+from offramp_gui.cli import main as offramp
 from offramp_gui.fileformat.atomic import SaveError
 from offramp_gui.gui.analysis_dock import NOT_READY
 from offramp_gui.gui.plots import analysis_plots as plots
@@ -54,6 +55,13 @@ def shown(qtbot, panel, tab):
     return tab
 
 
+def command_line_csv(tmp_path, *args) -> bytes:
+    """The table `offramp ARGS -o x.csv` writes for the off-ramp tree."""
+    out = tmp_path / "command-line.csv"
+    assert offramp([args[0], str(TREES / "offramp.json"), *args[1:], "-o", str(out)]) == 0
+    return out.read_bytes()
+
+
 def choose(combo, data=None, text=None) -> None:
     index = combo.findData(data) if data is not None else combo.findText(text)
     assert index >= 0, (data, text)
@@ -72,6 +80,8 @@ def test_install_docks_the_panel_with_the_outcomes(window, panel):
     assert "&Analysis" in [a.text() for a in panels.actions()]
     assert [panel.tabs.tabText(k).replace("&", "") for k in range(panel.tabs.count())] == [
         "One-way", "Two-way", "Tornado", "Monte Carlo", "What would it take"]
+    assert [tab.kind.name for tab in panel.tab_list()] == [  # each the controls of an entry
+        "one-way", "two-way", "tornado", "monte-carlo", "what-would-it-take"]
 
 
 # ---- one-way ------------------------------------------------------------------------
@@ -261,23 +271,43 @@ def test_each_plot_and_its_data_export(qtbot, panel, tmp_path):
     assert svg.tag.endswith("svg")
     assert "p_collapse" in (tmp_path / "one-way.svg").read_text()
     rows = list(csv.reader(io.StringIO((tmp_path / "one-way.csv").read_text())))
-    assert rows[0][0] == "p_collapse" and rows[0][-1] == "best" and len(rows) == 201
+    assert rows[0] == ["p_collapse", "defeat", "offramp", "settle", "best"]
+    assert len(rows) == 201 and rows[1][-1] == "defeat"
+    assert (tmp_path / "one-way.csv").read_bytes() == command_line_csv(
+        tmp_path, "sensitivity", "--var", "p_collapse")
     assert panel.prompts.errors == []
+
+
+def test_exported_data_is_the_command_lines_table(qtbot, panel, tmp_path):
+    for tab, args in ((panel.two_way, ["map", "--x", "p_collapse", "--y", "defeat_push"]),
+                      (panel.tornado, ["tornado"])):
+        shown(qtbot, panel, tab)
+        assert tab.export_data(tmp_path / "app.csv")
+        assert (tmp_path / "app.csv").read_bytes() == command_line_csv(tmp_path, *args)
 
 
 def test_simulation_and_requirements_data_export(qtbot, panel, tmp_path):
     tab = panel.simulation
     panel.tabs.setCurrentWidget(tab)
     tab.samples.setValue(500)
+    tab.seed.setValue(3)
     tab.start()
     qtbot.waitUntil(lambda: not tab.running, timeout=WAIT)
     assert tab.export_data(tmp_path / "mc.csv") and tab.export_plot(tmp_path / "mc.png")
-    header = (tmp_path / "mc.csv").read_text().splitlines()[0]
-    assert header.startswith("what,name,mean,sd,p5,p50,p95")
+    assert (tmp_path / "mc.csv").read_text().startswith("sample,p_collapse,")
+    assert (tmp_path / "mc.csv").read_bytes() == command_line_csv(
+        tmp_path, "simulate", "-n", "500", "--seed", "3")
     panel.show_requirements("offramp_pledges.rout")
     qtbot.waitUntil(lambda: panel.requirements.result is not None, timeout=WAIT)
     assert panel.requirements.export_data(tmp_path / "take.csv")
-    assert (tmp_path / "take.csv").read_text().startswith("variable,min,max,")
+    assert panel.requirements.export_plot(tmp_path / "take.svg")
+    assert panel.requirements.selected_variable() in (tmp_path / "take.svg").read_text()
+    rows = list(csv.reader(io.StringIO((tmp_path / "take.csv").read_text())))
+    assert rows[0] == ["variable", "from", "to", "choice", "branch"]
+    face = [row for row in rows if row[0] == "face_value"]  # the choice in each interval
+    assert [row[3:] for row in face] == [["offramp_pledges.rout.grind", "Grind on"], [
+        "offramp_pledges.rout.accept", "Accept a face-saving deal"]]
+    assert float(face[0][2]) == float(face[1][1]) == pytest.approx(8.6172, abs=1e-4)
 
 
 def test_export_problems_are_reported_plainly(qtbot, panel, tmp_path):
@@ -313,16 +343,3 @@ def test_builders_draw_to_png_and_svg_without_a_window(qapp, flat, tmp_path):
         plots.save_widget(widgets["one"], tmp_path / "x.jpg")
     with pytest.raises(SaveError, match="does not exist"):
         plots.save_widget(widgets["one"], tmp_path / "nowhere" / "x.png")
-
-
-def test_result_rows_of_every_result(flat):
-    topic = sensitivity.subject(flat)
-    tornado = sensitivity.tornado(flat, topic)
-    headers, rows = plots.result_rows(flat, tornado)
-    assert headers[:3] == ["variable", "min", "max"] and rows[0][0] == "face_value"
-    band = sensitivity.threshold(flat, "offramp_pledges.rout", "face_value", 0, 80)
-    headers, rows = plots.result_rows(flat, band)
-    assert headers == ["face_value from", "face_value to", "choice"]
-    assert rows[-1][1:] == [80, "Accept a face-saving deal"]
-    with pytest.raises(TypeError):
-        plots.result_rows(flat, object())

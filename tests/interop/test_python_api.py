@@ -44,9 +44,10 @@ def test_every_public_name_resolves_and_unknown_names_fail():
         offramp_gui.nope  # noqa: B018
 
 
-def documented_example() -> dict:
-    """Run the worked example of docs/python-api.md; return its variables and output."""
-    block = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)[1]
+def documented_example(number: int = 1) -> dict:
+    """Run an example of docs/python-api.md (the worked one by default); return its
+    variables and output."""
+    block = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)[number]
     namespace: dict = {}
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
@@ -55,10 +56,14 @@ def documented_example() -> dict:
     return namespace
 
 
-def offramp_json(*args: str) -> dict:
+def offramp(*args: str) -> str:
     run = subprocess.run([sys.executable, "-m", "offramp_gui", *args], capture_output=True,
                          text=True, cwd=ROOT, timeout=60, check=True)
-    return json.loads(run.stdout)
+    return run.stdout
+
+
+def offramp_json(*args: str) -> dict:
+    return json.loads(offramp(*args))
 
 
 def test_the_documented_example_gives_the_command_lines_results():
@@ -70,6 +75,18 @@ def test_the_documented_example_gives_the_command_lines_results():
     bolder = offramp_json("evaluate", "trees/offramp.json", "--json", "--set", "p_collapse=0.5")
     assert example["bolder"].chosen_id("aim") == bolder["nodes"]["aim"]["choice"]
     assert example["sweep"].switches and example["bars"]
+
+
+def test_the_documented_analyses_are_the_command_lines():
+    example = documented_example(2)
+    printed = offramp("threshold", "trees/offramp.json", "--node", "offramp_pledges.stall",
+                      "--var", "face_value")
+    assert example["printed"].startswith(printed)
+    cli = offramp_json("threshold", "trees/offramp.json", "--node", "offramp_pledges.stall",
+                       "--var", "face_value", "--json")
+    assert example["run"].document() == cli
+    assert example["fixed"] == offramp_json("tornado", "trees/offramp.json", "--set",
+                                            "p_collapse=0.4", "--json")
 
 
 def test_convert_from_python_equals_convert_from_the_command_line(tmp_path):

@@ -4,12 +4,12 @@ Each `plot_*` builds a plain QWidget (no window needed, a QApplication is);
 `save_widget` draws one into PNG or SVG by painting the widget itself into a QImage
 or a QSvgGenerator (never pyqtgraph's exporters: its SVG exporter fails on PySide6
 6.12, its image exporter needs a widget on screen), then writes the file atomically.
-`result_rows` gives any result as a table for CSV.
+`plot_run` draws a run of any analysis of the catalogue that has a plot.
 """
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QIODevice, QPoint, QRect, QSize
@@ -17,19 +17,18 @@ from PySide6.QtGui import QImage, QPaintDevice, QPainter, QPalette
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication, QWidget
 
+from ...analysis.catalogue import Run
 from ...analysis.flatten import FlatTree
 from ...analysis.montecarlo import Simulation
 from ...analysis.sensitivity import OneWay, Subject, Threshold, Tornado, TwoWay
 from ...fileformat.atomic import check_writable, write_atomic
-from .analysis_rows import Requirements, requirements, result_rows, save_rows
 from .simulation_plot import SimulationPlot
 from .sweep_plots import OneWayPlot, TwoWayPlot
 from .tornado_plot import ThresholdPlot, TornadoPlot
 
-__all__ = ["OneWayPlot", "Requirements", "SimulationPlot", "ThresholdPlot", "TornadoPlot",
-           "TwoWayPlot", "plot_one_way", "plot_simulation", "plot_threshold", "plot_tornado",
-           "plot_two_way", "requirements", "result_rows", "save_rows", "save_widget",
-           "widget_png", "widget_svg"]
+__all__ = ["PLOTS", "OneWayPlot", "SimulationPlot", "ThresholdPlot", "TornadoPlot",
+           "TwoWayPlot", "plot_one_way", "plot_run", "plot_simulation", "plot_threshold",
+           "plot_tornado", "plot_two_way", "save_widget", "widget_png", "widget_svg"]
 
 IMAGE_FORMATS = (".png", ".svg")
 
@@ -68,6 +67,22 @@ def plot_threshold(flat: FlatTree, result: Threshold) -> QWidget:
     plot = ThresholdPlot()
     plot.set_result(flat, result)
     return plot
+
+
+#: How each analysis of the catalogue that has a plot of its own draws a run.
+PLOTS: dict[str, Callable[[Run, Mapping[str, str] | None], QWidget]] = {
+    "one-way": lambda run, _colors: plot_one_way(run.flat, run.topic, run.result),
+    "two-way": lambda run, _colors: plot_two_way(run.flat, run.topic, run.result),
+    "tornado": lambda run, _colors: plot_tornado(run.flat, run.topic, run.result),
+    "threshold": lambda run, _colors: plot_threshold(run.flat, run.result),
+    "monte-carlo": lambda run, colors: plot_simulation(run.flat, run.topic, run.result,
+                                                       outcome_colors=colors),
+}
+
+
+def plot_run(run: Run, outcome_colors: Mapping[str, str] | None = None) -> QWidget:
+    """A new plot of an analysis run (`outcome_colors`: outcome id -> #rgb)."""
+    return PLOTS[run.kind.name](run, outcome_colors)
 
 
 # ---- drawing a widget into a file --------------------------------------------------------
