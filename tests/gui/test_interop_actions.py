@@ -12,6 +12,10 @@ from offramp_gui.gui.interop_actions import _file_menu
 from offramp_gui.gui.main_window import MainWindow
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "interop"
+CENTIPEDE = DATA / "gambit" / "contrib" / "games" / "cent4.efg"
+SAMPLE_TREE = DATA / "silverdecisions" / "SilverDecisions" / "demo" / "data" / "sample-tree.json"
+BAD_CHANCE = DATA / "silverdecisions" / "SilverDecisions" / "test" / "trees" / "badchance_fail.json"
+TINY = DATA / "silverdecisions" / "synthetic" / "tiny_example.json"
 TREES = Path(__file__).resolve().parents[2] / "trees"
 
 
@@ -68,7 +72,7 @@ def test_the_file_menu_offers_import_and_export_data(window):
 
 def test_importing_a_silverdecisions_file_opens_an_unsaved_untitled_tree(window):
     actions = window.interop_actions
-    actions.prompts.path = DATA / "silverdecisions" / "sample-tree.json"
+    actions.prompts.path = SAMPLE_TREE
     assert actions.import_action.isEnabled()
     actions.import_action.trigger()
     document = window.document
@@ -82,9 +86,9 @@ def test_importing_a_silverdecisions_file_opens_an_unsaved_untitled_tree(window)
 
 def test_a_gambit_game_imports_and_a_file_of_several_trees_asks_which(window, tmp_path):
     actions = window.interop_actions
-    assert actions.import_file(DATA / "gambit" / "cent4.efg")
+    assert actions.import_file(CENTIPEDE)
     assert window.document.tree.title == "Centipede game, 4 move"
-    doc = json.loads((DATA / "silverdecisions" / "tiny_example.json").read_text())
+    doc = json.loads(TINY.read_text())
     second = json.loads(json.dumps(doc["data"]["trees"][0]))
     second["name"] = "The second tree"
     doc["data"]["trees"].append(second)
@@ -101,7 +105,7 @@ def test_a_gambit_game_imports_and_a_file_of_several_trees_asks_which(window, tm
 def test_a_refused_import_shows_why_and_keeps_the_document(window):
     actions = window.interop_actions
     before = window.document.tree
-    assert not actions.import_file(DATA / "silverdecisions" / "badchance_fail.json")
+    assert not actions.import_file(BAD_CHANCE)
     assert window.document.tree is before
     title, text = actions.prompts.errors[-1]
     assert title == "Cannot import" and "add up to 1.299" in text
@@ -111,7 +115,7 @@ def test_unsaved_changes_are_asked_about_first(window):
     window.document.undo_stack.resetClean()
     window.files.prompts = FilePrompts("cancel")
     before = window.document.tree
-    assert not window.interop_actions.import_file(DATA / "gambit" / "cent4.efg")
+    assert not window.interop_actions.import_file(CENTIPEDE)
     assert window.files.prompts.asked == 1 and window.document.tree is before
 
 
