@@ -1,8 +1,11 @@
 """Load, check and evaluate trees from a script, the command line or the app.
 
     >>> from offramp_gui import load, evaluate
-    >>> tree = load("trees/offramp.json")          # doctest: +SKIP
-    >>> evaluate(tree).chosen_id(tree.root.id)     # doctest: +SKIP
+    >>> from offramp_gui.bundled import default_tree
+    >>> tree = load(default_tree())  # trees/offramp.json
+    >>> results = evaluate(tree)
+    >>> tree.node(results.chosen_id(tree.root.id)).branch
+    'Support Ukraine while keeping an off-ramp open'
 """
 from __future__ import annotations
 
