@@ -51,7 +51,7 @@ def open_and_paint(app: QApplication, path: Path):  # noqa: ANN201
     from offramp_gui.gui.main_window import MainWindow
 
     window = MainWindow()
-    window.files.prompts.save_changes = lambda name: "discard"  # no dialog may block
+    window.prompts.save_changes = lambda name: "discard"  # no dialog may block
     window.resize(1600, 1000)
     start = time.perf_counter()
     window.files.open(path, ask=False)

@@ -1,9 +1,13 @@
 """Load, check and evaluate trees from a script, the command line or the app.
 
-    >>> from offramp_gui import load, evaluate
-    >>> tree = load("trees/offramp.json")          # doctest: +SKIP
-    >>> evaluate(tree).chosen_id(tree.root.id)     # doctest: +SKIP
-    >>> analyse(tree, OneWayParameters(variable="face_value")).text()  # doctest: +SKIP
+    >>> from offramp_gui import OneWayParameters, analyse, evaluate, load
+    >>> from offramp_gui.bundled import default_tree
+    >>> tree = load(default_tree())  # trees/offramp.json
+    >>> results = evaluate(tree)
+    >>> tree.node(results.chosen_id(tree.root.id)).branch
+    'Support Ukraine while keeping an off-ramp open'
+    >>> print(analyse(tree, OneWayParameters(variable="face_value")).text().splitlines()[0])
+    Sensitivity to face_value at "Western war aim" (aim), decided by Western capitals
 """
 from __future__ import annotations
 

@@ -358,8 +358,8 @@ def test_csv_tables(tmp_path, capsys):
 
 
 def test_plot_output(tmp_path, capsys):
-    """A plot where the plotting module is installed; a one-line refusal where not."""
-    available = importlib.util.find_spec("offramp_gui.gui.plots.analysis_plots") is not None
+    """A plot where PySide6 and pyqtgraph are installed; a one-line refusal where not."""
+    available = all(importlib.util.find_spec(name) for name in ("PySide6", "pyqtgraph"))
     tree = write(tmp_path, GAMBLE)
     for args, name in [(["sensitivity", "--var", "p"], "one.png"),
                        (["map", "--x", "p", "--y", "unranged", "--y-from", "0", "--y-to", "3"],
@@ -374,6 +374,7 @@ def test_plot_output(tmp_path, capsys):
             assert data.startswith(b"\x89PNG") if name.endswith(".png") else b"<svg" in data
         else:
             assert code == 1 and len(err.strip().splitlines()) == 1 and not out.exists()
+            assert err.startswith("offramp: plots need PySide6 and pyqtgraph")
 
 
 def test_null_where_the_tree_cannot_be_evaluated(tmp_path, capsys):

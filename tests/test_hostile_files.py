@@ -12,7 +12,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,6 @@ from offramp_gui.fileformat.limits import MAX_FILE_BYTES
 ROOT = Path(__file__).resolve().parent.parent
 BAD = ROOT / "tests" / "data" / "bad"
 EXPECTED: dict[str, dict] = json.loads((BAD / "expected.json").read_text(encoding="utf-8"))
-SECONDS = 2.0
 HEAD = '{"format": "offramp-tree", "version": 1, "title": "t", '
 
 
@@ -89,12 +87,10 @@ def check_output(path: Path, status: int, out: str, err: str, message: str | Non
     assert all(line.isprintable() for line in lines)
 
 
-def validate(path: Path, capsys) -> tuple[int, str, str, float]:
-    started = time.perf_counter()
+def validate(path: Path, capsys) -> tuple[int, str, str]:
     status = main(["validate", str(path)])
-    elapsed = time.perf_counter() - started
     out, err = capsys.readouterr()
-    return status, out, err, elapsed
+    return status, out, err
 
 
 def test_the_corpus_is_large_and_described():
@@ -106,9 +102,8 @@ def test_the_corpus_is_large_and_described():
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_bad_file_gets_its_message(name, capsys):
     expected = EXPECTED[name]
-    status, out, err, elapsed = validate(BAD / name, capsys)
+    status, out, err = validate(BAD / name, capsys)
     check_output(BAD / name, status, out, err, expected["message"], expected["problems"])
-    assert elapsed < SECONDS
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -130,9 +125,8 @@ def test_each_big_file_gets_its_message(name, tmp_path, capsys):
     make, message, problems = GENERATED[name]
     path = tmp_path / name
     make(path)
-    status, out, err, elapsed = validate(path, capsys)
+    status, out, err = validate(path, capsys)
     check_output(path, status, out, err, message, problems)
-    assert elapsed < SECONDS
 
 
 def test_validate_never_changes_a_file(tmp_path, capsys):
@@ -154,7 +148,7 @@ def test_an_absurd_probability_gives_no_numpy_warning(capsys, tmp_path):
     doc = json.loads((ROOT / "tests" / "data" / "conformance" / "expressions.json").read_text())
     doc["root"]["children"][0]["children"][1]["probability"] = 6.420332624508271e306  # fuzzing
     path.write_text(json.dumps(doc))
-    status, out, err, _ = validate(path, capsys)
+    status, out, err = validate(path, capsys)
     check_output(path, status, out, err, "probability 6.42033e+306 is above 1", 1)
 
 
@@ -171,9 +165,7 @@ def run_offramp(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("name", SUBPROCESS_CASES)
 def test_offramp_validate_in_a_process(name):
-    started = time.perf_counter()
     done = run_offramp("validate", str(BAD / name))
-    assert time.perf_counter() - started < 2 * SECONDS  # start-up included
     expected = EXPECTED[name]
     check_output(BAD / name, done.returncode, done.stdout, done.stderr, expected["message"],
                  expected["problems"])

@@ -67,13 +67,28 @@ def compile_expr(expr: Expr) -> Compiled:
 
 
 def evaluate(compiled: Compiled, env: Env) -> Any:
-    """Evaluate with floating-point warnings silenced; callers check finiteness."""
+    """Evaluate with floating-point warnings silenced; callers check finiteness.
+
+    >>> from offramp_gui.model.expressions import parse
+    >>> rule = compile_expr(parse("if(p > 0.5, 10, clamp(p * 20, 0, 5))"))
+    >>> float(evaluate(rule, {"p": 0.1}))
+    2.0
+    >>> evaluate(rule, {"p": np.array([0.1, 0.2, 0.9])}).tolist()
+    [2.0, 4.0, 10.0]
+    """
     with np.errstate(all="ignore"):
         return compiled(env)
 
 
 def diagnose(expr: Expr, env: Mapping[str, float]) -> str:
-    """Say in words why an expression gives no finite number for scalar `env`."""
+    """Say in words why an expression gives no finite number for scalar `env`.
+
+    >>> from offramp_gui.model.expressions import parse
+    >>> diagnose(parse("1 / (p - 0.5)"), {"p": 0.5})
+    'division by zero'
+    >>> diagnose(parse("log(p)"), {"p": 0})
+    'log of zero or a negative number (0)'
+    """
     try:
         result = _strict(expr, env)
     except _Failure as failure:

@@ -15,7 +15,11 @@ if TYPE_CHECKING:
 
 
 def number(value: float | None, digits: int = 2) -> str:
-    """A value as shown to a reader: "—" when it cannot be computed."""
+    """A value as shown to a reader: "—" when it cannot be computed.
+
+    >>> number(1234.5), number(12345.6), number(float("nan")), number(1e20)
+    ('1,234.50', '12,346', '—', '1e+20')
+    """
     if value is None or math.isnan(value):
         return "—"
     value += 0.0
@@ -25,6 +29,11 @@ def number(value: float | None, digits: int = 2) -> str:
 
 
 def percent(value: float | None) -> str:
+    """A chance as a percentage.
+
+    >>> percent(0.1234), percent(float("nan"))
+    ('12.3%', '—')
+    """
     return "—" if value is None or math.isnan(value) else f"{100 * value:.1f}%"
 
 

@@ -92,7 +92,11 @@ def plain(value: float) -> float | int:
 
 
 def fraction_text(value: Fraction) -> str:
-    """Exact text for a rational: a decimal when it has one (0.35), else `n/d`."""
+    """Exact text for a rational: a decimal when it has one (0.35), else `n/d`.
+
+    >>> fraction_text(Fraction(7, 20)), fraction_text(Fraction(-1, 3)), fraction_text(Fraction(4))
+    ('0.35', '-1/3', '4')
+    """
     if value.denominator == 1:
         return str(value.numerator)
     d = value.denominator
@@ -111,7 +115,11 @@ def fraction_text(value: Fraction) -> str:
 
 
 def number_text(value: float) -> str:
-    """The shortest text that reads back as exactly this float (1e-07 -> 0.0000001)."""
+    """The shortest text that reads back as exactly this float.
+
+    >>> number_text(1e-07), number_text(0.1), number_text(3.0)
+    ('0.0000001', '0.1', '3')
+    """
     if value == int(value) and abs(value) < 2**53:
         return str(int(value))
     return fraction_text(Fraction(repr(value)))

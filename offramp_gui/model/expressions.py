@@ -186,6 +186,19 @@ def parse(text: str) -> Expr:
 
     >>> parse("2 * x ^ 2")
     ('bin', '*', ('num', 2.0), ('bin', '^', ('var', 'x'), ('num', 2.0)))
+    >>> parse("1 - 2 * 3")
+    ('bin', '-', ('num', 1.0), ('bin', '*', ('num', 2.0), ('num', 3.0)))
+    >>> parse("a + 1 < b")
+    ('bin', '<', ('bin', '+', ('var', 'a'), ('num', 1.0)), ('var', 'b'))
+    >>> parse("-x ^ 2")
+    ('neg', ('bin', '^', ('var', 'x'), ('num', 2.0)))
+    >>> for text in ("* 2)", "x = 1"):
+    ...     try:
+    ...         parse(text)
+    ...     except ExpressionError as error:
+    ...         print(error)
+    expected a number, a name or '(' but found '*' (at character 1)
+    '=' is not allowed (use '==' to compare) (at character 3)
     """
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"the expression is {len(text)} characters long;"
@@ -196,7 +209,11 @@ def parse(text: str) -> Expr:
 
 
 def names(expr: Expr) -> set[str]:
-    """The variable names an expression refers to."""
+    """The variable names an expression refers to.
+
+    >>> sorted(names(parse("max(p, 1 - q) * cost")))
+    ['cost', 'p', 'q']
+    """
     found: set[str] = set()
     stack = [expr]
     while stack:

@@ -69,7 +69,6 @@ def test_sigkill_while_saving_leaves_a_whole_file(tmp_path, versions):
     sources = [tmp_path / "a.json", tmp_path / "b.json"]
     chance = random.Random(5)
     seen = set()
-    started = time.monotonic()
     for _ in range(KILLS):
         kill_while_saving(target, sources, chance.uniform(0, 0.12))
         now = target.read_bytes()
@@ -77,7 +76,6 @@ def test_sigkill_while_saving_leaves_a_whole_file(tmp_path, versions):
         assert target.with_name("tree.json.bak").read_bytes() in versions
         seen.add(now)
         load(target)  # and it loads
-    assert time.monotonic() - started < 25
     assert len(seen) == 2, "the kills should land on both versions"
     leftovers = [p.name for p in target.parent.iterdir()
                  if p.name not in ("tree.json", "tree.json.bak")]

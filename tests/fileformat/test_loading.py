@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -187,7 +186,7 @@ def test_loading_never_changes_the_file(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.json"]
 
 
-# ---- pathological input: a clear error (or a safe load), quickly --------------------------
+# ---- pathological input: a clear error (or a safe load); its speed: bench_hostile.py -----
 def deep_nodes(depth: int) -> str:
     return (HEAD + '"root": ' + '{"type": "decision", "children": [' * depth
             + '{"type": "terminal"}' + "]}" * depth + "}")
@@ -235,14 +234,12 @@ PATHOLOGICAL = {
 def test_pathological_input(name):
     make, fragment = PATHOLOGICAL[name]
     data = make()
-    started = time.perf_counter()
     loaded = loads(data)  # returns problems; raises nothing
     if fragment is None:
         assert loaded.issues == [] and load_text(data).root.type == "terminal"
     else:
         lines = error_lines(data)
         assert any(fragment in line for line in lines), lines
-    assert time.perf_counter() - started < 10, "a hostile file must not hang the reader"
 
 
 @pytest.mark.parametrize("key", ["x\u202eevil", "bell\u0007", "tab\tkey", "nul\u0000"])

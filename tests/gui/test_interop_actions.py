@@ -10,6 +10,10 @@ import pytest
 from offramp_gui.api import load
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "interop"
+CENTIPEDE = DATA / "gambit" / "contrib" / "games" / "cent4.efg"
+SAMPLE_TREE = DATA / "silverdecisions" / "SilverDecisions" / "demo" / "data" / "sample-tree.json"
+BAD_CHANCE = DATA / "silverdecisions" / "SilverDecisions" / "test" / "trees" / "badchance_fail.json"
+TINY = DATA / "silverdecisions" / "synthetic" / "tiny_example.json"
 TREES = Path(__file__).resolve().parents[2] / "trees"
 
 
@@ -26,7 +30,7 @@ def test_the_file_menu_offers_import_and_export_data(window):
 
 
 def test_importing_a_silverdecisions_file_opens_an_unsaved_untitled_tree(window):
-    window.prompts.script("import", DATA / "silverdecisions" / "sample-tree.json")
+    window.prompts.script("import", SAMPLE_TREE)
     assert window.actions["import"].isEnabled()
     window.actions["import"].trigger()
     document = window.document
@@ -40,9 +44,9 @@ def test_importing_a_silverdecisions_file_opens_an_unsaved_untitled_tree(window)
 
 def test_a_gambit_game_imports_and_a_file_of_several_trees_asks_which(window, tmp_path):
     actions = window.features["interop"]
-    assert actions.import_file(DATA / "gambit" / "cent4.efg")
+    assert actions.import_file(CENTIPEDE)
     assert window.document.tree.title == "Centipede game, 4 move"
-    doc = json.loads((DATA / "silverdecisions" / "tiny_example.json").read_text())
+    doc = json.loads(TINY.read_text())
     second = json.loads(json.dumps(doc["data"]["trees"][0]))
     second["name"] = "The second tree"
     doc["data"]["trees"].append(second)
@@ -59,7 +63,7 @@ def test_a_gambit_game_imports_and_a_file_of_several_trees_asks_which(window, tm
 def test_a_refused_import_shows_why_and_keeps_the_document(window):
     actions = window.features["interop"]
     before = window.document.tree
-    assert not actions.import_file(DATA / "silverdecisions" / "badchance_fail.json")
+    assert not actions.import_file(BAD_CHANCE)
     assert window.document.tree is before
     title, text, icon = window.prompts.reports[-1]
     assert icon == "warning"
@@ -70,7 +74,7 @@ def test_unsaved_changes_are_asked_about_first(window):
     window.document.undo_stack.resetClean()
     window.prompts.script("save-changes", "cancel")
     before = window.document.tree
-    assert not window.features["interop"].import_file(DATA / "gambit" / "cent4.efg")
+    assert not window.features["interop"].import_file(CENTIPEDE)
     assert len(window.prompts.questions("save-changes")) == 1
     assert window.document.tree is before
 

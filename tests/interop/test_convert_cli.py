@@ -12,6 +12,11 @@ from offramp_gui.api import evaluate, load
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "interop"
+POKER = DATA / "gambit" / "catalog" / "books" / "myerson1991" / "fig2_1.efg"
+CENTIPEDE = DATA / "gambit" / "contrib" / "games" / "cent4.efg"
+SAMPLE_TREE = DATA / "silverdecisions" / "SilverDecisions" / "demo" / "data" / "sample-tree.json"
+BAD_CHANCE = DATA / "silverdecisions" / "SilverDecisions" / "test" / "trees" / "badchance_fail.json"
+TINY = DATA / "silverdecisions" / "synthetic" / "tiny_example.json"
 OFFRAMP = ROOT / "trees" / "offramp.json"
 
 
@@ -25,7 +30,7 @@ def offramp(*args: str | Path) -> subprocess.CompletedProcess:
 
 def test_json_report_lists_what_was_converted_and_approximated(tmp_path):
     out = tmp_path / "poker.json"
-    run = offramp("convert", DATA / "gambit" / "fig2_1.efg", "-o", out, "--json")
+    run = offramp("convert", POKER, "-o", out, "--json")
     assert run.returncode == 0, run.stderr
     report = json.loads(run.stdout)
     assert report["format"] == "offramp-conversion"
@@ -39,7 +44,7 @@ def test_json_report_lists_what_was_converted_and_approximated(tmp_path):
 
 def test_silverdecisions_to_offramp_keeps_the_values(tmp_path):
     out = tmp_path / "sample.json"
-    run = offramp("convert", DATA / "silverdecisions" / "sample-tree.json", "-o", out)
+    run = offramp("convert", SAMPLE_TREE, "-o", out)
     assert run.returncode == 0, run.stderr
     assert "(silverdecisions) ->" in run.stdout and "approximated: " in run.stdout
     assert evaluate(load(out)).expected[0, 0] == pytest.approx(1 + 3704647 / 4042689, rel=1e-9)
@@ -56,9 +61,9 @@ def test_every_writable_format_from_the_command_line(tmp_path):
 
 
 @pytest.mark.parametrize("args, status, words", [
-    (["convert", DATA / "silverdecisions" / "badchance_fail.json", "-o", "{tmp}/x.json"], 1,
+    (["convert", BAD_CHANCE, "-o", "{tmp}/x.json"], 1,
      "add up to 1.299"),
-    (["convert", DATA / "gambit" / "fig2_1.efg", "-o", "{tmp}/x.json", "--strict"], 1,
+    (["convert", POKER, "-o", "{tmp}/x.json", "--strict"], 1,
      "refused (strict)"),
     (["convert", OFFRAMP, "-o", "{tmp}/missing/x.csv"], 1, "does not exist"),
     (["convert", "{tmp}/nothing.efg", "-o", "{tmp}/x.json"], 1, "cannot read the file"),
@@ -66,7 +71,7 @@ def test_every_writable_format_from_the_command_line(tmp_path):
     (["convert", "{tmp}/x.csv", "-o", "{tmp}/x.json"], 2, "cannot read CSV"),
     (["convert", OFFRAMP, "-o", "{tmp}/x.json", "--from", "graphml"], 2, "invalid choice"),
     (["convert", OFFRAMP, "-o", "{tmp}/x.json", "--tree", "0"], 2, "numbered from 1"),
-    (["convert", DATA / "silverdecisions" / "tiny_example.json", "-o", "{tmp}/x.json",
+    (["convert", TINY, "-o", "{tmp}/x.json",
       "--tree", "2"], 2, "there is no tree 2"),
     (["convert", OFFRAMP], 2, "-o"),
     (["convert", OFFRAMP, "-o", "{tmp}/x.json", "--tree", "2"], 2,
@@ -83,5 +88,5 @@ def test_exit_codes_and_messages(tmp_path, args, status, words):
 def test_an_existing_output_is_replaced_whole(tmp_path):
     out = tmp_path / "game.efg"
     out.write_text("old")
-    assert offramp("convert", DATA / "gambit" / "cent4.efg", "-o", out).returncode == 0
+    assert offramp("convert", CENTIPEDE, "-o", out).returncode == 0
     assert out.read_text().startswith("EFG 2 R")

@@ -12,21 +12,18 @@ from offramp_gui.interop import ConversionError, Report, read
 from offramp_gui.interop.sd_expressions import Scope, Untranslatable, stored_number, translate
 from offramp_gui.interop.silverdecisions import from_document, read_silverdecisions
 
-HERE = Path(__file__).resolve().parent
-LOCAL = HERE.parent / "data" / "interop" / "silverdecisions"
-SHARED_SD = HERE.parents[2] / "shared" / "interop" / "silverdecisions"
-SHARED_FILES = sorted(str(p.relative_to(SHARED_SD)) for p in SHARED_SD.rglob("*.json")
-                      if "/test/data/" not in p.as_posix()) if SHARED_SD.is_dir() else []
-PASSING = [f for f in SHARED_FILES if "_fail" not in f]
-FAILING = [f for f in SHARED_FILES if "_fail" in f]
+SD = Path(__file__).resolve().parent.parent / "data" / "interop" / "silverdecisions"
+FILES = sorted(str(p.relative_to(SD)) for p in SD.rglob("*.json"))
+PASSING = [f for f in FILES if "_fail" not in f]
+FAILING = [f for f in FILES if "_fail" in f]
+SAMPLE_TREE = SD / "SilverDecisions" / "demo" / "data" / "sample-tree.json"
+VARIABLES = SD / "SilverDecisions" / "test" / "trees" / "variables_pass.json"
+BAD_CHANCE = SD / "SilverDecisions" / "test" / "trees" / "badchance_fail.json"
+TINY = SD / "synthetic" / "tiny_example.json"
 #: The synthetic files store no computed values; their README gives SilverDecisions' EV.
 README_VALUES = {"synthetic/synthetic_1093_nodes.json": (457.60554432799995, "d1"),
                  "synthetic/synthetic_9841_nodes.json": (619.0740939533339, "d2"),
                  "synthetic/tiny_example.json": (10.0, "Negotiate")}
-
-
-def sd_folder(shared_dir: Path) -> Path:
-    return shared_dir / "interop" / "silverdecisions"
 
 
 def check_stored_values(path: Path) -> int:
@@ -42,8 +39,8 @@ def check_stored_values(path: Path) -> int:
 
 
 @pytest.mark.parametrize("name", PASSING)
-def test_every_example_matches_the_values_silverdecisions_stored(shared_dir, name):
-    path = sd_folder(shared_dir) / name
+def test_every_example_matches_the_values_silverdecisions_stored(name):
+    path = SD / name
     if name in README_VALUES:
         value, choice = README_VALUES[name]
         tree, _report = read(path)
@@ -54,11 +51,11 @@ def test_every_example_matches_the_values_silverdecisions_stored(shared_dir, nam
         assert check_stored_values(path) >= 1
 
 
-def test_the_files_own_rule_is_followed_and_checked(shared_dir):
+def test_the_files_own_rule_is_followed_and_checked():
     """Read with its own rule, each file says it reproduced SilverDecisions' root value."""
     matched = []
     for name in PASSING:
-        doc = json.loads((sd_folder(shared_dir) / name).read_text(encoding="utf-8"))
+        doc = json.loads((SD / name).read_text(encoding="utf-8"))
         report = Report()
         from_document(doc, report, 0)
         if any(line.startswith("checked:") for line in report.converted):
@@ -76,20 +73,20 @@ def test_the_files_own_rule_is_followed_and_checked(shared_dir):
 
 
 @pytest.mark.parametrize("name", FAILING)
-def test_negative_examples_are_refused_with_a_reason(shared_dir, name):
+def test_negative_examples_are_refused_with_a_reason(name):
     with pytest.raises(ConversionError) as refused:
-        read_silverdecisions(sd_folder(shared_dir) / name, Report())
+        read_silverdecisions(SD / name, Report())
     message = "\n".join(refused.value.problems)
     assert name.rsplit("/", 1)[-1] in message
     assert any(words in message for words in (
         "not valid JSON", 'no "SilverDecisions" key', "add up to", "at least one branch"))
 
 
-# ---- with the copies in tests/data (always run) ---------------------------------------
+# ---- particular files ----------------------------------------------------------------
 def test_sample_tree_version_0_5_matches_and_reports_the_random_draw():
     report = Report()
-    tree = read_silverdecisions(LOCAL / "sample-tree.json", report)
-    assert check_stored_values(LOCAL / "sample-tree.json") == 1  # it stores one EV rule
+    tree = read_silverdecisions(SAMPLE_TREE, report)
+    assert check_stored_values(SAMPLE_TREE) == 1  # it stores one EV rule
     p = tree.variables[0]
     assert p.name == "p" and p.value == pytest.approx(0.291638189333878)
     assert p.distribution == {"type": "uniform", "low": 0.0, "high": 1.0}
@@ -99,7 +96,7 @@ def test_sample_tree_version_0_5_matches_and_reports_the_random_draw():
 
 def test_a_nodes_code_renames_the_variables_it_redefines():
     report = Report()
-    tree = read_silverdecisions(LOCAL / "variables_pass.json", report)
+    tree = read_silverdecisions(VARIABLES, report)
     names = [v.name for v in tree.variables]
     assert names == ["p", "up", "down", "up_2", "down_2"]
     chance = tree.root.children[0]
@@ -107,11 +104,11 @@ def test_a_nodes_code_renames_the_variables_it_redefines():
     assert [c.payoff for c in tree.root.children[1].children] == [{"payoff": "up"},
                                                                   {"payoff": "down"}]
     assert any("called up_2" in line for line in report.converted)
-    assert check_stored_values(LOCAL / "variables_pass.json") == 2
+    assert check_stored_values(VARIABLES) == 2
 
 
 def test_tiny_example_two_criteria_and_the_remainder():
-    tree, report = read(LOCAL / "tiny_example.json")
+    tree, report = read(TINY)
     results = evaluate(tree)
     assert [c.name for c in tree.criteria] == ["Value", "Risk"]
     assert results.expected[0].tolist() == pytest.approx([10, 0.3 * 1 + 0.7 * 3])
@@ -122,7 +119,7 @@ def test_tiny_example_two_criteria_and_the_remainder():
 
 def test_the_negative_copy_is_refused_naming_both_problems():
     with pytest.raises(ConversionError) as refused:
-        read(LOCAL / "badchance_fail.json")
+        read(BAD_CHANCE)
     text = "\n".join(refused.value.problems)
     assert "add up to 1.299, not 1" in text and "at least one branch" in text
 
