@@ -11,16 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .events import ChangeNotifier, TreeChange
+from .fields import CHANCE, DECISION, TERMINAL, VALUE_FIELDS
 
-DECISION, CHANCE, TERMINAL = "decision", "chance", "terminal"
-NODE_TYPES = (DECISION, CHANCE, TERMINAL)
 REMAINDER = "#"
 
-#: Node keys in the order they are written.
-NODE_FIELDS = (
-    "id", "type", "branch", "name", "player", "solve", "probability", "payoff",
-    "outcome", "collapsed", "notes",
-)
+#: Node keys in the order they are written (the children follow any `x-` keys).
+NODE_FIELDS = tuple(field.name for field in VALUE_FIELDS)
 
 Number = float | int
 Value = Number | str
@@ -68,22 +64,31 @@ DEFAULT_PLAYER_ID = "decision-maker"
 
 
 class Node:
-    """One node; `children` are Node objects in display order."""
+    """One node; `children` are Node objects in display order.
+
+    Its attributes are the fields of `model.fields`; a field not in the file is None.
+    """
 
     __slots__ = NODE_FIELDS + ("extras", "children")
 
+    # For type checkers only (slots hold the values): the fields code names directly.
+    id: str
+    type: str
+    branch: str | None
+    name: str | None
+    player: str | None
+    solve: str | None
+    probability: Value | None
+    payoff: Value | dict[str, Value] | None
+    outcome: str | None
+    collapsed: bool | None
+    notes: str | None
+
     def __init__(self, id: str, type: str = TERMINAL, **fields: Any):
+        for name in NODE_FIELDS:
+            setattr(self, name, None)
         self.id = id
         self.type = type
-        self.branch: str | None = None
-        self.name: str | None = None
-        self.player: str | None = None
-        self.solve: str | None = None
-        self.probability: Value | None = None
-        self.payoff: Value | dict[str, Value] | None = None
-        self.outcome: str | None = None
-        self.collapsed: bool | None = None
-        self.notes: str | None = None
         self.extras: dict[str, Any] = {}
         self.children: list[Node] = []
         for key, value in fields.items():
