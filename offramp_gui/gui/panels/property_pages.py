@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...model.fields import FIELD, FIELDS, Kind, NodeField
 from ...model.tree import CHANCE, DECISION, REMAINDER, TERMINAL, Node, Tree
 from ...model.validate import ID_PATTERN
 from ..text import shown, tooltip
@@ -178,6 +179,13 @@ TYPE_ITEMS = [("Decision", DECISION), ("Chance", CHANCE), ("Terminal", TERMINAL)
 SOLVE_ITEMS = [("Best response", "best"), ("Assumed probabilities", "assumed")]
 EXPRESSION_HELP = ("A number, an expression over the variables, or # for the remainder."
                    " Clearing an expression keeps the number it comes to now.")
+#: Fields edited as one line of text, with nothing to check: each gets a generic row.
+PLAIN_TEXT_FIELDS = tuple(field for field in FIELDS if field.kind is Kind.TEXT)
+
+
+def has_field(tree: Tree, node: Node, field: NodeField) -> bool:
+    """Whether the format gives this node the field."""
+    return node.type in field.on and (field.on_root or tree.parent_id(node.id) is not None)
 
 
 @register(*ALL_KINDS)
@@ -185,21 +193,21 @@ class NodePage(PropertyPage):
     title = "Node"
 
     def build(self) -> None:
-        self.id_edit = self.text_field("Id", "id-edit", self._commit_id)
-        self.branch_edit = None
-        if self.document.tree.parent_id(self.node_id) is not None:  # the root has no branch
-            self.branch_edit = self.text_field(
-                "Branch", "branch-edit", lambda text: self.set_field("branch", text or None))
-        self.name_edit = self.text_field(
-            "Name", "name-edit", lambda text: self.set_field("name", text or None))
-        self.type_combo = self.combo("Type", "type-combo", TYPE_ITEMS, self._change_type)
+        self.id_edit = self.text_field(FIELD["id"].label, "id-edit", self._commit_id)
+        tree, node = self.document.tree, self.node
+        self.text_edits = {
+            field.name: self.text_field(field.label, f"{field.name}-edit",
+                                        lambda text, name=field.name: self.set_field(
+                                            name, text or None))
+            for field in PLAIN_TEXT_FIELDS if has_field(tree, node, field)}
+        self.type_combo = self.combo(FIELD["type"].label, "type-combo", TYPE_ITEMS,
+                                     self._change_type)
 
     def refresh(self) -> None:
         node = self.node
         self.show_text(self.id_edit, node.id)
-        if self.branch_edit is not None:
-            self.show_text(self.branch_edit, node.branch or "")
-        self.show_text(self.name_edit, node.name or "")
+        for name, edit in self.text_edits.items():
+            self.show_text(edit, getattr(node, name) or "")
         self.show_choice(self.type_combo, node.type)
 
     def _change_type(self, kind: str) -> None:
