@@ -98,10 +98,19 @@ def test_format_reference_documents_the_field(field):
     assert f"`{field.name}`" in (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
 
 
-def test_node_slots_and_engine_columns_follow_the_table():
-    names = [field.name for field in VALUE_FIELDS]
-    assert Node.__slots__ == (*names, "extras", "children")
-    assert set(Node.__annotations__) <= set(names)
+def test_a_node_has_every_field_and_no_other_attribute():
+    optional = [field.name for field in VALUE_FIELDS if field.name not in ("id", "type")]
+    node = Node("a", "chance")
+    assert [getattr(node, name) for name in optional] == [None] * len(optional)
+    filled = Node("a", "chance", **{name: name for name in optional})
+    assert [getattr(filled, name) for name in optional] == optional
+    assert filled.clone() == filled != node
+    with pytest.raises(AttributeError):
+        node.nodes = "a typo"
+    assert set(Node.__annotations__) <= {field.name for field in VALUE_FIELDS}
+
+
+def test_engine_columns_follow_the_table():
     per_node = [f.name for f in dataclasses.fields(NodeColumns)
                 if f.name not in ("counts", "levels", "source")]
     assert sorted(per_node) == sorted(field.column for field in FIELDS if field.column)
