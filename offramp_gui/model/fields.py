@@ -2,8 +2,9 @@
 
 The model's slots, both readers, the writer, the GraphML/DOT attributes, the editor's
 undo texts, the canvas's relayout rule and the generic rows of the Properties panel
-are derived from `FIELDS`. A plain text field is one row here and nothing else; a
-field of another kind also needs code where its kind is handled specially.
+are derived from `FIELDS`. A new plain text field is one row here (before the
+children) and its line in docs/format.md; tests/model/test_fields.py then checks it
+everywhere. A field of another kind also needs code where that kind is handled.
 
 Plain Python: no Qt, no numpy.
 """
