@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field, make_dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .events import ChangeNotifier, TreeChange
 from .fields import CHANCE, DECISION, TERMINAL, VALUE_FIELDS
@@ -63,11 +63,29 @@ DEFAULT_CRITERION = Criterion("value", "Value")
 DEFAULT_PLAYER_ID = "decision-maker"
 
 
-#: Every field of a node, None until set. A generated dataclass, because its __init__
-#: sets them one by one in its own code, twice as fast as a loop: files have
-#: hundreds of thousands of nodes.
-_NodeFields: Any = make_dataclass("_NodeFields", [(name, Any, None) for name in NODE_FIELDS],
-                                  slots=True, eq=False, repr=False, match_args=False)
+if TYPE_CHECKING:
+    class _NodeFields:
+        """What type checkers know of the fields code names directly."""
+
+        id: str
+        type: str
+        branch: str | None
+        name: str | None
+        player: str | None
+        solve: str | None
+        probability: Value | None
+        payoff: Value | dict[str, Value] | None
+        outcome: str | None
+        collapsed: bool | None
+        notes: str | None
+
+        def __init__(self, id: str, type: str) -> None: ...
+else:
+    # Every field of a node, None until set. A generated dataclass: its __init__ sets
+    # them one by one in its own code, twice as fast as a loop (files have hundreds of
+    # thousands of nodes).
+    _NodeFields = make_dataclass("_NodeFields", [(name, Any, None) for name in NODE_FIELDS],
+                                 slots=True, eq=False, repr=False, match_args=False)
 
 
 class Node(_NodeFields):
@@ -77,19 +95,6 @@ class Node(_NodeFields):
     """
 
     __slots__ = ("extras", "children")
-
-    # For type checkers only (slots hold the values): the fields code names directly.
-    id: str
-    type: str
-    branch: str | None
-    name: str | None
-    player: str | None
-    solve: str | None
-    probability: Value | None
-    payoff: Value | dict[str, Value] | None
-    outcome: str | None
-    collapsed: bool | None
-    notes: str | None
 
     def __init__(self, id: str, type: str = TERMINAL, **fields: Any):
         _NodeFields.__init__(self, id, type)
