@@ -14,18 +14,19 @@ from typing import Any
 
 import orjson
 
-from ..model.columns import CACHE_BLOCK, NodeColumns
-from ..model.tree import NODE_TYPES, Settings
+from ..model.columns import CACHE_BLOCK, ENGINE_FIELDS, NodeColumns
+from ..model.fields import NODE_TYPES, VALUE_FIELDS
+from ..model.tree import Settings
 from ..model.validate import validate_settings
 from .json_io import holds_only, keys_parsed
 from .limits import MAX_FILE_BYTES
 from .schema import NODE_KEYS, build_settings
 
 _NODE_KEYS = frozenset(NODE_KEYS)
-_FIELDS = ("id", "type", "branch", "name", "player", "solve", "probability", "payoff",
-           "outcome", "notes", "collapsed")
-_NONE = type(None)
-_TEXT = {str, _NONE}
+_FIELDS = tuple(field.name for field in VALUE_FIELDS)
+#: The plain fields, with the types their values may have.
+_PLAIN = tuple((field.name, {field.json_type, type(None)}) for field in VALUE_FIELDS
+               if field.json_type is not None)
 
 
 def read_plain(path: str | os.PathLike) -> tuple[Settings, NodeColumns] | None:
@@ -111,9 +112,8 @@ def _columns(root: Any, may_hold_null: bool) -> tuple[NodeColumns | None, int]:
     if may_hold_null and node_keys != len(counts) - childless + sum(
             len(counts) - column.count(None) for column in field.values()):
         return None, 0
-    return NodeColumns(counts, levels, field["id"], field["type"], field["branch"],
-                       field["name"], field["player"], field["solve"], field["probability"],
-                       field["payoff"], field["outcome"], source=root), node_keys + amount_keys
+    engine = {column: field[name] for name, column in ENGINE_FIELDS}
+    return NodeColumns(counts, levels, **engine, source=root), node_keys + amount_keys
 
 
 def _plain_fields(field: dict[str, list], present: set[str]) -> bool:
@@ -121,8 +121,5 @@ def _plain_fields(field: dict[str, list], present: set[str]) -> bool:
     kinds = field["type"]
     if set(map(type, field["id"])) != {str} or sum(map(kinds.count, NODE_TYPES)) < len(kinds):
         return False
-    texts = [name for name in ("branch", "name", "player", "solve", "outcome", "notes")
-             if name in present]
-    if not all(set(map(type, field[name])) <= _TEXT for name in texts):
-        return False
-    return "collapsed" not in present or set(map(type, field["collapsed"])) <= {bool, _NONE}
+    return all(set(map(type, field[name])) <= types for name, types in _PLAIN
+               if name in present)

@@ -12,15 +12,16 @@ import math
 import sys
 from typing import Any
 
+from ..model.fields import FIELDS, NODE_TYPES
 from ..model.issues import NEWER_VERSION, Issue, key_path, quote_text, spell_path
-from ..model.tree import NODE_FIELDS, Criterion, Node, Outcome, Player, Settings, Tree, Variable
+from ..model.tree import Criterion, Node, Outcome, Player, Settings, Tree, Variable
 
 FORMAT = "offramp-tree"
 CURRENT_VERSION = 1
 
 TOP_KEYS = ("format", "version", "title", "description", "sources", "criteria", "players",
             "variables", "outcomes", "root")
-NODE_KEYS = NODE_FIELDS + ("children",)
+NODE_KEYS = tuple(field.name for field in FIELDS)
 SOURCE_KEYS = ("title", "author", "publisher", "year", "url")
 CRITERION_KEYS = ("id", "name", "unit", "description")
 PLAYER_KEYS = ("id", "name", "weights")
@@ -405,8 +406,9 @@ def _build_nodes(root_raw: dict, check: _Checker) -> Node:
 
 
 _NODE_KEY_SET = frozenset(NODE_KEYS)
-_NODE_TEXT = frozenset(("branch", "name", "player", "solve", "outcome", "notes"))
-_NODE_TYPES = frozenset(("decision", "chance", "terminal"))
+_NODE_TEXT = frozenset(field.name for field in FIELDS if field.json_type is str)
+_NODE_FLAGS = frozenset(field.name for field in FIELDS if field.json_type is bool)
+_NODE_TYPES = frozenset(NODE_TYPES)
 
 
 def _build_node(raw: dict, where: Any, check: _Checker) -> Node:
@@ -440,12 +442,13 @@ def _build_node(raw: dict, where: Any, check: _Checker) -> Node:
     payoff = raw.get("payoff")
     if payoff is not None or "payoff" in keys:
         node.payoff = _payoff(payoff, where, node_id, check)
-    if "collapsed" in keys:
-        if type(raw["collapsed"]) is bool:
-            node.collapsed = raw["collapsed"]
+    for key in keys & _NODE_FLAGS:
+        value = raw[key]
+        if type(value) is bool:
+            setattr(node, key, value)
         else:
-            check.problem(f"{spell_path(where)}.collapsed", '"collapsed" must be true or false',
-                          node_id or None, "collapsed")
+            check.problem(f"{spell_path(where)}.{key}", f'"{key}" must be true or false',
+                          node_id or None, key)
     return node
 
 

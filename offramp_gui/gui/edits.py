@@ -10,6 +10,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QApplication
 
 from ..fileformat.json_io import node_from_dict, node_to_dict
+from ..model.fields import NODE_TYPES, VALUE_FIELDS
 from ..model.issues import TreeFormatError
 from ..model.tree import (
     CHANCE,
@@ -29,12 +30,10 @@ from .commands import (
     SetMetaCommand,
 )
 
-FIELD_WORDS = {
-    "branch": "Rename branch", "name": "Rename node", "probability": "Change probability",
-    "payoff": "Change payoff", "player": "Change player", "outcome": "Change outcome",
-    "notes": "Change notes", "solve": "Change how the decision is solved", "id": "Change id",
-    "collapsed": "Fold or expand",
-}
+FIELD_WORDS = {field.name: field.undo_text for field in VALUE_FIELDS if field.undo_text}
+
+#: Fields that only some node types have: changing a node's type clears them.
+_TYPE_BOUND = tuple(field.name for field in VALUE_FIELDS if field.on != NODE_TYPES)
 
 
 class Editable(Protocol):
@@ -163,11 +162,11 @@ class Edits:
         node = self._tree.node(node_id)
         if node.type == kind and not node.is_assumed:
             return
-        with self._macro("Change node type"):
+        with self._macro(FIELD_WORDS["type"]):
             if kind == TERMINAL:
                 for child in list(node.children):
                     self.delete(child.id)
-            for field in ("player", "solve", "outcome"):
+            for field in _TYPE_BOUND:
                 self.set_field(node_id, field, None)
             self.set_field(node_id, "type", kind)
             if kind == DECISION and len(self._tree.effective_players()) > 1:

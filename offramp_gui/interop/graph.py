@@ -17,12 +17,15 @@ import networkx as nx
 
 from ..analysis.evaluate import Results
 from ..fileformat.atomic import SaveError, write_atomic
+from ..model.fields import FIELDS
 from ..model.tree import Tree
 from .common import ConversionError, Report
 from .values import Evaluated, evaluated
 
 _SHAPES = {"decision": "box", "chance": "ellipse", "terminal": "plaintext"}
-_FIELDS = ("type", "branch", "name", "player", "solve", "outcome", "collapsed", "notes")
+#: Fields carried as they are; probabilities and payoffs are split into numbers and
+#: formulas below, the id names the graph node and the children are its edges.
+_FIELDS = tuple(field.name for field in FIELDS if field.graph_attribute)
 
 
 def to_networkx(tree: Tree, results: Results | Evaluated | None = None) -> nx.DiGraph:

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..fileformat.limits import deep_recursion
-from ..model.tree import CHANCE, DECISION, NODE_TYPES, REMAINDER, Criterion, Node, Tree, Variable
+from ..model.fields import NODE_TYPES
+from ..model.tree import CHANCE, DECISION, REMAINDER, Criterion, Node, Tree, Variable
 from .common import (
     ConversionError,
     Report,

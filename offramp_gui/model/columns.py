@@ -7,17 +7,18 @@ straight from parsed JSON (`fileformat.fastpath`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
+from .fields import VALUE_FIELDS
 from .tree import Node, breadth_first
 
 #: How many nodes to take at a time when reading several fields of each: a block's
 #: objects stay in the CPU's cache from one pass to the next.
 CACHE_BLOCK = 2048
 
-#: The fields held, in the order of the constructor's arguments after the shape.
-FIELDS = ("ids", "types", "branches", "names", "players", "solves", "probabilities",
-          "payoffs", "outcomes")
+#: The node fields the engine reads, each with the column that holds its values.
+ENGINE_FIELDS = tuple((field.name, field.column) for field in VALUE_FIELDS if field.column)
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,5 @@ class NodeColumns:
 
 def columns_of(root: Node) -> NodeColumns:
     order, counts, levels = breadth_first(root)
-    return NodeColumns(
-        counts, levels, [n.id for n in order], [n.type for n in order],
-        [n.branch for n in order], [n.name for n in order], [n.player for n in order],
-        [n.solve for n in order], [n.probability for n in order], [n.payoff for n in order],
-        [n.outcome for n in order])
+    return NodeColumns(counts, levels, **{column: list(map(attrgetter(name), order))
+                                          for name, column in ENGINE_FIELDS})

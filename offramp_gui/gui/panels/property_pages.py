@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...model.fields import FIELD, FIELDS, Kind, NodeField
 from ...model.tree import CHANCE, DECISION, REMAINDER, TERMINAL, Node, Tree
 from ...model.validate import ID_PATTERN
 from ..text import shown, tooltip
@@ -178,6 +179,13 @@ TYPE_ITEMS = [("Decision", DECISION), ("Chance", CHANCE), ("Terminal", TERMINAL)
 SOLVE_ITEMS = [("Best response", "best"), ("Assumed probabilities", "assumed")]
 EXPRESSION_HELP = ("A number, an expression over the variables, or # for the remainder."
                    " Clearing an expression keeps the number it comes to now.")
+#: Fields edited as one line of text, with nothing to check: each gets a generic row.
+PLAIN_TEXT_FIELDS = tuple(field for field in FIELDS if field.kind is Kind.TEXT)
+
+
+def has_field(tree: Tree, node: Node, field: NodeField) -> bool:
+    """Whether the format gives this node the field."""
+    return node.type in field.on and (field.on_root or tree.parent_id(node.id) is not None)
 
 
 @register(*ALL_KINDS)
@@ -185,22 +193,24 @@ class NodePage(PropertyPage):
     title = "Node"
 
     def build(self) -> None:
-        self.id_edit = self.text_field("Id", "id-edit", self._commit_id)
-        self.branch_edit = None
-        if self.document.tree.parent_id(self.node_id) is not None:  # the root has no branch
-            self.branch_edit = self.text_field(
-                "Branch", "branch-edit", lambda text: self.set_field("branch", text or None))
-        self.name_edit = self.text_field(
-            "Name", "name-edit", lambda text: self.set_field("name", text or None))
-        self.type_combo = self.combo("Type", "type-combo", TYPE_ITEMS, self._change_type)
+        self.id_edit = self.text_field(FIELD["id"].label, "id-edit", self._commit_id)
+        tree, node = self.document.tree, self.node
+        self.text_edits = {field.name: self._text_row(field) for field in PLAIN_TEXT_FIELDS
+                           if has_field(tree, node, field)}
+        self.type_combo = self.combo(FIELD["type"].label, "type-combo", TYPE_ITEMS,
+                                     self._change_type)
 
     def refresh(self) -> None:
         node = self.node
         self.show_text(self.id_edit, node.id)
-        if self.branch_edit is not None:
-            self.show_text(self.branch_edit, node.branch or "")
-        self.show_text(self.name_edit, node.name or "")
+        for name, edit in self.text_edits.items():
+            self.show_text(edit, getattr(node, name) or "")
         self.show_choice(self.type_combo, node.type)
+
+    def _text_row(self, field: NodeField) -> QLineEdit:
+        """A generic row: the text as it is; an empty field removes the key."""
+        return self.text_field(field.label, f"{field.name}-edit",
+                               lambda text: self.set_field(field.name, text or None))
 
     def _change_type(self, kind: str) -> None:
         self.document.edit.change_type(self.node_id, kind)
@@ -239,7 +249,7 @@ class ProbabilityPage(PropertyPage):
         line.setContentsMargins(0, 0, 0, 0)
         line.addWidget(self.spin)
         line.addWidget(self.slider, 1)
-        self.form.addRow(plain_label("Probability"), row)
+        self.form.addRow(plain_label(FIELD["probability"].label), row)
         self.remainder = QCheckBox("Remainder (#): 1 minus the other branches",
                                    objectName="remainder-check")
         self.form.addRow(self.remainder)
@@ -344,11 +354,12 @@ class DecisionPage(PropertyPage):
 
     def build(self) -> None:
         players = self.document.tree.effective_players()
-        self.player_combo = self.combo("Player", "player-combo",
+        self.player_combo = self.combo(FIELD["player"].label, "player-combo",
                                        [(p.name, p.id) for p in players], self._commit_player)
         self.player_combo.setPlaceholderText("(choose a player)")
         self.player_combo.setEnabled(len(players) > 1)  # one player needs no choosing
-        self.solve_combo = self.combo("Solve by", "solve-combo", SOLVE_ITEMS, self._commit_solve)
+        self.solve_combo = self.combo(FIELD["solve"].label, "solve-combo", SOLVE_ITEMS,
+                                      self._commit_solve)
 
     def refresh(self) -> None:
         node, players = self.node, self.document.tree.effective_players()
@@ -397,7 +408,7 @@ class OutcomePage(PropertyPage):
 
     def build(self) -> None:
         items = [("(none)", "")] + [(o.name, o.id) for o in self.document.tree.outcomes or []]
-        self.outcome_combo = self.combo("Outcome", "outcome-combo", items,
+        self.outcome_combo = self.combo(FIELD["outcome"].label, "outcome-combo", items,
                                         lambda data: self.set_field("outcome", data or None))
 
     def refresh(self) -> None:

@@ -114,14 +114,15 @@ class PropertyPanel(QWidget):
         self._rebuild()
 
     def _shape_of(self, node: Node | None) -> tuple:
-        """What decides which editors exist: the pages, criteria, players, outcomes."""
+        """What decides which editors exist: the node's type and place, the pages,
+        criteria, players, outcomes."""
         if node is None:
             return ()
         tree = self.document.tree
         settings = (tuple((c.id, c.name, c.unit) for c in tree.effective_criteria()),
                     tuple((p.id, p.name) for p in tree.effective_players()),
                     tuple((o.id, o.name) for o in tree.outcomes or []))
-        return (tree.parent_id(node.id) is None, pages_for(tree, node), settings)
+        return (node.type, tree.parent_id(node.id) is None, pages_for(tree, node), settings)
 
     def _sync(self, *_: object) -> None:
         node = self.document.selected_node

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
 from ...analysis.evaluate import Results
 from ...model.events import TreeChange
+from ...model.fields import FIELDS
 from ...model.layout import layout, visible_nodes
 from ...model.tree import DECISION, TERMINAL, Node, Tree
 from ..text import shown, tooltip
@@ -21,7 +22,7 @@ from .readout import Readout
 from .theme import CHANCE_COLOR, COLUMN_WIDTH, PLAYER_COLORS, ROW_HEIGHT, TERMINAL_COLOR, Theme
 
 #: Fields whose change moves nodes rather than just redrawing one.
-_LAYOUT_FIELDS = frozenset({"collapsed", "type"})
+_LAYOUT_FIELDS = frozenset(field.name for field in FIELDS if field.relayout)
 
 
 class TreeScene(QGraphicsScene):
@@ -66,7 +67,7 @@ class TreeScene(QGraphicsScene):
 
     # ---- following the document -----------------------------------------------------
     def _on_tree_changed(self, change: TreeChange) -> None:
-        if change.structural or change.fields & _LAYOUT_FIELDS or "id" in change.fields:
+        if change.structural or change.fields & _LAYOUT_FIELDS:
             self._layout_timer.start()
         elif change.node_ids:
             self._restyle(change.node_ids)
