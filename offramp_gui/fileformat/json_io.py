@@ -198,8 +198,8 @@ def holds_only(text: str | bytes, keys: int) -> bool:
     Every ':' outside strings ends a key, so `keys` colons in all mean no repeated
     key and no ':' inside a string; only otherwise are the keys counted.
     """
-    colon = b":" if isinstance(text, bytes) else ":"
-    return text.count(colon) == keys or keys_in_text(text) == keys
+    colons = text.count(b":") if isinstance(text, bytes) else text.count(":")
+    return colons == keys or keys_in_text(text) == keys
 
 
 def keys_in_text(text: str | bytes) -> int:
@@ -225,7 +225,8 @@ def keys_parsed(raw: Any) -> int:
     """How many keys the parsed objects kept: fewer than the text when a key repeats."""
     if type(raw) is not dict and type(raw) is not list:
         return 0  # a bare number, text, true, false or null
-    total, stack = 0, [raw]
+    total = 0
+    stack: list[Any] = [raw]
     pop, push = stack.pop, stack.append
     while stack:
         value = pop()

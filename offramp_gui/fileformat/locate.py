@@ -8,7 +8,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]  # undocumented, not in the stubs
 
 from .limits import deep_recursion
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 import sys
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..model.fields import FIELDS, NODE_TYPES
 from ..model.issues import NEWER_VERSION, Issue, key_path, quote_text, spell_path
@@ -47,7 +47,7 @@ class BadConstant:
         self.text = text
 
 
-def is_number(value: Any) -> bool:
+def is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 

@@ -22,7 +22,7 @@ def spell_path(where: object) -> str:
     """
     indices = []
     while type(where) is tuple:
-        where, index = where  # type: ignore[misc]
+        where, index = where
         indices.append(index)
     return str(where) + "".join(f".children[{i}]" for i in reversed(indices))
 

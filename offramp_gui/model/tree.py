@@ -160,7 +160,7 @@ class Settings:
     def effective_players(self) -> list[Player]:
         if self.players:
             return self.players
-        weights = {c.id: 1 for c in self.effective_criteria()}
+        weights: dict[str, Value] = {c.id: 1 for c in self.effective_criteria()}
         return [Player(DEFAULT_PLAYER_ID, "Decision maker", weights)]
 
     def variable(self, name: str) -> Variable | None:
