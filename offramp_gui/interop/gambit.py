@@ -68,8 +68,12 @@ class Game:
 
 class _Tokens:
     def __init__(self, text: str, source: str):
-        self.items = [(m.lastindex, m.group(m.lastindex)) for m in _TOKEN.finditer(text)
-                      if m.lastindex != 3]  # commas only separate payoffs
+        self.items: list[tuple[int, str]] = []
+        for match in _TOKEN.finditer(text):
+            kind = match.lastindex
+            assert kind is not None  # each alternative of the pattern is a group
+            if kind != 3:  # commas only separate payoffs
+                self.items.append((kind, match.group(kind)))
         self.pos, self.source = 0, source
 
     def error(self, what: str) -> ConversionError:
@@ -116,7 +120,7 @@ class _Tokens:
         return False
 
     def until_close(self) -> list[tuple[int, str]]:
-        found = []
+        found: list[tuple[int, str]] = []
         while True:
             item = self.take()
             if item == (2, "}"):

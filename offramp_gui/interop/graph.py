@@ -30,8 +30,8 @@ _FIELDS = tuple(field.name for field in FIELDS if field.graph_attribute)
 
 def to_networkx(tree: Tree, results: Results | Evaluated | None = None) -> nx.DiGraph:
     """A directed graph, root to leaves, carrying every node attribute (and results)."""
-    values = results if isinstance(results, Evaluated) else None
-    results = values.results if values is not None else results
+    values, computed = ((results, results.results) if isinstance(results, Evaluated)
+                        else (None, results))
     criteria = [c.id for c in tree.effective_criteria()]
     graph = nx.DiGraph(title=tree.title, root=tree.root.id, criteria=criteria,
                        players=[p.id for p in tree.effective_players()])
@@ -39,12 +39,12 @@ def to_networkx(tree: Tree, results: Results | Evaluated | None = None) -> nx.Di
     while stack:
         node, depth = stack.pop()
         attrs = _node_attributes(node, depth, criteria)
-        if results is not None:
-            attrs.update(_results_of(node.id, results, values))
+        if computed is not None:
+            attrs.update(_results_of(node.id, computed, values))
         graph.add_node(node.id, **attrs)
         for child in node.children:
             graph.add_edge(node.id, child.id, branch=child.branch,
-                           probability=attrs_probability(child, results))
+                           probability=attrs_probability(child, computed))
             stack.append((child, depth + 1))
     return graph
 

@@ -172,8 +172,8 @@ def stored_number(value: Any) -> float | None:
     try:
         if mixed:
             sign, whole, num, den = mixed.groups()
-            number = int(whole) + Fraction(int(num), int(den))
-            return float(-number if sign == "-" else number)
+            fraction = int(whole) + Fraction(int(num), int(den))
+            return float(-fraction if sign == "-" else fraction)
         number = float(Fraction(value.strip()))
     except (ValueError, ZeroDivisionError):
         return None

@@ -35,6 +35,13 @@ RULES = (*SINGLE_RULES, *APPROXIMATED_RULES, *MULTI_RULES)
 TOLERANCE = 1e-9
 
 
+def data_of(doc: dict) -> dict:
+    """Where a document keeps its trees and settings: under "data" since 0.7, at the
+    top level before."""
+    data = doc.get("data")
+    return data if isinstance(data, dict) else doc
+
+
 def rule_of(doc: dict, override: str | None = None) -> str:
     """The rule the import follows: the one asked for, else the file's, else EV maximisation."""
     return override or doc.get("rule") or DEFAULT_RULE
@@ -84,10 +91,10 @@ def _single_sign(name: str, criterion: str, report: Report) -> int:
 def _multi_weights(name: str, doc: dict, tree: Tree, report: Report) -> dict[str, Any]:
     first, second = tree.effective_criteria()[:2]
     s1, s2 = MULTI_RULES[name]
-    data = doc.get("data") if isinstance(doc.get("data"), dict) else doc
+    data = data_of(doc)
     weight = _weight(data.get("defaultCriterion1Weight", 1), report)
     if math.isinf(weight):
-        weights = {first.id: s1, second.id: 0}
+        weights: dict[str, float | int] = {first.id: s1, second.id: 0}
         said = f"{_signed(s1, first.name)} only (criterion 1 weight: infinite)"
     else:
         weights = {first.id: plain(s1 * weight), second.id: s2}
@@ -114,7 +121,7 @@ def _weight(raw: Any, report: Report) -> float:
 
 
 def _weight_bounds(doc: dict, report: Report) -> None:
-    data = doc.get("data") if isinstance(doc.get("data"), dict) else doc
+    data = data_of(doc)
     low, high = data.get("weightLowerBound", 0), data.get("weightUpperBound", "Infinity")
     if stored_number(low) not in (None, 0.0) or high not in ("Infinity", None):
         report.dropped.append(f"the range of the criterion 1 weight for league tables"

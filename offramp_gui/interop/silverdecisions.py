@@ -39,7 +39,7 @@ from .sd_expressions import (
     stored_number,
     translate,
 )
-from .sd_rules import MULTI_RULES, apply_rule, check_against_stored, rule_of
+from .sd_rules import MULTI_RULES, apply_rule, check_against_stored, data_of, rule_of
 
 TESTED_VERSIONS = "0.5 to 1.2"
 
@@ -67,9 +67,8 @@ def load_document(path: str | Path) -> dict:
 
 
 def trees_of(doc: dict) -> list:
-    """The trees of a document: under "data" since 0.7, at the top level before."""
-    data = doc.get("data") if isinstance(doc.get("data"), dict) else doc
-    trees = data.get("trees")
+    """The trees of a document."""
+    trees = data_of(doc).get("trees")
     return trees if isinstance(trees, list) else []
 
 
@@ -103,7 +102,7 @@ def from_document(doc: dict, report: Report, tree_index: int = 0, rule: str | No
 class _Importer:
     def __init__(self, doc: dict, report: Report, source: str, rule: str):
         self.doc, self.report, self.source = doc, report, source
-        self.data = doc.get("data") if isinstance(doc.get("data"), dict) else doc
+        self.data = data_of(doc)
         self.variables: list[Variable] = []
         self.taken: set[str] = set()
         self.columns = _criteria_count(self.data, doc, rule)
@@ -327,7 +326,7 @@ def _describe_file(doc: dict, report: Report, index: int, count: int,
     if count > 1:
         report.dropped.append(f"the file holds {count} trees; this is tree {index + 1} (the"
                               " others can be imported one at a time, with --tree N)")
-    data = doc.get("data") if isinstance(doc.get("data"), dict) else doc
+    data = data_of(doc)
     texts = data.get("texts")
     if isinstance(texts, list) and texts:
         report.dropped.append(f"{len(texts)} text note{'s' * (len(texts) != 1)} placed on"
