@@ -178,7 +178,7 @@ class _Builder:
         deciding = kind == DECISION_KIND
         player = np.array(_codes(columns.players, self.player_index, -1), np.int64)
         if self.single_player:
-            player[deciding & np.equal(columns.players, None)] = 0
+            player[deciding & np.array([p is None for p in columns.players], bool)] = 0
         player[~deciding] = -1
         assumed = np.array(_codes(columns.solves, {"assumed": True}, False), bool)
         kind[deciding & assumed] = ASSUMED_KIND
@@ -231,10 +231,10 @@ class _Builder:
             in_object += flags
             objects = list(compress(block, flags))
             used.update(*objects)
-            for criterion, column in amounts.items():
+            for criterion, listed in amounts.items():
                 new = list(map(dict.get, objects, repeat(criterion), repeat(0)))
                 kinds[criterion].update(map(type, new))
-                column += new
+                listed += new
         loose = sum(in_object) < len(values) - values.count(None)
         if not used <= columns.keys() or (loose and not single):
             self.suspect = True
@@ -371,10 +371,10 @@ def _variables(tree: Settings) -> list[VariableDef]:
         if not progress:
             progress = pending
         for name in progress:
-            var = defs[name]
-            bad = (var.broken or name in in_cycle or not depends[name] <= defs.keys()
+            definition = defs[name]
+            bad = (definition.broken or name in in_cycle or not depends[name] <= defs.keys()
                    or any(defs[d].broken for d in depends[name] if d in defs))
-            defs[name] = dataclasses.replace(var, broken=bad)
+            defs[name] = dataclasses.replace(definition, broken=bad)
             ordered.append(defs[name])
             done.add(name)
         pending = [n for n in pending if n not in done]

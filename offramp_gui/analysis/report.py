@@ -53,8 +53,11 @@ def evaluation_document(results: Results) -> dict[str, Any]:
 def _plain(array: np.ndarray) -> Any:
     """Python floats for JSON: -0.0 becomes 0.0; nan (not computable) becomes None."""
     clean = array + 0.0
-    if np.isnan(clean).any():
-        return np.where(np.isnan(clean), None, clean).tolist()
+    missing = np.isnan(clean)
+    if missing.any():
+        numbers = clean.astype(object)
+        numbers[missing] = None
+        return numbers.tolist()
     return clean.tolist()
 
 

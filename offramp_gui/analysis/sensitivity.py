@@ -298,23 +298,24 @@ def tornado(flat: FlatTree, topic: Subject, base: Mapping[str, Any] | None = Non
     to the player at each end, and which alternative that is.
     """
     base = dict(base or {})
-    names = [v for v in flat.variables if v.low is not None and v.high is not None
-             and v.low < v.high and v.name not in base]
-    if not names:
+    ranges = [(v.name, v.low, v.high) for v in flat.variables
+              if v.low is not None and v.high is not None and v.low < v.high
+              and v.name not in base]
+    if not ranges:
         raise AnalysisError("no variable has a range (min and max) to swing")
     plain = solve(flat, base, 1, want_reach=False, want_outcomes=False).variables
-    count = 2 * len(names) + 1  # low and high of each variable, then the base case
+    count = 2 * len(ranges) + 1  # low and high of each variable, then the base case
     overrides = dict(base)
-    for k, var in enumerate(names):
-        column = np.full(count, plain[var.name][0])
-        column[2 * k], column[2 * k + 1] = var.low, var.high
-        overrides[var.name] = column
+    for k, (variable, low, high) in enumerate(ranges):
+        column = np.full(count, plain[variable][0])
+        column[2 * k], column[2 * k + 1] = low, high
+        overrides[variable] = column
     values, best = alternative_values(flat, topic, overrides, count)
     worth = np.nanmax(values, axis=0) if values.size else values
     name = _namer(flat)
-    bars = [Bar(var.name, float(var.low), float(var.high), float(worth[2 * k]),
+    bars = [Bar(variable, float(low), float(high), float(worth[2 * k]),
                 float(worth[2 * k + 1]), name(int(best[2 * k])), name(int(best[2 * k + 1])))
-            for k, var in enumerate(names)]
+            for k, (variable, low, high) in enumerate(ranges)]
     bars.sort(key=lambda bar: -bar.swing if np.isfinite(bar.swing) else 0.0)
     return Tornado(float(worth[-1]), name(int(best[-1])), bars)
 
