@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from offramp_gui.api import load_text
+from offramp_gui.api import load, load_text
+from offramp_gui.fileformat.fastpath import read_plain
 from offramp_gui.fileformat.json_io import dumps, loads
 from offramp_gui.model.issues import TreeFormatError
 
@@ -42,8 +43,8 @@ FULL = {
         "id": "start", "type": "decision", "player": "west", "name": "First move",
         "notes": "plain text", "x-node": True,
         "children": [
-            {"id": "bet", "branch": "Bet", "type": "chance", "payoff": {"gain": "t + d", "risk": -1},
-             "collapsed": True, "children": [
+            {"id": "bet", "branch": "Bet", "type": "chance", "collapsed": True,
+             "payoff": {"gain": "t + d", "risk": -1}, "children": [
                  {"id": "up", "branch": "Up", "probability": "p", "type": "terminal",
                   "outcome": "win", "payoff": {"gain": 10}},
                  {"id": "mid", "branch": "Mid", "probability": 0.25, "type": "terminal",
@@ -88,6 +89,20 @@ def raw(doc: dict, old: str, new: str) -> str:
 @pytest.mark.parametrize("doc", [FULL, ONE_CRITERION], ids=["every key", "one criterion"])
 def test_a_valid_document_loads_and_saves_back_as_it_was(doc):
     assert json.loads(dumps(load_text(json.dumps(doc)))) == doc
+
+
+def test_the_command_lines_fast_reader_takes_the_same_settings(tmp_path):
+    doc = {**FULL, "root": {"id": "r", "type": "decision", "player": "west", "children": [
+        {"id": "a", "branch": "A", "type": "terminal", "payoff": {"gain": 1}}]}}
+    path = tmp_path / "plain.json"
+    path.write_text(json.dumps(doc))
+    settings, _ = read_plain(path)
+    tree = load(path)
+    for key in ("title", "description", "sources", "criteria", "players", "variables",
+                "outcomes", "extras"):
+        assert getattr(settings, key) == getattr(tree, key), key
+    path.write_text(json.dumps({**doc, "players": [{"id": "west", "name": "No weights"}]}))
+    assert read_plain(path) is None  # left to the careful reader, which explains
 
 
 @pytest.mark.parametrize("top", [
@@ -236,7 +251,8 @@ AT = "$.variables[0].distribution"
      [f'{AT}: a uniform distribution needs "high"',
       f'{AT}.hihg: unknown key "hihg"; did you mean "high"?']),
     ({"distribution": {"type": "uniform", "low": True, "high": HUGE}},
-     [f'{AT}.low: "low" must be a number, not true', f'{AT}.high: "high" is too large to be a number']),
+     [f'{AT}.low: "low" must be a number, not true',
+      f'{AT}.high: "high" is too large to be a number']),
     ({"distribution": {"type": "discrete", "values": [1, "a", None], "weights": [1, 1, 1]}},
      [f'{AT}.values[1]: each entry must be a number, not "a"',
       f"{AT}.values[2]: each entry must be a number, not null"]),
@@ -271,7 +287,9 @@ def test_a_variable_needs_a_name_and_a_value():
         '$.variables[0].name: the variable name "" must start with a letter or "_" and use only'
         ' letters, digits and "_" (at most 64)']
     assert problems(document(variables=[{"name": "x"}])) == ['$.variables[0]: missing "value"']
-    assert loads(json.dumps(document(variables=[{"name": "x"}]))).tree.variables[0].value == 0
+    for fields in ({}, {"value": True}):  # the model is built with 0 in its place
+        doc = document(variables=[{"name": "x", **fields}])
+        assert loads(json.dumps(doc)).tree.variables[0].value == 0
 
 
 @pytest.mark.parametrize("kind, name", [(k, n) for k in DISTRIBUTIONS for n in DISTRIBUTIONS[k]])
@@ -328,6 +346,19 @@ NO_BRANCH = '$.root (node "r"): a chance node needs at least one branch'
 ])
 def test_node_problems(root, expected):
     assert problems(document(root)) == expected
+
+
+def test_a_json_nan_is_named_as_written():
+    text = raw(document({"id": "r", "type": 123456789}), "123456789", "NaN")
+    assert problems(text) == ['$.root.type (node "r"): the node type is NaN; use "decision",'
+                              ' "chance" or "terminal"']
+
+
+def test_an_unknown_key_is_found_beside_every_known_one():
+    every = {"id": "r", "type": "terminal", "branch": "B", "name": "N", "player": "p",
+             "solve": "best", "probability": 1, "payoff": 1, "outcome": "o", "collapsed": False,
+             "notes": "", "children": [], "colour": "red"}
+    assert '$.root.colour (node "r"): unknown key "colour"' in problems(document(every))
 
 
 def test_a_node_without_type_is_read_as_a_decision_when_it_has_branches():
