@@ -75,6 +75,8 @@ EQUIVALENT: dict[str, dict[str, str]] = {
     },
     "offramp_gui/fileformat/schema.py": {
         "is_finite: return False -> return None": "only ever read as true or false",
+        **{"_check_envelope: return False -> return None" + suffix: "only ever read as true"
+           " or false" for suffix in ("", " #2", " #3", " #4")},
         "_Checker.keys: len(key) <= 100 -> len(key) < 100": "a key of 100 characters is never"
             " 70% like an allowed key (the longest has 11), so it gets no hint either way",
         "_Checker.keys: 100 -> 101": "as above, for 101 characters",
@@ -95,6 +97,11 @@ EQUIVALENT: dict[str, dict[str, str]] = {
             " way, which keeps valid ones as they are",
         "_payoff: kind is float and amount - amount == 0 or (kind is int an... -> (kind is"
         " float and amount - amount == 0) and (kind is int...": "as above",
+        "_payoff: delete for amount in value.values()": "as above",
+        "_number_or_text: delete if kind is str or (kind is float and value - value == 0) ...":
+            "every value goes the careful way, which keeps valid ones as they are",
+        "_number_or_text: kind is str or (kind is float and value - value == 0) or ... -> kind"
+        " is str and (kind is float and value - value == 0) an...": "as above",
     },
 }
 
@@ -135,6 +142,40 @@ def _is_docstring(statement: ast.stmt, body: list[ast.stmt]) -> bool:
             and isinstance(statement.value.value, str))
 
 
+def _changes(node: ast.AST) -> list[tuple[ast.AST, ast.AST]]:
+    """The (original, replacement) pairs that mutate this node itself."""
+    if isinstance(node, (ast.BinOp, ast.AugAssign)) and type(node.op) in _SWAPPED_OPERATORS:
+        swapped = copy.copy(node)
+        swapped.op = _SWAPPED_OPERATORS[type(node.op)]()
+        return [(node, swapped)]
+    if isinstance(node, ast.Compare):
+        changed = []
+        for i, op in enumerate(node.ops):
+            for other in _CHANGED_COMPARISONS.get(type(op), ()):
+                ops = list(node.ops)
+                ops[i] = other()
+                changed.append((node, ast.Compare(node.left, ops, node.comparators)))
+        return changed
+    if isinstance(node, ast.BoolOp):
+        return [(node, ast.BoolOp(ast.Or() if isinstance(node.op, ast.And) else ast.And(),
+                                  node.values))]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.USub)):
+        return [(node, node.operand)]
+    if isinstance(node, ast.Constant) and type(node.value) is bool:
+        return [(node, ast.Constant(not node.value))]
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        zero = [(node, ast.Constant(type(node.value)(0)))] if node.value != 0 else []
+        return [(node, ast.Constant(node.value + 1))] + zero
+    if isinstance(node, ast.Slice):
+        return [(bound, ast.BinOp(bound, ast.Add(), ast.Constant(1)))
+                for bound in (node.lower, node.upper)
+                if bound is not None and not isinstance(bound, ast.Constant)]
+    if isinstance(node, ast.Return) and node.value is not None and not (
+            isinstance(node.value, ast.Constant) and node.value.value is None):
+        return [(node, ast.Return(value=ast.Constant(value=None)))]
+    return []
+
+
 class _Sites:
     """Every mutation of a module: (scope, original node, replacement node, change)."""
 
@@ -152,100 +193,73 @@ class _Sites:
             if _is_docstring(statement, statements) or isinstance(statement, _LEFT_ALONE):
                 continue
             if self.in_function and not isinstance(statement, _NOT_DELETED):
-                first_line = _short(statement).split(":")[0] if isinstance(
-                    statement, (ast.If, ast.For, ast.While, ast.With, ast.Try)) else _short(
-                    statement)
-                self.add(statement, ast.Pass(), f"delete {first_line}")
-            self.statement(statement)
+                compound = isinstance(statement, (ast.If, ast.For, ast.While, ast.With, ast.Try))
+                shown = _short(statement).split(":")[0] if compound else _short(statement)
+                self.add(statement, ast.Pass(), f"delete {shown}")
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                self.definition(statement)
+            elif not (isinstance(statement, ast.If) and isinstance(statement.test, ast.Compare)
+                      and ast.unparse(statement.test.left) == "__name__"):  # a script's start
+                self.statement(statement)
+
+    def definition(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        function = not isinstance(node, ast.ClassDef)
+        self.scope.append(node.name)
+        self.in_function += function
+        for expression in node.decorator_list + (
+                node.args.defaults + [d for d in node.args.kw_defaults if d] if function else []):
+            self.expression(expression)
+        self.body(node.body)
+        self.in_function -= function
+        self.scope.pop()
 
     def statement(self, node: ast.stmt) -> None:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            self.scope.append(node.name)
-            self.in_function += not isinstance(node, ast.ClassDef)
-            for decorator in node.decorator_list:
-                self.expression(decorator)
-            if not isinstance(node, ast.ClassDef):
-                for default in node.args.defaults + [d for d in node.args.kw_defaults if d]:
-                    self.expression(default)
-            self.body(node.body)
-            self.in_function -= not isinstance(node, ast.ClassDef)
-            self.scope.pop()
-            return
-        if (isinstance(node, ast.If) and isinstance(node.test, ast.Compare)
-                and ast.unparse(node.test.left) == "__name__"):
-            return  # the script entry point
         named = not self.scope and isinstance(node, (ast.Assign, ast.AnnAssign))
         if named:
             target = node.targets[0] if isinstance(node, ast.Assign) else node.target
             self.scope.append(_short(target))
-        if isinstance(node, ast.Return) and node.value is not None and not (
-                isinstance(node.value, ast.Constant) and node.value.value is None):
-            self.add(node, ast.Return(value=ast.Constant(value=None)))
-        if isinstance(node, ast.AugAssign) and type(node.op) in _SWAPPED_OPERATORS:
-            self.add(node, ast.AugAssign(node.target, _SWAPPED_OPERATORS[type(node.op)](),
-                                         node.value))
+        for old, new in _changes(node):
+            self.add(old, new)
         for name, value in ast.iter_fields(node):
             if name == "annotation":
                 continue
             if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
                 self.body(value)
-            elif isinstance(value, list):
-                for item in value:
-                    self.child(item)
             else:
-                self.child(value)
+                for item in value if isinstance(value, list) else [value]:
+                    self.child(item)
         if named:
             self.scope.pop()
 
     def child(self, value: object) -> None:
-        if isinstance(value, ast.expr):
+        if isinstance(value, ast.Dict):
+            self.entries(value)
+        elif isinstance(value, ast.expr):
             self.expression(value)
         elif isinstance(value, ast.excepthandler):
             self.body(value.body)
         elif isinstance(value, (ast.comprehension, ast.keyword, ast.withitem)):
             for _, item in ast.iter_fields(value):
                 for part in item if isinstance(item, list) else [item]:
-                    if isinstance(part, ast.expr):
-                        self.expression(part)
+                    self.child(part)
 
     def expression(self, node: ast.expr) -> None:
-        if isinstance(node, ast.BinOp) and type(node.op) in _SWAPPED_OPERATORS:
-            self.add(node, ast.BinOp(node.left, _SWAPPED_OPERATORS[type(node.op)](), node.right))
-        elif isinstance(node, ast.Compare):
-            for i, op in enumerate(node.ops):
-                for other in _CHANGED_COMPARISONS.get(type(op), ()):
-                    ops = list(node.ops)
-                    ops[i] = other()
-                    self.add(node, ast.Compare(node.left, ops, node.comparators))
-        elif isinstance(node, ast.BoolOp):
-            other = ast.Or() if isinstance(node.op, ast.And) else ast.And()
-            self.add(node, ast.BoolOp(other, node.values))
-        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.USub)):
-            self.add(node, node.operand)
-        elif isinstance(node, ast.Constant) and type(node.value) is bool:
-            self.add(node, ast.Constant(not node.value))
-        elif isinstance(node, ast.Constant) and type(node.value) in (int, float):
-            self.add(node, ast.Constant(node.value + 1))
-            if node.value != 0:
-                self.add(node, ast.Constant(type(node.value)(0)))
-        elif isinstance(node, ast.Dict):  # name an entry by its key: FUNCTIONS['abs']
-            for key, value in zip(node.keys, node.values):
-                if key is not None:
-                    self.expression(key)
-                labelled = isinstance(key, ast.Constant)
-                if labelled:
-                    self.scope.append(f"{self.scope.pop() if self.scope else ''}[{_short(key)}]")
-                self.expression(value)
-                if labelled:
-                    self.scope[-1] = self.scope[-1][:self.scope[-1].rindex("[")]
-            return
-        elif isinstance(node, ast.Slice):
-            for bound in (node.lower, node.upper):
-                if bound is not None and not isinstance(bound, ast.Constant):
-                    self.add(bound, ast.BinOp(bound, ast.Add(), ast.Constant(1)))
+        for old, new in _changes(node):
+            self.add(old, new)
         for _, value in ast.iter_fields(node):
             for item in value if isinstance(value, list) else [value]:
                 self.child(item)
+
+    def entries(self, node: ast.Dict) -> None:
+        """A dict's keys and values; a value is named by its key: FUNCTIONS['abs']."""
+        for key, value in zip(node.keys, node.values):
+            self.child(key)
+            labelled = isinstance(key, ast.Constant)
+            if labelled:
+                self.scope.append(f"{self.scope.pop() if self.scope else ''}[{_short(key)}]")
+            self.child(value)
+            if labelled:
+                self.scope[-1] = self.scope[-1][:self.scope[-1].rindex("[")]
 
 
 def _replace(tree: ast.Module, old: ast.AST, new: ast.AST) -> ast.Module:
@@ -409,6 +423,27 @@ def report(module: str, tests: list[str], outcomes: list[Outcome], seconds: floa
     return score
 
 
+def show_diff(module: str, mutants: list[Mutant], number: int) -> None:
+    [mutant] = [m for m in mutants if m.number == number] or [None]
+    if mutant is None:
+        sys.exit(f"{module} has mutants 1 to {len(mutants)}")
+    original = (ROOT / module).read_text(encoding="utf-8").splitlines(keepends=True)
+    print(mutant.ident)
+    sys.stdout.writelines(difflib.unified_diff(
+        original, mutant.source.splitlines(keepends=True), module, "mutant"))
+
+
+def tests_for(module: str, named: list[str]) -> list[str]:
+    tests = named or DEFAULT_TESTS.get(module, [])
+    if not tests:
+        sys.exit(f"name the tests to run for {module}")
+    missing = [t for t in tests
+               if not t.startswith("-") and not (ROOT / t.split("::")[0]).exists()]
+    if missing:
+        sys.exit(f"no such test file: {', '.join(missing)}")
+    return tests
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("module", nargs="?", help="e.g. offramp_gui/model/expressions.py;"
@@ -424,22 +459,14 @@ def main() -> None:
     if any(not option.startswith("--") for option in pytest_options):
         parser.error("give pytest options as --name=value")
     os.chdir(ROOT)
-    modules = [options.module] if options.module else list(DEFAULT_TESTS)
     scores = {}
-    for module in modules:
+    for module in [options.module] if options.module else list(DEFAULT_TESTS):
         module = Path(module).as_posix()
         if not (ROOT / module).is_file():
             sys.exit(f"no such module: {module}")
         mutants = make_mutants(ROOT / module)
         if options.diff is not None:
-            [mutant] = [m for m in mutants if m.number == options.diff] or [None]
-            if mutant is None:
-                sys.exit(f"{module} has mutants 1 to {len(mutants)}")
-            original = (ROOT / module).read_text(encoding="utf-8").splitlines(keepends=True)
-            print(mutant.ident)
-            sys.stdout.writelines(difflib.unified_diff(
-                original, mutant.source.splitlines(keepends=True), module, "mutant"))
-            return
+            return show_diff(module, mutants, options.diff)
         if options.list:
             for mutant in mutants:
                 print(f"#{mutant.number:<4} L{mutant.line:<4} {mutant.ident}")
@@ -449,18 +476,11 @@ def main() -> None:
         if not every_mutant:
             mutants = sorted(random.Random(options.seed).sample(mutants, options.sample),
                              key=lambda m: m.number)
-        tests = options.tests + pytest_options if options.tests else DEFAULT_TESTS.get(module)
-        if not tests:
-            sys.exit(f"name the tests to run for {module}")
-        missing = [t for t in tests
-                   if not t.startswith("-") and not (ROOT / t.split("::")[0]).exists()]
-        if missing:
-            sys.exit(f"no such test file: {', '.join(missing)}")
+        tests = tests_for(module, options.tests + pytest_options if options.tests else [])
         outcomes, seconds = run_module(module, tests, mutants, options.jobs, options.quiet)
         scores[module] = report(module, tests, outcomes, seconds, options.jobs, every_mutant)
-    if len(scores) > 1:
-        for module, score in scores.items():
-            print(f"{score:7.1%}  {module}")
+    for module, score in scores.items() if len(scores) > 1 else ():
+        print(f"{score:7.1%}  {module}")
 
 
 if __name__ == "__main__":
