@@ -1,11 +1,15 @@
-"""Re-solving along one path after a single number changes."""
+"""Re-solving along one path after a single number changes gives exactly what a full
+evaluation of the edited tree gives, for each kind of change."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
+import pytest
 
 from offramp_gui.analysis.flatten import flatten
 from offramp_gui.analysis.incremental import IncrementalEvaluator
-from offramp_gui.api import load_text
+from offramp_gui.api import evaluate, load_text
 
 # West (root, payoff a 1) goes for c or settles for s. At c (payoff b 2) chance gives the
 # East's decision k, a sure m, or the rest to n, an assumed decision of the West.
@@ -40,6 +44,26 @@ TREE = """{
         {"id": "g2", "branch": "G2", "probability": 0.5, "type": "terminal",
          "payoff": {"a": -8}}]}]}]}}"""
 
+FIELDS = ("expected", "utility", "choice", "tie", "reach", "outcomes", "probability")
+
+
+def agree(fast: IncrementalEvaluator, tree, rtol: float = 0) -> None:
+    """Every number the incremental evaluator gives equals the full evaluation's: exactly,
+    unless `rtol` allows for branches adding up to 1 only within the tolerance (the full
+    evaluation then scales the payoffs above the node by their sum too)."""
+    full = evaluate(tree)
+    mine = fast.results()
+
+    def same(a, b, what) -> None:
+        np.testing.assert_allclose(a, b, rtol=rtol, atol=0, equal_nan=True, err_msg=what)
+    for name in FIELDS:
+        same(getattr(mine, name), getattr(full, name), name)
+    assert mine.variables == full.variables
+    for node in range(fast.flat.size):
+        same(fast.expected(node), full.expected[node], f"expected of {node}")
+        same(fast.reach(node), full.reach[node], f"reach of {node}")
+
+
 def edit(fast: IncrementalEvaluator, tree, node_id: str, field: str, value) -> None:
     """Make the same change in the evaluator and the tree."""
     i = fast.flat.index[node_id]
@@ -51,6 +75,51 @@ def edit(fast: IncrementalEvaluator, tree, node_id: str, field: str, value) -> N
         fast.set_payoff(i, criterion, value)
         payoff = dict(tree.node(node_id).payoff or {}, **{field: value})
         tree.set_field(node_id, "payoff", payoff)
+
+
+EDITS = {
+    "a terminal's payoff": [("m", "a", -4), ("m", "b", 10), ("n2", "a", 0.5)],
+    "a chance node's own payoff": [("c", "a", -2), ("c", "b", 0)],
+    "the root's payoff": [("r", "a", 100), ("r", "b", -7)],
+    "a payoff that flips the East's choice": [("k1", "b", 20), ("k1", "b", -20)],
+    "a payoff that flips the West's choice": [("s", "a", 20), ("s", "a", 0.25)],
+    "a payoff that makes an exact tie": [("k2", "a", -8), ("k2", "b", 2)],
+    "a payoff inside a branch nobody takes": [("s", "a", 30), ("k1", "a", 1), ("n1", "b", 0)],
+    "a probability with a remainder beside it": [("m", "probability", 0.25),
+                                                 ("k", "probability", 0.75),
+                                                 ("m", "probability", 0)],
+    "a remainder pushed below 0": [("m", "probability", 0.875), ("m", "probability", 0.5)],
+    "an assumed decision's branches adding up wrong and back": [
+        ("n1", "probability", 0.75), ("n1", "probability", 0.25), ("n2", "probability", 0.75)],
+    "a probability below 0": [("n1", "probability", -0.25), ("n2", "probability", 1.25)],
+    "the only branch of a decision without a value": [("g1", "probability", 0.25),
+                                                      ("g1", "probability", 0.5)],
+}
+
+
+@pytest.mark.parametrize("edits", EDITS.values(), ids=EDITS.keys())
+def test_each_kind_of_change_agrees_with_a_full_evaluation(edits):
+    tree = load_text(TREE)
+    fast = IncrementalEvaluator(flatten(tree))
+    agree(fast, tree)
+    for node_id, field, value in edits:
+        edit(fast, tree, node_id, field, value)
+        agree(fast, tree)
+
+
+@pytest.mark.parametrize("edits, valid", [
+    ([("m", "probability", -1e-9)], True),  # within the tolerance of 0 and of 1
+    ([("n2", "probability", 0), ("n1", "probability", 1 + 1e-9)], True),
+    ([("m", "probability", -1.01e-9)], False),
+    ([("n2", "probability", 0), ("n1", "probability", 1 + 1.01e-9)], False),
+])
+def test_probabilities_at_the_edge_of_the_tolerance(edits, valid):
+    tree = load_text(TREE)
+    fast = IncrementalEvaluator(flatten(tree))
+    for node_id, field, value in edits:
+        edit(fast, tree, node_id, field, value)
+        agree(fast, tree, rtol=1e-8)
+    assert bool(np.isfinite(fast.expected(fast.flat.index["c"])).all()) is valid
 
 
 def test_the_changes_a_user_sees():
@@ -69,3 +138,36 @@ def test_the_changes_a_user_sees():
     assert np.isnan(fast.results().outcomes[flat.index["c"]]).all()
     assert fast.results().chosen_id("r") is None  # c has no value to compare
     assert np.isnan(fast.reach(flat.index["s"]))
+
+
+def test_a_near_tie_deep_in_the_tree_is_judged_on_the_total_from_the_root():
+    # With 1e6 above it, the East's two branches 1e-4 apart are a tie (1e-9 x 1e6 = 1e-3);
+    # alone they would not be.
+    tree = load_text(TREE)
+    fast = IncrementalEvaluator(flatten(tree))
+    for node_id, field, value in [("r", "b", 1e6), ("k1", "a", 0), ("k1", "b", 6.0001),
+                                  ("k2", "a", 0), ("k2", "b", 6)]:
+        edit(fast, tree, node_id, field, value)
+        agree(fast, tree)
+    assert fast.results().tie[fast.flat.index["k"]]
+    assert fast.results().chosen_id("k") == "k1"
+
+
+def test_an_evaluator_started_from_other_variable_values():
+    tree = load_text(TREE)
+    fast = IncrementalEvaluator(flatten(tree), {"k": -40})
+    full = evaluate(tree, {"k": -40})
+    for name in FIELDS:
+        assert np.array_equal(getattr(fast.results(), name), getattr(full, name),
+                              equal_nan=True), name
+    assert fast.results().variables == {"k": -40.0}
+    assert fast.results().chosen_id("k") == "k1"  # the East now gains 40 from giving
+
+
+def test_a_tree_of_one_node():
+    tree = load_text(json.dumps({"format": "offramp-tree", "version": 1, "title": "One",
+                                 "root": {"id": "only", "type": "terminal", "payoff": 3}}))
+    fast = IncrementalEvaluator(flatten(tree))
+    fast.set_payoff(0, 0, 5)
+    assert fast.expected(0).tolist() == [5.0] and fast.reach(0) == 1.0
+    assert fast.results().expected.tolist() == [[5.0]]
