@@ -309,7 +309,7 @@ def test_a_variable_formula_recomputed_from_an_override():
 
 
 def test_a_variable_that_cannot_be_computed_is_named_once():
-    tree = load(choice("r", leaf("a", "inverse"), leaf("b", "inverse * 2")),
+    tree = load(choice("r", leaf("a", "inverse"), leaf("b", "inverse * k")),
                 [{"name": "k", "value": 4}, {"name": "inverse", "value": "1 / k"}])
     results = evaluate(tree, {"k": 0})
     assert messages(results) == [(None, None, "$.variables[1].value",
@@ -320,12 +320,22 @@ def test_a_variable_that_cannot_be_computed_is_named_once():
 
 def test_a_variable_that_fails_for_some_samples():
     flat = flatten(load(choice("r", leaf("a", "root"), leaf("b", 0)),
-                        [{"name": "k", "value": 4}, {"name": "root", "value": "sqrt(k)"}]))
+                        [{"name": "j", "value": 1}, {"name": "k", "value": 4},
+                         {"name": "root", "value": "sqrt(k) * j"}]))
     solution = solve(flat, {"k": np.array([4.0, -9.0])}, samples=2)
     assert solution.issues[0].message == (
-        'the value "sqrt(k)" of root cannot be computed for some values of the variables:'
+        'the value "sqrt(k) * j" of root cannot be computed for some values of the variables:'
         " sqrt of a negative number (-9)")
     assert solution.values[0, :, 0].tolist()[0] == 2.0 and np.isnan(solution.values[0, 1, 0])
+
+
+def test_a_formula_on_the_root_is_located_there():
+    tree = load(choice("r", leaf("a", 1), leaf("b", 2), payoff="log(k)"), [{"name": "k",
+                                                                           "value": 1}])
+    results = evaluate(tree, {"k": 0})
+    assert messages(results) == [("r", "payoff", "$.root.payoff", 'payoff "log(k)" cannot be'
+                                  " computed: log of zero or a negative number (0)")]
+    assert math.isnan(results.expected[0, 0]) and results.chosen_id("r") is None
 
 
 # ---- numbers too large to compute ---------------------------------------------------------
@@ -355,6 +365,26 @@ def test_utilities_that_overflow_are_reported():
     assert a["expected"] == [1e10] and math.isnan(a["utility"][0]) and a["utility"][1] == -1e10
     assert results.chosen_id("r") is None  # too large to compare
     assert evaluate(tree, {"k": 1e5}).chosen_id("r") == "a"
+
+
+def test_a_weight_that_is_not_a_number_is_not_taken_for_an_overflow():
+    tree = load(choice("r", leaf("a", 1), leaf("b", 2)),
+                players=[{"id": "p", "name": "P", "weights": {"value": 1}}])
+    tree.players[0].weights["value"] = "heavy"  # (only a script can do this: files are checked)
+    results = evaluate(tree)
+    assert not any("too large" in issue.message for issue in results.issues)
+    assert results.chosen_id("r") is None and math.isnan(results.utility[1, 0])
+
+
+def test_totals_that_overflow_in_one_criterion():
+    tree = load(choice("r", leaf("a", {"cost": "k", "risk": 1}), leaf("b", {"cost": 1}),
+                       payoff={"cost": "k"}),
+                [{"name": "k", "value": 1}], criteria=[{"id": "cost", "name": "Cost"},
+                                                     {"id": "risk", "name": "Risk"}])
+    results = evaluate(tree, {"k": 1e308})
+    assert [(i.node_id, i.message) for i in results.issues] == [
+        ("a", "the totals here are too large to compute (they overflow)")]
+    assert math.isnan(results.expected[1, 0]) and results.expected[1, 1] == 1
 
 
 def test_utilities_of_huge_values_are_nan_not_infinite():

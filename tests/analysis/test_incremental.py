@@ -141,16 +141,36 @@ def test_the_changes_a_user_sees():
 
 
 def test_a_near_tie_deep_in_the_tree_is_judged_on_the_total_from_the_root():
-    # With 1e6 above it, the East's two branches 1e-4 apart are a tie (1e-9 x 1e6 = 1e-3);
-    # alone they would not be.
+    # With 1e6 above and at the East's decision, its two branches 2^-11 (about 5e-4) apart
+    # are a tie (1e-9 x 1e6 = 1e-3); on their own, or on part of that total, they are not.
     tree = load_text(TREE)
     fast = IncrementalEvaluator(flatten(tree))
-    for node_id, field, value in [("r", "b", 1e6), ("k1", "a", 0), ("k1", "b", 6.0001),
-                                  ("k2", "a", 0), ("k2", "b", 6)]:
+    for node_id, field, value in [("r", "b", 6e5), ("k", "b", 4e5), ("k1", "a", 0),
+                                  ("k1", "b", 6 + 2 ** -11), ("k2", "a", 0), ("k2", "b", 6)]:
         edit(fast, tree, node_id, field, value)
         agree(fast, tree)
     assert fast.results().tie[fast.flat.index["k"]]
     assert fast.results().chosen_id("k") == "k1"
+
+
+@pytest.mark.parametrize("best", [1.0, 4.0, -4.0, 0.5])
+def test_a_tie_at_the_very_edge_of_the_tolerance(best):
+    # the second is below the best by exactly 1e-9 x max(1, |best|): still a tie
+    second = best - 1e-9 * max(1.0, abs(best))
+    tree = load_text(json.dumps({"format": "offramp-tree", "version": 1, "title": "Edge",
+                                 "root": {"id": "r", "type": "decision", "children": [
+                                     {"id": "a", "branch": "A", "type": "terminal",
+                                      "payoff": {"value": best}},
+                                     {"id": "b", "branch": "B", "type": "terminal",
+                                      "payoff": {"value": 0}}]}}))
+    fast = IncrementalEvaluator(flatten(tree))
+    for node_id, value in (("b", second), ("a", 0), ("a", best)):
+        edit(fast, tree, node_id, "value", value)
+        agree(fast, tree)
+    assert fast.results().chosen_id("r") == "a" and fast.results().tie[0]
+    edit(fast, tree, "b", "value", best - 1.01e-9 * max(1.0, abs(best)))
+    agree(fast, tree)
+    assert not fast.results().tie[0]
 
 
 def test_an_evaluator_started_from_other_variable_values():
