@@ -153,6 +153,22 @@ def test_a_near_tie_deep_in_the_tree_is_judged_on_the_total_from_the_root():
     assert fast.results().chosen_id("k") == "k1"
 
 
+def test_a_near_tie_at_the_root_after_an_edit_deep_below():
+    # 2^-11 apart at a West utility of about 3e5 (tolerance 3e-4): not a tie, and an edit
+    # far below must not make the root judge it on a larger total.
+    tree = load_text(TREE)
+    fast = IncrementalEvaluator(flatten(tree))
+    for node_id, field, value in [("r", "b", 6e5), ("k", "b", 4e5)]:
+        edit(fast, tree, node_id, field, value)
+    full = evaluate(tree)
+    c, s = full.index("c"), full.index("s")
+    gap = float(full.utility[c, 0] - full.utility[s, 0]) - 2 ** -11
+    edit(fast, tree, "s", "a", 3 + gap)
+    edit(fast, tree, "k2", "b", 6)  # the same value again: the path from k2 is re-solved
+    agree(fast, tree)
+    assert fast.results().chosen_id("r") == "c" and not fast.results().tie[0]
+
+
 @pytest.mark.parametrize("best", [1.0, 4.0, -4.0, 0.5])
 def test_a_tie_at_the_very_edge_of_the_tolerance(best):
     # the second is below the best by exactly 1e-9 x max(1, |best|): still a tie
@@ -171,6 +187,28 @@ def test_a_tie_at_the_very_edge_of_the_tolerance(best):
     edit(fast, tree, "b", "value", best - 1.01e-9 * max(1.0, abs(best)))
     agree(fast, tree)
     assert not fast.results().tie[0]
+
+
+def test_below_a_decision_that_cannot_choose_nobody_knows_the_reach():
+    # A chance at the root, so that only the lone decision is undecidable, not the root.
+    tree = load_text(json.dumps({"format": "offramp-tree", "version": 1, "title": "Lone",
+                                 "root": {"id": "top", "type": "chance", "children": [
+                                     {"id": "solo", "branch": "S", "type": "decision",
+                                      "probability": 0.5, "children": [
+                                          {"id": "g", "branch": "G", "type": "chance",
+                                           "children": [
+                                               {"id": "g1", "branch": "G1", "type": "terminal",
+                                                "probability": 0.5, "payoff": 4},
+                                               {"id": "g2", "branch": "G2", "type": "terminal",
+                                                "probability": 0.5, "payoff": 0}]}]},
+                                     {"id": "z", "branch": "Z", "type": "terminal",
+                                      "probability": "#", "payoff": 1}]}}))
+    fast = IncrementalEvaluator(flatten(tree))
+    assert fast.reach(fast.flat.index["g1"]) == 0.25
+    edit(fast, tree, "g1", "probability", 0.25)
+    agree(fast, tree)
+    assert np.isnan(fast.reach(fast.flat.index["g"])) and fast.reach(fast.flat.index["z"]) == 0.5
+    assert np.isnan(fast.results().reach[fast.flat.index["g2"]])
 
 
 def test_an_evaluator_started_from_other_variable_values():
