@@ -166,6 +166,8 @@ def test_a_grid_across_all_numbers_does_not_overflow():
 @pytest.mark.parametrize("values, best", [
     ([[1.0], [2.0], [2.0]], 11),  # a tie goes to the first of the best
     ([[2.0], [2.0 + 5e-10], [1.0]], 10),  # within 1e-9: still a tie
+    ([[1 - 1e-9], [1.0], [0.0]], 10),  # at the very edge of the tolerance
+    ([[4 - 4e-9], [4.0], [0.0]], 10),
     ([[2.0], [2.0 + 3e-9], [1.0]], 11),
     ([[1e6], [1e6 + 1e-4], [0.0]], 10),  # the tolerance grows with the value
     ([[-1e6 - 1e-4], [-1e6], [0.0]], 12),
@@ -306,6 +308,17 @@ def test_three_alternatives_in_turn():
     assert near(result.switches[0][0], 0.3, precision=1e-9)
     assert near(result.switches[1][0], 0.4)
     assert result.best == ["low"] * 4 + ["mid"] * 1 + ["high"] * 6
+
+
+def test_a_switch_is_where_the_best_really_changes_even_when_the_grid_skips_one():
+    # Points 0, 0.5 and 1 only: nothing is best at 0 (log(p - 0.1) has no value), "a" at
+    # 0.5 and "c" at 1; but "b" is best between 0.55 and 0.8. "a" and "c" cross at 0.7, where
+    # neither is best: the switch out of "a" is where "b" overtakes it.
+    flat = tree(choice("r", leaf("a", "2 - 2 * p"), leaf("b", 0.9), leaf("c", "3 * p - 1.5"),
+                       payoff="0 * log(p - 0.1)"), [var("p", 0.5, 0, 1)])
+    switches = one_way(flat, subject(flat), "p", 0, 1, steps=3).switches
+    assert [(f, t) for _a, f, t in switches] == [(None, "a"), ("a", "c")]
+    assert near(switches[0][0], 0.1) and near(switches[1][0], 0.55, precision=1e-9)
 
 
 # ---- two-way ---------------------------------------------------------------------------
@@ -456,3 +469,11 @@ def test_what_would_it_take_for_each_ranged_variable():
     [(start, end)] = what_would_it_take(flat, "reply", "escalate")["face"]
     assert start == 0 and near(end, FACE_SWITCH, 100)
     assert what_would_it_take(flat, "reply", "stall") == {"face": []}
+
+
+def test_what_would_it_take_passes_over_variables_without_a_range():
+    flat = tree(**{**ADVERSARY, "variables": [var("fixed", 1), var("flat", 3, 3, 3),
+                                              var("face", 10, 0, 100)]})
+    [(start, end)] = what_would_it_take(flat, "reply", "accept", steps=5)["face"]
+    assert list(what_would_it_take(flat, "reply", "accept")) == ["face"]
+    assert near(start, FACE_SWITCH, 100) and end == 100
