@@ -39,7 +39,7 @@ TREE = """{
     {"id": "s", "branch": "Settle", "type": "terminal", "payoff": {"a": 3, "b": 3}},
     {"id": "solo", "branch": "Alone", "type": "decision", "player": "east", "children": [
       {"id": "g", "branch": "Gamble", "type": "chance", "children": [
-        {"id": "g1", "branch": "G1", "probability": 0.5, "type": "terminal",
+        {"id": "g1", "branch": "G1", "probability": "#", "type": "terminal",
          "payoff": {"a": -8}},
         {"id": "g2", "branch": "G2", "probability": 0.5, "type": "terminal",
          "payoff": {"a": -8}}]}]}]}}"""
@@ -92,8 +92,8 @@ EDITS = {
     "an assumed decision's branches adding up wrong and back": [
         ("n1", "probability", 0.75), ("n1", "probability", 0.25), ("n2", "probability", 0.75)],
     "a probability below 0": [("n1", "probability", -0.25), ("n2", "probability", 1.25)],
-    "the only branch of a decision without a value": [("g1", "probability", 0.25),
-                                                      ("g1", "probability", 0.5)],
+    "the only branch of a decision without a value": [("g2", "probability", 1.25),
+                                                      ("g2", "probability", 0.5)],
 }
 
 
