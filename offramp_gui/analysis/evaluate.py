@@ -297,8 +297,9 @@ def path_totals(flat: FlatTree, payoff: np.ndarray) -> np.ndarray:
     """Sum of payoffs from the root down to each node, both ends included."""
     total = np.empty_like(payoff)
     total[0] = payoff[0]
-    for start, end in flat.levels[1:]:
-        total[start:end] = total[flat.parent[start:end]] + payoff[start:end]
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported after
+        for start, end in flat.levels[1:]:
+            total[start:end] = total[flat.parent[start:end]] + payoff[start:end]
     return total
 
 

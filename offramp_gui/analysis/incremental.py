@@ -63,7 +63,8 @@ class IncrementalEvaluator:
         while node > 0:
             parent = int(flat.parent[node])
             if flat.kind[parent] == DECISION_KIND:
-                share *= float(self.choice[parent] == node)
+                chosen = self.choice[parent]  # none: nobody knows which branch is taken
+                share *= float(chosen == node) if chosen >= 0 else np.nan
             else:
                 share *= self.probability[node]
             node = parent

@@ -311,7 +311,8 @@ def tornado(flat: FlatTree, topic: Subject, base: Mapping[str, Any] | None = Non
         column[2 * k], column[2 * k + 1] = low, high
         overrides[variable] = column
     values, best = alternative_values(flat, topic, overrides, count)
-    worth = np.nanmax(values, axis=0) if values.size else values
+    # (np.nanmax warns on a column with no value at all: a formula failing at one end)
+    worth = np.fmax.reduce(values, axis=0) if values.size else values
     name = _namer(flat)
     bars = [Bar(variable, float(low), float(high), float(worth[2 * k]),
                 float(worth[2 * k + 1]), name(int(best[2 * k])), name(int(best[2 * k + 1])))
