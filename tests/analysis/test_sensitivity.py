@@ -17,12 +17,12 @@ from offramp_gui.analysis.sensitivity import (
     best_of,
     grid,
     one_way,
+    requirements,
     subject,
     threshold,
     tornado,
     two_way,
     variable_range,
-    what_would_it_take,
 )
 from offramp_gui.api import load_text
 
@@ -471,18 +471,18 @@ def test_threshold_needs_a_decision(node, message):
 
 def test_what_would_it_take_for_each_ranged_variable():
     flat = adversary()
-    accept = what_would_it_take(flat, "reply", "accept")
-    assert list(accept) == ["face"]  # "fixed" has no range
-    [(start, end)] = accept["face"]
+    accept = requirements(flat, "reply", "accept")
+    assert accept.variables() == ["face"]  # "fixed" has no range
+    [(start, end)] = accept.intervals("face")
     assert near(start, FACE_SWITCH, 100) and end == 100
-    [(start, end)] = what_would_it_take(flat, "reply", "escalate")["face"]
+    [(start, end)] = requirements(flat, "reply", "escalate").intervals("face")
     assert start == 0 and near(end, FACE_SWITCH, 100)
-    assert what_would_it_take(flat, "reply", "stall") == {"face": []}
+    assert requirements(flat, "reply", "stall").intervals("face") == []
 
 
 def test_what_would_it_take_passes_over_variables_without_a_range():
     flat = tree(**{**ADVERSARY, "variables": [var("fixed", 1), var("flat", 3, 3, 3),
                                               var("face", 10, 0, 100)]})
-    [(start, end)] = what_would_it_take(flat, "reply", "accept", steps=5)["face"]
-    assert list(what_would_it_take(flat, "reply", "accept")) == ["face"]
+    [(start, end)] = requirements(flat, "reply", "accept", steps=5).intervals("face")
+    assert requirements(flat, "reply", "accept").variables() == ["face"]
     assert near(start, FACE_SWITCH, 100) and end == 100
