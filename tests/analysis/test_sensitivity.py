@@ -168,6 +168,7 @@ def test_a_grid_across_all_numbers_does_not_overflow():
     ([[2.0], [2.0 + 5e-10], [1.0]], 10),  # within 1e-9: still a tie
     ([[1 - 1e-9], [1.0], [0.0]], 10),  # at the very edge of the tolerance
     ([[4 - 4e-9], [4.0], [0.0]], 10),
+    ([[0.5 - 0.9e-9], [0.5], [0.0]], 10),  # below 1 the tolerance is still 1e-9
     ([[2.0], [2.0 + 3e-9], [1.0]], 11),
     ([[1e6], [1e6 + 1e-4], [0.0]], 10),  # the tolerance grows with the value
     ([[-1e6 - 1e-4], [-1e6], [0.0]], 12),
@@ -390,6 +391,16 @@ def test_tornado_keeps_fixed_variables_at_their_base_values():
             for b in result.bars] == [("v", 4.0, 5.0, "zed", "mix"), ("w", 4.0, 4.5, "zed", "mix")]
 
 
+def test_tornado_names_the_best_at_each_end_of_each_bar():
+    # a = x against b = y, both at 0.5 (a tie: "a" is first); x low makes b best, y low a.
+    flat = tree(choice("pick", leaf("a", "x"), leaf("b", "y")),
+                [var("x", 0.5, 0, 1), var("y", 0.5, 0, 2)])
+    result = tornado(flat, subject(flat))
+    assert (result.base, result.base_best) == (0.5, "a")
+    assert [(b.variable, b.best_at_low, b.best_at_high, b.value_at_low, b.value_at_high)
+            for b in result.bars] == [("y", "a", "b", 0.5, 2.0), ("x", "b", "a", 0.5, 1.0)]
+
+
 def test_tornado_from_another_players_view():
     flat = adversary()
     result = tornado(flat, subject(flat, "reply"))
@@ -478,6 +489,17 @@ def test_what_would_it_take_for_each_ranged_variable():
     [(start, end)] = requirements(flat, "reply", "escalate").intervals("face")
     assert start == 0 and near(end, FACE_SWITCH, 100)
     assert requirements(flat, "reply", "stall").intervals("face") == []
+
+
+def test_a_window_inside_the_range_is_found_with_the_default_grid():
+    # "b" is best only while 0.3 < p < 0.6: both ends of the range miss it
+    flat = tree(choice("r", leaf("a", 1), leaf("b", "if(p > 0.3 and p < 0.6, 2, 0)")),
+                [var("p", 0, 0, 1)])
+    result = threshold(flat, "r", "p", 0, 1)
+    assert [c for _s, _e, c in result.intervals] == ["a", "b", "a"]
+    assert near(result.thresholds[0], 0.3) and near(result.thresholds[1], 0.6)
+    [(start, end)] = what_would_it_take(flat, "r", "b")["p"]
+    assert near(start, 0.3) and near(end, 0.6)
 
 
 def test_what_would_it_take_passes_over_variables_without_a_range():
