@@ -106,14 +106,17 @@ def test_a_decision_below_a_chance_is_reached_only_on_its_branch():
     assert by_id(results, "e")["outcomes"] == {"win": 0.5, "loss": 0.0, "null": 0.5}
 
 
-def test_outcome_chances_of_a_deep_node_match_its_row():
+def test_outcome_chances_of_every_node_match_its_row():
     tree = load(choice("r", chance("c", branch(choice("d", leaf("a", 1, outcome="win"),
                                                       leaf("b", 2, outcome="loss")), 0.4),
-                                   branch(leaf("e", 0), "#")), leaf("s", 9, outcome="win")),
+                                   branch(leaf("e", 0), "#")),
+                       chance("s", branch(leaf("s1", 9, outcome="win"), 0.75),
+                              branch(choice("t", leaf("t1", 1), leaf("t2", 3, outcome="loss")),
+                                     "#"))),
                 outcomes=OUTCOMES)
     flat = flatten(tree)
     solution = solve(flat)
-    for name in ("r", "c", "d", "a", "e"):
+    for name in flat.ids:
         node = flat.index[name]
         assert outcome_shares(solution, node)[:, 0].tolist() == pytest.approx(
             solution.outcomes[node, 0].tolist(), abs=1e-15), name
@@ -237,15 +240,24 @@ def test_only_the_broken_chance_node_loses_its_value():
 # ---- many samples at once: problems "for some values of the variables" --------------------
 def test_a_probability_that_leaves_the_range_for_some_values():
     flat = flatten(load(sweep_tree(), [{"name": "q", "value": 0.5}]))
-    solution = solve(flat, {"q": np.array([0.5, 1.5, 0.25, -1.0])}, samples=4)
+    solution = solve(flat, {"q": np.array([0.0, 1.5, 0.25, -1.0])}, samples=4)
     assert solution.samples == 4
     assert [(i.node_id, i.message) for i in solution.issues] == [
         ("a", "probability 1.5 is above 1 for some values of the variables"),
         ("b", 'the remainder "#" comes to -0.5 for some values of the variables: the other'
               " branches add up to 1.5, more than 1")]
-    assert solution.values[0, :, 0].tolist()[::2] == [15.0, 17.5]
+    assert solution.values[0, :, 0].tolist()[::2] == [20.0, 17.5]
     assert np.isnan(solution.values[0, 1::2, 0]).all()
-    assert solution.reach[1].tolist()[::2] == [0.5, 0.25]
+    assert solution.reach[1].tolist()[::2] == [0.0, 0.25]
+
+
+@pytest.mark.parametrize("edge", [-1e-9, 1 + 1e-9, 1.0, 1e-10])
+def test_the_message_quotes_a_value_outside_the_tolerance_not_one_at_its_edge(edge):
+    flat = flatten(load(chance("r", branch(leaf("a", 1), "q"), branch(leaf("b", 2), 0)),
+                        [{"name": "q", "value": 1}]))
+    solution = solve(flat, {"q": np.array([edge, 1.5])}, samples=2)
+    assert [i.message for i in solution.issues if i.node_id == "a"] == [
+        "probability 1.5 is above 1 for some values of the variables"]
 
 
 def test_branches_that_add_up_wrong_for_some_values():
@@ -402,6 +414,26 @@ def test_solve_can_skip_reach_and_outcomes():
     full = solve(flat)
     assert np.array_equal(lean.values, full.values) and np.array_equal(lean.choice, full.choice)
     assert full.utilities([0, 3])[:, 0, 0].tolist() == [6.75, 6.0]
+
+
+def test_a_decision_by_an_unknown_player_cannot_choose():
+    tree = load(choice("r", leaf("a", {"x": 1, "y": 0}), leaf("b", {"x": 0, "y": 1}), player="p"),
+                criteria=[{"id": "x", "name": "X"}, {"id": "y", "name": "Y"}],
+                players=[{"id": "p", "name": "P", "weights": {"x": 1}},
+                         {"id": "q", "name": "Q", "weights": {"y": 1}}])
+    tree.root.player = "ghost"
+    results = evaluate(tree)
+    assert [(i.node_id, i.field) for i in results.issues] == [("r", "player")]
+    assert results.chosen_id("r") is None and math.isnan(results.expected[0, 0])
+
+
+def test_a_variable_that_cannot_be_read_has_no_value():
+    tree = load(choice("r", leaf("a", "k + bad"), leaf("b", 1)),
+                [{"name": "k", "value": 4}, {"name": "bad", "value": 1}])
+    tree.variables[1].value = "k +"
+    results = evaluate(tree)
+    assert [i.path for i in results.issues] == ["$.variables[1].value"]
+    assert results.variables["k"] == 4 and math.isnan(results.variables["bad"])
 
 
 def test_a_structural_problem_comes_before_the_numbers():
