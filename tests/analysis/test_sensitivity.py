@@ -498,7 +498,7 @@ def test_a_window_inside_the_range_is_found_with_the_default_grid():
     result = threshold(flat, "r", "p", 0, 1)
     assert [c for _s, _e, c in result.intervals] == ["a", "b", "a"]
     assert near(result.thresholds[0], 0.3) and near(result.thresholds[1], 0.6)
-    [(start, end)] = what_would_it_take(flat, "r", "b")["p"]
+    [(start, end)] = requirements(flat, "r", "b").intervals("p")
     assert near(start, 0.3) and near(end, 0.6)
 
 
