@@ -80,26 +80,23 @@ class MainWindow(QMainWindow):
         self._context_items = [item for c in contributions for item in c.context_items]
         for spec in self._window_actions() + [a for c in contributions for a in c.actions]:
             self._add_action(spec)
+        submenus: dict[str, QMenu] = {}
         for sub in [s for c in contributions for s in c.submenus]:
-            menu = QMenu(sub.text, self)
+            menu = submenus[sub.id] = QMenu(sub.text, self)
             if sub.fill is not None:
                 menu.aboutToShow.connect(lambda m=menu, fill=sub.fill: fill(m))
             if sub.enabled_when is not None:
                 self._enabled_rules.append((menu, sub.enabled_when))
             self._place(menu, sub.places)
-            self._entries.setdefault(sub.id, [])
-            menu.setProperty("menu-id", sub.id)
-        panels = QMenu("&Panels", self)
-        panels.setProperty("menu-id", PANELS_MENU)
-        self._place(panels, (Place("view", "9_panels", 0),))
+        submenus[PANELS_MENU] = QMenu("&Panels", self)
+        self._place(submenus[PANELS_MENU], (Place("view", "9_panels", 0),))
         self._add_docks(sorted((d for c in contributions for d in c.docks),
                                key=lambda d: d.order))
         bar = self.menuBar()
         for menu_id, title in MENU_BAR:
             self._fill(bar.addMenu(title), menu_id)
-        for menu in self.findChildren(QMenu):
-            if menu.property("menu-id"):
-                self._fill(menu, menu.property("menu-id"))
+        for menu_id, menu in submenus.items():  # after the docks placed their toggles
+            self._fill(menu, menu_id)
         toolbar = QToolBar("Main", self)
         toolbar.setObjectName("main-toolbar")
         self._fill(toolbar, TOOLBAR)
