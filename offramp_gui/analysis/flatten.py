@@ -15,8 +15,9 @@ from ..model import expressions
 from ..model.columns import CACHE_BLOCK, NodeColumns, columns_of
 from ..model.expressions import ExpressionError
 from ..model.issues import key_path
+from ..model.limits import MAX_DEPTH
 from ..model.tree import CHANCE, DECISION, REMAINDER, TERMINAL, Settings, Tree
-from ..model.validate import ID_LINES, MAX_DEPTH, find_cycles, parse_cached
+from ..model.validate import ID_LINES, find_cycles, parse_cached
 from .expr_eval import Compiled, compile_expr
 
 TERMINAL_KIND, CHANCE_KIND, DECISION_KIND, ASSUMED_KIND = 0, 1, 2, 3

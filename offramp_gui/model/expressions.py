@@ -14,7 +14,8 @@ from __future__ import annotations
 import math
 import re
 
-MAX_LENGTH = 1000
+from .limits import MAX_EXPRESSION_LENGTH
+
 MAX_NESTING = 100
 
 #: Function name -> (fewest, most) arguments; None means no upper limit.
@@ -200,9 +201,9 @@ def parse(text: str) -> Expr:
     expected a number, a name or '(' but found '*' (at character 1)
     '=' is not allowed (use '==' to compare) (at character 3)
     """
-    if len(text) > MAX_LENGTH:
+    if len(text) > MAX_EXPRESSION_LENGTH:
         raise ExpressionError(f"the expression is {len(text)} characters long;"
-                              f" the limit is {MAX_LENGTH}")
+                              f" the limit is {MAX_EXPRESSION_LENGTH}")
     if not text.strip():
         raise ExpressionError("the expression is empty")
     return _Parser(text).parse()

@@ -12,6 +12,7 @@ from functools import lru_cache
 from . import expressions
 from .expressions import Expr, ExpressionError
 from .issues import Issue, key_path, quote_text, spell_path
+from .limits import MAX_DEPTH
 from .tree import CHANCE, DECISION, REMAINDER, TERMINAL, Node, Settings, Tree
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9_.-]{1,64}")
@@ -20,7 +21,6 @@ _ID_MATCH = ID_PATTERN.fullmatch
 #: Ids one per line, each followed by a newline: one regex run checks them all.
 ID_LINES = re.compile(r"(?:[A-Za-z0-9_.-]{1,64}\n)*")
 COLOR_PATTERN = re.compile(r"#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})")
-MAX_DEPTH = 1000
 
 
 @lru_cache(maxsize=8192)

@@ -10,8 +10,9 @@ import pytest
 from offramp_gui.analysis.expr_eval import compile_expr, diagnose
 from offramp_gui.analysis.expr_eval import evaluate as run
 from offramp_gui.api import load_text
-from offramp_gui.model.expressions import MAX_LENGTH, MAX_NESTING, ExpressionError, names, parse
+from offramp_gui.model.expressions import MAX_NESTING, ExpressionError, names, parse
 from offramp_gui.model.issues import TreeFormatError
+from offramp_gui.model.limits import MAX_EXPRESSION_LENGTH as MAX_LENGTH
 from offramp_gui.model.tree import Node, Tree, Variable
 from offramp_gui.model.validate import validate
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from offramp_gui.model.limits import MAX_DEPTH
 from offramp_gui.model.tree import Criterion, Node, Outcome, Player, Tree, Variable
-from offramp_gui.model.validate import MAX_DEPTH, validate
+from offramp_gui.model.validate import validate
 
 TWO_CRITERIA = [Criterion("c", "C"), Criterion("d", "D")]
 TWO_PLAYERS = [Player("p", "P", {"value": 1}), Player("q", "Q", {"value": -1})]
