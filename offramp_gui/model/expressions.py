@@ -229,3 +229,15 @@ def names(expr: Expr) -> set[str]:
         elif tag == "call":
             stack.extend(item[2])
     return found
+
+
+def name_spans(text: str) -> list[tuple[int, int]]:
+    """Where each word (a variable, function or keyword) stands in `text`: (start, end).
+
+    Renaming a variable rewrites these spans only, never a name inside another.
+    Raise ExpressionError where the text has a character the language does not have.
+
+    >>> name_spans("p2 + p")
+    [(0, 2), (5, 6)]
+    """
+    return [(at, at + len(word)) for kind, word, at in _tokenize(text) if kind == "name"]
