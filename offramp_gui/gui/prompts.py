@@ -126,6 +126,17 @@ class Prompts:
         return self.ask("recover", "Recovered document", text, [
             ("Restore", "restore"), ("Discard", "discard"), ("Decide Later", "later")])
 
+    def delete_in_use(self, thing: str, places: list[str], consequence: str) -> bool:
+        """`thing` ("the player “East”") is used at `places` (node labels, other
+        variables): delete it anyway, `consequence` saying what becomes of them?"""
+        listed = ", ".join(shown(place, 80) for place in places[:10])
+        if len(places) > 10:
+            listed += f" and {len(places) - 10} more"
+        text = (f"{shown(thing, 200)} is used at: {listed}. Deleting it {consequence}.")
+        return self.ask("delete-in-use", "Still in use", text,
+                        [("Delete Anyway", "delete"), ("Cancel", "cancel")],
+                        icon="warning") == "delete"
+
 
 def with_suffix(path: Path, filters: dict[str, str], used: str, strict: bool) -> Path:
     suffix = next((s for s, text in filters.items() if text == used), next(iter(filters)))

@@ -11,11 +11,12 @@ from .export_image import ExportImageFeature
 from .files import FilesFeature
 from .help import HelpFeature
 from .interop import InteropFeature
+from .model_editor import ModelEditorFeature
 from .panels import PanelsFeature
 from .preferences import PreferencesFeature
 from .recovery import RecoveryManager
 from .viewing import ViewingFeature
 
 DEFAULT = (FilesFeature, InteropFeature, ExportImageFeature, EditingFeature,
-           PreferencesFeature, ViewingFeature, PanelsFeature, AnalysisFeature, HelpFeature,
-           RecoveryManager, DiskWatch)
+           PreferencesFeature, ViewingFeature, PanelsFeature, ModelEditorFeature,
+           AnalysisFeature, HelpFeature, RecoveryManager, DiskWatch)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from ...analysis.evaluate import Results
 from ...model.events import TreeChange
 from ...model.tree import Variable
+from ..model_edits import STEP_KEY
 from .fields import guard_wheel, is_typing, number_text, plain_label
 
 if TYPE_CHECKING:
@@ -40,6 +41,9 @@ def _has_range(variable: Variable) -> bool:
 
 
 def _spin_step(variable: Variable) -> float:
+    step = variable.extras.get(STEP_KEY)
+    if isinstance(step, (int, float)) and step > 0:
+        return float(step)  # the step set in the model editor
     if _has_range(variable):
         return (variable.max - variable.min) / 100  # type: ignore[operator]
     return 1.0 if abs(float(variable.value)) >= 10 else 0.01
@@ -199,8 +203,9 @@ class VariablesPanel(QWidget):
         return list(self.document.tree.variables or [])
 
     def _shape_of(self) -> tuple:
-        """What decides the rows: names, ranges, descriptions, which are expressions."""
-        return tuple((v.name, v.min, v.max, v.description,
+        """What decides the rows: names, ranges, steps, descriptions, which are
+        expressions."""
+        return tuple((v.name, v.min, v.max, v.extras.get(STEP_KEY), v.description,
                       v.value if isinstance(v.value, str) else None)
                      for v in self._variables())
 

@@ -1,0 +1,174 @@
+"""The model editor: tabs that define the tree's players, criteria, outcome categories,
+variables, and its title, description and sources.
+
+Each tab lists its things (add, move up or down, delete) above a form for the selected
+one. Every change is one named undo step (`gui/model_edits.py`); renaming a variable or
+an id rewrites every reference to it. The tabs follow the model, so they, the Variables
+and Weights panels and the canvas agree after any change, undo or redo.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSignalBlocker
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QWidget,
+)
+
+from ...model.refactor import CRITERION, OUTCOME, PLAYER
+from ..document import DocumentController
+from ..model_edits import COLOR_KEY, EditRefused, ModelEdits
+from ..prompts import Prompts
+from ..text import tooltip
+from .fields import guard_wheel, is_typing, plain_label
+from .model_forms import ItemsTab, optional, show_text
+from .tree_editor import TreeTab
+from .variable_editor import VariablesTab
+
+WEIGHT_LIMIT = 100.0
+
+
+class PlayersTab(ItemsTab):
+    kind = PLAYER
+    watched = frozenset({"players", "criteria"})
+
+    def build_form(self) -> None:
+        self.name_and_id()
+        self.color_row()
+        self.weights_box = QWidget()
+        self.weights_grid = QGridLayout(self.weights_box)
+        self.weights_grid.setContentsMargins(0, 0, 0, 0)
+        self.weights_grid.setColumnStretch(0, 1)
+        self.form.layout.addRow(plain_label("Weights"), self.weights_box)
+        self.total = QLabel(objectName="player-weights-total")
+        self.normalise_button = QPushButton("Normalise", objectName="player-normalise")
+        self.normalise_button.setToolTip("Scale the weights so that they add up to 1")
+        self.normalise_button.clicked.connect(self.normalise)
+        total_row = QHBoxLayout()
+        total_row.addWidget(self.total, 1)
+        total_row.addWidget(self.normalise_button)
+        self.form.layout.addRow(plain_label("Total"), total_row)
+        self.weight_spins: dict[str, QDoubleSpinBox] = {}
+        self._weight_shape: tuple = ()
+
+    def show_item(self, item: Any) -> None:
+        show_text(self.name_edit, item.name)
+        show_text(self.id_edit, item.id)
+        self.show_color(item.extras.get(COLOR_KEY))
+        criteria = self.edits.items(CRITERION)
+        shape = (item.id, tuple((c.id, c.name, c.unit) for c in criteria))
+        if shape != self._weight_shape:
+            self._weight_shape = shape
+            self._build_weights(item.id, criteria)
+        numbers = []
+        for criterion in criteria:
+            weight = item.weights.get(criterion.id, 0)
+            spin = self.weight_spins[criterion.id]
+            numeric = isinstance(weight, (int, float))
+            spin.setEnabled(numeric)  # a weight given as an expression is edited in the file
+            spin.setToolTip("" if numeric else tooltip(f"Set by the expression {weight}"))
+            if numeric:
+                numbers.append(weight)
+                if not is_typing(spin):
+                    with QSignalBlocker(spin):
+                        spin.setValue(float(weight))
+        self.total.setText(format(sum(numbers), ".4g") + ("" if len(numbers) == len(criteria)
+                                                         else " (and expressions)"))
+
+    def _build_weights(self, player_id: str, criteria: list) -> None:
+        while self.weights_grid.count():
+            widget = self.weights_grid.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        self.weight_spins = {}
+        for row, criterion in enumerate(criteria):
+            spin = QDoubleSpinBox(objectName=f"player-weight-{criterion.id}", decimals=4,
+                                  singleStep=0.05)
+            spin.setRange(-WEIGHT_LIMIT, WEIGHT_LIMIT)
+            spin.setKeyboardTracking(False)
+            guard_wheel(spin)
+            spin.valueChanged.connect(lambda value, p=player_id, c=criterion.id:
+                                      self.document.edit.set_weight(p, c, value, merge=True))
+            spin.editingFinished.connect(self.document.end_gesture)
+            label = plain_label(criterion.name + (f" ({criterion.unit})" if criterion.unit
+                                                  else ""))
+            label.setWordWrap(True)
+            self.weights_grid.addWidget(label, row, 0)
+            self.weights_grid.addWidget(spin, row, 1)
+            self.weight_spins[criterion.id] = spin
+
+    def normalise(self) -> None:
+        if self.selected is None:
+            return
+        try:
+            self.edits.normalise(self.selected)
+        except EditRefused as why:
+            self.prompts.error("Normalise weights", str(why))
+
+
+class CriteriaTab(ItemsTab):
+    kind = CRITERION
+    watched = frozenset({"criteria"})
+
+    def build_form(self) -> None:
+        self.name_and_id()
+        self.unit_edit = self.form.text("Unit", "unit",
+                                        lambda text: self.set("unit", optional(text)),
+                                        "e.g. score, $bn, lives")
+        self.description_edit = self.form.notes(
+            "Description", "description", lambda text: self.set("description", optional(text)))
+
+    def show_item(self, item: Any) -> None:
+        show_text(self.name_edit, item.name)
+        show_text(self.id_edit, item.id)
+        show_text(self.unit_edit, item.unit)
+        show_text(self.description_edit, item.description)
+
+
+class OutcomesTab(ItemsTab):
+    kind = OUTCOME
+    watched = frozenset({"outcomes"})
+
+    def build_form(self) -> None:
+        self.name_and_id()
+        self.color_row()
+        self.description_edit = self.form.notes(
+            "Description", "description", lambda text: self.set("description", optional(text)))
+
+    def show_item(self, item: Any) -> None:
+        show_text(self.name_edit, item.name)
+        show_text(self.id_edit, item.id)
+        self.show_color(item.color)
+        show_text(self.description_edit, item.description)
+
+
+class ModelEditor(QTabWidget):
+    """The dock's tabs, one per kind of definition."""
+
+    def __init__(self, document: DocumentController, prompts: Prompts,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("model-editor")
+        self.edits = ModelEdits(document)
+        self.tabs: dict[str, QWidget] = {
+            "players": PlayersTab(document, self.edits, prompts),
+            "criteria": CriteriaTab(document, self.edits, prompts),
+            "outcomes": OutcomesTab(document, self.edits, prompts),
+            "variables": VariablesTab(document, self.edits, prompts),
+            "tree": TreeTab(document, self.edits, prompts),
+        }
+        titles = {"players": "Players", "criteria": "Criteria", "outcomes": "Outcomes",
+                  "variables": "Variables", "tree": "Tree"}
+        for key, tab in self.tabs.items():
+            self.addTab(tab, titles[key])
+
+    def show_tab(self, key: str) -> QWidget:
+        self.setCurrentWidget(self.tabs[key])
+        return self.tabs[key]
+
