@@ -44,6 +44,16 @@ def main() -> None:
         app.processEvents()
         panel.grab().save(str(HERE / f"{name}-panel.png"))
         dock.setFloating(False)
+    editor = window.panels["model"]
+    dock = editor.parentWidget()
+    dock.setFloating(True)
+    dock.resize(470, 900)
+    dock.show()
+    for tab in ("players", "variables"):
+        editor.show_tab(tab)
+        app.processEvents()
+        editor.grab().save(str(HERE / f"model-editor-{tab}.png"))
+    dock.setFloating(False)
     analysis = window.panels["analysis"]
     dock = analysis.parentWidget()
     dock.setFloating(True)

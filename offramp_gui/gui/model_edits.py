@@ -191,10 +191,14 @@ class ModelEdits:
                         f"Move {WORDS[kind]} {quoted(label)} {'up' if delta < 0 else 'down'}")
         return True
 
-    def delete(self, kind: str, key: str) -> None:
-        """Remove a thing and every reference to it (model.refactor.remove)."""
+    def check_delete(self, kind: str) -> None:
+        """Refuse to delete the last player or criterion: a tree needs one of each."""
         if kind in (PLAYER, CRITERION) and len(self.items(kind)) == 1:
             raise EditRefused(f"A tree needs at least one {WORDS[kind]}.")
+
+    def delete(self, kind: str, key: str) -> None:
+        """Remove a thing and every reference to it (model.refactor.remove)."""
+        self.check_delete(kind)
         text = f"Delete {WORDS[kind]} {quoted(self.label(kind, key))}"
         self.apply(refactor.remove(self.tree, kind, key), text)
 

@@ -340,3 +340,13 @@ def test_past_the_limit_adding_is_refused_with_a_message(window, qtbot, monkeypa
     assert window.prompts.errors == [("Add criterion", "A tree has at most 1 criteria; this"
                                       " one has 1.", "")]
     assert window.document.tree.criteria is None
+
+
+def test_the_last_player_cannot_be_deleted(window, qtbot):
+    window.files.new()
+    players = tab(window, "players")
+    click(qtbot, players, "player-delete")
+    assert window.prompts.errors == [("Delete player", "A tree needs at least one player.",
+                                      "")]
+    assert window.prompts.asked == []
+    assert [p.id for p in window.document.tree.effective_players()] == ["decision-maker"]

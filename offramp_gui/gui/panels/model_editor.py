@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -41,11 +42,11 @@ class PlayersTab(ItemsTab):
     def build_form(self) -> None:
         self.name_and_id()
         self.color_row()
-        self.weights_box = QWidget()
-        self.weights_grid = QGridLayout(self.weights_box)
-        self.weights_grid.setContentsMargins(0, 0, 0, 0)
-        self.weights_grid.setColumnStretch(0, 1)
-        self.form.layout.addRow(plain_label("Weights"), self.weights_box)
+        holder = QWidget()
+        self.weights_holder = QVBoxLayout(holder)
+        self.weights_holder.setContentsMargins(0, 0, 0, 0)
+        self.weights_box: QWidget | None = None
+        self.form.layout.addRow(plain_label("Weights"), holder)
         self.total = QLabel(objectName="player-weights-total")
         self.normalise_button = QPushButton("Normalise", objectName="player-normalise")
         self.normalise_button.setToolTip("Scale the weights so that they add up to 1")
@@ -82,10 +83,15 @@ class PlayersTab(ItemsTab):
                                                          else " (and expressions)"))
 
     def _build_weights(self, player_id: str, criteria: list) -> None:
-        while self.weights_grid.count():
-            widget = self.weights_grid.takeAt(0).widget()
-            if widget is not None:
-                widget.deleteLater()
+        if self.weights_box is not None:
+            self.weights_box.hide()
+            self.weights_holder.removeWidget(self.weights_box)
+            self.weights_box.deleteLater()  # later: one of its spin boxes may be emitting
+        self.weights_box = QWidget()
+        grid = QGridLayout(self.weights_box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setColumnStretch(0, 1)
+        self.weights_holder.addWidget(self.weights_box)
         self.weight_spins = {}
         for row, criterion in enumerate(criteria):
             spin = QDoubleSpinBox(objectName=f"player-weight-{criterion.id}", decimals=4,
@@ -99,8 +105,8 @@ class PlayersTab(ItemsTab):
             label = plain_label(criterion.name + (f" ({criterion.unit})" if criterion.unit
                                                   else ""))
             label.setWordWrap(True)
-            self.weights_grid.addWidget(label, row, 0)
-            self.weights_grid.addWidget(spin, row, 1)
+            grid.addWidget(label, row, 0)
+            grid.addWidget(spin, row, 1)
             self.weight_spins[criterion.id] = spin
 
     def normalise(self) -> None:

@@ -165,7 +165,12 @@ class ItemsTab(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(self.form_box)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.form_box)
+        column.addStretch(1)  # the form's rows together at the top
+        scroll.setWidget(body)
         layout.addWidget(scroll, 1)
         document.document_reset.connect(self.refresh)
         document.tree_changed.connect(self._on_tree_changed)
@@ -242,14 +247,16 @@ class ItemsTab(QWidget):
         key = self.selected
         if key is None:
             return
+        try:
+            self.edits.check_delete(self.kind)
+        except EditRefused as why:
+            self.prompts.error(f"Delete {WORDS[self.kind]}", str(why))
+            return
         places = refactor.used_at(self.document.tree, self.kind, key)
         thing = f"The {WORDS[self.kind]} {quoted(self.edits.label(self.kind, key))}"
         if places and not self.prompts.delete_in_use(thing, places, CONSEQUENCES[self.kind]):
             return
-        try:
-            self.edits.delete(self.kind, key)
-        except EditRefused as why:
-            self.prompts.error(f"Delete {WORDS[self.kind]}", str(why))
+        self.edits.delete(self.kind, key)
 
     # ---- form helpers ---------------------------------------------------------------------
     def rename_key(self, text: str) -> None:
