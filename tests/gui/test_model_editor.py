@@ -201,7 +201,10 @@ def test_deleting_a_player_in_use_names_its_nodes_and_may_be_cancelled(window, q
     assert document.undo_stack.count() == steps
 
     prompts.script("delete-in-use", "delete")
+    document.set_display(player=1, criterion=None)
     click(qtbot, players, "player-delete")
+    assert document.shown_player == 0
+    assert window.panels["weights"].display_combo.currentText() == "Utility for West"
     assert [p.id for p in document.tree.players] == ["west"]
     assert document.tree.node("collapse").player is None
     assert document.undo_stack.undoText() == "Delete player \u201cKremlin\u201d"

@@ -257,6 +257,10 @@ class ItemsTab(QWidget):
         if places and not self.prompts.delete_in_use(thing, places, CONSEQUENCES[self.kind]):
             return
         self.edits.delete(self.kind, key)
+        document = self.document
+        if (document.shown_player >= len(self.edits.items(PLAYER))
+                or (document.shown_criterion or 0) >= len(self.edits.items(CRITERION))):
+            document.set_display(player=0, criterion=None)  # what was shown is gone
 
     # ---- form helpers ---------------------------------------------------------------------
     def rename_key(self, text: str) -> None:
