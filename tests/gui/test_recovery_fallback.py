@@ -190,3 +190,29 @@ def test_preferences_show_the_usual_folder_while_it_is_used(make_window):
     dialog = PreferencesDialog(window)
     assert dialog.folder.text() == f"Recovery copies are kept in {recovery_folder()}"
     dialog.deleteLater()
+
+
+def test_a_copy_on_another_disk_is_written_afresh_where_ours_go(make_window, blocked,
+                                                                 monkeypatch):
+    """Restoring moves the copy into this window's file; across disks that move fails,
+    so the document is written there and the old copy removed."""
+    usual = blocked()
+    first = make_window()
+    edit(first, "on the other disk")
+    recovery(first).tick()
+    expected = dumps(first.document.tree)
+    crash(first)
+    unblock(usual)
+    real_replace = os.replace
+
+    def across_disks(source, target):
+        if Path(source).parent == fallback():
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        real_replace(source, target)
+    monkeypatch.setattr(recovery_feature.os, "replace", across_disks)
+    again = make_window(recover="restore")
+    assert recovery(again).offer_at_start() == 1
+    [mine] = copies(recovery_folder())
+    assert mine == recovery(again).file and dumps(again.document.tree) == expected
+    assert "on the other disk" in mine.read_text()
+    assert list(fallback().iterdir()) == [], "the old copy and its lock are gone"
