@@ -84,6 +84,7 @@ class DocumentController(QObject):
         """Show another document (New, Open, Revert): clears undo history.
 
         `digest` fingerprints the file's bytes as read, to notice later changes on disk.
+        `suggestion` is what Save As proposes while there is no path.
         """
         self.tree.notifier.unsubscribe(self._on_tree_change)
         self.undo_stack.clear()
