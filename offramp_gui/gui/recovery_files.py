@@ -66,7 +66,7 @@ def recovery_folder() -> Path:
 def fallback_folder() -> Path:
     """`<temporary folder>/offramp-<user>/recovery`: where copies go when the usual
     folder cannot be written."""
-    user = str(os.getuid()) if hasattr(os, "getuid") else getpass.getuser()
+    user = str(os.geteuid()) if hasattr(os, "geteuid") else getpass.getuser()
     return Path(tempfile.gettempdir()) / f"offramp-{user}" / "recovery"
 
 

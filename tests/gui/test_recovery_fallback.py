@@ -23,7 +23,7 @@ def copies(folder: Path) -> list[Path]:
 
 
 def fallback() -> Path:
-    user = str(os.getuid()) if hasattr(os, "getuid") else os.getlogin()
+    user = str(os.geteuid()) if hasattr(os, "geteuid") else os.getlogin()
     return Path(tempfile.gettempdir()) / f"offramp-{user}" / "recovery"
 
 
