@@ -77,9 +77,13 @@ def folder(base: Path, name: str, mode: int, tree_mode: int | None = 0o666) -> P
 
 
 def child_env(home: Path) -> dict[str, str]:
+    temp = home / "tmp"  # the system's temporary folder of the child: not the real one
+    temp.mkdir(exist_ok=True)
+    temp.chmod(0o1777)
     return dict(os.environ, PYTHONPATH=str(ROOT), HOME=str(home), QT_QPA_PLATFORM="offscreen",
                 QT_PLUGIN_PATH=_qt_plugins(), XDG_CONFIG_HOME=str(home / "config"),
-                XDG_RUNTIME_DIR=str(home / "runtime"), OFFRAMP_STATE_DIR=str(home / "state"))
+                XDG_RUNTIME_DIR=str(home / "runtime"), OFFRAMP_STATE_DIR=str(home / "state"),
+                TMPDIR=str(temp))
 
 
 def as_nobody(code: str, *args: str, home: Path) -> dict:
@@ -143,15 +147,18 @@ assert window.files.open(Path(sys.argv[1]))
 leaf = next(n for n in window.document.tree.root.walk() if n.type == "terminal")
 window.document.edit.set_field(leaf.id, "branch", "changed")
 saved = window.files.save()
+autosave = window.features["recovery"].write()
+copy = window.features["recovery"].file
 print(json.dumps({"saved": saved, "errors": window.prompts.errors,
-                  "modified": window.document.modified,
-                  "autosave": window.features["recovery"].write()}))
+                  "modified": window.document.modified, "autosave": autosave,
+                  "reports": window.prompts.reports, "copy": str(copy),
+                  "written": copy.is_file()}))
 """
 
 
 def test_the_app_says_so_and_keeps_the_document_unsaved(place):
     home = folder(place, "home", 0o777, None)
-    (home / "state").mkdir(mode=0o555)  # and no autosave either: the app goes on regardless
+    (home / "state").mkdir(mode=0o555)  # nor the recovery folder: autosave moves
     locked = folder(place, "locked", 0o555)
     result = as_nobody(APP_SAVE, str(locked / "tree.json"), str(ROOT / "tests" / "gui"),
                        home=home)
@@ -159,7 +166,13 @@ def test_the_app_says_so_and_keeps_the_document_unsaved(place):
     [[title, text, details]] = result["errors"]
     assert (title, text) == ("Cannot save the tree", "tree.json was not saved.")
     assert details == f"cannot write in the folder {locked}: permission denied"
-    assert result["autosave"] is False
+    assert result["autosave"] is True
+    fallback = home / "tmp" / "offramp-65534" / "recovery"
+    [[title, text, _icon]] = result["reports"]
+    assert (title, text) == ("Autosave moved", (
+        f"Autosave cannot write in {home / 'state' / 'recovery'}: permission denied."
+        f" Unsaved changes are copied to {fallback} instead."))
+    assert Path(result["copy"]).parent == fallback and result["written"]
     assert (locked / "tree.json").read_bytes() == TREE
 
 

@@ -6,6 +6,7 @@ changed -> one recompute per burst (a zero-delay timer) -> results_ready -> view
 """
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -54,6 +55,8 @@ class DocumentController(QObject):
         self.edit = Edits(self)
         self.tree: Tree = tree or new_tree()
         self.path: Path | None = None
+        #: What Save As proposes for an untitled document (one restored after a crash).
+        self.suggested_path: Path | None = None
         #: Fingerprint of the file's bytes when last loaded or saved (None: not known).
         self.disk_digest: str | None = None
         self.results: Results | None = None
@@ -76,22 +79,26 @@ class DocumentController(QObject):
         tree.notifier.subscribe(self._on_tree_change)
         self.results = evaluate_tree(tree)
 
-    def replace_tree(self, tree: Tree, path: Path | None, digest: str | None = None) -> None:
+    def replace_tree(self, tree: Tree, path: Path | None, digest: str | None = None,
+                     suggestion: Path | None = None) -> None:
         """Show another document (New, Open, Revert): clears undo history.
 
         `digest` fingerprints the file's bytes as read, to notice later changes on disk.
+        `suggestion` is what Save As proposes while there is no path.
         """
         self.tree.notifier.unsubscribe(self._on_tree_change)
         self.undo_stack.clear()
         self.selected_id = None
         self.shown_player, self.shown_criterion = 0, None
-        self.path = path
+        # Absolute: a relative path would name another file once the working folder changes.
+        self.path = Path(os.path.abspath(path)) if path is not None else None
+        self.suggested_path = suggestion
         self.disk_digest = digest if path is not None else None
         self._attach(tree)
         self.undo_stack.setClean()
         self.document_reset.emit()
         self.results_ready.emit(self.results)
-        self.path_changed.emit(path)
+        self.path_changed.emit(self.path)
         self.selection_changed.emit(None)
 
     def open(self, path: Path) -> None:

@@ -69,7 +69,8 @@ class FileService:
         return self._write(self.document.path)
 
     def save_as(self) -> bool:
-        suggestion = self.document.path or Path.home() / "tree.json"
+        document = self.document
+        suggestion = document.path or document.suggested_path or Path.home() / "tree.json"
         path = self.prompts.save_path("save", "Save tree as", suggestion, TREE_FILTERS)
         return self._write(path) if path else False
 

@@ -1,6 +1,7 @@
-"""Preferences: how often unsaved work is copied aside for crash recovery."""
+"""Preferences: how often unsaved work is copied aside for crash recovery, and where."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -11,7 +12,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .recovery_files import MAX_SECONDS, autosave_seconds, recovery_folder, set_autosave_seconds
+from .recovery_files import (
+    MAX_SECONDS,
+    autosave_seconds,
+    folder_in_use,
+    recovery_folder,
+    set_autosave_seconds,
+)
 
 
 class PreferencesDialog(QDialog):
@@ -28,17 +35,23 @@ class PreferencesDialog(QDialog):
                                  " can be restored after a crash. 0 turns this off.")
         form = QFormLayout()
         form.addRow("&Autosave every:", self.autosave)
-        where = QLabel(f"Recovery copies are kept in {recovery_folder()}", self)
-        where.setWordWrap(True)
-        where.setTextInteractionFlags(where.textInteractionFlags()
-                                      | where.textInteractionFlags().TextSelectableByMouse)
+        folder = folder_in_use()
+        text = f"Recovery copies are kept in {folder}"
+        if folder != recovery_folder():
+            text += f" (the usual folder, {recovery_folder()}, cannot be written)"
+        self.folder = QLabel(text, self)
+        self.folder.setObjectName("recovery-folder")
+        self.folder.setTextFormat(Qt.TextFormat.PlainText)
+        self.folder.setWordWrap(True)
+        self.folder.setTextInteractionFlags(self.folder.textInteractionFlags()
+                                            | Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(where)
+        layout.addWidget(self.folder)
         layout.addWidget(buttons)
 
     def accept(self) -> None:

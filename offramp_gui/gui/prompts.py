@@ -114,8 +114,9 @@ class Prompts:
         return self.ask("file-changed", "File changed on disk", text,
                         [("Reload", "reload"), ("Keep My Version", "keep")])
 
-    def recover(self, name: str, when: str, problem: str = "") -> str:
-        """'restore', 'discard' or 'later' for a document left by a crash."""
+    def recover(self, name: str, when: str, problem: str = "", note: str = "") -> str:
+        """'restore', 'discard' or 'later' for a document left by a crash; `note` says
+        where it would save, when that is not simply its file."""
         if problem:
             text = (f"A recovered copy of {shown(name, 200)} (saved {when}) cannot be"
                     f" read: {shown(problem, 300)}")
@@ -123,6 +124,8 @@ class Prompts:
                             [("Discard", "discard"), ("Decide Later", "later")])
         text = (f"offramp did not close properly. A recovered copy of {shown(name, 200)}"
                 f" from {when} holds changes that were not saved.")
+        if note:
+            text += f"\n\n{shown(note, 600)}"
         return self.ask("recover", "Recovered document", text, [
             ("Restore", "restore"), ("Discard", "discard"), ("Decide Later", "later")])
 

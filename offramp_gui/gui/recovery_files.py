@@ -5,12 +5,33 @@ written on the file's second line: the original path (or none), the title, the t
 and the fingerprint of the original file as it was read. Beside it, `NAME.lock` is a
 QLockFile held by the running window that writes it. A recovery file whose lock no
 living process holds was left behind by a crash, a kill or a power cut.
+
+The original path is stored absolute, symbolic links resolved, so a copy restored by an
+app started from another folder still names the user's file. Where a restored document
+saves (`destination`) follows one rule: Save writes to the original path only when that
+path is absolute, its folder exists and a regular file is there that offramp had read.
+Then, if the file's bytes are still those read or last saved, it is restored as it was;
+if they changed, it is the user's file changed on disk by another program (the path is
+the very one they edited), and Save asks before writing over it, as for any open file.
+In every other case the document is restored untitled, and Save asks where to keep it,
+suggesting the original name in the original folder (or the home folder when that is
+gone): a copy made by an earlier version that stored a relative path (its folder is
+unknown), a folder that no longer exists, a file that was moved or deleted or is no
+longer a regular file, or a copy that does not record what the file held.
+
+Copies go to `recovery_folder()`; when that cannot be written, to `fallback_folder()`,
+a private folder of the user's in the system's temporary folder. Both are looked in at
+start.
 """
 from __future__ import annotations
 
 import contextlib
+import functools
+import getpass
 import json
 import os
+import stat
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +41,7 @@ import platformdirs
 from PySide6.QtCore import QLockFile, QObject, QSettings, Signal
 
 from ..fileformat.atomic import write_atomic
-from ..fileformat.json_io import loads, to_dict
+from ..fileformat.json_io import file_digest, loads, to_dict
 from ..fileformat.limits import MAX_FILE_BYTES, deep_recursion
 from ..model.tree import Tree
 
@@ -40,6 +61,64 @@ def recovery_folder() -> Path:
     root = Path(base) if base else Path(platformdirs.user_state_dir("offramp",
                                                                     appauthor=False))
     return root / "recovery"
+
+
+def fallback_folder() -> Path:
+    """`<temporary folder>/offramp-<user>/recovery`: where copies go when the usual
+    folder cannot be written."""
+    user = str(os.geteuid()) if hasattr(os, "geteuid") else getpass.getuser()
+    return Path(tempfile.gettempdir()) / f"offramp-{user}" / "recovery"
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create `folder` and its parent for this user alone (mode 0o700); raise OSError,
+    saying why, if either is another user's or others may write in it."""
+    for path in (folder.parent, folder):
+        with contextlib.suppress(FileExistsError):
+            path.mkdir(mode=0o700)
+        check_private(path)
+
+
+def check_private(folder: Path) -> None:
+    """Raise OSError unless `folder` is a real folder (not a link) that only we can write."""
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode):
+        raise OSError(f"{folder} is not a folder")
+    if os.name == "posix" and info.st_uid != os.geteuid():
+        raise OSError(f"{folder} belongs to another user")
+    if os.name == "posix" and info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise OSError(f"others may write in {folder}")
+
+
+def is_private(folder: Path) -> bool:
+    try:
+        check_private(folder)
+        check_private(folder.parent)
+    except OSError:
+        return False
+    return True
+
+
+#: Usual recovery folder -> the fallback used instead, in this process.
+_moved: dict[Path, Path] = {}
+
+
+def note_moved(usual: Path, fallback: Path) -> None:
+    """Remember that copies go to `fallback` because `usual` cannot be written."""
+    _moved[usual] = fallback
+
+
+def folder_in_use() -> Path:
+    """The folder this process writes its recovery copies to (Preferences shows it)."""
+    usual = recovery_folder()
+    return _moved.get(usual, usual)
+
+
+def reason(error: OSError) -> str:
+    """"permission denied", "no space left on device"…: the system's words, or ours."""
+    if error.strerror:
+        return error.strerror[:1].lower() + error.strerror[1:]
+    return str(error) or type(error).__name__
 
 
 def autosave_seconds() -> int:
@@ -85,14 +164,14 @@ def recovery_text(tree: Tree, original: Path | None, digest: str | None) -> byte
     return ("{\n  " + head + ",\n" + body[2:] + "\n").encode("utf-8")
 
 
-def write_recovery(path: Path, tree: Tree, original: Path | None, digest: str | None) -> None:
-    write_atomic(path, recovery_text(tree, original, digest), backup=False)
+def write_recovery(path: Path, data: bytes) -> None:
+    write_atomic(path, data, backup=False)
 
 
 def _path_field(path: Path | None) -> dict[str, str | None]:
     if path is None:
         return {"path": None}
-    text = os.fspath(path)
+    text = os.path.realpath(path)  # absolute: valid from any working folder
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # a file name that is not UTF-8: keep its bytes
@@ -101,6 +180,52 @@ def _path_field(path: Path | None) -> dict[str, str | None]:
 
 
 # ---- reading ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Destination:
+    """Where a restored document saves, and what the user is told about it."""
+
+    #: The file Save writes; None: Save asks where, suggesting `suggestion`.
+    path: Path | None
+    suggestion: Path | None = None
+    #: Why Save will ask, or that it will ask before writing over a changed file.
+    note: str = ""
+
+
+def destination(original: Path | None, digest: str | None) -> Destination:
+    """Where a document restored from a copy of `original` (read with `digest`) saves:
+    the rule in the module's docstring."""
+    if original is None:
+        return Destination(None)
+    name = original.name
+    if not original.is_absolute():
+        return Destination(None, Path.home() / name, (
+            f"This copy was made by an earlier version of offramp that did not record which"
+            f" folder {name} was in, so Save will ask where to keep it."))
+    folder = original.parent
+    if not folder.is_dir():
+        return Destination(None, Path.home() / name, (
+            f"The folder {folder} no longer exists, so Save will ask where to keep {name}."))
+    ask = functools.partial(Destination, None, original)
+    try:
+        mode = original.stat().st_mode
+    except FileNotFoundError:
+        return ask(f"{name} is no longer in {folder}, so Save will ask where to keep it.")
+    except OSError as error:
+        return ask(f"{original} cannot be looked at ({reason(error)}), so Save will ask"
+                   " where to keep it.")
+    if not stat.S_ISREG(mode):
+        return ask(f"{original} is no longer a file, so Save will ask where to keep it.")
+    now = file_digest(original)
+    if digest is None or now is None:
+        return ask(f"offramp cannot tell whether {original} is the file you edited, so"
+                   " Save will ask where to keep it.")
+    if now != digest:
+        return Destination(original, note=(
+            f"{name} was changed on disk since you opened or saved it, so Save will ask"
+            " before writing over it."))
+    return Destination(original)
+
+
 @dataclass
 class Entry:
     """A recovery file left behind, locked by us while we decide what to do with it."""
@@ -124,6 +249,11 @@ class Entry:
     def digest(self) -> str | None:
         value = self.meta.get("digest")
         return value if isinstance(value, str) else None
+
+    @functools.cached_property
+    def destination(self) -> Destination:
+        """Where the document saves if restored, looked at once (it reads the file)."""
+        return destination(self.original, self.digest)
 
     @property
     def name(self) -> str:
@@ -185,6 +315,16 @@ def _meta_line(data: bytes) -> dict[str, Any]:
     except (ValueError, AttributeError):
         return {}
     return meta if isinstance(meta, dict) else {}
+
+
+def left_behind_anywhere(own: Path | None = None) -> list[Entry]:
+    """`left_behind` in the usual folder and in the fallback (if it is ours alone),
+    oldest first."""
+    entries = left_behind(recovery_folder(), own)
+    fallback = fallback_folder()
+    if fallback.is_dir() and is_private(fallback):
+        entries += left_behind(fallback, own)
+    return sorted(entries, key=lambda entry: _mtime(entry.file))
 
 
 def left_behind(folder: Path, own: Path | None = None) -> list[Entry]:

@@ -5,6 +5,12 @@ seconds (Preferences; 30 by default) to its own file in the recovery folder, nev
 the user's file. Saving, New, Open, Revert and closing the window remove that copy, so
 what is left in the folder at the next start was left by a crash; `offer_at_start`
 offers each to restore, discard or keep for later. See ../recovery_files.py for the files.
+
+Autosave never stops on its own: when the recovery folder cannot be created or written
+(a read-only state folder, a full disk, a file where the folder should be), the copies
+go to a private fallback folder in the system's temporary folder, and the user is told
+once, in the status bar and a dialog. If that fails too, the status bar says so at every
+try and a dialog once.
 """
 from __future__ import annotations
 
@@ -12,20 +18,25 @@ import contextlib
 import os
 import uuid
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QLockFile, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 
-from ...fileformat.atomic import SaveError
 from ..contributions import Contributions
 from ..document import DocumentController
 from ..prompts import Prompts
 from ..recovery_files import (
     Entry,
     autosave_seconds,
-    left_behind,
+    fallback_folder,
+    left_behind_anywhere,
     make_lock,
+    make_private_folder,
+    note_moved,
+    reason,
     recovery_folder,
+    recovery_text,
     settings_notice,
     write_recovery,
 )
@@ -36,12 +47,20 @@ from ..view import TreeView
 SpawnWindow = Callable[[], Mapping[str, object]]
 
 
+def _why(error: OSError) -> str:
+    """The system's reason for a failed write (a SaveError names it as its cause)."""
+    cause = error.__cause__
+    return reason(cause if isinstance(cause, OSError) else error)
+
+
 class RecoveryManager(QObject):
     """Autosaves one window's document and cleans up after it."""
 
     name = "recovery"
     #: An autosave was written; carries the recovery file's Path.
     autosaved = Signal(object)
+    #: What was already said in this process (once per usual folder, not once a window).
+    _told: set[tuple[str, Path]] = set()
 
     def __init__(self, document: DocumentController, prompts: Prompts, canvas: TreeView,
                  status: StatusLine, spawn_window: SpawnWindow):
@@ -51,16 +70,21 @@ class RecoveryManager(QObject):
         self.canvas = canvas
         self.status = status
         self.spawn_window = spawn_window
-        self.folder = recovery_folder()
-        session = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
-        self.file = self.folder / f"{session}.json"
-        self._lock = make_lock(self.folder / f"{session}.lock")
-        self._enabled = self._take_lock()
+        self._session = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        self.usual = recovery_folder()
+        self.folder = self.usual
+        self.file = self.folder / f"{self._session}.json"
+        self._lock: QLockFile | None = None
+        #: Why copies do not go to the usual folder ("" when they do).
+        self.problem = ""
+        #: Copies and locks in the usual folder, after moving away from it mid-session.
+        self._left: list[tuple[Path, QLockFile]] = []
         self._dirty = False
         self._pressed = False
         self._closed = False
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.tick)
+        self._take_folder()
         self._connect()
         self.apply_settings()
         settings_notice.changed.connect(self.apply_settings)
@@ -68,12 +92,46 @@ class RecoveryManager(QObject):
     def contributions(self) -> Contributions:
         return Contributions()
 
-    def _take_lock(self) -> bool:
+    # ---- where the copies go ----------------------------------------------------------
+    def _take_folder(self) -> bool:
+        """Hold a lock in the usual folder, else in the fallback; False if neither works."""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            return False  # no state folder (read-only home): the app runs without autosave
-        return self._lock.tryLock(0)
+            self._hold(self.usual, private=False)
+        except OSError as error:
+            self.problem = f"cannot write in {self.usual}: {reason(error)}"
+            return self._move_to_fallback()
+        return True
+
+    def _move_to_fallback(self) -> bool:
+        fallback = fallback_folder()
+        try:
+            self._hold(fallback, private=True)
+        except OSError as error:
+            self.problem += f"; nor in {fallback}: {reason(error)}"
+            return False
+        note_moved(self.usual, fallback)
+        return True
+
+    def _hold(self, folder: Path, private: bool) -> None:
+        if private:
+            make_private_folder(folder)
+        elif folder.exists() and not folder.is_dir():
+            raise OSError("it is a file, not a folder")
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+        lock = make_lock(folder / f"{self._session}.lock")
+        if not lock.tryLock(0):
+            denied = lock.error() == QLockFile.LockError.PermissionError
+            raise OSError("permission denied" if denied else "a lock file cannot be made")
+        if self._lock is not None:  # moving away: the old copy is removed when possible
+            self._left.append((self.file, self._lock))
+        self.folder, self.file, self._lock = folder, folder / f"{self._session}.json", lock
+
+    def _first_time(self, kind: str) -> bool:
+        """True the first time `kind` happens to the usual folder in this process."""
+        told = (kind, self.usual) in self._told
+        self._told.add((kind, self.usual))
+        return not told
 
     def _connect(self) -> None:
         document = self.document
@@ -86,7 +144,7 @@ class RecoveryManager(QObject):
     def apply_settings(self) -> None:
         """Start, stop or re-time autosave from the settings (Preferences)."""
         seconds = autosave_seconds()
-        if seconds and self._enabled and not self._closed:
+        if seconds and not self._closed:
             self._timer.start(seconds * 1000)
         else:
             self._timer.stop()
@@ -107,17 +165,52 @@ class RecoveryManager(QObject):
             self.write()
 
     def write(self) -> bool:
-        """Write the recovery file now; a failure is reported in the status bar only."""
-        if not self._enabled or self._closed:
+        """Write the recovery file now. When the folder cannot be written, the copy goes
+        to the fallback folder; the user is told once, and every time nothing works."""
+        if self._closed:
             return False
         document = self.document
         try:
-            write_recovery(self.file, document.tree, document.path, document.disk_digest)
-        except (SaveError, OSError, ValueError) as error:
+            data = recovery_text(document.tree, document.path, document.disk_digest)
+        except ValueError as error:
             self.status.show(f"Autosave failed: {error}", 8000)
             return False
+        if not self._written(data):
+            text = (f"Autosave failed: unsaved changes cannot be copied aside"
+                    f" ({self.problem}). Save your work to keep it safe.")
+            self.status.show(text, 0)  # at every try, while it goes on failing
+            if self._first_time("failed"):
+                self.prompts.inform("Autosave failed", text, icon="warning")
+            return False
         self._dirty = False
+        if self.folder != self.usual and self._first_time("moved"):
+            text = (f"Autosave {self.problem}. Unsaved changes are copied to {self.folder}"
+                    " instead.")
+            self.status.show(text, 0)
+            self.prompts.inform("Autosave moved", text, icon="warning")
         self.autosaved.emit(self.file)
+        return True
+
+    def _written(self, data: bytes) -> bool:
+        """Write `data` where copies go, moving to the fallback folder if that fails."""
+        if self._lock is None and not self._take_folder():
+            return False
+        try:
+            write_recovery(self.file, data)
+        except OSError as error:
+            self.problem = f"cannot write in {self.folder}: {_why(error)}"
+            if self.folder != self.usual or not self._move_to_fallback():
+                return False
+        else:
+            if self.folder == self.usual:
+                self.problem = ""
+            return True
+        self.remove_left()
+        try:
+            write_recovery(self.file, data)
+        except OSError as error:
+            self.problem += f"; nor in {self.folder}: {_why(error)}"
+            return False
         return True
 
     def remove(self) -> None:
@@ -125,6 +218,13 @@ class RecoveryManager(QObject):
         self._dirty = False
         with contextlib.suppress(OSError):
             self.file.unlink()
+        self.remove_left()
+
+    def remove_left(self) -> None:
+        """Delete the copies left in a folder we moved away from, if it allows it now."""
+        for file, _lock in self._left:
+            with contextlib.suppress(OSError):
+                file.unlink()
 
     def _on_change(self, _change: object) -> None:
         self._dirty = True
@@ -140,20 +240,30 @@ class RecoveryManager(QObject):
 
     # ---- restoring --------------------------------------------------------------------
     def left_behind(self) -> list[Entry]:
-        """Recovery files of windows that did not close, each locked by us until decided."""
-        return left_behind(self.folder, self.file) if self._enabled else []
+        """Recovery files of windows that did not close, each locked by us until decided:
+        in the usual folder and in the fallback."""
+        return left_behind_anywhere(self.file)
 
     def restore(self, entry: Entry) -> None:
-        """Show a recovered document: unsaved, with its original path, its file ours now."""
+        """Show a recovered document, unsaved, its file ours now. It keeps its original
+        path only when that is still the user's file (`recovery_files.destination`)."""
         assert entry.tree is not None
-        self.document.replace_tree(entry.tree, entry.original, entry.digest)
+        target = entry.destination
+        self.document.replace_tree(entry.tree, target.path, entry.digest,
+                                   suggestion=target.suggestion)
         self.document.mark_modified()
+        if target.note:
+            self.status.show(target.note, 0)
         try:
             os.replace(entry.file, self.file)
             self._dirty = False  # the file holds exactly this document
-        except OSError:
-            pass  # our own copy is written at the next tick; the old one stays
-        entry.release()
+            entry.release()
+        except OSError:  # another folder or disk: write ours, then let the old one go
+            self._dirty = True
+            if self.write():
+                entry.discard()
+            else:
+                entry.release()
         self.canvas.fit()
 
     # ---- closing ----------------------------------------------------------------------
@@ -163,10 +273,13 @@ class RecoveryManager(QObject):
         self.abandon()
 
     def abandon(self) -> None:
-        """Stop and let go of the lock, leaving the recovery file as a crash would."""
+        """Stop and let go of the locks, leaving the recovery file as a crash would."""
         self._closed = True
         self._timer.stop()
-        self._lock.unlock()
+        for _file, lock in self._left:
+            lock.unlock()
+        if self._lock is not None:
+            self._lock.unlock()
 
     def closed(self) -> None:
         self.close()
@@ -189,7 +302,8 @@ class RecoveryManager(QObject):
         """
         restored = 0
         for entry in self.left_behind():
-            answer = self.prompts.recover(entry.name, entry.when, entry.problem)
+            note = entry.destination.note if entry.tree is not None else ""
+            answer = self.prompts.recover(entry.name, entry.when, entry.problem, note)
             if answer == "restore" and entry.tree is not None:
                 if restored == 0 and not self.document.modified:
                     self.restore(entry)
