@@ -14,6 +14,7 @@ from recording import FakePrompts
 from offramp_gui.fileformat.atomic import SaveError
 from offramp_gui.gui.export import build_scene, export_tree
 from offramp_gui.gui.export_dialog import ExportDialog
+from offramp_gui.model.limits import MAX_DEPTH
 
 ROOT = Path(__file__).resolve().parents[2]
 SVG = "{http://www.w3.org/2000/svg}"
@@ -178,3 +179,66 @@ def test_cli_missing_folder(tmp_path):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "does not exist" in lines[0]
     assert "Traceback" not in done.stderr
+
+
+# ---- trees as deep as the loader allows ----------------------------------------------------
+HEAD = '{"format": "offramp-tree", "version": 1, "title": "Deep", '
+
+
+def deep_chain(path: Path, depth: int = MAX_DEPTH) -> Path:
+    """Decisions nested `depth` deep, one child each."""
+    path.write_text(HEAD + '"root": ' + "".join(
+        f'{{"id": "d{k}", "type": "decision", "children": [' for k in range(depth))
+        + '{"id": "leaf", "type": "terminal", "branch": "The last step"}' + "]}" * depth + "}")
+    return path
+
+
+def deep_branching(path: Path, depth: int = MAX_DEPTH) -> Path:
+    """Decisions nested `depth` deep, each with a terminal beside the next level."""
+    path.write_text(HEAD + '"root": ' + "".join(
+        f'{{"id": "d{k}", "type": "decision", "children": [{{"id": "t{k}",'
+        f' "type": "terminal", "payoff": {k}}}, ' for k in range(depth))
+        + '{"id": "leaf", "type": "terminal", "branch": "The last step"}' + "]}" * depth + "}")
+    return path
+
+
+def check_export(path: Path) -> None:
+    """A whole file of its format, drawing the deepest branch."""
+    if path.suffix == ".png":
+        image = QImage(str(path))
+        assert not image.isNull() and 0 < image.width() <= 200_000
+    elif path.suffix == ".svg":
+        assert "The last step" in svg_texts(path)
+    else:
+        data = path.read_bytes()
+        assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_cli_exports_a_chain_as_deep_as_allowed(tmp_path, suffix):
+    out = tmp_path / f"deep{suffix}"
+    done = run_cli(str(deep_chain(tmp_path / "deep.json")), "-o", str(out))
+    assert (done.returncode, done.stderr) == (0, "")
+    check_export(out)
+
+
+# A PNG of the branching tree would be a gigabyte image (the largest allowed), too much
+# memory for a test; the chain checks that a PNG too large for the limits is shrunk.
+@pytest.mark.parametrize("suffix", [".svg", ".pdf"])
+def test_cli_exports_a_branching_tree_as_deep_as_allowed(tmp_path, suffix):
+    out = tmp_path / f"deep{suffix}"
+    done = run_cli(str(deep_branching(tmp_path / "deep.json")), "-o", str(out))
+    assert (done.returncode, done.stderr) == (0, "")
+    check_export(out)
+
+
+def test_the_app_exports_trees_as_deep_as_allowed(make_window, tmp_path, qtbot):
+    window = make_window()
+    for make, suffixes in ((deep_chain, (".png",)), (deep_branching, (".svg", ".pdf"))):
+        assert window.files.open(make(tmp_path / f"{make.__name__}.json"), ask=False)
+        dialog = ExportDialog(window.document, window.prompts)
+        qtbot.addWidget(dialog)
+        for suffix in suffixes:
+            out = tmp_path / f"{make.__name__}{suffix}"
+            assert dialog.export(out), dialog.last_error
+            check_export(out)
