@@ -32,7 +32,7 @@ from ..model.tree import Node, Tree
 from .export_legend import LegendItem, legend_groups
 from .scene.theme import Theme
 from .scene.tree_scene import TreeScene
-from .text import shown
+from .text import shown, xml_document, xml_text
 
 FORMATS = (".png", ".svg", ".pdf")
 MARGIN = 24.0
@@ -131,7 +131,7 @@ def svg_bytes(scene: QGraphicsScene, title: str = "") -> bytes:
     generator.setDescription("Drawn by offramp")
     render(scene, QRectF(0, 0, source.width(), source.height()), generator, source,
            _background(scene))
-    return bytes(buffer.data())
+    return xml_document(bytes(buffer.data()))
 
 
 def pdf_bytes(scene: QGraphicsScene, title: str = "") -> bytes:
@@ -143,7 +143,7 @@ def pdf_bytes(scene: QGraphicsScene, title: str = "") -> bytes:
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
     writer.setResolution(96)
-    writer.setTitle(shown(title, 500))
+    writer.setTitle(xml_text(shown(title, 500)))  # the PDF's metadata is XML too
     writer.setCreator("offramp")
     page = QPageSize(QSizeF(width * _POINTS_PER_PX, height * _POINTS_PER_PX),
                      QPageSize.Unit.Point, "offramp", QPageSize.SizeMatchPolicy.ExactMatch)
