@@ -376,3 +376,46 @@ def test_a_utility_too_large_to_compute_is_reported(tmp_path):
     results = evaluate_flat(flatten(read_file(path).tree))
     assert np.isnan(results.utility[0, 0]) and not np.isinf(results.utility).any()
     json.dumps(evaluation_document(results), allow_nan=False)  # null, never Infinity
+
+
+# ---- file names that would take over the terminal ------------------------------------------
+#: An escape sequence (red text), a right-to-left override and a line break.
+HOSTILE_NAME = "red\x1b[31m rtl\u202egnp.exe new\nline"
+RAW = re.compile("[\x1b\u202e\n]")
+
+
+def hostile_copy(folder: Path, source: Path) -> Path:
+    path = folder / f"{HOSTILE_NAME}.json"
+    path.write_bytes(source.read_bytes())
+    return path
+
+
+def printed_lines(capsys, *args: str | Path) -> list[str]:
+    """What a command prints, line by line, with the one line break each line ends in."""
+    main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return (out + err).splitlines()
+
+
+@pytest.mark.parametrize("command", [["validate"], ["evaluate"], ["tornado"],
+                                     ["export", "-o", "{folder}/out.png"]])
+def test_hostile_file_names_are_quoted(tmp_path, capsys, command):
+    args = [a.format(folder=tmp_path) for a in command[1:]]
+    good = hostile_copy(tmp_path, ROOT / "trees" / "offramp.json")
+    bad_folder = tmp_path / "bad"
+    bad_folder.mkdir()
+    bad = hostile_copy(bad_folder, ROOT / "tests" / "data" / "bad" / "nan.json")
+    lines = printed_lines(capsys, command[0], bad, *args)
+    assert lines and all(line.startswith(repr(str(bad))) for line in lines)
+    if command[0] == "validate":
+        assert printed_lines(capsys, "validate", good) == [f"{str(good)!r}: ok"]
+    for target in [tmp_path / "missing" / f"{HOSTILE_NAME}.png",
+                   tmp_path / f"{HOSTILE_NAME}.gif"]:
+        [line] = printed_lines(capsys, "export", good, "-o", target)
+        assert repr(str(target)) in line and not RAW.search(line)
+
+
+def test_ordinary_file_names_print_as_they_are(tmp_path, capsys):
+    path = tmp_path / "an ordinary name, ünïcode.json"
+    path.write_bytes((ROOT / "trees" / "offramp.json").read_bytes())
+    assert printed_lines(capsys, "validate", path) == [f"{path}: ok"]

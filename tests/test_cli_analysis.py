@@ -485,3 +485,27 @@ def test_a_folder_that_takes_no_files_is_named(tmp_path, capsys):
                           "-o", "/proc/x.csv")
     assert code == 1 and "/proc" in err
     assert "takes no new files" in err or "permission denied" in err
+
+
+WIDEST = 1.7e308  # near the largest double
+
+
+@pytest.mark.filterwarnings("error")  # numpy's overflow warnings too
+def test_simulate_over_the_whole_range_of_doubles(tmp_path, capsys):
+    tree = write(tmp_path, doc(decide("root", [leaf("a", "x"), leaf("b", 0)]), [
+        var("x", 0, -WIDEST, WIDEST, {"type": "uniform", "low": -WIDEST, "high": WIDEST})]))
+    code, out, err = run(capsys, "simulate", tree, "-n", 500, "--seed", 1)
+    assert (code, err) == (0, "") and "500 samples" in out
+    assert not {"inf", "-inf", "nan", "—"} & set(out.split())
+    result = run_json(capsys, "simulate", tree, "-n", 500, "--seed", 1)
+    a = result["alternatives"]["a"]
+    assert -WIDEST < a["p5"] < 0 < a["p95"] < WIDEST and 0 < a["sd"] < WIDEST
+    assert 0 < result["evpi"] < WIDEST
+    if all(importlib.util.find_spec(name) for name in ("PySide6", "pyqtgraph")):
+        # In a process of its own: what Qt's paint handlers raise goes to stderr.
+        plot = tmp_path / "mc.png"
+        done = subprocess.run([sys.executable, "-m", "offramp_gui.cli", "simulate", str(tree),
+                               "-n", "500", "--seed", "1", "-o", str(plot)],
+                              capture_output=True, text=True, timeout=120)
+        assert (done.returncode, done.stderr) == (0, "")
+        assert plot.read_bytes().startswith(b"\x89PNG")

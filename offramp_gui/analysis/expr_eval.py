@@ -59,11 +59,39 @@ def compile_expr(expr: Expr) -> Compiled:
         inner = compile_expr(expr[1])
         return lambda env: np.equal(inner(env), 0) * 1.0
     if tag == "bin":
-        op, left, right = _BINARY[expr[1]], compile_expr(expr[2]), compile_expr(expr[3])
-        return lambda env: op(left(env), right(env))
+        first, steps = _chain(expr)
+        start = compile_expr(first)
+        then = [(_BINARY[op], compile_expr(right)) for op, right in steps]
+        if len(then) == 1:
+            [(op, right)] = then
+            return lambda env: op(start(env), right(env))
+        return lambda env: _run_chain(start(env), then, env)
     function = _FUNCTIONS[expr[1]]
     args = [compile_expr(a) for a in expr[2]]
     return lambda env: function(*(a(env) for a in args))
+
+
+def _chain(expr: Expr) -> tuple[Expr, list[tuple[str, Expr]]]:
+    """`a op b op c …` as its first operand and the steps that follow, in order.
+
+    The parser nests such a chain to the left, one level per operator, so a
+    1,000-character expression is 500 levels deep: walked here in a loop, since
+    recursing down it would reach Python's recursion limit. Everything else nests
+    only as deep as the parser's MAX_NESTING.
+    """
+    steps = []
+    while expr[0] == "bin":
+        steps.append((expr[1], expr[3]))
+        expr = expr[2]
+    steps.reverse()
+    return expr, steps
+
+
+def _run_chain(value: Any, then: list[tuple[Callable[[Any, Any], Any], Compiled]],
+               env: Env) -> Any:
+    for op, right in then:
+        value = op(value, right(env))
+    return value
 
 
 def evaluate(compiled: Compiled, env: Env) -> Any:
@@ -113,7 +141,11 @@ def _strict(expr: Expr, env: Mapping[str, float]) -> float:
     if tag == "not":
         return float(_strict(expr[1], env) == 0)
     if tag == "bin":
-        return _strict_binary(expr[1], expr[2], expr[3], env)
+        first, steps = _chain(expr)
+        value = _strict(first, env)
+        for op, right in steps:
+            value = _strict_binary(op, value, _strict(right, env))
+        return value
     if expr[1] == "if":
         condition, yes, no = expr[2]
         return _strict(yes if _strict(condition, env) != 0 else no, env)
@@ -121,8 +153,7 @@ def _strict(expr: Expr, env: Mapping[str, float]) -> float:
     return _strict_call(expr[1], args)
 
 
-def _strict_binary(op: str, left: Expr, right: Expr, env: Mapping[str, float]) -> float:
-    a, b = _strict(left, env), _strict(right, env)
+def _strict_binary(op: str, a: float, b: float) -> float:
     if op == "/" and b == 0:
         raise _Failure("division by zero")
     if op == "^":

@@ -14,6 +14,7 @@ per value for discrete X). This is the binning estimator of Sadatsafavi et al.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,8 @@ from .sensitivity import AnalysisError, Subject, best_of
 #: Numbers of node x sample x (criteria + outcomes) per chunk: bounds memory.
 _CHUNK_ELEMENTS = 8_000_000
 _REDRAWS = 20
+#: Bounds whose squares stay far below the largest double.
+_LARGE_BOUND = 2.0 ** 500
 
 
 @dataclass(frozen=True)
@@ -61,11 +64,28 @@ class Simulation:
 
 
 def _stat(function: Callable, values: np.ndarray) -> float:
-    return float(function(values)) if values.size else float("nan")
+    return _to_scale(function, values) if values.size else float("nan")
 
 
 def _percentile(values: np.ndarray, q: float) -> float:
-    return float(np.percentile(values, q)) if values.size else float("nan")
+    return _to_scale(lambda v: np.percentile(v, q), values) if values.size else float("nan")
+
+
+def _to_scale(function: Callable[[np.ndarray], Any], values: np.ndarray) -> float:
+    """`function` of finite `values`, a statistic that scales with them (a mean, a spread,
+    a percentile, a value of information), safe near the largest double.
+
+    There their sums and differences overflow: the statistic is then taken of the
+    values scaled to at most 1 by a power of two (exactly) and scaled back. NaN if it
+    is itself beyond the largest double (too large to compute).
+    """
+    with np.errstate(all="ignore"):
+        result = float(function(values))
+        if math.isfinite(result) or not values.size:
+            return result
+        exponent = int(np.frexp(np.max(np.abs(values)))[1])
+        result = float(np.ldexp(function(np.ldexp(values, -exponent)), exponent))
+    return result if math.isfinite(result) else math.nan
 
 
 def uncertain_variables(flat: FlatTree) -> list[VariableDef]:
@@ -96,11 +116,11 @@ def _draw(var: VariableDef, count: int, rng: np.random.Generator) -> np.ndarray:
 def _raw_draw(spec: Mapping[str, Any], count: int, rng: np.random.Generator) -> np.ndarray:
     kind = spec.get("type")
     if kind == "uniform":
-        return rng.uniform(spec["low"], spec["high"], count)
+        return _between(rng.uniform, (spec["low"], spec["high"]), count)
     if kind == "triangular":
         if spec["low"] == spec["high"]:
             return np.full(count, float(spec["low"]))
-        return rng.triangular(spec["low"], spec["mode"], spec["high"], count)
+        return _between(rng.triangular, (spec["low"], spec["mode"], spec["high"]), count)
     if kind == "beta":
         return rng.beta(spec["alpha"], spec["beta"], count)
     if kind == "normal":
@@ -109,8 +129,28 @@ def _raw_draw(spec: Mapping[str, Any], count: int, rng: np.random.Generator) -> 
         return rng.lognormal(spec["mu"], spec["sigma"], count)
     if kind == "discrete":
         weights = np.asarray(spec["weights"], float)
+        with np.errstate(over="ignore"):
+            if not np.isfinite(weights.sum()):  # weights near the largest double
+                weights = weights / weights.max()
         return rng.choice(np.asarray(spec["values"], float), count, p=weights / weights.sum())
     raise AnalysisError(f"unknown distribution {kind!r}")
+
+
+def _between(draw: Callable[..., np.ndarray], bounds: tuple[float, ...],
+             count: int) -> np.ndarray:
+    """Draw from a distribution set by its bounds (uniform, triangular).
+
+    numpy subtracts and multiplies the bounds, which overflows for bounds near the
+    largest double (it raises, or draws infinities): large bounds are scaled to at
+    most 1 by a power of two, exactly, and the draws scaled back. The distributions
+    scale with their bounds.
+    """
+    largest = max(abs(bound) for bound in bounds)
+    if largest < _LARGE_BOUND:
+        return draw(*bounds, count)
+    exponent = math.frexp(largest)[1]
+    return np.ldexp(draw(*(math.ldexp(bound, -exponent) for bound in bounds), count),
+                    exponent)
 
 
 def simulate(flat: FlatTree, topic: Subject, samples: int, seed: int = 0,
@@ -153,7 +193,8 @@ def evpi(values: np.ndarray) -> float:
     """Expected value of perfect information: (A, N) values per alternative and sample."""
     if not values.size:
         return float("nan")
-    return max(0.0, float(np.mean(np.max(values, axis=0)) - np.max(np.mean(values, axis=1))))
+    return _at_least_zero(_to_scale(
+        lambda v: np.mean(np.max(v, axis=0)) - np.max(np.mean(v, axis=1)), values))
 
 
 def evppi(values: np.ndarray, x: np.ndarray) -> float:
@@ -167,6 +208,14 @@ def evppi(values: np.ndarray, x: np.ndarray) -> float:
         groups = [np.flatnonzero(x == value) for value in distinct]
     else:
         groups = np.array_split(order, max(2, int(round(np.sqrt(count)))))
-    informed = sum(group.size * np.max(np.mean(values[:, group], axis=1))
-                   for group in groups if group.size) / count
-    return max(0.0, float(informed - np.max(np.mean(values, axis=1))))
+    def gain(v: np.ndarray) -> float:
+        informed = sum(group.size * np.max(np.mean(v[:, group], axis=1))
+                       for group in groups if group.size) / count
+        return float(informed - np.max(np.mean(v, axis=1)))
+
+    return _at_least_zero(_to_scale(gain, values))
+
+
+def _at_least_zero(value: float) -> float:
+    """A value of information: never below 0 (sampling noise), NaN kept (too large)."""
+    return value if math.isnan(value) else max(0.0, value)

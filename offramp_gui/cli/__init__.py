@@ -10,7 +10,7 @@ import sys
 from typing import NoReturn
 
 from .. import __version__
-from .common import CommandError, left_for_exit
+from .common import CommandError, escaped, left_for_exit
 
 # Each command's module, imported only when needed: a run pays for its own command.
 _COMMANDS = ("validate", "evaluate", "export", "convert", "sensitivity", "map", "tornado",
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         return _open_app(_app_parser().parse_args(argv))
     except CommandError as error:
         if str(error):
-            print(f"offramp: {error}", file=sys.stderr)
+            print(f"offramp: {escaped(str(error))}", file=sys.stderr)
         return error.status
     except KeyboardInterrupt:
         return 130
@@ -91,8 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # a bug of ours: one line, and the details on request
         if os.environ.get("OFFRAMP_DEBUG"):
             raise
-        print(f"offramp: internal error ({type(error).__name__}: {error}); run again with"
-              " OFFRAMP_DEBUG=1 for details, and please report it", file=sys.stderr)
+        print(f"offramp: internal error ({type(error).__name__}: {escaped(str(error))}); run"
+              " again with OFFRAMP_DEBUG=1 for details, and please report it", file=sys.stderr)
         return 1
 
 

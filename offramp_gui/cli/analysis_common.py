@@ -31,6 +31,7 @@ from .common import (
     load_flat,
     open_tree,
     parse_assignments,
+    quoted,
     report,
 )
 
@@ -169,11 +170,12 @@ def output_kind(options: argparse.Namespace) -> str | None:
     path = Path(options.output)
     suffix = path.suffix.lower()
     if suffix not in OUTPUTS:
-        raise CommandError(f"-o {options.output}: the file name must end in .png, .svg"
+        raise CommandError(f"-o {quoted(options.output)}: the file name must end in .png, .svg"
                            " (a plot) or .csv (the table of values)", EXIT_USAGE)
     folder = Path(os.path.realpath(path)).parent
     if not folder.is_dir():
-        raise CommandError(f"-o {options.output}: the folder {folder} does not exist")
+        raise CommandError(f"-o {quoted(options.output)}: the folder {quoted(str(folder))}"
+                           " does not exist")
     return "csv" if suffix == ".csv" else "plot"
 
 
@@ -190,7 +192,8 @@ def write_output(options: argparse.Namespace, done: Run,
             plots = _load_plots()
             plots.save_widget(plots.plot_run(done, outcome_colors), options.output)
     except (OSError, ValueError, MemoryError) as error:
-        raise CommandError(f"cannot write {options.output}: {_one_line(error)}") from None
+        raise CommandError(f"cannot write {quoted(options.output)}: {_one_line(error)}") \
+            from None
 
 
 def finish(options: argparse.Namespace, done: Run,

@@ -28,6 +28,23 @@ class CommandError(Exception):
         self.status = status
 
 
+def quoted(name: str) -> str:
+    """A file name (or an id) as printed: as it is, or in quotes with Python's escapes
+    (`repr`) when it holds a character that does not print as itself.
+
+    A name with an escape sequence, a direction override or a line break would
+    otherwise recolour the terminal, read backwards or split the line.
+    """
+    return name if name.isprintable() else repr(name)
+
+
+def escaped(message: str) -> str:
+    """A message as printed: each character that does not print as itself escaped."""
+    if message.isprintable():
+        return message
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+
+
 def add_set_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", metavar="NAME=VALUE", action="append", default=[],
                         dest="assignments", help="give a variable another value (repeatable)")
@@ -71,7 +88,7 @@ def report(issues: list[Issue], filename: str, loaded: Loaded | None = None,
     if loaded is not None:
         issues = locate_issues(loaded.text, issues)
     for issue in issues:
-        print(issue.format(filename), file=stream or sys.stderr)
+        print(issue.format(quoted(filename)), file=stream or sys.stderr)
 
 
 def parse_assignments(assignments: list[str], tree: Settings) -> dict[str, float]:

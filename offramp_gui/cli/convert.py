@@ -6,7 +6,7 @@ import json
 import sys
 
 from ..interop import READABLE, WRITABLE, ConversionError, convert
-from .common import EXIT_INVALID, EXIT_USAGE, CommandError
+from .common import EXIT_INVALID, EXIT_USAGE, CommandError, quoted
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -55,7 +55,7 @@ def run(options: argparse.Namespace) -> int:
     if options.json:
         sys.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
-        print(f"{options.source} ({report.from_format}) -> {options.output}"
+        print(f"{quoted(options.source)} ({report.from_format}) -> {quoted(options.output)}"
               f" ({report.to_format})")
         for line in report.lines():
             print(f"  {line}")

@@ -10,7 +10,7 @@ import difflib
 import os
 from pathlib import Path
 
-from .common import EXIT_USAGE, CommandError, open_tree
+from .common import EXIT_USAGE, CommandError, escaped, open_tree, quoted
 
 FORMATS = (".png", ".svg", ".pdf")
 
@@ -46,7 +46,8 @@ def _scale(text: str) -> float:
 def run(options: argparse.Namespace) -> int:
     out = Path(options.output)
     if out.suffix.lower() not in FORMATS:
-        raise CommandError(f"-o {options.output}: the file name must end in .png, .svg or .pdf",
+        raise CommandError(f"-o {quoted(options.output)}: the file name must end in .png,"
+                           " .svg or .pdf",
                            EXIT_USAGE)
     tree, _loaded = open_tree(options.file)
     if options.node is not None and options.node not in tree:
@@ -56,7 +57,8 @@ def run(options: argparse.Namespace) -> int:
         exporter.export_tree(tree, out, node_id=options.node, scale=options.scale,
                              transparent=options.transparent, expanded=options.expanded)
     except (OSError, ValueError, MemoryError) as error:
-        raise CommandError(f"cannot export to {options.output}: {_one_line(error)}") from None
+        raise CommandError(f"cannot export to {quoted(options.output)}: {_one_line(error)}") \
+            from None
     return 0
 
 
@@ -64,7 +66,8 @@ def _unknown_node(node_id: str, ids: list[str], filename: str) -> str:
     close = difflib.get_close_matches(node_id, ids, n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else \
         f"; the root is {ids[0]}" if ids else ""
-    return f'--node {node_id}: there is no node with the id "{node_id}" in {filename}{hint}'
+    return (f'--node {escaped(node_id)}: there is no node with the id "{escaped(node_id)}"'
+            f" in {quoted(filename)}{hint}")
 
 
 def _one_line(error: BaseException) -> str:

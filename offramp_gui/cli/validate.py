@@ -6,7 +6,7 @@ import sys
 
 from ..api import check
 from ..fileformat.json_io import read_file
-from .common import EXIT_INVALID, report
+from .common import EXIT_INVALID, quoted, report
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -25,5 +25,5 @@ def run(options: argparse.Namespace) -> int:
             report(issues, path, stream=sys.stdout)
             status = EXIT_INVALID
         else:
-            print(f"{path}: ok")
+            print(f"{quoted(path)}: ok")
     return status

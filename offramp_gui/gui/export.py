@@ -32,7 +32,7 @@ from ..model.tree import Node, Tree
 from .export_legend import LegendItem, legend_groups
 from .scene.theme import Theme
 from .scene.tree_scene import TreeScene
-from .text import shown
+from .text import shown, xml_document, xml_text
 
 FORMATS = (".png", ".svg", ".pdf")
 MARGIN = 24.0
@@ -83,13 +83,10 @@ def _background(scene: QGraphicsScene) -> QColor:
 
 # ---- the three formats, in memory -----------------------------------------------------
 def png_bytes(scene: QGraphicsScene, scale: float = 1, transparent: bool = False) -> bytes:
-    scale = check_scale(scale)
     source = export_rect(scene)
-    size = QSize(round(source.width() * scale), round(source.height() * scale))
-    if max(size.width(), size.height()) > _MAX_SIDE or \
-            size.width() * size.height() > _MAX_PIXELS:
-        raise ValueError(f"the image would be {size.width():,} × {size.height():,} pixels,"
-                         " too large for PNG; use a smaller scale, or export SVG or PDF")
+    scale = min(check_scale(scale), _largest_png_scale(source))
+    size = QSize(max(1, math.floor(source.width() * scale)),
+                 max(1, math.floor(source.height() * scale)))
     # An opaque image is written without an alpha channel: a quarter less to encode.
     image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied if transparent
                    else QImage.Format.Format_RGB32)
@@ -102,6 +99,13 @@ def png_bytes(scene: QGraphicsScene, scale: float = 1, transparent: bool = False
     render(scene, QRectF(0, 0, size.width(), size.height()), image, source,
            None if transparent else _background(scene))
     return _encoded(image)
+
+
+def _largest_png_scale(source: QRectF) -> float:
+    """The scale at which the drawing just fits the image limits: a drawing too large for
+    them (a tree hundreds of levels deep) is shrunk, as a PDF page is."""
+    return min(_MAX_SIDE / max(source.width(), source.height()),
+               math.sqrt(_MAX_PIXELS / (source.width() * source.height())))
 
 
 def _encoded(image: QImage) -> bytes:
@@ -127,7 +131,7 @@ def svg_bytes(scene: QGraphicsScene, title: str = "") -> bytes:
     generator.setDescription("Drawn by offramp")
     render(scene, QRectF(0, 0, source.width(), source.height()), generator, source,
            _background(scene))
-    return bytes(buffer.data())
+    return xml_document(bytes(buffer.data()))
 
 
 def pdf_bytes(scene: QGraphicsScene, title: str = "") -> bytes:
@@ -139,7 +143,7 @@ def pdf_bytes(scene: QGraphicsScene, title: str = "") -> bytes:
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
     writer.setResolution(96)
-    writer.setTitle(shown(title, 500))
+    writer.setTitle(xml_text(shown(title, 500)))  # the PDF's metadata is XML too
     writer.setCreator("offramp")
     page = QPageSize(QSizeF(width * _POINTS_PER_PX, height * _POINTS_PER_PX),
                      QPageSize.Unit.Point, "offramp", QPageSize.SizeMatchPolicy.ExactMatch)

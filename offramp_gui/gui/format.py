@@ -9,6 +9,8 @@ def value(number: float | None) -> str:
     if number is None or math.isnan(number):
         return "—"
     number += 0.0
+    if abs(number) >= 1e15:  # in full, 1e308 would be a line of 309 digits
+        return f"{number:.3g}"
     if abs(number) >= 1000:
         return f"{number:,.0f}"
     if abs(number) >= 10:

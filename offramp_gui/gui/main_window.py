@@ -34,6 +34,7 @@ from .prompts import Prompts
 from .scene.theme import Theme
 from .scene.tree_scene import TreeScene
 from .status import StatusLine
+from .text import shown_line
 from .view import TreeView
 
 PANELS_MENU = "view/panels"
@@ -54,7 +55,9 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.prompts = prompts or Prompts(self)
         self.status = StatusLine(self)
-        self.status.posted.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
+        # Messages name files, whose names may hold anything.
+        self.status.posted.connect(
+            lambda text, ms: self.statusBar().showMessage(shown_line(text, 500), ms))
         self.files = FileService(self.document, self.prompts, self.status)
         services = {"document": self.document, "prompts": self.prompts, "status": self.status,
                     "files": self.files, "canvas": self.view,
@@ -214,7 +217,7 @@ class MainWindow(QMainWindow):
         menu.deleteLater()
 
     def _update_title(self, *_: object) -> None:
-        self.setWindowTitle(f"{self.files.display_name()}[*] — offramp")
+        self.setWindowTitle(f"{shown_line(self.files.display_name(), 200)}[*] — offramp")
         self.setWindowFilePath(str(self.document.path or ""))
         self.setWindowModified(self.document.modified)
 

@@ -131,7 +131,22 @@ class Node(_NodeFields):
             stack.extend(reversed(node.children))
 
     def clone(self) -> Node:
-        return copy.deepcopy(self)
+        """A deep copy of this subtree, made without recursion (trees go 1,000 levels deep)."""
+        top = self._copy_alone()
+        stack = [(self, top)]
+        while stack:
+            original, copied = stack.pop()
+            copied.children = [child._copy_alone() for child in original.children]
+            stack.extend(zip(original.children, copied.children))
+        return top
+
+    def _copy_alone(self) -> Node:
+        """A copy of this node's own fields and extras, without its children."""
+        copied = Node(self.id, self.type)
+        for name in NODE_FIELDS:
+            setattr(copied, name, copy.deepcopy(getattr(self, name)))
+        copied.extras = copy.deepcopy(self.extras)
+        return copied
 
 
 _COMPARED = NODE_FIELDS + ("extras", "children")

@@ -251,3 +251,52 @@ def test_another_players_view_of_another_node():
     east = simulate(flat, subject(flat, "e"), 200, 1)
     assert east.values[0] == pytest.approx(east.inputs["x"])
     assert east.best.tolist() == [0 if x >= 0.5 else 1 for x in east.inputs["x"]]
+
+
+# ---- values near the largest double ---------------------------------------------------------
+LARGEST = 1.7e308
+
+
+def wide(distribution: dict, payoff: str = "x") -> FlatTree:
+    """x over the whole range of doubles; one alternative is worth `payoff`, one 0."""
+    return flatten(load_text(json.dumps({
+        "format": "offramp-tree", "version": 1, "title": "Wide",
+        "variables": [{"name": "x", "value": 0, "min": -LARGEST, "max": LARGEST,
+                       "distribution": distribution}],
+        "root": {"id": "r", "type": "decision", "children": [
+            {"id": "a", "type": "terminal", "payoff": payoff},
+            {"id": "b", "type": "terminal", "payoff": 0}]}})))
+
+
+WIDE = [{"type": "uniform", "low": -LARGEST, "high": LARGEST},
+        {"type": "triangular", "low": -LARGEST, "mode": 0, "high": LARGEST},
+        {"type": "normal", "mean": 0, "sd": LARGEST},
+        {"type": "discrete", "values": [-LARGEST, LARGEST], "weights": [LARGEST, LARGEST]}]
+
+
+@pytest.mark.filterwarnings("error")  # numpy's overflow warnings too
+@pytest.mark.parametrize("distribution", WIDE, ids=lambda d: d["type"])
+def test_a_range_as_wide_as_doubles_allow(distribution):
+    result = run(wide(distribution), samples=2000)
+    draws = result.inputs["x"]
+    assert result.valid == 2000 and np.isfinite(draws).all()
+    assert draws.min() < -LARGEST / 4 and draws.max() > LARGEST / 4  # spread over the range
+    summary = result.summary()["a"]
+    assert all(math.isfinite(summary[key]) for key in ("mean", "sd", "p5", "p50", "p95"))
+    assert abs(summary["mean"]) < LARGEST / 10 and summary["sd"] > LARGEST / 4
+    assert summary["p5"] < 0 < summary["p95"]
+    # EVPI = E[max(x, 0)] - max(E[x], 0), computed here in units of the largest double.
+    scaled = draws / LARGEST
+    gain = np.mean(np.maximum(scaled, 0)) - max(np.mean(scaled), 0)
+    assert result.evpi == pytest.approx(LARGEST * gain, rel=1e-9) and gain > 0.1
+    assert result.evppi["x"] == pytest.approx(result.evpi, rel=0.1)
+
+
+@pytest.mark.filterwarnings("error")
+def test_a_value_of_information_beyond_the_largest_double_is_not_a_number():
+    # Each alternative is worth 1.7e308 in one sample and -1.7e308 in the others:
+    # knowing the sample gains 4/3 of the largest double on average.
+    values = np.full((3, 3), -LARGEST)
+    np.fill_diagonal(values, LARGEST)
+    assert math.isnan(evpi(values))
+    assert evpi(values / 4) == pytest.approx(LARGEST / 3)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -11,9 +12,14 @@ import pytest
 from PySide6.QtGui import QImage
 from recording import FakePrompts
 
+from offramp_gui.api import load
+from offramp_gui.cli import main
 from offramp_gui.fileformat.atomic import SaveError
+from offramp_gui.fileformat.json_io import dumps
 from offramp_gui.gui.export import build_scene, export_tree
 from offramp_gui.gui.export_dialog import ExportDialog
+from offramp_gui.model.limits import MAX_DEPTH
+from offramp_gui.model.tree import Node, Outcome, Player, Tree, Variable
 
 ROOT = Path(__file__).resolve().parents[2]
 SVG = "{http://www.w3.org/2000/svg}"
@@ -178,3 +184,129 @@ def test_cli_missing_folder(tmp_path):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "does not exist" in lines[0]
     assert "Traceback" not in done.stderr
+
+
+# ---- trees as deep as the loader allows ----------------------------------------------------
+HEAD = '{"format": "offramp-tree", "version": 1, "title": "Deep", '
+
+
+def deep_chain(path: Path, depth: int = MAX_DEPTH) -> Path:
+    """Decisions nested `depth` deep, one child each."""
+    path.write_text(HEAD + '"root": ' + "".join(
+        f'{{"id": "d{k}", "type": "decision", "children": [' for k in range(depth))
+        + '{"id": "leaf", "type": "terminal", "branch": "The last step"}' + "]}" * depth + "}")
+    return path
+
+
+def deep_branching(path: Path, depth: int = MAX_DEPTH) -> Path:
+    """Decisions nested `depth` deep, each with a terminal beside the next level."""
+    path.write_text(HEAD + '"root": ' + "".join(
+        f'{{"id": "d{k}", "type": "decision", "children": [{{"id": "t{k}",'
+        f' "type": "terminal", "payoff": {k}}}, ' for k in range(depth))
+        + '{"id": "leaf", "type": "terminal", "branch": "The last step"}' + "]}" * depth + "}")
+    return path
+
+
+def check_export(path: Path) -> None:
+    """A whole file of its format, drawing the deepest branch."""
+    if path.suffix == ".png":
+        image = QImage(str(path))
+        assert not image.isNull() and 0 < image.width() <= 200_000
+    elif path.suffix == ".svg":
+        assert "The last step" in svg_texts(path)
+    else:
+        data = path.read_bytes()
+        assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_cli_exports_a_chain_as_deep_as_allowed(tmp_path, suffix):
+    out = tmp_path / f"deep{suffix}"
+    done = run_cli(str(deep_chain(tmp_path / "deep.json")), "-o", str(out))
+    assert (done.returncode, done.stderr) == (0, "")
+    check_export(out)
+
+
+# A PNG of the branching tree would be a gigabyte image (the largest allowed), too much
+# memory for a test; the chain checks that a PNG too large for the limits is shrunk.
+@pytest.mark.parametrize("suffix", [".svg", ".pdf"])
+def test_cli_exports_a_branching_tree_as_deep_as_allowed(tmp_path, suffix):
+    out = tmp_path / f"deep{suffix}"
+    done = run_cli(str(deep_branching(tmp_path / "deep.json")), "-o", str(out))
+    assert (done.returncode, done.stderr) == (0, "")
+    check_export(out)
+
+
+def test_the_app_exports_trees_as_deep_as_allowed(make_window, tmp_path, qtbot):
+    window = make_window()
+    for make, suffixes in ((deep_chain, (".png",)), (deep_branching, (".svg", ".pdf"))):
+        assert window.files.open(make(tmp_path / f"{make.__name__}.json"), ask=False)
+        dialog = ExportDialog(window.document, window.prompts)
+        qtbot.addWidget(dialog)
+        for suffix in suffixes:
+            out = tmp_path / f"{make.__name__}{suffix}"
+            assert dialog.export(out), dialog.last_error
+            check_export(out)
+
+
+# ---- labels with characters XML forbids --------------------------------------------------
+#: Every class of character XML 1.0 forbids, and some it allows that are still unsafe.
+HOSTILE_LABELS = {
+    "U+FFFE": "\ufffe", "U+FFFF": "\uffff", "NUL": "\x00", "C0 controls": "\x01\x08\x0b\x0c\x1f",
+    "carriage return": "\r", "escape sequence": "\x1b[31m", "lone surrogates": "\ud800\udfff",
+    "DEL and C1 controls": "\x7f\x85\x9f", "direction override": "\u202e",
+    "markup": "<b>&amp;</b>]]>",
+}
+
+
+def hostile_tree(mark: str) -> Tree:
+    """A tree with `mark` inside its title, a node's name, a branch label, an outcome's
+    name and a player's name: everything an export draws or records."""
+    root = Node("r", "decision", name=f"root {mark} name", player="p")
+    root.children = [Node("a", "terminal", branch=f"branch {mark} label", payoff=1,
+                          outcome="o"),
+                     Node("b", "terminal", branch="plain", payoff=0)]
+    tree = Tree(root, f"title {mark} end")
+    tree.outcomes = [Outcome("o", f"outcome {mark} name")]
+    tree.players = [Player("p", f"player {mark} name", {"value": 1})]
+    return tree
+
+
+def pdf_metadata(path: Path) -> ET.Element:
+    """The XMP metadata Qt writes into a PDF, parsed: it is XML."""
+    packet = re.search(rb"<x:xmpmeta.*?</x:xmpmeta>", path.read_bytes(), re.DOTALL)
+    assert packet is not None
+    return ET.fromstring(packet.group(0))
+
+
+@pytest.mark.parametrize("mark", HOSTILE_LABELS.values(), ids=HOSTILE_LABELS.keys())
+def test_hostile_labels_export_to_valid_svg_and_pdf(mark, tmp_path, qtbot):
+    tree = hostile_tree(mark)
+    export_tree(tree, tmp_path / "tree.svg")
+    texts = " ".join(svg_texts(tmp_path / "tree.svg"))  # parses, or fails here
+    for label in ("title", "root", "branch", "outcome", "player"):
+        assert label in texts
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", texts)
+    export_tree(tree, tmp_path / "tree.pdf")
+    title = "".join(pdf_metadata(tmp_path / "tree.pdf").itertext())
+    assert "title" in title and "end" in title
+
+
+@pytest.mark.parametrize("name", ["safe-control-and-direction-characters.json",
+                                  "safe-markup.json"])
+def test_the_hostile_files_that_load_export_to_valid_svg_and_pdf(name, tmp_path, qtbot):
+    tree = load(ROOT / "tests" / "data" / "bad" / name)
+    export_tree(tree, tmp_path / "tree.svg")
+    assert svg_texts(tmp_path / "tree.svg")
+    export_tree(tree, tmp_path / "tree.pdf")
+    pdf_metadata(tmp_path / "tree.pdf")
+
+
+def test_a_plot_of_hostile_labels_is_valid_svg(tmp_path, capsys, qtbot):
+    tree = hostile_tree("\ufffe\x01")
+    tree.variables = [Variable("x", 0.5, 0, 1)]
+    tree.node("a").payoff = "x"
+    path = tmp_path / "tree.json"
+    path.write_text(dumps(tree), encoding="utf-8")
+    assert main(["sensitivity", str(path), "--var", "x", "-o", str(tmp_path / "x.svg")]) == 0
+    assert any("branch" in text for text in svg_texts(tmp_path / "x.svg"))

@@ -1,6 +1,7 @@
 """The outcomes panel shows the engine's numbers for the root's alternatives."""
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -123,3 +124,27 @@ def test_values_that_cannot_be_computed_are_missing_bars(make_controller, qtbot)
     assert panel.utilities()[1] == pytest.approx(1.0)
     assert list(panel._value_bars.opts["y"]) == [1.0]  # only the computable bar is drawn
     assert panel._value_texts[0].toPlainText() == "—"
+
+
+def test_payoffs_near_the_largest_double(make_controller, qtbot):
+    """Spans and margins of such values overflow: an infinite range, refused by pyqtgraph,
+    would be raised from the panel (or from a paint, which pytest-qt reports as a failure)."""
+    payoffs = [1.7e308, -1.7e308, 5e307]
+    tree = load_text(json.dumps({
+        "format": "offramp-tree", "version": 1, "title": "Huge", "root": {
+            "id": "r", "type": "decision", "children": [
+                {"id": f"n{k}", "type": "terminal", "payoff": payoff}
+                for k, payoff in enumerate(payoffs)]}}))
+    panel = make_panel(make_controller(tree), qtbot)
+    panel.show()
+    qtbot.waitExposed(panel)
+    for width in (760, 420):  # side by side, then stacked
+        panel.resize(width, 340)
+        assert not panel.grab().isNull()
+    assert panel.isVisible() and panel.utilities() == payoffs
+    axis = panel._values.getAxis("bottom")
+    assert axis.labelText.endswith("(× 10³⁰⁸)")
+    low, high = panel._values.viewRange()[0]
+    assert math.isfinite(low) and math.isfinite(high) and low < -1.7 < 1.7 < high
+    assert [item.toPlainText() for item in panel._value_texts] == \
+        ["1.7e+308", "-1.7e+308", "5e+307"]

@@ -22,6 +22,7 @@ from ...analysis.flatten import FlatTree
 from ...analysis.montecarlo import Simulation
 from ...analysis.sensitivity import OneWay, Subject, Threshold, Tornado, TwoWay
 from ...fileformat.atomic import check_writable, write_atomic
+from ..text import xml_document
 from .simulation_plot import SimulationPlot
 from .sweep_plots import OneWayPlot, TwoWayPlot
 from .tornado_plot import ThresholdPlot, TornadoPlot
@@ -134,7 +135,7 @@ def widget_svg(widget: QWidget, width: int = 900, height: int = 600) -> bytes:
     generator.setTitle(title.text() if hasattr(title, "text") else "")
     generator.setDescription("Drawn by offramp")
     _paint(widget, generator)
-    return bytes(buffer.data())
+    return xml_document(bytes(buffer.data()))
 
 
 def _lay_out(widget: QWidget, width: int, height: int) -> None:

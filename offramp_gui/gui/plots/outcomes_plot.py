@@ -24,6 +24,7 @@ from ...analysis.flatten import DECISION_KIND
 from .. import format as fmt
 from ..scene.theme import PLAYER_COLORS, TERMINAL_COLOR
 from ..text import shown, tooltip
+from .plot_parts import plot_unit, unit_text
 
 UNCLASSIFIED_COLOR = "#9e9e9e"
 #: Outcomes without a colour of their own, in order.
@@ -153,6 +154,7 @@ class OutcomesPanel(QWidget):
         super().__init__(parent)
         self.document = document
         self._data = PanelData()
+        self._unit = 1.0  # the values' bars are drawn in this unit (plot_unit)
         self._graphics = pg.GraphicsLayoutWidget()
         self._axis = _AlternativeAxis()
         self._share_axis = _AlternativeAxis()  # shown only when the plots are stacked
@@ -279,8 +281,10 @@ class OutcomesPanel(QWidget):
         faint = QColor(color)
         faint.setAlphaF(0.45)
         chosen = rows == data.chosen
+        self._unit = plot_unit(data.utilities)
         self._value_bars.setOpts(
-            x0=np.zeros(int(finite.sum())), y=rows[finite], width=data.utilities[finite],
+            x0=np.zeros(int(finite.sum())), y=rows[finite],
+            width=data.utilities[finite] / self._unit,
             height=BAR_HEIGHT,
             brushes=[pg.mkBrush(color if c or data.chosen < 0 else faint)
                      for c in chosen[finite]],
@@ -288,13 +292,13 @@ class OutcomesPanel(QWidget):
                   for c in chosen[finite]])
         self._update_value_texts(rows)
         title = "Expected utility" + (f" for {html.escape(shown(data.player, 60))}"
-                                      if data.player else "")
+                                      if data.player else "") + unit_text(self._unit)
         self._values.setLabel("bottom", title, color=self._text_color().name())
         self._fit_values_range()
 
     def _fit_values_range(self) -> None:
         """Zero and every bar in view, with room beyond the bars for their numbers."""
-        values = self._data.utilities[np.isfinite(self._data.utilities)]
+        values = self._data.utilities[np.isfinite(self._data.utilities)] / self._unit
         low = min(0.0, float(values.min())) if values.size else 0.0
         high = max(0.0, float(values.max())) if values.size else 1.0
         span = (high - low) or 1.0
@@ -317,7 +321,7 @@ class OutcomesPanel(QWidget):
             value = float(values[k])
             item.setText(fmt.value(value))
             item.setAnchor((1.0, 0.5) if value < 0 else (0.0, 0.5))
-            item.setPos(0.0 if math.isnan(value) else value, rows[k])
+            item.setPos(0.0 if math.isnan(value) else value / self._unit, rows[k])
 
     def _update_shares(self, rows: np.ndarray) -> None:
         data = self._data

@@ -19,6 +19,8 @@ from .plot_parts import (
     decision_label,
     node_label,
     outcome_colors,
+    plot_unit,
+    unit_text,
     utility_title,
 )
 from .sweep_plots import resize_items
@@ -79,10 +81,11 @@ class SimulationPlot(PlotFrame):
                    colors: Mapping[str, str] | None = None) -> None:
         self.result = result
         names = [node_label(flat, a) for a in result.alternatives]
-        self._set_histograms(result)
+        unit = self._set_histograms(result)
         self._set_best(result, names)
         self._set_outcomes(flat, result, colors)
-        self.set_axis_label(self.histogram, "bottom", utility_title(flat, topic.player))
+        self.set_axis_label(self.histogram, "bottom",
+                            utility_title(flat, topic.player) + unit_text(unit))
         self.set_axis_label(self.histogram, "left", "Share of samples")
         self.set_axis_label(self.best_plot, "bottom", "Chance of being best")
         self.set_axis_label(self.outcome_plot, "bottom",
@@ -91,8 +94,10 @@ class SimulationPlot(PlotFrame):
         self.set_texts(f"{decision_label(flat, topic.node)}: Monte Carlo, {result.valid:,}"
                        f" samples (seed {result.seed})", _caption(flat, result))
 
-    def _set_histograms(self, result: Simulation) -> None:
-        values = result.values
+    def _set_histograms(self, result: Simulation) -> float:
+        """Draw them; return the unit the values are drawn in (see plot_unit)."""
+        unit = plot_unit(result.values)
+        values = result.values / unit
         resize_items(self._curves, values.shape[0], pg.PlotDataItem, self.histogram)
         edges = _bin_edges(values)
         tallest = []
@@ -109,6 +114,7 @@ class SimulationPlot(PlotFrame):
         # the top rather than flatten the others' shapes.
         top = max(tallest) if tallest else 1.0
         self.histogram.setYRange(0, top * 1.12, padding=0)
+        return unit
 
     def _set_best(self, result: Simulation, names: list[str]) -> None:
         count = len(result.alternatives)
@@ -175,7 +181,7 @@ def _caption(flat: FlatTree, result: Simulation) -> str:
     top = sorted(result.evppi.items(), key=lambda item: -item[1])[:5]
     lines = [f"{node_label(flat, a, 60)} is worth {fmt.value(float(result.values[k, 0]))} in"
              " every sample." for k, a in enumerate(result.alternatives)
-             if result.valid and np.ptp(result.values[k]) == 0]
+             if result.valid and result.values[k].min() == result.values[k].max()]
     lines.append(f"Expected value of perfect information (EVPI): {fmt.value(result.evpi)}.")
     if top:
         lines.append("Of learning one variable (EVPPI): " + ", ".join(
