@@ -104,6 +104,13 @@ _EXPONENT_BOUND = 400
 _DECIMAL = re.compile(r"([-+]?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+))?", re.ASCII)
 
 
+def json_integer(text: str) -> int | float:
+    """A JSON integer (json.loads' parse_int); one too long for a double is read as a
+    float (inf past 1.8e308, which the import then refuses), not as an integer of any
+    length."""
+    return int(text) if len(text) <= 300 else float(text)
+
+
 def decimal_number(text: str) -> Fraction | None:
     """The exact value of a decimal like `-12.5e3`, or None if `text` is not one.
 

@@ -26,6 +26,7 @@ from .common import (
     checked,
     child_id,
     describe,
+    json_integer,
     plain,
     read_source,
     slug,
@@ -54,7 +55,7 @@ def load_document(path: str | Path) -> dict:
                               " text") from None
     try:
         with deep_recursion():
-            doc = json.loads(text, parse_int=_integer)
+            doc = json.loads(text, parse_int=json_integer)
     except json.JSONDecodeError as error:
         raise ConversionError(f"{path}:{error.lineno}:{error.colno}: this is not a"
                               f" SilverDecisions file: it is not valid JSON ({error.msg})") \
@@ -66,12 +67,6 @@ def load_document(path: str | Path) -> dict:
                               ' no "SilverDecisions" key')
     check_document(doc, str(path))
     return doc
-
-
-def _integer(text: str) -> int | float:
-    """A JSON integer; one too long for a double is read as a float (inf past 1.8e308,
-    which the import then refuses) rather than as an integer of any length."""
-    return int(text) if len(text) <= 300 else float(text)
 
 
 #: The settings of a document the import reads, with the JSON types each may have.
