@@ -237,7 +237,7 @@ def _record(tokens: _Tokens, game: Game) -> tuple[GameNode, int]:
         node.infoset = tokens.integer("the information set's number")
         count = _infoset(tokens, game, node)
     node.outcome = tokens.integer("the outcome's number")
-    _outcome(tokens, game, node.outcome)
+    _outcome(tokens, game, node.outcome, tokens.at)
     return node, count
 
 
@@ -271,7 +271,7 @@ def _infoset(tokens: _Tokens, game: Game, node: GameNode) -> int:
     return len(infoset.actions)
 
 
-def _outcome(tokens: _Tokens, game: Game, number: int) -> None:
+def _outcome(tokens: _Tokens, game: Game, number: int, at: int) -> None:
     label = tokens.optional_string()
     if tokens.opens():
         players = len(game.players)
@@ -283,7 +283,7 @@ def _outcome(tokens: _Tokens, game: Game, number: int) -> None:
                                    f" {players} players")
             if len(game.outcomes) == MAX_OUTCOMES:
                 raise tokens.refuse(f"outcome {number} is one more than offramp reads: a game"
-                                    f" has {MAX_OUTCOMES} outcomes at most")
+                                    f" has {MAX_OUTCOMES} outcomes at most", at)
             for _kind, text, at in items:
                 _checked_number(tokens, text, at, f"the payoff in outcome {number}")
             game.outcomes[number] = (label or "", [v for _k, v, _at in items])
