@@ -363,7 +363,8 @@ def _share_remainder(node: Node, shared: list[Node]) -> None:
         return
     if not shared:
         return
-    others = [c.probability for c in node.children if c not in shared]
+    marked = {id(child) for child in shared}
+    others = [c.probability for c in node.children if id(c) not in marked]
     k = len(shared)
     if all(isinstance(p, (int, float)) for p in others):
         value: float | int | str = plain((1 - math.fsum(others)) / k)  # type: ignore[arg-type]
