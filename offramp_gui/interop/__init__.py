@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..fileformat.limits import deep_recursion
 from ..model.tree import Tree
-from .common import ConversionError, Report, folder_problem, problems
+from .common import ConversionError, Report, folder_problem, json_integer, problems, read_source
 
 __all__ = ["convert", "read", "write", "Report", "ConversionError", "FORMATS",
            "READABLE", "WRITABLE"]
@@ -150,12 +150,12 @@ def _known(name: str, option: str) -> str:
 def is_silverdecisions(path: str | Path) -> bool:
     """Whether a .json file's top level has a "SilverDecisions" key."""
     try:
-        data = Path(path).read_bytes()
+        data = read_source(path)  # bounded, like every read of an import
         if b"SilverDecisions" not in data:
             return False
         with deep_recursion():
-            doc = json.loads(data.decode("utf-8-sig"))
-    except (OSError, ValueError, RecursionError):
+            doc = json.loads(data.decode("utf-8-sig"), parse_int=json_integer)
+    except (ConversionError, ValueError, RecursionError):
         return False
     return isinstance(doc, dict) and "SilverDecisions" in doc
 

@@ -69,13 +69,80 @@ def slug(text: str | None, fallback: str) -> str:
     return base or fallback
 
 
-def unique(base: str, taken: set[str]) -> str:
-    """`base`, or `base_2`, `base_3`… whichever is free; the result is added to `taken`."""
-    name, n = base, 2
-    while name in taken:
-        name, n = f"{base}_{n}", n + 1
-    taken.add(name)
-    return name
+class Names:
+    """Names given so far, each once: `unique` gives `base`, or `base_2`, `base_3`…
+
+    Each base remembers where its numbering stopped, so a name repeated 50,000 times
+    costs 50,000 steps, not 50,000² / 2.
+    """
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+        self._next: dict[str, int] = {}
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.taken
+
+    def unique(self, base: str) -> str:
+        """`base` if it is free, else the first free `base_N`; the result is taken."""
+        name = base
+        if name in self.taken:
+            n = self._next.get(base, 2)
+            while f"{base}_{n}" in self.taken:
+                n += 1
+            self._next[base] = n + 1
+            name = f"{base}_{n}"
+        self.taken.add(name)
+        return name
+
+
+#: Digits a number of an imported file may have (a double needs at most 17 significant
+#: ones; an exact decimal of one, about 770). Longer texts are refused unread.
+MAX_NUMBER_DIGITS = 1000
+#: Decimal exponents past this are outside every double (1.8e308 at most, 5e-324 at least).
+_EXPONENT_BOUND = 400
+_DECIMAL = re.compile(r"([-+]?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+))?", re.ASCII)
+
+
+def json_integer(text: str) -> int | float:
+    """A JSON integer (json.loads' parse_int); one too long for a double is read as a
+    float (inf past 1.8e308, which the import then refuses), not as an integer of any
+    length."""
+    return int(text) if len(text) <= 300 else float(text)
+
+
+def decimal_number(text: str) -> Fraction | None:
+    """The exact value of a decimal like `-12.5e3`, or None if `text` is not one.
+
+    Bounded: at most MAX_NUMBER_DIGITS digits, and an exponent like 1e999999999 is
+    judged by its size, not expanded (Fraction("1e999999999") would build a billion-digit
+    integer). Too large for a double: ValueError; too small to tell from 0: 0.
+    """
+    match = _DECIMAL.fullmatch(text.strip())
+    if match is None:
+        return None
+    sign, whole, decimals, exponent = match.groups()
+    decimals = decimals or ""
+    if not whole and not decimals:
+        return None
+    if len(whole) + len(decimals) > MAX_NUMBER_DIGITS:
+        raise ValueError(f"it has more than {MAX_NUMBER_DIGITS} digits")
+    digits = (whole + decimals).lstrip("0")
+    if not digits:
+        return Fraction(0)
+    exponent_digits = (exponent or "0").lstrip("+-").lstrip("0") or "0"
+    power = int(exponent_digits) if len(exponent_digits) <= 12 else 10**12
+    if (exponent or "").startswith("-"):
+        power = -power
+    # The value is 0.<digits> × 10^magnitude.
+    magnitude = power + len(whole.lstrip("0")) if whole.lstrip("0") else \
+        power - (len(decimals) - len(decimals.lstrip("0")))
+    if magnitude > 309:
+        raise ValueError("it is too large (offramp's numbers are at most about 1.8e308)")
+    if magnitude < -_EXPONENT_BOUND:
+        return Fraction(0)
+    value = Fraction(int(digits), 1) * Fraction(10) ** (magnitude - len(digits))
+    return -value if sign == "-" else value
 
 
 def child_id(parent_id: str, index: int, serial: int) -> str:

@@ -19,26 +19,31 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
+from ..model.limits import MAX_CHILDREN, MAX_DEPTH, MAX_NODES, MAX_OUTCOMES, MAX_PLAYERS
 from ..model.tree import CHANCE, DECISION, TERMINAL, Criterion, Node, Outcome, Player, Tree
 from .common import (
+    MAX_NUMBER_DIGITS,
     ConversionError,
+    Names,
     Report,
     checked,
     child_id,
+    decimal_number,
     describe,
     plain,
     read_source,
     slug,
-    unique,
 )
 
 _TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"|([{}])|(,)|([^\s{},"]+)|(\S)', re.S)
+_INTEGER = re.compile(r"\d{1,18}", re.ASCII)  # player, information set and outcome numbers
+_RATIONAL = re.compile(r"([-+]?\d+)/(\d+)", re.ASCII)
 #: Extra keys that carry what offramp has no field for, so an export can write it back.
 INFOSET_KEY = "x-gambit-infoset"
 OUTCOME_KEY = "x-gambit-outcome"
 
 
-@dataclass
+@dataclass(slots=True)
 class GameNode:
     kind: str  # "p", "c" or "t"
     name: str
@@ -67,28 +72,49 @@ class Game:
 
 
 class _Tokens:
+    """The items of the file, read one at a time (a 200 MB file is never held twice)."""
+
     def __init__(self, text: str, source: str):
-        self.items: list[tuple[int, str]] = []
-        for match in _TOKEN.finditer(text):
+        self.text, self.source = text, source
+        self._matches = _TOKEN.finditer(text)
+        self._next = self._advance()
+        self.at = 0  # where the item taken last starts, for messages
+
+    def _advance(self) -> tuple[int, str, int] | None:
+        for match in self._matches:
             kind = match.lastindex
             assert kind is not None  # each alternative of the pattern is a group
             if kind != 3:  # commas only separate payoffs
-                self.items.append((kind, match.group(kind)))
-        self.pos, self.source = 0, source
+                return kind, match.group(kind), match.start()
+        return None
 
-    def error(self, what: str) -> ConversionError:
-        return ConversionError(f"{self.source}: this is not a Gambit game file: {what}"
-                               f" (at item {self.pos + 1})")
+    def where(self, at: int | None = None) -> str:
+        """`file:line:column` of a position (by default, of the item taken last)."""
+        at = self.at if at is None else at
+        line = self.text.count("\n", 0, at) + 1
+        column = at - (self.text.rfind("\n", 0, at) + 1) + 1
+        return f"{self.source}:{line}:{column}"
+
+    def error(self, what: str, at: int | None = None) -> ConversionError:
+        return ConversionError(f"{self.where(at)}: this is not a Gambit game file: {what}")
+
+    def refuse(self, what: str, at: int | None = None) -> ConversionError:
+        return ConversionError(f"{self.where(at)}: {what}")
 
     def peek(self) -> tuple[int, str] | None:
-        return self.items[self.pos] if self.pos < len(self.items) else None
+        return self._next[:2] if self._next is not None else None
+
+    def next_at(self) -> int:
+        """Where the next item starts (the end of the text after the last)."""
+        return self._next[2] if self._next is not None else len(self.text)
 
     def take(self) -> tuple[int, str]:
-        item = self.peek()
+        item = self._next
         if item is None:
-            raise self.error("the file ends in the middle of a node")
-        self.pos += 1
-        return item
+            raise self.error("the file ends in the middle of a node", len(self.text))
+        self.at = item[2]
+        self._next = self._advance()
+        return item[0], item[1]
 
     def word(self, what: str) -> str:
         kind, value = self.take()
@@ -98,8 +124,8 @@ class _Tokens:
 
     def integer(self, what: str) -> int:
         text = self.word(what)
-        if not text.isdigit():
-            raise self.error(f"expected {what}, found {text!r}")
+        if not _INTEGER.fullmatch(text):
+            raise self.error(f"expected {what}, found {_shown(4, text)}")
         return int(text)
 
     def string(self, what: str) -> str:
@@ -115,27 +141,36 @@ class _Tokens:
     def opens(self) -> bool:
         item = self.peek()
         if item is not None and item == (2, "{"):
-            self.pos += 1
+            self.take()
             return True
         return False
 
-    def until_close(self) -> list[tuple[int, str]]:
-        found: list[tuple[int, str]] = []
+    def until_close(self, most: int, too_many: str) -> list[tuple[int, str, int]]:
+        """The items up to the closing brace, with where each starts; refuse, as soon
+        as it is passed, more than `most` of them (`too_many` says why)."""
+        found: list[tuple[int, str, int]] = []
         while True:
             item = self.take()
             if item == (2, "}"):
                 return found
             if item[0] == 2:
                 raise self.error("a '{' inside a list")
-            found.append(item)
+            if len(found) == most:
+                raise self.refuse(too_many)
+            found.append((*item, self.at))
 
 
 def _shown(kind: int, value: str) -> str:
-    return "the text " + repr(value) if kind == 1 else repr(value)
+    shown = value if len(value) <= 40 else value[:40] + "…"
+    return "the text " + repr(shown) if kind == 1 else repr(shown)
 
 
 def parse_efg(text: str, source: str = "<efg>") -> Game:
-    """Parse the text of an .efg file; refuse anything else with a located reason."""
+    """Parse the text of an .efg file; refuse anything else with a located reason.
+
+    The limits of docs/format.md (players, outcomes, nodes, depth, branches) are
+    checked as the file is read, so an oversized game is refused before it is built.
+    """
     tokens = _Tokens(text, source)
     if [tokens.peek()] != [(4, "EFG")]:
         raise ConversionError(f'{source}: this is not a Gambit game file: it does not start'
@@ -146,11 +181,14 @@ def parse_efg(text: str, source: str = "<efg>") -> Game:
     title = tokens.string("the title")
     if not tokens.opens():
         raise tokens.error("expected the list of players")
-    players = [value for _kind, value in tokens.until_close()]
+    players = [value for _kind, value, _at in tokens.until_close(
+        MAX_PLAYERS, f"the game has more than {MAX_PLAYERS} players; offramp reads"
+        f" {MAX_PLAYERS} at most")]
     comment = tokens.optional_string() or ""
     game = Game(title, comment, players, GameNode("t", ""), {}, {})
     game.root = _nodes(tokens, game)
     if tokens.peek() is not None:
+        tokens.take()
         raise tokens.error("there is more text after the last node of the tree")
     return game
 
@@ -158,18 +196,30 @@ def parse_efg(text: str, source: str = "<efg>") -> Game:
 def _nodes(tokens: _Tokens, game: Game) -> GameNode:
     """Read the nodes in document (pre-)order, without recursion."""
     root: GameNode | None = None
-    pending: list[tuple[GameNode, int]] = []  # (node, children still to read)
+    pending: list[tuple[GameNode, int, int]] = []  # (node, its depth, children to read)
+    count = 0
     while root is None or pending:
-        node, count = _record(tokens, game)
+        count += 1
+        if count > MAX_NODES:
+            raise tokens.refuse(f"the game has more than {MAX_NODES} nodes; offramp reads"
+                                f" {MAX_NODES} at most", tokens.next_at())
+        start = tokens.next_at()
+        node, children = _record(tokens, game)
+        depth = 0
         if pending:
-            parent, left = pending.pop()
+            parent, depth, left = pending.pop()
             parent.children.append(node)
             if left > 1:
-                pending.append((parent, left - 1))
+                pending.append((parent, depth, left - 1))
+            depth += 1
         else:
             root = node
-        if count:
-            pending.append((node, count))
+        if children:
+            if depth == MAX_DEPTH:
+                raise tokens.refuse(f"this move is {MAX_DEPTH} levels below the root and"
+                                    f" has actions; offramp reads games up to {MAX_DEPTH}"
+                                    " levels deep", start)
+            pending.append((node, depth, children))
     return root
 
 
@@ -187,7 +237,7 @@ def _record(tokens: _Tokens, game: Game) -> tuple[GameNode, int]:
         node.infoset = tokens.integer("the information set's number")
         count = _infoset(tokens, game, node)
     node.outcome = tokens.integer("the outcome's number")
-    _outcome(tokens, game, node.outcome)
+    _outcome(tokens, game, node.outcome, tokens.at)
     return node, count
 
 
@@ -195,14 +245,20 @@ def _infoset(tokens: _Tokens, game: Game, node: GameNode) -> int:
     key = (node.player, node.infoset)
     label = tokens.optional_string()
     if tokens.opens():
-        items = tokens.until_close()
+        per_action = 2 if node.kind == "c" else 1
+        items = tokens.until_close(
+            MAX_CHILDREN * per_action, f"this move has more than {MAX_CHILDREN} actions;"
+            f" offramp reads {MAX_CHILDREN} branches per node at most")
         if node.kind == "c":
-            actions = [v for k, v in items[0::2]]
-            probabilities = [v for k, v in items[1::2]]
-            if len(actions) != len(probabilities) or any(k != 4 for k, _v in items[1::2]):
+            actions = [v for k, v, _at in items[0::2]]
+            probabilities = [v for k, v, _at in items[1::2]]
+            if len(actions) != len(probabilities) or any(k != 4 for k, _v, _at in items[1::2]):
                 raise tokens.error("a chance move needs a probability after each action")
+            if key not in game.infosets:
+                for _kind, text, at in items[1::2]:
+                    _checked_number(tokens, text, at, "the probability")
         else:
-            actions, probabilities = [v for _k, v in items], []
+            actions, probabilities = [v for _k, v, _at in items], []
         actions = [a.replace('\\"', '"') for a in actions]
         game.infosets.setdefault(key, InfoSet(label or "", actions, probabilities))
     if key not in game.infosets:
@@ -215,17 +271,31 @@ def _infoset(tokens: _Tokens, game: Game, node: GameNode) -> int:
     return len(infoset.actions)
 
 
-def _outcome(tokens: _Tokens, game: Game, number: int) -> None:
+def _outcome(tokens: _Tokens, game: Game, number: int, at: int) -> None:
     label = tokens.optional_string()
     if tokens.opens():
-        payoffs = [v for _k, v in tokens.until_close()]
+        players = len(game.players)
+        items = tokens.until_close(players, f"outcome {number} has more payoffs than the"
+                                   f" {players} player{'s' * (players != 1)}")
         if number and number not in game.outcomes:
-            if len(payoffs) != len(game.players):
-                raise tokens.error(f"outcome {number} has {len(payoffs)} payoffs for"
-                                   f" {len(game.players)} players")
-            game.outcomes[number] = (label or "", payoffs)
+            if len(items) != players:
+                raise tokens.error(f"outcome {number} has {len(items)} payoffs for"
+                                   f" {players} players")
+            if len(game.outcomes) == MAX_OUTCOMES:
+                raise tokens.refuse(f"outcome {number} is one more than offramp reads: a game"
+                                    f" has {MAX_OUTCOMES} outcomes at most", at)
+            for _kind, text, at in items:
+                _checked_number(tokens, text, at, f"the payoff in outcome {number}")
+            game.outcomes[number] = (label or "", [v for _k, v, _at in items])
     if number and number not in game.outcomes:
         raise tokens.error(f"outcome {number} is used before its payoffs are given")
+
+
+def _checked_number(tokens: _Tokens, text: str, at: int, what: str) -> None:
+    try:
+        gambit_number(text)
+    except ValueError as why:
+        raise tokens.refuse(f"{what} {_shown(4, text)} is refused: {why}", at) from None
 
 
 # ---- the game as an offramp tree ------------------------------------------------------
@@ -264,9 +334,11 @@ def _shared_infosets(game: Game) -> list[str]:
 class _Builder:
     def __init__(self, game: Game, source: str):
         self.game, self.source = game, source
-        taken: set[str] = set()
-        self.player_ids = [unique(slug(name, f"player{i}"), taken)
+        taken = Names()
+        self.player_ids = [taken.unique(slug(name, f"player{i}"))
                            for i, name in enumerate(game.players, 1)]
+        self.category_names = Names()
+        self.payoffs: dict[int, dict[str, float | int | str]] = {}
         self.categories: dict[int, str] = {}
         self.nodes: dict[str, Node] = {}
         self.serial = itertools.count(1)
@@ -307,7 +379,7 @@ class _Builder:
             assert infoset is not None
             child.branch = infoset.actions[i].strip() or None
             if game_node.kind == "c":
-                child.probability = _number(infoset.probabilities[i], self.source)
+                child.probability = gambit_number(infoset.probabilities[i])
             node.children.append(child)
         self.attach_outcome(game_node, node)
 
@@ -315,32 +387,51 @@ class _Builder:
         if not game_node.outcome:
             return
         label, payoffs = self.game.outcomes[game_node.outcome]
-        amounts = {pid: _number(text, self.source) for pid, text in zip(self.player_ids,
-                                                                        payoffs, strict=False)}
-        node.payoff = {k: v for k, v in amounts.items() if v != 0} or None
+        if game_node.outcome not in self.payoffs:  # each outcome's numbers are read once
+            amounts = {pid: gambit_number(text)
+                       for pid, text in zip(self.player_ids, payoffs, strict=False)}
+            self.payoffs[game_node.outcome] = {k: v for k, v in amounts.items() if v != 0}
+        node.payoff = dict(self.payoffs[game_node.outcome]) or None
         if not label.strip():
             return
         if game_node.kind == "t":
             if game_node.outcome not in self.categories:
-                taken = set(self.categories.values())
-                self.categories[game_node.outcome] = unique(
-                    slug(label, f"outcome{game_node.outcome}"), taken)
+                self.categories[game_node.outcome] = self.category_names.unique(
+                    slug(label, f"outcome{game_node.outcome}"))
             node.outcome = self.categories[game_node.outcome]
         else:
             node.extras[OUTCOME_KEY] = label
 
 
-def _number(text: str, source: str) -> float | int | str:
-    """A payoff or probability: exact rationals stay exact, as the expression "n/d"."""
+def gambit_number(text: str) -> float | int | str:
+    """A payoff or probability: exact rationals stay exact, as the expression "n/d".
+
+    Raises ValueError saying why for anything else, a number too large for a double
+    and a text of more than MAX_NUMBER_DIGITS digits included.
+    """
+    rational = _RATIONAL.fullmatch(text)
+    if rational:
+        top, bottom = rational.groups()
+        if len(top) + len(bottom) > MAX_NUMBER_DIGITS:
+            raise ValueError(f"it has more than {MAX_NUMBER_DIGITS} digits")
+        if int(bottom) == 0:
+            raise ValueError("it divides by zero")
+        value = Fraction(int(top), int(bottom))
+    else:
+        found = decimal_number(text)
+        if found is None:
+            raise ValueError("it is not a number")
+        value = found
     try:
-        value = Fraction(text)
-    except (ValueError, ZeroDivisionError):
-        raise ConversionError(f"{source}: {text!r} is not a number") from None
+        number = float(value)
+    except OverflowError:
+        raise ValueError("it is too large (offramp's numbers are at most about"
+                         " 1.8e308)") from None
     if value.denominator == 1:
         return value.numerator
-    if "/" in text:
+    if rational and max(abs(value.numerator), value.denominator) < 2**53:
         return f"{value.numerator}/{value.denominator}"
-    return plain(float(text))
+    return plain(number)
 
 
 def _summary(tree: Tree, game: Game) -> str:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from ..model import expressions
 from ..model.expressions import ExpressionError
+from ..model.limits import MAX_EXPRESSION_LENGTH
 from ..model.validate import NAME_PATTERN
+from .common import MAX_NUMBER_DIGITS, Names, decimal_number
 
 #: math.js constants, used when no variable of that name is defined.
 CONSTANTS = {"pi": math.pi, "PI": math.pi, "e": math.e, "E": math.e, "true": 1, "false": 0}
@@ -25,26 +27,72 @@ _TOKEN = re.compile(r"(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-
 _ASSIGNMENT = re.compile(r"^\s*([A-Za-z_]\w*)\s*=(?!=)\s*(.*)$", re.S)
 _FUNCTION = re.compile(r"^\s*([A-Za-z_]\w*)\s*\(([^)]*)\)\s*=(?!=)")
 _RANDOM = re.compile(r"^\s*random\(\s*(?:([-+]?[\d.eE+-]+)\s*,\s*([-+]?[\d.eE+-]+)\s*)?\)\s*$")
-_MIXED = re.compile(r"^\s*([-+]?)\s*(\d+)\s+(\d+)\s*/\s*(\d+)\s*$")
+_MIXED = re.compile(r"^\s*([-+]?)\s*(\d+)\s+(\d+)\s*/\s*(\d+)\s*$", re.ASCII)
+_STORED_RATIONAL = re.compile(r"\s*([-+]?\d+)\s*/\s*(\d+)\s*", re.ASCII)
+_CALL = re.compile(r"\s*\(")
 
 
 class Untranslatable(ValueError):
     """The expression is not plain arithmetic offramp can evaluate; the message says why."""
 
 
-@dataclass
 class Scope:
     """What names mean at one node: SilverDecisions name -> offramp variable name.
 
     A name mapped to None has a value offramp cannot compute (a random draw that
-    had no stored value, say); `functions` are names defined as functions.
+    had no stored value, say); `functions` are names defined as functions. A node's
+    scope holds only what its own code defines and looks the rest up in its parent's,
+    remembering what it found: a tree of many code blocks under many variables is
+    read in time linear in its size, not copied block by block.
     """
 
-    names: dict[str, str | None] = field(default_factory=dict)
-    functions: set[str] = field(default_factory=set)
+    def __init__(self, names: dict[str, str | None] | None = None,
+                 parent: Scope | None = None):
+        self.names: dict[str, str | None] = dict(names or {})
+        self.functions: set[str] = set()
+        self.parent = parent
+        self._inherited: dict[str, tuple[bool, str | None]] = {}
+        self._inherited_functions: dict[str, bool] = {}
 
     def child(self) -> Scope:
-        return Scope(dict(self.names), set(self.functions))
+        return Scope(parent=self)
+
+    def target(self, word: str) -> tuple[bool, str | None]:
+        """(whether `word` is a variable here, the offramp name it stands for)."""
+        visited: list[Scope] = []
+        scope: Scope | None = self
+        found: tuple[bool, str | None] = (False, None)
+        while scope is not None:
+            if word in scope.names:
+                found = (True, scope.names[word])
+                break
+            if word in scope.functions:  # a function hides a variable of its name
+                break
+            if word in scope._inherited:
+                found = scope._inherited[word]
+                break
+            visited.append(scope)
+            scope = scope.parent
+        for seen in visited:
+            seen._inherited[word] = found
+        return found
+
+    def is_function(self, word: str) -> bool:
+        visited: list[Scope] = []
+        scope: Scope | None = self
+        found = False
+        while scope is not None:
+            if word in scope.functions:
+                found = True
+                break
+            if word in scope._inherited_functions:
+                found = scope._inherited_functions[word]
+                break
+            visited.append(scope)
+            scope = scope.parent
+        for seen in visited:
+            seen._inherited_functions[word] = found
+        return found
 
 
 def strip_comment(text: str) -> str:
@@ -57,14 +105,20 @@ def translate(value: Any, scope: Scope) -> float | int | str:
     if isinstance(value, bool) or value is None:
         raise Untranslatable(f"{value!r} is not a number")
     if isinstance(value, (int, float)):
-        if not math.isfinite(value):
-            raise Untranslatable(f"{value} is not a finite number")
+        try:
+            finite = math.isfinite(value)
+        except OverflowError:  # an integer beyond every double
+            finite = False
+        if not finite:
+            raise Untranslatable("it is not a finite number")
         return value
     if not isinstance(value, str):
         raise Untranslatable("it is not a number or an expression")
     text = strip_comment(value)
     if not text:
         return 0  # SilverDecisions reads an empty payoff as 0
+    if len(text) > MAX_EXPRESSION_LENGTH:
+        raise Untranslatable(f"it is longer than {MAX_EXPRESSION_LENGTH} characters")
     renamed = "".join(_rename(match, text, scope) for match in _TOKEN.finditer(text))
     try:
         parsed = expressions.parse(renamed)
@@ -81,13 +135,12 @@ def _rename(match: re.Match, text: str, scope: Scope) -> str:
     word = match.group("name")
     if word is None:
         return match.group(0)
-    following = text[match.end():].lstrip()[:1]
-    if following == "(":
-        if word in scope.functions:
+    if _CALL.match(text, match.end()):
+        if scope.is_function(word):
             raise Untranslatable(f"it calls {word}(), a function defined in a code block")
         return word  # offramp's parser says whether it knows the function
-    if word in scope.names:
-        target = scope.names[word]
+    defined, target = scope.target(word)
+    if defined:
         if target is None:
             raise Untranslatable(f"the value of {word} is not plain arithmetic")
         return target
@@ -145,36 +198,40 @@ def random_range(text: str) -> tuple[float, float] | None:
     return (low, high) if low < high else None
 
 
-def offramp_name(name: str, taken: set[str]) -> str:
+def offramp_name(name: str, taken: Names) -> str:
     """A variable name offramp accepts and that is not yet taken, close to `name`."""
     base = name if NAME_PATTERN.fullmatch(name) else re.sub(r"\W", "_", name)[:60] or "var"
     if base.startswith("__"):
         base = "v" + base.lstrip("_")
     if base in expressions.RESERVED_NAMES or not NAME_PATTERN.fullmatch(base):
         base = f"{base}_var"
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}_{n}", n + 1
-    taken.add(candidate)
-    return candidate
+    return taken.unique(base)
 
 
 # ---- numbers SilverDecisions stored ---------------------------------------------------
 def stored_number(value: Any) -> float | None:
-    """A number SilverDecisions wrote: 3, "2/5", "-7 1973731/5073127"; None if not one."""
+    """A number SilverDecisions wrote: 3, "2/5", "-7 1973731/5073127"; None if not one.
+
+    Texts are read with a bound on their digits and exponent (common.decimal_number).
+    """
     if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, (int, float)):
-        return float(value) if math.isfinite(value) else None
-    if not isinstance(value, str):
+    if not isinstance(value, (int, float, str)) or (
+            isinstance(value, str) and len(value) > MAX_NUMBER_DIGITS + 20):
         return None
-    mixed = _MIXED.match(value)
     try:
-        if mixed:
-            sign, whole, num, den = mixed.groups()
-            fraction = int(whole) + Fraction(int(num), int(den))
-            return float(-fraction if sign == "-" else fraction)
-        number = float(Fraction(value.strip()))
-    except (ValueError, ZeroDivisionError):
+        number = float(value) if not isinstance(value, str) else _stored_text(value)
+    except (ValueError, ZeroDivisionError, OverflowError):
         return None
-    return number if math.isfinite(number) else None
+    return number if number is not None and math.isfinite(number) else None
+
+
+def _stored_text(text: str) -> float | None:
+    mixed = _MIXED.match(text)
+    if mixed:
+        sign, whole, num, den = mixed.groups()
+        fraction = int(whole) + Fraction(int(num), int(den))
+        return float(-fraction if sign == "-" else fraction)
+    rational = _STORED_RATIONAL.fullmatch(text)
+    exact = Fraction(int(rational[1]), int(rational[2])) if rational else decimal_number(text)
+    return None if exact is None else float(exact)

@@ -136,7 +136,8 @@ def check_against_stored(tree: Tree, top: dict, rule: str, report: Report) -> No
     results = evaluate_tree(tree)
     _note_ties(tree, results, report)
     key = rule if rule in SINGLE_RULES or rule in MULTI_RULES else None
-    stored = ((top.get("computed") or {}).get(key) or {}).get("payoff") if key else None
+    computed = (top.get("computed") or {}).get(key) if key else None
+    stored = computed.get("payoff") if isinstance(computed, dict) else None
     if stored is None:
         return
     values = [stored_number(v) for v in (stored if isinstance(stored, list) else [stored])]

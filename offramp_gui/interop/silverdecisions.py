@@ -17,17 +17,19 @@ from typing import Any
 
 from ..fileformat.limits import deep_recursion
 from ..model.fields import NODE_TYPES
+from ..model.limits import MAX_CHILDREN, MAX_DEPTH, MAX_NODES, MAX_VARIABLES
 from ..model.tree import CHANCE, DECISION, REMAINDER, Criterion, Node, Tree, Variable
 from .common import (
     ConversionError,
+    Names,
     Report,
     checked,
     child_id,
     describe,
+    json_integer,
     plain,
     read_source,
     slug,
-    unique,
 )
 from .sd_expressions import (
     Definition,
@@ -53,7 +55,7 @@ def load_document(path: str | Path) -> dict:
                               " text") from None
     try:
         with deep_recursion():
-            doc = json.loads(text)
+            doc = json.loads(text, parse_int=json_integer)
     except json.JSONDecodeError as error:
         raise ConversionError(f"{path}:{error.lineno}:{error.colno}: this is not a"
                               f" SilverDecisions file: it is not valid JSON ({error.msg})") \
@@ -63,7 +65,33 @@ def load_document(path: str | Path) -> dict:
     if not isinstance(doc, dict) or "SilverDecisions" not in doc:
         raise ConversionError(f'{path}: this is not a SilverDecisions file: its top level has'
                               ' no "SilverDecisions" key')
+    check_document(doc, str(path))
     return doc
+
+
+#: The settings of a document the import reads, with the JSON types each may have.
+_Expected = dict[str, tuple[tuple[type, ...], str]]
+_SETTINGS: _Expected = {"title": ((str,), "a text"), "description": ((str,), "a text"),
+                        "rule": ((str,), "the name of a rule")}
+_DATA_SETTINGS: _Expected = {"trees": ((list,), "a list of trees"),
+                             "payoffNames": ((list,), "a list of texts"),
+                             "code": ((str,), "a text (the code block)"),
+                             "expressionScope": ((dict,), "an object")}
+
+
+def check_document(doc: dict, source: str) -> None:
+    """Refuse, naming the key, a setting of the wrong JSON type (a number for the list
+    `payoffNames`, say): every later step may then rely on the types."""
+    data = doc.get("data")
+    if data is not None and not isinstance(data, dict):
+        raise ConversionError(f'{source}: "data" is {_kind(data)}; it should be an object')
+    prefix = "data." if isinstance(data, dict) else ""
+    for key, (types, wanted) in _SETTINGS.items():
+        _expect(doc.get(key), types, f'"{key}"', wanted, source)
+    for key, (types, wanted) in _DATA_SETTINGS.items():
+        _expect(data_of(doc).get(key), types, f'"{prefix}{key}"', wanted, source)
+    for i, name in enumerate(data_of(doc).get("payoffNames") or []):
+        _expect(name, (str,), f'"{prefix}payoffNames[{i}]"', "a text", source)
 
 
 def trees_of(doc: dict) -> list:
@@ -82,6 +110,7 @@ def read_silverdecisions(path: str | Path, report: Report, tree_index: int = 0,
 def from_document(doc: dict, report: Report, tree_index: int = 0, rule: str | None = None,
                   source: str = "<SilverDecisions>", stem: str = "Imported tree") -> Tree:
     """Build, check and return the tree; `rule` overrides the file's objective rule."""
+    check_document(doc, source)
     trees = trees_of(doc)
     if not trees:
         raise ConversionError(f"{source}: the file holds no tree")
@@ -89,6 +118,9 @@ def from_document(doc: dict, report: Report, tree_index: int = 0, rule: str | No
         raise ConversionError(f"{source}: the file holds {len(trees)} tree"
                               f"{'s' * (len(trees) != 1)}; there is no tree {tree_index + 1}",
                               usage=True)
+    prefix = "data." if isinstance(doc.get("data"), dict) else ""
+    _expect(trees[tree_index], (dict,), f'"{prefix}trees[{tree_index}]"',
+            "an object (the root node of a tree)", source)
     importer = _Importer(doc, report, source, rule_of(doc, rule))
     tree = importer.build(trees[tree_index], doc.get("title") or stem)
     _describe_file(doc, report, tree_index, len(trees), importer.positioned)
@@ -104,7 +136,8 @@ class _Importer:
         self.doc, self.report, self.source = doc, report, source
         self.data = data_of(doc)
         self.variables: list[Variable] = []
-        self.taken: set[str] = set()
+        self.taken = Names()
+        self.count = 1  # nodes made so far: the root
         self.columns = _criteria_count(self.data, doc, rule)
         self.criteria = self._criteria()
         self.criterion_ids = [c.id for c in self.criteria]
@@ -120,10 +153,10 @@ class _Importer:
         scope = self.code_scope(Scope(), self.data.get("code"),
                                 self.data.get("expressionScope"), "the file's code")
         root = Node("n0", DECISION)
-        stack = [(top, root, scope)]
+        stack = [(top, root, scope, 0, "the root node")]
         while stack:
-            raw, node, parent_scope = stack.pop()
-            children = self.fill(raw, node, parent_scope)
+            raw, node, parent_scope, depth, place = stack.pop()
+            children = self.fill(raw, node, parent_scope, depth, place)
             stack.extend(reversed(children))
         tree = Tree(root, str(title))
         tree.description = self.doc.get("description") or None
@@ -132,37 +165,75 @@ class _Importer:
         return tree
 
     # ---- nodes ----------------------------------------------------------------------
-    def fill(self, raw: Any, node: Node, parent_scope: Scope) -> list:
-        """Set a node from its SilverDecisions object; return its children to visit."""
-        if not isinstance(raw, dict) or raw.get("type") not in NODE_TYPES:
-            found = raw.get("type") if isinstance(raw, dict) else type(raw).__name__
-            raise ConversionError(f"{self.source}: node {node.id} has the type {found!r};"
+    def fill(self, raw: Any, node: Node, parent_scope: Scope, depth: int,
+             place: str) -> list:
+        """Set a node from its SilverDecisions object; return its children to visit.
+
+        `place` names the node before its own label is known (the branch to it)."""
+        if raw.get("type") not in NODE_TYPES:
+            found = raw.get("type")
+            shown = repr(found[:80]) if isinstance(found, str) else _kind(found)
+            raise ConversionError(f"{self.source}: {place} has the type {shown};"
                                   " SilverDecisions nodes are decision, chance or terminal")
         node.type = raw["type"]
-        node.name = _text(raw.get("name"))
+        node.name = _text(self.typed(raw, "name", (str,), place, "a text"))
         if raw.get("folded") is True:
             node.collapsed = True
         self.nodes[node.id] = node
         self.positioned = self.positioned or "location" in raw
-        scope = self.code_scope(parent_scope, raw.get("code"), raw.get("expressionScope"),
-                                f"the code of {describe(node)}")
-        edges = raw.get("childEdges") or []
-        if node.type == "terminal" or not isinstance(edges, list):
+        where = describe(node)
+        self.typed(raw, "computed", (dict,), where, "an object")
+        scope = self.code_scope(parent_scope,
+                                self.typed(raw, "code", (str,), where, "a text"),
+                                self.typed(raw, "expressionScope", (dict,), where, "an object"),
+                                f"the code of {where}")
+        edges = self.typed(raw, "childEdges", (list,), where, "a list of branches") or []
+        if node.type == "terminal":
             return []
+        self.within_limits(node, edges, depth)
         visits = []
         for i, edge in enumerate(edges):
-            if not isinstance(edge, dict):
-                raise ConversionError(f"{self.source}: a branch of {describe(node)} is not"
-                                      " an object")
             child = Node(child_id(node.id, i, next(self.serial)))
+            if not isinstance(edge, dict):
+                raise ConversionError(f"{self.source}: branch {i + 1} of {where} is"
+                                      f" {_kind(edge)}; it should be an object")
             child.branch = _text(edge.get("name"))
+            branch = self.branch(child, node)
+            self.typed(edge, "name", (str,), branch, "a text")
+            self.typed(edge, "computed", (dict,), branch, "an object")
             node.children.append(child)
             self.nodes[child.id] = child
             child.payoff = self.payoff(edge, scope, child, node)
-            visits.append((edge.get("childNode"), child, scope))
+            if not isinstance(edge.get("childNode"), dict):
+                raise ConversionError(f'{self.source}: "childNode" of {branch} is'
+                                      f" {_kind(edge.get('childNode'))}; it should be the node"
+                                      " the branch leads to (an object)")
+            visits.append((edge["childNode"], child, scope, depth + 1,
+                           f"the node {branch} leads to"))
         if node.type == CHANCE:
             self.probabilities(node, edges, scope)
         return visits
+
+    def within_limits(self, node: Node, edges: list, depth: int) -> None:
+        """Refuse, before any of them is made, branches past the limits of docs/format.md."""
+        where = describe(node)
+        if len(edges) > MAX_CHILDREN:
+            raise ConversionError(f"{self.source}: {where} has {len(edges)} branches; offramp"
+                                  f" reads {MAX_CHILDREN} per node at most")
+        if edges and depth == MAX_DEPTH:
+            raise ConversionError(f"{self.source}: {where} is {MAX_DEPTH} levels below the"
+                                  f" root and has branches; offramp reads trees up to"
+                                  f" {MAX_DEPTH} levels deep")
+        self.count += len(edges)
+        if self.count > MAX_NODES:
+            raise ConversionError(f"{self.source}: the tree has more than {MAX_NODES} nodes"
+                                  f" (counted up to the branches of {where}); offramp reads"
+                                  f" {MAX_NODES} at most")
+
+    def typed(self, raw: dict, key: str, types: tuple[type, ...], where: str,
+              wanted: str) -> Any:
+        """raw[key], None when it is missing; refuse a value of another JSON type."""
+        return _expect(raw.get(key), types, f'"{key}" of {where}', wanted, self.source)
 
     def payoff(self, edge: dict, scope: Scope, child: Node, parent: Node) -> dict | None:
         raw = edge.get("payoff", 0)
@@ -219,6 +290,9 @@ class _Importer:
             self.report.dropped.append(f"{where}: the line {_quoted(line)} is not an"
                                        " assignment")
         for definition in found:
+            if len(self.variables) == MAX_VARIABLES and not definition.function:
+                raise ConversionError(f"{self.source}: {where} defines one variable more than"
+                                      f" offramp reads: {MAX_VARIABLES} in all, at most")
             if definition.function:
                 scope.functions.add(definition.name)
                 scope.names.pop(definition.name, None)
@@ -264,14 +338,13 @@ class _Importer:
 
     # ---- criteria -------------------------------------------------------------------
     def _criteria(self) -> list[Criterion]:
-        names = [n.strip() for n in self.data.get("payoffNames") or []
-                 if isinstance(n, str) and n.strip()]
+        names = [n.strip() for n in self.data.get("payoffNames") or [] if n.strip()]
         defaults = ["Payoff"] if self.columns == 1 else ["Criterion 1", "Criterion 2"]
-        taken: set[str] = set()
+        taken = Names()
         out = []
         for column in range(self.columns):
             name = names[column] if column < len(names) else defaults[column]
-            out.append(Criterion(unique(slug(name, f"c{column + 1}"), taken), name))
+            out.append(Criterion(taken.unique(slug(name, f"c{column + 1}")), name))
         return out
 
     def criterion_suffix(self, column: int) -> str:
@@ -290,7 +363,8 @@ def _share_remainder(node: Node, shared: list[Node]) -> None:
         return
     if not shared:
         return
-    others = [c.probability for c in node.children if c not in shared]
+    marked = {id(child) for child in shared}
+    others = [c.probability for c in node.children if id(c) not in marked]
     k = len(shared)
     if all(isinstance(p, (int, float)) for p in others):
         value: float | int | str = plain((1 - math.fsum(others)) / k)  # type: ignore[arg-type]
@@ -303,7 +377,7 @@ def _share_remainder(node: Node, shared: list[Node]) -> None:
 
 
 def _criteria_count(data: dict, doc: dict, rule: str) -> int:
-    names = [n for n in data.get("payoffNames") or [] if isinstance(n, str) and n.strip()]
+    names = [n for n in data.get("payoffNames") or [] if n.strip()]
     if rule in MULTI_RULES or len(names) >= 2:
         return 2
     stack = [t for t in trees_of(doc)]
@@ -340,8 +414,8 @@ def _describe_file(doc: dict, report: Report, index: int, count: int,
 
 def _version(text: str) -> tuple[int, ...]:
     parts = []
-    for piece in text.split(".")[:2]:
-        digits = "".join(ch for ch in piece if ch.isdigit())
+    for piece in text.split(".", 2)[:2]:
+        digits = "".join(ch for ch in piece[:9] if "0" <= ch <= "9")
         parts.append(int(digits) if digits else 0)
     return tuple(parts)
 
@@ -366,6 +440,24 @@ def _stored_line(where: str, name: str, text: str, number: float, why: Exception
         line += (f", and a uniform distribution from {distribution[0]:g} to"
                  f" {distribution[1]:g} for simulation")
     return line
+
+
+def _kind(value: Any) -> str:
+    """A JSON value's type as a message names it."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    kinds = ((str, "a text"), ((int, float), "a number"), (list, "a list"), (dict, "an object"))
+    return next((name for types, name in kinds if isinstance(value, types)), "not JSON")
+
+
+def _expect(value: Any, types: tuple[type, ...], where: str, wanted: str,
+            source: str) -> Any:
+    """`value` when it is missing (None) or of one of `types`; else refuse, naming where."""
+    if value is None or (isinstance(value, types) and not isinstance(value, bool)):
+        return value
+    raise ConversionError(f"{source}: {where} is {_kind(value)}; it should be {wanted}")
 
 
 def _text(value: Any) -> str | None:

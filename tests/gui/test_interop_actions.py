@@ -97,3 +97,30 @@ def test_export_to_a_missing_folder_says_so(window, tmp_path):
     actions = window.features["interop"]
     assert not actions.export_file(tmp_path / "missing" / "tree.csv")
     assert "does not exist" in window.prompts.reports[-1][1]
+
+
+def test_a_gambit_move_of_100000_actions_is_refused_with_a_dialog(window, tmp_path):
+    actions = " ".join(f'"a{k}"' for k in range(100_000))
+    game = tmp_path / "wide.efg"
+    game.write_text(f'EFG 2 R "wide" {{ "A" }}\n""\np "" 1 1 "" {{ {actions} }} 0\n'
+                    + 't "" 0\n' * 100_000)
+    before = window.document.tree
+    window.prompts.script("import", game)
+    window.actions["import"].trigger()
+    assert window.document.tree is before
+    title, text, icon = window.prompts.reports[-1]
+    assert (title, icon) == ("Cannot import", "warning")
+    assert text.startswith("wide.efg cannot be imported.\n")
+    assert text.endswith("this move has more than 10000 actions; offramp reads 10000"
+                         " branches per node at most")
+
+
+def test_a_silverdecisions_file_of_the_wrong_shape_is_refused_with_a_dialog(window, tmp_path):
+    doc = json.loads(TINY.read_text())
+    doc["data"]["payoffNames"] = 5
+    path = tmp_path / "names.json"
+    path.write_text(json.dumps(doc))
+    assert not window.features["interop"].import_file(path)
+    title, text, icon = window.prompts.reports[-1]
+    assert (title, icon) == ("Cannot import", "warning")
+    assert '"data.payoffNames" is a number; it should be a list of texts' in text

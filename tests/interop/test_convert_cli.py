@@ -20,9 +20,9 @@ TINY = DATA / "silverdecisions" / "synthetic" / "tiny_example.json"
 OFFRAMP = ROOT / "trees" / "offramp.json"
 
 
-def offramp(*args: str | Path) -> subprocess.CompletedProcess:
+def offramp(*args: str | Path, timeout: float = 60) -> subprocess.CompletedProcess:
     run = subprocess.run([sys.executable, "-m", "offramp_gui", *map(str, args)],
-                         capture_output=True, text=True, cwd=ROOT, timeout=60)
+                         capture_output=True, text=True, cwd=ROOT, timeout=timeout)
     for stream in (run.stdout, run.stderr):
         assert "Traceback" not in stream and "internal error" not in stream, stream
     return run
@@ -90,3 +90,39 @@ def test_an_existing_output_is_replaced_whole(tmp_path):
     out.write_text("old")
     assert offramp("convert", CENTIPEDE, "-o", out).returncode == 0
     assert out.read_text().startswith("EFG 2 R")
+
+
+def test_a_fifo_as_input_is_refused_within_seconds(tmp_path):
+    """Nothing writes to the FIFO: a reader that waits for it would never return."""
+    import os
+
+    for name in ("game.efg", "tree.json"):
+        fifo = tmp_path / name
+        os.mkfifo(fifo)
+        run = offramp("convert", fifo, "-o", tmp_path / "out.json", timeout=10)
+        assert run.returncode == 1
+        assert run.stderr.startswith(f"offramp: {fifo}") and run.stderr.count("\n") == 1
+        assert not (tmp_path / "out.json").exists()
+
+
+@pytest.mark.parametrize("text, words", [
+    ('EFG 2 R "e" { "A" }\n""\nc "" 1 "" { "x" 1e999999999 "y" 0 } 0\nt "" 0\nt "" 0\n',
+     "game.efg:3:17: the probability '1e999999999' is refused: it is too large"),
+    ('EFG 2 R "e" { "A" }\n""\nt "" 1 "o" { 1e999999999 }\n',
+     "game.efg:3:14: the payoff in outcome 1 '1e999999999' is refused: it is too large"),
+])
+def test_a_huge_exponent_is_refused_at_once_with_its_place(tmp_path, text, words):
+    game = tmp_path / "game.efg"
+    game.write_text(text)
+    run = offramp("convert", game, "-o", tmp_path / "out.json", timeout=20)
+    assert run.returncode == 1 and words in run.stderr and run.stderr.count("\n") == 1
+
+
+def test_a_gambit_game_5000_moves_deep_is_refused_with_its_line(tmp_path):
+    moves = "".join(f'p "" 1 {k + 1} "" {{ "stop" "go" }} 0\nt "" 0\n' for k in range(5000))
+    game = tmp_path / "deep.efg"
+    game.write_text(f'EFG 2 R "deep" {{ "A" }}\n""\n{moves}t "" 0\n')
+    run = offramp("convert", game, "-o", tmp_path / "out.json")
+    assert run.returncode == 1
+    assert run.stderr == (f"offramp: {game}:2003:1: this move is 1000 levels below the root"
+                          " and has actions; offramp reads games up to 1000 levels deep\n")

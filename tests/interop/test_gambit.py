@@ -287,3 +287,132 @@ def test_gambit_reads_the_articles_trees_with_the_same_payoffs(path, tmp_path):
 def test_labels_gambit_refuses_are_rewritten_and_reported():
     assert gambit_label("  NATO–Russia  war’s\tend\n") == "NATO-Russia war's end"
     assert gambit_label("a\\b") == "a/b"
+
+
+# ---- limits, numbers and depth ------------------------------------------------------
+def game_text(players: int = 1, moves: str = "", outcomes: str = "") -> str:
+    names = " ".join(f'"P{i}"' for i in range(1, players + 1))
+    return f'EFG 2 R "limits" {{ {names} }}\n""\n{moves}{outcomes}'
+
+
+def chain(depth: int) -> str:
+    """A game `depth` moves deep: each move ends the game or goes on."""
+    lines = [f'p "" 1 {k + 1} "" {{ "stop" "go" }} 0\nt "" 0\n' for k in range(depth)]
+    return game_text(moves="".join(lines) + 't "" 1 "end" { 5 }\n')
+
+
+def wide_move(actions: int) -> str:
+    names = " ".join(f'"a{k}"' for k in range(actions))
+    return game_text(moves=f'p "" 1 1 "" {{ {names} }} 0\n' + 't "" 0\n' * actions)
+
+
+def test_a_game_as_deep_as_the_limit_imports_and_exports_in_every_format(tmp_path):
+    from offramp_gui.interop import write
+    from offramp_gui.model.limits import MAX_DEPTH
+
+    tree = from_game(parse_efg(chain(MAX_DEPTH), "deep.efg"), Report())
+    assert evaluate(tree).expected[0].tolist() == [5]
+    for name in ("deep.efg", "deep.graphml", "deep.dot", "deep.csv"):
+        write(tree, tmp_path / name)
+        assert (tmp_path / name).stat().st_size > 0
+    again = from_game(parse_efg((tmp_path / "deep.efg").read_text(), "again"), Report())
+    assert len(again) == len(tree)
+
+
+@pytest.mark.parametrize("depth", [1001, 5000])
+def test_a_game_past_the_depth_limit_is_refused_at_its_line(depth):
+    with pytest.raises(ConversionError) as refused:
+        parse_efg(chain(depth), "deep.efg")
+    [line] = refused.value.problems
+    # The move 1000 levels down (the 1001st) is on line 3 + 2 × 1000 of the file.
+    assert line.startswith("deep.efg:2003:1: this move is 1000 levels below the root")
+
+
+def test_a_move_of_as_many_actions_as_the_limit_imports_and_one_more_is_refused():
+    from offramp_gui.model.limits import MAX_CHILDREN
+
+    tree = from_game(parse_efg(wide_move(MAX_CHILDREN), "wide.efg"), Report())
+    assert len(tree.root.children) == MAX_CHILDREN
+    for actions in (MAX_CHILDREN + 1, 100_000):
+        with pytest.raises(ConversionError) as refused:
+            parse_efg(wide_move(actions), "wide.efg")
+        [line] = refused.value.problems
+        assert line.startswith("wide.efg:3:")
+        assert line.endswith(f"this move has more than {MAX_CHILDREN} actions; offramp"
+                             f" reads {MAX_CHILDREN} branches per node at most")
+
+
+def test_players_and_outcomes_at_the_limit_and_one_past():
+    from offramp_gui.model.limits import MAX_OUTCOMES, MAX_PLAYERS
+
+    payoffs = ", ".join(["1"] * MAX_PLAYERS)
+    game = parse_efg(game_text(MAX_PLAYERS, outcomes=f't "" 1 "x" {{ {payoffs} }}\n'), "p.efg")
+    assert len(game.players) == MAX_PLAYERS
+    with pytest.raises(ConversionError, match=f"^p.efg:1:.*more than {MAX_PLAYERS} players"):
+        parse_efg(game_text(MAX_PLAYERS + 1, outcomes='t "" 0\n'), "p.efg")
+
+    def outcomes(count: int) -> str:
+        chance = " ".join(f'"a{k}" 1/{count}' for k in range(count))
+        leaves = "".join(f't "" {k + 1} "o{k}" {{ {k} }}\n' for k in range(count))
+        return game_text(moves=f'c "" 1 "" {{ {chance} }} 0\n', outcomes=leaves)
+
+    tree = from_game(parse_efg(outcomes(MAX_OUTCOMES), "o.efg"), Report())
+    assert len(tree.outcomes) == MAX_OUTCOMES
+    with pytest.raises(ConversionError) as refused:
+        parse_efg(outcomes(MAX_OUTCOMES + 1), "o.efg")
+    assert refused.value.problems == [
+        f"o.efg:{MAX_OUTCOMES + 4}:6: outcome {MAX_OUTCOMES + 1} is one more than offramp"
+        f" reads: a game has {MAX_OUTCOMES} outcomes at most"]
+
+
+def test_the_node_limit_is_counted_while_reading(monkeypatch):
+    from offramp_gui.interop import gambit
+
+    monkeypatch.setattr(gambit, "MAX_NODES", 3)
+    parse_efg(game_text(moves='c "" 1 "" { "a" 1/2 "b" 1/2 } 0\n', outcomes='t "" 0\n' * 2),
+              "n.efg")
+    with pytest.raises(ConversionError, match=r"^n.efg:6:1: the game has more than 3 nodes"):
+        parse_efg(game_text(moves='c "" 1 "" { "a" 1/3 "b" 1/3 "c" 1/3 } 0\n',
+                            outcomes='t "" 0\n' * 3), "n.efg")
+
+
+@pytest.mark.parametrize("number, why", [
+    ("1e999999999", "too large"), ("-1e400", "too large"), ("1/0", "divides by zero"),
+    ("9" * 1001, "more than 1000 digits"), ("12abc", "not a number"), ("1/x", "not a number"),
+])
+def test_numbers_are_read_with_a_bound_and_refused_at_their_place(number, why):
+    text = game_text(outcomes=f't "" 1 "o" {{ {number} }}\n')
+    with pytest.raises(ConversionError) as refused:
+        parse_efg(text, "n.efg")
+    [line] = refused.value.problems
+    assert line.startswith("n.efg:3:14: the payoff in outcome 1 ") and why in line
+    chance = f'c "" 1 "" {{ "a" {number} "b" 1 }} 0\nt "" 0\nt "" 0\n'
+    with pytest.raises(ConversionError, match=f"^n.efg:3:17: the probability .*{why}"):
+        parse_efg(game_text(moves=chance), "n.efg")
+
+
+@pytest.mark.parametrize("number, value", [
+    ("1e-999999999", 0), ("0e999999999", 0), ("2.5e3", 2500), ("1e20", 10**20),
+    ("0.35", 0.35), ("-1/3", "-1/3"), ("4/2", 2), (f"1/{10**30}", 1e-30),
+])
+def test_numbers_far_out_mean_what_a_double_can_hold(number, value):
+    from offramp_gui.interop.gambit import gambit_number
+
+    assert gambit_number(number) == value
+
+
+@pytest.mark.parametrize("bad, why", [
+    ('EFG 2 R "t" { "A" }\n""\np "" 1 99999999999999999999999 "" { "x" } 0\nt "" 0\n',
+     "3:8: this is not a Gambit game file: expected the information set's number"),
+    ('EFG 2 R "t" { "A" }\n""\np "" ² 1 "" { "x" } 0\nt "" 0\n',
+     "3:6: this is not a Gambit game file: expected the player's number"),
+    ('EFG 2 R "t" { "A" }\n""\nt "" 0\nt "" 0\n',
+     "4:1: this is not a Gambit game file: there is more text after the last node"),
+    ('EFG 2 R "t" { "A" }\n""\nt "" 1 "o" { 1, 2 }\n',
+     "3:17: outcome 1 has more payoffs than the 1 player"),
+])
+def test_integers_and_lists_are_bounded_and_located(bad, why):
+    with pytest.raises(ConversionError) as refused:
+        parse_efg(bad, "bad.efg")
+    [line] = refused.value.problems
+    assert line.startswith(f"bad.efg:{why}")

@@ -209,3 +209,163 @@ def test_a_deep_tree_gets_ids_offramp_accepts():
     tree = from_document(doc, Report())
     assert len(tree) == 301 and max(len(i) for i in tree.ids()) <= 64
     assert evaluate(tree).expected[0, 0] == 300
+
+
+# ---- shapes, limits and bounded work --------------------------------------------------
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d["data"].update(payoffNames=5),
+     '"data.payoffNames" is a number; it should be a list of texts'),
+    (lambda d: d["data"].update(payoffNames=["Value", 3]),
+     '"data.payoffNames[1]" is a number; it should be a text'),
+    (lambda d: d.update(data=[]), '"data" is a list; it should be an object'),
+    (lambda d: d["data"].update(trees={}), '"data.trees" is an object; it should be a list'),
+    (lambda d: d["data"].update(trees=[7]), '"data.trees[0]" is a number; it should be an'
+     " object"),
+    (lambda d: d["data"].update(code=["x = 1"]), '"data.code" is a list; it should be a text'),
+    (lambda d: d["data"].update(expressionScope="x"), '"data.expressionScope" is a text'),
+    (lambda d: d.update(rule=["max-min"]), '"rule" is a list; it should be the name of a rule'),
+    (lambda d: d.update(title={"a": 1}), '"title" is an object; it should be a text'),
+    (lambda d: d["data"]["trees"][0].update(type=None),
+     "the root node has the type null; SilverDecisions nodes are decision, chance or"),
+    (lambda d: d["data"]["trees"][0].update(childEdges={}),
+     '"childEdges" of chance node "Root" (n0) is an object; it should be a list of branches'),
+    (lambda d: d["data"]["trees"][0].update(code=3),
+     '"code" of chance node "Root" (n0) is a number; it should be a text'),
+    (lambda d: d["data"]["trees"][0].update(computed=[]),
+     '"computed" of chance node "Root" (n0) is a list; it should be an object'),
+    (lambda d: d["data"]["trees"][0]["childEdges"].append(4),
+     'branch 4 of chance node "Root" (n0) is a number; it should be an object'),
+    (lambda d: d["data"]["trees"][0]["childEdges"][1].update(childNode=None),
+     '"childNode" of branch 1 "b1" of chance node "Root" (n0) is null'),
+    (lambda d: d["data"]["trees"][0]["childEdges"][1].update(computed="x"),
+     '"computed" of branch 1 "b1" of chance node "Root" (n0) is a text'),
+    (lambda d: d["data"]["trees"][0]["childEdges"][1].update(name=[]),
+     '"name" of branch 1 of chance node "Root" (n0) is a list; it should be a text'),
+    (lambda d: d["data"]["trees"][0]["childEdges"][2]["childNode"].update(name=2),
+     '"name" of the node branch 2 "b2" of chance node "Root" (n0) leads to is a number'),
+])
+def test_a_value_of_the_wrong_json_type_is_refused_naming_where(tmp_path, change, message):
+    doc = minimal(branches=[("0.5", "1"), ("0.25", "2"), ("#", "3")])
+    change(doc)
+    path = tmp_path / "shape.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(ConversionError) as refused:
+        read(path)
+    [line] = refused.value.problems
+    assert line.startswith(f"{path}: ") and message in line
+
+
+def test_payoff_names_given_as_a_number_are_refused_on_the_command_line(tmp_path):
+    from test_convert_cli import offramp
+
+    doc = minimal(branches=[("1", "1")])
+    doc["data"]["payoffNames"] = 5
+    path = tmp_path / "names.json"
+    path.write_text(json.dumps(doc))
+    run = offramp("convert", path, "-o", tmp_path / "out.json")
+    assert run.returncode == 1
+    assert run.stderr == (f'offramp: {path}: "data.payoffNames" is a number; it should be a'
+                          " list of texts\n")
+    assert not (tmp_path / "out.json").exists()
+
+
+def deep_document(depth: int) -> dict:
+    node: dict = {"type": "terminal"}
+    for level in range(depth):
+        node = {"type": "chance", "name": f"c{level}", "childEdges": [
+            {"name": "on", "probability": "1", "payoff": "1", "childNode": node}]}
+    return {"SilverDecisions": "1.2.1", "data": {"trees": [node]}}
+
+
+def test_the_depth_limit_at_and_one_past():
+    from offramp_gui.model.limits import MAX_DEPTH
+
+    tree = from_document(deep_document(MAX_DEPTH), Report())
+    assert evaluate(tree).expected[0, 0] == MAX_DEPTH
+    with pytest.raises(ConversionError) as refused:
+        from_document(deep_document(MAX_DEPTH + 1), Report(), source="deep.json")
+    [line] = refused.value.problems
+    assert line.startswith('deep.json: chance node "c0" (') and line.endswith(
+        f"is {MAX_DEPTH} levels below the root and has branches; offramp reads trees up to"
+        f" {MAX_DEPTH} levels deep")
+
+
+def test_the_branch_limit_at_and_one_past():
+    from offramp_gui.model.limits import MAX_CHILDREN
+
+    doc = minimal(branches=[("#", str(k)) for k in range(MAX_CHILDREN)])
+    assert len(from_document(doc, Report()).root.children) == MAX_CHILDREN
+    doc = minimal(branches=[("#", "1")] * (MAX_CHILDREN + 1))
+    with pytest.raises(ConversionError) as refused:
+        from_document(doc, Report(), source="wide.json")
+    assert refused.value.problems == [f'wide.json: chance node "Root" (n0) has'
+                                      f" {MAX_CHILDREN + 1} branches; offramp reads"
+                                      f" {MAX_CHILDREN} per node at most"]
+
+
+def test_the_variable_limit_at_and_one_past(monkeypatch):
+    from offramp_gui.interop import silverdecisions
+
+    MAX_VARIABLES = 500  # the reader's count, at a size a test can afford
+    monkeypatch.setattr(silverdecisions, "MAX_VARIABLES", MAX_VARIABLES)
+    code = "".join(f"v{k} = {k}\n" for k in range(MAX_VARIABLES))
+    tree = from_document(minimal(code=code, branches=[("1", "v7")]), Report())
+    assert len(tree.variables) == MAX_VARIABLES
+    with pytest.raises(ConversionError) as refused:
+        from_document(minimal(code=code + "w = 1", branches=[("1", "0")]), Report(),
+                      source="vars.json")
+    assert refused.value.problems == [f"vars.json: the file's code defines one variable more"
+                                      f" than offramp reads: {MAX_VARIABLES} in all, at most"]
+
+
+def test_a_name_redefined_on_every_line_of_a_long_code_block_gets_numbered_names():
+    """Each redefinition takes the next free number, found without trying every one."""
+    code = "x = 1\n" * 5_000 + "y = x + 1"
+    report = Report()
+    tree = from_document(minimal(code=code, branches=[("1", "y")]), report)
+    assert tree.variables[-2].name == "x_5000" and tree.variables[-1].value == "x_5000 + 1"
+    assert evaluate(tree).expected[0, 0] == 2
+
+
+def test_code_under_code_looks_names_up_through_every_level():
+    node: dict = {"type": "terminal"}
+    for level in range(300):
+        node = {"type": "chance", "name": f"c{level}", "code": f"a{level} = {level}",
+                "childEdges": [{"name": "on", "probability": "1",
+                                "payoff": f"a{level} - a{level + 1}" if level < 299 else "0",
+                                "childNode": node}]}
+    doc = {"SilverDecisions": "1.2.1", "data": {"code": "base = 5", "trees": [node]}}
+    node["childEdges"][0]["payoff"] = "base"
+    tree = from_document(doc, Report())
+    assert len(tree.variables) == 301
+    assert evaluate(tree).expected[0, 0] == 5 - 299  # each level adds a_k - a_(k+1) = -1
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1e999999999", None), ("-1e400", None), ("1e-999999999", 0.0), ("9" * 2000, None),
+    ("1/0", None), ("3 1/0", None), ("2.5e3", 2500.0), (10**400, None), ("Infinity", None),
+])
+def test_stored_numbers_are_read_with_a_bound(text, expected):
+    assert stored_number(text) == expected
+
+
+def test_expressions_that_are_too_long_or_too_large_take_the_stored_number():
+    long = " + ".join(["1"] * 600)
+    for text in (long, "1e999999999", 10**400):
+        with pytest.raises(Untranslatable):
+            translate(text, Scope())
+    doc = minimal(branches=[("1", long)])
+    doc["data"]["trees"][0]["childEdges"][0]["computed"] = {"payoff": ["600", "0"]}
+    report = Report()
+    tree = from_document(doc, report)
+    assert tree.root.children[0].payoff == {"payoff": 600}
+    assert "longer than 1000 characters" in report.approximated[0]
+
+
+def test_an_integer_of_thousands_of_digits_is_refused_as_too_large(tmp_path):
+    path = tmp_path / "big.json"
+    path.write_text('{"SilverDecisions": "1.2", "data": {"trees": [{"type": "chance",'
+                    ' "childEdges": [{"name": "a", "probability": "1", "payoff": '
+                    + "9" * 5000 + ', "childNode": {"type": "terminal"}}]}]}}')
+    with pytest.raises(ConversionError, match="it is not a finite number"):
+        read(path)
