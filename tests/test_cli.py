@@ -419,3 +419,27 @@ def test_ordinary_file_names_print_as_they_are(tmp_path, capsys):
     path = tmp_path / "an ordinary name, ünïcode.json"
     path.write_bytes((ROOT / "trees" / "offramp.json").read_bytes())
     assert printed_lines(capsys, "validate", path) == [f"{path}: ok"]
+
+
+#: The hostile name as error messages write it: each character that does not print escaped.
+ESCAPED_NAME = r"red\x1b[31m rtl\u202egnp.exe new\nline"
+
+
+@pytest.mark.parametrize("args", [
+    ["evaluate", "{tree}", "--set", f"{HOSTILE_NAME}=1"],  # our own error
+    ["evaluate", "{tree}", f"--{HOSTILE_NAME}"],  # argparse's: an unknown option
+    ["evaluate", "{tree}", HOSTILE_NAME],  # an argument too many
+    ["simulate", "{tree}", "-n", HOSTILE_NAME],  # a value of the wrong type
+    ["convert", "{tree}", "--from", HOSTILE_NAME, "-o", "out.json"],  # an unknown choice
+    ["{tree}", HOSTILE_NAME],  # the app's command line
+])
+def test_command_line_errors_escape_what_would_not_print(capsys, args):
+    tree = str(ROOT / "trees" / "offramp.json")
+    try:
+        status = main([a.format(tree=tree) for a in args])
+    except SystemExit as stop:  # argparse's errors
+        status = stop.code
+    out, err = capsys.readouterr()
+    lines = err.splitlines()  # the usage, then the error on the last line
+    assert (status, out) == (2, "") and lines[-1].startswith("offramp")
+    assert ESCAPED_NAME in lines[-1] and not any(RAW.search(line) for line in lines)

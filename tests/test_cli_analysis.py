@@ -10,6 +10,7 @@ import math
 import random
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
@@ -509,3 +510,53 @@ def test_simulate_over_the_whole_range_of_doubles(tmp_path, capsys):
                               capture_output=True, text=True, timeout=120)
         assert (done.returncode, done.stderr) == (0, "")
         assert plot.read_bytes().startswith(b"\x89PNG")
+
+
+
+# x and y over the whole range of doubles; a's value overflows at either end of x.
+HUGE = doc(decide("root", [leaf("a", "x * 2"), leaf("b", "y"), leaf("c", 0)]),
+           [var("x", 0, -WIDEST, WIDEST), var("y", 0, -WIDEST, WIDEST)])
+HUGE_COMMANDS = {"sensitivity": ["--var", "y"], "tornado": [], "map": ["--x", "x", "--y", "y"],
+                 "threshold": ["--node", "root", "--var", "y"]}
+
+
+def numbers(document) -> list[float]:
+    if isinstance(document, dict):
+        return [n for value in document.values() for n in numbers(value)]
+    if isinstance(document, list):
+        return [n for value in document for n in numbers(value)]
+    return [document] if isinstance(document, float) else []
+
+
+@pytest.mark.parametrize("command", HUGE_COMMANDS)
+def test_ranges_over_the_whole_range_of_doubles(tmp_path, capsys, command):
+    tree = write(tmp_path, HUGE)
+    args = [command, tree, *HUGE_COMMANDS[command]]
+    code, out, err = run(capsys, *args)
+    assert (code, err) == (0, "") and "1.7e+308" in out
+    assert not {"inf", "-inf", "nan"} & set(out.split())
+    values = numbers(run_json(capsys, *args))  # (NaN or Infinity would fail here)
+    assert WIDEST in values and all(math.isfinite(v) for v in values)
+    table = tmp_path / "table.csv"
+    code, _out, err = run(capsys, *args, "-o", table)
+    assert (code, err) == (0, "")
+    cells = {cell for row in read_csv(table) for cell in row}
+    assert "1.7e+308" in cells and not {"inf", "-inf", "nan"} & cells
+
+
+@pytest.mark.skipif(not all(importlib.util.find_spec(name) for name in ("PySide6", "pyqtgraph")),
+                    reason="plots need PySide6 and pyqtgraph")
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+@pytest.mark.parametrize("command", HUGE_COMMANDS)
+def test_plots_over_the_whole_range_of_doubles(tmp_path, command, suffix):
+    tree = write(tmp_path, HUGE)
+    plot = tmp_path / f"plot{suffix}"
+    # In a process of its own: what Qt's paint handlers raise goes to stderr.
+    done = subprocess.run([sys.executable, "-m", "offramp_gui.cli", command, str(tree),
+                           *HUGE_COMMANDS[command], "-o", str(plot)],
+                          capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stderr) == (0, "")
+    if suffix == ".png":
+        assert plot.read_bytes().startswith(b"\x89PNG")
+    else:
+        assert ET.parse(plot).getroot().tag.endswith("svg")

@@ -18,9 +18,21 @@ _COMMANDS = ("validate", "evaluate", "export", "convert", "sensitivity", "map", 
 _MODULES = {"map": "region_map"}
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose errors escape what would not print as itself.
+
+    Its messages repeat the user's words (an unknown option, a value of the wrong
+    type): an escape sequence in them would recolour the terminal. The subcommands'
+    parsers are of the same class.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        super().error(escaped(message))
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The command line; with `only`, just that command (the rest is not imported)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="offramp", description="Explore decision trees of escalation and off-ramps."
         " Without a command, opens the desktop app on FILE (or the bundled off-ramp"
         " tree).")
@@ -42,7 +54,7 @@ _NEGATIVE_NUMBER = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^-(inf|infin
 
 
 def _app_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="offramp", description="Open the desktop app.")
+    parser = _Parser(prog="offramp", description="Open the desktop app.")
     parser.add_argument("--version", action="version", version=f"offramp {__version__}")
     parser.add_argument("file", nargs="?", help="a tree file (default: the off-ramp tree)")
     return parser

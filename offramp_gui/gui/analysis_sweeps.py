@@ -6,6 +6,7 @@ Each tab turns its widgets into its analysis's parameters; the base class
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
@@ -95,12 +96,12 @@ class OneWayTab(AnalysisTab):
         if var is None:
             return
         low, high = default_range(var.low, var.high, var.value)
-        span = abs(high - low) or 1.0
-        decimals = min(8, max(0, 3 - math.floor(math.log10(span))))
+        span = min(abs(high - low), sys.float_info.max) or 1.0  # -1.7e308..1.7e308: inf
+        scale = math.floor(math.log10(span))
         for spin, value in ((self.low, low), (self.high, high)):
             spin.blockSignals(True)
-            spin.setDecimals(decimals)
-            spin.setSingleStep(10 ** math.floor(math.log10(span)) / 10)
+            spin.setDecimals(min(8, max(0, 3 - scale)))
+            spin.setSingleStep(10.0 ** scale / 10)
             spin.setValue(value)
             spin.blockSignals(False)
 

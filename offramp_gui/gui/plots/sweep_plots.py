@@ -21,6 +21,8 @@ from .plot_parts import (
     decision_label,
     node_label,
     player_name,
+    plot_unit,
+    unit_text,
     utility_title,
     variable,
     variable_caption,
@@ -63,13 +65,16 @@ class OneWayPlot(PlotFrame):
         self._base.setZValue(-5)
         self.plot.addItem(self._base)
         self.result: OneWay | None = None
+        # Values and variable settings are drawn in these units (see plot_unit).
+        self._x_unit = self._y_unit = 1.0
 
     # ---- what tests and exports read ------------------------------------------------
     def curve_data(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        return [curve.getData() for curve in self._curves]
+        return [(x * self._x_unit, y * self._y_unit)
+                for x, y in (curve.getData() for curve in self._curves)]
 
     def switch_positions(self) -> list[float]:
-        return [float(line.value()) for line in self._switches]
+        return [float(line.value()) * self._x_unit for line in self._switches]
 
     # ---- drawing --------------------------------------------------------------------
     def set_result(self, flat: FlatTree, topic: Subject, result: OneWay) -> None:
@@ -78,19 +83,24 @@ class OneWayPlot(PlotFrame):
         resize_items(self._curves, count, pg.PlotDataItem, self.plot)
         resize_items(self._bold, count, lambda: pg.PlotDataItem(connect="finite"), self.plot)
         names = [node_label(flat, a) for a in result.alternatives]
+        self._x_unit, self._y_unit = plot_unit(result.x), plot_unit(result.values)
+        x = result.x / self._x_unit
         dense_x, dense_best = _with_switches(result)
+        dense_x = dense_x / self._x_unit
         for k, alternative in enumerate(result.alternatives):
             color = alternative_color(k)
-            self._curves[k].setData(result.x, result.values[k], pen=pg.mkPen(color, width=1.5))
-            shown = np.interp(dense_x, result.x, result.values[k])
+            values = result.values[k] / self._y_unit
+            self._curves[k].setData(x, values, pen=pg.mkPen(color, width=1.5))
+            shown = np.interp(dense_x, x, values)
             mask = np.array([alternative in best for best in dense_best])
             self._bold[k].setData(dense_x, np.where(mask, shown, np.nan),
                                   pen=pg.mkPen(color, width=5))
         self._set_switches(result)
         self._set_base(flat, result)
-        self.set_axis_label(self.plot, "bottom", result.variable)
-        self.set_axis_label(self.plot, "left", utility_title(flat, topic.player))
-        self.plot.setXRange(float(result.x[0]), float(result.x[-1]), padding=0.02)
+        self.set_axis_label(self.plot, "bottom", result.variable + unit_text(self._x_unit))
+        self.set_axis_label(self.plot, "left",
+                            utility_title(flat, topic.player) + unit_text(self._y_unit))
+        self.plot.setXRange(float(x[0]), float(x[-1]), padding=0.02)
         self.legend.set_entries([(name, alternative_color(k)) for k, name in enumerate(names)])
         self.set_texts(f"{decision_label(flat, topic.node)}: sensitivity to {result.variable}",
                        _caption(flat, result))
@@ -102,7 +112,7 @@ class OneWayPlot(PlotFrame):
                          "position": 0.94, "color": text, "fill": self._fill()}), self.plot)
         for line, (at, _from, _to) in zip(self._switches, result.switches, strict=True):
             line.setPen(pg.mkPen(text, width=1.2, style=Qt.PenStyle.DotLine))
-            line.setValue(at)
+            line.setValue(at / self._x_unit)
             line.label.setFormat(number(at))
 
     def _set_base(self, flat: FlatTree, result: OneWay) -> None:
@@ -110,7 +120,7 @@ class OneWayPlot(PlotFrame):
         inside = bool(base is not None and result.x[0] <= base <= result.x[-1])
         self._base.setVisible(inside)
         if inside:
-            self._base.setValue(base)
+            self._base.setValue(base / self._x_unit)
             self._base.label.setFormat(f"now {number(base)}")
 
     def _fill(self) -> QColor:
@@ -155,6 +165,7 @@ class TwoWayPlot(PlotFrame):
                                           pen=pg.mkPen(self.text_color, width=2))
         self.plot.addItem(self._marker)
         self._regions = np.zeros((0, 0), int)
+        self._x_unit = self._y_unit = 1.0  # the variables' settings are drawn in these
 
     def region_grid(self) -> np.ndarray:
         """Position of the best alternative at each grid point, (Ny, Nx); -1 where none."""
@@ -166,12 +177,14 @@ class TwoWayPlot(PlotFrame):
                                          for k in range(len(result.alternatives))]
         table = np.array([[c.red(), c.green(), c.blue(), 255] for c in colors], np.uint8)
         self._image.setImage(table[self._regions.T + 1], autoLevels=False)
-        self._image.setRect(_pixel_rect(result.x, result.y))
-        self.plot.setXRange(float(result.x[0]), float(result.x[-1]), padding=0)
-        self.plot.setYRange(float(result.y[0]), float(result.y[-1]), padding=0)
+        self._x_unit, self._y_unit = plot_unit(result.x), plot_unit(result.y)
+        x, y = result.x / self._x_unit, result.y / self._y_unit
+        self._image.setRect(_pixel_rect(x, y))
+        self.plot.setXRange(float(x[0]), float(x[-1]), padding=0)
+        self.plot.setYRange(float(y[0]), float(y[-1]), padding=0)
         self._set_marker(flat, result)
-        self.set_axis_label(self.plot, "bottom", result.x_variable)
-        self.set_axis_label(self.plot, "left", result.y_variable)
+        self.set_axis_label(self.plot, "bottom", result.x_variable + unit_text(self._x_unit))
+        self.set_axis_label(self.plot, "left", result.y_variable + unit_text(self._y_unit))
         entries = [(node_label(flat, a), alternative_color(k))
                    for k, a in enumerate(result.alternatives)]
         if (self._regions < 0).any():
@@ -185,7 +198,8 @@ class TwoWayPlot(PlotFrame):
         x, y = base_value(flat, result.x_variable), base_value(flat, result.y_variable)
         inside = (x is not None and y is not None and result.x[0] <= x <= result.x[-1]
                   and result.y[0] <= y <= result.y[-1])
-        self._marker.setData([x] if inside else [], [y] if inside else [])
+        self._marker.setData([x / self._x_unit] if inside else [],
+                             [y / self._y_unit] if inside else [])
 
 
 def _pixel_rect(x: np.ndarray, y: np.ndarray) -> QRectF:

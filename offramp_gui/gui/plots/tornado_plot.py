@@ -16,6 +16,8 @@ from .plot_parts import (
     alternative_color,
     decision_label,
     node_label,
+    plot_unit,
+    unit_text,
     utility_title,
     variable_caption,
     wrapped,
@@ -50,6 +52,7 @@ class TornadoPlot(PlotFrame):
         self._texts: list[pg.TextItem] = []
         self.result: Tornado | None = None
         self._shown: list = []
+        self._unit = 1.0  # the values are drawn in this unit (see plot_unit)
 
     # ---- what tests and exports read ------------------------------------------------
     def bar_variables(self) -> list[str]:
@@ -71,7 +74,8 @@ class TornadoPlot(PlotFrame):
         rows = np.arange(len(bars), dtype=float)
         low = np.array([b.value_at_low for b in bars], float)
         high = np.array([b.value_at_high for b in bars], float)
-        base = result.base
+        self._unit = plot_unit(np.concatenate([low, high, [result.base]]))
+        low, high, base = low / self._unit, high / self._unit, result.base / self._unit
         self._low.setOpts(x0=np.minimum(low, base), y=rows, width=np.abs(low - base),
                           height=BAR_HEIGHT)
         self._high.setOpts(x0=np.minimum(high, base), y=rows, width=np.abs(high - base),
@@ -82,13 +86,14 @@ class TornadoPlot(PlotFrame):
         self._outline.setOpts(x0=left[marked], y=rows[marked], width=(right - left)[marked],
                               height=BAR_HEIGHT + 0.16)
         self._base.setValue(base)
-        self._base_text.setText(f" base {fmt.value(base)}")
+        self._base_text.setText(f" base {fmt.value(result.base)}")
         self._base_text.setPos(base, -0.95)
         self._set_end_texts(bars, rows)
         self._axis.set_names([b.variable for b in bars], widest=200)
         self.graphics.setMinimumHeight(max(self.MIN_PLOT_HEIGHT, ROW_PX * (len(bars) + 1) + 60))
         self._fit(left, right, len(bars))
-        self.set_axis_label(self.plot, "bottom", utility_title(flat, topic.player))
+        self.set_axis_label(self.plot, "bottom",
+                            utility_title(flat, topic.player) + unit_text(self._unit))
         self.legend.set_entries([("Variable at its min", LOW_COLOR),
                                  ("Variable at its max", HIGH_COLOR)])
         self.set_texts(f"{decision_label(flat, topic.node)}: what moves its value most",
@@ -104,7 +109,7 @@ class TornadoPlot(PlotFrame):
                 item = self._texts[2 * k + side]
                 item.setText(number(setting))
                 item.setAnchor((1.0, 0.5) if side == 0 else (0.0, 0.5))
-                item.setPos(value if np.isfinite(value) else 0.0, rows[k])
+                item.setPos(value / self._unit if np.isfinite(value) else 0.0, rows[k])
 
     def _fit(self, left: np.ndarray, right: np.ndarray, count: int) -> None:
         finite = np.concatenate([left[np.isfinite(left)], right[np.isfinite(right)]])
@@ -147,20 +152,23 @@ class ThresholdPlot(PlotFrame):
                                      label="", labelOpts={"position": 0.04, "color": muted})
         self.plot.addItem(self._base)
         self.result: Threshold | None = None
+        self._unit = 1.0  # the variable's settings are drawn in this unit (see plot_unit)
 
     def segments(self) -> list[tuple[float, float, str | None]]:
         return list(self.result.intervals) if self.result else []
 
     def threshold_positions(self) -> list[float]:
-        return [float(line.value()) for line in self._lines]
+        return [float(line.value()) * self._unit for line in self._lines]
 
     def set_result(self, flat: FlatTree, result: Threshold) -> None:
         self.result = result
         node = flat.index.get(result.node, 0)
         children = [flat.ids[c] for c in flat.children(node)]
         color = {child: alternative_color(k) for k, child in enumerate(children)}
-        starts = np.array([a for a, _b, _c in result.intervals], float)
-        widths = np.array([b - a for a, b, _c in result.intervals], float)
+        self._unit = plot_unit(np.array([result.low, result.high], float))
+        starts = np.array([a for a, _b, _c in result.intervals], float) / self._unit
+        ends = np.array([b for _a, b, _c in result.intervals], float) / self._unit
+        widths = ends - starts
         self._band.setOpts(x0=starts, y=np.full(starts.size, 0.5), width=widths, height=1.0,
                            brushes=[color.get(c, QColor("#BDBDBD")) for _a, _b, c in
                                     result.intervals],
@@ -172,21 +180,23 @@ class ThresholdPlot(PlotFrame):
         inside = bool(base is not None and result.low <= base <= result.high)
         self._base.setVisible(inside)
         if inside:
-            self._base.setValue(base)
+            self._base.setValue(base / self._unit)
             self._base.label.setFormat(f"now {number(base)}")
-        self.plot.setXRange(result.low, result.high, padding=0.02)
+        self.plot.setXRange(result.low / self._unit, result.high / self._unit, padding=0.02)
         self.plot.setYRange(-0.25, 1.35, padding=0)
-        self.set_axis_label(self.plot, "bottom", result.variable)
+        self.set_axis_label(self.plot, "bottom", result.variable + unit_text(self._unit))
         self.legend.set_entries([(node_label(flat, child), color[child])
                                  for child in children])
         self.set_texts(f"{decision_label(flat, node)}: the choice as {result.variable} varies",
                        _threshold_caption(flat, result))
 
     def _set_names(self, flat: FlatTree, result: Threshold) -> None:
-        span = result.high - result.low
+        low, high = result.low / self._unit, result.high / self._unit
+        span = high - low
         resize_items(self._names, len(result.intervals),
                      lambda: pg.TextItem(color="#ffffff", anchor=(0, 0.5)), self.plot)
         for item, (a, b, choice) in zip(self._names, result.intervals, strict=True):
+            a, b = a / self._unit, b / self._unit
             item.setText(wrapped(node_label(flat, choice, 80), 18))
             item.setPos(a + 0.01 * span, 0.72)
             item.setVisible((b - a) > 0.18 * span)
@@ -198,7 +208,7 @@ class ThresholdPlot(PlotFrame):
                          "position": 0.97, "color": text}), self.plot)
         for line, at in zip(self._lines, result.thresholds, strict=True):
             line.setPen(pg.mkPen(text, width=2))
-            line.setValue(at)
+            line.setValue(at / self._unit)
             line.label.setFormat(number(at))
 
 
