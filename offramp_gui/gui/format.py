@@ -3,6 +3,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
+#: Values this large are plotted in a unit of a power of ten (see `plot_unit`).
+LARGE_VALUE = 1e100
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
 
 def value(number: float | None) -> str:
     """A value or utility: three significant figures or so; "—" when not computable."""
@@ -22,3 +28,20 @@ def probability(p: float | None) -> str:
     if p is None or math.isnan(p):
         return "—"
     return f"{100 * p:.3g}%"
+
+def plot_unit(values: np.ndarray) -> float:
+    """1, or for values beyond LARGE_VALUE the power of ten to divide them by for plotting.
+
+    Near the largest double the plot's spans and margins (high - low, and more) would
+    overflow: pyqtgraph refuses an infinite range, from inside a paint.
+    """
+    magnitudes = np.abs(values[np.isfinite(values)])
+    largest = float(magnitudes.max()) if magnitudes.size else 0.0
+    return 10.0 ** math.floor(math.log10(largest)) if largest >= LARGE_VALUE else 1.0
+
+
+def unit_text(unit: float) -> str:
+    """What an axis title adds for values plotted in `unit`: " (× 10³⁰⁸)"."""
+    if unit == 1:
+        return ""
+    return f" (× 10{str(round(math.log10(unit))).translate(_SUPERSCRIPT)})"

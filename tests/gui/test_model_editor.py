@@ -353,3 +353,21 @@ def test_the_last_player_cannot_be_deleted(window, qtbot):
                                       "")]
     assert window.prompts.asked == []
     assert [p.id for p in window.document.tree.effective_players()] == ["decision-maker"]
+
+
+@pytest.mark.parametrize("distribution", [
+    {"type": "uniform", "low": -1.7e308, "high": 1.7e308},
+    {"type": "triangular", "low": -1.7e308, "mode": 0, "high": 1.7e308},
+    {"type": "discrete", "values": [-1.7e308, 1.7e308], "weights": [1, 1]}])
+def test_a_distribution_near_the_largest_double_is_previewed_in_a_power_of_ten(
+        window, qtbot, tmp_path, distribution):
+    doc = json.loads(SMALL)
+    doc["variables"][0].update(min=-1.7e308, max=1.7e308, distribution=distribution)
+    open_tree(window, tmp_path, doc)
+    variables = tab(window, "variables")
+    assert not variables.grab().isNull()
+    qtbot.wait(50)  # the paints and range updates queued by the first one
+    plot = variables.plot
+    assert plot.getAxis("bottom").labelText == "× 10³⁰⁸"
+    (low, high), _ = plot.viewRange()
+    assert -3 < low < -1.6 and 1.6 < high < 3

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QWidget
 
 from ...fileformat.schema import DISTRIBUTION_PARAMETERS
 from ...model.refactor import VARIABLE
+from ..format import plot_unit, unit_text
 from ..model_edits import STEP_KEY
 from .fields import Refused, guard_wheel, number_text, parse_amount
 from .model_forms import Form, ItemsTab, attempt, optional, show_text
@@ -105,6 +106,34 @@ def _density(d: dict[str, Any]) -> tuple[np.ndarray, np.ndarray] | None:
     return None
 
 
+#: Parameters on the variable's own scale (the others are shapes or logarithms).
+_LOCATION_KEYS = ("low", "mode", "high", "mean", "sd")
+
+
+def _unit_of(distribution: dict[str, Any]) -> float:
+    """The power of ten the preview is drawn in: near the largest double, the spans
+    and margins of the plot would overflow."""
+    numbers = [distribution.get(k) for k in _LOCATION_KEYS]
+    values = distribution.get("values")
+    numbers += values if isinstance(values, list) else []
+    finite = [float(n) for n in numbers if isinstance(n, (int, float))
+              and not isinstance(n, bool) and math.isfinite(n)]
+    return plot_unit(np.array(finite, float))
+
+
+def _in_unit(distribution: dict[str, Any], unit: float) -> dict[str, Any]:
+    if unit == 1:
+        return distribution
+    scaled = dict(distribution)
+    for key in _LOCATION_KEYS:
+        if isinstance(scaled.get(key), (int, float)) and not isinstance(scaled[key], bool):
+            scaled[key] = scaled[key] / unit
+    if isinstance(scaled.get("values"), list):
+        scaled["values"] = [v / unit if isinstance(v, (int, float)) else v
+                            for v in scaled["values"]]
+    return scaled
+
+
 class DensityPlot(pg.PlotWidget):
     """A small preview of a distribution: its density, or its values' chances as bars."""
 
@@ -130,11 +159,13 @@ class DensityPlot(pg.PlotWidget):
         self.addItem(self.bars)
 
     def show_distribution(self, distribution: dict[str, Any] | None) -> None:
-        points = density(distribution) if distribution else None
+        unit = _unit_of(distribution) if distribution else 1.0
+        points = density(_in_unit(distribution, unit)) if distribution else None
         self.setVisible(points is not None)
         if points is None:
             return
         x, y = points
+        self.setLabel("bottom", unit_text(unit).strip(" ()"))
         if distribution and distribution.get("type") == "discrete":
             self.curve.setData([], [])
             span = float(np.ptp(x)) if len(x) > 1 else 1.0

@@ -24,7 +24,6 @@ from ...analysis.flatten import DECISION_KIND
 from .. import format as fmt
 from ..scene.theme import PLAYER_COLORS, TERMINAL_COLOR
 from ..text import shown, tooltip
-from .plot_parts import plot_unit, unit_text
 
 UNCLASSIFIED_COLOR = "#9e9e9e"
 #: Outcomes without a colour of their own, in order.
@@ -281,7 +280,7 @@ class OutcomesPanel(QWidget):
         faint = QColor(color)
         faint.setAlphaF(0.45)
         chosen = rows == data.chosen
-        self._unit = plot_unit(data.utilities)
+        self._unit = fmt.plot_unit(data.utilities)
         self._value_bars.setOpts(
             x0=np.zeros(int(finite.sum())), y=rows[finite],
             width=data.utilities[finite] / self._unit,
@@ -292,7 +291,7 @@ class OutcomesPanel(QWidget):
                   for c in chosen[finite]])
         self._update_value_texts(rows)
         title = "Expected utility" + (f" for {html.escape(shown(data.player, 60))}"
-                                      if data.player else "") + unit_text(self._unit)
+                                      if data.player else "") + fmt.unit_text(self._unit)
         self._values.setLabel("bottom", title, color=self._text_color().name())
         self._fit_values_range()
 

@@ -7,10 +7,8 @@ goes into QLabels as plain text, and into pyqtgraph's HTML labels escaped.
 from __future__ import annotations
 
 import html
-import math
 import textwrap
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette, QResizeEvent
@@ -27,27 +25,7 @@ NONE_COLOR = "#BDBDBD"  # where no alternative can be computed
 OUTCOME_FALLBACK = ("#5c6bc0", "#26a69a", "#d4a017", "#8d6e63", "#ec407a", "#78909c")
 UNCLASSIFIED_COLOR = "#9e9e9e"
 LABEL_CHARS = 26
-#: Values this large are plotted in a unit of a power of ten (see `plot_unit`).
-LARGE_VALUE = 1e100
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
-
-def plot_unit(values: np.ndarray) -> float:
-    """1, or for values beyond LARGE_VALUE the power of ten to divide them by for plotting.
-
-    Near the largest double the plot's spans and margins (high - low, and more) would
-    overflow: pyqtgraph refuses an infinite range, from inside a paint.
-    """
-    magnitudes = np.abs(values[np.isfinite(values)])
-    largest = float(magnitudes.max()) if magnitudes.size else 0.0
-    return 10.0 ** math.floor(math.log10(largest)) if largest >= LARGE_VALUE else 1.0
-
-
-def unit_text(unit: float) -> str:
-    """What an axis title adds for values plotted in `unit`: " (× 10³⁰⁸)"."""
-    if unit == 1:
-        return ""
-    return f" (× 10{str(round(math.log10(unit))).translate(_SUPERSCRIPT)})"
 
 
 def alternative_color(k: int) -> QColor:

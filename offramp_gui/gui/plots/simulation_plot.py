@@ -12,6 +12,7 @@ from ...analysis.flatten import FlatTree
 from ...analysis.montecarlo import Simulation
 from ...analysis.sensitivity import Subject
 from .. import format as fmt
+from ..format import plot_unit, unit_text
 from .plot_parts import (
     CategoryAxis,
     PlotFrame,
@@ -19,8 +20,6 @@ from .plot_parts import (
     decision_label,
     node_label,
     outcome_colors,
-    plot_unit,
-    unit_text,
     utility_title,
 )
 from .sweep_plots import resize_items

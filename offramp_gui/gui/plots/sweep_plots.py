@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QWidget
 
 from ...analysis.flatten import FlatTree
 from ...analysis.sensitivity import OneWay, Subject, TwoWay
+from ..format import plot_unit, unit_text
 from .plot_parts import (
     NONE_COLOR,
     PlotFrame,
@@ -21,8 +22,6 @@ from .plot_parts import (
     decision_label,
     node_label,
     player_name,
-    plot_unit,
-    unit_text,
     utility_title,
     variable,
     variable_caption,

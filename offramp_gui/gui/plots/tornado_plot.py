@@ -10,14 +10,13 @@ from PySide6.QtWidgets import QWidget
 from ...analysis.flatten import FlatTree
 from ...analysis.sensitivity import Subject, Threshold, Tornado
 from .. import format as fmt
+from ..format import plot_unit, unit_text
 from .plot_parts import (
     CategoryAxis,
     PlotFrame,
     alternative_color,
     decision_label,
     node_label,
-    plot_unit,
-    unit_text,
     utility_title,
     variable_caption,
     wrapped,
