@@ -203,3 +203,45 @@ def test_memory_stays_bounded_on_a_big_label(tmp_path):
     status, megabytes = done.stdout.split()[-2:]
     assert status == "0"
     assert int(megabytes) < 400, f"{megabytes} MB for a 50 MB file"
+
+
+# ---- inputs that are not files ------------------------------------------------------------
+NOT_FILES = {
+    "fifo": (lambda folder: os.mkfifo(folder / "tree.json"), "a pipe (FIFO)"),
+    "dev-zero": (lambda folder: None, "a device"),
+    "link-to-dev-zero": (lambda folder: (folder / "tree.json").symlink_to("/dev/zero"),
+                         "a device"),
+}
+
+
+def not_a_file(name: str, folder: Path) -> tuple[Path, str]:
+    """Make the input `name` of NOT_FILES; return its path and what it is called."""
+    if not hasattr(os, "mkfifo") or not Path("/dev/zero").exists():
+        pytest.skip("needs FIFOs and /dev/zero")
+    make, kind = NOT_FILES[name]
+    make(folder)
+    return (Path("/dev/zero") if name == "dev-zero" else folder / "tree.json"), kind
+
+
+@pytest.mark.parametrize("command", ["validate", "evaluate"])
+@pytest.mark.parametrize("name", sorted(NOT_FILES))
+def test_what_is_not_a_file_is_refused_at_once(name, command, tmp_path):
+    """In a process with a timeout: reading a FIFO or /dev/zero must not hang the test."""
+    path, kind = not_a_file(name, tmp_path)
+    done = subprocess.run([sys.executable, "-m", "offramp_gui.cli", command, str(path)],
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True,
+                          text=True, timeout=30)
+    expected = f"{path}: error: $: this is {kind}, not a regular file; offramp reads only files\n"
+    printed = done.stdout if command == "validate" else done.stderr
+    assert (done.returncode, printed) == (1, expected)
+
+
+@pytest.mark.parametrize("name", sorted(NOT_FILES))
+def test_the_api_refuses_what_is_not_a_file(name, tmp_path):
+    from offramp_gui.api import TreeFormatError, load
+
+    path, kind = not_a_file(name, tmp_path)
+    with pytest.raises(TreeFormatError) as caught:
+        load(path)
+    assert caught.value.lines() == [f"{path}: error: $: this is {kind}, not a regular file;"
+                                    " offramp reads only files"]

@@ -11,14 +11,13 @@ import json
 import os
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from ..model.issues import Issue, TreeFormatError, quote_text
 from ..model.tree import NODE_FIELDS, Node, Tree, assign_missing_ids
 from ..model.validate import validate
 from .atomic import SaveError, write_atomic
-from .limits import MAX_FILE_BYTES, deep_recursion
+from .limits import FileRefused, deep_recursion, open_regular, read_limited
 from .locate import TextPositions, locate
 from .schema import (
     CRITERION_KEYS,
@@ -69,28 +68,21 @@ def file_digest(path: str | os.PathLike) -> str | None:
     """`content_digest` of the file as it is on disk now; None if it cannot be read."""
     digest = hashlib.sha256()
     try:
-        with open(path, "rb") as stream:
+        with open_regular(path) as (stream, _size):
             for block in iter(lambda: stream.read(1 << 20), b""):
                 digest.update(block)
-    except OSError:
+    except (OSError, FileRefused):
         return None
     return digest.hexdigest()
 
 
 # ---- reading -----------------------------------------------------------------------
 def read_file(path: str | os.PathLike) -> Loaded:
-    """Read a tree file; problems are returned, not raised, except an unreadable file."""
-    path = Path(path)
+    """Read a tree file; problems are returned, not raised, even an unreadable file."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return Loaded(None, [Issue(f"the file is {size / 2**20:.0f} MB; offramp refuses"
-                                       f" files over {MAX_FILE_BYTES // 2**20} MB")])
-        data = path.read_bytes()
-    except IsADirectoryError:
-        return Loaded(None, [Issue("this is a folder, not a tree file")])
-    except OSError as error:
-        return Loaded(None, [Issue(f"cannot read the file: {error.strerror or error}")])
+        data = read_limited(path)
+    except FileRefused as refusal:
+        return Loaded(None, [Issue(str(refusal))])
     loaded = loads(data)
     loaded.digest = content_digest(data)
     return loaded

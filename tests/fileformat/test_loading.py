@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 
 from offramp_gui.api import load, load_text
-from offramp_gui.fileformat import json_io
+from offramp_gui.fileformat import limits
 from offramp_gui.fileformat.json_io import loads, read_file
 from offramp_gui.model.issues import TreeFormatError, UnsupportedVersionError
 
@@ -159,9 +161,49 @@ def test_missing_file_and_folder(tmp_path):
 def test_oversized_file_is_refused_unread(tmp_path, monkeypatch):
     path = tmp_path / "big.json"
     path.write_text(document(terminal("a")))
-    monkeypatch.setattr(json_io, "MAX_FILE_BYTES", 10)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 10)
     [issue] = read_file(path).issues
     assert "offramp refuses files over" in issue.message
+
+
+def test_a_file_of_the_largest_size_is_read_and_one_byte_more_is_not(tmp_path, monkeypatch):
+    text = document(terminal("a"))
+    path = tmp_path / "tree.json"
+    path.write_text(text)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", len(text))
+    assert read_file(path).issues == [] and read_file(path).tree is not None
+    path.write_text(text + " ")
+    assert "offramp refuses files over" in read_file(path).issues[0].message
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
+    fifo = tmp_path / "tree.json"
+    os.mkfifo(fifo)
+    [issue] = read_file(fifo).issues
+    assert issue.message == ("this is a pipe (FIFO), not a regular file; offramp reads"
+                             " only files")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_a_device_and_a_link_to_it_are_refused_unread(tmp_path):
+    link = tmp_path / "tree.json"
+    link.symlink_to("/dev/zero")
+    for path in ("/dev/zero", link):
+        [issue] = read_file(path).issues
+        assert issue.message == "this is a device, not a regular file; offramp reads only files"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_what_is_opened_is_checked_not_only_the_name(tmp_path, monkeypatch):
+    """A regular file swapped for a FIFO between the look and the open is refused."""
+    regular = tmp_path / "regular.json"
+    regular.write_text(document(terminal("a")))
+    fifo = tmp_path / "tree.json"
+    os.mkfifo(fifo)
+    monkeypatch.setattr(limits.os, "stat", lambda path: os.lstat(regular))
+    with pytest.raises(limits.FileRefused, match="pipe"):
+        limits.read_limited(fifo)
 
 
 def test_invalid_utf8_is_located(tmp_path):

@@ -95,3 +95,18 @@ def test_a_megabyte_label_is_drawn_cut_short(window, tmp_path):
     assert window.files.open(path)
     shown = window.scene.item_for_node("a").label_text()
     assert len(shown) <= MAX_SHOWN + 1 and window.document.tree.node("a").branch == label
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not Path("/dev/zero").exists(),
+                    reason="needs FIFOs and /dev/zero")
+@pytest.mark.parametrize("make, kind", [
+    (lambda p: os.mkfifo(p), "a pipe (FIFO)"),
+    (lambda p: p.symlink_to("/dev/zero"), "a device"),
+], ids=["fifo", "link-to-dev-zero"])
+def test_what_is_not_a_file_is_refused_at_once(window, tmp_path, make, kind):
+    path = tmp_path / "tree.json"
+    make(path)
+    _title, text, details = open_refused(window, path)
+    assert text == "tree.json has 1 problem and was not opened."
+    assert details == f"{path}: error: $: this is {kind}, not a regular file; offramp reads" \
+                      " only files"
