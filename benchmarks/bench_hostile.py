@@ -117,7 +117,7 @@ def in_a_process(*args: str) -> tuple[float, int]:
 def memory(folder: Path) -> None:
     path = folder / "memory.json"
     cases = {
-        "100,000 nodes sharing one 1,000-character payoff": (
+        "100,000 nodes sharing one 957-character payoff": (
             lambda: path.write_text(hostile.shared_formula(100_000)), "evaluate"),
         "4,700,000 tiny nodes (refused)": (lambda: hostile.tiny_nodes(path, 470, 10_000),
                                            "validate"),

@@ -49,7 +49,7 @@ def chained_variables(count: int, backwards: bool = False) -> str:
 
 def shared_formula(nodes: int) -> str:
     """`nodes` branches whose payoffs are one long formula, the same text each time."""
-    formula = " + ".join(["p * 2"] * 150)
+    formula = " + ".join(["p * 2"] * 120)  # 957 characters
     leaf = json.dumps({"type": "terminal", "payoff": formula})
     return (HEAD + '"variables": [{"name": "p", "value": 0.5}], "root": {"type": "decision",'
             ' "children": [' + ",".join([leaf] * nodes) + "]}}")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..model.issues import Issue, TreeFormatError, quote_text
+from ..model.limits import MAX_NODES
 from ..model.tree import NODE_FIELDS, Node, Tree, assign_missing_ids
 from ..model.validate import validate
 from .atomic import SaveError, write_atomic
@@ -27,6 +28,7 @@ from .schema import (
     BadConstant,
     DuplicateKeyDict,
     build_tree,
+    too_many_nodes,
 )
 
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -163,6 +165,10 @@ def _parse_json(text: str) -> tuple[Any, Issue | None]:
         return None, Issue("the file is empty")
     try:
         with deep_recursion():
+            if text.count("{") > MAX_NODES:  # (each node is an object: most files stop here)
+                nodes = nodes_in_text(text)
+                if nodes > MAX_NODES:
+                    return None, Issue(too_many_nodes(nodes), "$.root")
             raw = json.loads(text, parse_constant=BadConstant)
             if not holds_only(text, keys_parsed(raw)):
                 # Some object repeats a key; parse again, slowly, to find which.
@@ -181,6 +187,30 @@ def _parse_json(text: str) -> tuple[Any, Issue | None]:
         line, column = TextPositions(text).line_column(match.start() if match else 0)
         return None, Issue(f"a number has too many digits ({quote_text(str(error), 50)})",
                            line=line, column=column)
+
+
+def nodes_in_text(text: str) -> int:
+    """How many nodes the document holds, counted in a parse that keeps almost nothing.
+
+    Each object becomes the number of nodes it would hold as a node (numbers become
+    None), so 4 million nodes cost a few list slots each, not a dict and its strings.
+    """
+    last_root: list[Any] = [None]
+
+    def nodes_below(pairs: list[tuple[str, Any]]) -> int:
+        found = dict(pairs)  # the last of a repeated key, as the careful reading keeps
+        last_root[0] = found.get("root")  # the outermost object is the last one closed
+        children = found.get("children")
+        if type(children) is not list:
+            return 1
+        return 1 + sum(child for child in children if type(child) is int)
+
+    def nothing(_text: str) -> None:
+        return None
+
+    outer = json.loads(text, object_pairs_hook=nodes_below, parse_int=nothing,
+                       parse_float=nothing, parse_constant=nothing)
+    return last_root[0] if type(outer) is int and type(last_root[0]) is int else 0
 
 
 def holds_only(text: str | bytes, keys: int) -> bool:
