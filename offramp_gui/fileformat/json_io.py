@@ -134,7 +134,7 @@ def locate_issues(text: str, issues: list[Issue]) -> list[Issue]:
 
 def _decode(data: bytes) -> tuple[str, Issue | None]:
     if not data.strip():
-        return "", Issue("the file is empty")
+        return "", Issue("the file is empty", line=1, column=1)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]:
         return "", Issue("the file is encoded as UTF-16 or UTF-32; save it as UTF-8")
     if data.startswith(_UTF8_BOM):
@@ -162,7 +162,7 @@ def _object(pairs: list[tuple[str, Any]]) -> dict:
 
 def _parse_json(text: str) -> tuple[Any, Issue | None]:
     if not text.strip():
-        return None, Issue("the file is empty")
+        return None, Issue("the file is empty", line=1, column=1)
     try:
         with deep_recursion():
             if text.count("{") > MAX_NODES:  # (each node is an object: most files stop here)

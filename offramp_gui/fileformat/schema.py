@@ -472,6 +472,9 @@ def _build_node(raw: dict, where: Any, check: _Checker) -> Node:
             check.problem(f"{spell_path(where)}.id",
                           f"an id must be text, not {_describe(node_id)}")
         node_id = ""
+    elif not node_id:  # (a missing id is made from the node's place; an empty one is a slip)
+        check.problem(f"{spell_path(where)}.id", 'the id is empty; give the node an id, or'
+                      ' leave "id" out and offramp makes one', None, "id")
     keys = raw.keys()
     node_type = raw.get("type")
     if type(node_type) is not str or node_type not in _NODE_TYPES:  # a list is unhashable

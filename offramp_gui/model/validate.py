@@ -230,16 +230,16 @@ class _NodeContext:
         self.outcomes = {o.id for o in tree.outcomes or []}
         self.variables = {v.name for v in tree.variables or []}
         self.known = ""  # `_known(self.variables)`, spelled at the first need
-        self.seen_ids: set[str] = set()
+        self.first_with: dict[str, Node] = {}  # each id's first node, for a duplicate
         self.repeated_ids: set[int] = set()
 
     def suspicious(self, node: Node, parent: Node | None) -> bool:
         """False only when the node certainly breaks no rule (the common case)."""
         node_id = node.id
-        if node_id in self.seen_ids:
+        if node_id in self.first_with:
             self.repeated_ids.add(id(node))
             return True
-        self.seen_ids.add(node_id)
+        self.first_with[node_id] = node
         kind, children = node.type, node.children
         if not _ID_MATCH(node_id) or node.outcome is not None and (
                 kind != TERMINAL or node.outcome not in self.outcomes):
@@ -294,7 +294,11 @@ class _NodeContext:
             found.append((f'the id "{quote_text(node.id)}" may use only letters, digits, \'_\','
                           " '.' and '-' (1 to 64 of them)", f"{path}.id", "id"))
         elif id(node) in self.repeated_ids:
-            found.append((f'the id "{node.id}" is used by another node', f"{path}.id", "id"))
+            first = self.first_with[node.id]
+            label = first.name or first.branch
+            owner = f'the node "{quote_text(label)}"' if label else "another node"
+            found.append((f'duplicate id "{node.id}": {owner} already has it', f"{path}.id",
+                          "id"))
         if parent is None and node.branch is not None:
             found.append(('the root has no branch leading into it; remove "branch"',
                           f"{path}.branch", "branch"))

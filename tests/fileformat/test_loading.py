@@ -294,3 +294,29 @@ def test_odd_characters_in_keys_are_shown_safely(key):
 def test_odd_characters_in_a_node_id_are_shown_safely():
     line = only_line(document(terminal("a\u202eb")))
     assert '(node "a\N{REPLACEMENT CHARACTER}b")' in line and line.isprintable()
+
+
+# ---- ids, sums and empty files -------------------------------------------------------------
+def test_an_empty_id_is_refused_and_a_missing_one_is_made():
+    [issue] = loads(document({"id": "r", "type": "decision",
+                              "children": [terminal("")]})).issues
+    assert issue.path == "$.root.children[0].id" and issue.message.startswith("the id is empty")
+    loaded = loads(document({"type": "chance", "children": [{"type": "terminal",
+                                                               "probability": 1}]}))
+    assert loaded.issues == [] and loaded.tree.ids() == ["n0", "n0.0"]
+
+
+@pytest.mark.parametrize("second, said", [
+    (0.500002, "1.000002"), (0.4999, "0.9999"), (0.2, "0.7"), (0.4999985, "0.999999")])
+def test_a_sum_that_is_not_1_is_shown_with_the_digits_that_show_it(second, said):
+    text = document(chance(terminal("a", probability=0.5), terminal("b", probability=second)))
+    with pytest.raises(TreeFormatError) as caught:
+        load_text(text)
+    [issue] = caught.value.issues
+    assert issue.message == f"the probabilities of its branches add up to {said}, not 1"
+
+
+@pytest.mark.parametrize("data", [b"", b"  \n", "", "\ufeff"])
+def test_an_empty_file_is_placed_at_its_first_line_and_column(data):
+    [issue] = loads(data).issues
+    assert (issue.message, issue.line, issue.column) == ("the file is empty", 1, 1)
