@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..model.issues import Issue, TreeFormatError, quote_text
+from ..model.issues import OVER_LIMIT, Issue, TreeFormatError, quote_text
 from ..model.limits import MAX_NODES
 from ..model.tree import NODE_FIELDS, Node, Tree, assign_missing_ids
 from ..model.validate import validate
 from .atomic import SaveError, write_atomic
-from .limits import FileRefused, deep_recursion, open_regular, read_limited
+from .limits import MAX_FILE_BYTES, FileRefused, deep_recursion, open_regular, read_limited
 from .locate import TextPositions, locate
 from .schema import (
     CRITERION_KEYS,
@@ -168,7 +168,7 @@ def _parse_json(text: str) -> tuple[Any, Issue | None]:
             if text.count("{") > MAX_NODES:  # (each node is an object: most files stop here)
                 nodes = nodes_in_text(text)
                 if nodes > MAX_NODES:
-                    return None, Issue(too_many_nodes(nodes), "$.root")
+                    return None, Issue(too_many_nodes(nodes), "$.root", code=OVER_LIMIT)
             raw = json.loads(text, parse_constant=BadConstant)
             if not holds_only(text, keys_parsed(raw)):
                 # Some object repeats a key; parse again, slowly, to find which.
@@ -360,6 +360,31 @@ def dumps(tree: Tree) -> str:
     with deep_recursion():
         return json.dumps(to_dict(tree), indent=2, ensure_ascii=False,
                           allow_nan=False) + "\n"
+
+
+def node_from_text(text: str) -> Node | None:
+    """The subtree in copied text (`node_to_dict` as JSON), or None if it holds none.
+
+    A subtree over a limit raises TreeFormatError saying which, before it is built.
+    """
+    if not text.lstrip().startswith("{") or len(text) > MAX_FILE_BYTES:
+        return None
+    try:
+        with deep_recursion():
+            if text.count("{") > MAX_NODES and (nodes := nodes_in_text(text)) > MAX_NODES:
+                raise TreeFormatError([Issue(too_many_nodes(nodes), code=OVER_LIMIT)])
+            data = json.loads(text)
+        if not isinstance(data, dict) or "type" not in data:
+            return None
+        node = node_from_dict(data)
+        assign_missing_ids(node, {n.id for n in node.walk()})  # (text written by hand)
+        return node
+    except (ValueError, RecursionError):
+        return None
+    except TreeFormatError as error:
+        if any(issue.code == OVER_LIMIT for issue in error.issues):
+            raise
+        return None
 
 
 def node_from_dict(data: dict[str, Any]) -> Node:

@@ -13,7 +13,7 @@ import sys
 from typing import Any, TypeGuard
 
 from ..model.fields import FIELDS, NODE_TYPES
-from ..model.issues import NEWER_VERSION, Issue, key_path, quote_text, spell_path
+from ..model.issues import NEWER_VERSION, OVER_LIMIT, Issue, key_path, quote_text, spell_path
 from ..model.limits import (
     MAX_CHILDREN,
     MAX_CRITERIA,
@@ -83,8 +83,8 @@ class _Checker:
         self.issues: list[Issue] = []
 
     def problem(self, path: str, message: str, node_id: str | None = None,
-                field: str | None = None) -> None:
-        self.issues.append(Issue(message, path, node_id, field))
+                field: str | None = None, code: str | None = None) -> None:
+        self.issues.append(Issue(message, path, node_id, field, code=code))
 
     def keys(self, obj: dict, allowed: tuple[str, ...], path: str,
              node_id: str | None = None) -> dict[str, Any]:
@@ -240,7 +240,7 @@ def _within_limits(raw: dict, check: _Checker) -> bool:
         items = raw.get(key)
         if isinstance(items, list) and len(items) > limit:
             check.problem(f"$.{key}", f"the tree has {len(items):,} {key}; offramp takes at"
-                          f" most {limit:,}")
+                          f" most {limit:,}", code=OVER_LIMIT)
     return len(check.issues) == before
 
 
@@ -438,12 +438,12 @@ def _build_nodes(root_raw: dict, check: _Checker) -> Node | None:
         if len(children) > MAX_CHILDREN:
             check.problem(f"{spell_path(where)}.children", f"this node has {len(children):,}"
                           f" branches; offramp takes at most {MAX_CHILDREN:,}",
-                          node.id or None, "children")
+                          node.id or None, "children", OVER_LIMIT)
             return None
         if built > MAX_NODES and not counted:
             total = count_nodes(root_raw)  # (some children may be no nodes, but errors)
             if total > MAX_NODES:
-                check.problem("$.root", too_many_nodes(total))
+                check.problem("$.root", too_many_nodes(total), code=OVER_LIMIT)
                 return None
             counted = True
         append = node.children.append
