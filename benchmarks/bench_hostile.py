@@ -1,6 +1,6 @@
 """Hostile files: how long each takes to be refused, or loaded safely.
 
-    python benchmarks/bench_hostile.py [--repeat 3] [--kills 30]
+    python benchmarks/bench_hostile.py [--repeat 3] [--kills 30] [--only SECTION]
 
 The inputs are the tests' own, imported from them: the corpus in tests/data/bad/ and the
 big files of tests/test_hostile_files.py, the pathological documents of
@@ -9,19 +9,24 @@ tests/fileformat/test_crash_safety.py and, when PySide6 is installed, File > Ope
 tests/gui/test_hostile_open.py. The tests check what each input gets; this script times
 it, which a test cannot do reliably on a shared machine. Each line gives the median of
 --repeat runs (the slowest input where there are many) and the budget it must stay
-under; docs/benchmarks.md records a run.
+under; docs/benchmarks.md records a run. The sections on many variables and on memory
+time the command line on files made here (peak memory is measured in a process of its
+own, with the command's peak resident size from wait4).
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
 import gc
+import importlib.util
 import io
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from treegen import timed
@@ -81,6 +86,51 @@ def reader(repeat: int) -> None:
         report(f"the reader on {name}", timed(read, repeat), 10)
 
 
+def evaluate(path: Path) -> None:
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        offramp(["evaluate", str(path)])
+    gc.enable()
+
+
+def many_variables(folder: Path, repeat: int) -> None:
+    path = folder / "chain.json"
+    for backwards in (False, True):
+        path.write_text(hostile.chained_variables(20_000, backwards))
+        order = "last first" if backwards else "in order"
+        report(f"validate 20,000 chained variables, {order}",
+               timed(lambda: validate(path), repeat), 1)
+        report(f"evaluate 20,000 chained variables, {order}",
+               timed(lambda: evaluate(path), repeat), 1)
+
+
+def in_a_process(*args: str) -> tuple[float, int]:
+    """Seconds and peak resident megabytes of `offramp ARGS`, run on its own."""
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "offramp_gui.cli", *args],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    _pid, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - start, usage.ru_maxrss // 1024
+
+
+def memory(folder: Path) -> None:
+    path = folder / "memory.json"
+    cases = {
+        "100,000 nodes sharing one 957-character payoff": (
+            lambda: path.write_text(hostile.shared_formula(100_000)), "evaluate"),
+        "4,700,000 tiny nodes (refused)": (lambda: hostile.tiny_nodes(path, 470, 10_000),
+                                           "validate"),
+    }
+    for name, (make, command) in cases.items():
+        make()
+        size = path.stat().st_size >> 20
+        seconds, peak = in_a_process(command, str(path))
+        print(f"offramp {command}, {name}: {size} MB file, peak {peak} MB"
+              f" ({peak / max(size, 1):.1f} times), {seconds:.2f} s")
+        path.unlink()
+
+
 def kill_while_saving(folder: Path, kills: int) -> None:
     tree = load(ROOT / "trees" / "offramp.json")
     sources = [folder / "a.json", folder / "b.json"]
@@ -137,17 +187,26 @@ def run() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--kills", type=int, default=30)
+    parser.add_argument("--only", choices=SECTIONS, help="run one section")
     options = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        command_line(Path(folder), options.repeat)
-        reader(options.repeat)
-        kill_while_saving(Path(folder), options.kills)
-        try:
-            import PySide6  # noqa: F401
-        except ImportError:
-            print("File > Open: not timed (PySide6 is not installed)")
-        else:
-            app(Path(folder), options.repeat)
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        sections = {
+            "command-line": lambda: command_line(folder, options.repeat),
+            "reader": lambda: reader(options.repeat),
+            "variables": lambda: many_variables(folder, options.repeat),
+            "memory": lambda: memory(folder),
+            "kills": lambda: kill_while_saving(folder, options.kills),
+            "app": lambda: app(folder, options.repeat),
+        }
+        for section in [options.only] if options.only else SECTIONS:
+            if section == "app" and importlib.util.find_spec("PySide6") is None:
+                print("File > Open: not timed (PySide6 is not installed)")
+            else:
+                sections[section]()
+
+
+SECTIONS = ("command-line", "reader", "variables", "memory", "kills", "app")
 
 
 if __name__ == "__main__":

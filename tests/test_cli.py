@@ -443,3 +443,32 @@ def test_command_line_errors_escape_what_would_not_print(capsys, args):
     lines = err.splitlines()  # the usage, then the error on the last line
     assert (status, out) == (2, "") and lines[-1].startswith("offramp")
     assert ESCAPED_NAME in lines[-1] and not any(RAW.search(line) for line in lines)
+
+
+# ---- the contract gaps of the first hostile corpus ----------------------------------------
+def test_what_validate_says_of_an_empty_id_a_near_sum_an_empty_file_and_a_duplicate(tmp_path):
+    head = '{"format": "offramp-tree", "version": 1, "title": "t", "root": '
+    near_sum = ('{"id": "r", "type": "chance", "children": [{"id": "a", "type": "terminal",'
+                ' "probability": 0.5}, {"id": "b", "type": "terminal", "probability": 0.500002}]}')
+    duplicate = ('{"id": "r", "type": "decision", "children": [{"id": "a", "branch": "Hold on",'
+                 ' "type": "terminal"}, {"id": "a", "type": "terminal"}]}')
+    # name -> (text, where the problem is, what is said of it)
+    cases = {
+        "empty-id.json": (head + '{"id": "", "type": "terminal"}}', '""',
+                          '$.root.id: the id is empty; give the node an id, or leave "id" out'
+                          " and offramp makes one"),
+        "near-sum.json": (head + near_sum + "}", '{"id": "r"',
+                          '$.root (node "r"): the probabilities of its branches add up to'
+                          " 1.000002, not 1"),
+        "empty.json": ("", "", "$: the file is empty"),
+        "duplicate.json": (head + duplicate + "}", '"a"',
+                           '$.root.children[1].id (node "a"): duplicate id "a": the node'
+                           ' "Hold on" already has it'),
+    }
+    for name, (text, _where, _said) in cases.items():
+        (tmp_path / name).write_text(text)
+    runs = offramp_many([("validate", tmp_path / name) for name in cases])
+    for (name, (text, where, said)), run in zip(cases.items(), runs):
+        column = text.rindex(where) + 1
+        assert (run.returncode, run.stdout, run.stderr) == (
+            1, f"{tmp_path / name}:1:{column}: error: {said}\n", "")

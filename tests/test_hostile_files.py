@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from offramp_gui.api import evaluate, load
 from offramp_gui.cli import main
 from offramp_gui.fileformat.limits import MAX_FILE_BYTES
 
@@ -35,6 +36,33 @@ def deep_named_nodes(depth: int) -> str:
     return (HEAD + '"root": ' + "".join(f'{{"id": "d{k}", "type": "decision", "children": ['
                                         for k in range(depth))
             + '{"id": "leaf", "type": "terminal"}' + "]}" * depth + "}")
+
+
+def chained_variables(count: int, backwards: bool = False) -> str:
+    """v1 = 1, v2 = v1 + 1, ... and a payoff of the last: worth `count`."""
+    variables = [{"name": "v1", "value": 1}] + [{"name": f"v{k}", "value": f"v{k - 1} + 1"}
+                                                for k in range(2, count + 1)]
+    return json.dumps({"format": "offramp-tree", "version": 1, "title": "chain",
+                       "variables": variables[::-1] if backwards else variables,
+                       "root": {"id": "r", "type": "terminal", "payoff": f"v{count}"}})
+
+
+def shared_formula(nodes: int) -> str:
+    """`nodes` branches whose payoffs are one long formula, the same text each time."""
+    formula = " + ".join(["p * 2"] * 120)  # 957 characters
+    leaf = json.dumps({"type": "terminal", "payoff": formula})
+    return (HEAD + '"variables": [{"name": "p", "value": 0.5}], "root": {"type": "decision",'
+            ' "children": [' + ",".join([leaf] * nodes) + "]}}")
+
+
+def tiny_nodes(path: Path, middles: int, leaves: int) -> None:
+    """A root over `middles` decisions of `leaves` terminals each, the smallest nodes."""
+    leaf = '{"type":"terminal"}'
+    middle = '{"type":"decision","children":[' + ",".join([leaf] * leaves) + "]}"
+    with open(path, "w") as stream:
+        stream.write(HEAD + '"root":{"type":"decision","children":[')
+        stream.write(",".join([middle] * middles))
+        stream.write("]}}")
 
 
 def big_label(size: int) -> str:
@@ -203,3 +231,68 @@ def test_memory_stays_bounded_on_a_big_label(tmp_path):
     status, megabytes = done.stdout.split()[-2:]
     assert status == "0"
     assert int(megabytes) < 400, f"{megabytes} MB for a 50 MB file"
+
+
+# ---- inputs that are not files ------------------------------------------------------------
+NOT_FILES = {
+    "fifo": (lambda folder: os.mkfifo(folder / "tree.json"), "a pipe (FIFO)"),
+    "dev-zero": (lambda folder: None, "a device"),
+    "link-to-dev-zero": (lambda folder: (folder / "tree.json").symlink_to("/dev/zero"),
+                         "a device"),
+}
+
+
+def not_a_file(name: str, folder: Path) -> tuple[Path, str]:
+    """Make the input `name` of NOT_FILES; return its path and what it is called."""
+    if not hasattr(os, "mkfifo") or not Path("/dev/zero").exists():
+        pytest.skip("needs FIFOs and /dev/zero")
+    make, kind = NOT_FILES[name]
+    make(folder)
+    return (Path("/dev/zero") if name == "dev-zero" else folder / "tree.json"), kind
+
+
+@pytest.mark.parametrize("command", ["validate", "evaluate"])
+@pytest.mark.parametrize("name", sorted(NOT_FILES))
+def test_what_is_not_a_file_is_refused_at_once(name, command, tmp_path):
+    """In a process with a timeout: reading a FIFO or /dev/zero must not hang the test."""
+    path, kind = not_a_file(name, tmp_path)
+    done = subprocess.run([sys.executable, "-m", "offramp_gui.cli", command, str(path)],
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True,
+                          text=True, timeout=30)
+    expected = f"{path}: error: $: this is {kind}, not a regular file; offramp reads only files\n"
+    printed = done.stdout if command == "validate" else done.stderr
+    assert (done.returncode, printed) == (1, expected)
+
+
+@pytest.mark.parametrize("name", sorted(NOT_FILES))
+def test_the_api_refuses_what_is_not_a_file(name, tmp_path):
+    from offramp_gui.api import TreeFormatError, load
+
+    path, kind = not_a_file(name, tmp_path)
+    with pytest.raises(TreeFormatError) as caught:
+        load(path)
+    assert caught.value.lines() == [f"{path}: error: $: this is {kind}, not a regular file;"
+                                    " offramp reads only files"]
+
+
+# ---- many variables ------------------------------------------------------------------------
+@pytest.mark.parametrize("backwards", [False, True], ids=["in-order", "last-first"])
+def test_twenty_thousand_chained_variables_evaluate_to_the_right_value(backwards, tmp_path,
+                                                                        capsys):
+    path = tmp_path / "chain.json"
+    path.write_text(chained_variables(20_000, backwards))
+    results = evaluate(load(path))
+    assert results.variables["v20000"] == 20_000 and results.variables["v1"] == 1
+    assert results.expected[0].tolist() == [20_000] and not results.issues
+    assert validate(path, capsys)[:2] == (0, f"{path}: ok\n")
+
+
+def test_a_circle_among_many_variables_is_named(tmp_path, capsys):
+    doc = json.loads(chained_variables(5_000))
+    doc["variables"][0]["value"] = "v5000 - 4999"  # v1 now needs v5000, which needs v1
+    path = tmp_path / "circle.json"
+    path.write_text(json.dumps(doc))
+    status, out, _err = validate(path, capsys)
+    [line] = out.splitlines()
+    assert status == 1 and "these variables are defined in a circle: v1 -> v5000 -> v4999" in line
+    assert line.endswith("-> v2 -> v1")

@@ -269,18 +269,31 @@ def _range_problem(flat: FlatTree, child: int, p: np.ndarray, problems: _Problem
     elif kind == REMAINDER_PROBABILITY:
         side = "more than 1" if value < 0 else "less than 0"
         message = (f'the remainder "#" comes to {value:.6g}{some}: the other branches add up'
-                   f" to {1 - value:.6g}, {side}")
+                   f" to {near_one(1 - value)}, {side}")
     else:
         side = "above 1" if value > 1 else "below 0"
-        message = f"probability {value:.6g} is {side}{some}"
+        message = f"probability {near_one(value)} is {side}{some}"
     problems.add(child, ".probability", message, "probability")
 
 
 def _sum_problem(flat: FlatTree, parent: int, sums: np.ndarray, problems: _Problems) -> None:
     bad = sums[np.abs(sums - 1) > PROBABILITY_SUM_TOLERANCE]
     some = "" if bad.size == sums.size else " for some values of the variables"
-    problems.add(parent, "", f"the probabilities of its branches add up to {bad[0]:.6g},"
-                 f" not 1{some}", "probability")
+    problems.add(parent, "", f"the probabilities of its branches add up to"
+                 f" {near_one(float(bad[0]))}, not 1{some}", "probability")
+
+
+def near_one(value: float) -> str:
+    """A number in six significant digits, or as many more as show it is not 1.
+
+    >>> near_one(0.7), near_one(1.000002), near_one(0.9999999999)
+    ('0.7', '1.000002', '0.9999999999')
+    """
+    for digits in range(6, 17):
+        text = f"{value:.{digits}g}"
+        if float(text) != 1 or value == 1:
+            return text
+    return f"{value:.17g}"  # (17 digits tell any two doubles apart)
 
 
 def _payoffs(flat: FlatTree, env: dict[str, np.ndarray], samples: int,

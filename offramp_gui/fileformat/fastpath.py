@@ -16,10 +16,11 @@ import orjson
 
 from ..model.columns import CACHE_BLOCK, ENGINE_FIELDS, NodeColumns
 from ..model.fields import NODE_TYPES, VALUE_FIELDS
+from ..model.limits import MAX_CHILDREN, MAX_NODES
 from ..model.tree import Settings
 from ..model.validate import validate_settings
 from .json_io import holds_only, keys_parsed
-from .limits import MAX_FILE_BYTES
+from .limits import FileRefused, read_limited
 from .schema import NODE_KEYS, build_settings
 
 _NODE_KEYS = frozenset(NODE_KEYS)
@@ -32,20 +33,20 @@ _PLAIN = tuple((field.name, {field.json_type, type(None)}) for field in VALUE_FI
 def read_plain(path: str | os.PathLike) -> tuple[Settings, NodeColumns] | None:
     """The settings and node columns of a plainly valid file, or None."""
     try:
-        if os.stat(path).st_size > MAX_FILE_BYTES:
-            return None
-        with open(path, "rb") as stream:
-            data = stream.read()
+        data = read_limited(path)
+        if data.count(b"{") > MAX_NODES:
+            return None  # perhaps too many nodes: the careful reader counts them first
         # orjson refuses NaN, Infinity, 1e999, invalid UTF-8, a BOM and lone
         # surrogates: all of them cases for the careful reader.
         raw = orjson.loads(data)
-    except (OSError, orjson.JSONDecodeError):
+    except (FileRefused, orjson.JSONDecodeError):
         return None
     if type(raw) is not dict:
         return None
     columns, node_keys = _columns(raw.get("root"), may_hold_null=b"null" in data)
     beside_root = {k: None if k == "root" else v for k, v in raw.items()}
-    if columns is None or not holds_only(data, node_keys + keys_parsed(beside_root)):
+    if columns is None or max(columns.counts) > MAX_CHILDREN or not holds_only(
+            data, node_keys + keys_parsed(beside_root)):
         return None
     if _rounded_integers(beside_root):
         return None

@@ -11,14 +11,14 @@ import json
 import os
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
-from ..model.issues import Issue, TreeFormatError, quote_text
+from ..model.issues import OVER_LIMIT, Issue, TreeFormatError, quote_text
+from ..model.limits import MAX_NODES
 from ..model.tree import NODE_FIELDS, Node, Tree, assign_missing_ids
 from ..model.validate import validate
 from .atomic import SaveError, write_atomic
-from .limits import MAX_FILE_BYTES, deep_recursion
+from .limits import MAX_FILE_BYTES, FileRefused, deep_recursion, open_regular, read_limited
 from .locate import TextPositions, locate
 from .schema import (
     CRITERION_KEYS,
@@ -28,6 +28,7 @@ from .schema import (
     BadConstant,
     DuplicateKeyDict,
     build_tree,
+    too_many_nodes,
 )
 
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -69,28 +70,21 @@ def file_digest(path: str | os.PathLike) -> str | None:
     """`content_digest` of the file as it is on disk now; None if it cannot be read."""
     digest = hashlib.sha256()
     try:
-        with open(path, "rb") as stream:
+        with open_regular(path) as (stream, _size):
             for block in iter(lambda: stream.read(1 << 20), b""):
                 digest.update(block)
-    except OSError:
+    except (OSError, FileRefused):
         return None
     return digest.hexdigest()
 
 
 # ---- reading -----------------------------------------------------------------------
 def read_file(path: str | os.PathLike) -> Loaded:
-    """Read a tree file; problems are returned, not raised, except an unreadable file."""
-    path = Path(path)
+    """Read a tree file; problems are returned, not raised, even an unreadable file."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return Loaded(None, [Issue(f"the file is {size / 2**20:.0f} MB; offramp refuses"
-                                       f" files over {MAX_FILE_BYTES // 2**20} MB")])
-        data = path.read_bytes()
-    except IsADirectoryError:
-        return Loaded(None, [Issue("this is a folder, not a tree file")])
-    except OSError as error:
-        return Loaded(None, [Issue(f"cannot read the file: {error.strerror or error}")])
+        data = read_limited(path)
+    except FileRefused as refusal:
+        return Loaded(None, [Issue(str(refusal))])
     loaded = loads(data)
     loaded.digest = content_digest(data)
     return loaded
@@ -140,7 +134,7 @@ def locate_issues(text: str, issues: list[Issue]) -> list[Issue]:
 
 def _decode(data: bytes) -> tuple[str, Issue | None]:
     if not data.strip():
-        return "", Issue("the file is empty")
+        return "", Issue("the file is empty", line=1, column=1)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]:
         return "", Issue("the file is encoded as UTF-16 or UTF-32; save it as UTF-8")
     if data.startswith(_UTF8_BOM):
@@ -168,9 +162,13 @@ def _object(pairs: list[tuple[str, Any]]) -> dict:
 
 def _parse_json(text: str) -> tuple[Any, Issue | None]:
     if not text.strip():
-        return None, Issue("the file is empty")
+        return None, Issue("the file is empty", line=1, column=1)
     try:
         with deep_recursion():
+            if text.count("{") > MAX_NODES:  # (each node is an object: most files stop here)
+                nodes = nodes_in_text(text)
+                if nodes > MAX_NODES:
+                    return None, Issue(too_many_nodes(nodes), "$.root", code=OVER_LIMIT)
             raw = json.loads(text, parse_constant=BadConstant)
             if not holds_only(text, keys_parsed(raw)):
                 # Some object repeats a key; parse again, slowly, to find which.
@@ -189,6 +187,30 @@ def _parse_json(text: str) -> tuple[Any, Issue | None]:
         line, column = TextPositions(text).line_column(match.start() if match else 0)
         return None, Issue(f"a number has too many digits ({quote_text(str(error), 50)})",
                            line=line, column=column)
+
+
+def nodes_in_text(text: str) -> int:
+    """How many nodes the document holds, counted in a parse that keeps almost nothing.
+
+    Each object becomes the number of nodes it would hold as a node (numbers become
+    None), so 4 million nodes cost a few list slots each, not a dict and its strings.
+    """
+    last_root: list[Any] = [None]
+
+    def nodes_below(pairs: list[tuple[str, Any]]) -> int:
+        found = dict(pairs)  # the last of a repeated key, as the careful reading keeps
+        last_root[0] = found.get("root")  # the outermost object is the last one closed
+        children = found.get("children")
+        if type(children) is not list:
+            return 1
+        return 1 + sum(child for child in children if type(child) is int)
+
+    def nothing(_text: str) -> None:
+        return None
+
+    outer = json.loads(text, object_pairs_hook=nodes_below, parse_int=nothing,
+                       parse_float=nothing, parse_constant=nothing)
+    return last_root[0] if type(outer) is int and type(last_root[0]) is int else 0
 
 
 def holds_only(text: str | bytes, keys: int) -> bool:
@@ -338,6 +360,31 @@ def dumps(tree: Tree) -> str:
     with deep_recursion():
         return json.dumps(to_dict(tree), indent=2, ensure_ascii=False,
                           allow_nan=False) + "\n"
+
+
+def node_from_text(text: str) -> Node | None:
+    """The subtree in copied text (`node_to_dict` as JSON), or None if it holds none.
+
+    A subtree over a limit raises TreeFormatError saying which, before it is built.
+    """
+    if not text.lstrip().startswith("{") or len(text) > MAX_FILE_BYTES:
+        return None
+    try:
+        with deep_recursion():
+            if text.count("{") > MAX_NODES and (nodes := nodes_in_text(text)) > MAX_NODES:
+                raise TreeFormatError([Issue(too_many_nodes(nodes), code=OVER_LIMIT)])
+            data = json.loads(text)
+        if not isinstance(data, dict) or "type" not in data:
+            return None
+        node = node_from_dict(data)
+        assign_missing_ids(node, {n.id for n in node.walk()})  # (text written by hand)
+        return node
+    except (ValueError, RecursionError):
+        return None
+    except TreeFormatError as error:
+        if any(issue.code == OVER_LIMIT for issue in error.issues):
+            raise
+        return None
 
 
 def node_from_dict(data: dict[str, Any]) -> Node:

@@ -14,7 +14,16 @@ from .limits import deep_recursion
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _STEP = re.compile(r'\.([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
-_DECODER = json.JSONDecoder()
+
+
+def _nothing(_value: object) -> None:
+    return None
+
+
+#: Skips a value to find its end, keeping almost nothing of it: each object and number
+#: becomes None (the root of 4 million nodes would otherwise be built only to be dropped).
+_DECODER = json.JSONDecoder(object_pairs_hook=_nothing, parse_float=_nothing,
+                            parse_int=_nothing, parse_constant=_nothing)
 
 Step = str | int
 

@@ -13,7 +13,15 @@ import sys
 from typing import Any, TypeGuard
 
 from ..model.fields import FIELDS, NODE_TYPES
-from ..model.issues import NEWER_VERSION, Issue, key_path, quote_text, spell_path
+from ..model.issues import NEWER_VERSION, OVER_LIMIT, Issue, key_path, quote_text, spell_path
+from ..model.limits import (
+    MAX_CHILDREN,
+    MAX_CRITERIA,
+    MAX_NODES,
+    MAX_OUTCOMES,
+    MAX_PLAYERS,
+    MAX_VARIABLES,
+)
 from ..model.tree import Criterion, Node, Outcome, Player, Settings, Tree, Variable
 
 FORMAT = "offramp-tree"
@@ -32,6 +40,13 @@ DISTRIBUTION_PARAMETERS = {
     "beta": ("alpha", "beta"), "normal": ("mean", "sd"), "lognormal": ("mu", "sigma"),
     "discrete": ("values", "weights"),
 }
+#: The lists of the document that have a limit (model/limits.py).
+LIST_LIMITS = {"criteria": MAX_CRITERIA, "players": MAX_PLAYERS, "variables": MAX_VARIABLES,
+               "outcomes": MAX_OUTCOMES}
+
+
+def too_many_nodes(count: int) -> str:
+    return f"the tree has {count:,} nodes; offramp takes at most {MAX_NODES:,}"
 
 
 class DuplicateKeyDict(dict):
@@ -68,8 +83,8 @@ class _Checker:
         self.issues: list[Issue] = []
 
     def problem(self, path: str, message: str, node_id: str | None = None,
-                field: str | None = None) -> None:
-        self.issues.append(Issue(message, path, node_id, field))
+                field: str | None = None, code: str | None = None) -> None:
+        self.issues.append(Issue(message, path, node_id, field, code=code))
 
     def keys(self, obj: dict, allowed: tuple[str, ...], path: str,
              node_id: str | None = None) -> dict[str, Any]:
@@ -185,7 +200,10 @@ def build_tree(raw: Any) -> tuple[Tree | None, list[Issue]]:
         else:
             check.problem("$.root", f'"root" must be a node object, not {_describe(root_raw)}')
         return None, check.issues
-    tree = Tree(_build_nodes(root_raw, check))
+    root = _build_nodes(root_raw, check)
+    if root is None:
+        return None, check.issues
+    tree = Tree(root)
     tree.copy_settings_from(settings)
     return tree, check.issues
 
@@ -201,7 +219,7 @@ def _settings(raw: Any) -> tuple[Settings | None, _Checker]:
     if not isinstance(raw, dict):
         check.problem("$", f"the file must hold a JSON object, not {_describe(raw)}")
         return None, check
-    if not _check_envelope(raw, check):
+    if not _check_envelope(raw, check) or not _within_limits(raw, check):
         return None, check
     settings = Settings(check.text(raw, "title", "$", True) or "")
     settings.extras = check.keys(raw, TOP_KEYS, "$")
@@ -212,6 +230,18 @@ def _settings(raw: Any) -> tuple[Settings | None, _Checker]:
     settings.variables = _variables(raw, check)
     settings.outcomes = _outcomes(raw, check)
     return settings, check
+
+
+def _within_limits(raw: dict, check: _Checker) -> bool:
+    """Whether each list is within its limit; one that is not is reported, and the
+    file is read no further."""
+    before = len(check.issues)
+    for key, limit in LIST_LIMITS.items():
+        items = raw.get(key)
+        if isinstance(items, list) and len(items) > limit:
+            check.problem(f"$.{key}", f"the tree has {len(items):,} {key}; offramp takes at"
+                          f" most {limit:,}", code=OVER_LIMIT)
+    return len(check.issues) == before
 
 
 def _check_envelope(raw: dict, check: _Checker) -> bool:
@@ -374,15 +404,27 @@ def _outcomes(raw: dict, check: _Checker) -> list[Outcome] | None:
     return out
 
 
-def _build_nodes(root_raw: dict, check: _Checker) -> Node:
+def count_nodes(root_raw: dict) -> int:
+    """The nodes of parsed JSON: the root, and every object in a "children" list."""
+    count, level = 0, [root_raw]
+    while level:
+        count += len(level)
+        level = [child for raw in level if type(children := raw.get("children")) is list
+                 for child in children if isinstance(child, dict)]
+    return count
+
+
+def _build_nodes(root_raw: dict, check: _Checker) -> Node | None:
     """Build the node hierarchy without recursion (files may nest deeply).
 
     Paths are kept as (parent path, index) pairs and spelled out only for a problem:
     most nodes have none, and a 100,000-node file should not pay for 100,000 strings.
+    None when the tree is over a limit (reported), found before the next node is built.
     """
     root = _build_node(root_raw, "$.root", check)
     stack: list[tuple[Node, dict, Any]] = [(root, root_raw, "$.root")]
     pop, push = stack.pop, stack.append
+    built, counted = 1, False
     while stack:
         node, raw, where = pop()
         children = raw.get("children")
@@ -392,6 +434,18 @@ def _build_nodes(root_raw: dict, check: _Checker) -> Node:
             check.problem(f"{spell_path(where)}.children", f'"children" must be a list, not'
                           f" {_describe(children)}", node.id or None, "children")
             continue
+        built += len(children)
+        if len(children) > MAX_CHILDREN:
+            check.problem(f"{spell_path(where)}.children", f"this node has {len(children):,}"
+                          f" branches; offramp takes at most {MAX_CHILDREN:,}",
+                          node.id or None, "children", OVER_LIMIT)
+            return None
+        if built > MAX_NODES and not counted:
+            total = count_nodes(root_raw)  # (some children may be no nodes, but errors)
+            if total > MAX_NODES:
+                check.problem("$.root", too_many_nodes(total), code=OVER_LIMIT)
+                return None
+            counted = True
         append = node.children.append
         for i, child_raw in enumerate(children):
             child_where = (where, i)
@@ -418,6 +472,9 @@ def _build_node(raw: dict, where: Any, check: _Checker) -> Node:
             check.problem(f"{spell_path(where)}.id",
                           f"an id must be text, not {_describe(node_id)}")
         node_id = ""
+    elif not node_id:  # (a missing id is made from the node's place; an empty one is a slip)
+        check.problem(f"{spell_path(where)}.id", 'the id is empty; give the node an id, or'
+                      ' leave "id" out and offramp makes one', None, "id")
     keys = raw.keys()
     node_type = raw.get("type")
     if type(node_type) is not str or node_type not in _NODE_TYPES:  # a list is unhashable

@@ -9,9 +9,11 @@ from typing import Any, Protocol
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QApplication
 
-from ..fileformat.json_io import node_from_dict, node_to_dict
+from ..fileformat.json_io import node_from_text, node_to_dict
+from ..fileformat.schema import too_many_nodes
 from ..model.fields import NODE_TYPES, VALUE_FIELDS
 from ..model.issues import TreeFormatError
+from ..model.limits import MAX_CHILDREN, MAX_NODES
 from ..model.tree import (
     CHANCE,
     DECISION,
@@ -34,6 +36,10 @@ FIELD_WORDS = {field.name: field.undo_text for field in VALUE_FIELDS if field.un
 
 #: Fields that only some node types have: changing a node's type clears them.
 _TYPE_BOUND = tuple(field.name for field in VALUE_FIELDS if field.on != NODE_TYPES)
+
+
+class PasteRefused(Exception):
+    """A paste that would take the tree over a limit; the message says which."""
 
 
 class Editable(Protocol):
@@ -215,26 +221,36 @@ class Edits:
 
     @staticmethod
     def _copied() -> Node | None:
-        """The subtree on the clipboard, if the clipboard holds one."""
-        text = QApplication.clipboard().text()
-        if not text.lstrip().startswith("{") or len(text) > 50_000_000:
-            return None
+        """The subtree on the clipboard, if the clipboard holds one; PasteRefused if it
+        is over a limit."""
         try:
-            data = json.loads(text)
-            return node_from_dict(data) if isinstance(data, dict) and "type" in data else None
-        except (ValueError, TreeFormatError, RecursionError):
-            return None
+            return node_from_text(QApplication.clipboard().text())
+        except TreeFormatError as error:
+            raise PasteRefused(error.issues[0].message) from None
 
     def can_paste(self) -> bool:
-        return self._copied() is not None
+        try:
+            return self._copied() is not None
+        except PasteRefused:
+            return True  # so that pasting says why not
 
     def paste(self, parent_id: str) -> str | None:
-        """Paste the copied branch as the last branch of `parent_id`, with fresh ids."""
+        """Paste the copied branch as the last branch of `parent_id`, with fresh ids.
+
+        Raises PasteRefused when the tree would be over a limit (model/limits.py): a tree
+        the app saves must open again.
+        """
         subtree = self._copied()
         if subtree is None:
             return None
-        make_ids_unique(subtree, set(self._tree.ids()))
         parent = self._tree.node(parent_id)
+        if len(parent.children) >= MAX_CHILDREN:
+            raise PasteRefused(f"this node has {len(parent.children):,} branches; offramp"
+                               f" takes at most {MAX_CHILDREN:,}")
+        total = len(self._tree) + sum(1 for _ in subtree.walk())
+        if total > MAX_NODES:
+            raise PasteRefused(too_many_nodes(total))
+        make_ids_unique(subtree, set(self._tree.ids()))
         subtree.probability = 0 if parent.takes_probabilities else None
         with self._macro("Paste branch"):
             if parent.type == TERMINAL:

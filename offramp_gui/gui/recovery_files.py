@@ -42,7 +42,7 @@ from PySide6.QtCore import QLockFile, QObject, QSettings, Signal
 
 from ..fileformat.atomic import write_atomic
 from ..fileformat.json_io import file_digest, loads, to_dict
-from ..fileformat.limits import MAX_FILE_BYTES, deep_recursion
+from ..fileformat.limits import FileRefused, deep_recursion, read_limited
 from ..model.tree import Tree
 
 #: Set to a folder to keep recovery files there (tests; portable installs).
@@ -287,12 +287,9 @@ def read_entry(file: Path, lock: QLockFile) -> Entry:
     """Read a left-behind recovery file; a broken one becomes an entry with a problem."""
     entry = Entry(file, lock)
     try:
-        if file.stat().st_size > MAX_FILE_BYTES:
-            entry.problem = "the file is too large"
-            return entry
-        data = file.read_bytes()
-    except OSError as error:
-        entry.problem = f"cannot read it ({error.strerror or error})"
+        data = read_limited(file)
+    except FileRefused as refusal:
+        entry.problem = str(refusal)
         return entry
     entry.meta = _meta_line(data)
     loaded = loads(data)

@@ -233,21 +233,13 @@ def problems(loaded: Any) -> list:
 
 
 def read_source(path: str | Path) -> bytes:
-    """The bytes of a file to import; refuse a folder, an unreadable or a huge file."""
-    from ..fileformat.limits import MAX_FILE_BYTES
+    """The bytes of a file to import; refuse an unreadable or huge file, or a non-file."""
+    from ..fileformat.limits import FileRefused, read_limited
 
-    source = Path(path)
     try:
-        if source.is_dir():
-            raise ConversionError(f"{path}: this is a folder, not a file")
-        size = source.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ConversionError(f"{path}: the file is {size / 2**20:.0f} MB; offramp refuses"
-                                  f" files over {MAX_FILE_BYTES // 2**20} MB")
-        return source.read_bytes()
-    except OSError as error:
-        raise ConversionError(f"{path}: cannot read the file: {error.strerror or error}") \
-            from None
+        return read_limited(path)
+    except FileRefused as refusal:
+        raise ConversionError(f"{path}: {refusal}") from None
 
 
 def folder_problem(path: str | Path) -> str | None:

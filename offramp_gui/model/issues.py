@@ -76,3 +76,5 @@ class UnsupportedVersionError(TreeFormatError):
 
 
 NEWER_VERSION = "newer-version"
+#: Over one of the limits of model/limits.py.
+OVER_LIMIT = "over-limit"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 
 from . import expressions
 from .expressions import Expr, ExpressionError
@@ -23,9 +22,36 @@ ID_LINES = re.compile(r"(?:[A-Za-z0-9_.-]{1,64}\n)*")
 COLOR_PATTERN = re.compile(r"#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})")
 
 
-@lru_cache(maxsize=8192)
 def parse_cached(text: str) -> Expr:
-    return expressions.parse(text)
+    """`expressions.parse`, once per text, failures included (a file may repeat a bad
+    formula 100,000 times)."""
+    parsed = _PARSED.get(text)
+    if parsed is None:
+        try:
+            parsed = expressions.parse(text)
+        except ExpressionError as error:
+            parsed = str(error)
+        _remember(text, parsed)
+    if isinstance(parsed, str):
+        raise ExpressionError(parsed)  # a new error each time: a raised one keeps its frames
+    return parsed
+
+
+#: Parsed texts, oldest first, holding at most `_PARSED_BUDGET` characters in all: every
+#: formula of a tree with 50,000 short ones, without keeping megabytes of long ones.
+_PARSED: dict[str, Expr | str] = {}
+_PARSED_BUDGET = 1_000_000
+_parsed_characters = 0
+
+
+def _remember(text: str, parsed: Expr | str) -> None:
+    global _parsed_characters
+    _PARSED[text] = parsed
+    _parsed_characters += len(text)
+    while _parsed_characters > _PARSED_BUDGET:
+        oldest = next(iter(_PARSED))
+        _parsed_characters -= len(oldest)
+        del _PARSED[oldest]
 
 
 def validate(tree: Tree) -> list[Issue]:
@@ -99,10 +125,13 @@ def check_variables(tree: Settings) -> list[Issue]:
         if var.min is not None and var.max is not None and var.min > var.max:
             issues.append(Issue(f"min {var.min:g} is above max {var.max:g}", f"{path}.min"))
         issues += _distribution_problems(var.distribution, f"{path}.distribution")
+    known = ""  # the list of variables, spelled once (a sort) for all the problems
     for name, used in depends.items():
-        for missing in sorted(used - depends.keys()):
+        # (not `used - depends.keys()`, which goes through every variable each time)
+        for missing in sorted(n for n in used if n not in depends):
+            known = known or _known(depends)
             issues.append(Issue(f'the value of {name} uses "{missing}", which is not a'
-                                f" variable{_known(depends)}", f"{paths[name]}.value"))
+                                f" variable{known}", f"{paths[name]}.value"))
     for cycle in find_cycles(depends):
         issues.append(Issue("these variables are defined in a circle: "
                             + " -> ".join(cycle + [cycle[0]]), f"{paths[cycle[0]]}.value"))
@@ -148,23 +177,22 @@ def find_cycles(depends: dict[str, set[str]]) -> list[list[str]]:
     for start in depends:
         if start in state:
             continue
-        path: list[str] = []
-        stack: list[tuple[str, Iterator[str]]] = [(start, iter(sorted(depends[start])))]
         state[start] = 1
-        path.append(start)
+        path = [start]
+        stack = [iter(sorted(depends[start]))]
         while stack:
-            name, pending = stack[-1]
-            following = next((d for d in pending if d in depends), None)
-            if following is None:
+            for following in stack[-1]:
+                mark = state.get(following)
+                if mark is None and following in depends:
+                    state[following] = 1
+                    path.append(following)
+                    stack.append(iter(sorted(depends[following])))
+                    break
+                if mark == 1:
+                    cycles.append(path[path.index(following):])
+            else:
                 stack.pop()
-                path.pop()
-                state[name] = 2
-            elif state.get(following) == 1:
-                cycles.append(path[path.index(following):])
-            elif following not in state:
-                state[following] = 1
-                path.append(following)
-                stack.append((following, iter(sorted(depends[following]))))
+                state[path.pop()] = 2
     return cycles
 
 
@@ -201,16 +229,17 @@ class _NodeContext:
         self.player_set = frozenset(self.players)
         self.outcomes = {o.id for o in tree.outcomes or []}
         self.variables = {v.name for v in tree.variables or []}
-        self.seen_ids: set[str] = set()
+        self.known = ""  # `_known(self.variables)`, spelled at the first need
+        self.first_with: dict[str, Node] = {}  # each id's first node, for a duplicate
         self.repeated_ids: set[int] = set()
 
     def suspicious(self, node: Node, parent: Node | None) -> bool:
         """False only when the node certainly breaks no rule (the common case)."""
         node_id = node.id
-        if node_id in self.seen_ids:
+        if node_id in self.first_with:
             self.repeated_ids.add(id(node))
             return True
-        self.seen_ids.add(node_id)
+        self.first_with[node_id] = node
         kind, children = node.type, node.children
         if not _ID_MATCH(node_id) or node.outcome is not None and (
                 kind != TERMINAL or node.outcome not in self.outcomes):
@@ -265,7 +294,11 @@ class _NodeContext:
             found.append((f'the id "{quote_text(node.id)}" may use only letters, digits, \'_\','
                           " '.' and '-' (1 to 64 of them)", f"{path}.id", "id"))
         elif id(node) in self.repeated_ids:
-            found.append((f'the id "{node.id}" is used by another node', f"{path}.id", "id"))
+            first = self.first_with[node.id]
+            label = first.name or first.branch
+            owner = f'the node "{quote_text(label)}"' if label else "another node"
+            found.append((f'duplicate id "{node.id}": {owner} already has it', f"{path}.id",
+                          "id"))
         if parent is None and node.branch is not None:
             found.append(('the root has no branch leading into it; remove "branch"',
                           f"{path}.branch", "branch"))
@@ -348,8 +381,9 @@ class _NodeContext:
             found.append((f'"{quote_text(text)}" is not a valid expression: {error}', path, field))
             return
         for name in sorted(used - self.variables):
+            self.known = self.known or _known(self.variables)
             found.append((f'"{quote_text(text)}" uses "{name}", which is not a variable'
-                          f"{_known(self.variables)}", path, field))
+                          f"{self.known}", path, field))
 
 
 def _kind_words(node: Node) -> str:

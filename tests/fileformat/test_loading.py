@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 
 from offramp_gui.api import load, load_text
-from offramp_gui.fileformat import json_io
+from offramp_gui.fileformat import limits
 from offramp_gui.fileformat.json_io import loads, read_file
 from offramp_gui.model.issues import TreeFormatError, UnsupportedVersionError
 
@@ -159,9 +161,49 @@ def test_missing_file_and_folder(tmp_path):
 def test_oversized_file_is_refused_unread(tmp_path, monkeypatch):
     path = tmp_path / "big.json"
     path.write_text(document(terminal("a")))
-    monkeypatch.setattr(json_io, "MAX_FILE_BYTES", 10)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 10)
     [issue] = read_file(path).issues
     assert "offramp refuses files over" in issue.message
+
+
+def test_a_file_of_the_largest_size_is_read_and_one_byte_more_is_not(tmp_path, monkeypatch):
+    text = document(terminal("a"))
+    path = tmp_path / "tree.json"
+    path.write_text(text)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", len(text))
+    assert read_file(path).issues == [] and read_file(path).tree is not None
+    path.write_text(text + " ")
+    assert "offramp refuses files over" in read_file(path).issues[0].message
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
+    fifo = tmp_path / "tree.json"
+    os.mkfifo(fifo)
+    [issue] = read_file(fifo).issues
+    assert issue.message == ("this is a pipe (FIFO), not a regular file; offramp reads"
+                             " only files")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_a_device_and_a_link_to_it_are_refused_unread(tmp_path):
+    link = tmp_path / "tree.json"
+    link.symlink_to("/dev/zero")
+    for path in ("/dev/zero", link):
+        [issue] = read_file(path).issues
+        assert issue.message == "this is a device, not a regular file; offramp reads only files"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_what_is_opened_is_checked_not_only_the_name(tmp_path, monkeypatch):
+    """A regular file swapped for a FIFO between the look and the open is refused."""
+    regular = tmp_path / "regular.json"
+    regular.write_text(document(terminal("a")))
+    fifo = tmp_path / "tree.json"
+    os.mkfifo(fifo)
+    monkeypatch.setattr(limits.os, "stat", lambda path: os.lstat(regular))
+    with pytest.raises(limits.FileRefused, match="pipe"):
+        limits.read_limited(fifo)
 
 
 def test_invalid_utf8_is_located(tmp_path):
@@ -252,3 +294,29 @@ def test_odd_characters_in_keys_are_shown_safely(key):
 def test_odd_characters_in_a_node_id_are_shown_safely():
     line = only_line(document(terminal("a\u202eb")))
     assert '(node "a\N{REPLACEMENT CHARACTER}b")' in line and line.isprintable()
+
+
+# ---- ids, sums and empty files -------------------------------------------------------------
+def test_an_empty_id_is_refused_and_a_missing_one_is_made():
+    [issue] = loads(document({"id": "r", "type": "decision",
+                              "children": [terminal("")]})).issues
+    assert issue.path == "$.root.children[0].id" and issue.message.startswith("the id is empty")
+    loaded = loads(document({"type": "chance", "children": [{"type": "terminal",
+                                                               "probability": 1}]}))
+    assert loaded.issues == [] and loaded.tree.ids() == ["n0", "n0.0"]
+
+
+@pytest.mark.parametrize("second, said", [
+    (0.500002, "1.000002"), (0.4999, "0.9999"), (0.2, "0.7"), (0.4999985, "0.999999")])
+def test_a_sum_that_is_not_1_is_shown_with_the_digits_that_show_it(second, said):
+    text = document(chance(terminal("a", probability=0.5), terminal("b", probability=second)))
+    with pytest.raises(TreeFormatError) as caught:
+        load_text(text)
+    [issue] = caught.value.issues
+    assert issue.message == f"the probabilities of its branches add up to {said}, not 1"
+
+
+@pytest.mark.parametrize("data", [b"", b"  \n", "", "\ufeff"])
+def test_an_empty_file_is_placed_at_its_first_line_and_column(data):
+    [issue] = loads(data).issues
+    assert (issue.message, issue.line, issue.column) == ("the file is empty", 1, 1)

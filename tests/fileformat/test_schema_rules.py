@@ -7,9 +7,18 @@ import re
 import pytest
 
 from offramp_gui.api import load, load_text
+from offramp_gui.fileformat import json_io, schema
 from offramp_gui.fileformat.fastpath import read_plain
-from offramp_gui.fileformat.json_io import dumps, loads
+from offramp_gui.fileformat.json_io import dumps, loads, nodes_in_text
 from offramp_gui.model.issues import TreeFormatError
+from offramp_gui.model.limits import (
+    MAX_CHILDREN,
+    MAX_CRITERIA,
+    MAX_NODES,
+    MAX_OUTCOMES,
+    MAX_PLAYERS,
+    MAX_VARIABLES,
+)
 
 HEAD = {"format": "offramp-tree", "version": 1, "title": "t"}
 LEAF = {"id": "r", "type": "terminal"}
@@ -420,3 +429,75 @@ def test_a_repeated_key_in_a_node_or_its_payoff_names_the_node():
 def test_what_is_valid_in_a_payoff_is_kept_when_another_part_is_not():
     doc = document({"id": "r", "type": "terminal", "payoff": {"value": 2, "gain": "g", "x": None}})
     assert loads(json.dumps(doc)).tree.root.payoff == {"value": 2, "gain": "g"}
+
+
+# ---- limits (model/limits.py, docs/format.md "Limits") ------------------------------------
+def list_of(key: str, count: int) -> list[dict]:
+    if key == "variables":
+        return [{"name": f"v{i}", "value": i} for i in range(count)]
+    if key == "players":
+        return [{"id": f"p{i}", "name": f"P{i}", "weights": {"value": 1}} for i in range(count)]
+    return [{"id": f"c{i}", "name": f"C{i}"} for i in range(count)]
+
+
+@pytest.mark.parametrize("key", sorted(limits_table := {
+    "criteria": MAX_CRITERIA, "players": MAX_PLAYERS, "variables": MAX_VARIABLES,
+    "outcomes": MAX_OUTCOMES}))
+def test_each_list_is_taken_at_its_limit_and_refused_past_it(key, tmp_path):
+    limit = limits_table[key]
+    load_text(json.dumps({**HEAD, key: list_of(key, limit), "root": LEAF}))
+    path = tmp_path / "over.json"
+    path.write_text(json.dumps({**HEAD, key: list_of(key, limit + 1), "root": LEAF}))
+    assert read_plain(path) is None
+    with pytest.raises(TreeFormatError) as caught:
+        load(path)
+    assert caught.value.lines() == [f"{path}:1:{caught.value.issues[0].column}: error:"
+                                    f" $.{key}: the tree has {limit + 1:,} {key}; offramp takes"
+                                    f" at most {limit:,}"]
+
+
+def wide(children: int) -> dict:
+    return {**HEAD, "root": {"id": "r", "type": "decision", "children": [
+        {"id": f"t{i}", "type": "terminal"} for i in range(children)]}}
+
+
+def test_a_node_is_taken_with_the_most_branches_and_refused_with_one_more(tmp_path):
+    path = tmp_path / "wide.json"
+    path.write_text(json.dumps(wide(MAX_CHILDREN)))
+    assert read_plain(path) is not None and len(load(path)) == MAX_CHILDREN + 1
+    path.write_text(json.dumps(wide(MAX_CHILDREN + 1)))
+    assert read_plain(path) is None
+    with pytest.raises(TreeFormatError) as caught:
+        load(path)
+    [line] = caught.value.lines()
+    assert line.endswith('$.root.children (node "r"): this node has 10,001 branches; offramp'
+                         " takes at most 10,000")
+
+
+def tiny_tree(nodes: int) -> str:
+    """A root over decisions of at most 10,000 terminals: `nodes` nodes in all."""
+    leaf, leaves = '{"type":"terminal"}', nodes - 1
+    middles = -(-leaves // (MAX_CHILDREN + 1))
+    sizes = [leaves // middles + (k < leaves % middles) - 1 for k in range(middles)]
+    return (json.dumps(HEAD)[:-1] + ', "root": {"type": "decision", "children": ['
+            + ",".join('{"type":"decision","children":[' + ",".join([leaf] * size) + "]}"
+                       for size in sizes) + "]}}")
+
+
+def test_too_many_nodes_are_refused_before_they_are_read():
+    text = tiny_tree(MAX_NODES + 1)
+    assert nodes_in_text(text) == MAX_NODES + 1
+    [issue] = loads(text).issues
+    assert issue.message == "the tree has 2,000,001 nodes; offramp takes at most 2,000,000"
+
+
+@pytest.mark.parametrize("limit", [50, 20_000])
+def test_the_most_nodes_are_taken_and_one_more_is_refused(limit, monkeypatch):
+    """With a smaller limit: the text's count, and the count while building (a paste)."""
+    monkeypatch.setattr(json_io, "MAX_NODES", limit)
+    monkeypatch.setattr(schema, "MAX_NODES", limit)
+    message = f"the tree has {limit + 1:,} nodes; offramp takes at most {limit:,}"
+    assert len(load_text(tiny_tree(limit))) == limit
+    assert [i.message for i in loads(tiny_tree(limit + 1)).issues] == [message]
+    tree, issues = schema.build_tree(json.loads(tiny_tree(limit + 1)))
+    assert tree is None and [i.message for i in issues] == [message]

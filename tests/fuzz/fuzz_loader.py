@@ -35,7 +35,8 @@ from offramp_gui.analysis.evaluate import evaluate
 from offramp_gui.analysis.flatten import flatten_columns
 from offramp_gui.api import check, load_text
 from offramp_gui.fileformat.fastpath import read_plain
-from offramp_gui.fileformat.json_io import dumps, loads, read_file
+from offramp_gui.fileformat.json_io import dumps, loads, nodes_in_text, read_file
+from offramp_gui.fileformat.schema import count_nodes
 from offramp_gui.model.expressions import ExpressionError, parse
 from offramp_gui.model.issues import TreeFormatError
 
@@ -219,3 +220,17 @@ def test_the_fast_path_never_passes_what_the_careful_reader_refuses(data):
         return
     quick = {issue.message for issue in evaluate(flat).issues}
     assert {issue.message for issue in careful} <= quick
+
+
+@FUZZ
+@given(st.one_of(mutated(), swapped()))
+def test_the_lean_count_of_nodes_agrees_with_the_parsed_document(data):
+    """The count that refuses too many nodes before reading them counts what the reader
+    would build: the root and every object in a "children" list, wherever they are."""
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        raw = json.loads(text)
+    except (ValueError, RecursionError):
+        return
+    root = raw.get("root") if isinstance(raw, dict) else None
+    assert nodes_in_text(text) == (count_nodes(root) if isinstance(root, dict) else 0)

@@ -11,11 +11,13 @@ import re
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from offramp_gui.fileformat.json_io import dumps
 from offramp_gui.fileformat.limits import MAX_FILE_BYTES
 from offramp_gui.gui.main_window import MainWindow
 from offramp_gui.gui.text import MAX_SHOWN
+from offramp_gui.model.validate import validate
 
 BAD = Path(__file__).resolve().parents[2] / "tests" / "data" / "bad"
 EXPECTED: dict[str, dict] = json.loads((BAD / "expected.json").read_text(encoding="utf-8"))
@@ -95,3 +97,82 @@ def test_a_megabyte_label_is_drawn_cut_short(window, tmp_path):
     assert window.files.open(path)
     shown = window.scene.item_for_node("a").label_text()
     assert len(shown) <= MAX_SHOWN + 1 and window.document.tree.node("a").branch == label
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not Path("/dev/zero").exists(),
+                    reason="needs FIFOs and /dev/zero")
+@pytest.mark.parametrize("make, kind", [
+    (lambda p: os.mkfifo(p), "a pipe (FIFO)"),
+    (lambda p: p.symlink_to("/dev/zero"), "a device"),
+], ids=["fifo", "link-to-dev-zero"])
+def test_what_is_not_a_file_is_refused_at_once(window, tmp_path, make, kind):
+    path = tmp_path / "tree.json"
+    make(path)
+    _title, text, details = open_refused(window, path)
+    assert text == "tree.json has 1 problem and was not opened."
+    assert details == f"{path}: error: $: this is {kind}, not a regular file; offramp reads" \
+                      " only files"
+
+
+# ---- paste is held to the limits of a file ------------------------------------------------
+def paste_into(window: MainWindow, tmp_path: Path, children: int, clipboard: str) -> str:
+    """Open a tree whose root has `children` branches, paste `clipboard` under the root;
+    return the error shown, or "" when it was pasted."""
+    path = tmp_path / "tree.json"
+    path.write_text(HEAD + '"root": {"id": "r", "type": "decision", "children": ['
+                    + ",".join(f'{{"id": "t{i}", "type": "terminal"}}' for i in range(children))
+                    + "]}}")
+    assert window.files.open(path)
+    QApplication.clipboard().setText(clipboard)
+    window.document.select("r")
+    before = len(window.document.tree)
+    window.actions["paste"].trigger()
+    if not window.prompts.errors:
+        assert len(window.document.tree) > before
+        return ""
+    [(title, text, _details)] = window.prompts.errors
+    assert title == "Cannot paste" and len(window.document.tree) == before
+    assert not window.document.modified
+    return text
+
+
+def branch(nodes: int, flat: bool = False) -> str:
+    """A copied decision with `nodes - 1` nodes below it: terminals, or (to stay under
+    the branch limit) pairs of a decision and its terminal."""
+    pair = {"type": "decision", "children": [{"type": "terminal"}]}
+    children = ([{"type": "terminal"}] * (nodes - 1) if flat
+                else [pair] * ((nodes - 1) // 2) + [{"type": "terminal"}] * ((nodes - 1) % 2))
+    return json.dumps({"type": "decision", "children": children})
+
+
+@pytest.fixture
+def small_limits(monkeypatch):
+    """Limits of 40 nodes and 30 branches, so that a test reaches them quickly."""
+    from offramp_gui.fileformat import json_io, schema
+    from offramp_gui.gui import edits
+    for module in (json_io, schema, edits):
+        monkeypatch.setattr(module, "MAX_NODES", 40)
+    for module in (schema, edits):
+        monkeypatch.setattr(module, "MAX_CHILDREN", 30)
+
+
+def test_a_paste_up_to_the_limits_is_taken(window, tmp_path, small_limits):
+    assert paste_into(window, tmp_path, 29, branch(10)) == ""  # 1 + 29 + 10 = 40 nodes
+    assert window.document.tree.root.children[-1].id == "n0"  # ids made where there were none
+    assert validate(window.document.tree) == []
+
+
+def test_a_paste_over_the_node_limit_is_refused_with_a_dialog(window, tmp_path, small_limits):
+    assert paste_into(window, tmp_path, 2, branch(41)) == (
+        "The branch was not pasted: the tree has 41 nodes; offramp takes at most 40.")
+    window.prompts.errors.clear()
+    assert paste_into(window, tmp_path, 29, branch(11)) == (
+        "The branch was not pasted: the tree has 41 nodes; offramp takes at most 40.")
+
+
+def test_a_paste_over_the_branch_limit_is_refused_with_a_dialog(window, tmp_path, small_limits):
+    assert paste_into(window, tmp_path, 30, branch(1)) == (
+        "The branch was not pasted: this node has 30 branches; offramp takes at most 30.")
+    window.prompts.errors.clear()
+    assert paste_into(window, tmp_path, 1, branch(32, flat=True)) == (
+        "The branch was not pasted: this node has 31 branches; offramp takes at most 30.")

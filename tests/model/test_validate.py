@@ -178,9 +178,17 @@ def test_longest_id_is_fine():
     assert validate(make(decision("r", leaf("A-z_0.9" + "x" * 57)))) == []
 
 
-def test_duplicate_node_ids():
+def test_duplicate_node_ids_name_the_node_that_has_the_id_first():
+    check(make(decision("r", leaf("a", branch="Defeat"), chance("c", leaf("a", probability=1)))),
+          'duplicate id "a": the node "Defeat" already has it',
+          "$.root.children[1].children[0].id", "a")
+    check(make(decision("r", leaf("a", name="Stalemate", branch="Wait"),
+                        chance("c", leaf("a", probability=1)))),
+          'duplicate id "a": the node "Stalemate" already has it',
+          "$.root.children[1].children[0].id", "a")
     check(make(decision("r", leaf("a"), chance("c", leaf("a", probability=1)))),
-          'the id "a" is used by another node', "$.root.children[1].children[0].id", "a")
+          'duplicate id "a": another node already has it',
+          "$.root.children[1].children[0].id", "a")
 
 
 @pytest.mark.parametrize("kind, make_item, what", [

@@ -9,6 +9,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from ...model.tree import CHANCE, DECISION, TERMINAL
 from ..contributions import NODE_MENU, TOOLBAR, ActionSpec, Contributions, Place, SubmenuSpec
 from ..document import DocumentController
+from ..edits import PasteRefused
+from ..prompts import Prompts
 from ..view import TreeView
 
 Key = QKeySequence.StandardKey
@@ -18,9 +20,10 @@ TYPE_MENU = "edit/type"
 class EditingFeature:
     name = "editing"
 
-    def __init__(self, document: DocumentController, canvas: TreeView):
+    def __init__(self, document: DocumentController, canvas: TreeView, prompts: Prompts):
         self.document = document
         self.canvas = canvas
+        self.prompts = prompts
 
     def contributions(self) -> Contributions:
         edit, selected = self.document.edit, self._on_selected
@@ -38,7 +41,7 @@ class EditingFeature:
             ActionSpec("copy", "&Copy", selected(edit.copy), (Place("edit", "2_clip", 20),
                                                               Place(NODE_MENU, "2_clip", 20)),
                        Key.Copy, None, "Copy the selected branch", node),
-            ActionSpec("paste", "&Paste", selected(edit.paste),
+            ActionSpec("paste", "&Paste", selected(self._paste),
                        (Place("edit", "2_clip", 30), Place(NODE_MENU, "2_clip", 30)),
                        Key.Paste, None, "Paste a copied branch under the selected node", node),
             ActionSpec("delete", "&Delete Branch", selected(edit.delete),
@@ -90,6 +93,12 @@ class EditingFeature:
             if node_id is not None:
                 operation(node_id)
         return run
+
+    def _paste(self, node_id: str) -> None:
+        try:
+            self.document.edit.paste(node_id)
+        except PasteRefused as refusal:
+            self.prompts.error("Cannot paste", f"The branch was not pasted: {refusal}.")
 
     def _node_selected(self) -> bool:
         return self.document.selected_node is not None
