@@ -13,7 +13,7 @@ from ..fileformat.json_io import node_from_text, node_to_dict
 from ..fileformat.schema import too_many_nodes
 from ..model.fields import NODE_TYPES, VALUE_FIELDS
 from ..model.issues import TreeFormatError
-from ..model.limits import MAX_CHILDREN, MAX_NODES
+from ..model.limits import MAX_CHILDREN, MAX_DEPTH, MAX_NODES
 from ..model.tree import (
     CHANCE,
     DECISION,
@@ -38,8 +38,9 @@ FIELD_WORDS = {field.name: field.undo_text for field in VALUE_FIELDS if field.un
 _TYPE_BOUND = tuple(field.name for field in VALUE_FIELDS if field.on != NODE_TYPES)
 
 
-class PasteRefused(Exception):
-    """A paste that would take the tree over a limit; the message says which."""
+class EditRefused(Exception):
+    """An added or pasted branch that would take the tree over a limit (model/limits.py);
+    the message says which. A tree the app saves must open again."""
 
 
 class Editable(Protocol):
@@ -124,6 +125,7 @@ class Edits:
                   text: str = "Add branch") -> str:
         """Add a terminal branch; a terminal parent becomes a chance node. Returns its id."""
         parent = self._tree.node(parent_id)
+        self._check_room(parent, 1, 0)
         with self._macro(text):
             if parent.type == TERMINAL:
                 self.set_field(parent_id, "outcome", None)
@@ -137,6 +139,23 @@ class Edits:
             self._doc.push(AddSubtreeCommand(self._tree, parent_id, position,
                                              node_to_dict(child), text))
         return child.id
+
+    def _check_room(self, parent: Node, nodes: int, levels_below: int) -> None:
+        """Raise EditRefused unless a branch of `nodes` nodes, `levels_below` levels
+        deep under its own top, fits under `parent` within the limits."""
+        if len(parent.children) >= MAX_CHILDREN:
+            raise EditRefused(f"this node has {len(parent.children):,} branches; offramp"
+                              f" takes at most {MAX_CHILDREN:,}")
+        total = len(self._tree) + nodes
+        if total > MAX_NODES:
+            raise EditRefused(too_many_nodes(total))
+        depth = 1 + levels_below
+        node_id: str | None = parent.id
+        while (node_id := self._tree.parent_id(node_id)) is not None:  # type: ignore[arg-type]
+            depth += 1
+        if depth > MAX_DEPTH:
+            raise EditRefused(f"the tree would be {depth:,} levels deep; offramp takes at"
+                              f" most {MAX_DEPTH:,}")
 
     def add_sibling(self, node_id: str) -> str | None:
         parent_id = self._tree.parent_id(node_id)
@@ -221,35 +240,30 @@ class Edits:
 
     @staticmethod
     def _copied() -> Node | None:
-        """The subtree on the clipboard, if the clipboard holds one; PasteRefused if it
+        """The subtree on the clipboard, if the clipboard holds one; EditRefused if it
         is over a limit."""
         try:
             return node_from_text(QApplication.clipboard().text())
         except TreeFormatError as error:
-            raise PasteRefused(error.issues[0].message) from None
+            raise EditRefused(error.issues[0].message) from None
 
     def can_paste(self) -> bool:
         try:
             return self._copied() is not None
-        except PasteRefused:
+        except EditRefused:
             return True  # so that pasting says why not
 
     def paste(self, parent_id: str) -> str | None:
         """Paste the copied branch as the last branch of `parent_id`, with fresh ids.
 
-        Raises PasteRefused when the tree would be over a limit (model/limits.py): a tree
+        Raises EditRefused when the tree would be over a limit (model/limits.py): a tree
         the app saves must open again.
         """
         subtree = self._copied()
         if subtree is None:
             return None
         parent = self._tree.node(parent_id)
-        if len(parent.children) >= MAX_CHILDREN:
-            raise PasteRefused(f"this node has {len(parent.children):,} branches; offramp"
-                               f" takes at most {MAX_CHILDREN:,}")
-        total = len(self._tree) + sum(1 for _ in subtree.walk())
-        if total > MAX_NODES:
-            raise PasteRefused(too_many_nodes(total))
+        self._check_room(parent, sum(1 for _ in subtree.walk()), _levels_below(subtree))
         make_ids_unique(subtree, set(self._tree.ids()))
         subtree.probability = 0 if parent.takes_probabilities else None
         with self._macro("Paste branch"):
@@ -307,3 +321,11 @@ class _Macro:
     def __exit__(self, *exc: object) -> None:
         self._batch.close()
         self._doc.undo_stack.endMacro()
+
+
+def _levels_below(top: Node) -> int:
+    """How many levels a subtree reaches below its top node (0 for a leaf)."""
+    deepest, level = 0, [top]
+    while (level := [child for node in level for child in node.children]):
+        deepest += 1
+    return deepest

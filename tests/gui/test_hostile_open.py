@@ -176,3 +176,41 @@ def test_a_paste_over_the_branch_limit_is_refused_with_a_dialog(window, tmp_path
     window.prompts.errors.clear()
     assert paste_into(window, tmp_path, 1, branch(32, flat=True)) == (
         "The branch was not pasted: this node has 31 branches; offramp takes at most 30.")
+
+
+def test_add_branch_past_the_branch_limit_is_refused_with_a_dialog(window, tmp_path,
+                                                                   small_limits):
+    assert paste_into(window, tmp_path, 29, branch(1)) == ""  # the root now has 30
+    before = len(window.document.tree)
+    for action in ("add-child", "add-sibling"):
+        window.document.select("r" if action == "add-child" else "t0")
+        window.actions[action].trigger()
+        [(title, text, _details)] = window.prompts.errors
+        assert (title, text) == ("Cannot add a branch", "The branch was not added: this node"
+                                 " has 30 branches; offramp takes at most 30.")
+        assert len(window.document.tree) == before
+        window.prompts.errors.clear()
+
+
+def test_nothing_is_added_or_pasted_below_the_depth_limit(window, tmp_path, monkeypatch):
+    from offramp_gui.gui import edits
+    monkeypatch.setattr(edits, "MAX_DEPTH", 3)
+    paste_into(window, tmp_path, 1, '{"type": "decision", "children": [{"type": "terminal"}]}')
+    window.prompts.errors.clear()  # the root, the pasted decision and its terminal: 2 levels
+    deepest = window.document.tree.root.children[-1].children[0].id
+    window.document.select(deepest)
+    window.actions["add-child"].trigger()  # a third level: at the limit
+    assert not window.prompts.errors
+    window.document.select(window.document.tree.node(deepest).children[0].id)
+    window.actions["add-child"].trigger()
+    [(_title, text, _details)] = window.prompts.errors
+    assert text == ("The branch was not added: the tree would be 4 levels deep; offramp"
+                    " takes at most 3.")
+    window.prompts.errors.clear()
+    window.document.select("r")
+    QApplication.clipboard().setText(json.dumps(
+        {"type": "decision", "children": [{"type": "decision", "children": [
+            {"type": "decision", "children": [{"type": "terminal"}]}]}]}))
+    window.actions["paste"].trigger()
+    [(_title, text, _details)] = window.prompts.errors
+    assert text.endswith("the tree would be 4 levels deep; offramp takes at most 3.")

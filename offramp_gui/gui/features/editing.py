@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from ...model.tree import CHANCE, DECISION, TERMINAL
 from ..contributions import NODE_MENU, TOOLBAR, ActionSpec, Contributions, Place, SubmenuSpec
 from ..document import DocumentController
-from ..edits import PasteRefused
+from ..edits import EditRefused
 from ..prompts import Prompts
 from ..view import TreeView
 
@@ -52,11 +52,11 @@ class EditingFeature:
             ActionSpec("rename", "Re&name Branch", selected(self.canvas.start_rename),
                        (Place("edit", "3_shape", 10), Place(NODE_MENU, "1_shape", 10)),
                        "F2", None, "Edit the label of the selected branch", child),
-            ActionSpec("add-child", "Add &Branch", selected(edit.add_child),
+            ActionSpec("add-child", "Add &Branch", selected(self._add_child),
                        (Place("edit", "3_shape", 20), Place(TOOLBAR, "3_shape", 10),
                         Place(NODE_MENU, "1_shape", 20)),
                        "Insert", "add-child", "Add a branch below the selected node", node),
-            ActionSpec("add-sibling", "Add &Sibling", selected(edit.add_sibling),
+            ActionSpec("add-sibling", "Add &Sibling", selected(self._add_sibling),
                        (Place("edit", "3_shape", 30), Place(TOOLBAR, "3_shape", 20),
                         Place(NODE_MENU, "1_shape", 30)),
                        "Ctrl+Insert", "add-sibling", "Add a branch next to the selected one",
@@ -95,10 +95,22 @@ class EditingFeature:
         return run
 
     def _paste(self, node_id: str) -> None:
+        self._refusable("Cannot paste", "The branch was not pasted",
+                        lambda: self.document.edit.paste(node_id))
+
+    def _add_child(self, node_id: str) -> None:
+        self._refusable("Cannot add a branch", "The branch was not added",
+                        lambda: self.document.edit.add_child(node_id))
+
+    def _add_sibling(self, node_id: str) -> None:
+        self._refusable("Cannot add a branch", "The branch was not added",
+                        lambda: self.document.edit.add_sibling(node_id))
+
+    def _refusable(self, title: str, lead: str, edit: Callable[[], object]) -> None:
         try:
-            self.document.edit.paste(node_id)
-        except PasteRefused as refusal:
-            self.prompts.error("Cannot paste", f"The branch was not pasted: {refusal}.")
+            edit()
+        except EditRefused as refusal:
+            self.prompts.error(title, f"{lead}: {refusal}.")
 
     def _node_selected(self) -> bool:
         return self.document.selected_node is not None
