@@ -296,3 +296,21 @@ def test_a_circle_among_many_variables_is_named(tmp_path, capsys):
     [line] = out.splitlines()
     assert status == 1 and "these variables are defined in a circle: v1 -> v5000 -> v4999" in line
     assert line.endswith("-> v2 -> v1")
+
+
+def test_evaluate_refuses_more_outcome_cells_than_the_limit(tmp_path, capsys, monkeypatch):
+    """The quick reader of `evaluate` hands such a tree to the careful one, which says why."""
+    from offramp_gui.fileformat import fastpath
+    from offramp_gui.model import validate as rules
+    for module in (fastpath, rules):
+        monkeypatch.setattr(module, "MAX_OUTCOME_CELLS", 9)
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({
+        "format": "offramp-tree", "version": 1, "title": "t",
+        "outcomes": [{"id": "win", "name": "Win"}, {"id": "lose", "name": "Lose"}],
+        "root": {"id": "r", "type": "decision", "children": [
+            {"id": "a", "type": "terminal", "outcome": "win"},
+            {"id": "b", "type": "terminal", "outcome": "lose"},
+            {"id": "c", "type": "terminal"}]}}))
+    assert main(["evaluate", str(path)]) == 1
+    assert "the tree has 4 nodes and 2 outcomes" in capsys.readouterr().err

@@ -16,7 +16,7 @@ import orjson
 
 from ..model.columns import CACHE_BLOCK, ENGINE_FIELDS, NodeColumns
 from ..model.fields import NODE_TYPES, VALUE_FIELDS
-from ..model.limits import MAX_CHILDREN, MAX_NODES
+from ..model.limits import MAX_CHILDREN, MAX_NODES, MAX_OUTCOME_CELLS
 from ..model.tree import Settings
 from ..model.validate import validate_settings
 from .json_io import holds_only, keys_parsed
@@ -53,6 +53,8 @@ def read_plain(path: str | os.PathLike) -> tuple[Settings, NodeColumns] | None:
     settings, issues = build_settings(raw)
     if settings is None or issues or validate_settings(settings):
         return None
+    if len(columns.counts) * (len(settings.outcomes or []) + 1) > MAX_OUTCOME_CELLS:
+        return None  # the careful reader says why
     return settings, columns
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from . import expressions
 from .expressions import Expr, ExpressionError
 from .issues import Issue, key_path, quote_text, spell_path
-from .limits import MAX_DEPTH
+from .limits import MAX_DEPTH, MAX_OUTCOME_CELLS
 from .tree import CHANCE, DECISION, REMAINDER, TERMINAL, Node, Settings, Tree
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9_.-]{1,64}")
@@ -56,7 +56,17 @@ def _remember(text: str, parsed: Expr | str) -> None:
 
 def validate(tree: Tree) -> list[Issue]:
     """Every structural problem of the tree, in document order."""
-    return validate_settings(tree) + _check_nodes(tree)
+    return validate_settings(tree) + _check_outcome_table(tree) + _check_nodes(tree)
+
+
+def _check_outcome_table(tree: Tree) -> list[Issue]:
+    outcomes = len(tree.outcomes or [])
+    if len(tree) * (outcomes + 1) <= MAX_OUTCOME_CELLS:
+        return []
+    return [Issue(f"the tree has {len(tree):,} nodes and {outcomes:,} outcomes: offramp keeps"
+                  " the chance of each outcome at each node, and takes at most"
+                  f" {MAX_OUTCOME_CELLS:,} of these (nodes × (outcomes + 1)); use fewer"
+                  " outcomes", "$.outcomes")]
 
 
 def validate_settings(settings: Settings) -> list[Issue]:

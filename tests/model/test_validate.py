@@ -1,8 +1,11 @@
 """One test per rule of FORMAT.md that `model.validate` checks: message, JSON path, node."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from offramp_gui.api import load_text
 from offramp_gui.model.limits import MAX_DEPTH
 from offramp_gui.model.tree import Criterion, Node, Outcome, Player, Tree, Variable
 from offramp_gui.model.validate import validate
@@ -325,3 +328,20 @@ def test_control_characters_are_not_echoed():
     assert "\u202e" not in issue.message and "\x07" not in issue.message
     assert "a\N{REPLACEMENT CHARACTER}b" in issue.message
     assert "\u202e" not in issue.format("f.json")
+
+
+def test_nodes_times_outcomes_is_bounded_before_the_engine_builds_its_table(monkeypatch):
+    from offramp_gui.model import validate as rules
+    monkeypatch.setattr(rules, "MAX_OUTCOME_CELLS", 9)
+    tree = load_text(json.dumps({
+        "format": "offramp-tree", "version": 1, "title": "t",
+        "outcomes": [{"id": "win", "name": "Win"}, {"id": "lose", "name": "Lose"}],
+        "root": {"id": "r", "type": "decision", "children": [
+            {"id": "a", "type": "terminal", "outcome": "win"},
+            {"id": "b", "type": "terminal", "outcome": "lose"}]}}))
+    assert validate(tree) == []  # 3 nodes × 3 columns: at the limit
+    tree.root.children.append(Node("c", "terminal"))
+    tree.reindex()
+    [issue] = validate(tree)
+    assert issue.message.startswith("the tree has 4 nodes and 2 outcomes: offramp keeps the"
+                                    " chance of each outcome at each node, and takes at most 9")
