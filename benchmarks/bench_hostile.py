@@ -101,6 +101,9 @@ def many_variables(folder: Path, repeat: int) -> None:
                timed(lambda: validate(path), repeat), 1)
         report(f"evaluate 20,000 chained variables, {order}",
                timed(lambda: evaluate(path), repeat), 1)
+    path.write_text(hostile.failing_variables(20_000))
+    report("validate 20,000 chained variables that cannot be computed",
+           timed(lambda: validate(path), repeat), 5)
 
 
 def in_a_process(*args: str) -> tuple[float, int]:

@@ -47,6 +47,15 @@ def chained_variables(count: int, backwards: bool = False) -> str:
                        "root": {"id": "r", "type": "terminal", "payoff": f"v{count}"}})
 
 
+def failing_variables(count: int) -> str:
+    """v1 = log(-1), v2 = log(v1 - 1), ...: each one's value cannot be computed."""
+    variables = [{"name": "v1", "value": "log(0 - 1)"}] + [
+        {"name": f"v{k}", "value": f"log(v{k - 1} - 1)"} for k in range(2, count + 1)]
+    return json.dumps({"format": "offramp-tree", "version": 1, "title": "failing",
+                       "variables": variables,
+                       "root": {"id": "r", "type": "terminal", "payoff": f"v{count}"}})
+
+
 def shared_formula(nodes: int) -> str:
     """`nodes` branches whose payoffs are one long formula, the same text each time."""
     formula = " + ".join(["p * 2"] * 120)  # 957 characters
@@ -285,6 +294,18 @@ def test_twenty_thousand_chained_variables_evaluate_to_the_right_value(backwards
     assert results.variables["v20000"] == 20_000 and results.variables["v1"] == 1
     assert results.expected[0].tolist() == [20_000] and not results.issues
     assert validate(path, capsys)[:2] == (0, f"{path}: ok\n")
+
+
+def test_each_of_twenty_thousand_failing_variables_is_reported_once(tmp_path, capsys):
+    path = tmp_path / "failing.json"
+    path.write_text(failing_variables(20_000))
+    status, out, _err = validate(path, capsys)
+    lines = out.splitlines()
+    assert status == 1 and len(lines) == 20_000
+    assert lines[0].endswith('the value "log(0 - 1)" of v1 cannot be computed: log of zero or'
+                             " a negative number (-1)")
+    assert lines[-1].endswith('the value "log(v19999 - 1)" of v20000 cannot be computed: the'
+                              " variable v19999 has no finite value")
 
 
 def test_a_circle_among_many_variables_is_named(tmp_path, capsys):

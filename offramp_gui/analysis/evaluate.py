@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..model.expressions import names
 from ..model.issues import Issue
 from ..model.tree import Tree
 from ..model.validate import validate, validate_settings
@@ -30,6 +31,7 @@ from .flatten import (
     REMAINDER_PROBABILITY,
     FlatTree,
     FormulaTerm,
+    VariableDef,
     flatten,
 )
 from .plan import children_groups, level_plans
@@ -113,15 +115,22 @@ class _Problems:
         self.flat = flat
         self.issues: list[Issue] = []
 
+    @cached_property
+    def _variable_of(self) -> dict[int, VariableDef]:
+        return {id(v.formula): v for v in self.flat.variables if v.formula is not None}
+
     def formula(self, term: FormulaTerm, result: Any, env: dict[str, Any]) -> None:
         bad = ~np.isfinite(np.atleast_1d(result))
         sample = int(np.argmax(bad))
-        scalar_env = {k: float(np.atleast_1d(v)[min(sample, np.size(v) - 1)])
-                      for k, v in env.items()}
-        why = diagnose(_parsed(term), scalar_env)
+        parsed = _parsed(term)
+        # Only the names it uses: with thousands of failing formulas, copying every
+        # variable's value for each would be quadratic.
+        scalar_env = {k: float(np.atleast_1d(env[k])[min(sample, np.size(env[k]) - 1)])
+                      for k in names(parsed) if k in env}
+        why = diagnose(parsed, scalar_env)
         some = "" if bad.all() else " for some values of the variables"
         if term.node < 0:
-            var = next(v for v in self.flat.variables if v.formula is term)
+            var = self._variable_of[id(term)]
             self.issues.append(Issue(f'the value "{term.text}" of {var.name} cannot be'
                                      f" computed{some}: {why}",
                                      f"$.variables[{var.position}].value"))
