@@ -170,20 +170,31 @@ def _parsed(term: FormulaTerm) -> Any:
 def _variable_values(flat: FlatTree, overrides: Overrides, samples: int,
                      problems: _Problems) -> dict[str, np.ndarray]:
     env: dict[str, Any] = {}
-    for var in flat.variables:
-        if var.name in overrides:
-            value = np.asarray(overrides[var.name], dtype=float)
-        elif var.broken:
-            value = np.asarray(np.nan)
-        elif var.formula is None:
-            value = np.asarray(var.value)
-        else:
-            value = np.asarray(run_formula(var.formula.compiled, env), dtype=float)
-            if not np.isfinite(value).all():
-                problems.formula(var.formula, value, env)
-                value = np.where(np.isfinite(value), value, np.nan)
-        env[var.name] = value
-    return {name: np.broadcast_to(value, (samples,)) for name, value in env.items()}
+    with np.errstate(all="ignore"):  # once, not per formula: a file may hold 50,000
+        for var in flat.variables:
+            if var.name in overrides:
+                value = np.asarray(overrides[var.name], dtype=float)
+            elif var.broken:
+                value = np.asarray(np.nan)
+            elif var.formula is None:
+                value = np.asarray(var.value)
+            else:
+                value = np.asarray(var.formula.compiled(env), dtype=float)
+                if not np.isfinite(value).all():
+                    problems.formula(var.formula, value, env)
+                    value = np.where(np.isfinite(value), value, np.nan)
+            env[var.name] = value
+    return {name: _per_sample(value, samples) for name, value in env.items()}
+
+
+def _per_sample(value: np.ndarray, samples: int) -> np.ndarray:
+    """`value` as a read-only row of `samples`; np.full where broadcast_to's own checks
+    would cost more than the rest of a variable's evaluation."""
+    if value.ndim:
+        return np.broadcast_to(value, (samples,))
+    row = np.full(samples, value, dtype=float)
+    row.flags.writeable = False
+    return row
 
 
 def _formula_values(terms: tuple[FormulaTerm, ...], env: dict[str, np.ndarray],
