@@ -14,6 +14,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ..analysis.evaluate import Results, evaluate_tree
 from ..api import check
+from ..fileformat.atomic import remove_stale_temporaries
 from ..fileformat.json_io import file_digest, read_file, save
 from ..model.events import TreeChange
 from ..model.issues import TreeFormatError
@@ -96,6 +97,7 @@ class DocumentController(QObject):
 
     def open(self, path: Path) -> None:
         """Load a file; raise TreeFormatError (with every problem) if it is invalid."""
+        remove_stale_temporaries(path)
         loaded = read_file(path)
         issues = check(loaded, str(path))
         if issues or loaded.tree is None:
