@@ -91,7 +91,7 @@ def leftovers(folder, name="tree.json") -> list[str]:
     """Temporaries as interrupted saves of `name` leave them, and look-alikes that are not."""
     ours = [f".{name}.k3j9x0_a.tmp", f".{name}.zzzzzzzz.tmp", f".{name}.bak.tmp"]
     others = [f".{name}.tmp", f".{name}.ABCDEFGH.tmp", f"{name}.k3j9x0_a.tmp",
-              f".{name}.k3j9x0_a.tmp.keep", f".other.json.k3j9x0_a.tmp",
+              f".{name}.k3j9x0_a.tmp.keep", ".other.json.k3j9x0_a.tmp",
               f".{name}.k3j9x0_abc.tmp", f".{name}.bak.tmp.old"]
     for leftover in ours + others:
         (folder / leftover).write_bytes(b"half a tree")
