@@ -6,15 +6,18 @@ canonical: fixed key order, two-space indent, UTF-8, a trailing newline.
 """
 from __future__ import annotations
 
+import copy
+import gc
 import hashlib
 import json
+import operator
 import os
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..model.issues import OVER_LIMIT, Issue, TreeFormatError, quote_text
-from ..model.limits import MAX_NODES
+from ..model.limits import MAX_DEPTH, MAX_NODES
 from ..model.tree import NODE_FIELDS, Node, Tree, assign_missing_ids
 from ..model.validate import validate
 from .atomic import SaveError, write_atomic
@@ -301,8 +304,117 @@ def _encodable(text: str) -> bool:
 
 
 # ---- writing -----------------------------------------------------------------------
+#: Indented, UTF-8 and strict about NaN: the canonical layout of one value.
+_ENCODER = json.JSONEncoder(indent=2, ensure_ascii=False, allow_nan=False)
+_ONE_LINE = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+
+
+@dataclass
+class Snapshot:
+    """What a save writes, taken from the tree in one quick pass: the top-level keys
+    before "root", then for every node, in document order, its field values (in
+    NODE_FIELDS order), a copy of its `x-` keys (None: none) and its number of children.
+
+    Field values are shared with the model, not copied: an edit replaces a value and
+    never changes it in place (`gui/edits.py` copies a payoff or the players before it
+    changes them), so the snapshot stays what the tree was while another thread writes it.
+    """
+
+    head: dict[str, Any]
+    nodes: list[tuple[tuple[Any, ...], dict[str, Any] | None, int]]
+    depth: int
+
+
+_FIELD_VALUES = operator.attrgetter(*NODE_FIELDS)
+
+
+def snapshot(tree: Tree) -> Snapshot:
+    """The data of `tree` as it is now, taken without recursion.
+
+    The app takes it on the main thread, so it is kept quick: the cycle collector is
+    paused, as each of its passes over the new tuples would also walk the whole model.
+    """
+    nodes: list[tuple[tuple[Any, ...], dict[str, Any] | None, int]] = []
+    append = nodes.append
+    depth = 0
+    stack = [(tree.root, 0)]
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        while stack:
+            node, level = stack.pop()
+            children = node.children
+            append((_FIELD_VALUES(node), dict(node.extras) if node.extras else None,
+                    len(children)))
+            if children:
+                depth = max(depth, level + 1)
+                stack.extend((child, level + 1) for child in reversed(children))
+    finally:
+        if collecting:
+            gc.enable()
+    return Snapshot(copy.deepcopy(_head(tree)), nodes, depth)
+
+
+def _fields_of(values: tuple[Any, ...], extras: dict[str, Any] | None) -> dict[str, Any]:
+    fields = {key: value for key, value in zip(NODE_FIELDS, values) if value is not None}
+    if extras:
+        fields.update(extras)
+    return fields
+
+
+def snapshot_text(snap: Snapshot) -> str:
+    """The canonical text of a snapshot, as `json.dumps(to_dict(tree), indent=2)` writes
+    it (and a final line break), node by node: any depth, no recursion.
+
+    A node more than MAX_DEPTH levels down (a tree the depth rule refuses, kept in the
+    app until it is fixed) is written on one line with its branch: indenting it would
+    make the file grow with the square of the depth.
+    """
+    head = _ENCODER.encode(snap.head)
+    pieces = [head[:-2], ',\n  "root": ']
+    #: For each node whose children are being written: how many are left, and its
+    #: indent (None: written on one line).
+    open_nodes: list[list[Any]] = []
+    for values, extras, count in snap.nodes:
+        fields = _fields_of(values, extras)
+        above = open_nodes[-1][1] if open_nodes else None
+        if above is not None:
+            pieces.append(above + "    ")
+        if len(open_nodes) > MAX_DEPTH:
+            indent = None
+            text = _ONE_LINE.encode(fields)
+            if count:  # reopen the object to add its children
+                pieces.append((text[:-1] + ", " if fields else "{") + '"children": [')
+        else:
+            indent = above + "    " if above is not None else "  "
+            text = _ENCODER.encode(fields).replace("\n", "\n" + indent)
+            if count:
+                pieces.append(text[:-len(indent) - 2] + ",\n" if fields else "{\n")
+                pieces.append(indent + '  "children": [\n')
+        if count:
+            open_nodes.append([count, indent])
+            continue
+        pieces.append(text)
+        while open_nodes:  # the node is complete: close every parent it completes
+            parent = open_nodes[-1]
+            parent[0] -= 1
+            if parent[0]:
+                pieces.append(", " if parent[1] is None else ",\n")
+                break
+            pieces.append("]}" if parent[1] is None else f"\n{parent[1]}  ]\n{parent[1]}}}")
+            open_nodes.pop()
+    pieces.append("\n}\n")
+    return "".join(pieces)
+
+
 def to_dict(tree: Tree) -> dict[str, Any]:
     """The document as plain JSON data, keys in canonical order."""
+    doc = _head(tree)
+    doc["root"] = node_to_dict(tree.root)
+    return doc
+
+
+def _head(tree: Tree) -> dict[str, Any]:
     doc: dict[str, Any] = {"format": "offramp-tree", "version": 1, "title": tree.title}
     if tree.description is not None:
         doc["description"] = tree.description
@@ -317,7 +429,6 @@ def to_dict(tree: Tree) -> dict[str, Any]:
     if tree.outcomes is not None:
         doc["outcomes"] = [_record(o, OUTCOME_KEYS) for o in tree.outcomes]
     doc.update(tree.extras)
-    doc["root"] = node_to_dict(tree.root)
     return doc
 
 
@@ -357,9 +468,7 @@ def _ordered(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
 
 def dumps(tree: Tree) -> str:
     """Canonical text of a tree: stable, diff-friendly, indented JSON."""
-    with deep_recursion():
-        return json.dumps(to_dict(tree), indent=2, ensure_ascii=False,
-                          allow_nan=False) + "\n"
+    return snapshot_text(snapshot(tree))
 
 
 def node_from_text(text: str) -> Node | None:
@@ -399,17 +508,55 @@ def node_from_dict(data: dict[str, Any]) -> Node:
 def save(tree: Tree, path: str | os.PathLike) -> str:
     """Write the tree atomically; fail before touching the disk if it cannot be written.
 
-    The text is re-read in memory first, so a document that would not load back (or
-    cannot be encoded, such as a lone surrogate in a label) never replaces a good file.
     Returns the `content_digest` of the bytes written.
     """
+    return save_snapshot(snapshot(tree), path)
+
+
+def save_snapshot(snap: Snapshot, path: str | os.PathLike) -> str:
+    """`save` from a snapshot: what the app's background save runs, off the main thread."""
+    data = checked_bytes(snap)
+    write_atomic(path, data)
+    return content_digest(data)
+
+
+def checked_bytes(snap: Snapshot) -> bytes:
+    """The bytes of a snapshot's file, re-read in memory first, so a document that would
+    not load back (or cannot be encoded, such as a lone surrogate in a label) never
+    replaces a good file. Raises SaveError."""
     try:
-        text = dumps(tree)
+        text = snapshot_text(snap)
         data = text.encode("utf-8")
     except (ValueError, UnicodeEncodeError) as error:
         raise SaveError(f"the tree cannot be written: {quote_text(str(error), 120)}") from None
-    reread = loads(text)
-    if reread.tree is None:
-        raise SaveError("the tree cannot be written: " + reread.issues[0].message)
-    write_atomic(path, data)
-    return content_digest(data)
+    if snap.depth <= MAX_DEPTH:
+        reread = loads(text)
+        tree, issues = reread.tree, reread.issues
+    else:
+        # Deeper than any valid tree, and nested beyond what the JSON reader follows
+        # (limits.py): check the same data as parsed objects instead of as text, so
+        # that whatever the app holds can still be saved.
+        tree, issues = build_tree(_nested(snap))
+    if tree is None:
+        raise SaveError("the tree cannot be written: " + issues[0].message)
+    return data
+
+
+def _nested(snap: Snapshot) -> dict[str, Any]:
+    """The snapshot as one document of nested objects, as the JSON reader would give it."""
+    doc = dict(snap.head)
+    #: For each node still taking children: its "children" list, how many are to come.
+    parents: list[list[Any]] = []
+    for values, extras, count in snap.nodes:
+        data = _fields_of(values, extras)
+        if parents:
+            parents[-1][0].append(data)
+            parents[-1][1] -= 1
+        else:
+            doc["root"] = data
+        while parents and not parents[-1][1]:
+            parents.pop()
+        if count:
+            data["children"] = []
+            parents.append([data["children"], count])
+    return doc

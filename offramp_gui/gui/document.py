@@ -15,10 +15,12 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ..analysis.evaluate import Results, evaluate_tree
 from ..api import check
-from ..fileformat.json_io import file_digest, read_file, save
+from ..fileformat.atomic import remove_stale_temporaries
+from ..fileformat.json_io import file_digest, read_file, snapshot
 from ..model.events import TreeChange
 from ..model.issues import TreeFormatError
 from ..model.tree import CHANCE, TERMINAL, Node, Tree
+from .background_save import SaveJob
 from .edits import Edits
 
 #: Seconds without a change after which scrubbing starts a new undo step.
@@ -66,6 +68,8 @@ class DocumentController(QObject):
         self.show_reach = False
         self._gesture = 0
         self._last_merge = 0.0
+        #: Counts the model's changes: a save knows whether its snapshot is still current.
+        self._revision = 0
         self._recompute_timer = QTimer(self)
         self._recompute_timer.setSingleShot(True)
         self._recompute_timer.setInterval(0)
@@ -75,6 +79,9 @@ class DocumentController(QObject):
     # ---- the document ---------------------------------------------------------------
     def _attach(self, tree: Tree) -> None:
         self.tree = tree
+        #: Which document this is (New, Open and Revert make another): a save started
+        #: before one of them does not touch the next.
+        self._identity = object()
         tree.notifier.require_batch = True
         tree.notifier.subscribe(self._on_tree_change)
         self.results = evaluate_tree(tree)
@@ -103,22 +110,37 @@ class DocumentController(QObject):
 
     def open(self, path: Path) -> None:
         """Load a file; raise TreeFormatError (with every problem) if it is invalid."""
+        remove_stale_temporaries(path)
         loaded = read_file(path)
         issues = check(loaded, str(path))
         if issues or loaded.tree is None:
             raise TreeFormatError(issues, str(path))
         self.replace_tree(loaded.tree, path, loaded.digest)
 
-    def save(self, path: Path | None = None) -> None:
-        """Write the tree (atomically) to `path` or the current file; raise SaveError."""
+    def start_save(self, path: Path | None = None) -> SaveJob:
+        """Start writing the tree to `path` (default: its file) on a worker thread; take
+        the result with `saved` when the job's `finished` comes."""
         target = path or self.path
         if target is None:
             raise ValueError("no file name")
-        self.disk_digest = save(self.tree, target)
-        self.undo_stack.setClean()
-        if target != self.path:
-            self.path = target
-            self.path_changed.emit(target)
+        job = SaveJob(snapshot(self.tree), target, self._revision, self._identity)
+        job.start()
+        return job
+
+    def saved(self, job: SaveJob) -> None:
+        """The file now holds the job's snapshot: the document is clean if it is still
+        what was saved; edited meanwhile, it stays modified (the file holds the state
+        before those edits)."""
+        if job.error is not None or job.owner is not self._identity:
+            return  # not saved, or another document was opened since
+        self.disk_digest = job.digest
+        if job.revision == self._revision:
+            self.undo_stack.setClean()
+        else:
+            self.undo_stack.resetClean()
+        if job.path != self.path:
+            self.path = job.path
+            self.path_changed.emit(job.path)
 
     def changed_on_disk(self, path: Path | None = None) -> bool:
         """True when the file at `path` (default: ours) is not what we last read or wrote.
@@ -151,6 +173,7 @@ class DocumentController(QObject):
             fallback = next(iter(change.node_ids - {self.selected_id}), None)
             self.selected_id = fallback if renamed or fallback in self.tree else None
             self.selection_changed.emit(self.selected_id)
+        self._revision += 1
         self.tree_changed.emit(change)
         self._recompute_timer.start()
 

@@ -6,23 +6,36 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 
-from ..fileformat.atomic import SaveError
 from ..model.issues import TreeFormatError
+from .background_save import SaveJob
 from .document import DocumentController, new_tree
 from .prompts import TREE_FILTERS, Prompts
 from .status import StatusLine
 
 OPEN_FILTER = "offramp trees (*.json);;All files (*)"
 MAX_RECENT = 8
+#: A save that takes longer than this (milliseconds) says so in the status line.
+PROGRESS_DELAY_MS = 500
 
 
-class FileService:
+class FileService(QObject):
+    """Saves run on a worker (`background_save`): File > Save returns at once and the
+    document stays editable; `save()` and `save_as()` wait for the outcome (asked to
+    save before closing, New or Open), the window painted but taking no input."""
+
+    #: A save ended: True when the file was written (after its error dialog when not).
+    save_finished = Signal(bool)
+
     def __init__(self, document: DocumentController, prompts: Prompts, status: StatusLine):
+        super().__init__(document)
         self.document = document
         self.prompts = prompts
         self.status = status
+        self._job: SaveJob | None = None
+        #: Where File > Save asked to save while another save ran: done after it.
+        self._again: Path | None = None
 
     def display_name(self) -> str:
         path = self.document.path
@@ -47,6 +60,7 @@ class FileService:
         """
         if ask and not self.may_discard():
             return False
+        self.finish_saving()  # (Revert, Reload) never read a file we are writing
         try:
             self.document.open(Path(path))
         except TreeFormatError as error:
@@ -64,15 +78,39 @@ class FileService:
         return True
 
     def save(self) -> bool:
+        """Save, and wait for the outcome."""
         if self.document.path is None:
             return self.save_as()
-        return self._write(self.document.path)
+        return self._write(self.document.path, wait=True)
 
     def save_as(self) -> bool:
+        path = self._ask_path()
+        return self._write(path, wait=True) if path else False
+
+    def save_in_background(self) -> None:
+        """File > Save: the file is written while the window goes on."""
+        path = self.document.path or self._ask_path()
+        if path:
+            self._write(path, wait=False)
+
+    def save_as_in_background(self) -> None:
+        path = self._ask_path()
+        if path:
+            self._write(path, wait=False)
+
+    @property
+    def saving(self) -> bool:
+        return self._job is not None
+
+    def finish_saving(self) -> None:
+        """Wait for the save under way, and for one asked for meanwhile."""
+        while self._job is not None:
+            self._job.wait()
+
+    def _ask_path(self) -> Path | None:
         document = self.document
         suggestion = document.path or document.suggested_path or Path.home() / "tree.json"
-        path = self.prompts.save_path("save", "Save tree as", suggestion, TREE_FILTERS)
-        return self._write(path) if path else False
+        return self.prompts.save_path("save", "Save tree as", suggestion, TREE_FILTERS)
 
     def revert(self) -> bool:
         path = self.document.path
@@ -82,22 +120,46 @@ class FileService:
             return False
         return self.open(path, ask=False)
 
-    def _write(self, path: Path) -> bool:
+    def _write(self, path: Path, wait: bool) -> bool:
+        """Save to `path` from a snapshot of the tree as it is now; with `wait`, return
+        whether it was written, else True once it is under way."""
+        if self._job is not None:
+            if not wait:
+                self._again = path  # one save at a time; the next one from a new snapshot
+                return True
+            self.finish_saving()
         if self.document.changed_on_disk(path) and not self.prompts.overwrite_changed(
                 path.name):
             return False
-        try:
-            self.document.save(path)
-        except (SaveError, OSError) as error:
-            self.prompts.error("Cannot save the tree", f"{path.name} was not saved.",
-                               str(error))
-            return False
-        self.remember(path)
-        self.status.show(f"Saved {path.name}", 4000)
-        return True
+        job = self._job = self.document.start_save(path)
+        job.finished.connect(lambda: self._finished(job))
+        QTimer.singleShot(PROGRESS_DELAY_MS, lambda: self._show_progress(job))
+        if not wait:
+            return True
+        job.wait()
+        return job.error is None
+
+    def _show_progress(self, job: SaveJob) -> None:
+        if not job.done:
+            self.status.show(f"Saving {job.path.name}…", 0)
+
+    def _finished(self, job: SaveJob) -> None:
+        self._job = None
+        self.document.saved(job)
+        if job.error is not None:
+            self.prompts.error("Cannot save the tree", f"{job.path.name} was not saved.",
+                               str(job.error))
+        else:
+            self.remember(job.path)
+            self.status.show(f"Saved {job.path.name}", 4000)
+        self.save_finished.emit(job.error is None)
+        again, self._again = self._again, None
+        if again is not None:
+            self._write(again, wait=False)
 
     def may_discard(self) -> bool:
         """True when the document can be replaced: saved, discarded, or unchanged."""
+        self.finish_saving()
         if not self.document.modified:
             return True
         answer = self.prompts.save_changes(self.display_name())

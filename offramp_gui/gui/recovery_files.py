@@ -41,8 +41,8 @@ import platformdirs
 from PySide6.QtCore import QLockFile, QObject, QSettings, Signal
 
 from ..fileformat.atomic import write_atomic
-from ..fileformat.json_io import file_digest, loads, to_dict
-from ..fileformat.limits import FileRefused, deep_recursion, read_limited
+from ..fileformat.json_io import file_digest, loads, snapshot, snapshot_text
+from ..fileformat.limits import FileRefused, read_limited
 from ..model.tree import Tree
 
 #: Set to a folder to keep recovery files there (tests; portable installs).
@@ -156,12 +156,10 @@ def recovery_text(tree: Tree, original: Path | None, digest: str | None) -> byte
     """The tree as a document, with what recovery needs to know on its second line."""
     meta: dict[str, Any] = {"title": tree.title, "saved": time.time(), "digest": digest}
     meta.update(_path_field(original))
-    doc = to_dict(tree)
-    doc.pop(META_KEY, None)  # a recovery file opened as a tree: keep one key, ours
-    with deep_recursion():
-        body = json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)
+    snap = snapshot(tree)
+    snap.head.pop(META_KEY, None)  # a recovery file opened as a tree: keep one key, ours
     head = json.dumps({META_KEY: meta}, ensure_ascii=False)[1:-1]
-    return ("{\n  " + head + ",\n" + body[2:] + "\n").encode("utf-8")
+    return ("{\n  " + head + ",\n" + snapshot_text(snap)[2:]).encode("utf-8")
 
 
 def write_recovery(path: Path, data: bytes) -> None:

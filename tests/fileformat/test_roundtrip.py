@@ -5,6 +5,7 @@ import json
 import math
 import os
 import stat
+import sys
 import warnings
 from pathlib import Path
 
@@ -23,7 +24,9 @@ with warnings.catch_warnings():
 
 from offramp_gui.api import load, load_text, save
 from offramp_gui.fileformat.atomic import SaveError
-from offramp_gui.fileformat.json_io import dumps, loads
+from offramp_gui.fileformat.json_io import dumps, loads, read_file, to_dict
+from offramp_gui.fileformat.limits import deep_recursion
+from offramp_gui.model.limits import MAX_DEPTH
 from offramp_gui.model.tree import Criterion, Node, Outcome, Player, Tree, Variable
 
 TREES = sorted((Path(__file__).resolve().parents[2] / "trees").glob("*.json"))
@@ -121,6 +124,69 @@ def test_every_bundled_tree_round_trips_byte_for_byte(path):
     if path is None:
         pytest.skip("trees/ holds no *.json")
     assert dumps(load(path)) == path.read_text(encoding="utf-8")
+
+
+def todays_writer(tree: Tree) -> str:
+    """The writer as it was: one recursive json.dumps of the whole document."""
+    with deep_recursion():
+        return json.dumps(to_dict(tree), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+EVERY_FIELD = Path(__file__).resolve().parents[1] / "data" / "every_field.json"
+
+
+@pytest.mark.parametrize("path", TREES + [EVERY_FIELD], ids=lambda p: p.name)
+def test_the_node_by_node_writer_writes_what_json_dumps_wrote(path):
+    tree = load(path)
+    assert dumps(tree) == todays_writer(tree)
+
+
+def chain(depth: int, side_branches: bool = False) -> Tree:
+    """A tree `depth` levels deep: chance nodes down to one terminal."""
+    node = Node(f"n{depth}", "terminal", branch="end", probability="#", payoff={"a": 1})
+    for level in reversed(range(depth)):
+        children = [node]
+        if side_branches:
+            children.append(Node(f"s{level}", "terminal", branch="side", probability=0.25))
+        node = Node(f"n{level}", "chance", branch=f"b{level}", children=children)
+    node.branch = None
+    return Tree(node, "Deep")
+
+
+@pytest.mark.parametrize("side_branches", [False, True])
+def test_a_tree_as_deep_as_the_limit_is_written_as_before(side_branches):
+    tree = chain(MAX_DEPTH, side_branches)
+    assert dumps(tree) == todays_writer(tree)
+
+
+def ids_in_order(doc: dict) -> list[str]:
+    out, stack = [], [doc["root"]]
+    while stack:
+        node = stack.pop()
+        out.append(node["id"])
+        stack.extend(reversed(node.get("children", [])))
+    return out
+
+
+def test_a_tree_5000_levels_deep_saves_and_reads_back(tmp_path):
+    tree = chain(5000, side_branches=True)
+    path = tmp_path / "deep.json"
+    save(tree, path)
+    loaded = read_file(path)  # refused (too deep) with a message, not a RecursionError
+    assert loaded.issues and "deep" in loaded.issues[0].message
+    # Below the limit, nodes keep the indented layout; deeper ones take one line each,
+    # so the file grows with the depth, not its square.
+    text = path.read_text(encoding="utf-8")
+    assert len(text) < 30 * 2**20
+    assert f'\n{" " * (2 + 4 * MAX_DEPTH)}{{\n' in text
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(40_000)  # json.loads follows nesting by recursion
+    try:
+        doc = json.loads(text)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert ids_in_order(doc) == [node.id for node in tree.root.walk()]
+    assert doc["title"] == "Deep"
 
 
 # ---- save ---------------------------------------------------------------------------------
@@ -255,4 +321,4 @@ def test_random_valid_trees_survive_dumps_and_loads(tree):
     loaded = loads(text)
     assert loaded.issues == []
     assert same_model(loaded.tree, tree)
-    assert dumps(loaded.tree) == text
+    assert dumps(loaded.tree) == text == todays_writer(tree)
