@@ -6,6 +6,10 @@ the user's file. Saving, New, Open, Revert and closing the window remove that co
 what is left in the folder at the next start was left by a crash; `offer_at_start`
 offers each to restore, discard or keep for later. See ../recovery_files.py for the files.
 
+Each autosave takes a snapshot on the main thread and writes it on a worker
+(`background_save.WorkerJob`), one at a time; a copy whose document was saved, replaced
+or closed meanwhile is deleted when its write ends (docs/architecture.md).
+
 Autosave never stops on its own: when the recovery folder cannot be created or written
 (a read-only state folder, a full disk, a file where the folder should be), the copies
 go to a private fallback folder in the system's temporary folder, and the user is told
@@ -218,8 +222,9 @@ class RecoveryManager(QObject):
         return self._after(attempt)
 
     def finish_writing(self) -> None:
-        """Wait for the autosave being written, and take its outcome."""
-        if self._job is not None:
+        """Wait for the autosave being written, and take its outcome. (The timer may
+        start another while we wait: that one too.)"""
+        while self._job is not None:
             self._job.wait()
 
     def _take_copy(self) -> RecoveryCopy | None:
