@@ -6,7 +6,8 @@ Figures (targets): open + first paint of a 10,000-node tree (< 1.5 s); a probabi
 edit updating every visible number (< 50 ms); open a 100,000-node tree (< 5 s, folded
 below a depth); pan and zoom frames on it; export a 1,000-node tree to PNG (< 2 s);
 how long saving a ~50 MB tree blocks the window, on the main thread as the app used to
-save and through File > Save on its worker (the longest the event loop waited).
+save and through File > Save on its worker (the longest the event loop waited), and the
+same for one autosave of it.
 """
 from __future__ import annotations
 
@@ -85,8 +86,33 @@ def edit_probability(app: QApplication, window) -> float:  # noqa: ANN001
     return statistics.median(times)
 
 
+def longest_stall(start, finished) -> tuple[float, float]:  # noqa: ANN001
+    """Run `start` from the event loop until `finished` is emitted: the longest the loop
+    waited between two ticks of a 10 ms timer, and the whole time, in seconds."""
+    ticks: list[float] = []
+    ticker = QTimer()
+    ticker.setInterval(10)
+    ticker.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    loop = QEventLoop()
+    finished.connect(loop.quit)
+
+    def begin() -> None:
+        ticks.append(time.perf_counter())
+        start()
+
+    ticker.start()
+    QTimer.singleShot(0, begin)
+    loop.exec()
+    ended = time.perf_counter()
+    ticker.stop()
+    finished.disconnect(loop.quit)
+    stalls = [later - earlier for earlier, later in zip(ticks, ticks[1:] + [ended])]
+    return max(stalls), ended - ticks[0]
+
+
 def save_blocking(app: QApplication, folder: Path) -> None:
-    """Print how long saving a ~50 MB tree keeps the window from answering."""
+    """Print how long saving, and autosaving, a ~50 MB tree keeps the window from
+    answering."""
     from offramp_gui.fileformat.json_io import save
 
     path = write_tree(folder, 85_000)
@@ -97,33 +123,28 @@ def save_blocking(app: QApplication, folder: Path) -> None:
     on_main_thread = seconds(lambda: save(window.document.tree, folder / "before.json"))
     window.document.edit.set_title("Saved on the worker")
     app.processEvents()  # the edit's own recompute and redraw, before the save
-    ticks: list[float] = []
-    ticker = QTimer()
-    ticker.setInterval(10)
-    ticker.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    loop = QEventLoop()
-    window.files.save_finished.connect(loop.quit)
-
-    def press_save() -> None:
-        ticks.append(time.perf_counter())
-        window.actions["save"].trigger()
-
-    ticker.start()
-    QTimer.singleShot(0, press_save)
-    loop.exec()
-    ended = time.perf_counter()
-    ticker.stop()
-    stalls = [later - earlier for earlier, later in zip(ticks, ticks[1:] + [ended])]
+    stall, took = longest_stall(window.actions["save"].trigger, window.files.save_finished)
     print(f"save a {megabytes:.0f} MB tree: window blocked {on_main_thread:.2f} s on the main"
-          f" thread (before); through File > Save, longest stall {max(stalls) * 1000:.0f} ms"
-          f" while the worker took {ended - ticks[0]:.2f} s (after)")
+          f" thread (before); through File > Save, longest stall {stall * 1000:.0f} ms"
+          f" while the worker took {took:.2f} s (after)")
+    recovery = window.features["recovery"]
+    window.document.edit.set_title("Autosaved on the main thread")
+    app.processEvents()
+    on_main_thread = seconds(recovery.write)  # what every tick did before
+    window.document.edit.set_title("Autosaved on the worker")
+    app.processEvents()
+    stall, took = longest_stall(recovery.tick, recovery.autosaved)
+    print(f"autosave the {megabytes:.0f} MB tree: window blocked {on_main_thread:.2f} s on"
+          f" the main thread (before); one autosave tick, longest stall"
+          f" {stall * 1000:.0f} ms while the worker took {took:.2f} s (after)")
     window.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--save-only", action="store_true",
-                        help="measure only how long a save blocks the window")
+                        help="measure only how long a save and an autosave block the"
+                             " window")
     options = parser.parse_args()
     gc.disable()
     QCoreApplication.setOrganizationName("offramp-benchmarks")
@@ -133,6 +154,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
+        os.environ["OFFRAMP_STATE_DIR"] = folder  # recovery copies go in here too
         if options.save_only:
             save_blocking(app, Path(folder))
             return

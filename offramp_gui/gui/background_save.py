@@ -1,43 +1,43 @@
-"""A save on a worker thread, so that writing a large tree never freezes the window.
+"""Work on a worker thread, so that writing a large tree never freezes the window.
 
 The main thread takes a snapshot of the tree (`json_io.snapshot`, a quick pass that
-copies no text); the worker turns it into JSON, encodes it, reads it back in memory
-and writes the file atomically. The result comes back to the main thread through a
-Qt signal. The worker touches nothing but the snapshot, so the tree may be edited
-meanwhile.
+copies no text); the worker turns it into JSON, encodes it, checks it and writes the file
+atomically. The result comes back to the main thread through a Qt signal. The worker
+touches nothing but the snapshot, so the tree may be edited meanwhile. `WorkerJob` runs
+any such work (autosave uses it too); `SaveJob` is File > Save's.
 """
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication
 
 from ..fileformat.json_io import Snapshot, save_snapshot
 
+Result = TypeVar("Result")
 
-class SaveJob(QObject):
-    """One save of one snapshot to one path; `finished` is emitted once, on the main
-    thread, with `digest` (the bytes written) or `error` (nothing was written) set."""
+
+class WorkerJob(QObject, Generic[Result]):
+    """`work()` run once on a worker thread; `finished` is emitted once, on the main
+    thread, with `result` or `error` (what it raised) set."""
 
     finished = Signal()
-    #: From the worker: the save is over (queued to the main thread, then `finished`).
+    #: From the worker: the work is over (queued to the main thread, then `finished`).
     _ended = Signal()
 
-    def __init__(self, snap: Snapshot, path: Path, revision: int, owner: object):
+    def __init__(self, work: Callable[[], Result], name: str):
         super().__init__()
-        self.path = path
-        #: The document's revision and tree when the snapshot was taken.
-        self.revision = revision
-        self.owner = owner
-        self.digest: str | None = None
+        self.result: Result | None = None
         self.error: Exception | None = None
-        self._snapshot: Snapshot | None = snap
+        self._work: Callable[[], Result] | None = work
         self._delivered = False
         self._ended.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         # Not a daemon: should the app end first, Python still waits for the file.
-        self._thread = threading.Thread(target=self._run, name="offramp-save")
+        self._thread = threading.Thread(target=self._run, name=name)
 
     def start(self) -> None:
         self._thread.start()
@@ -47,12 +47,13 @@ class SaveJob(QObject):
         return self._delivered
 
     def _run(self) -> None:
-        snap, self._snapshot = self._snapshot, None
-        assert snap is not None
+        work, self._work = self._work, None  # the snapshot goes with the work
+        assert work is not None
         try:
-            self.digest = save_snapshot(snap, self.path)
-        except Exception as error:  # noqa: BLE001 - any failure must reach the user's dialog
+            self.result = work()
+        except Exception as error:  # noqa: BLE001 - any failure must reach the main thread
             self.error = error
+        del work
         self._ended.emit()
 
     @Slot()
@@ -62,7 +63,7 @@ class SaveJob(QObject):
             self.finished.emit()
 
     def wait(self) -> None:
-        """Return when the save is over and `finished` was emitted. Meanwhile the window
+        """Return when the work is over and `finished` was emitted. Meanwhile the window
         repaints but takes no input, under a busy cursor."""
         if self._delivered:
             return
@@ -77,3 +78,19 @@ class SaveJob(QObject):
         # The loop also ends when the app quits: the file still comes first.
         self._thread.join()
         self._deliver()
+
+
+class SaveJob(WorkerJob[str]):
+    """One save of one snapshot to one path: `digest` (the bytes written) or `error`
+    (nothing was written) is set when `finished` comes."""
+
+    def __init__(self, snap: Snapshot, path: Path, revision: int, owner: object):
+        super().__init__(lambda: save_snapshot(snap, path), "offramp-save")
+        self.path = path
+        #: The document's revision and tree when the snapshot was taken.
+        self.revision = revision
+        self.owner = owner
+
+    @property
+    def digest(self) -> str | None:
+        return self.result

@@ -41,7 +41,7 @@ import platformdirs
 from PySide6.QtCore import QLockFile, QObject, QSettings, Signal
 
 from ..fileformat.atomic import write_atomic
-from ..fileformat.json_io import file_digest, loads, snapshot, snapshot_text
+from ..fileformat.json_io import Snapshot, file_digest, loads, snapshot, snapshot_text
 from ..fileformat.limits import FileRefused, read_limited
 from ..model.tree import Tree
 
@@ -152,14 +152,34 @@ def make_lock(path: Path) -> QLockFile:
 
 
 # ---- writing ---------------------------------------------------------------------------
-def recovery_text(tree: Tree, original: Path | None, digest: str | None) -> bytes:
-    """The tree as a document, with what recovery needs to know on its second line."""
+@dataclass(frozen=True)
+class RecoveryCopy:
+    """What a recovery file holds, taken on the main thread in one quick pass: the
+    tree's snapshot and the recovery details. `recovery_bytes` makes the file's bytes
+    from it, on a worker."""
+
+    snap: Snapshot
+    meta: dict[str, Any]
+
+
+def take_copy(tree: Tree, original: Path | None, digest: str | None) -> RecoveryCopy:
     meta: dict[str, Any] = {"title": tree.title, "saved": time.time(), "digest": digest}
     meta.update(_path_field(original))
     snap = snapshot(tree)
     snap.head.pop(META_KEY, None)  # a recovery file opened as a tree: keep one key, ours
-    head = json.dumps({META_KEY: meta}, ensure_ascii=False)[1:-1]
-    return ("{\n  " + head + ",\n" + snapshot_text(snap)[2:]).encode("utf-8")
+    return RecoveryCopy(snap, meta)
+
+
+def recovery_bytes(copy: RecoveryCopy) -> bytes:
+    """The tree as a document, with what recovery needs to know on its second line.
+    Raises ValueError when it cannot be written (a lone surrogate in a label)."""
+    head = json.dumps({META_KEY: copy.meta}, ensure_ascii=False)[1:-1]
+    return ("{\n  " + head + ",\n" + snapshot_text(copy.snap)[2:]).encode("utf-8")
+
+
+def recovery_text(tree: Tree, original: Path | None, digest: str | None) -> bytes:
+    """`recovery_bytes` of the tree as it is now."""
+    return recovery_bytes(take_copy(tree, original, digest))
 
 
 def write_recovery(path: Path, data: bytes) -> None:

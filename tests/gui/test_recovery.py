@@ -58,6 +58,12 @@ def edit(window: MainWindow, title: str = "Edited after lunch") -> None:
     window.document.edit.set_field(leaf.id, "branch", title)
 
 
+def autosave(window: MainWindow) -> None:
+    """What the autosave timer does, and the copy it starts written."""
+    recovery(window).tick()
+    recovery(window).finish_writing()
+
+
 def recovery_files() -> list[Path]:
     folder = recovery_folder()
     return sorted(folder.glob("*.json")) if folder.is_dir() else []
@@ -72,7 +78,7 @@ def crash(window: MainWindow) -> None:
 def test_nothing_is_written_while_the_document_is_unchanged(start, tree_file):
     window = start()
     window.files.open(tree_file)
-    recovery(window).tick()
+    autosave(window)
     assert recovery_files() == []
 
 
@@ -81,7 +87,7 @@ def test_autosave_copies_changes_aside_and_never_touches_the_file(start, tree_fi
     window.files.open(tree_file)
     before = tree_file.read_bytes()
     edit(window)
-    recovery(window).tick()
+    autosave(window)
     [copy] = recovery_files()
     assert tree_file.read_bytes() == before
     assert sorted(p.name for p in tree_file.parent.iterdir()) == ["offramp.json"]
@@ -104,13 +110,13 @@ def test_autosave_runs_on_its_timer(start, qtbot):
 def test_an_unchanged_document_is_not_written_again(start):
     window = start()
     edit(window)
-    recovery(window).tick()
+    autosave(window)
     [copy] = recovery_files()
     copy.write_text("left alone")
-    recovery(window).tick()
+    autosave(window)
     assert copy.read_text() == "left alone"
     edit(window, "again")
-    recovery(window).tick()
+    autosave(window)
     assert copy.read_text() != "left alone"
 
 
@@ -121,10 +127,10 @@ def test_no_autosave_in_the_middle_of_a_drag(start, qtbot):
     viewport = window.view.viewport()
     qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
     assert recovery(window).busy()
-    recovery(window).tick()
+    autosave(window)
     assert recovery_files() == []
     qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=QPoint(9, 9))
-    recovery(window).tick()
+    autosave(window)
     assert len(recovery_files()) == 1
 
 
@@ -135,10 +141,10 @@ def test_no_autosave_while_a_label_is_being_edited(start):
     leaf = next(n for n in window.document.tree.root.walk() if n.type == "terminal")
     window.view.start_rename(leaf.id)
     assert window.view.renaming
-    recovery(window).tick()
+    autosave(window)
     assert recovery_files() == []
     window.view.cancel_rename()
-    recovery(window).tick()
+    autosave(window)
     assert len(recovery_files()) == 1
 
 
@@ -148,7 +154,7 @@ def test_saving_replacing_undoing_or_closing_removes_the_copy(start, tree_file, 
     window = start()
     window.files.open(tree_file)
     edit(window)
-    recovery(window).tick()
+    autosave(window)
     assert len(recovery_files()) == 1
     if action == "save":
         assert window.files.save()
@@ -167,7 +173,7 @@ def test_saving_replacing_undoing_or_closing_removes_the_copy(start, tree_file, 
 def test_closing_cancelled_keeps_the_copy(start):
     window = start(**{"save-changes": "cancel"})
     edit(window)
-    recovery(window).tick()
+    autosave(window)
     assert not window.close()
     assert len(recovery_files()) == 1
 
@@ -177,7 +183,7 @@ def test_crash_start_again_restore_compare(start, tree_file, qtbot):
     first = start()
     first.files.open(tree_file)
     edit(first)
-    recovery(first).tick()
+    autosave(first)
     expected = dumps(first.document.tree)
     crash(first)
 
@@ -200,7 +206,7 @@ def test_saving_a_restored_document_over_a_changed_file_asks_first(start, tree_f
     first = start()
     first.files.open(tree_file)
     edit(first)
-    recovery(first).tick()
+    autosave(first)
     crash(first)
     tree_file.write_text(tree_file.read_text().replace('"title": "', '"title": "Theirs: ', 1))
     theirs = tree_file.read_bytes()
@@ -217,14 +223,14 @@ def test_a_document_unsaved_without_an_edit_is_autosaved_too(start, tree_file):
     window = start()
     window.files.open(tree_file)
     window.document.mark_modified()  # as "Keep My Version" over a changed file does
-    recovery(window).tick()
+    autosave(window)
     assert len(recovery_files()) == 1
 
 
 def test_the_app_offers_what_a_crash_left_when_it_starts(start, monkeypatch, qapp):
     first = start()
     edit(first, "from before the crash")
-    recovery(first).tick()
+    autosave(first)
     expected = dumps(first.document.tree)
     crash(first)
     monkeypatch.setattr(Prompts, "recover", lambda self, *_args: "restore")
@@ -245,7 +251,7 @@ def test_the_app_offers_what_a_crash_left_when_it_starts(start, monkeypatch, qap
 def test_an_untitled_document_is_recovered_too(start):
     first = start()
     edit(first, "never saved")
-    recovery(first).tick()
+    autosave(first)
     expected = dumps(first.document.tree)
     crash(first)
     again = start(recover="restore")
@@ -258,12 +264,12 @@ def test_an_untitled_document_is_recovered_too(start):
 def test_a_restored_document_survives_a_second_crash(start):
     first = start()
     edit(first, "one")
-    recovery(first).tick()
+    autosave(first)
     crash(first)
     second = start(recover="restore")
     recovery(second).offer_at_start()
     edit(second, "two")
-    recovery(second).tick()
+    autosave(second)
     crash(second)
     third = start(recover="restore")
     assert recovery(third).offer_at_start() == 1
@@ -273,7 +279,7 @@ def test_a_restored_document_survives_a_second_crash(start):
 def test_discard_and_decide_later(start):
     first = start()
     edit(first)
-    recovery(first).tick()
+    autosave(first)
     crash(first)
     later = start(recover="later")
     assert recovery(later).offer_at_start() == 0
@@ -303,7 +309,7 @@ def test_a_corrupt_recovery_file_is_listed_and_never_stops_the_start(start):
 def test_a_live_window_is_never_offered_to_another(start):
     alive = start()
     edit(alive)
-    recovery(alive).tick()
+    autosave(alive)
     other = start(recover="restore")
     assert recovery(other).offer_at_start() == 0
     assert other.prompts.asked == []
@@ -313,7 +319,7 @@ def test_two_documents_restore_into_two_windows(start, qtbot):
     for title in ("first", "second"):
         window = start()
         edit(window, title)
-        recovery(window).tick()
+        autosave(window)
         crash(window)
     again = start(recover="restore")
     assert recovery(again).offer_at_start() == 2

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from test_recovery import crash, edit, recovery
+from test_recovery import autosave, crash, edit, recovery
 
 from offramp_gui.fileformat.atomic import SaveError
 from offramp_gui.fileformat.json_io import dumps
@@ -67,7 +67,7 @@ def test_an_unusable_recovery_folder_moves_autosave_and_says_so_once(make_window
     usual = blocked(how)
     window = make_window()
     edit(window, "first")
-    recovery(window).tick()
+    autosave(window)
     [copy] = copies(fallback())
     assert recovery(window).file == copy and copies(usual) == []
     [(title, text, icon)] = window.prompts.reports
@@ -78,7 +78,7 @@ def test_an_unusable_recovery_folder_moves_autosave_and_says_so_once(make_window
     for folder in (fallback(), fallback().parent):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     edit(window, "second")
-    recovery(window).tick()
+    autosave(window)
     assert '"second"' in copy.read_text()
     assert len(window.prompts.reports) == 1, "said once, not at every autosave"
 
@@ -87,7 +87,7 @@ def test_a_copy_in_the_fallback_is_offered_at_the_next_start(make_window, blocke
     usual = blocked()
     first = make_window()
     edit(first, "kept in the temporary folder")
-    recovery(first).tick()
+    autosave(first)
     expected = dumps(first.document.tree)
     crash(first)
     unblock(usual)  # the usual folder is fine again: the fallback is looked in all the same
@@ -103,7 +103,7 @@ def test_a_crash_while_the_usual_folder_stays_blocked_is_offered_too(make_window
     blocked("a file in the way")
     first = make_window()
     edit(first, "still blocked")
-    recovery(first).tick()
+    autosave(first)
     crash(first)
     again = make_window(recover="restore")
     assert recovery(again).offer_at_start() == 1
@@ -115,7 +115,7 @@ def test_a_crash_while_the_usual_folder_stays_blocked_is_offered_too(make_window
 def test_a_full_disk_mid_session_moves_the_copy(make_window, monkeypatch):
     window = make_window(**{"save-changes": "discard"})
     edit(window, "one")
-    recovery(window).tick()
+    autosave(window)
     [old] = copies(recovery_folder())
     real_write = recovery_feature.write_recovery
 
@@ -126,7 +126,7 @@ def test_a_full_disk_mid_session_moves_the_copy(make_window, monkeypatch):
         real_write(path, data)
     monkeypatch.setattr(recovery_feature, "write_recovery", full_disk)
     edit(window, "two")
-    recovery(window).tick()
+    autosave(window)
     [copy] = copies(fallback())
     assert '"two"' in copy.read_text() and not old.exists()
     [(title, text, _icon)] = window.prompts.reports
@@ -199,7 +199,7 @@ def test_a_copy_on_another_disk_is_written_afresh_where_ours_go(make_window, blo
     usual = blocked()
     first = make_window()
     edit(first, "on the other disk")
-    recovery(first).tick()
+    autosave(first)
     expected = dumps(first.document.tree)
     crash(first)
     unblock(usual)

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_recovery import crash, edit, recovery, recovery_files
+from test_recovery import autosave, crash, edit, recovery, recovery_files
 
 from offramp_gui.api import load
 from offramp_gui.fileformat.json_io import dumps, file_digest
@@ -37,7 +37,7 @@ def crash_with_edit(make_window, path: Path) -> str:
     window = make_window(**{"file-changed": "reload"})
     assert window.files.open(path)
     edit(window)
-    recovery(window).tick()
+    autosave(window)
     crash(window)
     return dumps(window.document.tree)
 

@@ -6,6 +6,10 @@ the user's file. Saving, New, Open, Revert and closing the window remove that co
 what is left in the folder at the next start was left by a crash; `offer_at_start`
 offers each to restore, discard or keep for later. See ../recovery_files.py for the files.
 
+Each autosave takes a snapshot on the main thread and writes it on a worker
+(`background_save.WorkerJob`), one at a time; a copy whose document was saved, replaced
+or closed meanwhile is deleted when its write ends (docs/architecture.md).
+
 Autosave never stops on its own: when the recovery folder cannot be created or written
 (a read-only state folder, a full disk, a file where the folder should be), the copies
 go to a private fallback folder in the system's temporary folder, and the user is told
@@ -15,19 +19,23 @@ try and a dialog once.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QLockFile, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 
+from ..background_save import WorkerJob
 from ..contributions import Contributions
 from ..document import DocumentController
 from ..prompts import Prompts
 from ..recovery_files import (
     Entry,
+    RecoveryCopy,
     autosave_seconds,
     fallback_folder,
     left_behind_anywhere,
@@ -35,9 +43,10 @@ from ..recovery_files import (
     make_private_folder,
     note_moved,
     reason,
+    recovery_bytes,
     recovery_folder,
-    recovery_text,
     settings_notice,
+    take_copy,
     write_recovery,
 )
 from ..status import StatusLine
@@ -45,6 +54,24 @@ from ..view import TreeView
 
 #: Opens another window and returns its features by name.
 SpawnWindow = Callable[[], Mapping[str, object]]
+
+
+class _Attempt(NamedTuple):
+    """A copy written (`error` None), or not: why, and its bytes to write elsewhere."""
+
+    error: OSError | None
+    data: bytes
+
+
+def _write_copy(copy: RecoveryCopy, path: Path) -> _Attempt:
+    """Make the bytes of `copy` and write them to `path`: the work of an autosave, on a
+    worker. Raises ValueError when the tree cannot be written."""
+    data = recovery_bytes(copy)
+    try:
+        write_recovery(path, data)
+    except OSError as error:
+        return _Attempt(error, data)
+    return _Attempt(None, b"")
 
 
 def _why(error: OSError) -> str:
@@ -80,6 +107,10 @@ class RecoveryManager(QObject):
         #: Copies and locks in the usual folder, after moving away from it mid-session.
         self._left: list[tuple[Path, QLockFile]] = []
         self._dirty = False
+        #: The document was saved, replaced or closed since the last copy was taken:
+        #: that copy, if still being written, is deleted when done.
+        self._discarded = False
+        self._job: WorkerJob[_Attempt] | None = None
         self._pressed = False
         self._closed = False
         self._timer = QTimer(self)
@@ -159,30 +190,76 @@ class RecoveryManager(QObject):
         """A drag (a mouse button down on the canvas) or an inline rename is under way."""
         return self._pressed or self.canvas.renaming
 
+    @property
+    def writing(self) -> bool:
+        """An autosave is being written on a worker."""
+        return self._job is not None
+
     def tick(self) -> None:
-        """Write the document if it changed since the last autosave, unless busy."""
-        if self._dirty and self.document.modified and not self.busy():
-            self.write()
+        """Start writing the document on a worker if it changed since the last autosave,
+        unless busy or the last autosave is still being written."""
+        if self._job is None and self._dirty and self.document.modified and not self.busy():
+            copy = self._take_copy()
+            if copy is None:
+                return
+            job = self._job = WorkerJob(functools.partial(_write_copy, copy, self.file),
+                                        "offramp-autosave")
+            job.finished.connect(lambda: self._job_ended(job))
+            job.start()
 
     def write(self) -> bool:
-        """Write the recovery file now. When the folder cannot be written, the copy goes
-        to the fallback folder; the user is told once, and every time nothing works."""
-        if self._closed:
+        """Write the recovery file now, on this thread, and say whether it was written.
+        When the folder cannot be written, the copy goes to the fallback folder; the user
+        is told once, and every time nothing works."""
+        self.finish_writing()
+        copy = self._take_copy()
+        if copy is None:
             return False
-        document = self.document
         try:
-            data = recovery_text(document.tree, document.path, document.disk_digest)
+            attempt = _write_copy(copy, self.file)
         except ValueError as error:
-            self.status.show(f"Autosave failed: {error}", 8000)
+            return self._after(error)
+        return self._after(attempt)
+
+    def finish_writing(self) -> None:
+        """Wait for the autosave being written, and take its outcome. (The timer may
+        start another while we wait: that one too.)"""
+        while self._job is not None:
+            self._job.wait()
+
+    def _take_copy(self) -> RecoveryCopy | None:
+        """The document as it is now, to write where copies go; None when there is
+        nowhere to write (told) or the window is closed."""
+        if self._closed:
+            return None
+        if self._lock is None and not self._take_folder():
+            self._failed()
+            return None
+        self._dirty = False  # an edit from now on is written next time
+        self._discarded = False
+        document = self.document
+        return take_copy(document.tree, document.path, document.disk_digest)
+
+    def _job_ended(self, job: WorkerJob[_Attempt]) -> None:
+        self._job = None
+        outcome = job.error if job.error is not None else job.result
+        assert outcome is not None
+        self._after(outcome)
+
+    def _after(self, outcome: _Attempt | Exception) -> bool:
+        """Take the outcome of a write: keep the copy and say so, or say why not."""
+        if self._discarded:  # saved, replaced or closed while it was written
+            self._delete_copies()
             return False
-        if not self._written(data):
-            text = (f"Autosave failed: unsaved changes cannot be copied aside"
-                    f" ({self.problem}). Save your work to keep it safe.")
-            self.status.show(text, 0)  # at every try, while it goes on failing
-            if self._first_time("failed"):
-                self.prompts.inform("Autosave failed", text, icon="warning")
+        if isinstance(outcome, ValueError):
+            self._dirty = True
+            self.status.show(f"Autosave failed: {outcome}", 8000)
             return False
-        self._dirty = False
+        if isinstance(outcome, Exception):
+            raise outcome
+        if not self._written(outcome):
+            self._failed()
+            return False
         if self.folder != self.usual and self._first_time("moved"):
             text = (f"Autosave {self.problem}. Unsaved changes are copied to {self.folder}"
                     " instead.")
@@ -191,31 +268,40 @@ class RecoveryManager(QObject):
         self.autosaved.emit(self.file)
         return True
 
-    def _written(self, data: bytes) -> bool:
-        """Write `data` where copies go, moving to the fallback folder if that fails."""
-        if self._lock is None and not self._take_folder():
-            return False
-        try:
-            write_recovery(self.file, data)
-        except OSError as error:
-            self.problem = f"cannot write in {self.folder}: {_why(error)}"
-            if self.folder != self.usual or not self._move_to_fallback():
-                return False
-        else:
+    def _failed(self) -> None:
+        self._dirty = True
+        text = (f"Autosave failed: unsaved changes cannot be copied aside"
+                f" ({self.problem}). Save your work to keep it safe.")
+        self.status.show(text, 0)  # at every try, while it goes on failing
+        if self._first_time("failed"):
+            self.prompts.inform("Autosave failed", text, icon="warning")
+
+    def _written(self, attempt: _Attempt) -> bool:
+        """Whether the copy was written where copies go; if that failed in the usual
+        folder, it is written in the fallback folder now, from the bytes already made."""
+        if attempt.error is None:
             if self.folder == self.usual:
                 self.problem = ""
             return True
+        self.problem = f"cannot write in {self.folder}: {_why(attempt.error)}"
+        if self.folder != self.usual or not self._move_to_fallback():
+            return False
         self.remove_left()
         try:
-            write_recovery(self.file, data)
+            write_recovery(self.file, attempt.data)
         except OSError as error:
             self.problem += f"; nor in {self.folder}: {_why(error)}"
             return False
         return True
 
     def remove(self) -> None:
-        """Delete this window's recovery file (saved, replaced or closed)."""
+        """Delete this window's recovery file (saved, replaced or closed); one being
+        written now is deleted when it is done."""
         self._dirty = False
+        self._discarded = True
+        self._delete_copies()
+
+    def _delete_copies(self) -> None:
         with contextlib.suppress(OSError):
             self.file.unlink()
         self.remove_left()
@@ -248,6 +334,7 @@ class RecoveryManager(QObject):
         """Show a recovered document, unsaved, its file ours now. It keeps its original
         path only when that is still the user's file (`recovery_files.destination`)."""
         assert entry.tree is not None
+        self.finish_writing()  # its end must not delete the restored copy
         target = entry.destination
         self.document.replace_tree(entry.tree, target.path, entry.digest,
                                    suggestion=target.suggestion)
@@ -276,6 +363,7 @@ class RecoveryManager(QObject):
         """Stop and let go of the locks, leaving the recovery file as a crash would."""
         self._closed = True
         self._timer.stop()
+        self.finish_writing()  # the locks go only once the file is whole
         for _file, lock in self._left:
             lock.unlock()
         if self._lock is not None:
