@@ -1,10 +1,25 @@
-"""Files that ship with offramp: the article's trees and the app's icons."""
+"""Files that ship with offramp: the article's trees, the templates and the app's icons."""
 from __future__ import annotations
 
+import json
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
 DEFAULT_TREE = "offramp.json"
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+
+
+@dataclass(frozen=True)
+class BundledTree:
+    """A tree that ships with offramp, as File > New from Template and Open Example
+    list it."""
+
+    path: Path
+    title: str
+    #: The first sentence of the tree's description.
+    summary: str
 
 
 def bundled_dir(kind: str) -> Path:
@@ -15,3 +30,23 @@ def bundled_dir(kind: str) -> Path:
 
 def default_tree() -> Path:
     return bundled_dir("trees") / DEFAULT_TREE
+
+
+def examples() -> list[BundledTree]:
+    """The article's trees, the default one first."""
+    paths = sorted(bundled_dir("trees").glob("*.json"),
+                   key=lambda path: (path.name != DEFAULT_TREE, path.name))
+    return [_described(path) for path in paths]
+
+
+def templates() -> list[BundledTree]:
+    """The starting points of File > New from Template, in the order of their names."""
+    return [_described(path)
+            for path in sorted((bundled_dir("resources") / "templates").glob("*.json"))]
+
+
+def _described(path: Path) -> BundledTree:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    description = str(document.get("description") or "").strip()
+    summary = _SENTENCE_END.split(description, maxsplit=1)[0] if description else ""
+    return BundledTree(path, str(document.get("title") or path.stem), summary)

@@ -22,6 +22,7 @@ from offramp_gui.fileformat.json_io import read_file
 
 ROOT = Path(__file__).resolve().parent.parent
 TREES = sorted((ROOT / "trees").glob("*.json"))
+TEMPLATES = sorted((ROOT / "resources" / "templates").glob("*.json"))
 CONFORMANCE = sorted(p for p in (ROOT / "tests" / "data" / "conformance").glob("*.json")
                      if ".expected" not in p.name)
 NODE_KEYS = {"type", "expected", "utility", "choice", "tie", "reach", "outcomes"}
@@ -87,6 +88,15 @@ def example(tmp_path) -> Path:
 def test_validate_ok(example):
     run = offramp("validate", example)
     assert (run.returncode, run.stdout, run.stderr) == (0, f"{example}: ok\n", "")
+
+
+def test_every_template_validates_and_evaluates_with_no_problem():
+    assert len(TEMPLATES) == 3
+    runs = offramp_many([("validate", *TEMPLATES)] + [("evaluate", t) for t in TEMPLATES])
+    assert (runs[0].returncode, runs[0].stdout) == (
+        0, "".join(f"{t}: ok\n" for t in TEMPLATES))
+    for run in runs[1:]:
+        assert run.returncode == 0, run.stderr  # evaluate fails on any problem
 
 
 def test_validate_lists_one_line_per_problem(tmp_path, example):

@@ -45,6 +45,8 @@ class ActionSpec:
     checkable: bool = False
     #: For a checkable action: called with the new state instead of `run`.
     toggled: Callable[[bool], object] | None = None
+    #: For a checkable action: checked when the window opens (`toggled` is called then).
+    checked: bool = False
     role: QAction.MenuRole = QAction.MenuRole.TextHeuristicRole
     #: Builds the action itself (undo and redo come ready-made from the undo stack).
     make: Callable[[QObject], QAction] | None = None

@@ -48,7 +48,8 @@ class DocumentController(QObject):
     selection_changed = Signal(object)
     #: The file path changed (open, save as); carries a Path or None.
     path_changed = Signal(object)
-    #: The player or criterion whose values are shown changed, or "show reach".
+    #: The player or criterion whose values are shown changed, or "show reach" or
+    #: "show formulas".
     display_changed = Signal()
 
     def __init__(self, tree: Tree | None = None, parent: QObject | None = None):
@@ -66,6 +67,8 @@ class DocumentController(QObject):
         self.shown_player = 0
         self.shown_criterion: int | None = None  # None: show the player's utility
         self.show_reach = False
+        #: Probabilities and payoffs that are expressions shown with them (`p = 30%`).
+        self.show_formulas = False
         self._gesture = 0
         self._last_merge = 0.0
         #: Counts the model's changes: a save knows whether its snapshot is still current.
@@ -213,7 +216,7 @@ class DocumentController(QObject):
         return self.tree.node(self.selected_id) if self.selected_id else None
 
     def set_display(self, player: int | None = None, criterion: int | None = -1,
-                    show_reach: bool | None = None) -> None:
+                    show_reach: bool | None = None, show_formulas: bool | None = None) -> None:
         """Choose whose values the tree shows: a player's utility, or one criterion."""
         if player is not None:
             self.shown_player = player
@@ -221,4 +224,6 @@ class DocumentController(QObject):
             self.shown_criterion = criterion
         if show_reach is not None:
             self.show_reach = show_reach
+        if show_formulas is not None:
+            self.show_formulas = show_formulas
         self.display_changed.emit()

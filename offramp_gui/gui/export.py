@@ -211,6 +211,7 @@ class _Snapshot(QObject):
         self.shown_player = getattr(source, "shown_player", 0)
         self.shown_criterion = getattr(source, "shown_criterion", None)
         self.show_reach = getattr(source, "show_reach", False)
+        self.show_formulas = getattr(source, "show_formulas", False)
 
 
 def export_theme() -> Theme:
@@ -241,7 +242,7 @@ def build_scene(source: Tree | object, node_id: str | None = None,
     top.collapsed = None  # exporting a folded branch means showing it
     drawn = full if top is root else _tree_like(tree, top)
     document = _Snapshot(drawn, evaluate_tree(full), source)
-    scene = TreeScene(document, export_theme())
+    scene = TreeScene(document, export_theme(), label_lines=None)  # a page shows it all
     scene.snapshot = document  # keep it alive as long as the scene
     _drop_fold_boxes(scene)
     _decorate(scene, drawn, None if top is root else top)

@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             if spec.toggled is not None:
                 action.toggled.connect(spec.toggled)
+            action.setChecked(spec.checked)
         elif spec.make is None:
             action.triggered.connect(lambda _checked=False, run=spec.run: run())
         if spec.enabled_when is not None:

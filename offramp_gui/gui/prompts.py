@@ -1,7 +1,8 @@
 """Every modal question and message of the app, behind one interface.
 
 Features and panels are handed a `Prompts` and never open a dialog themselves. The
-primitives (`ask`, `number`, `error`, `inform`, `open_path`, `save_path`, `run`) are the
+primitives (`ask`, `number`, `choose`, `error`, `inform`, `open_path`, `save_path`, `run`)
+are the
 only methods that show anything; the app's own questions (`save_changes`, `recover`, ...)
 are worded here once, on top of them. Tests give the window a fake that overrides the
 primitives alone, so the real wording runs in every test. Text from a file is always
@@ -13,9 +14,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
-from .text import shown
+from .text import shown, tooltip
 
 TREE_FILTERS = {".json": "offramp trees (*.json)"}
 #: Lines of a report shown before the rest goes under Show Details.
@@ -51,6 +63,13 @@ class Prompts:
         """A whole number in [low, high], or None when cancelled."""
         number, ok = QInputDialog.getInt(self.parent, title, label, value, low, high)
         return number if ok else None
+
+    def choose(self, key: str, title: str, text: str,
+               options: list[tuple[str, str]]) -> int | None:
+        """The index of one of `options` (a name and a line describing it), or None when
+        cancelled. A double-click chooses too."""
+        dialog = _ChoiceDialog(self.parent, title, text, options)
+        return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def error(self, title: str, text: str, details: str = "") -> None:
         box = QMessageBox(QMessageBox.Icon.Critical, title, shown(text, 500),
@@ -139,6 +158,40 @@ class Prompts:
         return self.ask("delete-in-use", "Still in use", text,
                         [("Delete Anyway", "delete"), ("Cancel", "cancel")],
                         icon="warning") == "delete"
+
+
+class _ChoiceDialog(QDialog):
+    """A list of named options, each with a line of description under its name."""
+
+    def __init__(self, parent: QWidget | None, title: str, text: str,
+                 options: list[tuple[str, str]]):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.list = QListWidget(self)
+        self.list.setWordWrap(True)
+        self.list.setAlternatingRowColors(True)
+        for name, line in options:
+            item = QListWidgetItem(f"{shown(name, 200)}\n{shown(line, 300)}" if line
+                                   else shown(name, 200))
+            item.setToolTip(tooltip(name, line))
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+        self.list.itemDoubleClicked.connect(self.accept)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open
+                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        label = QLabel(text, self)
+        label.setTextFormat(_PLAIN)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.list)
+        layout.addWidget(buttons)
+        self.resize(560, 380)
+
+    def chosen(self) -> int | None:
+        row = self.list.currentRow()
+        return row if row >= 0 else None
 
 
 def with_suffix(path: Path, filters: dict[str, str], used: str, strict: bool) -> Path:

@@ -42,19 +42,23 @@ def visible_nodes(root: Node, folded: Callable[[Node], bool] | None = None) -> l
 
 def layout(root: Node, row_height: float = 60.0, column_width: float = 240.0,
            folded: Callable[[Node], bool] | None = None,
-           rows: Callable[[Node], float] | None = None) -> dict[str, Placement]:
+           room: Callable[[Node], tuple[float, float]] | None = None) -> dict[str, Placement]:
     """Positions of the visible nodes, keyed by id.
 
-    `rows(node)` is how many row heights a leaf needs (1 by default; more for a
-    label that wraps), so tall leaves never overlap their neighbours.
+    `room(node)` is how many extra row heights the node needs above and below its
+    branch (a label that wraps above, a line of formulas below); the space is kept
+    above and below its whole subtree, so it never overlaps its neighbours.
 
     >>> from offramp_gui.model.tree import Node
     >>> root = Node("r", "chance", children=[Node("a"), Node("b")])
     >>> {k: (p.x, p.y) for k, p in layout(root, 10, 100).items()}
     {'a': (100.0, 0.0), 'b': (100.0, 10.0), 'r': (0.0, 5.0)}
+    >>> tall = layout(root, 10, 100, room=lambda n: (1.5, 0) if n.id == "b" else (0, 0))
+    >>> {k: (p.x, p.y) for k, p in tall.items()}
+    {'a': (100.0, 0.0), 'b': (100.0, 25.0), 'r': (0.0, 12.5)}
     """
     is_folded = folded or _collapsed
-    leaf_rows = rows or (lambda node: 1.0)
+    extra = room or _no_room
     placed: dict[str, Placement] = {}
     next_row = 0.0
     # Post-order without recursion: a node is placed after all its children.
@@ -62,6 +66,9 @@ def layout(root: Node, row_height: float = 60.0, column_width: float = 240.0,
     while stack:
         node, depth, children_done = stack.pop()
         open_children = node.children if node.children and not is_folded(node) else []
+        if not children_done:
+            above, below = extra(node)
+            next_row += above
         if open_children and not children_done:
             stack.append((node, depth, True))
             stack.extend((child, depth + 1, False) for child in reversed(open_children))
@@ -70,12 +77,17 @@ def layout(root: Node, row_height: float = 60.0, column_width: float = 240.0,
         if open_children:
             first, last = placed[open_children[0].id], placed[open_children[-1].id]
             y = (first.y + last.y) / 2
+            below = extra(node)[1]
         else:
-            height = leaf_rows(node)
-            y = (next_row + (height - 1) / 2) * row_height
-            next_row += height
+            y = next_row * row_height
+            next_row += 1
+        next_row += below
         placed[node.id] = Placement(float(x), float(y), depth)
     return placed
+
+
+def _no_room(node: Node) -> tuple[float, float]:
+    return (0.0, 0.0)
 
 
 def _collapsed(node: Node) -> bool:

@@ -59,6 +59,10 @@ class FakePrompts(Prompts):
                high: int) -> int | None:
         return self._answer(key, title, label, (value, low, high))
 
+    def choose(self, key: str, title: str, text: str,
+               options: list[tuple[str, str]]) -> int | None:
+        return self._answer(key, title, text, options)
+
     def error(self, title: str, text: str, details: str = "") -> None:
         self.errors.append((title, text, details))
 

@@ -15,8 +15,9 @@ from .model_editor import ModelEditorFeature
 from .panels import PanelsFeature
 from .preferences import PreferencesFeature
 from .recovery import RecoveryManager
+from .starting_points import StartingPointsFeature
 from .viewing import ViewingFeature
 
-DEFAULT = (FilesFeature, InteropFeature, ExportImageFeature, EditingFeature,
+DEFAULT = (FilesFeature, StartingPointsFeature, InteropFeature, ExportImageFeature, EditingFeature,
            PreferencesFeature, ViewingFeature, PanelsFeature, ModelEditorFeature,
            AnalysisFeature, HelpFeature, RecoveryManager, DiskWatch)

@@ -1,6 +1,7 @@
-"""View menu: zoom, fit, folding, and reach probabilities."""
+"""View menu: zoom, fit, folding, reach probabilities and formulas."""
 from __future__ import annotations
 
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence
 
 from ..contributions import CANVAS_MENU, NODE_MENU, TOOLBAR, ActionSpec, Contributions, Place
@@ -10,6 +11,8 @@ from ..view import TreeView
 
 Key = QKeySequence.StandardKey
 ZOOM, FOLD, SHOW = "1_zoom", "2_fold", "3_show"
+#: Whether View > Show Formulas is on; off until the user turns it on.
+FORMULAS_SETTING = "view/show-formulas"
 
 
 class ViewingFeature:
@@ -54,7 +57,16 @@ class ViewingFeature:
                        "Show, under each branch, the chance the solved policy passes it",
                        checkable=True,
                        toggled=lambda on: self.document.set_display(show_reach=on)),
+            ActionSpec("show-formulas", "Show &Formulas", lambda: None,
+                       (Place("view", SHOW, 20),), None, None,
+                       "Show the expression behind each probability and payoff, with its"
+                       " value", checkable=True, toggled=self.show_formulas,
+                       checked=QSettings().value(FORMULAS_SETTING, False, bool)),
         ))
+
+    def show_formulas(self, on: bool) -> None:
+        QSettings().setValue(FORMULAS_SETTING, on)
+        self.document.set_display(show_formulas=on)
 
     def toggle_fold(self) -> None:
         node = self.document.selected_node

@@ -22,11 +22,11 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from .readout import NOTHING, Reading
-from .theme import LABEL_WIDTH, PROBLEM_COLOR, SYMBOL, Theme
+from .theme import LABEL_WIDTH, PROBLEM_COLOR, SYMBOL, TEXT_GAP, Theme
 
 HALF = SYMBOL / 2
 FOLD_BOX = 11.0
-_TEXT_GAP = 3.0
+_TEXT_GAP = TEXT_GAP
 
 
 @dataclass
@@ -37,6 +37,10 @@ class NodeLook:
     color: QColor = field(default_factory=lambda: QColor("#888888"))
     name: str = ""
     branch: str = ""
+    #: The branch label as drawn, wrapped to its column (the last line is the lowest).
+    branch_lines: tuple[str, ...] = ()
+    #: Room for a line of payoff formulas under the numbers.
+    formula_line: bool = False
     outcome: str = ""
     parent_offset: QPointF | None = None
     from_decision: bool = False  # the branch is an alternative of a decision
@@ -100,6 +104,11 @@ class NodeItem(QGraphicsItem):
         height = QFontMetricsF(self.theme.font).height()
         return QRectF(start, -height - 2, -HALF - _TEXT_GAP - start, height)
 
+    def _extra_label_height(self) -> float:
+        """How far the label's lines above the first reach up."""
+        lines = max(1, len(self.look.branch_lines))
+        return (lines - 1) * QFontMetricsF(self.theme.font).lineSpacing()
+
     # ---- geometry -------------------------------------------------------------------
     def _elbow_x(self) -> float:
         offset = self.look.parent_offset
@@ -115,8 +124,11 @@ class NodeItem(QGraphicsItem):
         rect = QRectF(-HALF - 4, -HALF - line - 6, SYMBOL + 8, SYMBOL + 2 * line + 12)
         offset = self.look.parent_offset
         if offset is not None:
-            rect = rect.united(QRectF(offset.x(), min(offset.y(), 0) - line - 4,
-                                      -offset.x(), abs(offset.y()) + 2 * line + 10))
+            above = self._extra_label_height()
+            below = QFontMetricsF(self.theme.small_font).lineSpacing() * self.look.formula_line
+            rect = rect.united(QRectF(offset.x(), min(offset.y(), 0) - line - 4 - above,
+                                      -offset.x(),
+                                      abs(offset.y()) + 2 * line + 10 + above + below))
         else:
             small = QFontMetricsF(self.theme.small_font)
             # The value is read at paint time: leave room for a long one.
@@ -130,7 +142,8 @@ class NodeItem(QGraphicsItem):
         path = QPainterPath()
         path.addRect(QRectF(-HALF - 3, -HALF - 3, SYMBOL + FOLD_BOX + 12, SYMBOL + 6))
         if self.look.parent_offset is not None:
-            path.addRect(self.label_rect().adjusted(0, 0, 0, 2 * _TEXT_GAP + 14))
+            path.addRect(self.label_rect().adjusted(0, -self._extra_label_height(), 0,
+                                                    2 * _TEXT_GAP + 14))
         return path
 
     # ---- painting -------------------------------------------------------------------
@@ -168,9 +181,12 @@ class NodeItem(QGraphicsItem):
         metrics = QFontMetricsF(font)  # elide with the font the label is drawn in
         painter.setFont(font)
         painter.setPen(theme.muted if muted else theme.text)
-        painter.drawText(QPointF(start, -metrics.descent() - 3),
-                         metrics.elidedText(look.branch, Qt.TextElideMode.ElideRight,
-                                            end - start))
+        lines = look.branch_lines or (look.branch,)
+        baseline = -metrics.descent() - 3 - (len(lines) - 1) * metrics.lineSpacing()
+        for line in lines:
+            painter.drawText(QPointF(start, baseline),
+                             metrics.elidedText(line, Qt.TextElideMode.ElideRight, end - start))
+            baseline += metrics.lineSpacing()
         self._paint_under_branch(painter, start, end, reading)
 
     def _paint_under_branch(self, painter: QPainter, start: float, end: float,
@@ -189,6 +205,11 @@ class NodeItem(QGraphicsItem):
             name = small.elidedText(look.name, Qt.TextElideMode.ElideRight, room)
             painter.setPen(theme.muted)
             painter.drawText(QPointF(end - small.horizontalAdvance(name), baseline), name)
+        if reading.formulas and look.formula_line:
+            painter.setPen(theme.text)
+            painter.drawText(QPointF(start, baseline + small.lineSpacing()),
+                             small.elidedText(reading.formulas, Qt.TextElideMode.ElideRight,
+                                              end - start))
 
     def _paint_symbol(self, painter: QPainter, reading: Reading) -> None:
         look, theme = self.look, self.theme

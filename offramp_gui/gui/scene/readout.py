@@ -5,11 +5,19 @@ so an edit costs the nodes on screen, not the whole tree.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ...analysis.evaluate import Results
+from ...analysis.expr_eval import compile_expr, evaluate
 from ...analysis.flatten import DECISION_KIND
+from ...model.expressions import ExpressionError, parse
+from ...model.tree import Node, Tree
 from .. import format as fmt
+from ..text import shown
+
+#: How much of an expression the canvas shows before "…" (the Properties panel has it all).
+FORMULA_CHARS = 120
 
 
 @dataclass(frozen=True)
@@ -21,6 +29,8 @@ class Reading:
     reach: str = ""
     chosen: bool = False
     problem: bool = False
+    #: The node's payoffs that are expressions, with their values (View > Show Formulas).
+    formulas: str = ""
 
 
 NOTHING = Reading()
@@ -30,9 +40,12 @@ class Readout:
     """Readings for the nodes of one set of results and one display choice."""
 
     def __init__(self, results: Results | None, player: int = 0,
-                 criterion: int | None = None, show_reach: bool = False):
+                 criterion: int | None = None, show_reach: bool = False,
+                 formulas_of: Tree | None = None):
+        """`formulas_of`: the tree whose expressions are shown with their values."""
         self.results = results
         self._player, self._criterion, self._show_reach = player, criterion, show_reach
+        self._tree = formulas_of
         self._problems = {i.node_id for i in results.issues} if results else set()
         self._cache: dict[str, Reading] = {}
 
@@ -57,6 +70,39 @@ class Readout:
         if parent >= 0 and flat.kind[parent] != DECISION_KIND:
             probability = fmt.probability(results.probability[i])
         reach = "reach " + fmt.probability(results.reach[i]) if self._show_reach else ""
+        formulas = ""
+        if self._tree is not None and node_id in self._tree:
+            node = self._tree.node(node_id)
+            if probability and isinstance(node.probability, str):
+                probability = f"{shown(node.probability, FORMULA_CHARS)} = {probability}"
+            formulas = payoff_formulas(self._tree, node, results.variables)
         return Reading(probability, fmt.value(number), reach,
                        parent >= 0 and int(results.choice[parent]) == i,
-                       node_id in self._problems)
+                       node_id in self._problems, formulas)
+
+
+def expression_payoffs(tree: Tree, node: Node) -> list[tuple[str, str]]:
+    """(criterion name, expression) of each of the node's payoffs that is an expression."""
+    payoff = node.payoff
+    if isinstance(payoff, str):
+        return [(tree.effective_criteria()[0].name, payoff)]
+    if not isinstance(payoff, dict):
+        return []
+    names = {c.id: c.name for c in tree.effective_criteria()}
+    return [(names.get(key, key), value) for key, value in payoff.items()
+            if isinstance(value, str)]
+
+
+def payoff_formulas(tree: Tree, node: Node, variables: dict[str, float]) -> str:
+    """`-100 * p = -30`, each expression with its value; named by criterion when the
+    tree has several."""
+    named = len(tree.effective_criteria()) > 1
+    texts = []
+    for criterion, text in expression_payoffs(tree, node):
+        try:
+            number = float(evaluate(compile_expr(parse(text)), variables))
+        except (ExpressionError, KeyError, TypeError, ValueError):
+            number = math.nan  # the Problems panel says why
+        formula = f"{shown(text, FORMULA_CHARS)} = {fmt.value(number)}"
+        texts.append(f"{shown(criterion, 40)}: {formula}" if named else formula)
+    return "   ".join(texts)

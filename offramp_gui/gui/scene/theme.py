@@ -10,6 +10,9 @@ COLUMN_WIDTH = 270.0
 SYMBOL = 18.0  # node symbol size
 ELBOW = 26.0  # where a branch leaves its parent, right of the parent's symbol
 LABEL_WIDTH = COLUMN_WIDTH - ELBOW - SYMBOL - 14
+TEXT_GAP = 3.0  # between a branch's lines and its text
+#: The width of the text over a branch one column long: from its elbow to its node.
+BRANCH_TEXT_WIDTH = COLUMN_WIDTH - SYMBOL - 10 - 2 * TEXT_GAP
 
 #: Decision squares take their player's colour, in player order.
 PLAYER_COLORS = ("#1565c0", "#c62828", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f")

@@ -8,7 +8,7 @@ node id; nodes under a folded node get no item at all.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
 from ...analysis.evaluate import Results
@@ -18,21 +18,39 @@ from ...model.layout import layout, visible_nodes
 from ...model.tree import DECISION, TERMINAL, Node, Tree
 from ..text import shown, tooltip
 from .node_item import NodeItem, NodeLook
-from .readout import Readout
-from .theme import CHANCE_COLOR, COLUMN_WIDTH, PLAYER_COLORS, ROW_HEIGHT, TERMINAL_COLOR, Theme
+from .readout import Readout, expression_payoffs
+from .theme import (
+    BRANCH_TEXT_WIDTH,
+    CHANCE_COLOR,
+    COLUMN_WIDTH,
+    PLAYER_COLORS,
+    ROW_HEIGHT,
+    TERMINAL_COLOR,
+    Theme,
+)
+from .wrap import MAX_LABEL_LINES, wrap
 
 #: Fields whose change moves nodes rather than just redrawing one.
 _LAYOUT_FIELDS = frozenset(field.name for field in FIELDS if field.relayout)
+#: Fields that may change the room a node needs (its label's lines, a formula line).
+_ROOM_FIELDS = frozenset({"branch", "payoff"})
 
 
 class TreeScene(QGraphicsScene):
     #: A node's branch label was double-clicked; carries the node id.
     rename_requested = Signal(str)
 
-    def __init__(self, document, theme: Theme | None = None, parent=None):  # noqa: ANN001
+    def __init__(self, document, theme: Theme | None = None, parent=None,  # noqa: ANN001
+                 label_lines: int | None = MAX_LABEL_LINES):
+        """`label_lines`: at most this many lines of a branch label (None: all of them,
+        as exported images show it)."""
         super().__init__(parent)
         self.document = document
         self.theme = theme or Theme.for_palette()
+        self.label_lines = label_lines
+        self._wrapped: dict[str, tuple[str, ...]] = {}
+        self._rooms: dict[str, tuple[float, float]] = {}
+        self._formulas_shown = bool(getattr(document, "show_formulas", False))
         self.setBackgroundBrush(QBrush(self.theme.background))
         self._items: dict[str, NodeItem] = {}
         self._hidden_counts: dict[str, int] = {}
@@ -44,7 +62,7 @@ class TreeScene(QGraphicsScene):
         document.tree_changed.connect(self._on_tree_changed)
         document.document_reset.connect(self.relayout)
         document.results_ready.connect(self._on_results)
-        document.display_changed.connect(self.refresh)
+        document.display_changed.connect(self._on_display)
         document.selection_changed.connect(self._on_selection)
         self.relayout()
 
@@ -52,8 +70,10 @@ class TreeScene(QGraphicsScene):
         """Redraw in other colours (the system switched between light and dark)."""
         self.theme = theme
         self.setBackgroundBrush(QBrush(theme.background))
+        self._wrapped.clear()
         for item in self._items.values():
             item.set_theme(theme)
+        self.relayout()  # the labels may wrap otherwise in the new fonts
 
     # ---- queries (tests and the view use these) -----------------------------------------
     def item_for_node(self, node_id: str) -> NodeItem | None:
@@ -67,7 +87,8 @@ class TreeScene(QGraphicsScene):
 
     # ---- following the document -----------------------------------------------------
     def _on_tree_changed(self, change: TreeChange) -> None:
-        if change.structural or change.fields & _LAYOUT_FIELDS:
+        if change.structural or change.fields & _LAYOUT_FIELDS or (
+                change.fields & _ROOM_FIELDS and self._room_changed(change.node_ids)):
             self._layout_timer.start()
         elif change.node_ids:
             self._restyle(change.node_ids)
@@ -80,6 +101,14 @@ class TreeScene(QGraphicsScene):
         else:
             self.refresh()
 
+    def _on_display(self) -> None:
+        shown_now = bool(getattr(self.document, "show_formulas", False))
+        if shown_now != self._formulas_shown:
+            self._formulas_shown = shown_now
+            self.relayout()  # a line of payoff formulas needs room
+        else:
+            self.refresh()
+
     def _on_selection(self, node_id: str | None) -> None:
         for item in self._items.values():
             item.set_selected(item.node_id == node_id)
@@ -89,7 +118,8 @@ class TreeScene(QGraphicsScene):
         self._layout_timer.stop()
         tree: Tree = self.document.tree
         visible = visible_nodes(tree.root)
-        places = layout(tree.root, ROW_HEIGHT, COLUMN_WIDTH)
+        self._rooms = {}
+        places = layout(tree.root, ROW_HEIGHT, COLUMN_WIDTH, room=self._room)
         wanted = {node.id for node in visible}
         for node_id in set(self._items) - wanted:
             self.removeItem(self._items.pop(node_id))
@@ -111,8 +141,43 @@ class TreeScene(QGraphicsScene):
         """Take the latest results and display choice; items repaint as they show."""
         document = self.document
         self.readout = Readout(document.results, document.shown_player,
-                               document.shown_criterion, document.show_reach)
+                               document.shown_criterion, document.show_reach,
+                               document.tree if self._formulas_shown else None)
         self.update()
+
+    # ---- the room a node's texts need -------------------------------------------------
+    def branch_lines(self, node: Node) -> tuple[str, ...]:
+        """The node's branch label in the lines it is drawn in."""
+        text = shown(node.branch)
+        lines = self._wrapped.get(text)
+        if lines is None:
+            font = QFont(self.theme.font)
+            font.setBold(True)  # the widest it is drawn: the chosen branch is bold
+            lines = self._wrapped[text] = wrap(text, font, BRANCH_TEXT_WIDTH,
+                                               self.label_lines)
+        return lines
+
+    def _formula_line(self, node: Node) -> bool:
+        return self._formulas_shown and bool(expression_payoffs(self.document.tree, node))
+
+    def _room(self, node: Node) -> tuple[float, float]:
+        """Rows above a node's branch for its label's extra lines, below for formulas."""
+        if node is self.document.tree.root:
+            return (0.0, 0.0)
+        line = QFontMetricsF(self.theme.font).lineSpacing()
+        small = QFontMetricsF(self.theme.small_font).lineSpacing()
+        room = self._rooms[node.id] = (
+            (len(self.branch_lines(node)) - 1) * line / ROW_HEIGHT,
+            small / ROW_HEIGHT if self._formula_line(node) else 0.0)
+        return room
+
+    def _room_changed(self, node_ids) -> bool:  # noqa: ANN001 - any collection of ids
+        tree: Tree = self.document.tree
+        for node_id in node_ids:
+            before = self._rooms.get(node_id)
+            if before is not None and node_id in tree and self._room(tree.node(node_id)) != before:
+                return True
+        return False
 
     def _restyle(self, node_ids) -> None:  # noqa: ANN001 - any collection of ids
         """Set the look (shape, colour, labels) of these nodes and of their branches."""
@@ -132,7 +197,8 @@ class TreeScene(QGraphicsScene):
               outcomes: dict) -> NodeLook:
         look = NodeLook(
             kind=_kind(node), color=_color(node, players, outcomes),
-            name=shown(node.name, 200), branch=shown(node.branch, 200),
+            name=shown(node.name, 200), branch=shown(node.branch),
+            branch_lines=self.branch_lines(node), formula_line=self._formula_line(node),
             outcome=shown(outcomes[node.outcome].name, 200) if node.outcome in outcomes else "",
             foldable=bool(node.children), folded=bool(node.children and node.collapsed),
             hidden=self._hidden_counts.get(node.id, 0))
