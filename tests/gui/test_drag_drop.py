@@ -186,6 +186,10 @@ def test_a_legal_target_is_highlighted_while_dragging(window, qtbot):
     move_mouse(window, symbol(window, "collapse"), CTRL)
     assert window.view.viewport().cursor().shape() == Qt.CursorShape.DragCopyCursor
     assert _ghost_caption(window) == "Copy under \u201cKremlin response\u201d"
+    qtbot.keyRelease(window.view, Qt.Key.Key_Control)  # without moving the mouse
+    assert _ghost_caption(window) == "Move under \u201cKremlin response\u201d"
+    qtbot.keyPress(window.view, Qt.Key.Key_Control)
+    assert _ghost_caption(window) == "Copy under \u201cKremlin response\u201d"
     qtbot.keyClick(window.view, Qt.Key.Key_Escape)
     assert not window.scene.drag.active
     qtbot.mouseRelease(window.view.viewport(), LEFT, NONE, symbol(window, "collapse"))
