@@ -1,6 +1,7 @@
 """Regenerate the README's screenshots: `python docs/screenshots/take_screenshots.py`.
 
 Runs the app offscreen on the bundled off-ramp tree and grabs the window and panels.
+Name screenshots to take only those: `python docs/screenshots/take_screenshots.py drag`.
 """
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QCoreApplication, QSettings, QThread  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QSettings, Qt, QThread  # noqa: E402
+from PySide6.QtGui import QMouseEvent  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -30,6 +33,9 @@ def main() -> None:
     window.show()
     app.processEvents()
     window.view.fit()
+    if sys.argv[1:] == ["drag"]:
+        drag_in_progress(window, app)
+        return
     document = window.document
     document.select("offramp")
     app.processEvents()
@@ -68,7 +74,36 @@ def main() -> None:
     from offramp_gui.gui.export import export_tree
 
     export_tree(document, HERE / "exported-branch.png", node_id="offramp_pledges.rout")
+    drag_in_progress(window, app)
     print("screenshots written to", HERE)
+
+
+def drag_in_progress(window, app) -> None:  # noqa: ANN001
+    """The canvas while a branch is Ctrl-dragged onto a node: its ghost, the ring round
+    the target, and the words saying what the drop will do."""
+    view, scene = window.view, window.scene
+    window.document.edit.expand_all()
+    app.processEvents()
+    view.reset_zoom()
+    window.document.select("defeat_max.recover")  # before the press, which would scroll
+    source, target = (scene.item_for_node(i).scenePos()
+                      for i in ("defeat_max.recover", "defeat_measured"))
+    view.centerOn((source + target) / 2 + QPointF(140, 20))
+    app.processEvents()
+    viewport = view.viewport()
+    start, end = view.mapFromScene(source), view.mapFromScene(target)
+    control = Qt.KeyboardModifier.ControlModifier
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, control, start)
+    for step in range(1, 9):
+        point = start + (end - start) * step / 8
+        QApplication.sendEvent(viewport, QMouseEvent(
+            QEvent.Type.MouseMove, QPointF(point), QPointF(viewport.mapToGlobal(point)),
+            Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton, control))
+    app.processEvents()
+    view.grab().save(str(HERE / "drag-in-progress.png"))
+    scene.drag.cancel()
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, control, end)
+    window.document.undo_stack.undo()  # the expand_all
 
 
 if __name__ == "__main__":

@@ -141,7 +141,7 @@ class Edits:
         return child.id
 
     def _check_room(self, parent: Node, nodes: int, levels_below: int) -> None:
-        """Raise EditRefused unless a branch of `nodes` nodes, `levels_below` levels
+        """Raise EditRefused unless a branch of `nodes` new nodes, `levels_below` levels
         deep under its own top, fits under `parent` within the limits."""
         if len(parent.children) >= MAX_CHILDREN:
             raise EditRefused(f"this node has {len(parent.children):,} branches; offramp"
@@ -149,6 +149,9 @@ class Edits:
         total = len(self._tree) + nodes
         if total > MAX_NODES:
             raise EditRefused(too_many_nodes(total))
+        self._check_depth(parent, levels_below)
+
+    def _check_depth(self, parent: Node, levels_below: int) -> None:
         depth = 1 + levels_below
         node_id: str | None = parent.id
         while (node_id := self._tree.parent_id(node_id)) is not None:  # type: ignore[arg-type]
@@ -221,6 +224,96 @@ class Edits:
             self.set_field(child.id, "probability", share)
         has_remainder = any(c.probability == REMAINDER for c in node.children)
         self.set_field(missing[-1].id, "probability", 0 if has_remainder else REMAINDER)
+
+    # ---- structure by mouse -----------------------------------------------------------
+    def drop_refusal(self, node_id: str, parent_id: str, index: int | None,
+                     copying: bool) -> str | None:
+        """Why the branch `node_id` cannot be moved (or copied) under `parent_id`, at
+        `index` among its branches or after the last (None); None when it can."""
+        tree = self._tree
+        old_parent = tree.parent_id(node_id)
+        if old_parent is None:
+            return "The top node cannot be moved"
+        if parent_id == node_id or node_id in tree.ancestors(parent_id):
+            return "Not into its own branch"
+        if tree.node(parent_id).type == TERMINAL:
+            return "An end node takes no branches"
+        if not copying and parent_id == old_parent:
+            if index is None:
+                return "Already a branch here"
+            if _index_after_moving(tree.index_in_parent(node_id), index) == \
+                    tree.index_in_parent(node_id):
+                return "Already here"
+        return None
+
+    def move_branch(self, node_id: str, parent_id: str, index: int | None = None) -> str:
+        """Move a branch under `parent_id` (at `index`, or last), as one step: among its
+        siblings it keeps its probability; under another parent it arrives as a pasted
+        branch does (probability 0 under a chance node), and the branches it leaves keep
+        theirs, as after Delete. Raises EditRefused for a move that cannot be made."""
+        self._refuse_drop(node_id, parent_id, index, False)
+        tree = self._tree
+        node = tree.node(node_id)
+        if tree.parent_id(node_id) == parent_id:
+            assert index is not None  # _refuse_drop sends "last, same parent" away
+            old = tree.index_in_parent(node_id)
+            self._doc.push(MoveChildCommand(tree, parent_id, old,
+                                            _index_after_moving(old, index),
+                                            f"Reorder branch {_quoted(node)}"))
+            return node_id
+        parent = tree.node(parent_id)
+        self._check_room(parent, 0, _levels_below(node))
+        moved = node.clone()
+        moved.probability = 0 if parent.takes_probabilities else None
+        text = f"Move branch {_quoted(node)}"
+        with self._macro(text):
+            self._doc.push(RemoveSubtreeCommand(tree, node_id, text))
+            position = len(parent.children) if index is None else index
+            self._doc.push(AddSubtreeCommand(tree, parent_id, position, node_to_dict(moved),
+                                             text))
+        return node_id
+
+    def copy_branch(self, node_id: str, parent_id: str, index: int | None = None) -> str:
+        """Copy a branch under `parent_id` (at `index`, or last) with fresh ids, as paste
+        does; returns the copy's id. Raises EditRefused for a copy that cannot be made."""
+        self._refuse_drop(node_id, parent_id, index, True)
+        node, parent = self._tree.node(node_id), self._tree.node(parent_id)
+        self._check_room(parent, sum(1 for _ in node.walk()), _levels_below(node))
+        copied = node.clone()
+        make_ids_unique(copied, set(self._tree.ids()))
+        copied.probability = 0 if parent.takes_probabilities else None
+        position = len(parent.children) if index is None else index
+        self._doc.push(AddSubtreeCommand(self._tree, parent_id, position,
+                                         node_to_dict(copied), f"Copy branch {_quoted(node)}"))
+        return copied.id
+
+    def insert_node(self, node_id: str) -> str | None:
+        """Put a new chance node on the branch into `node_id`: it takes that branch's
+        label and probability, and `node_id` becomes its only branch, with probability
+        "#". Returns the new node's id (None for the root, which has no branch)."""
+        tree = self._tree
+        parent_id = tree.parent_id(node_id)
+        if parent_id is None:
+            return None
+        node = tree.node(node_id)
+        self._check_depth(tree.node(parent_id), _levels_below(node) + 1)
+        index = tree.index_in_parent(node_id)
+        below = node.clone()
+        inserted = Node(unique_id(f"{parent_id}.{index + 1}", tree), CHANCE,
+                        branch=node.branch, probability=node.probability)
+        below.branch, below.probability = "Branch 1", REMAINDER
+        inserted.children = [below]
+        with self._macro("Insert node"):
+            self._doc.push(RemoveSubtreeCommand(tree, node_id, "Insert node"))
+            self._doc.push(AddSubtreeCommand(tree, parent_id, index, node_to_dict(inserted),
+                                             "Insert node"))
+        return inserted.id
+
+    def _refuse_drop(self, node_id: str, parent_id: str, index: int | None,
+                     copying: bool) -> None:
+        refusal = self.drop_refusal(node_id, parent_id, index, copying)
+        if refusal is not None:
+            raise EditRefused(refusal[0].lower() + refusal[1:])
 
     # ---- clipboard ------------------------------------------------------------------
     def copy(self, node_id: str) -> None:
@@ -321,6 +414,17 @@ class _Macro:
     def __exit__(self, *exc: object) -> None:
         self._batch.close()
         self._doc.undo_stack.endMacro()
+
+
+def _quoted(node: Node) -> str:
+    """A branch as the undo history names it: its label, else its node's name."""
+    return f"\u201c{node.branch or node.name or 'untitled'}\u201d"
+
+
+def _index_after_moving(old: int, before: int) -> int:
+    """The index a branch at `old` ends up at when put before the sibling at `before`
+    (counted with it still in place; the number of siblings puts it last)."""
+    return before if before <= old else before - 1
 
 
 def _levels_below(top: Node) -> int:

@@ -11,6 +11,7 @@ from ..contributions import NODE_MENU, TOOLBAR, ActionSpec, Contributions, Place
 from ..document import DocumentController
 from ..edits import EditRefused
 from ..prompts import Prompts
+from ..scene.drag import Drop
 from ..view import TreeView
 
 Key = QKeySequence.StandardKey
@@ -24,6 +25,7 @@ class EditingFeature:
         self.document = document
         self.canvas = canvas
         self.prompts = prompts
+        canvas.tree_scene.drag.dropped.connect(self._drop)
 
     def contributions(self) -> Contributions:
         edit, selected = self.document.edit, self._on_selected
@@ -61,6 +63,10 @@ class EditingFeature:
                         Place(NODE_MENU, "1_shape", 30)),
                        "Ctrl+Insert", "add-sibling", "Add a branch next to the selected one",
                        child),
+            ActionSpec("insert-node", "&Insert Node", selected(self._insert_node),
+                       (Place("edit", "3_shape", 35), Place(NODE_MENU, "1_shape", 35)),
+                       None, None, "Put a new chance node on the selected node's branch,"
+                       " above it", child),
             ActionSpec("move-up", "Move &Up", selected(lambda i: edit.move(i, -1)),
                        (Place("edit", "3_shape", 40), Place(TOOLBAR, "3_shape", 40),
                         Place(NODE_MENU, "3_move", 10)),
@@ -105,6 +111,22 @@ class EditingFeature:
     def _add_sibling(self, node_id: str) -> None:
         self._refusable("Cannot add a branch", "The branch was not added",
                         lambda: self.document.edit.add_sibling(node_id))
+
+    def _insert_node(self, node_id: str) -> None:
+        self._refusable("Cannot insert a node", "The node was not inserted",
+                        lambda: self.document.select(self.document.edit.insert_node(node_id)))
+
+    def _drop(self, drop: Drop) -> None:
+        """A branch dragged on the canvas was dropped: move or copy it there."""
+        edit = self.document.edit
+        if drop.copying:
+            self._refusable("Cannot copy the branch", "The branch was not copied",
+                            lambda: self.document.select(
+                                edit.copy_branch(drop.node_id, drop.parent_id, drop.index)))
+        else:
+            self._refusable("Cannot move the branch", "The branch was not moved",
+                            lambda: self.document.select(
+                                edit.move_branch(drop.node_id, drop.parent_id, drop.index)))
 
     def _refusable(self, title: str, lead: str, edit: Callable[[], object]) -> None:
         try:

@@ -7,8 +7,8 @@ node id; nodes under a folded node get no item at all.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QKeyEvent
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
 from ...analysis.evaluate import Results
@@ -17,6 +17,7 @@ from ...model.fields import FIELDS
 from ...model.layout import layout, visible_nodes
 from ...model.tree import DECISION, TERMINAL, Node, Tree
 from ..text import shown, tooltip
+from .drag import DragGesture
 from .node_item import NodeItem, NodeLook
 from .readout import Readout, expression_payoffs
 from .theme import (
@@ -55,11 +56,13 @@ class TreeScene(QGraphicsScene):
         self._items: dict[str, NodeItem] = {}
         self._hidden_counts: dict[str, int] = {}
         self.readout = Readout(None)
+        self.drag = DragGesture(self, document, self.theme, self.item_for_node)
         self._layout_timer = QTimer(self)
         self._layout_timer.setSingleShot(True)
         self._layout_timer.setInterval(0)
         self._layout_timer.timeout.connect(self.relayout)
         document.tree_changed.connect(self._on_tree_changed)
+        document.document_reset.connect(self.drag.cancel)
         document.document_reset.connect(self.relayout)
         document.results_ready.connect(self._on_results)
         document.display_changed.connect(self._on_display)
@@ -71,6 +74,7 @@ class TreeScene(QGraphicsScene):
         self.theme = theme
         self.setBackgroundBrush(QBrush(theme.background))
         self._wrapped.clear()
+        self.drag.theme = theme
         for item in self._items.values():
             item.set_theme(theme)
         self.relayout()  # the labels may wrap otherwise in the new fonts
@@ -223,8 +227,33 @@ class TreeScene(QGraphicsScene):
             return
         if item.look.foldable and item.fold_box().contains(item.mapFromScene(event.scenePos())):
             self.document.edit.fold(item.node_id, not item.look.folded)
+        elif event.button() == Qt.MouseButton.LeftButton:
+            self.drag.press(item.node_id, event.screenPos())
         self.document.select(item.node_id)
         event.accept()
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if not self.drag.move(event.scenePos(), event.screenPos(), event.modifiers()):
+            super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or \
+                not self.drag.release(event.scenePos(), event.modifiers()):
+            super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.drag.active and event.key() == Qt.Key.Key_Escape:
+            self.drag.cancel()
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Control:
+            self.drag.set_copying(True)
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Control:
+            self.drag.set_copying(False)
+        super().keyReleaseEvent(event)
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         item = self.item_at(event.scenePos())
