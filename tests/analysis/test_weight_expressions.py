@@ -23,7 +23,7 @@ from offramp_gui.analysis.incremental import IncrementalEvaluator
 from offramp_gui.analysis.montecarlo import simulate
 from offramp_gui.analysis.sensitivity import one_way, subject, threshold
 from offramp_gui.api import evaluate, load, load_text
-from offramp_gui.fileformat.json_io import loads
+from offramp_gui.fileformat.json_io import dumps, loads
 from offramp_gui.model import refactor
 from offramp_gui.model.refactor import VARIABLE
 from offramp_gui.model.validate import validate
@@ -161,3 +161,13 @@ def test_renaming_the_variable_rewrites_the_weights():
                                        "catastrophe": "1 - w_accountability"}
     assert validate(tree) == []
     assert np.array_equal(evaluate(tree, {"w_accountability": 0.8}).utility, before)
+
+
+def test_an_expression_weight_is_read_and_written_as_it_was():
+    tree = load(WEIGHTED)
+    assert tree.players[0].weights == {"accountability": "w_acc", "catastrophe": "1 - w_acc"}
+    written = json.loads(dumps(tree))
+    assert written["players"][0]["weights"] == {"accountability": "w_acc",
+                                                "catastrophe": "1 - w_acc"}
+    problems = [i.message for i in loads(weighted_text(accountability=[0.3])).issues]
+    assert problems == ["a weight must be a number, not a list"]
