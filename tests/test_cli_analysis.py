@@ -560,3 +560,56 @@ def test_plots_over_the_whole_range_of_doubles(tmp_path, command, suffix):
         assert plot.read_bytes().startswith(b"\x89PNG")
     else:
         assert ET.parse(plot).getroot().tag.endswith("svg")
+
+
+# ---- weights given by variables ---------------------------------------------------------
+# The allies weigh accountability w_acc and avoiding catastrophe 1 - w_acc: prosecuting is
+# worth 30 w_acc - 20 to them, an offramp -5 w_acc; they prosecute above w_acc = 4/7.
+WEIGHTED = ROOT / "tests" / "data" / "weights_as_expressions.json"
+
+
+def test_sensitivity_sweeps_a_weight(capsys):
+    result = run_json(capsys, "sensitivity", WEIGHTED, "--var", "w_acc", "--steps", 11)
+    x = np.array(result["values"])
+    assert result["alternatives"]["prosecute"] == pytest.approx(30 * x - 20, abs=1e-12)
+    assert result["alternatives"]["offramp"] == pytest.approx(-5 * x, abs=1e-12)
+    [switch] = result["switches"]
+    assert (switch["from"], switch["to"]) == ("offramp", "prosecute")
+    assert switch["at"] == pytest.approx(4 / 7, rel=1e-9)
+    _code, out, _err = run(capsys, "sensitivity", WEIGHTED, "--var", "w_acc")
+    assert ("at w_acc = 0.571429 the best alternative changes from Offer an offramp to"
+            " Prosecute") in out
+    held = run_json(capsys, "sensitivity", WEIGHTED, "--var", "p_escalate", "--steps", 3,
+                    "--set", "w_acc=0.8")
+    assert held["alternatives"]["prosecute"] == pytest.approx([8, 3, -2])  # 8 - 50p * 0.2
+
+
+def test_tornado_and_threshold_move_a_weight(capsys):
+    bars = {bar["variable"]: bar for bar in run_json(capsys, "tornado", WEIGHTED)["bars"]}
+    assert (bars["w_acc"]["value_at_low"], bars["w_acc"]["value_at_high"]) == pytest.approx(
+        (0, 10))
+    assert (bars["w_acc"]["best_at_low"], bars["w_acc"]["best_at_high"]) == (
+        "offramp", "prosecute")
+    found = run_json(capsys, "threshold", WEIGHTED, "--node", "choice", "--var", "w_acc")
+    assert found["thresholds"] == pytest.approx([4 / 7], rel=1e-9)
+
+
+def test_simulate_draws_a_weight(capsys):
+    result = run_json(capsys, "simulate", WEIGHTED, "-n", 20000, "--seed", 4)
+    # w_acc ~ uniform(0, 1): prosecuting is worth -5 on average and is best 3/7 of the time.
+    assert result["alternatives"]["prosecute"]["mean"] == pytest.approx(-5, abs=0.2)
+    assert result["alternatives"]["offramp"]["mean"] == pytest.approx(-2.5, abs=0.05)
+    assert result["alternatives"]["prosecute"]["probability_best"] == pytest.approx(
+        3 / 7, abs=0.02)
+    # Knowing w_acc first: E max(30w - 20, -5w) - max(-5, -2.5) = 5/7 + 2.5.
+    assert result["evpi"] == pytest.approx(5 / 7 + 2.5, abs=0.05)
+    assert result["evppi"]["w_acc"] == pytest.approx(result["evpi"], rel=1e-3)  # the only input
+
+
+def test_an_undefined_variable_in_a_weight_is_an_error(tmp_path, capsys):
+    document = json.loads(WEIGHTED.read_text())
+    document["players"][0]["weights"]["accountability"] = "w_ac"
+    code, out, err = run(capsys, "sensitivity", write(tmp_path, document), "--var", "w_acc")
+    assert code == 1 and out == ""
+    assert ('$.players[0].weights.accountability: the weight "w_ac" of The allies on'
+            ' Accountability uses "w_ac", which is not a variable') in err

@@ -58,6 +58,9 @@ class Solution:
     reach: np.ndarray | None  # (n, S)
     outcomes: np.ndarray | None  # (n, S, K + 1), last column "null"
     issues: tuple[Issue, ...]
+    #: The players' weights: (P, C) when all are numbers, (S, P, C) when some are
+    #: expressions over the variables.
+    weights: np.ndarray
 
     @property
     def samples(self) -> int:
@@ -65,17 +68,25 @@ class Solution:
 
     def utilities(self, nodes: Any = slice(None)) -> np.ndarray:
         """Expected utility per player, (len(nodes), S, P): linear in the criteria."""
-        return utilities(self.values[nodes], self.flat.weights)
+        return utilities(self.values[nodes], self.weights)
+
+    def sample_weights(self, sample: int) -> np.ndarray:
+        """The weights (P, C) of one sample."""
+        return self.weights if self.weights.ndim == 2 else self.weights[sample]
 
 
 def utilities(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Utility per player from values per criterion (last axis); linear in the criteria.
 
-    einsum, not `@`: matrix products with two or three columns are many times slower
-    on a million rows.
+    `weights` is (P, C), or (S, P, C) for values (..., S, C) whose weights differ by
+    sample. einsum, not `@`: matrix products with two or three columns are many times
+    slower on a million rows.
     """
     with np.errstate(over="ignore", invalid="ignore"):
-        result = np.einsum("...c,pc->...p", values, weights)
+        if weights.ndim == 2:
+            result = np.einsum("...c,pc->...p", values, weights)
+        else:
+            result = np.einsum("...sc,spc->...sp", values, weights)
         if not np.isfinite(result.sum()):  # (quicker than looking at each value)
             result[np.isinf(result)] = np.nan  # too large to compute (`evaluate` says so)
     return result
@@ -97,14 +108,15 @@ def solve(flat: FlatTree, overrides: Overrides | None = None, samples: int = 1,
     env = _variable_values(flat, overrides or {}, samples, problems)
     probability, valid = _probabilities(flat, env, samples, problems)
     payoff = _payoffs(flat, env, samples, problems)
+    weights = _weights(flat, env, samples, problems)
     cumulative = path_totals(flat, payoff)
-    rollback = _Rollback(flat, probability, valid, samples)
+    rollback = _Rollback(flat, probability, valid, samples, weights)
     values, weight, choice, tie = rollback.run(cumulative)
     reach = _reach(flat, weight) if want_reach else None
     outcomes = rollback.outcome_distributions(weight, choice) if want_outcomes else None
     problems.overflow(values)
     return Solution(flat, env, values, probability, payoff, weight, choice, tie, reach,
-                    outcomes, tuple(problems.issues))
+                    outcomes, tuple(problems.issues), weights)
 
 
 # ---- inputs -------------------------------------------------------------------------
@@ -129,6 +141,12 @@ class _Problems:
                       for k in names(parsed) if k in env}
         why = diagnose(parsed, scalar_env)
         some = "" if bad.all() else " for some values of the variables"
+        if term.field == "weight":
+            labels = self.flat.labels
+            self.issues.append(Issue(f'the weight "{term.text}" of {labels.players[term.node]}'
+                                     f" on {labels.criteria[term.column]} cannot be computed"
+                                     f"{some}: {why}", term.path))
+            return
         if term.node < 0:
             var = self._variable_of[id(term)]
             self.issues.append(Issue(f'the value "{term.text}" of {var.name} cannot be'
@@ -151,10 +169,11 @@ class _Problems:
             self.add(node, "", "the totals here are too large to compute (they overflow)")
             values[np.isinf(values)] = np.nan
 
-    def utility_overflow(self, values: np.ndarray, utility: np.ndarray) -> None:
+    def utility_overflow(self, values: np.ndarray, utility: np.ndarray,
+                         weights: np.ndarray) -> None:
         """Weights near the largest number can make a utility overflow (`utilities`
         leaves nan there): say where, once."""
-        if not np.isfinite(self.flat.weights).all():
+        if not np.isfinite(weights).all():
             return  # a weight that is not a number: validation says so
         overflowed = np.isnan(utility).any(axis=-1) & ~np.isnan(values).any(axis=-1)
         if overflowed.any():
@@ -326,6 +345,17 @@ def _payoffs(flat: FlatTree, env: dict[str, np.ndarray], samples: int,
     return payoff
 
 
+def _weights(flat: FlatTree, env: dict[str, np.ndarray], samples: int,
+             problems: _Problems) -> np.ndarray:
+    """The weights (P, C), or (S, P, C) when some are expressions."""
+    if not flat.weight_terms:
+        return flat.weights
+    weights = np.repeat(flat.weights[None], samples, axis=0)
+    for term in flat.weight_terms:
+        weights[:, term.node, term.column] = _formula_values((term,), env, samples, problems)
+    return weights
+
+
 def path_totals(flat: FlatTree, payoff: np.ndarray) -> np.ndarray:
     """Sum of payoffs from the root down to each node, both ends included."""
     total = np.empty_like(payoff)
@@ -339,11 +369,11 @@ def path_totals(flat: FlatTree, payoff: np.ndarray) -> np.ndarray:
 # ---- rollback -----------------------------------------------------------------------
 class _Rollback:
     def __init__(self, flat: FlatTree, probability: np.ndarray, valid: np.ndarray,
-                 samples: int):
+                 samples: int, weights: np.ndarray):
         self.flat, self.probability, self.valid, self.samples = flat, probability, valid, samples
         self.plans = level_plans(flat)
-        extra = np.full((1, flat.weights.shape[1]), np.nan)
-        self.owner_weights = np.vstack([flat.weights, extra])  # row -1: no valid player
+        # Player -1 (no valid player) takes the last row, of nan.
+        self.owner_weights = owner_weights(weights)
 
     def run(self, cumulative: np.ndarray) -> tuple[np.ndarray, ...]:
         flat, n, samples = self.flat, self.flat.size, self.samples
@@ -373,9 +403,13 @@ class _Rollback:
     def _choose(self, plan: Any, values: np.ndarray, weight: np.ndarray, choice: np.ndarray,
                 tie: np.ndarray) -> None:
         kids, starts, counts = plan.decision_children, plan.decision_starts, plan.decision_counts
-        owners = self.owner_weights[plan.decision_owner]  # (m, C), per child
         with np.errstate(over="ignore", invalid="ignore"):
-            utility = np.einsum("msc,mc->ms", values[kids], owners)
+            if self.owner_weights.ndim == 2:
+                owners = self.owner_weights[plan.decision_owner]  # (m, C), per child
+                utility = np.einsum("msc,mc->ms", values[kids], owners)
+            else:
+                owners = self.owner_weights[:, plan.decision_owner]  # (S, m, C)
+                utility = np.einsum("msc,smc->ms", values[kids], owners)
             if not np.isfinite(utility.sum()):
                 utility[np.isinf(utility)] = np.nan  # too large to compare: nobody can choose
         best = np.repeat(np.maximum.reduceat(utility, starts, axis=0), counts, axis=0)
@@ -413,6 +447,12 @@ class _Rollback:
                     summed[undefined] = np.nan
                     dist[parents] = summed
         return dist
+
+
+def owner_weights(weights: np.ndarray) -> np.ndarray:
+    """`weights` with a row of nan after the players' (index -1: no valid player)."""
+    extra = np.full(weights.shape[:-2] + (1, weights.shape[-1]), np.nan)
+    return np.concatenate([weights, extra], axis=-2)
 
 
 def outcome_shares(solution: Solution, node: int) -> np.ndarray:
@@ -472,9 +512,10 @@ def evaluate(flat: FlatTree, overrides: Overrides | None = None) -> Results:
     """Roll back once with the variables' values (and any overrides)."""
     solution = solve(flat, overrides)
     values = solution.values[:, 0, :]
-    utility = utilities(values, flat.weights)
+    weights = solution.sample_weights(0)
+    utility = utilities(values, weights)
     problems = _Problems(flat)
-    problems.utility_overflow(values, utility)
+    problems.utility_overflow(values, utility, weights)
     return Results(
         flat=flat, variables={k: float(v[0]) for k, v in solution.variables.items()},
         expected=values, utility=utility, choice=solution.choice[:, 0],

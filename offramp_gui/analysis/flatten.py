@@ -6,7 +6,7 @@ depth is one contiguous slice: rollback works level by level on whole arrays.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 
@@ -35,10 +35,10 @@ _NUMBER_OR_NONE = {float, int, type(None)}
 class FormulaTerm:
     """An expression in a node's probability or payoff, or a variable's value."""
 
-    node: int  # node index, or -1 for a variable
-    column: int  # criterion index for payoffs, 0 otherwise
-    field: str  # "probability", "payoff" or "value"
-    path: str  # JSON path of the expression below its node or variable, e.g. ".payoff.risk"
+    node: int  # node index, -1 for a variable, the player's index for a weight
+    column: int  # criterion index for payoffs and weights, 0 otherwise
+    field: str  # "probability", "payoff", "value" or "weight"
+    path: str  # JSON path below its node or variable, e.g. ".payoff.risk"; whole for a weight
     text: str
     compiled: Compiled
     names: frozenset[str]
@@ -93,7 +93,7 @@ class FlatTree:
     criteria: tuple[str, ...]
     players: tuple[str, ...]
     outcomes: tuple[str, ...]  # outcome ids; results add "null" after them
-    weights: np.ndarray  # float64[P, C]
+    weights: np.ndarray  # float64[P, C], nan where a weight is an expression
     variables: tuple[VariableDef, ...]  # in an order where each comes after its inputs
     labels: Labels
     title: str = ""
@@ -103,6 +103,8 @@ class FlatTree:
     index: dict[str, int] = field(default_factory=dict)
     #: True when every id matches the format's pattern (so none needs escaping in JSON).
     plain_ids: bool = False
+    #: Weights given as expressions over the variables (worked out per sample by solve).
+    weight_terms: tuple[FormulaTerm, ...] = ()
 
     @property
     def size(self) -> int:
@@ -141,12 +143,14 @@ def flatten_columns(settings: Settings, columns: NodeColumns) -> FlatTree:
     builder.run(columns)
     weights = np.array([[_weight(p.weights.get(c.id, 0)) for c in criteria] for p in players],
                        dtype=float).reshape(len(players), len(criteria))
+    weight_terms = tuple(_weight_terms(settings, compiled, known))
     labels = Labels(
         branches=tuple(columns.branches), names=tuple(columns.names),
         criteria=tuple(c.name for c in criteria), units=tuple(c.unit for c in criteria),
         players=tuple(p.name for p in players),
         outcomes=tuple(o.name for o in settings.outcomes or []) + ("Unclassified",))
-    return builder.freeze(settings.title, weights, variables, labels, tuple(columns.ids))
+    flat = builder.freeze(settings.title, weights, variables, labels, tuple(columns.ids))
+    return dataclasses.replace(flat, weight_terms=weight_terms) if weight_terms else flat
 
 
 _Compiler = Callable[[str], tuple[Compiled, frozenset[str]]]
@@ -171,6 +175,25 @@ def _compiler() -> _Compiler:
 
 def _weight(value: object) -> float:
     return float(value) if isinstance(value, (int, float)) else float("nan")
+
+
+def _weight_terms(settings: Settings, compiled: _Compiler,
+                  known: set[str]) -> Iterator[FormulaTerm]:
+    """The weights written as expressions that can be worked out; the others stay nan
+    (validate says why)."""
+    columns = {c.id: k for k, c in enumerate(settings.effective_criteria())}
+    for i, player in enumerate(settings.players or []):
+        for criterion, text in player.weights.items():
+            if not isinstance(text, str) or criterion not in columns:
+                continue
+            try:
+                run, used = compiled(text)
+            except ExpressionError:
+                continue
+            if used <= known:
+                yield FormulaTerm(i, columns[criterion], "weight",
+                                  key_path(f"$.players[{i}].weights", criterion), text, run,
+                                  used)
 
 
 class _Builder:

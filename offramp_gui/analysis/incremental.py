@@ -16,6 +16,7 @@ from .evaluate import (
     TIE_TOLERANCE,
     Overrides,
     Results,
+    owner_weights,
     path_totals,
     solve,
     utilities,
@@ -38,7 +39,8 @@ class IncrementalEvaluator:
         self.outcomes = solution.outcomes[:, 0, :].copy()  # type: ignore[index]
         self.choice = solution.choice[:, 0].copy()
         self.tie = solution.tie[:, 0].copy()
-        self._owner_weights = np.vstack([flat.weights, np.full(len(flat.criteria), np.nan)])
+        self.weights = solution.sample_weights(0)  # weights may be expressions of variables
+        self._owner_weights = owner_weights(self.weights)
 
     # ---- edits ----------------------------------------------------------------------
     def set_probability(self, node: int, value: float) -> None:
@@ -86,7 +88,7 @@ class IncrementalEvaluator:
         reach[0] = 1.0
         for start, end in flat.levels[1:]:
             reach[start:end] = reach[flat.parent[start:end]] * weight[start:end]
-        return Results(flat, dict(self.variables), expected, utilities(expected, flat.weights),
+        return Results(flat, dict(self.variables), expected, utilities(expected, self.weights),
                        self.choice.copy(), self.tie.copy(), reach, self.outcomes.copy(),
                        self.probability.copy(), ())
 

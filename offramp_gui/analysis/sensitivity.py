@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .evaluate import TIE_TOLERANCE, solve, utilities
+from .evaluate import TIE_TOLERANCE, solve
 from .flatten import ASSUMED_KIND, DECISION_KIND, FlatTree
 
 PRECISION = 1e-9
@@ -78,8 +78,7 @@ def alternative_values(flat: FlatTree, topic: Subject, overrides: Mapping[str, A
                        samples: int) -> tuple[np.ndarray, np.ndarray]:
     """Each alternative's value (A, S) and the best one's node index (S,), -1 if none."""
     solution = solve(flat, overrides, samples, want_reach=False, want_outcomes=False)
-    values = utilities(solution.values[list(topic.alternatives)], flat.weights)[
-        :, :, topic.player]
+    values = solution.utilities(list(topic.alternatives))[:, :, topic.player]
     return values, best_of(values, topic)
 
 
@@ -97,7 +96,7 @@ def _choices(flat: FlatTree, topic: Subject, overrides: Mapping[str, Any],
     """The node's choice (S,) and its owner's utility of each branch (A, S)."""
     solution = solve(flat, overrides, samples, want_reach=False, want_outcomes=False)
     owner = int(flat.player[topic.node])
-    scores = utilities(solution.values[list(topic.alternatives)], flat.weights)[:, :, owner]
+    scores = solution.utilities(list(topic.alternatives))[:, :, owner]
     return solution.choice[topic.node], scores
 
 

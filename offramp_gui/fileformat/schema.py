@@ -330,8 +330,10 @@ def _players(raw: dict, check: _Checker) -> list[Player] | None:
         else:
             check.keys(raw_weights, tuple(raw_weights), f"{path}.weights")
             for criterion, value in raw_weights.items():
-                if check.number(value, key_path(f"{path}.weights", criterion), "a weight"):
-                    weights[criterion] = value
+                weight = check.number_or_expression(
+                    value, key_path(f"{path}.weights", criterion), "a weight")
+                if weight is not None:
+                    weights[criterion] = weight
         _keep_first(out, Player(check.text(item, "id", path, True) or "",
                                 check.text(item, "name", path, True) or "", weights, extras),
                     path, "player", seen, check)

@@ -379,7 +379,7 @@ class Edits:
         self._doc.push(SetMetaCommand(self._tree, "variables", variables,
                                       f"Change variable {name}", key))
 
-    def set_weight(self, player_id: str, criterion_id: str, value: float,
+    def set_weight(self, player_id: str, criterion_id: str, value: float | str,
                    merge: bool = False) -> None:
         players = copy.deepcopy(self._tree.effective_players())
         player = next(p for p in players if p.id == player_id)

@@ -153,10 +153,16 @@ class ModelEdits:
         """Scale a player's weights to add up to 1, as one step."""
         player = self.item(PLAYER, player_id)
         weights = {c.id: player.weights.get(c.id, 0) for c in self.tree.effective_criteria()}
+        expressions = [c.name for c in self.tree.effective_criteria()
+                       if isinstance(weights[c.id], str)]
+        if expressions:
+            raise EditRefused(f"{player.name}'s weight on {expressions[0]} is an expression:"
+                              " Normalise scales a player's weights only when all of them are"
+                              " numbers.")
         scaled = refactor.normalised(weights)
         if scaled is None:
-            raise EditRefused(f"{player.name}'s weights add up to 0 or use an expression:"
-                              " there is nothing to scale them by.")
+            raise EditRefused(f"{player.name}'s weights add up to 0: there is nothing to"
+                              " scale them by.")
         kept = {c: w for c, w in scaled.items() if w != 0 or c in player.weights}
         self.set_weights(player_id, kept, f"Normalise {quoted(player.name)}'s weights")
 

@@ -46,7 +46,7 @@ class _Writer:
     def __init__(self, values: Evaluated, report: Report):
         self.values, self.report = values, report
         self.tree, self.flat = values.tree, values.flat
-        self.direct = _direct_criteria(self.flat)
+        self.direct = _direct_criteria(values.weights)
         self.outcomes: dict[tuple, int] = {}
         self.outcome_labels: set[str] = set()
         self.node_labels: set[str] = set()
@@ -191,7 +191,7 @@ class _Writer:
     def payoffs(self, node: Node, i: int) -> list[Fraction]:
         flat = self.flat
         if self.direct is None:
-            utility = flat.weights @ self.values.payoff[i]
+            utility = self.values.weights @ self.values.payoff[i]
             return [Fraction(repr(float(u))) for u in utility]
         out = []
         for c in self.direct:
@@ -274,10 +274,10 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '\\"') + '"'
 
 
-def _direct_criteria(flat: Any) -> list[int] | None:
+def _direct_criteria(weights: np.ndarray) -> list[int] | None:
     """Each player's own criterion, when each weighs exactly one by 1; else None."""
     own = []
-    for row in np.asarray(flat.weights):
+    for row in weights:
         nonzero = np.flatnonzero(row)
         if len(nonzero) != 1 or row[nonzero[0]] != 1:
             return None

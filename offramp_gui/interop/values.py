@@ -23,6 +23,7 @@ class Evaluated:
     tree: Tree
     results: Results
     payoff: np.ndarray  # (n, C): each node's own payoff after expressions
+    weights: np.ndarray  # (P, C): the players' weights, expressions worked out
 
     @property
     def flat(self) -> FlatTree:
@@ -48,5 +49,6 @@ def evaluated(tree: Tree, source: str = "the tree") -> Evaluated:
     if results.issues:
         raise ConversionError([f"{source}: {issue.format().split(': error: ', 1)[-1]}"
                                for issue in results.issues])
-    payoff = solve(flat, want_reach=False, want_outcomes=False).payoff[:, 0, :]
-    return Evaluated(tree, results, np.array(payoff, dtype=float))
+    solution = solve(flat, want_reach=False, want_outcomes=False)
+    return Evaluated(tree, results, np.array(solution.payoff[:, 0, :], dtype=float),
+                     solution.sample_weights(0))

@@ -95,12 +95,32 @@ def _check_ids(kind: str, ids: list[str], what: str) -> Iterator[Issue]:
 
 
 def _check_weights(tree: Settings) -> Iterator[Issue]:
-    known = {c.id for c in tree.effective_criteria()}
+    criteria = {c.id: c.name for c in tree.effective_criteria()}
+    variables: set[str] | None = None
     for i, player in enumerate(tree.players or []):
-        for criterion in player.weights:
-            if criterion not in known:
+        for criterion, weight in player.weights.items():
+            path = key_path(f"$.players[{i}].weights", criterion)
+            if criterion not in criteria:
                 yield Issue(f'there is no criterion "{criterion}"; the criteria are'
-                            f" {_listing(known)}", key_path(f"$.players[{i}].weights", criterion))
+                            f" {_listing(criteria)}", path)
+            elif isinstance(weight, str):
+                if variables is None:
+                    variables = {v.name for v in tree.variables or []}
+                whose = f"of {player.name} on {criteria[criterion]}"
+                yield from _weight_expression(weight, whose, variables, path)
+
+
+def _weight_expression(text: str, whose: str, variables: set[str],
+                       path: str) -> Iterator[Issue]:
+    """An expression weight follows the rules of any expression (docs/format.md)."""
+    weight = f'the weight "{quote_text(text)}" {whose}'
+    try:
+        used = expressions.names(parse_cached(text))
+    except ExpressionError as error:
+        yield Issue(f"{weight} is not a valid expression: {error}", path)
+        return
+    for name in sorted(used - variables):
+        yield Issue(f'{weight} uses "{name}", which is not a variable{_known(variables)}', path)
 
 
 def _check_outcome_colors(tree: Settings) -> Iterator[Issue]:

@@ -182,7 +182,8 @@ def anonymous(what: str, kind: str) -> str:
     ({"players": [{"id": "p", "name": "P", "weights": [1]}]},
      ['$.players[0].weights: "weights" must be an object, not a list']),
     ({"players": [{"id": "p", "name": "P", "weights": {"value": "high"}}]},
-     ['$.players[0].weights.value: a weight must be a number, not "high"']),
+     ['$.players[0].weights.value: the weight "high" of P on Value uses "high", which is not'
+      ' a variable (there are no variables)']),
     ({"players": [{"id": "p", "name": "P", "weights": {"value": True}}]},
      ["$.players[0].weights.value: a weight must be a number, not true"]),
     ({"players": [{"id": "p", "name": "P", "weights": {"value": HUGE}}]},
@@ -213,7 +214,7 @@ def test_weights_with_a_repeated_criterion():
 
 
 def test_a_repeated_id_is_left_out_and_the_rest_kept():
-    doc = document(players=[{"id": "p", "name": "P", "weights": {"value": 1, "gain": "x"}},
+    doc = document(players=[{"id": "p", "name": "P", "weights": {"value": 1, "gain": True}},
                             {"id": "p", "name": "Q", "weights": {}}],
                    criteria=[{"id": "value", "name": "V"}, {"id": "value", "name": "W"},
                              {"name": "no id"}, {"name": "none either"}],

@@ -119,8 +119,7 @@ def test_a_new_model_built_in_the_editor_saves_and_reopens(window, qtbot, tmp_pa
 
     players = tab(window, "players")
     select(players, "player", "Moscow")
-    spin = field(players, "player-weight-security")
-    spin.setValue(-1)
+    type_into(qtbot, field(players, "player-weight-security"), "-1")
     document.recompute()
     assert document.results.issues == ()
 
@@ -241,8 +240,7 @@ def test_normalise_makes_the_weights_add_up_to_one_in_one_step(window, qtbot, tm
     document = window.document
     players = tab(window, "players")
     select(players, "player", "West")
-    spin = field(players, "player-weight-security")
-    spin.setValue(1.6)
+    type_into(qtbot, field(players, "player-weight-security"), "1.6")
     assert players.total.text() == "2"
     click(qtbot, players, "player-normalise")
     weights = document.tree.players[0].weights

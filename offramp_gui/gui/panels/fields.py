@@ -81,6 +81,23 @@ def parse_amount(text: str, variables: dict[str, float]) -> int | float | str:
     return text
 
 
+def value_now(text: str, variables: dict[str, float]) -> str:
+    """What an expression comes to now ("= 0.7"), or why it has no value."""
+    try:
+        if not expressions.names(expressions.parse(text)) <= variables.keys():
+            return "(uses a name that is not a variable)"
+        return f"= {current_value(text, variables):.6g}"
+    except ExpressionError:
+        return "(not a valid expression)"
+    except Refused:
+        return "(cannot be computed now)"
+
+
+def expression_now(text: str, variables: dict[str, float]) -> str:
+    """An expression with what it comes to now: "1 - w = 0.7"."""
+    return f"{text} {value_now(text, variables)}"
+
+
 def current_value(amount: int | float | str, variables: dict[str, float]) -> float:
     """What an amount comes to with the variables' current values."""
     if not isinstance(amount, str):

@@ -8,14 +8,14 @@ and Weights panels and the canvas agree after any change, undo or redo.
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import (
-    QDoubleSpinBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -26,13 +26,10 @@ from ...model.refactor import CRITERION, OUTCOME, PLAYER
 from ..document import DocumentController
 from ..model_edits import COLOR_KEY, EditRefused, ModelEdits
 from ..prompts import Prompts
-from ..text import tooltip
-from .fields import guard_wheel, is_typing, plain_label
-from .model_forms import ItemsTab, optional, show_text
+from .fields import FieldMessage, number_text, parse_amount, plain_label, value_now
+from .model_forms import ItemsTab, commit_text, optional, show_text
 from .tree_editor import TreeTab
 from .variable_editor import VariablesTab
-
-WEIGHT_LIMIT = 100.0
 
 
 class PlayersTab(ItemsTab):
@@ -49,14 +46,17 @@ class PlayersTab(ItemsTab):
         self.form.layout.addRow(plain_label("Weights"), holder)
         self.total = QLabel(objectName="player-weights-total")
         self.normalise_button = QPushButton("Normalise", objectName="player-normalise")
-        self.normalise_button.setToolTip("Scale the weights so that they add up to 1")
+        self.normalise_button.setToolTip("Scale the weights so that they add up to 1 (when"
+                                         " all of them are numbers)")
         self.normalise_button.clicked.connect(self.normalise)
         total_row = QHBoxLayout()
         total_row.addWidget(self.total, 1)
         total_row.addWidget(self.normalise_button)
         self.form.layout.addRow(plain_label("Total"), total_row)
-        self.weight_spins: dict[str, QDoubleSpinBox] = {}
+        self.weight_edits: dict[str, QLineEdit] = {}
+        self.weight_values: dict[str, QLabel] = {}
         self._weight_shape: tuple = ()
+        self.document.results_ready.connect(lambda _results: self.refresh())  # values now
 
     def show_item(self, item: Any) -> None:
         show_text(self.name_edit, item.name)
@@ -68,17 +68,15 @@ class PlayersTab(ItemsTab):
             self._weight_shape = shape
             self._build_weights(item.id, criteria)
         numbers = []
+        variables = self._variables()
         for criterion in criteria:
             weight = item.weights.get(criterion.id, 0)
-            spin = self.weight_spins[criterion.id]
+            show_text(self.weight_edits[criterion.id], number_text(weight))
             numeric = isinstance(weight, (int, float))
-            spin.setEnabled(numeric)  # a weight given as an expression is edited in the file
-            spin.setToolTip("" if numeric else tooltip(f"Set by the expression {weight}"))
+            self.weight_values[criterion.id].setText(
+                "" if numeric else value_now(str(weight), variables))
             if numeric:
                 numbers.append(weight)
-                if not is_typing(spin):
-                    with QSignalBlocker(spin):
-                        spin.setValue(float(weight))
         self.total.setText(format(sum(numbers), ".4g") + ("" if len(numbers) == len(criteria)
                                                          else " (and expressions)"))
 
@@ -92,22 +90,37 @@ class PlayersTab(ItemsTab):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setColumnStretch(0, 1)
         self.weights_holder.addWidget(self.weights_box)
-        self.weight_spins = {}
+        self.weight_edits, self.weight_values = {}, {}
         for row, criterion in enumerate(criteria):
-            spin = QDoubleSpinBox(objectName=f"player-weight-{criterion.id}", decimals=4,
-                                  singleStep=0.05)
-            spin.setRange(-WEIGHT_LIMIT, WEIGHT_LIMIT)
-            spin.setKeyboardTracking(False)
-            guard_wheel(spin)
-            spin.valueChanged.connect(lambda value, p=player_id, c=criterion.id:
-                                      self.document.edit.set_weight(p, c, value, merge=True))
-            spin.editingFinished.connect(self.document.end_gesture)
+            name = f"player-weight-{criterion.id}"
+            edit = QLineEdit(objectName=name, placeholderText="a number or an expression")
+            edit.setToolTip("A number, or an expression over the variables (e.g. w_security"
+                            " or 1 - w_security), which the analyses move with them")
+            message = FieldMessage(name)
+            edit.editingFinished.connect(
+                lambda e=edit, m=message, p=player_id, c=criterion.id: commit_text(
+                    e, m, lambda text: self._commit_weight(p, c, text)))
+            value = QLabel(objectName=f"{name}-value")
             label = plain_label(criterion.name + (f" ({criterion.unit})" if criterion.unit
                                                   else ""))
             label.setWordWrap(True)
-            grid.addWidget(label, row, 0)
-            grid.addWidget(spin, row, 1)
-            self.weight_spins[criterion.id] = spin
+            label.setBuddy(edit)
+            grid.addWidget(label, 2 * row, 0)
+            grid.addWidget(edit, 2 * row, 1)
+            grid.addWidget(value, 2 * row, 2)
+            grid.addWidget(message, 2 * row + 1, 0, 1, 3)
+            self.weight_edits[criterion.id] = edit
+            self.weight_values[criterion.id] = value
+
+    def _variables(self) -> dict[str, float]:
+        results = self.document.results
+        values = results.variables if results else {}
+        return {v.name: values.get(v.name, math.nan) for v in self.document.tree.variables or []}
+
+    def _commit_weight(self, player_id: str, criterion_id: str, text: str) -> None:
+        """A number or an expression over the variables, as one undo step."""
+        self.document.edit.set_weight(player_id, criterion_id,
+                                      parse_amount(text, self._variables()))
 
     def normalise(self) -> None:
         if self.selected is None:

@@ -1,8 +1,10 @@
 """WeightsPanel: how much each player cares about each criterion, and whose values show.
 
 A group per player with a spin box per criterion; a run of steps on one weight is one
-undo step (the edits merge). Above them, "Show values for:" picks a player's utility
-or one criterion for the tree to show, and "Show reach" adds reach probabilities.
+undo step (the edits merge). A weight given as an expression over the variables shows
+the expression and its value now, read-only: the model editor's Players tab edits it.
+Above them, "Show values for:" picks a player's utility or one criterion for the tree
+to show, and "Show reach" adds reach probabilities.
 """
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -25,7 +29,7 @@ from PySide6.QtWidgets import (
 from ...model.events import TreeChange
 from ...model.tree import Criterion, Player
 from ..text import shown, tooltip
-from .fields import guard_wheel, is_typing, plain_label
+from .fields import expression_now, guard_wheel, is_typing, plain_label
 
 if TYPE_CHECKING:
     from ..document import DocumentController
@@ -55,6 +59,7 @@ class WeightsPanel(QWidget):
         super().__init__(parent)
         self.document = document
         self.spins: dict[tuple[str, str], QDoubleSpinBox] = {}
+        self.expressions: dict[tuple[str, str], QLineEdit] = {}
         self._shape: tuple = ()
         self.display_combo = QComboBox(objectName="display-combo")
         self.reach_check = QCheckBox("Show reach", objectName="reach-check")
@@ -70,6 +75,7 @@ class WeightsPanel(QWidget):
         document.document_reset.connect(self._rebuild)
         document.tree_changed.connect(self._on_tree_changed)
         document.display_changed.connect(self._show_display)
+        document.results_ready.connect(lambda _results: self._refresh())  # expressions' values
         self._rebuild()
 
     # ---- building ---------------------------------------------------------------------
@@ -104,7 +110,7 @@ class WeightsPanel(QWidget):
     def _rebuild(self) -> None:
         self._shape = self._shape_of()
         self._fill_display_combo()
-        self.spins = {}
+        self.spins, self.expressions = {}, {}
         old = self._scroll.takeWidget()
         if old is not None:
             old.deleteLater()  # later: one of its spin boxes may be emitting right now
@@ -128,11 +134,18 @@ class WeightsPanel(QWidget):
                 lambda value, p=player.id, c=criterion.id: self._weight_moved(p, c, value))
             spin.editingFinished.connect(self.document.end_gesture)
             self.spins[(player.id, criterion.id)] = spin
+            expression = QLineEdit(objectName=f"weight-expression-{player.id}-{criterion.id}",
+                                   readOnly=True)
+            expression.hide()
+            self.expressions[(player.id, criterion.id)] = expression
+            cell = QHBoxLayout()  # the spin box, or the expression in its place
+            cell.addWidget(spin)
+            cell.addWidget(expression)
             label = plain_label(criterion_text(criterion))
             label.setWordWrap(True)
             label.setBuddy(spin)
             grid.addWidget(label, row, 0)
-            grid.addWidget(spin, row, 1)
+            grid.addLayout(cell, row, 1)
         return group
 
     def _fill_display_combo(self) -> None:
@@ -145,18 +158,29 @@ class WeightsPanel(QWidget):
 
     # ---- model -> widgets -------------------------------------------------------------
     def _refresh(self) -> None:
+        results = self.document.results
+        variables = dict(results.variables) if results else {}
         for player in self._players():
             for criterion in self._criteria():
-                spin = self.spins.get((player.id, criterion.id))
-                if spin is not None:
-                    self._show_weight(spin, player.weights.get(criterion.id, 0))
+                key = (player.id, criterion.id)
+                if key in self.spins:
+                    self._show_weight(self.spins[key], self.expressions[key],
+                                      player.weights.get(criterion.id, 0), variables)
 
     @staticmethod
-    def _show_weight(spin: QDoubleSpinBox, weight: object) -> None:
+    def _show_weight(spin: QDoubleSpinBox, expression: QLineEdit, weight: object,
+                     variables: dict[str, float]) -> None:
         numeric = isinstance(weight, (int, float))
-        spin.setEnabled(numeric)  # a weight given as an expression is edited in the file
-        spin.setToolTip("" if numeric else tooltip(f"Set by the expression {weight}"))
-        if numeric and not is_typing(spin):
+        spin.setVisible(numeric)
+        expression.setVisible(not numeric)
+        if not numeric:
+            text = expression_now(str(weight), variables)
+            if expression.text() != text:
+                expression.setText(text)
+                expression.setCursorPosition(0)
+            expression.setToolTip(tooltip(f"Set by the expression {text}; edit it in the"
+                                          " model editor's Players tab"))
+        elif not is_typing(spin):
             with QSignalBlocker(spin):
                 spin.setValue(float(weight))  # type: ignore[arg-type]
 
