@@ -19,7 +19,13 @@ from .analysis.evaluate import Results, evaluate_tree
 from .analysis.evaluate import evaluate as evaluate_flat
 from .analysis.flatten import FlatTree, flatten
 from .fileformat.json_io import Loaded, loads, locate_issues, read_file, save
-from .model.issues import NEWER_VERSION, Issue, TreeFormatError, UnsupportedVersionError
+from .model.issues import (
+    NEWER_VERSION,
+    Issue,
+    TreeFormatError,
+    UnsupportedVersionError,
+    fixable,
+)
 from .model.tree import Tree
 
 if TYPE_CHECKING:
@@ -39,10 +45,11 @@ def load_text(text: str | bytes, filename: str = "<text>") -> Tree:
 
 
 def check(loaded: Loaded, filename: str | None = None) -> list[Issue]:
-    """Every problem of a loaded document (shape, structure, numbers), located."""
+    """Every problem of a loaded document (shape, structure, numbers), located; the
+    structural and numeric ones are `fixable`."""
     issues = list(loaded.issues)
     if loaded.tree is not None:  # loading ran the structural checks; add the numeric ones
-        issues += evaluate_flat(flatten(loaded.tree)).issues
+        issues += fixable(evaluate_flat(flatten(loaded.tree)).issues)
     return locate_issues(loaded.text, issues)
 
 

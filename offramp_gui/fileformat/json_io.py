@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..model.issues import OVER_LIMIT, Issue, TreeFormatError, quote_text
+from ..model.issues import OVER_LIMIT, Issue, TreeFormatError, fixable, quote_text
 from ..model.limits import MAX_DEPTH, MAX_NODES
 from ..model.tree import NODE_FIELDS, Node, Tree, assign_missing_ids
 from ..model.validate import validate
@@ -94,7 +94,11 @@ def read_file(path: str | os.PathLike) -> Loaded:
 
 
 def loads(data: bytes | str) -> Loaded:
-    """Check and build a tree from the bytes or text of a document."""
+    """Check and build a tree from the bytes or text of a document.
+
+    The model's own problems (`validate`) are marked `fixable`: the app opens a tree that
+    has only those; the problems of reading and shape before them are not.
+    """
     if isinstance(data, bytes):
         text, problem = _decode(data)
         if problem:
@@ -110,7 +114,7 @@ def loads(data: bytes | str) -> Loaded:
         if "" in tree:  # some node had no id: give each its path id
             assign_missing_ids(tree.root, {n.id for n in tree.root.walk() if n.id})
             tree.reindex()
-        issues += validate(tree)
+        issues += fixable(validate(tree))
     return Loaded(tree, printable(issues), text)
 
 

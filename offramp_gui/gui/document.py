@@ -18,7 +18,7 @@ from ..api import check
 from ..fileformat.atomic import remove_stale_temporaries
 from ..fileformat.json_io import file_digest, read_file, snapshot
 from ..model.events import TreeChange
-from ..model.issues import TreeFormatError
+from ..model.issues import Issue, TreeFormatError, refusals
 from ..model.tree import CHANCE, TERMINAL, Node, Tree
 from .background_save import SaveJob
 from .edits import Edits
@@ -111,14 +111,22 @@ class DocumentController(QObject):
         self.path_changed.emit(self.path)
         self.selection_changed.emit(None)
 
-    def open(self, path: Path) -> None:
-        """Load a file; raise TreeFormatError (with every problem) if it is invalid."""
+    def open(self, path: Path) -> list[Issue]:
+        """Load a file and return the problems it opened with, each one the user can fix
+        here; raise TreeFormatError (with every problem) if it cannot be read as a tree."""
         remove_stale_temporaries(path)
         loaded = read_file(path)
         issues = check(loaded, str(path))
-        if issues or loaded.tree is None:
+        if refusals(issues) or loaded.tree is None:
             raise TreeFormatError(issues, str(path))
         self.replace_tree(loaded.tree, path, loaded.digest)
+        return issues
+
+    def current_issues(self) -> list[Issue]:
+        """The problems of the tree as it is now, an edit just made included."""
+        if self._recompute_timer.isActive():
+            self.recompute()
+        return list(self.results.issues) if self.results is not None else []
 
     def start_save(self, path: Path | None = None) -> SaveJob:
         """Start writing the tree to `path` (default: its file) on a worker thread; take

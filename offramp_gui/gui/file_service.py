@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 
 from ..model.issues import TreeFormatError
+from ..model.refactor import node_label
 from .background_save import SaveJob
 from .document import DocumentController, new_tree
 from .prompts import TREE_FILTERS, Prompts
@@ -53,7 +54,9 @@ class FileService(QObject):
         return self.open(path) if path else False
 
     def open(self, path: Path, ask: bool = True, as_copy: bool = False) -> bool:
-        """Open `path`; an invalid file opens nothing and its problems are shown.
+        """Open `path`. A file with problems the user can fix here (probabilities that
+        do not add up, an undefined variable) opens with them in the Problems panel; one
+        that cannot be read as a tree opens nothing, and its problems are shown.
 
         `as_copy` opens it untitled (the bundled trees): Save then asks where to keep
         the user's copy rather than writing over the original.
@@ -61,42 +64,64 @@ class FileService(QObject):
         if ask and not self.may_discard():
             return False
         self.finish_saving()  # (Revert, Reload) never read a file we are writing
+        name = Path(path).name
         try:
-            self.document.open(Path(path))
+            problems = self.document.open(Path(path))
         except TreeFormatError as error:
             lines = error.lines() or [f"{path}: cannot be opened"]
-            count = len(error.issues)
             self.prompts.error("Cannot open the tree",
-                               f"{Path(path).name} has {count} problem{'s' * (count != 1)}"
-                               " and was not opened.", "\n".join(lines))
+                               f"{name} has {_problems(len(error.issues))} and was not"
+                               " opened.", "\n".join(lines))
             return False
         if as_copy:
             self.document.replace_tree(self.document.tree, None)
         else:
             self.remember(Path(path))
-        self.status.show(f"Opened {Path(path).name}", 4000)
+        if problems:
+            self.status.show(f"Opened {name}, which has {_problems(len(problems))}: see"
+                             " the Problems panel", 0)
+        else:
+            self.status.show(f"Opened {name}", 4000)
         return True
 
     def save(self) -> bool:
         """Save, and wait for the outcome."""
+        if not self._may_save():
+            return False
         if self.document.path is None:
-            return self.save_as()
+            path = self._ask_path()
+            return self._write(path, wait=True) if path else False
         return self._write(self.document.path, wait=True)
 
     def save_as(self) -> bool:
-        path = self._ask_path()
+        path = self._ask_path() if self._may_save() else None
         return self._write(path, wait=True) if path else False
 
     def save_in_background(self) -> None:
         """File > Save: the file is written while the window goes on."""
+        if not self._may_save():
+            return
         path = self.document.path or self._ask_path()
         if path:
             self._write(path, wait=False)
 
     def save_as_in_background(self) -> None:
-        path = self._ask_path()
+        path = self._ask_path() if self._may_save() else None
         if path:
             self._write(path, wait=False)
+
+    def _may_save(self) -> bool:
+        """A tree with problems is saved only if the user says so (asked before the file
+        dialog and the worker): it opens here again, but the command line refuses it."""
+        problems = self.document.current_issues()
+        if not problems:
+            return True
+        first = problems[0]
+        tree, node_id = self.document.tree, first.node_id
+        where = (f"“{node_label(tree.node(node_id))}”" if node_id is not None
+                 and node_id in tree else first.path)
+        return self.prompts.save_with_problems(self.display_name(), len(problems),
+                                               f"{where}: {first.message}")
 
     @property
     def saving(self) -> bool:
@@ -176,3 +201,7 @@ class FileService(QObject):
         names = [str(path.resolve())] + [str(p) for p in self.recent()
                                           if p != path.resolve()]
         QSettings().setValue("recent-files", names[:MAX_RECENT])
+
+
+def _problems(count: int) -> str:
+    return f"{count} problem{'s' * (count != 1)}"

@@ -125,6 +125,14 @@ class Prompts:
         return self.ask("overwrite-changed", "File changed on disk", text,
                         [("Save Over It", "yes"), ("Cancel", "no")]) == "yes"
 
+    def save_with_problems(self, name: str, count: int, first: str) -> bool:
+        """The tree has `count` problems, `first` the first of them: save it anyway?"""
+        text = (f"{shown(name, 200)} has {count} problem{'s' * (count != 1)} (first:"
+                f" {shown(first, 300)}). Save anyway?")
+        return self.ask("save-with-problems", "The tree has problems", text,
+                        [("Save Anyway", "save"), ("Cancel", "cancel")],
+                        icon="warning") == "save"
+
     def file_changed(self, name: str, modified: bool) -> str:
         """'reload' or 'keep': the open file changed on disk."""
         text = f"{shown(name, 200)} was changed on disk by another program."

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
@@ -46,6 +47,10 @@ class Issue:
     column: int | None = None
     #: A machine-readable kind for the few problems callers treat specially.
     code: str | None = None
+    #: A problem of the model the user can fix in the app (an unbalanced chance node, an
+    #: undefined variable), found by `model.validate` or the engine; not one of reading,
+    #: shape or limits. A file whose problems are all fixable opens in the app.
+    fixable: bool = False
 
     def located(self, line: int | None, column: int | None) -> Issue:
         return replace(self, line=line, column=column)
@@ -57,6 +62,16 @@ class Issue:
             where += [str(self.line), str(self.column or 1)]
         node = f' (node "{quote_text(self.node_id, 64)}")' if self.node_id else ""
         return f"{':'.join(where)}: error: {self.path}{node}: {self.message}"
+
+
+def fixable(issues: Iterable[Issue]) -> list[Issue]:
+    """The model's problems, marked as the user's to fix, except those over a limit."""
+    return [replace(i, fixable=True) if i.code != OVER_LIMIT else i for i in issues]
+
+
+def refusals(issues: list[Issue]) -> list[Issue]:
+    """The problems that keep a file from opening even in the app."""
+    return [i for i in issues if not i.fixable]
 
 
 class TreeFormatError(Exception):

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from . import expressions
 from .expressions import Expr, ExpressionError
-from .issues import Issue, key_path, quote_text, spell_path
+from .issues import OVER_LIMIT, Issue, key_path, quote_text, spell_path
 from .limits import MAX_DEPTH, MAX_OUTCOME_CELLS
 from .tree import CHANCE, DECISION, REMAINDER, TERMINAL, Node, Settings, Tree
 
@@ -66,7 +66,7 @@ def _check_outcome_table(tree: Tree) -> list[Issue]:
     return [Issue(f"the tree has {len(tree):,} nodes and {outcomes:,} outcomes: offramp keeps"
                   " the chance of each outcome at each node, and takes at most"
                   f" {MAX_OUTCOME_CELLS:,} of these (nodes × (outcomes + 1)); use fewer"
-                  " outcomes", "$.outcomes")]
+                  " outcomes", "$.outcomes", code=OVER_LIMIT)]
 
 
 def validate_settings(settings: Settings) -> list[Issue]:
@@ -242,7 +242,7 @@ def _check_nodes(tree: Tree) -> list[Issue]:
             issues += context.check(node, parent, spell_path(where))
         if depth >= MAX_DEPTH and node.children:
             issues.append(Issue(f"the tree is more than {MAX_DEPTH} levels deep",
-                                spell_path(where), node.id))
+                                spell_path(where), node.id, code=OVER_LIMIT))
             continue
         for i in range(len(node.children) - 1, -1, -1):
             push((node.children[i], node, (where, i), depth + 1))

@@ -162,6 +162,7 @@ def test_a_tree_5000_levels_deep_saves_and_autosaves(window, tmp_path):
     assert manager.write()  # the autosave copy
     copied = json_io.read_file(manager.file)
     window.prompts.script("save", tmp_path / "deep.json")
+    window.prompts.script("save-with-problems", "save")  # (deeper than the limit)
     assert window.files.save()
     assert not window.prompts.errors
     for loaded in (copied, json_io.read_file(tmp_path / "deep.json")):

@@ -1,7 +1,8 @@
 """Hostile and broken files through File > Open: a dialog, no crash, the document untouched.
 
 Files that load (control characters, direction overrides, markup, huge labels) are drawn
-as plain, bounded text.
+as plain, bounded text. Files whose only problems are the model's, which the user fixes in
+the app (`"app": "opens"` in expected.json), open with them in the Problems panel.
 """
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from offramp_gui.model.validate import validate
 
 BAD = Path(__file__).resolve().parents[2] / "tests" / "data" / "bad"
 EXPECTED: dict[str, dict] = json.loads((BAD / "expected.json").read_text(encoding="utf-8"))
-REFUSED = sorted(n for n, e in EXPECTED.items() if e["message"])
+REFUSED = sorted(n for n, e in EXPECTED.items() if e["message"] and "app" not in e)
+OPENS_WITH_PROBLEMS = sorted(n for n, e in EXPECTED.items() if e.get("app") == "opens")
 LOADS = sorted(n for n, e in EXPECTED.items() if not e["message"])
 HEAD = '{"format": "offramp-tree", "version": 1, "title": "t", '
 #: Characters that must never reach the screen from a label.
@@ -58,6 +60,22 @@ def test_a_bad_file_is_refused_with_its_problems(window, name):
     assert text.startswith(f"{name} has ") and text.endswith(" and was not opened.")
     assert EXPECTED[name]["message"] in details
     assert len(details.splitlines()) == EXPECTED[name]["problems"]
+
+
+@pytest.mark.parametrize("name", OPENS_WITH_PROBLEMS)
+def test_a_file_with_problems_to_fix_opens_with_them_listed(window, name):
+    window.prompts.script("open", BAD / name)
+    assert window.files.open_dialog()
+    assert not window.prompts.errors and window.document.path == BAD / name
+    assert not window.document.modified
+    problems = window.panels["problems"]
+    lines = [problems.list.item(i).text() for i in range(problems.count())]
+    assert len(lines) == EXPECTED[name]["problems"]
+    assert any(EXPECTED[name]["message"] in line for line in lines)
+    count = EXPECTED[name]["problems"]
+    assert window.statusBar().currentMessage() == (
+        f"Opened {name}, which has {count} problem{'s' * (count != 1)}: see the Problems"
+        " panel")
 
 
 @pytest.mark.parametrize("make, fragment", [

@@ -135,15 +135,18 @@ def test_closing_with_changes_asks_and_cancel_keeps_the_window(window, tree_file
     assert window.close()
 
 
-def test_an_invalid_file_opens_nothing_and_shows_its_problems(window, tree_file, tmp_path):
+def test_a_file_that_is_not_a_tree_opens_nothing_and_shows_its_problems(window, tree_file,
+                                                                        tmp_path):
     window.files.open(tree_file)
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "offramp-tree", "version": 1, "title": "x",'
                    ' "root": {"id": "r", "type": "chance", "children": ['
-                   '{"id": "a", "branch": "a", "probability": 1.5, "type": "terminal"}]}}')
+                   '{"id": "a", "branch": "a", "probability": 1.5, "type": 42}]}}')
     assert not window.files.open(bad)
     title, text, details = window.prompts.errors[-1]
-    assert "bad.json" in text and "probability 1.5 is above 1" in details
+    assert text == "bad.json has 2 problems and was not opened."
+    assert "the node type is the number 42" in details
+    assert "probability 1.5 is above 1" in details  # (every problem is listed)
     assert window.document.path == tree_file
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from ..contributions import Contributions, DockSpec
+from ..contributions import Contributions, DockSpec, reveal
 from ..document import DocumentController
 from ..panels.problems_panel import ProblemsPanel
 from ..panels.property_panel import PropertyPanel
@@ -25,6 +25,7 @@ class PanelsFeature:
         self.problems = ProblemsPanel(document)
         self.problems.problem_activated.connect(lambda _id: canvas.setFocus())
         document.results_ready.connect(self._report_problems)
+        document.document_reset.connect(self._reveal_problems)
 
     def contributions(self) -> Contributions:
         document = self.document
@@ -41,6 +42,12 @@ class PanelsFeature:
             DockSpec("problems", "Pro&blems", self.problems, BOTTOM, 50,
                      tabify_with="outcomes"),
         ))
+
+    def _reveal_problems(self) -> None:
+        """A tree opened (or restored) with problems: show where they are listed."""
+        results = self.document.results
+        if results is not None and results.issues:
+            reveal(self.problems)
 
     def _report_problems(self, results) -> None:  # noqa: ANN001 - analysis Results
         count = len(results.issues)

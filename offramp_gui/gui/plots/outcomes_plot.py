@@ -287,8 +287,10 @@ class OutcomesPanel(QWidget):
             height=BAR_HEIGHT,
             brushes=[pg.mkBrush(color if c or data.chosen < 0 else faint)
                      for c in chosen[finite]],
+            # (None, not an empty list, when no value can be computed: pyqtgraph fails
+            # on an empty list of pens)
             pens=[pg.mkPen(self._text_color(), width=2.5) if c else pg.mkPen(None)
-                  for c in chosen[finite]])
+                  for c in chosen[finite]] or None)
         self._update_value_texts(rows)
         title = "Expected utility" + (f" for {html.escape(shown(data.player, 60))}"
                                       if data.player else "") + fmt.unit_text(self._unit)
