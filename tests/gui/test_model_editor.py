@@ -369,3 +369,18 @@ def test_a_distribution_near_the_largest_double_is_previewed_in_a_power_of_ten(
     assert plot.getAxis("bottom").labelText == "× 10³⁰⁸"
     (low, high), _ = plot.viewRange()
     assert -3 < low < -1.6 and 1.6 < high < 3
+
+
+def test_adding_a_criterion_or_player_with_a_node_selected_shows_its_new_rows(window,
+                                                                              qtbot):
+    window.files.new()
+    document = window.document
+    document.select("good")
+    add(qtbot, tab(window, "criteria"), "criterion", "Cost")
+    add(qtbot, tab(window, "players"), "player", "Rival")
+    panel = window.panels["properties"]
+    # The new rows wait for the results with the new columns, which follow at once.
+    qtbot.waitUntil(lambda: panel.findChild(QWidget, "value-expected-1").text() == "0.00")
+    assert panel.findChild(QWidget, "value-expected-0").text() == "10.0"
+    assert panel.findChild(QWidget, "value-utility-1").text() == "10.0"
+    assert panel.findChild(QWidget, "payoff-cost") is not None

@@ -66,7 +66,10 @@ class ValuesPage(PropertyPage):
     def _value_text(self, kind: str, column: int) -> str:
         results = self.document.results
         i = results.flat.index.get(self.node_id) if results else None
-        if i is None:
+        # Just after a criterion or player is added the rows are built before the
+        # results with its column, which follow at once (`on_results`).
+        if i is None or (kind in ("expected", "utility")
+                         and column >= getattr(results, kind).shape[1]):
             return "—"
         if kind == "expected":
             unit = self.document.tree.effective_criteria()[column].unit
