@@ -8,7 +8,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, 
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from ..model.tree import CHANCE, DECISION, TERMINAL, Tree
-from .scene.theme import CHANCE_COLOR, PLAYER_COLORS, TERMINAL_COLOR, Theme
+from .scene.theme import CHANCE_COLOR, TERMINAL_COLOR, Theme, player_color
 from .text import shown
 
 SYMBOL = 13.0
@@ -33,9 +33,10 @@ def legend_groups(tree: Tree, document: object) -> list[tuple[str, list[Entry]]]
     for k, player in enumerate(players):
         if player.id in deciding:
             label = "Decision" if len(players) == 1 else f"Decision: {shown(player.name, 60)}"
-            shapes.append(Entry(DECISION, QColor(PLAYER_COLORS[k % len(PLAYER_COLORS)]), label))
+            shapes.append(Entry(DECISION, QColor(player_color(player, k)[0]), label))
     if any(n.is_assumed for n in nodes):
-        shapes.append(Entry("assumed", QColor(PLAYER_COLORS[0]), "Assumed decision (as chance)"))
+        shapes.append(Entry("assumed", QColor(player_color(players[0], 0)[0]),
+                            "Assumed decision (as chance)"))
     if any(n.type == CHANCE for n in nodes):
         shapes.append(Entry(CHANCE, QColor(CHANCE_COLOR), "Chance"))
     shapes.append(Entry(TERMINAL, QColor(TERMINAL_COLOR), "Terminal"))

@@ -290,6 +290,46 @@ def test_colours_come_from_a_colour_dialog(window, qtbot, tmp_path):
     assert window.document.tree.players[0].extras == {"x-offramp-color": "#abcdef"}
 
 
+def swatch(button) -> str:
+    """The colour of the swatch on a colour button."""
+    return button.icon().pixmap(button.iconSize()).toImage().pixelColor(2, 2).name()
+
+
+def test_the_colour_buttons_show_the_colour_drawn_even_the_default(window, qtbot, tmp_path):
+    open_tree(window, tmp_path, json.loads(SMALL))
+    scene = window.scene
+    players = tab(window, "players")
+    button = field(players, "player-color")
+    select(players, "player", "Kremlin")
+    assert (button.text(), swatch(button)) == ("#c62828 (default)", "#c62828")
+    assert scene.item_for_node("collapse").look.color.name() == "#c62828"
+    select(players, "player", "West")
+    assert (button.text(), swatch(button)) == ("#1565c0 (default)", "#1565c0")
+    click(qtbot, players, "player-color")
+    dialog = window.prompts.dialogs[-1]
+    assert dialog.currentColor().name() == "#1565c0"  # starts from the colour shown
+    dialog.setCurrentColor(QColor("#ff8800"))
+    dialog.accept()
+    assert (button.text(), swatch(button)) == ("#ff8800", "#ff8800")
+    assert scene.item_for_node("aim").look.color.name() == "#ff8800"  # the canvas agrees
+    undo(window)
+    assert button.text() == "#1565c0 (default)"
+    assert scene.item_for_node("aim").look.color.name() == "#1565c0"
+
+    outcomes = tab(window, "outcomes")
+    button = field(outcomes, "outcome-color")
+    select(outcomes, "outcome", "Nuclear use")
+    assert (button.text(), swatch(button)) == ("#b71c1c", "#b71c1c")
+    add(qtbot, outcomes, "outcome", "Stalemate")
+    assert (button.text(), swatch(button)) == ("#8d8d8d (default)", "#8d8d8d")
+    document = window.document
+    document.select("stalemate")
+    properties = window.panels["properties"]
+    combo = field(properties, "outcome-combo")
+    combo.setCurrentIndex(combo.findText("Stalemate"))
+    assert scene.item_for_node("stalemate").look.color.name() == "#8d8d8d"
+
+
 def test_a_distribution_is_chosen_edited_and_previewed(window, qtbot, tmp_path):
     open_tree(window, tmp_path, json.loads(SMALL))
     variables = tab(window, "variables")

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from ...model.refactor import CRITERION, OUTCOME, PLAYER
 from ..document import DocumentController
-from ..model_edits import COLOR_KEY, EditRefused, ModelEdits
+from ..model_edits import EditRefused, ModelEdits
 from ..prompts import Prompts
 from .fields import FieldMessage, number_text, parse_amount, plain_label, value_now
 from .model_forms import ItemsTab, commit_text, optional, show_text
@@ -61,7 +61,7 @@ class PlayersTab(ItemsTab):
     def show_item(self, item: Any) -> None:
         show_text(self.name_edit, item.name)
         show_text(self.id_edit, item.id)
-        self.show_color(item.extras.get(COLOR_KEY))
+        self.show_color(*self.shown_color(item))
         criteria = self.edits.items(CRITERION)
         shape = (item.id, tuple((c.id, c.name, c.unit) for c in criteria))
         if shape != self._weight_shape:
@@ -163,7 +163,7 @@ class OutcomesTab(ItemsTab):
     def show_item(self, item: Any) -> None:
         show_text(self.name_edit, item.name)
         show_text(self.id_edit, item.id)
-        self.show_color(item.color)
+        self.show_color(*self.shown_color(item))
         show_text(self.description_edit, item.description)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QColorDialog,
     QFormLayout,
@@ -27,6 +27,7 @@ from ...model.events import TreeChange
 from ...model.refactor import CRITERION, OUTCOME, PLAYER, VARIABLE
 from ..model_edits import COLOR_KEY, WORDS, EditRefused, ModelEdits, quoted
 from ..prompts import Prompts
+from ..scene.theme import outcome_color, player_color
 from ..text import shown
 from .fields import FieldMessage, NotesEdit, Refused, is_typing, plain_label
 
@@ -288,10 +289,21 @@ class ItemsTab(QWidget):
         self.color_button.clicked.connect(self.choose_color)
         self.form.row("Colour", self.color_button, "color")
 
-    def show_color(self, color: str | None) -> None:
-        self.color_button.setText(color or "None: choose…")
-        self.color_button.setStyleSheet(
-            f"QPushButton {{ border-left: 16px solid {color}; }}" if color else "")
+    def show_color(self, color: str, default: bool) -> None:
+        """The colour the canvas draws it in, and whether that is the default one."""
+        self.color_button.setText(color + (" (default)" if default else ""))
+        self.color_button.setToolTip("The default colour for its place in the list: choose"
+                                     " one to keep" if default else "Choose another colour")
+        size = self.color_button.iconSize()
+        swatch = QPixmap(size)
+        swatch.fill(QColor(color))
+        self.color_button.setIcon(QIcon(swatch))
+
+    def shown_color(self, item: Any) -> tuple[str, bool]:
+        """The colour the canvas uses for `item` and whether it is the default."""
+        if self.kind == OUTCOME:
+            return outcome_color(item)
+        return player_color(item, self.edits.items(PLAYER).index(item))
 
     def choose_color(self) -> None:
         """A colour dialog through the prompts (tests drive the dialog they are given)."""
@@ -299,11 +311,10 @@ class ItemsTab(QWidget):
         if item is None or key is None:
             return
         attribute = "color" if self.kind == OUTCOME else COLOR_KEY
-        start = getattr(item, "color", None) if self.kind == OUTCOME else item.extras.get(
-            COLOR_KEY)
+        start = self.shown_color(item)[0]
 
         def make(parent: QWidget | None) -> QColorDialog:
-            dialog = QColorDialog(QColor(start or "#888888"), parent)
+            dialog = QColorDialog(QColor(start), parent)
             dialog.setWindowTitle(f"Colour of {shown(item.name, 80)}")
             dialog.colorSelected.connect(lambda color: self.edits.set_attribute(
                 self.kind, key, attribute, color.name()))

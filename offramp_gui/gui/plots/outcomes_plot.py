@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 from ...analysis.evaluate import Results
 from ...analysis.flatten import DECISION_KIND
 from .. import format as fmt
-from ..scene.theme import PLAYER_COLORS, TERMINAL_COLOR
+from ..scene.theme import PLAYER_COLORS, TERMINAL_COLOR, player_color
 from ..text import shown, tooltip
 
 UNCLASSIFIED_COLOR = "#9e9e9e"
@@ -276,7 +276,10 @@ class OutcomesPanel(QWidget):
     def _update_values(self, rows: np.ndarray) -> None:
         data = self._data
         finite = np.isfinite(data.utilities)
-        color = QColor(PLAYER_COLORS[data.player_index % len(PLAYER_COLORS)])
+        players = self.document.tree.effective_players()
+        k = data.player_index
+        color = QColor(player_color(players[k], k)[0] if k < len(players)
+                       else PLAYER_COLORS[k % len(PLAYER_COLORS)])
         faint = QColor(color)
         faint.setAlphaF(0.45)
         chosen = rows == data.chosen

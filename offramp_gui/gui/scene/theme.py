@@ -5,6 +5,9 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
+from ...model.tree import Outcome, Player
+from ..model_edits import COLOR_KEY
+
 ROW_HEIGHT = 52.0
 COLUMN_WIDTH = 270.0
 SYMBOL = 18.0  # node symbol size
@@ -19,6 +22,22 @@ PLAYER_COLORS = ("#1565c0", "#c62828", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f
 CHANCE_COLOR = "#5f6b7a"
 TERMINAL_COLOR = "#8d8d8d"
 PROBLEM_COLOR = "#d32f2f"
+
+
+def player_color(player: Player, index: int) -> tuple[str, bool]:
+    """The colour of a player's decisions: the one chosen for them in the model editor,
+    else the palette's for their place in the list; and whether it is the palette's."""
+    chosen = player.extras.get(COLOR_KEY)
+    if isinstance(chosen, str) and QColor(chosen).isValid():
+        return chosen, False
+    return PLAYER_COLORS[index % len(PLAYER_COLORS)], True
+
+
+def outcome_color(outcome: Outcome) -> tuple[str, bool]:
+    """The colour of an outcome's endings on the canvas, and whether it is the default."""
+    if outcome.color and QColor(outcome.color).isValid():
+        return outcome.color, False
+    return TERMINAL_COLOR, True
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,11 @@ from .theme import (
     BRANCH_TEXT_WIDTH,
     CHANCE_COLOR,
     COLUMN_WIDTH,
-    PLAYER_COLORS,
     ROW_HEIGHT,
     TERMINAL_COLOR,
     Theme,
+    outcome_color,
+    player_color,
 )
 from .wrap import MAX_LABEL_LINES, wrap
 
@@ -188,7 +189,7 @@ class TreeScene(QGraphicsScene):
         tree: Tree = self.document.tree
         wanted = {i for i in node_ids if i in tree}
         wanted |= {c.id for i in list(wanted) for c in tree.node(i).children}
-        players = {p.id: k for k, p in enumerate(tree.effective_players())}
+        players = {p.id: player_color(p, k)[0] for k, p in enumerate(tree.effective_players())}
         outcomes = {o.id: o for o in tree.outcomes or []}
         for node_id in wanted:
             item = self._items.get(node_id)
@@ -268,14 +269,13 @@ def _kind(node: Node) -> str:
     return "assumed" if node.is_assumed else node.type
 
 
-def _color(node: Node, players: dict[str, int], outcomes: dict) -> QColor:  # noqa: ANN001
+def _color(node: Node, players: dict[str, str], outcomes: dict) -> QColor:  # noqa: ANN001
+    """`players`: each player's colour by id (a decision without one is the first's)."""
     if node.type == DECISION:
-        index = players.get(node.player or "", 0)
-        return QColor(PLAYER_COLORS[index % len(PLAYER_COLORS)])
+        return QColor(players.get(node.player or "", next(iter(players.values()))))
     if node.type == TERMINAL:
         outcome = outcomes.get(node.outcome)
-        return QColor(outcome.color) if outcome is not None and outcome.color else \
-            QColor(TERMINAL_COLOR)
+        return QColor(outcome_color(outcome)[0] if outcome is not None else TERMINAL_COLOR)
     return QColor(CHANCE_COLOR)
 
 
