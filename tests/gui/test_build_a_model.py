@@ -154,6 +154,8 @@ def test_a_new_user_builds_the_entry_deterrence_game_and_it_saves_as_expected(
     select(qtbot, players, "player", "Entrant")
     type_into(qtbot, field(players, "player-weight-entrant_profit"), "1")
     select(qtbot, players, "player", "Incumbent")
+    # Added while there was one criterion, the incumbent weighs that one 1 until told.
+    assert field(players, "player-weight-entrant_profit").text() == "1"
     type_into(qtbot, field(players, "player-weight-entrant_profit"), "0")
     type_into(qtbot, field(players, "player-weight-incumbent_profit"), "0.7")
     type_into(qtbot, field(players, "player-weight-reputation"), "0.3")
