@@ -113,6 +113,19 @@ def replace_name(value: Any, old: str, new: str) -> Any:
     return "".join(out) + value[last:] if out else value
 
 
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def _written_for(value: Any, old: str, replacement: str) -> Any:
+    """`replace_name`, and a number where that leaves only a number's text: a weight or
+    probability that was just the deleted variable becomes its value, not "0.3"."""
+    changed = replace_name(value, old, replacement)
+    if changed == value or not isinstance(changed, str) or not _PLAIN_NUMBER.fullmatch(changed):
+        return changed
+    number = float(changed)
+    return int(number) if number.is_integer() and abs(number) < 2 ** 53 else number
+
+
 def uses_name(value: Any, name: str) -> bool:
     return replace_name(value, name, name + "_") != value
 
@@ -162,13 +175,13 @@ def _rewrite_expressions(tree: Tree, old: str, replacement: str, rewrite: Rewrit
     for node in tree.root.walk():
         for name in EXPRESSION_FIELDS:
             value = getattr(node, name)
-            changed = _map_amounts(value, lambda a: replace_name(a, old, replacement))
+            changed = _map_amounts(value, lambda a: _written_for(a, old, replacement))
             if changed != value:
                 rewrite.nodes.append((node.id, name, changed))
     if tree.players and any(uses_name(w, old) for p in tree.players for w in p.weights.values()):
         players = rewrite.settings.get("players") or copy.deepcopy(tree.players)
         for player in players:
-            player.weights = {c: replace_name(w, old, replacement)
+            player.weights = {c: _written_for(w, old, replacement)
                               for c, w in player.weights.items()}
         rewrite.settings["players"] = players
 
@@ -243,7 +256,7 @@ def remove(tree: Tree, kind: str, key: str) -> Rewrite:
         value = variable.value if variable is not None else 0
         inlined = f"({value})" if isinstance(value, str) else format(value, ".15g")
         for other in items:
-            other.value = replace_name(other.value, key, inlined)
+            other.value = _written_for(other.value, key, inlined)
         _rewrite_expressions(tree, key, inlined, rewrite)
     elif kind == CRITERION:
         if tree.players:

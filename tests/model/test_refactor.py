@@ -113,7 +113,7 @@ def test_removing_leaves_nothing_dangling(tree):
     before = values(tree)
     apply(tree, refactor.remove(tree, VARIABLE, "p"))
     assert tree.variable("p2").value == "0.3 * 2"
-    assert tree.node("fold").probability == "0.3"
+    assert tree.node("fold").probability == 0.3  # the value itself, not the text "0.3"
     assert values(tree) == before
     apply(tree, refactor.remove(tree, CRITERION, "risk"))
     assert tree.node("hold").payoff is None
@@ -123,6 +123,14 @@ def test_removing_leaves_nothing_dangling(tree):
     apply(tree, refactor.remove(tree, PLAYER, "west"))
     assert tree.node("aim").player is None
     assert validate(tree) == []
+
+
+def test_a_weight_that_was_only_the_removed_variable_becomes_its_number(tree):
+    tree.players[1].weights = {"security": "-p", "risk": "p"}
+    before = values(tree)
+    apply(tree, refactor.remove(tree, VARIABLE, "p"))
+    assert tree.players[1].weights == {"security": -0.3, "risk": 0.3}
+    assert values(tree) == before
 
 
 def test_removing_a_variable_defined_by_an_expression_keeps_its_meaning(tree):
