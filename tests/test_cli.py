@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import importlib.util
 import json
 import os
 import re
@@ -407,8 +408,15 @@ def printed_lines(capsys, *args: str | Path) -> list[str]:
     return (out + err).splitlines()
 
 
+#: Export draws with Qt: the run without PySide6 leaves it out (the main run has it).
+NEEDS_QT = pytest.mark.skipif(not all(importlib.util.find_spec(name)
+                                      for name in ("PySide6", "pyqtgraph")),
+                              reason="export needs PySide6 and pyqtgraph")
+
+
 @pytest.mark.parametrize("command", [["validate"], ["evaluate"], ["tornado"],
-                                     ["export", "-o", "{folder}/out.png"]])
+                                     pytest.param(["export", "-o", "{folder}/out.png"],
+                                                  marks=NEEDS_QT)])
 def test_hostile_file_names_are_quoted(tmp_path, capsys, command):
     args = [a.format(folder=tmp_path) for a in command[1:]]
     good = hostile_copy(tmp_path, ROOT / "trees" / "offramp.json")
@@ -419,6 +427,11 @@ def test_hostile_file_names_are_quoted(tmp_path, capsys, command):
     assert lines and all(line.startswith(repr(str(bad))) for line in lines)
     if command[0] == "validate":
         assert printed_lines(capsys, "validate", good) == [f"{str(good)!r}: ok"]
+
+
+@NEEDS_QT
+def test_hostile_export_targets_are_quoted(tmp_path, capsys):
+    good = hostile_copy(tmp_path, ROOT / "trees" / "offramp.json")
     for target in [tmp_path / "missing" / f"{HOSTILE_NAME}.png",
                    tmp_path / f"{HOSTILE_NAME}.gif"]:
         [line] = printed_lines(capsys, "export", good, "-o", target)
