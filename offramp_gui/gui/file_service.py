@@ -138,7 +138,7 @@ class FileService(QObject):
         path = self.document.path
         if path is None or not self.document.modified:
             return False
-        if self.prompts.save_changes(path.name) != "discard":
+        if not self.prompts.discard_changes(path.name):
             return False
         return self.open(path, ask=False)
 
