@@ -335,3 +335,24 @@ def test_evaluate_refuses_more_outcome_cells_than_the_limit(tmp_path, capsys, mo
             {"id": "c", "type": "terminal"}]}}))
     assert main(["evaluate", str(path)]) == 1
     assert "the tree has 4 nodes and 2 outcomes" in capsys.readouterr().err
+
+
+def test_a_file_cut_short_says_where_it_ends_and_what_is_left_open(tmp_path, capsys):
+    path = tmp_path / "cut.json"
+    lines = (ROOT / "trees" / "offramp.json").read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(lines[:40]) + "\n", encoding="utf-8")
+    assert validate(path, capsys) == (1, (
+        f"{path}:40:27: error: $: this is not valid JSON: the file ends early, at line 40,"
+        ' before the object opened at line 39 (id "regime_face") in the list "criteria" is'
+        " closed (and 2 around it)\n"), "")
+
+
+def test_a_node_cut_short_is_named(tmp_path, capsys):
+    path = tmp_path / "cut.json"
+    path.write_text(HEAD + '"root": {"id": "r", "type": "decision", "children": [\n'
+                    '  {"id": "first", "type": "terminal"},\n  {"id": "second", "payoff": 1,\n',
+                    encoding="utf-8")
+    status, out, _err = validate(path, capsys)
+    assert status == 1
+    assert out.endswith(": the file ends early, at line 3, before the object opened at line 3"
+                        ' (the node "second") is closed (and 3 around it)\n')

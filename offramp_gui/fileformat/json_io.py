@@ -36,6 +36,8 @@ from .schema import (
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _STRING_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"[ \t\r\n]*(:?)')
+#: A whole string (a key when followed by ':'), a bracket, a comma, or a quote never closed.
+_OPENING_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"(?:\s*:)?|[{}\[\],]|"')
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _JSON_MESSAGES = {
     "Expecting value": "expected a value (a number, text in double quotes, true, false,"
@@ -182,6 +184,9 @@ def _parse_json(text: str) -> tuple[Any, Issue | None]:
                 raw = json.loads(text, object_pairs_hook=_object, parse_constant=BadConstant)
             return raw, None
     except json.JSONDecodeError as error:
+        early = _ends_early(text, error)
+        if early is not None:
+            return None, early
         message = _JSON_MESSAGES.get(error.msg, error.msg[:1].lower() + error.msg[1:])
         return None, Issue(f"this is not valid JSON: {message}", line=error.lineno,
                            column=error.colno)
@@ -194,6 +199,97 @@ def _parse_json(text: str) -> tuple[Any, Issue | None]:
         line, column = TextPositions(text).line_column(match.start() if match else 0)
         return None, Issue(f"a number has too many digits ({quote_text(str(error), 50)})",
                            line=line, column=column)
+
+
+@dataclass
+class _Opened:
+    """An object or list the text opens: where, under which key (or, in a list, that
+    list's key), and the node's id."""
+
+    bracket: str
+    offset: int
+    key: str | None
+    is_node: bool
+    list_key: str | None = None
+    node_id: str | None = None
+
+
+def _ends_early(text: str, error: json.JSONDecodeError) -> Issue | None:
+    """The file cut short (a download or a copy that stopped): say where it ends and
+    what it leaves open; None when the error is not the text running out."""
+    end = len(text.rstrip())
+    in_text = error.msg == "Unterminated string starting at"
+    if error.pos < end and not in_text:
+        return None
+    opened, text_start = _open_at_end(text)
+    if not opened and text_start is None:
+        return None
+    positions = TextPositions(text)
+    line, column = positions.line_column(end)
+    words = f"this is not valid JSON: the file ends early, at line {line:,}"
+    if text_start is not None:
+        start_line, start_column = positions.line_column(text_start)
+        words += (f", inside text that starts at line {start_line:,}, column"
+                  f" {start_column:,}")
+    if opened:
+        innermost = opened[-1]
+        words += (f", before the {_opened_words(innermost, positions)} is closed")
+        if len(opened) > 1:
+            words += f" (and {len(opened) - 1:,} around it)"
+    return Issue(words, line=line, column=column)
+
+
+def _opened_words(opened: _Opened, positions: TextPositions) -> str:
+    kind = "object" if opened.bracket == "{" else "list"
+    key = f" {json.dumps(quote_text(opened.key))}" if opened.key else ""
+    line = positions.line_column(opened.offset)[0]
+    words = f"{kind}{key} opened at line {line:,}"
+    if opened.node_id is not None:
+        whose = "the node" if opened.is_node else "id"
+        words += f" ({whose} {json.dumps(quote_text(opened.node_id, 64))})"
+    if opened.list_key and not opened.is_node:
+        words += f" in the list {json.dumps(quote_text(opened.list_key))}"
+    return words
+
+
+def _open_at_end(text: str) -> tuple[list[_Opened], int | None]:
+    """The objects and lists still open where the text ends, outermost first, and
+    where the text (a string) it ends inside starts, if it does."""
+    opened: list[_Opened] = []
+    key: str | None = None  # the key whose value comes next
+    for match in _OPENING_TOKEN.finditer(text):
+        token = match.group()
+        if token == '"':  # a quote no closing one follows
+            return opened, match.start()
+        if token in "{[":
+            container = opened[-1] if opened else None
+            if container is not None and container.bracket == "[":
+                opened.append(_Opened(token, match.start(), None,
+                                      token == "{" and container.key == "children",
+                                      container.key))
+            else:
+                opened.append(_Opened(token, match.start(), key, key == "root"))
+            key = None
+        elif token in "}]":
+            if opened:
+                opened.pop()
+            key = None
+        elif token == ",":
+            key = None
+        elif token[0] == '"':
+            if token.endswith(":"):
+                key = _unquoted(token[:token.rindex('"') + 1])
+            elif key == "id" and opened and opened[-1].bracket == "{":
+                opened[-1].node_id = _unquoted(token)
+    return opened, None
+
+
+def _unquoted(string: str) -> str:
+    """The text of a JSON string token; its raw inside when an escape is invalid."""
+    try:
+        return str(json.loads(string))
+    except ValueError:
+        return string[1:-1]
 
 
 def nodes_in_text(text: str) -> int:

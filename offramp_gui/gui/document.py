@@ -25,6 +25,14 @@ from .edits import Edits
 
 #: Seconds without a change after which scrubbing starts a new undo step.
 GESTURE_PAUSE = 1.5
+#: Node fields that say how the tree is shown, not what it says: saved with the file,
+#: but changed without an undo step and without making the document modified.
+VIEW_FIELDS = frozenset({"collapsed"})
+
+
+def is_view_change(change: TreeChange) -> bool:
+    """True for a change of view state alone (folding), which is not an edit."""
+    return not change.structural and bool(change.fields) and change.fields <= VIEW_FIELDS
 
 
 def new_tree() -> Tree:
@@ -178,7 +186,17 @@ class DocumentController(QObject):
         """Run a command through the undo stack: the only way the model changes."""
         self.undo_stack.push(command)
 
+    def set_folds(self, folds: dict[str, bool]) -> None:
+        """Fold (True) or expand nodes: view state, so no undo step, nothing to recompute
+        and the document no more modified than it was; the next save writes it."""
+        with self.tree.batch():
+            for node_id, folded in folds.items():
+                self.tree.set_field(node_id, "collapsed", True if folded else None)
+
     def _on_tree_change(self, change: TreeChange) -> None:
+        if is_view_change(change):
+            self.tree_changed.emit(change)  # for the scene's layout
+            return
         if self.selected_id is not None and self.selected_id not in self.tree:
             renamed = "id" in change.fields and len(change.node_ids) == 2
             fallback = next(iter(change.node_ids - {self.selected_id}), None)

@@ -53,6 +53,8 @@ class Editable(Protocol):
 
     def gesture(self) -> int: ...
 
+    def set_folds(self, folds: dict[str, bool]) -> None: ...
+
 
 class Edits:
     """The controller's editing vocabulary; panels and the canvas call these."""
@@ -89,22 +91,19 @@ class Edits:
             payoff[criterion] = value
         self.set_field(node_id, "payoff", payoff or None, merge)
 
+    # ---- folds: how the tree is shown, saved with it but not edits ----------------------
     def fold(self, node_id: str, folded: bool) -> None:
         node = self._tree.node(node_id)
         if node.children and bool(node.collapsed) != folded:
-            self.set_field(node_id, "collapsed", True if folded else None,
-                           text="Fold branch" if folded else "Expand branch")
+            self._doc.set_folds({node_id: folded})
 
-    def fold_many(self, folded_ids: set[str], text: str) -> None:
-        """Fold exactly `folded_ids` (among nodes with children), as one step."""
-        changes = [(n.id, n.id in folded_ids) for n in self._tree.root.walk()
-                   if n.children and bool(n.collapsed) != (n.id in folded_ids)]
-        with self._macro(text):
-            for node_id, folded in changes:
-                self.set_field(node_id, "collapsed", True if folded else None)
+    def fold_many(self, folded_ids: set[str]) -> None:
+        """Fold exactly `folded_ids` (among nodes with children)."""
+        self._doc.set_folds({n.id: n.id in folded_ids for n in self._tree.root.walk()
+                             if n.children and bool(n.collapsed) != (n.id in folded_ids)})
 
     def expand_all(self) -> None:
-        self.fold_many(set(), "Expand all")
+        self.fold_many(set())
 
     def fold_all(self) -> None:
         self.fold_below(0)
@@ -118,7 +117,7 @@ class Edits:
                 depth[child.id] = depth[node.id] + 1
             if node.children and depth[node.id] >= level:
                 folded.add(node.id)
-        self.fold_many(folded, "Fold all" if level == 0 else f"Fold below level {level}")
+        self.fold_many(folded)
 
     # ---- structure ------------------------------------------------------------------
     def add_child(self, parent_id: str, index: int | None = None,

@@ -8,12 +8,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 
-from ..model.issues import TreeFormatError
-from ..model.refactor import node_label
+from ..model.issues import TreeFormatError, where_in_words
 from .background_save import SaveJob
 from .document import DocumentController, new_tree
 from .prompts import TREE_FILTERS, Prompts
-from .status import StatusLine
+from .status import PROBLEMS, StatusLine
 
 OPEN_FILTER = "offramp trees (*.json);;All files (*)"
 MAX_RECENT = 8
@@ -79,7 +78,7 @@ class FileService(QObject):
             self.remember(Path(path))
         if problems:
             self.status.show(f"Opened {name}, which has {_problems(len(problems))}: see"
-                             " the Problems panel", 0)
+                             " the Problems panel", 0, about=PROBLEMS)
         else:
             self.status.show(f"Opened {name}", 4000)
         return True
@@ -117,9 +116,7 @@ class FileService(QObject):
         if not problems:
             return True
         first = problems[0]
-        tree, node_id = self.document.tree, first.node_id
-        where = (f"“{node_label(tree.node(node_id))}”" if node_id is not None
-                 and node_id in tree else first.path)
+        where = where_in_words(first, self.document.tree)
         return self.prompts.save_with_problems(self.display_name(), len(problems),
                                                f"{where}: {first.message}")
 
@@ -141,7 +138,7 @@ class FileService(QObject):
         path = self.document.path
         if path is None or not self.document.modified:
             return False
-        if self.prompts.save_changes(path.name) != "discard":
+        if not self.prompts.discard_changes(path.name):
             return False
         return self.open(path, ask=False)
 

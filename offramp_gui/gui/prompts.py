@@ -118,6 +118,13 @@ class Prompts:
                         [("Save", "save"), ("Discard", "discard"), ("Cancel", "cancel")],
                         icon="warning")
 
+    def discard_changes(self, name: str) -> bool:
+        """File > Revert: throw away the changes and read the file again?"""
+        return self.ask("revert", "Revert to saved",
+                        f"Discard your changes to {shown(name, 200)}?",
+                        [("Discard", "discard"), ("Cancel", "cancel")],
+                        icon="warning") == "discard"
+
     def overwrite_changed(self, name: str) -> bool:
         """The file changed on disk since it was read: write over it anyway?"""
         text = (f"{shown(name, 200)} was changed on disk by another program since you"

@@ -5,6 +5,10 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .tree import Tree
 
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
@@ -62,6 +66,18 @@ class Issue:
             where += [str(self.line), str(self.column or 1)]
         node = f' (node "{quote_text(self.node_id, 64)}")' if self.node_id else ""
         return f"{':'.join(where)}: error: {self.path}{node}: {self.message}"
+
+
+def where_in_words(issue: Issue, tree: Tree) -> str:
+    """Where a problem is, as the app tells the user: its node by the label shown for it,
+    the id in brackets (`“Seek Russia's defeat” (option-b.3)`); else its JSON path."""
+    node_id = issue.node_id
+    if node_id is None or node_id not in tree:
+        return issue.path
+    node = tree.node(node_id)
+    label = node.branch or node.name
+    shown_id = quote_text(node_id, 64)
+    return f"\u201c{quote_text(label)}\u201d ({shown_id})" if label else shown_id
 
 
 def fixable(issues: Iterable[Issue]) -> list[Issue]:

@@ -18,7 +18,8 @@ from offramp_gui.fileformat.json_io import read_file
 from offramp_gui.gui.main_window import MainWindow
 
 TREES = Path(__file__).resolve().parents[2] / "trees"
-SUM_PROBLEM = "uncertain: the probabilities of its branches add up to 1.2, not 1"
+SUM_PROBLEM = ("\u201cGamble\u201d (uncertain): the probabilities of its branches add up to"
+               " 1.2, not 1")
 
 
 def tree_text(good: float = 0.7, kind: object = "terminal") -> str:
@@ -107,8 +108,8 @@ def test_saving_before_the_fix_asks_and_cancel_leaves_the_file_alone(window, qtb
     window.prompts.script("save-with-problems", "cancel")
     window.actions["save"].trigger()
     assert window.prompts.texts("save-with-problems") == [
-        "tree.json has 1 problem (first: “Uncertain”: the probabilities of its branches add"
-        " up to 1.2, not 1). Save anyway?"]
+        "tree.json has 1 problem (first: “Gamble” (uncertain): the probabilities of its"
+        " branches add up to 1.2, not 1). Save anyway?"]
     [(_key, title, _text, choices)] = window.prompts.questions("save-with-problems")
     assert title == "The tree has problems"
     assert [label for label, _answer in choices] == ["Save Anyway", "Cancel"]

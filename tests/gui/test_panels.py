@@ -343,7 +343,8 @@ def test_problems_panel_lists_issues_and_selects_their_node(simple, show, qtbot)
         simple.edit.set_field("bad", "probability", 0.2)
     assert panel.count() == 1
     item = panel.list.item(0)
-    assert item.text().startswith("option-b: the probabilities of its branches add up to 0.7")
+    assert item.text().startswith("\u201cOption B\u201d (option-b): the probabilities of its"
+                                  " branches add up to 0.7")
     with qtbot.waitSignal(panel.problem_activated) as activated:
         qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton,
                          pos=panel.list.visualItemRect(item).center())

@@ -10,7 +10,7 @@ from ..panels.property_panel import PropertyPanel
 from ..panels.variables_panel import VariablesPanel
 from ..panels.weights_panel import WeightsPanel
 from ..plots.outcomes_plot import OutcomesPanel
-from ..status import StatusLine
+from ..status import PROBLEMS, StatusLine
 from ..view import TreeView
 
 RIGHT, BOTTOM = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
@@ -50,7 +50,11 @@ class PanelsFeature:
             reveal(self.problems)
 
     def _report_problems(self, results) -> None:  # noqa: ANN001 - analysis Results
+        """Say how many problems there are after every change (undo and redo included);
+        take the word back once there are none."""
         count = len(results.issues)
         if count:
-            self.status.show(
-                f"{count} problem{'s' * (count != 1)}: values that depend on them show as —")
+            self.status.show(f"{count} problem{'s' * (count != 1)}: values that depend on"
+                             " them show as —", about=PROBLEMS)
+        else:
+            self.status.withdraw(PROBLEMS)

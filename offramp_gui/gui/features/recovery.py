@@ -29,9 +29,10 @@ from typing import NamedTuple
 from PySide6.QtCore import QEvent, QLockFile, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 
+from ...model.events import TreeChange
 from ..background_save import WorkerJob
 from ..contributions import Contributions
-from ..document import DocumentController
+from ..document import DocumentController, is_view_change
 from ..prompts import Prompts
 from ..recovery_files import (
     Entry,
@@ -312,8 +313,9 @@ class RecoveryManager(QObject):
             with contextlib.suppress(OSError):
                 file.unlink()
 
-    def _on_change(self, _change: object) -> None:
-        self._dirty = True
+    def _on_change(self, change: TreeChange) -> None:
+        if not is_view_change(change):  # folding alone is not worth a recovery copy
+            self._dirty = True
 
     def _on_reset(self) -> None:
         self.remove()

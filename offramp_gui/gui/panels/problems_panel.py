@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from ...analysis.evaluate import Results
-from ...model.issues import Issue
+from ...model.issues import Issue, where_in_words
+from ...model.tree import Tree
 from ..text import shown, tooltip
 from .fields import plain_label
 
@@ -21,10 +22,10 @@ if TYPE_CHECKING:
 NODE_ROLE = Qt.ItemDataRole.UserRole
 
 
-def issue_line(issue: Issue) -> str:
-    """One line: the node (or, for a setting, the JSON path) and what is wrong."""
-    where = issue.node_id if issue.node_id else issue.path
-    return shown(f"{where}: {issue.message}", 500).replace("\n", " ")
+def issue_line(issue: Issue, tree: Tree) -> str:
+    """One line: the node by its label and id (for a setting, the JSON path) and what
+    is wrong."""
+    return shown(f"{where_in_words(issue, tree)}: {issue.message}", 500).replace("\n", " ")
 
 
 class ProblemsPanel(QWidget):
@@ -56,7 +57,7 @@ class ProblemsPanel(QWidget):
 
     def _show(self, results: Results | None) -> None:
         issues = list(results.issues) if results is not None else []
-        lines = [issue_line(issue) for issue in issues]
+        lines = [issue_line(issue, self.document.tree) for issue in issues]
         if lines != self._lines:  # a slider drag sends many results; keep the list still
             self._lines = lines
             self._fill(issues, lines)
