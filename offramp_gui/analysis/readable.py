@@ -14,6 +14,25 @@ if TYPE_CHECKING:
     from .sensitivity import Subject
 
 
+#: Significant digits of a number in a CSV file: all a double holds faithfully, so the
+#: last bits of arithmetic (0.1 + 0.2 = 0.30000000000000004) are not written.
+CSV_DIGITS = 15
+
+
+def csv_number(value: float | None) -> str:
+    """A number for a CSV cell: rounded to CSV_DIGITS significant digits, in the shortest
+    text that reads back as that rounded double; empty when it cannot be computed.
+
+    >>> csv_number(53.775000000000006), csv_number(0.1 + 0.2), csv_number(-0.0)
+    ('53.775', '0.3', '0.0')
+    >>> csv_number(1 / 3), csv_number(2.0), csv_number(1e300), csv_number(float("nan"))
+    ('0.333333333333333', '2.0', '1e+300', '')
+    """
+    if value is None or not math.isfinite(value):
+        return ""
+    return repr(float(f"{float(value):.{CSV_DIGITS}g}") + 0.0)
+
+
 def number(value: float | None, digits: int = 2) -> str:
     """A value as shown to a reader: "—" when it cannot be computed.
 

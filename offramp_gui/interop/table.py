@@ -1,18 +1,18 @@
 """Every node as one row of a CSV table, with the numbers `offramp evaluate --json` prints.
 
 Rows follow the file's order (the root first, each node before its children).
-Numbers are written as the shortest text that reads back as the same double, so
-`float(cell)` equals the number in the evaluation document exactly; a value that
-cannot be computed is an empty cell.
+Numbers are written to 15 significant digits (see csv_number), so `float(cell)` equals
+the number in the evaluation document but for the float noise of its last digits; a
+value that cannot be computed is an empty cell.
 """
 from __future__ import annotations
 
 import csv
 import io
-import math
 from pathlib import Path
 from typing import Any
 
+from ..analysis.readable import csv_number
 from ..fileformat.atomic import SaveError, write_atomic
 from ..model.tree import Tree
 from .common import ConversionError, Report
@@ -42,12 +42,12 @@ def rows(values: Evaluated) -> list[list[str]]:
         out.append(
             [PATH_SEPARATOR.join(path), node.id, str(len(path) - 1), node.type,
              node.branch or "", node.name or "", _player(flat, i), node.outcome or "",
-             _number(results.probability[i]), _as_written(node.probability)]
-            + [_number(v) for v in values.payoff[i]]
-            + [_number(v) for v in results.expected[i]]
-            + [_number(v) for v in results.utility[i]]
+             csv_number(results.probability[i]), _as_written(node.probability)]
+            + [csv_number(v) for v in values.payoff[i]]
+            + [csv_number(v) for v in results.expected[i]]
+            + [csv_number(v) for v in results.utility[i]]
             + [flat.ids[chosen] if chosen >= 0 else "", "true" if results.tie[i] else "false",
-               _number(results.reach[i])])
+               csv_number(results.reach[i])])
     return out
 
 
@@ -77,11 +77,6 @@ def write_csv(tree: Tree, path: str | Path, report: Report) -> None:
 def _player(flat: Any, i: int) -> str:
     index = int(flat.player[i])
     return flat.players[index] if index >= 0 and flat.kind[i] >= 2 else ""
-
-
-def _number(value: float) -> str:
-    value = float(value)
-    return "" if math.isnan(value) else repr(value + 0.0)
 
 
 def _as_written(value: Any) -> str:

@@ -21,6 +21,7 @@ from offramp_gui.analysis.catalogue import (
     kind_of,
 )
 from offramp_gui.analysis.catalogue.what_would_it_take import NONE_IN_RANGE, answers
+from offramp_gui.analysis.readable import csv_number
 from offramp_gui.analysis.sensitivity import AnalysisError
 from offramp_gui.cli import main
 from offramp_gui.cli.common import load_flat
@@ -115,10 +116,10 @@ def check_what_would_it_take(run, tree: Bundled, tmp_path, capsys) -> None:
                               "-o", str(out)])
         _header, *expected = list(csv.reader(io.StringIO(out.read_text())))
         assert [row[1:] for row in rows if row[0] == name] == expected
-        chosen = [[float(a), float(b)] for _name, a, b, choice, _label in
+        chosen = [[a, b] for _name, a, b, choice, _label in
                   (row for row in rows if row[0] == name) if choice == tree.target]
-        assert [[span["from"], span["to"]] for span in run.document()["variables"][name]] \
-            == chosen
+        assert [[csv_number(span["from"]), csv_number(span["to"])]
+                for span in run.document()["variables"][name]] == chosen
     text = run.text()
     assert run.document()["target"] == tree.target and tree.first in text
     for variable, _range, answer in answers(run.result):
@@ -133,6 +134,22 @@ def test_the_offramp_trees_what_would_it_take_matches_the_readme():
     assert set(could) == {"face_value", "defeat_face_loss"}
     assert could["face_value"][0]["from"] == pytest.approx(56.225, abs=1e-3)
     assert could["defeat_face_loss"][0]["to"] == pytest.approx(53.775, abs=1e-3)
+
+
+def test_csv_numbers_carry_no_float_noise():
+    """The doubles behind the README's 56.225 and 53.775 are 56.224999999999994 and
+    53.775000000000006: the table writes what the arithmetic meant."""
+    _settings, flat = load_flat(str(TREES / "offramp.json"))
+    run = KINDS["what-would-it-take"].run(flat, RequirementsParameters(
+        node="offramp_pledges.stall", target="offramp_pledges.stall.accept"))
+    could = {name: spans for name, spans in run.document()["variables"].items() if spans}
+    assert could["face_value"][0]["from"] == 56.224999999999994
+    assert could["defeat_face_loss"][0]["to"] == 53.775000000000006
+    rows = list(csv.reader(io.StringIO(run.csv().decode())))
+    cells = {cell for row in rows for cell in row}
+    assert {"56.225", "53.775"} <= cells
+    digits = [cell.lstrip("-").replace(".", "").strip("0") for cell in cells]
+    assert max(len(d) for d in digits if d.isdigit()) <= 15
     assert run.text().endswith("At the tree's values it chooses Grind on. 2 of 19 variables,"
                                " each alone, could make it choose Accept a face-saving deal.")
 

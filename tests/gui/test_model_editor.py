@@ -301,20 +301,20 @@ def test_the_colour_buttons_show_the_colour_drawn_even_the_default(window, qtbot
     players = tab(window, "players")
     button = field(players, "player-color")
     select(players, "player", "Kremlin")
-    assert (button.text(), swatch(button)) == ("#c62828 (default)", "#c62828")
-    assert scene.item_for_node("collapse").look.color.name() == "#c62828"
+    assert (button.text(), swatch(button)) == ("#ad1a7f (default)", "#ad1a7f")
+    assert scene.item_for_node("collapse").look.color.name() == "#ad1a7f"
     select(players, "player", "West")
-    assert (button.text(), swatch(button)) == ("#1565c0 (default)", "#1565c0")
+    assert (button.text(), swatch(button)) == ("#00897b (default)", "#00897b")
     click(qtbot, players, "player-color")
     dialog = window.prompts.dialogs[-1]
-    assert dialog.currentColor().name() == "#1565c0"  # starts from the colour shown
+    assert dialog.currentColor().name() == "#00897b"  # starts from the colour shown
     dialog.setCurrentColor(QColor("#ff8800"))
     dialog.accept()
     assert (button.text(), swatch(button)) == ("#ff8800", "#ff8800")
     assert scene.item_for_node("aim").look.color.name() == "#ff8800"  # the canvas agrees
     undo(window)
-    assert button.text() == "#1565c0 (default)"
-    assert scene.item_for_node("aim").look.color.name() == "#1565c0"
+    assert button.text() == "#00897b (default)"
+    assert scene.item_for_node("aim").look.color.name() == "#00897b"
 
     outcomes = tab(window, "outcomes")
     button = field(outcomes, "outcome-color")

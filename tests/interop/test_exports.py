@@ -12,6 +12,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from offramp_gui.analysis.readable import csv_number
 from offramp_gui.api import evaluate, load
 from offramp_gui.interop import ConversionError, convert, write
 from offramp_gui.interop.graph import dot_text, to_networkx
@@ -45,13 +46,17 @@ def test_csv_numbers_equal_the_command_line(path, tmp_path, evaluations):
         node = document["nodes"][row["id"]]
         assert row["type"] == node["type"]
         assert row["path"].split("/")[-1] == row["id"]
+        # The same numbers, to the 15 digits a CSV cell has (csv_number).
         for criterion in document["criteria"]:
-            assert float(row[f"expected.{criterion}"]) == node["expected"][criterion]
+            assert row[f"expected.{criterion}"] == csv_number(node["expected"][criterion])
         for player in document["players"]:
-            assert float(row[f"utility.{player}"]) == node["utility"][player]
-        assert float(row["reach"]) == node["reach"]
+            assert row[f"utility.{player}"] == csv_number(node["utility"][player])
+        assert row["reach"] == csv_number(node["reach"])
         assert (row["choice"] or None) == node["choice"]
         assert (row["tie"] == "true") == node["tie"]
+    significant = [cell.lstrip("-").replace(".", "").strip("0")
+                   for row in rows for cell in row.values()]
+    assert max(len(d) for d in significant if d.isdigit()) <= 15  # 14.44, not ...00001
 
 
 def test_csv_paths_probabilities_and_payoffs():
@@ -64,7 +69,9 @@ def test_csv_paths_probabilities_and_payoffs():
         assert row["branch"] == (node.branch or "")
         if node.probability is not None:
             i = results.flat.index[node.id]
-            assert float(row["probability"]) == results.probability[i]
+            assert row["probability"] == csv_number(results.probability[i])
+            assert float(row["probability"]) == pytest.approx(results.probability[i],
+                                                              rel=1e-14)
             assert row["probability_as_written"] == (
                 node.probability if isinstance(node.probability, str) else repr(node.probability))
     deep = max(rows, key=lambda r: int(r["depth"]))

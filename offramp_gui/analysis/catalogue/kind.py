@@ -15,6 +15,7 @@ import numpy as np
 
 from ..evaluate import evaluate
 from ..flatten import FlatTree
+from ..readable import csv_number
 from ..sensitivity import AnalysisError, Subject, subject
 
 
@@ -26,7 +27,7 @@ class Table:
     rows: Iterable[Sequence[Any]]
 
     def csv(self) -> str:
-        """Numbers in full precision; an empty cell where a value cannot be computed."""
+        """Numbers as csv_number writes them; an empty cell where one cannot be computed."""
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(self.header)
@@ -38,7 +39,7 @@ def cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, (float, np.floating)):
-        return repr(float(value) + 0.0) if math.isfinite(value) else ""
+        return csv_number(float(value))
     return value
 
 

@@ -212,6 +212,9 @@ class OutcomesPanel(QWidget):
         self._graphics.ci.layout.setColumnStretchFactor(0, 1)
         self._graphics.ci.layout.setColumnStretchFactor(1, 1)
         self._graphics.ci.layout.setHorizontalSpacing(28)
+        # The axis title states the values' unit (plot_unit); pyqtgraph's own "(x0.001)"
+        # would contradict the numbers on the bars.
+        self._values.getAxis("bottom").enableAutoSIPrefix(False)
         for plot in (self._values, self._shares):
             plot.setMenuEnabled(False)
             plot.setMouseEnabled(x=False, y=False)
@@ -301,16 +304,22 @@ class OutcomesPanel(QWidget):
         self._fit_values_range()
 
     def _fit_values_range(self) -> None:
-        """Zero and every bar in view, with room beyond the bars for their numbers."""
-        values = self._data.utilities[np.isfinite(self._data.utilities)] / self._unit
+        """Zero and every bar in view, with room beyond the bars for their numbers: right
+        of zero, positive or not computed; left, negative."""
+        utilities = self._data.utilities / self._unit
+        values = utilities[np.isfinite(utilities)]
         low = min(0.0, float(values.min())) if values.size else 0.0
-        high = max(0.0, float(values.max())) if values.size else 1.0
-        span = (high - low) or 1.0
+        high = max(0.0, float(values.max())) if values.size else 0.0
+        if low == high:  # every value is zero (a new tree): ticks of whole numbers
+            low, high = -1.0, 1.0
+        span = high - low
         pixels = max(self._values.vb.width(), 120.0)
         room = 56.0  # px, for a number such as "-23.2"
         pad = span * room / max(pixels - 2 * room, 40.0)
-        self._values.setXRange(low - (pad if low < 0 else pad / 4),
-                               high + (pad if high > 0 else pad / 4), padding=0)
+        right = bool((~(utilities < 0)).any())  # NaN's "—" goes right of zero too
+        left = bool((utilities < 0).any())
+        self._values.setXRange(low - (pad if left else pad / 4),
+                               high + (pad if right else pad / 4), padding=0)
 
     def _update_value_texts(self, rows: np.ndarray) -> None:
         values = self._data.utilities

@@ -20,6 +20,7 @@ from ..text import shown, tooltip
 #: Alternatives' colours (Okabe and Ito's palette, readable by the colour-blind).
 ALTERNATIVE_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
                       "#8C564B", "#7F7F7F")
+LEFT_TITLE_CHARS = 26  # an axis title up the left side wraps at about this many characters
 NONE_COLOR = "#BDBDBD"  # where no alternative can be computed
 #: Outcomes without a colour of their own (as in the outcomes panel).
 OUTCOME_FALLBACK = ("#5c6bc0", "#26a69a", "#d4a017", "#8d6e63", "#ec407a", "#78909c")
@@ -233,8 +234,11 @@ class PlotFrame(QWidget):
         return plot
 
     def set_axis_label(self, plot: pg.PlotItem, side: str, text: str) -> None:
-        """An axis title from user text (escaped: pyqtgraph reads it as HTML)."""
-        plot.setLabel(side, html.escape(text), color=self.text_color.name(),
+        """An axis title from user text (escaped: pyqtgraph reads it as HTML). Up the
+        left side it wraps: one line would be longer than a short plot is tall."""
+        lines = textwrap.wrap(text, LEFT_TITLE_CHARS) if side == "left" else [text]
+        plot.setLabel(side, "<br>".join(html.escape(line) for line in lines) or "",
+                      color=self.text_color.name(),
                       **{"font-size": "9pt"})
 
     def set_texts(self, title: str, caption: str = "") -> None:

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QColor, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from ...analysis.flatten import FlatTree
@@ -33,6 +35,10 @@ class SimulationPlot(PlotFrame):
     """Histograms of the alternatives' values, P(best) bars, and outcome spreads."""
 
     MIN_PLOT_HEIGHT = 400
+    #: Plots at least this wide sit in one row: a short bottom dock then shows every
+    #: axis and its title without scrolling.
+    ONE_ROW_WIDTH = 1000
+    ONE_ROW_HEIGHT = 180
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -41,15 +47,19 @@ class SimulationPlot(PlotFrame):
         self.best_plot = self.add_plot(row=0, col=1, axisItems={"left": self._best_axis})
         self.outcome_plot = self.add_plot(row=1, col=0, colspan=2,
                                           axisItems={"left": self._outcome_axis})
+        self.one_row = False
         layout = self.graphics.ci.layout
         layout.setColumnStretchFactor(0, 3)
         layout.setColumnStretchFactor(1, 2)
         layout.setRowStretchFactor(0, 3)
         layout.setRowStretchFactor(1, 2)
         layout.setHorizontalSpacing(16)
+        self.graphics.installEventFilter(self)
+        self.outcome_plot.vb.sigResized.connect(self._fit_outcome_range)
         for plot in (self.best_plot, self.outcome_plot):
             plot.invertY(True)
-            plot.getAxis("bottom").setTicks([[(x / 4, f"{25 * x}%") for x in range(5)]])
+            plot.getAxis("bottom").setTicks([[(x / 2, f"{50 * x}%") for x in range(3)],
+                                             [(x / 4, "") for x in (1, 3)]])
             plot.getAxis("bottom").setStyle(hideOverlappingLabels=False)
         self._curves: list[pg.PlotDataItem] = []
         self._best = pg.BarGraphItem(x0=[], y=[], width=[], height=BAR_HEIGHT)
@@ -62,6 +72,26 @@ class SimulationPlot(PlotFrame):
         self._outcome_texts: list[pg.TextItem] = []
         self.result: Simulation | None = None
         self._outcome_rows: list[tuple[str, float, float, float]] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize and watched is self.graphics:
+            self._arrange(cast(QResizeEvent, event).size().width() >= self.ONE_ROW_WIDTH)
+        return super().eventFilter(watched, event)
+
+    def _arrange(self, one_row: bool) -> None:
+        """The outcome spreads right of the P(best) bars, or under both other plots."""
+        if one_row == self.one_row:
+            return
+        self.one_row = one_row
+        layout = self.graphics.ci
+        layout.removeItem(self.outcome_plot)
+        if one_row:
+            layout.addItem(self.outcome_plot, row=0, col=2)
+        else:
+            layout.addItem(self.outcome_plot, row=1, col=0, colspan=2)
+        layout.layout.setColumnStretchFactor(2, 4 if one_row else 0)
+        self.graphics.setMinimumHeight(self.ONE_ROW_HEIGHT if one_row
+                                       else self.MIN_PLOT_HEIGHT)
 
     # ---- what tests and exports read ------------------------------------------------
     def probability_best(self) -> list[float]:
@@ -87,8 +117,7 @@ class SimulationPlot(PlotFrame):
                             utility_title(flat, topic.player) + unit_text(unit))
         self.set_axis_label(self.histogram, "left", "Share of samples")
         self.set_axis_label(self.best_plot, "bottom", "Chance of being best")
-        self.set_axis_label(self.outcome_plot, "bottom",
-                            "Chance of each outcome: mean, and 5th to 95th percentile")
+        self.set_axis_label(self.outcome_plot, "bottom", "Chance of each outcome")
         self.legend.set_entries([(n, alternative_color(k)) for k, n in enumerate(names)])
         self.set_texts(f"{decision_label(flat, topic.node)}: Monte Carlo, {result.valid:,}"
                        f" samples (seed {result.seed})", _caption(flat, result))
@@ -160,8 +189,18 @@ class SimulationPlot(PlotFrame):
                          f"{fmt.probability(p95[k])})")
             item.setPos(NUMBERS_AT, rows[k])  # a column of numbers right of 100%
         self._outcome_axis.set_names([names.get(k, k) for k in keys], widest=260, lines=1)
-        self.outcome_plot.setXRange(-0.01, NUMBERS_AT + 0.36, padding=0)
+        self._fit_outcome_range()
         self.outcome_plot.setYRange(-0.6, max(len(keys), 1) - 0.4, padding=0)
+
+    def _fit_outcome_range(self) -> None:
+        """0% to 100%, and room right of them for the widest column of numbers."""
+        metrics = QFontMetricsF(self.font())
+        numbers = max((metrics.horizontalAdvance(item.textItem.toPlainText())
+                       for item in self._outcome_texts), default=0.0) + 12
+        pixels = max(self.outcome_plot.vb.width(), numbers + 60)
+        left = -0.01
+        right = (NUMBERS_AT - numbers * left / pixels) / (1 - numbers / pixels)
+        self.outcome_plot.setXRange(left, max(right, NUMBERS_AT + 0.36), padding=0)
 
 
 def _bin_edges(values: np.ndarray) -> np.ndarray:
@@ -181,6 +220,8 @@ def _caption(flat: FlatTree, result: Simulation) -> str:
     lines = [f"{node_label(flat, a, 60)} is worth {fmt.value(float(result.values[k, 0]))} in"
              " every sample." for k, a in enumerate(result.alternatives)
              if result.valid and result.values[k].min() == result.values[k].max()]
+    lines.append("Each outcome's dot is its mean chance; its bar runs from the 5th to the 95th"
+                 " percentile.")
     lines.append(f"Expected value of perfect information (EVPI): {fmt.value(result.evpi)}.")
     if top:
         lines.append("Of learning one variable (EVPPI): " + ", ".join(

@@ -22,7 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from .readout import NOTHING, Reading
-from .theme import LABEL_WIDTH, PROBLEM_COLOR, SYMBOL, TEXT_GAP, Theme
+from .theme import LABEL_WIDTH, PROBLEM_COLOR, SYMBOL, TEXT_GAP, Theme, readable
 
 HALF = SYMBOL / 2
 FOLD_BOX = 11.0
@@ -178,6 +178,7 @@ class NodeItem(QGraphicsItem):
         muted = look.from_decision and not chosen
         font = QFont(theme.font)
         font.setBold(chosen)
+        font.setItalic(muted)  # not only a paler grey tells the branches not chosen
         metrics = QFontMetricsF(font)  # elide with the font the label is drawn in
         painter.setFont(font)
         painter.setPen(theme.muted if muted else theme.text)
@@ -279,7 +280,8 @@ class NodeItem(QGraphicsItem):
                          metrics.elidedText(first, Qt.TextElideMode.ElideRight, LABEL_WIDTH))
         if look.outcome:
             painter.setFont(theme.small_font)
-            painter.setPen(look.color if look.kind == "terminal" else theme.muted)
+            painter.setPen(readable(look.color, theme.background) if look.kind == "terminal"
+                           else theme.muted)
             painter.drawText(QPointF(x, metrics.ascent() / 2 + small.height()),
                              small.elidedText(look.outcome, Qt.TextElideMode.ElideRight,
                                               LABEL_WIDTH))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QFont, QFontInfo, QGuiApplication, QPalette
 
 from ...model.tree import Outcome, Player
 from ..model_edits import COLOR_KEY
@@ -17,11 +17,17 @@ TEXT_GAP = 3.0  # between a branch's lines and its text
 #: The width of the text over a branch one column long: from its elbow to its node.
 BRANCH_TEXT_WIDTH = COLUMN_WIDTH - SYMBOL - 10 - 2 * TEXT_GAP
 
-#: Decision squares take their player's colour, in player order.
-PLAYER_COLORS = ("#1565c0", "#c62828", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f")
+#: Decision squares take their player's colour, in player order. The hues are those the
+#: bundled trees' outcomes leave free (red, orange, green, blue, purple mean outcomes), so
+#: a player never looks like an outcome.
+PLAYER_COLORS = ("#00897b", "#ad1a7f", "#827717", "#4a2fbf")
 CHANCE_COLOR = "#5f6b7a"
 TERMINAL_COLOR = "#8d8d8d"
 PROBLEM_COLOR = "#d32f2f"
+#: The smallest text on the canvas at 100% zoom, in pixels, whatever the system font.
+FONT_MIN_PX, SMALL_FONT_MIN_PX = 13, 11
+#: WCAG AA for normal text: what every text on the canvas meets against its background.
+AA_CONTRAST = 4.5
 
 
 def player_color(player: Player, index: int) -> tuple[str, bool]:
@@ -38,6 +44,55 @@ def outcome_color(outcome: Outcome) -> tuple[str, bool]:
     if outcome.color and QColor(outcome.color).isValid():
         return outcome.color, False
     return TERMINAL_COLOR, True
+
+
+def contrast_ratio(foreground: QColor, background: QColor) -> float:
+    """The WCAG contrast ratio of opaque text in `foreground` on `background` (1 to 21)."""
+    lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _luminance(color: QColor) -> float:
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+    return (0.2126 * linear(color.redF()) + 0.7152 * linear(color.greenF())
+            + 0.0722 * linear(color.blueF()))
+
+
+def readable(color: QColor, background: QColor) -> QColor:
+    """`color`, darkened (or lightened on a dark background) until text in it meets AA."""
+    dark = background.lightness() < 128
+    hue, saturation, lightness = max(color.hslHueF(), 0.0), color.hslSaturationF(), \
+        color.lightnessF()
+    adjusted = QColor(color)
+    adjusted.setAlphaF(1.0)
+    while contrast_ratio(adjusted, background) < AA_CONTRAST + 0.05 and (
+            lightness < 1.0 if dark else lightness > 0.0):
+        lightness = min(1.0, lightness + 0.02) if dark else max(0.0, lightness - 0.02)
+        adjusted = QColor.fromHslF(hue, saturation, lightness)
+    return adjusted
+
+
+def _muted(text: QColor, background: QColor) -> QColor:
+    """The palest mix of text into background that still meets AA: for the secondary."""
+    for share in (0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9):
+        mixed = QColor.fromRgbF(*(back + share * (front - back) for front, back in
+                                  zip(_rgb(text), _rgb(background))))
+        if contrast_ratio(mixed, background) >= AA_CONTRAST + 0.05:
+            return mixed
+    return QColor(text)
+
+
+def _rgb(color: QColor) -> tuple[float, float, float]:
+    return color.redF(), color.greenF(), color.blueF()
+
+
+def _at_least(font: QFont, pixels: int) -> QFont:
+    """`font` in pixels, no smaller than `pixels` (a point size gives its pixels at 96 dpi
+    on most screens, too small for the numbers when the system font is small)."""
+    sized = QFont(font)
+    sized.setPixelSize(max(pixels, QFontInfo(font).pixelSize()))
+    return sized
 
 
 @dataclass(frozen=True)
@@ -69,10 +124,10 @@ class Theme:
     @staticmethod
     def _make(background: QColor, text: QColor, highlight: QColor) -> Theme:
         dark = background.lightness() < 128
-        muted = QColor(text)
-        muted.setAlphaF(0.45)
+        text = readable(text, background)
         line = QColor("#9aa3ad" if dark else "#7b8590")
-        font = QGuiApplication.font()
+        font = _at_least(QGuiApplication.font(), FONT_MIN_PX)
         small = QFont(font)
-        small.setPointSizeF(max(6.0, font.pointSizeF() * 0.85))
-        return Theme(background, text, muted, line, QColor(text), highlight, font, small)
+        small.setPixelSize(max(SMALL_FONT_MIN_PX, round(font.pixelSize() * 0.85)))
+        return Theme(background, text, _muted(text, background), line, QColor(text),
+                     highlight, font, small)
