@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QDataStream, QEvent, QRect, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QPushButton, QToolBar, QWidget
 
 from .contributions import (
     CANVAS_MENU,
@@ -59,9 +59,18 @@ class MainWindow(QMainWindow):
         self.status.posted.connect(
             lambda text, ms: self.statusBar().showMessage(shown_line(text, 500), ms))
         self.files = FileService(self.document, self.prompts, self.status)
+        self._offer_button = QPushButton(self)
+        self._offer_button.setFlat(True)
+        self._offer_button.hide()
+        self._offered = ""
+        self._offer_run: Callable[[], object] = lambda: None
+        self._offer_button.clicked.connect(lambda: self._offer_run())
+        self.statusBar().addPermanentWidget(self._offer_button)
+        self.statusBar().messageChanged.connect(self._withdraw_offer)
         services = {"document": self.document, "prompts": self.prompts, "status": self.status,
                     "files": self.files, "canvas": self.view,
-                    "spawn_window": self._spawn_window}
+                    "spawn_window": self._spawn_window,
+                    "offer_in_status": self._offer_in_status}
         self.features: dict[str, Feature] = {}
         for kind in features:
             feature = _construct(kind, services)
@@ -244,6 +253,19 @@ class MainWindow(QMainWindow):
         sibling.destroyed.connect(lambda *_: _SIBLINGS.remove(sibling))
         sibling.show()
         return sibling.features
+
+    def _offer_in_status(self, text: str, button: str, run: Callable[[], object]) -> None:
+        """A message with a button that acts on it ("Exported tree.png" [Open Folder]);
+        the button goes with the message."""
+        self._offered = shown_line(text, 500)
+        self._offer_run = run
+        self._offer_button.setText(button)
+        self.statusBar().showMessage(self._offered, 15000)
+        self._offer_button.show()
+
+    def _withdraw_offer(self, message: str) -> None:
+        if message != self._offered:
+            self._offer_button.hide()
 
     # ---- closing and layout ---------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
