@@ -126,3 +126,31 @@ def test_pdf_pages(offramp_tree, tmp_path, qtbot):
     assert width > 842 and height > 842  # the drawing's own size, larger than paper
     with pytest.raises(ValueError, match="page"):
         export_tree(offramp_tree, tmp_path / "x.pdf", page="a3")
+
+
+# ---- the command line ---------------------------------------------------------------
+def run_cli(*args: str):
+    import os
+    import subprocess
+    import sys
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("DISPLAY", None)
+    return subprocess.run([sys.executable, "-m", "offramp_gui", "export",
+                           str(TREES / "offramp.json"), *args],
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_cli_pdf_on_letter_landscape(tmp_path):
+    out = tmp_path / "tree.pdf"
+    done = run_cli("-o", str(out), "--page", "letter", "--landscape")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert media_box(out) == pytest.approx((792, 612), abs=0.5)
+
+
+@pytest.mark.parametrize("args", [("-o", "x.png", "--page", "a4"),
+                                  ("-o", "x.pdf", "--landscape"),
+                                  ("-o", "x.pdf", "--page", "a3")])
+def test_cli_page_options_that_do_not_apply(tmp_path, args):
+    done = run_cli(*[str(tmp_path / a) if a.startswith("x.") else a for a in args])
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
