@@ -30,7 +30,7 @@ class VariablePicker(QComboBox):
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.setMinimumContentsLength(24)
+        self.setMinimumContentsLength(12)
         search = self.completer()
         search.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         search.setFilterMode(Qt.MatchFlag.MatchContains)

@@ -26,7 +26,7 @@ def test_a_layout_larger_than_the_screen_is_not_restored(make_window, qtbot):
 def test_a_layout_that_fits_is_restored(make_window, qtbot):
     first = make_window()
     first.show()
-    first.resize(760, 740)
+    first.resize(780, 780)
     first.docks["analysis"].hide()
     first.save_layout()
     first.close()
@@ -34,5 +34,5 @@ def test_a_layout_that_fits_is_restored(make_window, qtbot):
     window = make_window()
     window.show()
     qtbot.waitExposed(window)
-    assert (window.width(), window.height()) == (760, 740)
+    assert (window.width(), window.height()) == (780, 780)
     assert not window.docks["analysis"].isVisible()
