@@ -26,7 +26,12 @@ def test_a_layout_larger_than_the_screen_is_not_restored(make_window, qtbot):
 def test_a_layout_that_fits_is_restored(make_window, qtbot):
     first = make_window()
     first.show()
-    first.resize(780, 780)
+    qtbot.waitExposed(first)
+    # Just inside the screen, frame included: a size the user might well choose.
+    screen = first.screen().availableGeometry()
+    frame = first.frameGeometry().size() - first.size()
+    size = (screen.width() - frame.width() - 40, screen.height() - frame.height() - 40)
+    first.resize(*size)
     first.docks["analysis"].hide()
     first.save_layout()
     first.close()
@@ -34,5 +39,5 @@ def test_a_layout_that_fits_is_restored(make_window, qtbot):
     window = make_window()
     window.show()
     qtbot.waitExposed(window)
-    assert (window.width(), window.height()) == (780, 780)
+    assert (window.width(), window.height()) == size
     assert not window.docks["analysis"].isVisible()
