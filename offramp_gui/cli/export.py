@@ -1,4 +1,5 @@
-"""`offramp export FILE -o OUT [--node ID] [--scale S] [--expanded] [--transparent]`.
+"""`offramp export FILE -o OUT [--node ID] [--scale S] [--expanded] [--transparent]
+[--page a4|letter|natural] [--landscape]`.
 
 Draws the tree as the app does, with no window: Qt runs on its offscreen platform.
 Qt is imported only when the command runs, so the other commands never load it.
@@ -13,6 +14,7 @@ from pathlib import Path
 from .common import EXIT_USAGE, CommandError, escaped, open_tree, quoted
 
 FORMATS = (".png", ".svg", ".pdf")
+PAGES = ("natural", "a4", "letter")  # as gui.export.PAGES, known before Qt is loaded
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -30,6 +32,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                         help="draw folded branches unfolded")
     parser.add_argument("--transparent", action="store_true",
                         help="PNG only: no background")
+    parser.add_argument("--page", choices=PAGES, default="natural",
+                        help="PDF only: the drawing's own size (default), or A4 or Letter"
+                        " paper with the drawing fitted to one page")
+    parser.add_argument("--landscape", action="store_true",
+                        help="PDF on A4 or Letter only: the page turned sideways")
     parser.set_defaults(run=run)
 
 
@@ -49,13 +56,18 @@ def run(options: argparse.Namespace) -> int:
         raise CommandError(f"-o {quoted(options.output)}: the file name must end in .png,"
                            " .svg or .pdf",
                            EXIT_USAGE)
+    if (options.page != "natural" or options.landscape) and out.suffix.lower() != ".pdf":
+        raise CommandError("--page and --landscape apply to a .pdf file only", EXIT_USAGE)
+    if options.landscape and options.page == "natural":
+        raise CommandError("--landscape needs --page a4 or --page letter", EXIT_USAGE)
     tree, _loaded = open_tree(options.file)
     if options.node is not None and options.node not in tree:
         raise CommandError(_unknown_node(options.node, tree.ids(), options.file))
     exporter = _load_exporter()
     try:
         exporter.export_tree(tree, out, node_id=options.node, scale=options.scale,
-                             transparent=options.transparent, expanded=options.expanded)
+                             transparent=options.transparent, expanded=options.expanded,
+                             page=options.page, landscape=options.landscape)
     except (OSError, ValueError, MemoryError) as error:
         raise CommandError(f"cannot export to {quoted(options.output)}: {_one_line(error)}") \
             from None

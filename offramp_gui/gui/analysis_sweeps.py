@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QSizePolicy, QSpinBox
+from PySide6.QtWidgets import QComboBox, QCompleter, QDoubleSpinBox, QSizePolicy, QSpinBox
 
 from ..analysis.catalogue.one_way import ONE_WAY, OneWayParameters
 from ..analysis.catalogue.tornado import TORNADO, TornadoParameters
@@ -19,33 +19,64 @@ from ..analysis.flatten import FlatTree
 from .analysis_tabs import AnalysisPanel, AnalysisTab, labelled, plain_label
 from .plots import analysis_plots as plots
 from .plots.plot_parts import variable
-from .text import tooltip
+from .text import shown_line, tooltip
 
 
-def variable_combo(changed: Callable[[], None]) -> QComboBox:
-    combo = QComboBox()
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-    combo.setMinimumContentsLength(12)
-    combo.currentIndexChanged.connect(lambda _i: changed())
-    return combo
+class VariablePicker(QComboBox):
+    """A variable, shown by name and description; typing filters the list by either."""
+
+    def __init__(self, changed: Callable[[], None]):
+        super().__init__()
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(12)
+        search = self.completer()
+        search.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        search.setFilterMode(Qt.MatchFlag.MatchContains)
+        search.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.lineEdit().setPlaceholderText("Type to search")
+        self.lineEdit().editingFinished.connect(self._show_chosen)
+        self.currentIndexChanged.connect(lambda _i: self.lineEdit().setCursorPosition(0))
+        self.currentIndexChanged.connect(lambda _i: changed())
+        self.view().setTextElideMode(Qt.TextElideMode.ElideRight)
+
+    def name(self) -> str:
+        """The chosen variable's name ("" when there is none)."""
+        data = self.currentData()
+        return data if isinstance(data, str) else ""
+
+    def names(self) -> list[str]:
+        return [self.itemData(k) for k in range(self.count())]
+
+    def _show_chosen(self) -> None:
+        """Text typed that chose nothing gives way to the variable still chosen."""
+        if self.currentIndex() >= 0:
+            self.setEditText(self.itemText(self.currentIndex()))
+            self.lineEdit().setCursorPosition(0)  # the name, not the description's end
 
 
-def fill_variables(combo: QComboBox, flat: FlatTree, ranged_only: bool = True) -> None:
-    """The variables (with a range) in the combo, keeping the current one if it stays."""
+def fill_variables(combo: VariablePicker, flat: FlatTree, ranged_only: bool = True) -> bool:
+    """The variables (with a range) in the combo, keeping the current one if it stays;
+    False if they were there already."""
     names = [v.name for v in flat.variables
              if not ranged_only or (v.low is not None and v.high is not None and v.low < v.high)]
-    if names == [combo.itemText(k) for k in range(combo.count())]:
-        return
-    current = combo.currentText()
+    if names == combo.names():
+        return False
+    current = combo.name()
     combo.blockSignals(True)
     combo.clear()
     for name in names:
-        combo.addItem(name)
         var = variable(flat, name)
-        combo.setItemData(combo.count() - 1, tooltip(name, var.description if var else None),
+        description = var.description if var else None
+        # Searched in full; the list and the box elide what does not fit.
+        text = f"{name} — {shown_line(description, 300)}" if description else name
+        combo.addItem(text, name)
+        combo.setItemData(combo.count() - 1, tooltip(name, description),
                           Qt.ItemDataRole.ToolTipRole)
     combo.setCurrentIndex(names.index(current) if current in names else 0)
     combo.blockSignals(False)
+    return True
 
 
 class OneWayTab(AnalysisTab):
@@ -53,7 +84,7 @@ class OneWayTab(AnalysisTab):
 
     def __init__(self, panel: AnalysisPanel):
         super().__init__(panel, plots.OneWayPlot())
-        self.variable = variable_combo(self._variable_changed)
+        self.variable = VariablePicker(self._variable_changed)
         self.low, self.high = self._spin(), self._spin()
         self.steps = QSpinBox()
         self.steps.setRange(2, 5000)
@@ -92,7 +123,7 @@ class OneWayTab(AnalysisTab):
 
     def _show_default_range(self) -> None:
         flat = self.panel.current_flat()
-        var = variable(flat, self.variable.currentText()) if flat is not None else None
+        var = variable(flat, self.variable.name()) if flat is not None else None
         if var is None:
             return
         low, high = default_range(var.low, var.high, var.value)
@@ -114,7 +145,7 @@ class OneWayTab(AnalysisTab):
         self._range_edited()
 
     def parameters(self, flat: FlatTree) -> OneWayParameters:
-        name = self.variable.currentText()
+        name = self.variable.name()
         if not name:
             raise ValueError("this tree has no variables to vary")
         var = variable(flat, name)
@@ -140,8 +171,8 @@ class TwoWayTab(AnalysisTab):
 
     def __init__(self, panel: AnalysisPanel):
         super().__init__(panel, plots.TwoWayPlot())
-        self.x_variable = variable_combo(self.changed)
-        self.y_variable = variable_combo(self.changed)
+        self.x_variable = VariablePicker(self.changed)
+        self.y_variable = VariablePicker(self.changed)
         self.steps = QSpinBox()
         self.steps.setRange(2, 400)
         self.steps.setValue(50)
@@ -156,16 +187,17 @@ class TwoWayTab(AnalysisTab):
         super().on_results(flat)
         if flat is None:
             return
-        first = self.y_variable.count() == 0
-        fill_variables(self.x_variable, flat)
-        fill_variables(self.y_variable, flat)
-        if first and self.y_variable.count() > 1:
+        refilled = fill_variables(self.x_variable, flat)
+        refilled = fill_variables(self.y_variable, flat) or refilled
+        # A new list of variables (another tree) keeps a variable on each axis.
+        if (refilled and self.x_variable.name() == self.y_variable.name()
+                and self.y_variable.count() > 1):
             self.y_variable.blockSignals(True)
-            self.y_variable.setCurrentIndex(1)
+            self.y_variable.setCurrentIndex(1 if self.x_variable.currentIndex() == 0 else 0)
             self.y_variable.blockSignals(False)
 
     def parameters(self, flat: FlatTree) -> TwoWayParameters:
-        x, y = self.x_variable.currentText(), self.y_variable.currentText()
+        x, y = self.x_variable.name(), self.y_variable.name()
         if not x or not y:
             raise ValueError("a map needs two variables with a range (min and max)")
         return TwoWayParameters(x=x, y=y, steps=self.steps.value(), **self.decision())

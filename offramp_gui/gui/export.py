@@ -43,6 +43,10 @@ _MAX_SIDE = 200_000  # pixels along either side; area is bounded below
 _MAX_PIXELS = 250_000_000  # 1 GB of ARGB
 _POINTS_PER_PX = 72 / 96
 _PDF_MAX_POINTS = 14_400.0  # PDF readers refuse pages larger than 200 inches
+#: PDF pages: the drawing's own size, or paper with the drawing fitted to it.
+PAGES = ("natural", "a4", "letter")
+_PAPER = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
+_PAPER_MARGIN_POINTS = 36.0  # half an inch
 
 
 # ---- one render function ------------------------------------------------------------
@@ -134,24 +138,47 @@ def svg_bytes(scene: QGraphicsScene, title: str = "") -> bytes:
     return xml_document(bytes(buffer.data()))
 
 
-def pdf_bytes(scene: QGraphicsScene, title: str = "") -> bytes:
+def pdf_bytes(scene: QGraphicsScene, title: str = "", page: str = "natural",
+              landscape: bool = False) -> bytes:
+    """One page: the size of the drawing ("natural"), or A4 or Letter with the drawing
+    shrunk to fit within its margins (never enlarged) and centred."""
     source = export_rect(scene)
-    # One page the size of the drawing, shrunk only if PDF readers would refuse it.
-    fit = min(1.0, _PDF_MAX_POINTS / (max(source.width(), source.height()) * _POINTS_PER_PX))
-    width, height = source.width() * fit, source.height() * fit
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
     writer.setResolution(96)
     writer.setTitle(xml_text(shown(title, 500)))  # the PDF's metadata is XML too
     writer.setCreator("offramp")
-    page = QPageSize(QSizeF(width * _POINTS_PER_PX, height * _POINTS_PER_PX),
-                     QPageSize.Unit.Point, "offramp", QPageSize.SizeMatchPolicy.ExactMatch)
-    writer.setPageLayout(QPageLayout(page, QPageLayout.Orientation.Portrait,
-                                     QMarginsF(0, 0, 0, 0)))
-    render(scene, QRectF(0, 0, width, height), writer, source, _background(scene))
+    if check_page(page) == "natural":
+        # The size of the drawing, shrunk only if PDF readers would refuse it.
+        fit = min(1.0, _PDF_MAX_POINTS / (max(source.width(), source.height())
+                                          * _POINTS_PER_PX))
+        size = QPageSize(QSizeF(source.width() * fit * _POINTS_PER_PX,
+                                source.height() * fit * _POINTS_PER_PX),
+                         QPageSize.Unit.Point, "offramp", QPageSize.SizeMatchPolicy.ExactMatch)
+        writer.setPageLayout(QPageLayout(size, QPageLayout.Orientation.Portrait,
+                                         QMarginsF(0, 0, 0, 0)))
+        target = QRectF(0, 0, source.width() * fit, source.height() * fit)
+    else:
+        orientation = (QPageLayout.Orientation.Landscape if landscape
+                       else QPageLayout.Orientation.Portrait)
+        margin = _PAPER_MARGIN_POINTS
+        writer.setPageLayout(QPageLayout(QPageSize(_PAPER[page]), orientation,
+                                         QMarginsF(margin, margin, margin, margin)))
+        area = writer.pageLayout().paintRectPixels(96)  # painting starts at its corner
+        fit = min(1.0, area.width() / source.width(), area.height() / source.height())
+        width, height = source.width() * fit, source.height() * fit
+        target = QRectF((area.width() - width) / 2, (area.height() - height) / 2,
+                        width, height)
+    render(scene, target, writer, source, _background(scene))
     del writer  # finishes the document
     return bytes(buffer.data())
+
+
+def check_page(page: str) -> str:
+    if page not in PAGES:
+        raise ValueError(f"the page must be one of {', '.join(PAGES)}, not {page}")
+    return page
 
 
 # ---- thin file wrappers -------------------------------------------------------------------
@@ -166,9 +193,10 @@ def save_svg(path: str | os.PathLike, scene: QGraphicsScene, title: str = "") ->
     write_atomic(path, svg_bytes(scene, title), backup=False)
 
 
-def save_pdf(path: str | os.PathLike, scene: QGraphicsScene, title: str = "") -> None:
+def save_pdf(path: str | os.PathLike, scene: QGraphicsScene, title: str = "",
+             page: str = "natural", landscape: bool = False) -> None:
     check_target(path, ".pdf")
-    write_atomic(path, pdf_bytes(scene, title), backup=False)
+    write_atomic(path, pdf_bytes(scene, title, page, landscape), backup=False)
 
 
 def check_scale(scale: float) -> float:
@@ -293,8 +321,10 @@ def _decorate(scene: TreeScene, tree: Tree, branch: Node | None) -> None:
 
 
 def export_tree(source: Tree | object, path: str | os.PathLike, node_id: str | None = None,
-                scale: float = 1, transparent: bool = False, expanded: bool = False) -> None:
-    """Draw a tree (or a DocumentController's tree as shown) to PNG, SVG or PDF by extension.
+                scale: float = 1, transparent: bool = False, expanded: bool = False,
+                page: str = "natural", landscape: bool = False) -> None:
+    """Draw a tree (or a DocumentController's tree as shown) to PNG, SVG or PDF by extension;
+    a PDF's `page` is one of PAGES, `landscape` when on paper.
 
     Raises ValueError (unknown format, node or scale) or SaveError (a folder that does
     not exist or cannot be written) before anything is drawn; nothing is written then.
@@ -302,6 +332,7 @@ def export_tree(source: Tree | object, path: str | os.PathLike, node_id: str | N
     kind = check_target(path)
     if kind == ".png":
         check_scale(scale)
+    check_page(page)
     scene = build_scene(source, node_id, expanded)
     title = scene.document.tree.title
     try:
@@ -310,6 +341,6 @@ def export_tree(source: Tree | object, path: str | os.PathLike, node_id: str | N
         elif kind == ".svg":
             save_svg(path, scene, title)
         else:
-            save_pdf(path, scene, title)
+            save_pdf(path, scene, title, page, landscape)
     finally:
         scene.clear()

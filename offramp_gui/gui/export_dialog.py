@@ -1,10 +1,12 @@
-"""ExportDialog: what to draw (whole tree or the selected branch), where, and how."""
+"""ExportDialog: what to draw (whole tree or the selected branch), where, and how.
+
+The choices (whole tree or branch, unfolding, PDF page) are remembered for next time."""
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -22,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .export import MAX_SCALE, MIN_SCALE, export_tree
+from .export import MAX_SCALE, MIN_SCALE, PAGES, export_tree
 from .prompts import Prompts
 from .text import shown
 
@@ -31,9 +33,20 @@ if TYPE_CHECKING:
 
 FILTERS = {".png": "PNG image (*.png)", ".svg": "SVG drawing (*.svg)",
            ".pdf": "PDF document (*.pdf)"}
+PAGE_NAMES = {"natural": "The drawing's own size", "a4": "A4, fitted to one page",
+              "letter": "Letter, fitted to one page"}
+_SETTINGS = "export-image"
+
+
+def _setting(name: str, default: str) -> str:
+    value = QSettings().value(f"{_SETTINGS}/{name}", default)
+    return value if isinstance(value, str) else default
 
 
 class ExportDialog(QDialog):
+    #: The file just written.
+    exported = Signal(object)
+
     def __init__(self, document: DocumentController, prompts: Prompts,
                  parent: QWidget | None = None):
         super().__init__(parent)
@@ -49,7 +62,8 @@ class ExportDialog(QDialog):
             self._scope.addButton(button)
         selected = document.selected_id
         self.branch.setEnabled(selected is not None and selected != document.tree.root.id)
-        (self.branch if self.branch.isEnabled() else self.whole).setChecked(True)
+        wants_branch = _setting("draw", "whole") == "branch" and self.branch.isEnabled()
+        (self.branch if wants_branch else self.whole).setChecked(True)
         self.file = QLineEdit(str(self._default_path()))
         self.file.textChanged.connect(self._update_enabled)
         browse = QPushButton("Browse…")
@@ -60,6 +74,15 @@ class ExportDialog(QDialog):
         self.background = QComboBox()
         self.background.addItems(["White", "Transparent"])
         self.expanded = QCheckBox("Unfold folded branches")
+        self.expanded.setChecked(_setting("unfold", "no") == "yes")
+        self.page = QComboBox()
+        for page in PAGES:
+            self.page.addItem(PAGE_NAMES[page], page)
+        self.page.setCurrentIndex(max(0, self.page.findData(_setting("page", "natural"))))
+        self.page.currentIndexChanged.connect(self._update_enabled)
+        self.orientation = QComboBox()
+        self.orientation.addItems(["Portrait", "Landscape"])
+        self.orientation.setCurrentIndex(int(_setting("orientation", "portrait") == "landscape"))
         self._build_layout(browse)
         self._update_enabled()
 
@@ -76,6 +99,8 @@ class ExportDialog(QDialog):
         form.addRow("File:", file_row)
         form.addRow("PNG scale:", self.scale)
         form.addRow("PNG background:", self.background)
+        form.addRow("PDF page:", self.page)
+        form.addRow("PDF orientation:", self.orientation)
         form.addRow("", self.expanded)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -98,12 +123,14 @@ class ExportDialog(QDialog):
         path = self.document.path
         if path is not None:
             return Path(path).with_suffix(".png")
-        return Path.home() / "tree.png"
+        return (self.prompts.last_folder("export-image") or Path.home()) / "tree.png"
 
     def _update_enabled(self) -> None:
-        is_png = Path(self.file.text().strip()).suffix.lower() in ("", ".png")
-        self.scale.setEnabled(is_png)
-        self.background.setEnabled(is_png)
+        suffix = Path(self.file.text().strip()).suffix.lower()
+        self.scale.setEnabled(suffix in ("", ".png"))
+        self.background.setEnabled(suffix in ("", ".png"))
+        self.page.setEnabled(suffix == ".pdf")
+        self.orientation.setEnabled(suffix == ".pdf" and self.page.currentData() != "natural")
 
     # ---- actions --------------------------------------------------------------------
     def browse(self) -> None:
@@ -125,15 +152,27 @@ class ExportDialog(QDialog):
         if not Path(target).suffix:
             target += ".png"
         node_id = self.document.selected_id if self.branch.isChecked() else None
+        landscape = self.orientation.currentIndex() == 1
         try:
             export_tree(self.document, target, node_id=node_id, scale=self.scale.value(),
                         transparent=self.background.currentIndex() == 1,
-                        expanded=self.expanded.isChecked())
+                        expanded=self.expanded.isChecked(), page=self.page.currentData(),
+                        landscape=landscape)
         except (OSError, ValueError, MemoryError) as error:
             return self._fail(f"The tree could not be exported to {target}.\n\n"
                               f"{str(error) or type(error).__name__}")
         self.last_error = None
+        self._remember(Path(target), landscape)
+        self.exported.emit(Path(target))
         return True
+
+    def _remember(self, target: Path, landscape: bool) -> None:
+        settings = QSettings()
+        settings.setValue(f"{_SETTINGS}/draw", "branch" if self.branch.isChecked() else "whole")
+        settings.setValue(f"{_SETTINGS}/unfold", "yes" if self.expanded.isChecked() else "no")
+        settings.setValue(f"{_SETTINGS}/page", self.page.currentData())
+        settings.setValue(f"{_SETTINGS}/orientation", "landscape" if landscape else "portrait")
+        self.prompts.remember_folder("export-image", target.resolve().parent)
 
     def _fail(self, message: str) -> bool:
         """Show the message as plain text, without blocking (tests need no clicks)."""

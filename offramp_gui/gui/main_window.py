@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt
+from PySide6.QtCore import QByteArray, QDataStream, QEvent, QRect, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QPushButton, QToolBar, QWidget
 
 from .contributions import (
     CANVAS_MENU,
@@ -59,9 +59,18 @@ class MainWindow(QMainWindow):
         self.status.posted.connect(
             lambda text, ms: self.statusBar().showMessage(shown_line(text, 500), ms))
         self.files = FileService(self.document, self.prompts, self.status)
+        self._offer_button = QPushButton(self)
+        self._offer_button.setFlat(True)
+        self._offer_button.hide()
+        self._offered = ""
+        self._offer_run: Callable[[], object] = lambda: None
+        self._offer_button.clicked.connect(lambda: self._offer_run())
+        self.statusBar().addPermanentWidget(self._offer_button)
+        self.statusBar().messageChanged.connect(self._withdraw_offer)
         services = {"document": self.document, "prompts": self.prompts, "status": self.status,
                     "files": self.files, "canvas": self.view,
-                    "spawn_window": self._spawn_window}
+                    "spawn_window": self._spawn_window,
+                    "offer_in_status": self._offer_in_status}
         self.features: dict[str, Feature] = {}
         for kind in features:
             feature = _construct(kind, services)
@@ -245,6 +254,19 @@ class MainWindow(QMainWindow):
         sibling.show()
         return sibling.features
 
+    def _offer_in_status(self, text: str, button: str, run: Callable[[], object]) -> None:
+        """A message with a button that acts on it ("Exported tree.png" [Open Folder]);
+        the button goes with the message."""
+        self._offered = shown_line(text, 500)
+        self._offer_run = run
+        self._offer_button.setText(button)
+        self.statusBar().showMessage(self._offered, 15000)
+        self._offer_button.show()
+
+    def _withdraw_offer(self, message: str) -> None:
+        if message != self._offered:
+            self._offer_button.hide()
+
     # ---- closing and layout ---------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.view.renaming:
@@ -267,15 +289,54 @@ class MainWindow(QMainWindow):
         settings.setValue("window/state", self.saveState())
 
     def restore_layout(self) -> None:
+        """The saved size and docks, where they fit this screen. A layout saved on a larger
+        screen (or at a smaller scale factor) would be taller than the screen and leave the
+        canvas a sliver between docks sized for it: the window takes most of the screen
+        instead, with the docks as they first come."""
         settings = QSettings()
         geometry = settings.value("window/geometry")
         state = settings.value("window/state")
+        available = self.screen().availableGeometry()
+        self._let_docks_shrink(available.height())
         if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 900)
+            saved = _saved_frame(geometry)
+            if (saved is not None and saved.width() <= available.width()
+                    and saved.height() <= available.height()
+                    and self.restoreGeometry(geometry)):
+                if isinstance(state, QByteArray):
+                    self.restoreState(state)
+                return
+            state = None
+        self.resize(min(1400, round(available.width() * 0.9)),
+                    min(900, round(available.height() * 0.9)))
+        frame = self.frameGeometry()
+        frame.moveCenter(available.center())
+        self.move(frame.topLeft())
         if isinstance(state, QByteArray):
             self.restoreState(state)
+
+    def _let_docks_shrink(self, available_height: int) -> None:
+        """On a small screen (or at a large scale factor) the docked panels together ask
+        for more height than the screen has: let each shrink to a share of it."""
+        if self.minimumSizeHint().height() <= available_height * 0.9:
+            return
+        share = available_height // 5
+        for dock in self.docks.values():
+            if dock.widget().minimumSizeHint().height() > share:
+                dock.widget().setMinimumHeight(share)
+
+
+def _saved_frame(geometry: QByteArray) -> QRect | None:
+    """The window's frame as `saveGeometry` recorded it (Qt's format: a magic number, a
+    version, then the frame rectangle), or None if it is not that format."""
+    stream = QDataStream(geometry)
+    if stream.readUInt32() != 0x1D9D0CB:
+        return None
+    stream.readUInt16()  # major version
+    stream.readUInt16()  # minor version
+    frame = QRect()
+    stream >> frame
+    return frame if stream.status() == QDataStream.Status.Ok and frame.isValid() else None
 
 
 def _construct(kind: type, services: Mapping[str, object]) -> Feature:

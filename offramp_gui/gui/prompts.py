@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +34,9 @@ TREE_FILTERS = {".json": "offramp trees (*.json)"}
 #: Lines of a report shown before the rest goes under Show Details.
 MAX_LINES = 15
 _PLAIN = Qt.TextFormat.PlainText
+_FOLDERS = "last-folders"
+#: Room for the names and the other columns of the file list, within the screen.
+_FILE_DIALOG_SIZE = (900, 600)
 _ICONS = {"question": QMessageBox.Icon.Question, "warning": QMessageBox.Icon.Warning,
           "information": QMessageBox.Icon.Information}
 
@@ -94,17 +98,47 @@ class Prompts:
         box.exec()
 
     def open_path(self, key: str, title: str, folder: str, filters: str) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(self.parent, title, folder, filters)
-        return Path(name) if name else None
+        dialog = _file_dialog(self.parent, title, self.start_folder(key, folder), filters)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
+            return None
+        path = Path(dialog.selectedFiles()[0])
+        self.remember_folder(key, path.parent)
+        return path
 
     def save_path(self, key: str, title: str, suggestion: Path, filters: dict[str, str],
                   strict_suffix: bool = False) -> Path | None:
         """A path to write, its suffix one of `filters` (suffix -> filter text): a name
         without one gets the chosen filter's; with `strict_suffix` any other suffix too."""
         chosen = filters.get(suggestion.suffix.lower(), next(iter(filters.values())))
-        name, used = QFileDialog.getSaveFileName(self.parent, title, str(suggestion),
-                                                 ";;".join(filters.values()), chosen)
-        return with_suffix(Path(name), filters, used, strict_suffix) if name else None
+        start = Path(self.start_folder(key, suggestion.parent)) / suggestion.name
+        dialog = _file_dialog(self.parent, title, str(start), ";;".join(filters.values()))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.selectNameFilter(chosen)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
+            return None
+        path = with_suffix(Path(dialog.selectedFiles()[0]), filters,
+                           dialog.selectedNameFilter(), strict_suffix)
+        self.remember_folder(key, path.parent)
+        return path
+
+    def start_folder(self, key: str, suggested: str | Path) -> str:
+        """Where a file dialog of kind `key` (open, import, export-image…) starts: the
+        folder the caller names (the document's own), or, when it names none or just the
+        home folder, the folder last used for that kind of file."""
+        folder = Path(suggested) if str(suggested) not in ("", ".") else None
+        if folder is not None and folder.is_absolute() and folder != Path.home():
+            return str(folder)
+        last = self.last_folder(key)
+        return str(last if last is not None else folder or Path.home())
+
+    def last_folder(self, key: str) -> Path | None:
+        """The folder a file of kind `key` was last read from or written to, if it exists."""
+        value = QSettings().value(f"{_FOLDERS}/{key}")
+        return Path(value) if isinstance(value, str) and Path(value).is_dir() else None
+
+    def remember_folder(self, key: str, folder: Path) -> None:
+        QSettings().setValue(f"{_FOLDERS}/{key}", str(folder))
 
     def run(self, make_dialog: Callable[[QWidget | None], QDialog]) -> int:
         """Show a dialog of the app's own (Export Image, Preferences) and wait for it."""
@@ -214,3 +248,16 @@ def with_suffix(path: Path, filters: dict[str, str], used: str, strict: bool) ->
     if not path.suffix or (strict and path.suffix.lower() not in filters):
         return path.with_name(path.name + suffix)
     return path
+
+
+def _file_dialog(parent: QWidget | None, title: str, start: str, filters: str) -> QFileDialog:
+    """A file dialog large enough that names and dates are not clipped."""
+    dialog = QFileDialog(parent, title, start, filters)
+    dialog.setViewMode(QFileDialog.ViewMode.Detail)
+    screen = (parent.screen() if parent is not None else dialog.screen()).availableGeometry()
+    width = min(_FILE_DIALOG_SIZE[0], round(screen.width() * 0.8))
+    dialog.resize(width, min(_FILE_DIALOG_SIZE[1], round(screen.height() * 0.8)))
+    files = dialog.findChild(QTreeView, "treeView")  # only in Qt's own dialog, not a native one
+    if files is not None:
+        files.header().resizeSection(0, width // 2)
+    return dialog

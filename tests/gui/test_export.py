@@ -132,7 +132,8 @@ def test_dialog_exports_and_reports_errors(make_controller, offramp_tree, tmp_pa
     controller.select("settle")
     dialog = ExportDialog(controller, FakePrompts())
     qtbot.addWidget(dialog)
-    assert dialog.branch.isEnabled() and dialog.branch.isChecked()
+    assert dialog.branch.isEnabled() and dialog.whole.isChecked()  # until chosen once
+    dialog.branch.setChecked(True)
     dialog.scale.setValue(2)
     assert dialog.export(tmp_path / "branch.png")
     assert QImage(str(tmp_path / "branch.png")).width() > 0

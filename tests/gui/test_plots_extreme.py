@@ -70,7 +70,7 @@ def label(plot, side: str) -> str:
 
 def test_one_way(qtbot, panel):
     tab = panel.one_way
-    tab.variable.setCurrentIndex(tab.variable.findText("x"))
+    tab.variable.setCurrentIndex(tab.variable.findData("x"))
     plot = drawn(qtbot, panel, tab)
     (x_low, x_high), (y_low, y_high) = finite_view(plot)
     assert x_low < -1.7 and 1.7 < x_high and y_low <= -1.7 and 1.7 <= y_high
@@ -83,8 +83,8 @@ def test_one_way(qtbot, panel):
 
 def test_two_way(qtbot, panel):
     tab = panel.two_way
-    tab.x_variable.setCurrentIndex(tab.x_variable.findText("x"))
-    tab.y_variable.setCurrentIndex(tab.y_variable.findText("y"))
+    tab.x_variable.setCurrentIndex(tab.x_variable.findData("x"))
+    tab.y_variable.setCurrentIndex(tab.y_variable.findData("y"))
     plot = drawn(qtbot, panel, tab)
     qtbot.waitUntil(lambda: not tab.dirty and tab.result.y_variable == "y", timeout=WAIT)
     assert not panel.grab().isNull()

@@ -137,7 +137,7 @@ def test_the_one_way_tab_sweeps_a_weight(window, qtbot):
     window.findChild(QDockWidget, "analysis-dock").raise_()
     qtbot.waitUntil(panel.isVisible, timeout=WAIT)
     tab = panel.one_way
-    tab.variable.setCurrentIndex(tab.variable.findText("w_acc"))
+    tab.variable.setCurrentIndex(tab.variable.findData("w_acc"))
     panel.tabs.setCurrentWidget(tab)
     qtbot.waitUntil(lambda: tab.result is not None and not tab.dirty
                     and tab.result.variable == "w_acc", timeout=WAIT)
