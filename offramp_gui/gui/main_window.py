@@ -59,14 +59,14 @@ class MainWindow(QMainWindow):
         self.status.posted.connect(
             lambda text, ms: self.statusBar().showMessage(shown_line(text, 500), ms))
         self.files = FileService(self.document, self.prompts, self.status)
+        self.actions: dict[str, QAction] = {}
         services = {"document": self.document, "prompts": self.prompts, "status": self.status,
                     "files": self.files, "canvas": self.view,
-                    "spawn_window": self._spawn_window}
+                    "spawn_window": self._spawn_window, "actions": self.actions}
         self.features: dict[str, Feature] = {}
         for kind in features:
             feature = _construct(kind, services)
             self.features[feature.name] = feature
-        self.actions: dict[str, QAction] = {}
         self.panels: dict[str, QWidget] = {}
         self.docks: dict[str, QDockWidget] = {}
         self._build([f.contributions() for f in self.features.values()])
@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
             dock = QDockWidget(spec.title.replace("&", ""), self)
             dock.setObjectName(f"{spec.id}-dock")
             dock.setWidget(spec.widget)
+            spec.widget.setWhatsThis(spec.whats_this)
             self.addDockWidget(spec.area, dock)
             if spec.tabify_with in self.docks:
                 self.tabifyDockWidget(self.docks[spec.tabify_with], dock)
