@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QWhatsThis
 
@@ -141,3 +141,23 @@ def test_whats_this_action_enters_whats_this_mode(make_window):
 @pytest.mark.parametrize("title, name", MANUAL_PAGES)
 def test_every_manual_page_exists(title, name):
     assert manual_page(name).is_file(), title
+
+
+def test_every_key_the_tour_names_is_a_key_of_the_window(make_window):
+    """The tour's text is written by hand: it must not name a key the window lacks."""
+    window = make_window()
+    portable = QKeySequence.SequenceFormat.PortableText
+    keys = {key.toString(portable)
+            for action in window.actions.values() for key in action.shortcuts()}
+    named = {QKeySequence(key).toString(portable) for _title, text in TOUR
+             for key in re.findall(r"(?:Ctrl|Shift|Alt)\+[\w+]+|(?<!\+)\bF\d+\b", text)}
+    assert {"Ctrl+O", "Ctrl+Ins", "Shift+F1", "F2"} <= named
+    assert named <= keys, named - keys
+
+
+def test_a_link_to_another_page_of_the_manual_opens_it(make_window, qtbot):
+    manual = trigger(make_window(), "&User Manual")
+    qtbot.addWidget(manual)
+    manual.browser.anchorClicked.emit(QUrl("docs/cli.md"))
+    assert manual.page.currentText() == "The command line"
+    assert manual.headings()[0] == "The offramp command"  # the first heading of cli.md
