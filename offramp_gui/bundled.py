@@ -1,4 +1,5 @@
-"""Files that ship with offramp: the article's trees, the templates and the app's icons."""
+"""Files that ship with offramp: the article's trees, the templates, the app's icons and
+the user manual."""
 from __future__ import annotations
 
 import json
@@ -26,6 +27,20 @@ def bundled_dir(kind: str) -> Path:
     """`trees` or `resources`: inside the installed package, or beside it in a checkout."""
     installed = _HERE / kind
     return installed if installed.is_dir() else _HERE.parent / kind
+
+
+#: The user manual's pages, (title, file name): the README and two references. The wheel
+#: copies them into the package's `manual/` folder (pyproject.toml), so they cannot drift.
+MANUAL_PAGES = (("offramp", "README.md"), ("The tree file format", "format.md"),
+                ("The command line", "cli.md"))
+
+
+def manual_page(name: str) -> Path:
+    """A page of the manual: inside the installed package, or its source in a checkout."""
+    installed = _HERE / "manual" / name
+    if installed.is_file():
+        return installed
+    return _HERE.parent / name if name == "README.md" else _HERE.parent / "docs" / name
 
 
 def default_tree() -> Path:

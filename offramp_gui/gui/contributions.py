@@ -90,6 +90,8 @@ class DockSpec:
     #: Height (or width) to grow to the first time it is shown, if it has less.
     size_when_shown: int | None = None
     on_top: bool = False
+    #: What the panel is for, in two or three sentences (Help > What's This, Shift+F1).
+    whats_this: str = ""
 
 
 @dataclass(frozen=True)

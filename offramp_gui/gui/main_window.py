@@ -67,15 +67,15 @@ class MainWindow(QMainWindow):
         self._offer_button.clicked.connect(lambda: self._offer_run())
         self.statusBar().addPermanentWidget(self._offer_button)
         self.statusBar().messageChanged.connect(self._withdraw_offer)
+        self.actions: dict[str, QAction] = {}
         services = {"document": self.document, "prompts": self.prompts, "status": self.status,
                     "files": self.files, "canvas": self.view,
                     "spawn_window": self._spawn_window,
-                    "offer_in_status": self._offer_in_status}
+                    "offer_in_status": self._offer_in_status, "actions": self.actions}
         self.features: dict[str, Feature] = {}
         for kind in features:
             feature = _construct(kind, services)
             self.features[feature.name] = feature
-        self.actions: dict[str, QAction] = {}
         self.panels: dict[str, QWidget] = {}
         self.docks: dict[str, QDockWidget] = {}
         self._build([f.contributions() for f in self.features.values()])
@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
             dock = QDockWidget(spec.title.replace("&", ""), self)
             dock.setObjectName(f"{spec.id}-dock")
             dock.setWidget(spec.widget)
+            spec.widget.setWhatsThis(spec.whats_this)
             self.addDockWidget(spec.area, dock)
             if spec.tabify_with in self.docks:
                 self.tabifyDockWidget(self.docks[spec.tabify_with], dock)

@@ -14,6 +14,12 @@ from ..prompts import Prompts
 ROOM = 430
 
 
+WHATS_THIS = ("<b>Analysis</b> asks what the decision depends on: sweep one variable, map two,"
+              " rank them all (tornado), run a Monte Carlo over their distributions, or ask"
+              " what it would take for another alternative to be best. Each plot exports its"
+              " picture and its data (CSV).")
+
+
 class AnalysisFeature:
     name = "analysis"
 
@@ -25,7 +31,8 @@ class AnalysisFeature:
         return Contributions(
             docks=(DockSpec("analysis", "&Analysis", self.panel,
                             Qt.DockWidgetArea.BottomDockWidgetArea, 60,
-                            tabify_with="outcomes", size_when_shown=ROOM),),
+                            tabify_with="outcomes", size_when_shown=ROOM,
+                            whats_this=WHATS_THIS),),
             context_items=(ContextItem(
                 "What would it take…", self.show_requirements, self.can_choose, "5_analysis",
                 tip="Which values of each variable would make this decision choose another"

@@ -9,6 +9,10 @@ from ..document import DocumentController
 from ..panels.model_editor import ModelEditor
 from ..prompts import Prompts
 
+WHATS_THIS = ("<b>Model</b> defines what the tree is about, in tabs: players, criteria,"
+              " outcome categories, variables, and the tree's title and sources. Renaming"
+              " something rewrites every place that uses it, in one undo step.")
+
 
 class ModelEditorFeature:
     name = "model-editor"
@@ -23,4 +27,4 @@ class ModelEditorFeature:
                                 "Players, criteria, outcomes, variables and sources"),),
             docks=(DockSpec("model", "&Model", self.editor,
                             Qt.DockWidgetArea.RightDockWidgetArea, 35,
-                            tabify_with="weights"),))
+                            tabify_with="weights", whats_this=WHATS_THIS),))

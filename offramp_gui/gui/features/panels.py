@@ -15,6 +15,24 @@ from ..view import TreeView
 
 RIGHT, BOTTOM = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
 
+# What each panel is for (Help > What's This).
+PROPERTIES = ("<b>Properties</b> edits the selected node: its branch label, its probability"
+              " (a slider, a number or an expression such as <code>p_collapse * 0.5</code>;"
+              " <code>#</code> takes what its siblings leave), its payoffs per criterion, its"
+              " player or outcome, and notes. Each change is one step of Edit > Undo.")
+VARIABLES = ("<b>Variables</b> has a slider for each variable of the model. Drag one and every"
+             " value in the tree recomputes as you go; the Model panel defines the variables"
+             " (range, step, distribution).")
+WEIGHTS = ("<b>Weights</b> sets how much each player values each criterion, and whose values"
+           " the canvas shows (“Show values for”). A weight may be an expression"
+           " over the variables, so the analyses move it too.")
+OUTCOMES = ("<b>Outcomes</b> compares the alternatives at the root: the expected value of each"
+            " for the player shown, and a bar of the chance of each outcome, in the outcomes'"
+            " colours. It follows every change to the tree, the variables and the weights.")
+PROBLEMS_HELP = ("<b>Problems</b> lists what keeps values from being computed, such as"
+                 " probabilities that do not add up to 1. Click one to select its node; values"
+                 " that depend on it show as — until it is fixed.")
+
 
 class PanelsFeature:
     name = "panels"
@@ -32,15 +50,15 @@ class PanelsFeature:
         # The canvas first: the panels take a third of the width and of the height.
         return Contributions(docks=(
             DockSpec("properties", "&Properties", PropertyPanel(document), RIGHT, 10,
-                     size=460, on_top=True),
+                     size=460, on_top=True, whats_this=PROPERTIES),
             DockSpec("variables", "&Variables", VariablesPanel(document), RIGHT, 20,
-                     tabify_with="properties"),
+                     tabify_with="properties", whats_this=VARIABLES),
             DockSpec("weights", "&Weights", WeightsPanel(document), RIGHT, 30,
-                     tabify_with="variables"),
+                     tabify_with="variables", whats_this=WEIGHTS),
             DockSpec("outcomes", "&Outcomes", OutcomesPanel(document), BOTTOM, 40, size=280,
-                     on_top=True),
+                     on_top=True, whats_this=OUTCOMES),
             DockSpec("problems", "Pro&blems", self.problems, BOTTOM, 50,
-                     tabify_with="outcomes"),
+                     tabify_with="outcomes", whats_this=PROBLEMS_HELP),
         ))
 
     def _reveal_problems(self) -> None:
