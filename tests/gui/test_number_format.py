@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
+from offramp_gui.gui.export import export_tree
 from offramp_gui.gui.number_format import NumberFormatDialog
 from offramp_gui.gui.plots.outcomes_plot import OutcomesPanel
 
+SVG = "{http://www.w3.org/2000/svg}"
 TREES = Path(__file__).resolve().parents[2] / "trees"
 
 
@@ -111,3 +114,12 @@ def test_the_outcomes_charts_values_follow_the_decimals(window, qtbot):
     choose_format(window, qtbot, decimals=3)
     after = [item.toPlainText() for item in panel._value_texts if item.isVisible()]
     assert len(after) == len(before) and all(decimals_of(text) == 3 for text in after)
+
+
+def test_an_exported_picture_shows_the_trees_number_format(window, qtbot, tmp_path):
+    choose_format(window, qtbot, decimals=1, decimal=True)
+    picture = tmp_path / "tree.svg"
+    export_tree(window.document, picture, expanded=True)
+    texts = {t.text or "" for t in ET.parse(picture).getroot().iter(f"{SVG}text")}
+    assert any(text.startswith("0.3   ") for text in texts)  # probability, then value
+    assert not any("%" in text for text in texts)
