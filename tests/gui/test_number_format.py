@@ -3,6 +3,7 @@ the canvas and in the Outcomes chart, undoable and saved with the tree."""
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -13,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from offramp_gui.gui.export import export_tree
+from offramp_gui.gui.format import NumberFormat, probability, value
 from offramp_gui.gui.number_format import NumberFormatDialog
 from offramp_gui.gui.plots.outcomes_plot import OutcomesPanel
 
@@ -123,3 +125,15 @@ def test_an_exported_picture_shows_the_trees_number_format(window, qtbot, tmp_pa
     texts = {t.text or "" for t in ET.parse(picture).getroot().iter(f"{SVG}text")}
     assert any(text.startswith("0.3   ") for text in texts)  # probability, then value
     assert not any("%" in text for text in texts)
+
+
+@pytest.mark.parametrize("display, number, p, expected", [
+    (None, -4.254, 0.3, ("-4.25", "30%")),  # no "display": as before
+    ({"decimals": 0}, -4.254, 0.3, ("-4", "30%")),
+    ({"decimals": 2, "probabilities": "decimal"}, 1234.5, 0.125, ("1,234.50", "0.12")),
+    ({"probabilities": "decimal", "units": True}, 53.775, 0.3, ("53.8 score", "0.3")),
+])
+def test_numbers_in_a_number_format(display, number, p, expected):
+    style = NumberFormat.of(display)
+    assert (value(number, style, "score"), probability(p, style)) == expected
+    assert value(math.nan, style, "score") == "—"  # a value not computed has no unit
