@@ -25,6 +25,7 @@ from .limits import MAX_FILE_BYTES, FileRefused, deep_recursion, open_regular, r
 from .locate import TextPositions, locate
 from .schema import (
     CRITERION_KEYS,
+    DISPLAY_KEYS,
     OUTCOME_KEYS,
     SOURCE_KEYS,
     VARIABLE_KEYS,
@@ -528,6 +529,8 @@ def _head(tree: Tree) -> dict[str, Any]:
         doc["variables"] = [_record(v, VARIABLE_KEYS) for v in tree.variables]
     if tree.outcomes is not None:
         doc["outcomes"] = [_record(o, OUTCOME_KEYS) for o in tree.outcomes]
+    if tree.display is not None:
+        doc["display"] = _ordered(tree.display, DISPLAY_KEYS)
     doc.update(tree.extras)
     return doc
 

@@ -28,13 +28,17 @@ FORMAT = "offramp-tree"
 CURRENT_VERSION = 1
 
 TOP_KEYS = ("format", "version", "title", "description", "sources", "criteria", "players",
-            "variables", "outcomes", "root")
+            "variables", "outcomes", "display", "root")
 NODE_KEYS = tuple(field.name for field in FIELDS)
 SOURCE_KEYS = ("title", "author", "publisher", "year", "url")
 CRITERION_KEYS = ("id", "name", "unit", "description")
 PLAYER_KEYS = ("id", "name", "weights")
 VARIABLE_KEYS = ("name", "value", "min", "max", "description", "distribution")
 OUTCOME_KEYS = ("id", "name", "color", "description")
+DISPLAY_KEYS = ("decimals", "probabilities", "units")
+#: How many decimals "display" may ask for.
+MAX_DECIMALS = 6
+PROBABILITY_STYLES = ("percent", "decimal")
 DISTRIBUTION_PARAMETERS = {
     "uniform": ("low", "high"), "triangular": ("low", "mode", "high"),
     "beta": ("alpha", "beta"), "normal": ("mean", "sd"), "lognormal": ("mu", "sigma"),
@@ -229,6 +233,7 @@ def _settings(raw: Any) -> tuple[Settings | None, _Checker]:
     settings.players = _players(raw, check)
     settings.variables = _variables(raw, check)
     settings.outcomes = _outcomes(raw, check)
+    settings.display = _display(raw, check)
     return settings, check
 
 
@@ -404,6 +409,30 @@ def _outcomes(raw: dict, check: _Checker) -> list[Outcome] | None:
                                  check.text(item, "description", path), extras),
                     path, "outcome", seen, check)
     return out
+
+
+def _display(raw: dict, check: _Checker) -> dict[str, Any] | None:
+    """How the app shows numbers; kept as the file has it, so that it saves unchanged."""
+    if "display" not in raw:
+        return None
+    display = raw["display"]
+    if not isinstance(display, dict):
+        check.problem("$.display", f'"display" must be an object, not {_describe(display)}')
+        return None
+    check.keys(display, DISPLAY_KEYS, "$.display")
+    decimals = display.get("decimals")
+    if "decimals" in display and not (is_number(decimals) and 0 <= decimals <= MAX_DECIMALS
+                                      and decimals == int(decimals)):
+        check.problem("$.display.decimals", f'"decimals" must be a whole number from 0 to'
+                      f" {MAX_DECIMALS}, not {_describe(decimals)}")
+    style = display.get("probabilities")
+    if "probabilities" in display and style not in PROBABILITY_STYLES:
+        check.problem("$.display.probabilities", '"probabilities" must be "percent" or'
+                      f' "decimal", not {_describe(style)}')
+    if "units" in display and not isinstance(display["units"], bool):
+        check.problem("$.display.units", f'"units" must be true or false, not'
+                      f" {_describe(display['units'])}")
+    return dict(display)
 
 
 def count_nodes(root_raw: dict) -> int:

@@ -167,6 +167,8 @@ class Settings:
         self.players: list[Player] | None = None
         self.variables: list[Variable] | None = None
         self.outcomes: list[Outcome] | None = None
+        #: How the app shows numbers (docs/format.md, "Display"): the file's object as read.
+        self.display: dict[str, Any] | None = None
         self.extras: dict[str, Any] = {}
 
     def effective_criteria(self) -> list[Criterion]:
@@ -183,7 +185,7 @@ class Settings:
 
     def copy_settings_from(self, other: Settings) -> None:
         for key in ("title", "description", "sources", "criteria", "players", "variables",
-                    "outcomes", "extras"):
+                    "outcomes", "display", "extras"):
             setattr(self, key, getattr(other, key))
 
 

@@ -48,6 +48,7 @@ FULL = {
     "outcomes": [{"id": "win", "name": "Win", "color": "#2e7d32", "description": "won",
                   "x-o": None},
                  {"id": "loss", "name": "Loss"}],
+    "display": {"decimals": 2, "probabilities": "decimal", "units": True, "x-d": 1},
     "root": {
         "id": "start", "type": "decision", "player": "west", "name": "First move",
         "notes": "plain text", "x-node": True,
@@ -108,7 +109,7 @@ def test_the_command_lines_fast_reader_takes_the_same_settings(tmp_path):
     settings, _ = read_plain(path)
     tree = load(path)
     for key in ("title", "description", "sources", "criteria", "players", "variables",
-                "outcomes", "extras"):
+                "outcomes", "display", "extras"):
         assert getattr(settings, key) == getattr(tree, key), key
     path.write_text(json.dumps({**doc, "players": [{"id": "west", "name": "No weights"}]}))
     assert read_plain(path) is None  # left to the careful reader, which explains
@@ -141,6 +142,29 @@ def test_tolerated_forms(top):
 ])
 def test_top_level_problems(doc, expected):
     assert problems(doc) == [expected]
+
+
+def test_a_files_number_format_saves_back_byte_for_byte():
+    text = dumps(load_text(json.dumps(document(display={"decimals": 0, "units": False}))))
+    assert '"display": {\n    "decimals": 0,\n    "units": false\n  },' in text
+    assert dumps(load_text(text)) == text
+    assert load_text(json.dumps(document())).display is None  # older files: no key, none written
+    assert '"display"' not in dumps(load_text(json.dumps(document())))
+
+
+@pytest.mark.parametrize("display, expected", [
+    (3, '$.display: "display" must be an object, not the number 3'),
+    ({"decimals": 7}, '$.display.decimals: "decimals" must be a whole number from 0 to 6, not'
+                      " the number 7"),
+    ({"decimals": 1.5}, '$.display.decimals: "decimals" must be a whole number from 0 to 6, not'
+                        " the number 1.5"),
+    ({"probabilities": "fraction"},
+     '$.display.probabilities: "probabilities" must be "percent" or "decimal", not "fraction"'),
+    ({"units": "yes"}, '$.display.units: "units" must be true or false, not "yes"'),
+    ({"decimal": 2}, '$.display.decimal: unknown key "decimal"; did you mean "decimals"?'),
+])
+def test_number_format_problems(display, expected):
+    assert problems(document(display=display)) == [expected]
 
 
 @pytest.mark.parametrize("key", ["sources", "criteria", "players", "variables", "outcomes"])

@@ -6,6 +6,7 @@ from PySide6.QtGui import QKeySequence
 
 from ..contributions import CANVAS_MENU, NODE_MENU, TOOLBAR, ActionSpec, Contributions, Place
 from ..document import DocumentController
+from ..number_format import NumberFormatDialog
 from ..prompts import Prompts
 from ..view import TreeView
 
@@ -62,7 +63,14 @@ class ViewingFeature:
                        "Show the expression behind each probability and payoff, with its"
                        " value", checkable=True, toggled=self.show_formulas,
                        checked=QSettings().value(FORMULAS_SETTING, False, bool)),
+            ActionSpec("number-format", "&Number Format…", self.number_format,
+                       (Place("view", SHOW, 30),), None, None,
+                       "Decimals, probabilities as percent or decimal, and units; saved"
+                       " with the tree"),
         ))
+
+    def number_format(self) -> None:
+        self.prompts.run(lambda parent: NumberFormatDialog(self.document, parent))
 
     def show_formulas(self, on: bool) -> None:
         QSettings().setValue(FORMULAS_SETTING, on)

@@ -71,14 +71,15 @@ class ValuesPage(PropertyPage):
         if i is None or (kind in ("expected", "utility")
                          and column >= getattr(results, kind).shape[1]):
             return "—"
+        style = fmt.NumberFormat.of(self.document.tree.display)
         if kind == "expected":
             unit = self.document.tree.effective_criteria()[column].unit
-            number = fmt.value(float(results.expected[i, column]))
+            number = fmt.value(float(results.expected[i, column]), style)
             return f"{number} {unit}" if unit and number != "—" else number
         if kind == "utility":
-            return fmt.value(float(results.utility[i, column]))
+            return fmt.value(float(results.utility[i, column]), style)
         if kind == "reach":
-            return fmt.probability(float(results.reach[i]))
+            return fmt.probability(float(results.reach[i]), style)
         return self._choice_text(results, i)
 
     def _choice_text(self, results: Any, i: int) -> str:

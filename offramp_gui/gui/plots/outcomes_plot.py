@@ -46,7 +46,8 @@ class PanelData:
     player_index: int = 0
 
 
-def panel_data(results: Results | None, player: int) -> PanelData:
+def panel_data(results: Results | None, player: int,
+               style: fmt.NumberFormat = fmt.AUTOMATIC) -> PanelData:
     """The root's alternatives (or branches; or the root alone if it is a terminal)."""
     if results is None or results.flat.size == 0:
         return PanelData()
@@ -55,7 +56,7 @@ def panel_data(results: Results | None, player: int) -> PanelData:
     labels = [shown(flat.labels.branches[i] or flat.ids[i], 200) if i else
               shown(flat.labels.node(0, flat.title or flat.ids[0]), 200) for i in rows]
     if flat.kind[0] != DECISION_KIND and flat.child_count[0]:  # branches of chance
-        labels = [f"{label} ({fmt.probability(results.probability[i])})"
+        labels = [f"{label} ({fmt.probability(results.probability[i], style)})"
                   for label, i in zip(labels, rows)]
     p = min(max(player, 0), results.utility.shape[1] - 1)
     choice = int(results.choice[0])
@@ -153,6 +154,7 @@ class OutcomesPanel(QWidget):
         super().__init__(parent)
         self.document = document
         self._data = PanelData()
+        self._style = fmt.AUTOMATIC
         self._unit = 1.0  # the values' bars are drawn in this unit (plot_unit)
         self._graphics = pg.GraphicsLayoutWidget()
         self._axis = _AlternativeAxis()
@@ -255,7 +257,8 @@ class OutcomesPanel(QWidget):
     # ---- refresh --------------------------------------------------------------------
     def refresh(self, _results: Results | None = None) -> None:
         """Redraw from the document's latest results and shown player."""
-        self._data = panel_data(self.document.results, self.document.shown_player)
+        self._style = fmt.NumberFormat.of(self.document.tree.display)
+        self._data = panel_data(self.document.results, self.document.shown_player, self._style)
         rows = np.arange(len(self._data.labels), dtype=float)
         self._update_axis(rows)
         self._update_values(rows)
@@ -332,7 +335,7 @@ class OutcomesPanel(QWidget):
             if k >= len(rows):
                 continue
             value = float(values[k])
-            item.setText(fmt.value(value))
+            item.setText(fmt.value(value, self._style))
             item.setAnchor((1.0, 0.5) if value < 0 else (0.0, 0.5))
             item.setPos(0.0 if math.isnan(value) else value / self._unit, rows[k])
 

@@ -12,7 +12,7 @@ from ...analysis.evaluate import Results
 from ...analysis.expr_eval import compile_expr, evaluate
 from ...analysis.flatten import DECISION_KIND
 from ...model.expressions import ExpressionError, parse
-from ...model.tree import Node, Tree
+from ...model.tree import Criterion, Node, Tree
 from .. import format as fmt
 from ..text import shown
 
@@ -41,11 +41,14 @@ class Readout:
 
     def __init__(self, results: Results | None, player: int = 0,
                  criterion: int | None = None, show_reach: bool = False,
-                 formulas_of: Tree | None = None):
-        """`formulas_of`: the tree whose expressions are shown with their values."""
+                 formulas_of: Tree | None = None, style: fmt.NumberFormat = fmt.AUTOMATIC,
+                 unit: str | None = None):
+        """`formulas_of`: the tree whose expressions are shown with their values; `unit`:
+        the shown criterion's."""
         self.results = results
         self._player, self._criterion, self._show_reach = player, criterion, show_reach
         self._tree = formulas_of
+        self._style, self._unit = style, unit
         self._problems = {i.node_id for i in results.issues} if results else set()
         self._cache: dict[str, Reading] = {}
 
@@ -68,32 +71,34 @@ class Readout:
         parent = int(flat.parent[i])
         probability = ""
         if parent >= 0 and flat.kind[parent] != DECISION_KIND:
-            probability = fmt.probability(results.probability[i])
-        reach = "reach " + fmt.probability(results.reach[i]) if self._show_reach else ""
+            probability = fmt.probability(results.probability[i], self._style)
+        reach = ("reach " + fmt.probability(results.reach[i], self._style)
+                 if self._show_reach else "")
         formulas = ""
         if self._tree is not None and node_id in self._tree:
             node = self._tree.node(node_id)
             if probability and isinstance(node.probability, str):
                 probability = f"{shown(node.probability, FORMULA_CHARS)} = {probability}"
-            formulas = payoff_formulas(self._tree, node, results.variables)
-        return Reading(probability, fmt.value(number), reach,
+            formulas = payoff_formulas(self._tree, node, results.variables, self._style)
+        return Reading(probability, fmt.value(number, self._style, self._unit), reach,
                        parent >= 0 and int(results.choice[parent]) == i,
                        node_id in self._problems, formulas)
 
 
-def expression_payoffs(tree: Tree, node: Node) -> list[tuple[str, str]]:
-    """(criterion name, expression) of each of the node's payoffs that is an expression."""
+def expression_payoffs(tree: Tree, node: Node) -> list[tuple[Criterion, str]]:
+    """(criterion, expression) of each of the node's payoffs that is an expression."""
     payoff = node.payoff
     if isinstance(payoff, str):
-        return [(tree.effective_criteria()[0].name, payoff)]
+        return [(tree.effective_criteria()[0], payoff)]
     if not isinstance(payoff, dict):
         return []
-    names = {c.id: c.name for c in tree.effective_criteria()}
-    return [(names.get(key, key), value) for key, value in payoff.items()
+    criteria = {c.id: c for c in tree.effective_criteria()}
+    return [(criteria.get(key, Criterion(key, key)), value) for key, value in payoff.items()
             if isinstance(value, str)]
 
 
-def payoff_formulas(tree: Tree, node: Node, variables: dict[str, float]) -> str:
+def payoff_formulas(tree: Tree, node: Node, variables: dict[str, float],
+                    style: fmt.NumberFormat = fmt.AUTOMATIC) -> str:
     """`-100 * p = -30`, each expression with its value; named by criterion when the
     tree has several."""
     named = len(tree.effective_criteria()) > 1
@@ -103,6 +108,6 @@ def payoff_formulas(tree: Tree, node: Node, variables: dict[str, float]) -> str:
             number = float(evaluate(compile_expr(parse(text)), variables))
         except (ExpressionError, KeyError, TypeError, ValueError):
             number = math.nan  # the Problems panel says why
-        formula = f"{shown(text, FORMULA_CHARS)} = {fmt.value(number)}"
-        texts.append(f"{shown(criterion, 40)}: {formula}" if named else formula)
+        formula = f"{shown(text, FORMULA_CHARS)} = {fmt.value(number, style, criterion.unit)}"
+        texts.append(f"{shown(criterion.name, 40)}: {formula}" if named else formula)
     return "   ".join(texts)

@@ -16,6 +16,7 @@ from ...model.events import TreeChange
 from ...model.fields import FIELDS
 from ...model.layout import layout, visible_nodes
 from ...model.tree import DECISION, TERMINAL, Node, Tree
+from ..format import NumberFormat
 from ..text import shown, tooltip
 from .drag import DragGesture
 from .node_item import NodeItem, NodeLook
@@ -145,9 +146,13 @@ class TreeScene(QGraphicsScene):
     def refresh(self) -> None:
         """Take the latest results and display choice; items repaint as they show."""
         document = self.document
-        self.readout = Readout(document.results, document.shown_player,
-                               document.shown_criterion, document.show_reach,
-                               document.tree if self._formulas_shown else None)
+        tree, criterion = document.tree, document.shown_criterion
+        criteria = tree.effective_criteria()
+        unit = criteria[criterion].unit if criterion is not None and criterion < len(
+            criteria) else None
+        self.readout = Readout(document.results, document.shown_player, criterion,
+                               document.show_reach, tree if self._formulas_shown else None,
+                               NumberFormat.of(tree.display), unit)
         self.update()
 
     # ---- the room a node's texts need -------------------------------------------------
