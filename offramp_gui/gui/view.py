@@ -1,14 +1,25 @@
 """TreeView: zoom, pan, fit, keyboard navigation and inline renaming on the canvas."""
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QPainter, QWheelEvent
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QResizeEvent,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QGraphicsView, QLineEdit, QWidget
 
 from .scene.tree_scene import TreeScene
 
+#: The zoom range of the wheel and the buttons; Fit and Zoom to Selection go below the
+#: smallest as far as the tree needs.
 MIN_ZOOM, MAX_ZOOM = 0.05, 6.0
 READABLE_ZOOM = 0.7  # below this, labels are too small to read on most screens
+FIT_MAX_ZOOM = 1.5  # a small tree fitted is not blown up past this
 
 
 class _RenameEditor(QLineEdit):
@@ -25,6 +36,8 @@ class _RenameEditor(QLineEdit):
 class TreeView(QGraphicsView):
     #: The user asked for the context menu of a node (or of the background: None).
     context_menu_requested = Signal(object, QPointF)
+    #: The part of the scene on screen moved or was zoomed.
+    visible_area_changed = Signal()
 
     def __init__(self, scene: TreeScene, parent: QWidget | None = None):
         super().__init__(scene, parent)
@@ -37,8 +50,17 @@ class TreeView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAcceptDrops(False)  # files dropped here go to the main window
         self._editor: QLineEdit | None = None
+        #: What was under the last right press, whose menu opens next: a node's id, or
+        #: None for the background (a 1-tuple, so that no press is told apart).
+        self._menu_target: tuple[str | None] | None = None
+        self._pointing = False  # a mouse press on the canvas is being handled
+        self._anchor: tuple[str, QPointF] | None = None  # a node kept put across a relayout
         scene.rename_requested.connect(self.start_rename)
-        scene.document.document_reset.connect(self.fit)  # after the scene has rebuilt
+        self._shown_before = QRectF()  # what the viewport showed when a relayout began
+        scene.folding.connect(self.keep_in_place)
+        scene.laying_out.connect(self._note_shown)
+        scene.laid_out.connect(self._stay_put)
+        scene.document.document_reset.connect(self.show_start)  # after the scene has rebuilt
         scene.document.selection_changed.connect(self._ensure_visible)
 
     # ---- zoom -----------------------------------------------------------------------
@@ -47,8 +69,10 @@ class TreeView(QGraphicsView):
         return self.transform().m11()
 
     def zoom_by(self, factor: float) -> None:
-        target = min(MAX_ZOOM, max(MIN_ZOOM, self.zoom * factor))
+        smallest = min(MIN_ZOOM, self._fitting_zoom(self.tree_scene.tree_rect()))
+        target = min(MAX_ZOOM, max(smallest, self.zoom * factor))
         self.scale(target / self.zoom, target / self.zoom)
+        self.visible_area_changed.emit()
 
     def zoom_in(self) -> None:
         self.zoom_by(1.25)
@@ -60,21 +84,92 @@ class TreeView(QGraphicsView):
         self.zoom_by(1.0 / self.zoom)
 
     def fit(self) -> None:
-        """Show the whole tree, unless its text would be too small to read: then show
-        the root's side at the smallest readable size."""
-        rect = self.tree_scene.itemsBoundingRect().adjusted(-20, -20, 20, 20)
+        """Show the whole tree, however small that makes it."""
+        self.show_rect(self.tree_scene.tree_rect())
+
+    def zoom_to_selection(self) -> None:
+        """Show the selected node and what is shown under it, as large as fits."""
+        document = self.tree_scene.document
+        node = document.selected_node
+        if node is None:
+            return
+        rect = QRectF()
+        for each in node.walk():  # the items of folded-away nodes do not exist
+            item = self.tree_scene.item_for_node(each.id)
+            if item is not None:
+                rect = rect.united(item.sceneBoundingRect())
+        self.show_rect(rect)
+
+    def show_rect(self, rect: QRectF) -> None:
+        """Zoom and scroll so that `rect` of the scene fills the view, up to 150%."""
         if rect.isEmpty():
             return
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom > 1.5:
-            self.zoom_by(1.5 / self.zoom)
-        elif self.zoom < READABLE_ZOOM:
+        self.setSceneRect(QRectF())  # scroll over the tree alone again
+        zoom = min(FIT_MAX_ZOOM, self._fitting_zoom(rect))
+        self.scale(zoom / self.zoom, zoom / self.zoom)
+        self.centerOn(rect.center())
+        self.visible_area_changed.emit()
+
+    def _fitting_zoom(self, rect: QRectF) -> float:
+        """The zoom at which `rect` and a margin round it fit in the viewport."""
+        margin = 20
+        width = max(1, self.viewport().width() - 2 * margin)
+        height = max(1, self.viewport().height() - 2 * margin)
+        if rect.isEmpty():
+            return MIN_ZOOM
+        return min(width / rect.width(), height / rect.height())
+
+    def show_start(self) -> None:
+        """A tree just opened: the whole of it if it can be read so, otherwise its root's
+        side at the smallest readable size."""
+        self.fit()
+        if self.zoom < READABLE_ZOOM:
             self.zoom_by(READABLE_ZOOM / self.zoom)
             root = self.tree_scene.item_for_node(self.tree_scene.document.tree.root.id)
             if root is not None:
                 target = root.scenePos()  # put the root 200 px from the left edge
                 self.centerOn(target.x() + (self.viewport().width() / 2 - 200) / self.zoom,
                               target.y())
+                self.visible_area_changed.emit()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        self.visible_area_changed.emit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.visible_area_changed.emit()
+
+    def visible_scene_rect(self) -> QRectF:
+        """The part of the scene the viewport shows."""
+        return self.mapToScene(self.viewport().rect()).boundingRect()
+
+    # ---- keeping a node put while the tree is laid out again ---------------------------
+    def keep_in_place(self, node_id: str) -> None:
+        """Keep this node where it is on screen when the tree is next laid out (it is
+        about to be folded or expanded)."""
+        item = self.tree_scene.item_for_node(node_id)
+        if item is not None:
+            self._anchor = (node_id, self.viewportTransform().map(item.scenePos()))
+
+    def _note_shown(self) -> None:
+        self._shown_before = self.visible_scene_rect()
+
+    def _stay_put(self) -> None:
+        """A relayout never moves the view by itself: it shows what it showed, or keeps
+        the node it was asked to keep where it was. The scrollable area takes in that
+        place even when the tree has shrunk away from it."""
+        shown = QRectF(self._shown_before)
+        if self._anchor is not None:
+            node_id, was = self._anchor
+            self._anchor = None
+            item = self.tree_scene.item_for_node(node_id)
+            if item is not None:
+                shown.moveTopLeft(item.scenePos() - was / self.zoom)
+        if shown.isEmpty():
+            return
+        self.setSceneRect(self.tree_scene.sceneRect().united(shown))
+        self.centerOn(shown.center())
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
@@ -116,6 +211,7 @@ class TreeView(QGraphicsView):
             target = parent_id
         elif direction == "child":
             if node.children and node.collapsed:
+                self.keep_in_place(current)
                 document.edit.fold(current, False)
             target = node.children[0].id if node.children else None
         elif parent_id is not None:
@@ -126,6 +222,11 @@ class TreeView(QGraphicsView):
             document.select(target)
 
     def _ensure_visible(self, node_id: str | None) -> None:
+        """Scroll to a node selected by the keyboard, a panel or a command; a node clicked
+        is already where the user looks, and scrolling it would move it from under the
+        pointer."""
+        if self._pointing:
+            return
         item = self.tree_scene.item_for_node(node_id) if node_id else None
         if item is not None:
             self.ensureVisible(item.mapRectToScene(QRectF(-30, -30, 60, 60)), 40, 40)
@@ -167,9 +268,39 @@ class TreeView(QGraphicsView):
     def renaming(self) -> bool:
         return self._editor is not None
 
-    def contextMenuEvent(self, event) -> None:  # noqa: ANN001
-        item = self.tree_scene.item_at(self.mapToScene(event.pos()))
-        if item is not None:
-            self.tree_scene.document.select(item.node_id)
-        self.context_menu_requested.emit(item.node_id if item else None,
-                                         QPointF(event.globalPos()))
+    # ---- mouse ------------------------------------------------------------------------
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.RightButton:
+            item = self.tree_scene.item_at(self.mapToScene(event.position().toPoint()))
+            self._menu_target = (item.node_id if item is not None else None,)
+        self._pointing = True
+        try:
+            super().mousePressEvent(event)
+        finally:
+            self._pointing = False
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """The menu of what was under the pointer when the button went down (by the
+        keyboard: of the selected node)."""
+        document = self.tree_scene.document
+        point = QPointF(event.globalPos())
+        pressed, self._menu_target = self._menu_target, None
+        if event.reason() == QContextMenuEvent.Reason.Mouse:
+            if pressed is not None:
+                node_id = pressed[0]
+            else:
+                item = self.tree_scene.item_at(self.mapToScene(event.pos()))
+                node_id = item.node_id if item is not None else None
+        else:
+            node_id = document.selected_id
+            item = self.tree_scene.item_for_node(node_id) if node_id else None
+            if item is None:
+                node_id = None
+            else:
+                point = QPointF(self.viewport().mapToGlobal(
+                    self.mapFromScene(item.scenePos()) + QPoint(12, 12)))
+        if node_id is not None and node_id not in document.tree:
+            node_id = None
+        if node_id is not None:
+            document.select(node_id)
+        self.context_menu_requested.emit(node_id, point)

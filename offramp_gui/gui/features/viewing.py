@@ -1,11 +1,14 @@
-"""View menu: zoom, fit, folding, reach probabilities and formulas."""
+"""View menu: zoom, fit, the overview, folding, reach probabilities and formulas."""
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence
 
 from ..contributions import CANVAS_MENU, NODE_MENU, TOOLBAR, ActionSpec, Contributions, Place
 from ..document import DocumentController
+from ..minimap import Overview
 from ..number_format import NumberFormatDialog
 from ..prompts import Prompts
 from ..view import TreeView
@@ -14,6 +17,8 @@ Key = QKeySequence.StandardKey
 ZOOM, FOLD, SHOW = "1_zoom", "2_fold", "3_show"
 #: Whether View > Show Formulas is on; off until the user turns it on.
 FORMULAS_SETTING = "view/show-formulas"
+#: Whether View > Show Overview is on; on until the user turns it off.
+OVERVIEW_SETTING = "view/show-overview"
 
 
 class ViewingFeature:
@@ -23,6 +28,7 @@ class ViewingFeature:
         self.document = document
         self.canvas = canvas
         self.prompts = prompts
+        self.overview = Overview(canvas)
 
     def contributions(self) -> Contributions:
         edit, view = self.document.edit, self.canvas
@@ -37,16 +43,27 @@ class ViewingFeature:
                        (Place("view", ZOOM, 30), Place(TOOLBAR, "4_zoom", 30),
                         Place(CANVAS_MENU, "1_view", 10)),
                        "Ctrl+0", "zoom-fit", "Show the whole tree"),
+            ActionSpec("zoom-selection", "Zoom to &Selection", view.zoom_to_selection,
+                       (Place("view", ZOOM, 35), Place(NODE_MENU, "3_move", 40)),
+                       "Ctrl+Alt+0", None,
+                       "Show the selected node and its branches as large as they fit",
+                       self._has_selection),
             ActionSpec("zoom-reset", "&Actual Size", view.reset_zoom, (Place("view", ZOOM, 40),),
                        "Ctrl+Shift+0", None, "Show the tree at 100%"),
+            ActionSpec("show-overview", "Show &Overview", lambda: None,
+                       (Place("view", ZOOM, 50),), None, None,
+                       "When the tree is larger than the window, show all of it in a corner,"
+                       " with the part in view framed: drag the frame to move the view",
+                       checkable=True, toggled=self.show_overview,
+                       checked=QSettings().value(OVERVIEW_SETTING, True, bool)),
             ActionSpec("toggle-fold", "&Fold or Expand", self.toggle_fold,
                        (Place("view", FOLD, 10), Place(NODE_MENU, "3_move", 30)),
                        "Space", None, "Fold or expand the selected node", self._has_children),
-            ActionSpec("expand-all", "E&xpand All", edit.expand_all,
+            ActionSpec("expand-all", "E&xpand All", self.keeping_selection(edit.expand_all),
                        (Place("view", FOLD, 20), Place(TOOLBAR, "4_zoom", 40),
                         Place(CANVAS_MENU, "1_view", 20)),
                        "Ctrl+Shift+E", "expand-all", "Show every node"),
-            ActionSpec("fold-all", "Fold A&ll", edit.fold_all,
+            ActionSpec("fold-all", "Fold A&ll", self.keeping_selection(edit.fold_all),
                        (Place("view", FOLD, 30), Place(TOOLBAR, "4_zoom", 50),
                         Place(CANVAS_MENU, "1_view", 30)),
                        "Ctrl+Shift+F", "fold-all", "Fold the tree down to its root"),
@@ -76,9 +93,22 @@ class ViewingFeature:
         QSettings().setValue(FORMULAS_SETTING, on)
         self.document.set_display(show_formulas=on)
 
+    def show_overview(self, on: bool) -> None:
+        QSettings().setValue(OVERVIEW_SETTING, on)
+        self.overview.set_wanted(on)
+
+    def keeping_selection(self, fold: Callable[[], object]) -> Callable[[], None]:
+        """`fold`, keeping the selected node where it is on screen."""
+        def run() -> None:
+            if self.document.selected_id is not None:
+                self.canvas.keep_in_place(self.document.selected_id)
+            fold()
+        return run
+
     def toggle_fold(self) -> None:
         node = self.document.selected_node
         if node is not None:
+            self.canvas.keep_in_place(node.id)
             self.document.edit.fold(node.id, not node.collapsed)
 
     def fold_below(self) -> None:
@@ -86,6 +116,9 @@ class ViewingFeature:
                                     "Show this many levels below the root:", 2, 0, 1000)
         if level is not None:
             self.document.edit.fold_below(level)
+
+    def _has_selection(self) -> bool:
+        return self.document.selected_id is not None
 
     def _has_children(self) -> bool:
         node = self.document.selected_node

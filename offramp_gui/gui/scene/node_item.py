@@ -25,7 +25,7 @@ from .readout import NOTHING, Reading
 from .theme import LABEL_WIDTH, PROBLEM_COLOR, SYMBOL, TEXT_GAP, Theme, readable
 
 HALF = SYMBOL / 2
-FOLD_BOX = 11.0
+FOLD_BOX = 14.0  # at least 12 px at 100%, to hit it easily
 _TEXT_GAP = TEXT_GAP
 
 
@@ -97,6 +97,10 @@ class NodeItem(QGraphicsItem):
 
     def fold_box(self) -> QRectF:
         return QRectF(HALF + 4, -FOLD_BOX / 2, FOLD_BOX, FOLD_BOX)
+
+    def symbol_rect(self) -> QRectF:
+        """The node's symbol, with the few pixels round it a click may miss by."""
+        return QRectF(-HALF - 3, -HALF - 3, SYMBOL + 6, SYMBOL + 6)
 
     def label_rect(self) -> QRectF:
         """Where the branch label sits (for inline renaming)."""

@@ -42,6 +42,11 @@ _ROOM_FIELDS = frozenset({"branch", "payoff"})
 class TreeScene(QGraphicsScene):
     #: A node's branch label was double-clicked; carries the node id.
     rename_requested = Signal(str)
+    #: A gesture on the canvas is about to fold or expand this node (views keep it put).
+    folding = Signal(str)
+    #: The nodes are about to be placed again, and have just been.
+    laying_out = Signal()
+    laid_out = Signal()
 
     def __init__(self, document, theme: Theme | None = None, parent=None,  # noqa: ANN001
                  label_lines: int | None = MAX_LABEL_LINES):
@@ -122,6 +127,7 @@ class TreeScene(QGraphicsScene):
     def relayout(self) -> None:
         """Place the visible nodes; add and drop items to match them."""
         self._layout_timer.stop()
+        self.laying_out.emit()
         tree: Tree = self.document.tree
         visible = visible_nodes(tree.root)
         self._rooms = {}
@@ -142,6 +148,7 @@ class TreeScene(QGraphicsScene):
         self.refresh()
         self._on_selection(self.document.selected_id)
         self.setSceneRect(self.itemsBoundingRect().adjusted(-60, -60, 60, 60))
+        self.laid_out.emit()
 
     def refresh(self) -> None:
         """Take the latest results and display choice; items repaint as they show."""
@@ -231,12 +238,20 @@ class TreeScene(QGraphicsScene):
         if item is None:
             super().mousePressEvent(event)
             return
-        if item.look.foldable and item.fold_box().contains(item.mapFromScene(event.scenePos())):
-            self.document.edit.fold(item.node_id, not item.look.folded)
-        elif event.button() == Qt.MouseButton.LeftButton:
-            self.drag.press(item.node_id, event.screenPos())
+        if event.button() == Qt.MouseButton.LeftButton:
+            local = item.mapFromScene(event.scenePos())
+            alt = event.modifiers() & Qt.KeyboardModifier.AltModifier
+            if item.look.foldable and (item.fold_box().contains(local)
+                                       or alt and item.symbol_rect().contains(local)):
+                self._toggle_fold(item)
+            else:
+                self.drag.press(item.node_id, event.screenPos())
         self.document.select(item.node_id)
         event.accept()
+
+    def _toggle_fold(self, item: NodeItem) -> None:
+        self.folding.emit(item.node_id)
+        self.document.edit.fold(item.node_id, not item.look.folded)
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if not self.drag.move(event.scenePos(), event.screenPos(), event.modifiers()):
@@ -262,11 +277,21 @@ class TreeScene(QGraphicsScene):
         super().keyReleaseEvent(event)
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        """On a node's symbol or its fold box: fold or expand it; on its branch label:
+        rename it. (Both presses of a double-click came first: on the fold box they
+        folded and unfolded it.)"""
         item = self.item_at(event.scenePos())
-        if item is not None and item.look.parent_offset is not None:
-            self.rename_requested.emit(item.node_id)
-            event.accept()
-            return
+        if item is not None and event.button() == Qt.MouseButton.LeftButton:
+            local = item.mapFromScene(event.scenePos())
+            if item.look.foldable and (item.fold_box().contains(local)
+                                       or item.symbol_rect().contains(local)):
+                self._toggle_fold(item)
+                event.accept()
+                return
+            if item.look.parent_offset is not None:
+                self.rename_requested.emit(item.node_id)
+                event.accept()
+                return
         super().mouseDoubleClickEvent(event)
 
 

@@ -1,0 +1,101 @@
+"""Overview: the whole tree in small, in a corner of the canvas, with the part the canvas
+shows framed. Pressing or dragging in it moves the canvas there.
+
+It is another view of the canvas's own scene, so it follows every change without being
+told; it shows only while the tree does not fit the canvas (otherwise there is nothing
+to find).
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPen, QWheelEvent
+from PySide6.QtWidgets import QFrame, QGraphicsView
+from shiboken6 import isValid
+
+from .view import TreeView
+
+SIZE = QSize(240, 160)
+_INSET = 12  # from the canvas's corner, clear of its scroll bars
+
+
+class Overview(QGraphicsView):
+    def __init__(self, canvas: TreeView):
+        super().__init__(canvas.tree_scene, canvas)  # over the canvas's viewport
+        self.canvas = canvas
+        self.setObjectName("overview")
+        self.setToolTip("The whole tree: drag the frame, or click, to move the view")
+        self.setFixedSize(SIZE)
+        self.setInteractive(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QFrame.Shape.Box)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+        self._wanted = False
+        self._grip = QPointF()  # where in the frame the drag holds it
+        canvas.visible_area_changed.connect(self._follow)
+        canvas.tree_scene.sceneRectChanged.connect(self._follow)
+        self.hide()
+
+    def set_wanted(self, wanted: bool) -> None:
+        """Show the overview whenever the tree does not fit the canvas (or never)."""
+        self._wanted = wanted
+        self._follow()
+
+    def _follow(self) -> None:
+        canvas, scene = self.canvas, self.scene()
+        if scene is None or not isValid(scene):
+            return  # the window is closing: the scene went first
+        needed = self._wanted and not canvas.visible_scene_rect().contains(
+            scene.itemsBoundingRect())
+        self.setVisible(needed)
+        if not needed:
+            return
+        corner = canvas.viewport().geometry().bottomRight()
+        self.move(corner.x() - SIZE.width() - _INSET, corner.y() - SIZE.height() - _INSET)
+        self.raise_()
+        self.fitInView(scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        self.viewport().update()
+
+    def frame(self) -> QRectF:
+        """The part of the scene the canvas shows."""
+        return self.canvas.visible_scene_rect()
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        selection = QColor(self.canvas.tree_scene.theme.selection)
+        pen = QPen(selection, 2.0)
+        pen.setCosmetic(True)  # 2 px however small the overview draws the tree
+        painter.setPen(pen)
+        selection.setAlpha(50)
+        painter.setBrush(QBrush(selection))
+        painter.drawRect(self.frame())
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        point = self.mapToScene(event.position().toPoint())
+        frame = self.frame()
+        # Pressed on the frame: hold it where it was pressed; elsewhere: centre it there.
+        self._grip = point - frame.center() if frame.contains(point) else QPointF()
+        self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+        self._pan_to(point)
+        event.accept()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if event.buttons() & Qt.MouseButton.LeftButton:
+            self._pan_to(self.mapToScene(event.position().toPoint()))
+        event.accept()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+        event.accept()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        event.accept()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        event.accept()  # the overview always shows the whole tree
+
+    def _pan_to(self, point: QPointF) -> None:
+        self.canvas.centerOn(point - self._grip)
