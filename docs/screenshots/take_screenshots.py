@@ -32,7 +32,7 @@ def main() -> None:
     window.files.open(default_tree(), ask=False, as_copy=True)
     window.show()
     app.processEvents()
-    window.view.fit()
+    # (The window opens on the root's side at a readable zoom; Fit would show all of it small.)
     if sys.argv[1:] == ["drag"]:
         drag_in_progress(window, app)
         return
