@@ -39,13 +39,14 @@ SMALL = """{"format": "offramp-tree", "version": 1, "title": "Small",
 
 
 @pytest.fixture(autouse=True)
-def private_settings(qapp, tmp_path):
-    """Each test gets its own settings (recent files, window layout)."""
+def private_settings(qapp, tmp_path_factory):
+    """Each test gets its own settings (recent files, window layout), outside its
+    tmp_path, which tests check for the files a gesture wrote."""
     QCoreApplication.setOrganizationName("offramp-tests")
     QCoreApplication.setApplicationName("offramp-tests")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "settings"))
+                      str(tmp_path_factory.mktemp("settings")))
 
 
 @pytest.fixture(autouse=True)
