@@ -31,7 +31,7 @@ def main(file: str | None = None) -> int:
     path = Path(file) if file else default_tree()
     window.files.open(path, ask=False, as_copy=file is None)
     window.show()
-    window.view.fit()
+    window.view.show_start()  # the shown window has its size now
     recovery = window.features["recovery"]
     assert isinstance(recovery, RecoveryManager)
     recovery.offer_at_start()  # after a crash: the documents it left, one question each

@@ -275,3 +275,32 @@ def test_the_fold_box_is_at_least_twelve_pixels(window):
     item = window.scene.item_for_node("defeat")
     box = window.view.mapFromScene(item.mapToScene(item.fold_box())).boundingRect()
     assert FOLD_BOX >= 12 and box.width() >= 12 and box.height() >= 12
+
+
+def test_the_app_starts_on_a_readable_tree_not_a_fitted_speck(qapp, monkeypatch):
+    """`offramp` opens the off-ramp tree at a size its text can be read at (Fit would make
+    all of it tiny), with the root in view."""
+    from PySide6.QtCore import QTimer
+
+    from offramp_gui.gui import app
+    from offramp_gui.gui.main_window import MainWindow
+    from offramp_gui.gui.prompts import Prompts
+    from offramp_gui.gui.view import READABLE_ZOOM
+
+    monkeypatch.setattr(Prompts, "save_changes", lambda self, name: "discard")
+    before = set(qapp.topLevelWidgets())
+    seen = {}
+
+    def look_then_quit() -> None:
+        [window] = [w for w in qapp.topLevelWidgets()
+                    if isinstance(w, MainWindow) and w not in before]
+        view = window.view
+        root = window.scene.item_for_node(window.document.tree.root.id)
+        seen["zoom"] = view.zoom
+        seen["root shown"] = view.viewport().rect().contains(view.mapFromScene(root.scenePos()))
+        window.close()
+        qapp.quit()
+
+    QTimer.singleShot(0, look_then_quit)
+    assert app.main() == 0
+    assert seen == {"zoom": pytest.approx(READABLE_ZOOM), "root shown": True}

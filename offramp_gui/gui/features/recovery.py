@@ -353,7 +353,7 @@ class RecoveryManager(QObject):
                 entry.discard()
             else:
                 entry.release()
-        self.canvas.fit()
+        self.canvas.show_start()
 
     # ---- closing ----------------------------------------------------------------------
     def close(self) -> None:
