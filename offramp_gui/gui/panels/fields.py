@@ -14,9 +14,11 @@ from PySide6.QtGui import QColor, QFocusEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
+    QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -157,3 +159,18 @@ def guard_wheel(*widgets: QWidget) -> None:
     for widget in widgets:
         widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         widget.installEventFilter(_WheelGuard(widget))
+
+
+def add_field_row(form: QFormLayout, label: str, editor: QWidget, name: str) -> FieldMessage:
+    """A form row holding `editor` (named `name`) above the line that says why a value
+    was refused; returns that line."""
+    editor.setObjectName(name)
+    message = FieldMessage(name)
+    box = QWidget()
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(2)
+    column.addWidget(editor)
+    column.addWidget(message)
+    form.addRow(plain_label(label), box)
+    return message

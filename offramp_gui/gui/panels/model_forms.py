@@ -29,7 +29,7 @@ from ..model_edits import COLOR_KEY, WORDS, EditRefused, ModelEdits, quoted
 from ..prompts import Prompts
 from ..scene.theme import outcome_color, player_color
 from ..text import shown
-from .fields import FieldMessage, NotesEdit, Refused, is_typing, plain_label
+from .fields import FieldMessage, NotesEdit, Refused, add_field_row, is_typing
 
 if TYPE_CHECKING:
     from ..document import DocumentController
@@ -52,15 +52,7 @@ class Form:
         self.messages: dict[str, FieldMessage] = {}
 
     def row(self, label: str, editor: QWidget, name: str) -> FieldMessage:
-        editor.setObjectName(f"{self.prefix}-{name}")
-        message = FieldMessage(editor.objectName())
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(editor)
-        column.addWidget(message)
-        self.layout.addRow(plain_label(label), box)
+        message = add_field_row(self.layout, label, editor, f"{self.prefix}-{name}")
         self.messages[name] = message
         return message
 

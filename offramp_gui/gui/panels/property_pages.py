@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QSlider,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -32,6 +31,7 @@ from .fields import (
     FieldMessage,
     NotesEdit,
     Refused,
+    add_field_row,
     current_value,
     guard_wheel,
     is_typing,
@@ -91,15 +91,7 @@ class PropertyPage(QGroupBox):
 
     # ---- building blocks --------------------------------------------------------------
     def add_row(self, label: str, editor: QWidget, name: str) -> FieldMessage:
-        editor.setObjectName(name)
-        message = FieldMessage(name)
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(editor)
-        column.addWidget(message)
-        self.form.addRow(plain_label(label), box)
+        message = add_field_row(self.form, label, editor, name)
         self.messages[name] = message
         return message
 
