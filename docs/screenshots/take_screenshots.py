@@ -40,6 +40,10 @@ def main() -> None:
     document.select("offramp")
     QTest.qWait(50)  # a running event loop, as the app's: it deletes the docks' old tab bars
     window.grab().save(str(HERE / "main-window.png"))
+    window.actions["zoom-fit"].trigger()  # the whole tree, its labels at a readable size
+    QTest.qWait(50)
+    window.view.grab().save(str(HERE / "whole-tree-fitted.png"))
+    window.view.show_start()
     sizes = {"properties": (470, 1080), "variables": (470, 760), "outcomes": (1200, 380)}
     for name, (width, height) in sizes.items():
         panel = window.panels[name]

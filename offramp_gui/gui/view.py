@@ -12,7 +12,9 @@ from PySide6.QtGui import (
     QWheelEvent,
 )
 from PySide6.QtWidgets import QGraphicsView, QLineEdit, QWidget
+from shiboken6 import isValid
 
+from .scene.theme import OVERVIEW_LEFT_PX, OVERVIEW_PX, OVERVIEW_RIGHT_PX
 from .scene.tree_scene import TreeScene
 
 #: The zoom range of the wheel and the buttons; Fit and Zoom to Selection go below the
@@ -62,6 +64,7 @@ class TreeView(QGraphicsView):
         scene.laid_out.connect(self._stay_put)
         scene.document.document_reset.connect(self.show_start)  # after the scene has rebuilt
         scene.document.selection_changed.connect(self._ensure_visible)
+        self.visible_area_changed.connect(self._tell_scene_zoom)
 
     # ---- zoom -----------------------------------------------------------------------
     @property
@@ -84,8 +87,27 @@ class TreeView(QGraphicsView):
         self.zoom_by(1.0 / self.zoom)
 
     def fit(self) -> None:
-        """Show the whole tree, however small that makes it."""
-        self.show_rect(self.tree_scene.tree_rect())
+        """Show the whole tree, however small that makes it. Where its own texts would
+        be too small to read, the labels are written at one size on screen instead, and
+        the zoom leaves room for the endings' texts right of the tree."""
+        scene = self.tree_scene
+        rect = scene.tree_rect()
+        if rect.isEmpty() or scene.legible_at(min(FIT_MAX_ZOOM, self._fitting_zoom(rect))):
+            self.show_rect(rect)
+            return
+        nodes = scene.nodes_rect()
+        margin = 20
+        width = self.viewport().width() - 2 * margin - OVERVIEW_LEFT_PX - OVERVIEW_RIGHT_PX
+        height = self.viewport().height() - 2 * margin - 2 * OVERVIEW_PX
+        zoom = min(max(1.0, width) / nodes.width(), max(1.0, height) / nodes.height())
+        while scene.legible_at(zoom):  # at most: the overview's texts stay on
+            zoom *= 0.98
+        shown = nodes.adjusted(-OVERVIEW_LEFT_PX / zoom, -2 * OVERVIEW_PX / zoom,
+                               OVERVIEW_RIGHT_PX / zoom, OVERVIEW_PX / zoom)
+        self.setSceneRect(scene.sceneRect().united(shown))
+        self.scale(zoom / self.zoom, zoom / self.zoom)
+        self.centerOn(shown.center())
+        self.visible_area_changed.emit()
 
     def zoom_to_selection(self) -> None:
         """Show the selected node and what is shown under it, as large as fits."""
@@ -118,6 +140,10 @@ class TreeView(QGraphicsView):
         if rect.isEmpty():
             return MIN_ZOOM
         return min(width / rect.width(), height / rect.height())
+
+    def _tell_scene_zoom(self) -> None:
+        if isValid(self.tree_scene):  # not when the window is closing: the scene went first
+            self.tree_scene.set_canvas_zoom(self.zoom, self.viewport())
 
     def show_start(self) -> None:
         """A tree just opened: the whole of it if it can be read so, otherwise its root's

@@ -164,6 +164,52 @@ def test_fit_to_window_shows_all_of_a_large_tree(big_window):
     assert view.zoom < 0.05
 
 
+def test_fit_shows_the_whole_off_ramp_tree_and_its_labels_can_be_read(make_window, qtbot):
+    """At 1600 x 1000, Fit shows every node of the bundled tree; its labels, too small
+    to read at that zoom in the drawing's own size, are written at 12 px on screen, each
+    in full view, none over another, every ending with its value and label."""
+    from offramp_gui.bundled import default_tree
+    from offramp_gui.gui.minimap import Overview
+    from offramp_gui.gui.scene.theme import OVERVIEW_PX
+
+    window = make_window()
+    window.resize(1600, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.files.open(default_tree(), ask=False, as_copy=True)
+    view, scene = window.view, window.scene
+    window.actions["zoom-fit"].trigger()
+    assert not scene.legible_at(view.zoom)  # the drawing's own texts would be specks
+    assert scene.overview_zoom == view.zoom
+    seen = view.viewport().rect()
+    pieces = []
+    for node_id in scene.node_ids():
+        item = scene.item_for_node(node_id)
+        assert seen.contains(symbol(window, node_id)), node_id
+        origin = on_screen(window, node_id)
+        texts = item.overview_texts(view.zoom)
+        for piece in texts:
+            assert piece.font.pixelSize() >= OVERVIEW_PX
+            box = piece.rect.translated(origin)
+            assert seen.contains(box.toAlignedRect()), (node_id, piece.text)
+            pieces.append((box, piece.text))
+        node = window.document.tree.node(node_id)
+        words = " ".join(piece.text for piece in texts)
+        if node is not window.document.tree.root:
+            assert node.branch.split()[0][:4] in words, node_id
+        if node.type == "terminal":
+            assert item.reading().value in words, node_id
+    for k, (box, text) in enumerate(pieces):
+        for other, other_text in pieces[k + 1:]:
+            assert not box.adjusted(1, 1, -1, -1).intersects(other), (text, other_text)
+    # The overview map and exported pictures draw the tree as it is, without these.
+    minimap = window.findChild(Overview)
+    assert scene.overview_zoom_in(minimap.viewport()) is None
+    assert scene.overview_zoom_in(None) is None
+    view.reset_zoom()  # at 100% the drawing's own texts come back
+    assert scene.overview_zoom is None
+
+
 def test_zoom_to_selection_shows_the_node_and_its_branches(big_window, qtbot):
     view, scene = big_window.view, big_window.scene
     big_window.actions["zoom-fit"].trigger()

@@ -22,10 +22,23 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from .readout import NOTHING, Reading
-from .theme import LABEL_WIDTH, PROBLEM_COLOR, SYMBOL, TEXT_GAP, Theme, readable
+from .theme import (
+    LABEL_WIDTH,
+    OVERVIEW_LEFT_PX,
+    OVERVIEW_PX,
+    OVERVIEW_RIGHT_PX,
+    PROBLEM_COLOR,
+    ROW_HEIGHT,
+    SYMBOL,
+    TEXT_GAP,
+    Theme,
+    readable,
+)
 
 HALF = SYMBOL / 2
 FOLD_BOX = 14.0  # at least 12 px at 100%, to hit it easily
+#: Lines of a branch label the overview writes at most; the tooltip has all of it.
+MAX_OVERVIEW_LINES = 5
 _TEXT_GAP = TEXT_GAP
 
 
@@ -47,6 +60,18 @@ class NodeLook:
     foldable: bool = False
     folded: bool = False
     hidden: int = 0
+
+
+@dataclass(frozen=True)
+class OverviewText:
+    """One line a view zoomed out too far for the drawing's texts writes instead, in
+    pixels on screen from the node's centre."""
+
+    rect: QRectF
+    text: str
+    font: QFont
+    color: QColor
+    align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft
 
 
 class NodeItem(QGraphicsItem):
@@ -120,10 +145,21 @@ class NodeItem(QGraphicsItem):
 
     def boundingRect(self) -> QRectF:
         if self._bounds.isNull():
-            self._bounds = self._compute_bounds()
+            self._bounds = self.drawing_rect()
+            zoom = getattr(self.scene(), "overview_zoom", None)
+            if zoom is not None:  # the texts written at a fixed size on screen
+                for piece in self.overview_texts(zoom):
+                    self._bounds = self._bounds.united(QRectF(
+                        piece.rect.topLeft() / zoom, piece.rect.size() / zoom))
         return self._bounds
 
-    def _compute_bounds(self) -> QRectF:
+    def overview_changed(self) -> None:
+        """The zoom the overview's texts are sized for changed: so may the bounds."""
+        self.prepareGeometryChange()
+        self._bounds = QRectF()
+
+    def drawing_rect(self) -> QRectF:
+        """What the node draws at a zoom its own texts can be read at."""
         line = QFontMetricsF(self.theme.font).height()
         rect = QRectF(-HALF - 4, -HALF - line - 6, SYMBOL + 8, SYMBOL + 2 * line + 12)
         offset = self.look.parent_offset
@@ -156,13 +192,19 @@ class NodeItem(QGraphicsItem):
         detail = option.levelOfDetailFromTransform(painter.worldTransform())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         reading = self.reading()
+        scene = self.scene()
+        overview = scene.overview_zoom_in(widget) if scene is not None and hasattr(
+            scene, "overview_zoom_in") else None
+        texts = overview is None and detail >= 0.35
         if self.look.parent_offset is not None:
-            self._paint_branch(painter, detail, reading)
+            self._paint_branch(painter, texts, reading)
         self._paint_symbol(painter, reading)
-        if detail >= 0.35:
+        if overview is not None:
+            self._paint_overview(painter, overview)
+        elif texts:
             self._paint_texts(painter, reading)
 
-    def _paint_branch(self, painter: QPainter, detail: float, reading: Reading) -> None:
+    def _paint_branch(self, painter: QPainter, texts: bool, reading: Reading) -> None:
         look, theme = self.look, self.theme
         chosen = reading.chosen
         offset = look.parent_offset
@@ -176,7 +218,7 @@ class NodeItem(QGraphicsItem):
         painter.drawPolyline(QPolygonF([QPointF(offset.x() + HALF, offset.y()),
                                         QPointF(elbow, offset.y()), QPointF(elbow, 0),
                                         QPointF(-HALF, 0)]))
-        if detail < 0.35:
+        if not texts:
             return
         start, end = elbow + _TEXT_GAP, -HALF - _TEXT_GAP
         muted = look.from_decision and not chosen
@@ -289,3 +331,73 @@ class NodeItem(QGraphicsItem):
             painter.drawText(QPointF(x, metrics.ascent() / 2 + small.height()),
                              small.elidedText(look.outcome, Qt.TextElideMode.ElideRight,
                                               LABEL_WIDTH))
+
+    # ---- the overview: a view zoomed out past reading --------------------------------
+    def overview_texts(self, zoom: float) -> list[OverviewText]:
+        """What this node writes, one size on screen, when the view's zoom is `zoom`: an
+        ending its value and label on its right (nothing else is in its row); any other
+        branch its label over the branch, in as many lines as the room above it allows;
+        the root its name and value on its left."""
+        look, theme = self.look, self.theme
+        scene = self.scene()
+        font = QFont(theme.font)
+        font.setPixelSize(OVERVIEW_PX)
+        metrics = QFontMetricsF(font)
+        line = metrics.lineSpacing()
+        reading = self.reading()
+        texts: list[OverviewText] = []
+        ending = look.kind == "terminal" or look.folded
+        if look.parent_offset is None:
+            right = (-HALF - 6) * zoom
+            for text, top, color in ((look.name, -line, theme.muted),
+                                     (reading.value, 0.0, theme.text)):
+                if text:
+                    texts.append(OverviewText(
+                        QRectF(right - OVERVIEW_LEFT_PX, top, OVERVIEW_LEFT_PX, line),
+                        metrics.elidedText(text, Qt.TextElideMode.ElideRight,
+                                           OVERVIEW_LEFT_PX),
+                        font, color, Qt.AlignmentFlag.AlignRight))
+        elif look.kind != "terminal":
+            texts += self._overview_label(zoom, font, line, scene)
+        if ending and (zoom * ROW_HEIGHT >= line or look.parent_offset is None):
+            left = (HALF + (FOLD_BOX + 8 if look.foldable else 6)) * zoom
+            parts = [f"+{look.hidden} nodes" if look.folded else "", reading.value,
+                     "" if look.folded else look.branch]
+            text = "   ".join(part for part in parts if part)
+            width = OVERVIEW_RIGHT_PX - left
+            texts.append(OverviewText(
+                QRectF(left, -line / 2, width, line),
+                metrics.elidedText(text, Qt.TextElideMode.ElideRight, width), font,
+                theme.text))
+        return texts
+
+    def _overview_label(self, zoom: float, font: QFont, line: float,
+                        scene) -> list[OverviewText]:  # noqa: ANN001 - a TreeScene
+        look, theme = self.look, self.theme
+        room = scene.room_above(self.node_id) if scene is not None else 0.0
+        lines = min(MAX_OVERVIEW_LINES, int((room * zoom - 4) // line))
+        start = (self._elbow_x() + _TEXT_GAP) * zoom
+        width = (-HALF - _TEXT_GAP) * zoom - start
+        if lines < 1 or width < 3 * OVERVIEW_PX:
+            return []
+        chosen = self.reading().chosen
+        muted = look.from_decision and not chosen
+        styled = QFont(font)
+        styled.setBold(chosen)
+        styled.setItalic(muted)
+        wrapped = scene.overview_lines(look.branch, styled, width, lines)
+        bottom = -2.0
+        color = theme.muted if muted else theme.text
+        return [OverviewText(QRectF(start, bottom - (len(wrapped) - k) * line, width, line),
+                             text, styled, color)
+                for k, text in enumerate(wrapped)]
+
+    def _paint_overview(self, painter: QPainter, zoom: float) -> None:
+        painter.save()
+        painter.scale(1 / zoom, 1 / zoom)  # from here on a unit is a pixel on screen
+        for piece in self.overview_texts(zoom):
+            painter.setFont(piece.font)
+            painter.setPen(piece.color)
+            painter.drawText(piece.rect, int(piece.align | Qt.AlignmentFlag.AlignVCenter),
+                             piece.text)
+        painter.restore()

@@ -26,6 +26,13 @@ TERMINAL_COLOR = "#8d8d8d"
 PROBLEM_COLOR = "#d32f2f"
 #: The smallest text on the canvas at 100% zoom, in pixels, whatever the system font.
 FONT_MIN_PX, SMALL_FONT_MIN_PX = 13, 11
+#: Text smaller than this on screen cannot be read: a view zoomed out that far (Fit on a
+#: big tree) writes the canvas's labels at OVERVIEW_PX instead, whatever the zoom.
+LEGIBLE_PX = 9.0
+OVERVIEW_PX = 12
+#: Room in pixels at that size for an ending's value and label, right of it, and for the
+#: root's name and value, left of it.
+OVERVIEW_RIGHT_PX, OVERVIEW_LEFT_PX = 340.0, 140.0
 #: WCAG AA for normal text: what every text on the canvas meets against its background.
 AA_CONTRAST = 4.5
 

@@ -25,6 +25,7 @@ from .theme import (
     BRANCH_TEXT_WIDTH,
     CHANCE_COLOR,
     COLUMN_WIDTH,
+    LEGIBLE_PX,
     ROW_HEIGHT,
     TERMINAL_COLOR,
     Theme,
@@ -62,6 +63,13 @@ class TreeScene(QGraphicsScene):
         self.setBackgroundBrush(QBrush(self.theme.background))
         self._items: dict[str, NodeItem] = {}
         self._hidden_counts: dict[str, int] = {}
+        #: The zoom of the canvas when it is too small to read the drawing's texts at
+        #: (None otherwise), and the canvas's viewport: only there are the overview's
+        #: texts written (not in the overview map, not in exports).
+        self.overview_zoom: float | None = None
+        self._overview_viewport: object = None
+        self._rooms_above: dict[str, float] | None = None
+        self._overview_wrapped: dict[tuple, tuple[str, ...]] = {}
         self.readout = Readout(None)
         self.drag = DragGesture(self, document, self.theme, self.item_for_node)
         self._layout_timer = QTimer(self)
@@ -94,7 +102,57 @@ class TreeScene(QGraphicsScene):
         return set(self._items)
 
     def tree_rect(self) -> QRectF:
-        return self.itemsBoundingRect()
+        """What the tree draws at a zoom its texts can be read at."""
+        rect = QRectF()
+        for item in self._items.values():
+            rect = rect.united(item.drawing_rect().translated(item.pos()))
+        return rect
+
+    def nodes_rect(self) -> QRectF:
+        """The nodes' symbols alone."""
+        rect = QRectF()
+        for item in self._items.values():
+            rect = rect.united(item.symbol_rect().translated(item.pos()))
+        return rect
+
+    # ---- the overview: texts at one size on screen, for a canvas zoomed out far -------
+    def legible_at(self, zoom: float) -> bool:
+        """Whether the drawing's own texts can be read at `zoom`."""
+        return zoom * self.theme.font.pixelSize() >= LEGIBLE_PX
+
+    def set_canvas_zoom(self, zoom: float, viewport: object) -> None:
+        """The canvas `viewport` shows the scene at `zoom` now."""
+        overview = None if self.legible_at(zoom) else zoom
+        if overview == self.overview_zoom and viewport is self._overview_viewport:
+            return
+        self.overview_zoom, self._overview_viewport = overview, viewport
+        for item in self._items.values():
+            item.overview_changed()
+        self.update()
+
+    def overview_zoom_in(self, widget: object) -> float | None:
+        """The zoom to size the overview's texts for when painting into `widget`, or
+        None where the drawing's own texts are drawn."""
+        return self.overview_zoom if widget is not None and \
+            widget is self._overview_viewport else None
+
+    def room_above(self, node_id: str) -> float:
+        """How far up a node's branch label may reach in the overview before it meets
+        the node above in its column or an ending's text from a column to its left."""
+        if self._rooms_above is None:
+            self._rooms_above = _rooms_above(self._items.values())
+        return self._rooms_above.get(node_id, 0.0)
+
+    def overview_lines(self, text: str, font: QFont, width: float,
+                       lines: int) -> tuple[str, ...]:
+        key = (text, font.bold(), font.italic(), round(width), lines)
+        wrapped = self._overview_wrapped.get(key)
+        if wrapped is None:
+            if len(self._overview_wrapped) > 20_000:
+                self._overview_wrapped.clear()
+            wrapped = self._overview_wrapped[key] = wrap(text, font, round(width), lines,
+                                                          break_words=False)
+        return wrapped
 
     # ---- following the document -----------------------------------------------------
     def _on_tree_changed(self, change: TreeChange) -> None:
@@ -144,7 +202,11 @@ class TreeScene(QGraphicsScene):
                 self.addItem(item)
             place = places[node.id]
             item.setPos(place.x, place.y)
+        self._rooms_above = None
         self._restyle(self._items)
+        if self.overview_zoom is not None:  # the room above each label may differ
+            for item in self._items.values():
+                item.overview_changed()
         self.refresh()
         self._on_selection(self.document.selected_id)
         self.setSceneRect(self.itemsBoundingRect().adjusted(-60, -60, 60, 60))
@@ -314,3 +376,23 @@ def _hidden_counts(visible: list[Node]) -> dict[str, int]:
     return {node.id: sum(1 for _ in node.walk()) - 1 for node in visible
             if node.children and node.collapsed}
 
+
+
+def _rooms_above(items) -> dict[str, float]:  # noqa: ANN001 - NodeItems
+    """For each item, the distance up to the nearest item above it in its column or
+    to the nearest ending's row in a column to its left (its text runs to the right)."""
+    placed = sorted(items, key=lambda item: item.pos().y())
+    nothing_above = float("-1e9")
+    last_in_column: dict[int, float] = {}
+    last_ending: dict[int, float] = {}
+    rooms: dict[str, float] = {}
+    for item in placed:
+        column = round(item.pos().x() / COLUMN_WIDTH)
+        y = item.pos().y()
+        above = [last_in_column.get(column, nothing_above)]
+        above += [row for left, row in last_ending.items() if left < column]
+        rooms[item.node_id] = y - max(above)
+        last_in_column[column] = y
+        if item.look.kind == "terminal" or item.look.folded:
+            last_ending[column] = y
+    return rooms
