@@ -1,0 +1,592 @@
+"""A document's results kept live: an edit of a number re-solves only what it touches.
+
+`LiveEvaluation` holds one rolled-back tree (the arrays `solve` makes) and takes the
+edits the app makes: a probability or payoff on a node re-solves the path to the root
+(and, for a payoff, the totals of the node's branch); a variable recomputes the formulas
+that use it (and the variables made from it) and re-solves the nodes they touch, level
+by level upwards, only where marked; a weight re-scores every utility and re-solves the
+choices of its player. Each step is the arithmetic of `evaluate` on fewer rows, so the
+numbers are exactly those of a full evaluation (tests/analysis/test_live.py).
+
+What it does not take (a structural edit, a formula typed in, a number that makes a
+formula fail or overflow) returns False: the caller builds a new one from the tree,
+which is the full evaluation.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from ..model.events import TreeChange
+from ..model.fields import FIELDS
+from ..model.issues import Issue
+from ..model.tree import Player, Tree, Variable
+from ..model.validate import validate, validate_settings
+from .evaluate import (
+    PROBABILITY_RANGE_TOLERANCE,
+    PROBABILITY_SUM_TOLERANCE,
+    TIE_TOLERANCE,
+    Results,
+    _Problems,
+    _range_problem,
+    _sum_problem,
+    owner_weights,
+    path_totals,
+    solve,
+    utilities,
+)
+from .expr_eval import evaluate as run_formula
+from .flatten import (
+    ASSUMED_KIND,
+    CHANCE_KIND,
+    DECISION_KIND,
+    FIXED,
+    REMAINDER_PROBABILITY,
+    FlatTree,
+    flatten,
+)
+from .plan import children_groups
+
+#: Node fields the engine does not read: a change of one leaves the numbers as they are.
+_NEUTRAL_FIELDS = frozenset(f.name for f in FIELDS) - {
+    "id", "type", "player", "solve", "outcome", "probability", "payoff", "branch", "name",
+    "children"}
+#: Settings the engine does not read.
+_NEUTRAL_SETTINGS = frozenset({"display", "description", "sources", "extras"})
+_NO_NODES = np.zeros(0, np.int64)
+
+
+def _number(value: object) -> bool:
+    """A plain finite number, as the file format writes one (not true/false)."""
+    return (type(value) is float or type(value) is int) and math.isfinite(value)  # type: ignore[arg-type]
+
+
+class LiveEvaluation:
+    """The rolled-back tree of one document, kept up to date edit by edit."""
+
+    def __init__(self, tree: Tree):
+        flat = flatten(tree)
+        structural = validate(tree) if flat.suspect else validate_settings(tree)
+        solution = solve(flat)
+        self.flat = flat
+        self._structural = tuple(structural)
+        n, criteria = flat.size, len(flat.criteria)
+        self._env = {name: np.array(v, float) for name, v in solution.variables.items()}
+        self._weights = np.array(solution.weights, float)  # (P, C), or (1, P, C)
+        self._owner = owner_weights(self._weights)
+        self.values = solution.values
+        self.probability = solution.probability
+        self.payoff = np.array(np.broadcast_to(solution.payoff, (n, 1, criteria)))
+        self.weight = solution.weight
+        self.choice = solution.choice
+        self.tie = solution.tie
+        self.reach: np.ndarray = solution.reach  # type: ignore[assignment]
+        self.outcomes: np.ndarray = solution.outcomes  # type: ignore[assignment]
+        self.cumulative = path_totals(flat, self.payoff)
+        self.utility = utilities(self.values[:, 0, :], self._shown_weights())
+        problems = _Problems(flat)
+        problems.utility_overflow(self.values[:, 0, :], self.utility, self._shown_weights())
+        numeric = solution.issues + tuple(problems.issues)
+        self._level_starts = np.array([start for start, _end in flat.levels], np.int64)
+        self._range_issues: dict[int, Issue] = {}
+        self._sum_issues: dict[int, Issue] = {}
+        self.valid = np.ones((n, 1), bool)
+        takes = np.flatnonzero(((flat.kind == CHANCE_KIND) | (flat.kind == ASSUMED_KIND))
+                               & (flat.child_count > 0))
+        if takes.size:
+            self.valid[takes] = self._check(takes)
+        #: False when the tree has problems this cannot keep track of (a formula that
+        #: fails, totals that overflow): every edit then asks for a full evaluation.
+        self.exact = numeric == self._probability_issues()
+        self._numeric = numeric
+        self._groups = _formula_groups(flat)
+        self._results: Results | None = None
+
+    # ---- reading --------------------------------------------------------------------
+    def results(self) -> Results:
+        """The results as `evaluate_tree` gives them; their arrays are this evaluation's
+        own, so they show later edits too (`flat` is a snapshot and never changes)."""
+        if self._results is None or self._results.flat is not self.flat:
+            self._results = Results(
+                self.flat, {k: float(v[0]) for k, v in self._env.items()}, self.values[:, 0, :],
+                self.utility, self.choice[:, 0], self.tie[:, 0], self.reach[:, 0],
+                self.outcomes[:, 0, :], self.probability[:, 0],
+                self._structural + (self._probability_issues() if self.exact else
+                                    self._numeric))
+        return self._results
+
+    # ---- edits from the model ---------------------------------------------------------
+    def apply(self, tree: Tree, change: TreeChange) -> bool:
+        """Take a change the tree has made; False when it needs a full evaluation."""
+        if change.structural or not self.exact:
+            return False
+        node_fields = change.fields & {f.name for f in FIELDS}
+        settings = change.fields - node_fields
+        if not settings <= _NEUTRAL_SETTINGS | {"variables", "players", "title"}:
+            return False
+        probabilities: dict[int, float] = {}
+        payoffs: dict[int, np.ndarray] = {}
+        labels: dict[str, dict[int, str | None]] = {}
+        if node_fields - _NEUTRAL_FIELDS:
+            if self.flat.suspect or not node_fields <= _NEUTRAL_FIELDS | {
+                    "probability", "payoff", "branch", "name"}:
+                return False
+            for node_id in change.node_ids:
+                if not self._read_node(tree, node_id, node_fields, probabilities, payoffs,
+                                       labels):
+                    return False
+        variables: dict[str, float] = {}
+        if "variables" in settings and not self._read_variables(tree.variables or [],
+                                                                variables):
+            return False
+        weights = None
+        if "players" in settings:
+            weights = self._read_weights(tree)
+            if weights is None:
+                return False
+        if "title" in settings:
+            self.flat = dataclasses.replace(self.flat, title=tree.title)
+        if labels:
+            self._relabel(labels)
+        return self.update(probabilities, payoffs, variables, weights)
+
+    def _read_node(self, tree: Tree, node_id: str, fields: frozenset[str],
+                   probabilities: dict[int, float], payoffs: dict[int, np.ndarray],
+                   labels: dict[str, dict[int, str | None]]) -> bool:
+        flat = self.flat
+        i = flat.index.get(node_id)
+        if i is None or node_id not in tree:
+            return False
+        node = tree.node(node_id)
+        if "probability" in fields:
+            if flat.probability_kind[i] != FIXED or not _number(node.probability):
+                return False
+            probabilities[i] = float(node.probability)  # type: ignore[arg-type]
+        if "payoff" in fields:
+            row = self._payoff_row(node.payoff)
+            if row is None or i in self._groups.payoff_nodes:
+                return False
+            payoffs[i] = row
+        for name in ("branch", "name"):
+            if name in fields:
+                labels.setdefault(name, {})[i] = getattr(node, name)
+        return True
+
+    def _payoff_row(self, payoff: object) -> np.ndarray | None:
+        """A payoff of numbers only as a row of the criteria; None for anything else."""
+        criteria = self.flat.criteria
+        row = np.zeros(len(criteria))
+        if payoff is None:
+            return row
+        if len(criteria) == 1 and _number(payoff):
+            row[0] = payoff
+            return row
+        if type(payoff) is not dict:
+            return None
+        for key, amount in payoff.items():
+            if key not in criteria or not _number(amount):
+                return None
+            row[criteria.index(key)] = amount
+        return row
+
+    def _read_variables(self, variables: list[Variable], changed: dict[str, float]) -> bool:
+        defs = {d.position: d for d in self.flat.variables}
+        if len(defs) != len(variables):
+            return False
+        for position, var in enumerate(variables):
+            old = defs.get(position)
+            if old is None or (var.name, var.min, var.max, var.distribution,
+                               var.description) != (old.name, old.low, old.high,
+                                                    old.distribution, old.description):
+                return False
+            if old.formula is not None:
+                if var.value != old.formula.text:
+                    return False
+            elif old.broken or not _number(var.value):
+                return False
+            elif float(var.value) != old.value:  # type: ignore[arg-type]
+                changed[var.name] = float(var.value)  # type: ignore[arg-type]
+        return True
+
+    def _read_weights(self, tree: Tree) -> np.ndarray | None:
+        """The players' number weights (nan where an expression), when only numbers
+        changed; None otherwise."""
+        flat = self.flat
+        players: list[Player] = tree.effective_players()
+        if tuple(p.id for p in players) != flat.players or tuple(
+                p.name for p in players) != flat.labels.players:
+            return None
+        texts = {(t.node, t.column): t.text for t in flat.weight_terms}
+        weights = np.zeros_like(flat.weights)
+        for i, player in enumerate(players):
+            for key, value in player.weights.items():
+                if key not in flat.criteria:
+                    return None
+                column = flat.criteria.index(key)
+                if type(value) is str:
+                    if texts.get((i, column)) != value:
+                        return None
+                    weights[i, column] = np.nan
+                elif not _number(value):
+                    return None
+                else:
+                    weights[i, column] = value
+                    if (i, column) in texts:
+                        return None
+        if len(texts) != int(np.isnan(weights).sum()):
+            return None
+        return weights
+
+    def _relabel(self, labels: dict[str, dict[int, str | None]]) -> None:
+        old = self.flat.labels
+        new: dict[str, Any] = {}
+        for name, changes in labels.items():
+            plural = {"branch": "branches", "name": "names"}[name]
+            listed = list(getattr(old, plural))
+            for i, text in changes.items():
+                listed[i] = text
+            new[plural] = tuple(listed)
+        self.flat = dataclasses.replace(self.flat,
+                                        labels=dataclasses.replace(old, **new))
+
+    # ---- edits by number ------------------------------------------------------------
+    def update(self, probabilities: dict[int, float] | None = None,
+               payoffs: dict[int, np.ndarray] | None = None,
+               variables: dict[str, float] | None = None,
+               weights: np.ndarray | None = None) -> bool:
+        """Give nodes fixed probabilities or payoff rows, variables number values, or
+        the players new number weights (P, C; nan where an expression), all at once.
+
+        False when the result needs a full evaluation (a formula fails, a total
+        overflows): this evaluation is then stale and should be dropped.
+        """
+        if not self.exact:
+            return False
+        flat = self.flat
+        changes: dict[str, Any] = {}
+        moved: set[int] = set()  # nodes whose probability changed
+        paid: set[int] = set()  # nodes whose own payoff changed
+        if probabilities:
+            fixed = flat.probability.copy()  # copy on write: a snapshot never changes
+            for node, value in probabilities.items():
+                fixed[node] = self.probability[node, 0] = value
+            changes["probability"] = fixed
+            moved.update(probabilities)
+        if payoffs:
+            fixed = flat.payoff.copy()
+            for node, row in payoffs.items():
+                fixed[node] = self.payoff[node, 0] = row
+            changes["payoff"] = fixed
+            paid.update(payoffs)
+        new_weights = None
+        if variables:
+            touched = self._set_variables(variables, changes, moved, paid)
+            if touched is None:
+                return False
+            if touched:
+                new_weights = flat.weights if weights is None else weights
+        if weights is not None:
+            changes["weights"] = new_weights = weights
+        decide = _NO_NODES
+        if new_weights is not None:
+            decide = self._set_weights(new_weights)
+            if decide is None:
+                return False
+        if changes:
+            self.flat = dataclasses.replace(flat, **changes)
+        return self._resolve(moved, paid, decide, new_weights is not None)
+
+    def _set_variables(self, numbers: dict[str, float], changes: dict[str, Any],
+                       moved: set[int], paid: set[int]) -> bool | None:
+        """Give variables new values and recompute what uses them; True when a weight
+        uses one, None when a formula fails."""
+        env, changed = self._env, set(numbers)
+        defs = []
+        with np.errstate(all="ignore"):
+            scalars = {name: np.asarray(float(value[0])) for name, value in env.items()}
+            for var in self.flat.variables:
+                if var.name in numbers:
+                    value = np.asarray(numbers[var.name])
+                    var = dataclasses.replace(var, value=numbers[var.name])
+                elif var.formula is not None and var.formula.names & changed:
+                    value = np.asarray(var.formula.compiled(scalars), dtype=float)
+                    if not np.isfinite(value).all():
+                        return None
+                    changed.add(var.name)
+                else:
+                    value = scalars[var.name]
+                scalars[var.name] = value
+                defs.append(var)
+            for name in changed:
+                env[name] = np.full(1, scalars[name], dtype=float)
+            changes["variables"] = tuple(defs)
+            for kind, terms, nodes, columns in self._groups.using(changed):
+                value = np.broadcast_to(np.asarray(run_formula(terms[0].compiled, env),
+                                                   float), (1,))
+                if not np.isfinite(value).all():
+                    return None
+                if kind == "probability":
+                    self.probability[nodes] = value
+                    moved.update(nodes.tolist())
+                else:
+                    self.payoff[nodes, :, columns] = value
+                    paid.update(nodes.tolist())
+        return any(t.names & changed for t in self.flat.weight_terms)
+
+    def _set_weights(self, weights: np.ndarray) -> np.ndarray | None:
+        """New weights (with expressions worked out): the decisions of the players whose
+        weights changed, to choose again; None when a weight fails."""
+        flat = self.flat
+        worked = np.array(weights, float)
+        with np.errstate(all="ignore"):
+            for term in flat.weight_terms:
+                value = np.asarray(run_formula(term.compiled, self._env), float)
+                if not np.isfinite(value).all():
+                    return None
+                worked[term.node, term.column] = value.reshape(-1)[0]
+        if self._weights.ndim == 3:
+            worked = worked[None]
+        before = self._weights.reshape(-1, *flat.weights.shape)[0]
+        players = np.flatnonzero((before != worked.reshape(before.shape)).any(axis=1))
+        self._weights, self._owner = worked, owner_weights(worked)
+        return np.flatnonzero((flat.kind == DECISION_KIND) & (flat.child_count > 0)
+                              & np.isin(flat.player, players))
+
+    # ---- solving again --------------------------------------------------------------
+    def _levels_of(self, nodes: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self._level_starts, nodes, side="right") - 1
+
+    def _resolve(self, moved: Iterable[int], paid: Iterable[int], decide: np.ndarray,
+                 rescore: bool) -> bool:
+        flat = self.flat
+        depth = len(flat.levels)
+        marks: list[list[np.ndarray]] = [[] for _ in range(depth)]
+        changed_rows: list[np.ndarray] = []
+        moved_nodes = np.array(sorted(moved), np.int64)
+        if moved_nodes.size:
+            parents = np.unique(flat.parent[moved_nodes])
+            parents = parents[parents >= 0]
+            self._settle_remainders(parents)
+            self._mark(marks, parents)
+        paid_nodes = np.array(sorted(paid), np.int64)
+        if paid_nodes.size:
+            self._totals_below(paid_nodes, marks, changed_rows)
+            above = flat.parent[paid_nodes]
+            self._mark(marks, above[above >= 0])
+        self._mark(marks, decide)
+        reach_from: list[np.ndarray] = []
+        for level in range(depth - 1, -1, -1):
+            if not marks[level]:
+                continue
+            nodes = np.unique(np.concatenate(marks[level]))
+            nodes = nodes[flat.child_count[nodes] > 0]
+            kind = flat.kind[nodes]
+            chance = nodes[(kind == CHANCE_KIND) | (kind == ASSUMED_KIND)]
+            choosing = nodes[kind == DECISION_KIND]
+            if chance.size:
+                reach_from.append(self._average(chance))
+            if choosing.size:
+                reach_from.append(self._choose(choosing))
+            changed_rows.append(nodes)
+            if level:
+                marks[level - 1].append(flat.parent[nodes])
+        self._reach_below(np.concatenate(reach_from) if reach_from else _NO_NODES)
+        return self._rescore(changed_rows, rescore)
+
+    def _mark(self, marks: list[list[np.ndarray]], nodes: np.ndarray) -> None:
+        if not nodes.size:
+            return
+        levels = self._levels_of(nodes)
+        for level in np.unique(levels).tolist():
+            marks[level].append(nodes[levels == level])
+
+    def _settle_remainders(self, parents: np.ndarray) -> None:
+        """The "#" branch of each parent takes what its siblings leave (as `solve`)."""
+        flat = self.flat
+        for parent in parents.tolist():
+            start = int(flat.child_start[parent])
+            span = slice(start, start + int(flat.child_count[parent]))
+            remainder = flat.probability_kind[span] == REMAINDER_PROBABILITY
+            if remainder.any():
+                others = np.where(remainder[:, None], 0.0, self.probability[span])
+                total = np.add.reduceat(others, [0], axis=0)[0]
+                self.probability[span][remainder] = 1.0 - total
+
+    def _totals_below(self, nodes: np.ndarray, marks: list[list[np.ndarray]],
+                      changed_rows: list[np.ndarray]) -> None:
+        """The payoffs from the root of `nodes` and all below them, level by level."""
+        flat = self.flat
+        levels = self._levels_of(nodes)
+        below = _NO_NODES
+        for level in range(int(levels.min()), len(flat.levels)):
+            here = np.union1d(nodes[levels == level], below)
+            if not here.size:
+                if level > levels.max():
+                    break
+                continue
+            if level == 0:
+                self.cumulative[0] = self.payoff[0]
+            else:
+                with np.errstate(over="ignore", invalid="ignore"):
+                    self.cumulative[here] = (self.cumulative[flat.parent[here]]
+                                             + self.payoff[here])
+            ends = flat.child_count[here] == 0
+            self.values[here[ends]] = self.cumulative[here[ends]]
+            changed_rows.append(here[ends])
+            inner = here[~ends]
+            marks[level].append(inner)
+            below = children_groups(flat, inner)[0]
+
+    def _average(self, parents: np.ndarray) -> np.ndarray:
+        """Chance parents as `solve` averages them; returns the children whose branch
+        weight changed."""
+        kids, starts, _counts = children_groups(self.flat, parents)
+        p = self.probability[kids]
+        before = self.weight[kids]
+        self.weight[kids] = p
+        with np.errstate(over="ignore", invalid="ignore"):
+            averaged = np.add.reduceat(p[:, :, None] * self.values[kids], starts, axis=0)
+        valid = self._check(parents)
+        self.valid[parents] = valid
+        averaged[~valid] = np.nan
+        self.values[parents] = averaged
+        self._outcomes(parents, kids, starts, ~valid)
+        return kids[_differs(before, p)]
+
+    def _choose(self, parents: np.ndarray) -> np.ndarray:
+        """Decisions as `solve` makes them; returns the children whose weight changed."""
+        flat = self.flat
+        kids, starts, counts = children_groups(flat, parents)
+        owner = np.repeat(flat.player[parents], counts)
+        values = self.values[kids]
+        with np.errstate(over="ignore", invalid="ignore"):
+            if self._owner.ndim == 2:
+                utility = np.einsum("msc,mc->ms", values, self._owner[owner])
+            else:
+                utility = np.einsum("msc,smc->ms", values, self._owner[:, owner])
+            if not np.isfinite(utility.sum()):
+                utility[np.isinf(utility)] = np.nan
+        best = np.repeat(np.maximum.reduceat(utility, starts, axis=0), counts, axis=0)
+        within = utility >= best - TIE_TOLERANCE * np.maximum(1.0, np.abs(best))
+        m = kids.size
+        position = np.where(within, np.arange(m)[:, None], m)
+        first = np.minimum.reduceat(position, starts, axis=0)
+        self.tie[parents] = np.add.reduceat(within, starts, axis=0) > 1
+        self.choice[parents] = np.append(kids, -1)[first]
+        first_each = np.repeat(first, counts, axis=0)
+        before = self.weight[kids]
+        self.weight[kids] = np.where(first_each == m, np.nan, position == first_each)
+        padded = np.concatenate([values, np.full((1,) + values.shape[1:], np.nan)])
+        self.values[parents] = padded[first, np.arange(1)[None, :]]
+        self._outcomes(parents, kids, starts, self.choice[parents] < 0)
+        return kids[_differs(before, self.weight[kids])]
+
+    def _outcomes(self, parents: np.ndarray, kids: np.ndarray, starts: np.ndarray,
+                  undefined: np.ndarray) -> None:
+        summed = np.add.reduceat(self.weight[kids][:, :, None] * self.outcomes[kids], starts,
+                                 axis=0)
+        summed[undefined] = np.nan
+        self.outcomes[parents] = summed
+
+    def _reach_below(self, nodes: np.ndarray) -> None:
+        """The reach of `nodes` (whose branch weight changed) and all below them."""
+        if not nodes.size:
+            return
+        flat = self.flat
+        levels = self._levels_of(nodes)
+        below = _NO_NODES
+        for level in range(int(levels.min()), len(flat.levels)):
+            here = np.union1d(nodes[levels == level], below)
+            if not here.size and level > levels.max():
+                break
+            self.reach[here] = self.reach[flat.parent[here]] * self.weight[here]
+            below = children_groups(flat, here[flat.child_count[here] > 0])[0]
+
+    def _rescore(self, changed_rows: list[np.ndarray], everything: bool) -> bool:
+        """Utilities of the rows whose totals changed (all, when weights changed);
+        False when a total or a utility overflows (the full evaluation reports it)."""
+        weights = self._shown_weights()
+        if everything:
+            rows: Any = slice(None)
+            self.utility = utilities(self.values[:, 0, :], weights)
+        else:
+            rows = np.unique(np.concatenate(changed_rows)) if changed_rows else _NO_NODES
+            self.utility[rows] = utilities(self.values[rows, 0, :], weights)
+        values = self.values[rows, 0, :]
+        if np.isinf(values).any():
+            return False
+        overflowed = np.isnan(self.utility[rows]).any(axis=-1) & ~np.isnan(values).any(axis=-1)
+        if np.isfinite(weights).all() and overflowed.any():
+            return False
+        self._results = None
+        return True
+
+    def _shown_weights(self) -> np.ndarray:
+        return self._weights if self._weights.ndim == 2 else self._weights[0]
+
+    # ---- probability problems -------------------------------------------------------
+    def _check(self, parents: np.ndarray) -> np.ndarray:
+        """Whether each parent's branches are probabilities adding up to 1 (q, 1), with
+        the problems `solve` reports for them, kept per node."""
+        flat = self.flat
+        children, _starts, counts = children_groups(flat, parents)
+        p = self.probability[children]
+        in_range = (p >= -PROBABILITY_RANGE_TOLERANCE) & (p <= 1 + PROBABILITY_RANGE_TOLERANCE)
+        starts = np.cumsum(counts) - counts
+        all_in_range = np.logical_and.reduceat(in_range, starts, axis=0)
+        sums = np.add.reduceat(p, starts, axis=0)
+        adds_up = np.abs(sums - 1) <= PROBABILITY_SUM_TOLERANCE
+        if self._range_issues:
+            for child in children.tolist():
+                self._range_issues.pop(child, None)
+        if self._sum_issues:
+            for parent in parents.tolist():
+                self._sum_issues.pop(parent, None)
+        problems = _Problems(flat)
+        for k in np.flatnonzero(~in_range.all(axis=1)).tolist():
+            _range_problem(flat, int(children[k]), p[k], problems)
+            if problems.issues:
+                self._range_issues[int(children[k])] = problems.issues.pop()
+        for k in np.flatnonzero((~adds_up & all_in_range).any(axis=1)).tolist():
+            _sum_problem(flat, int(parents[k]), sums[k], problems)
+            self._sum_issues[int(parents[k])] = problems.issues.pop()
+        return all_in_range & adds_up
+
+    def _probability_issues(self) -> tuple[Issue, ...]:
+        """In `solve`'s order: out-of-range branches by node, then sums by parent."""
+        return tuple([self._range_issues[k] for k in sorted(self._range_issues)]
+                     + [self._sum_issues[k] for k in sorted(self._sum_issues)])
+
+
+def _differs(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """Rows (m, 1) whose value changed, nan equal to nan."""
+    same = (before == after) | (np.isnan(before) & np.isnan(after))
+    return ~same[:, 0]
+
+
+@dataclasses.dataclass(frozen=True)
+class _FormulaGroups:
+    """The formulas of the nodes grouped by text (each is worked out once), and which
+    variables each group uses."""
+
+    groups: tuple[tuple[str, tuple, np.ndarray, np.ndarray], ...]
+    payoff_nodes: frozenset[int]
+
+    def using(self, names: set[str]) -> list[tuple[str, tuple, np.ndarray, np.ndarray]]:
+        return [group for group in self.groups if group[1][0].names & names]
+
+
+def _formula_groups(flat: FlatTree) -> _FormulaGroups:
+    groups = []
+    for kind, terms in (("probability", flat.probability_terms),
+                        ("payoff", flat.payoff_terms)):
+        by_text: dict[str, list] = {}
+        for term in terms:
+            by_text.setdefault(term.text, []).append(term)
+        groups += [(kind, tuple(ts), np.array([t.node for t in ts], np.int64),
+                    np.array([t.column for t in ts], np.int64)) for ts in by_text.values()]
+    return _FormulaGroups(tuple(groups), frozenset(t.node for t in flat.payoff_terms))
