@@ -60,9 +60,9 @@ _NEUTRAL_SETTINGS = frozenset({"display", "description", "sources", "extras"})
 _NO_NODES = np.zeros(0, np.int64)
 
 
-def _number(value: object) -> bool:
+def _number(value: Any) -> bool:
     """A plain finite number, as the file format writes one (not true/false)."""
-    return (type(value) is float or type(value) is int) and math.isfinite(value)  # type: ignore[arg-type]
+    return (type(value) is float or type(value) is int) and math.isfinite(value)
 
 
 class LiveEvaluation:
@@ -183,7 +183,7 @@ class LiveEvaluation:
         if payoff is None:
             return row
         if len(criteria) == 1 and _number(payoff):
-            row[0] = payoff
+            row[0] = float(payoff)  # type: ignore[arg-type]
             return row
         if type(payoff) is not dict:
             return None
@@ -208,8 +208,8 @@ class LiveEvaluation:
                     return False
             elif old.broken or not _number(var.value):
                 return False
-            elif float(var.value) != old.value:  # type: ignore[arg-type]
-                changed[var.name] = float(var.value)  # type: ignore[arg-type]
+            elif float(var.value) != old.value:
+                changed[var.name] = float(var.value)
         return True
 
     def _read_weights(self, tree: Tree) -> np.ndarray | None:
@@ -267,21 +267,9 @@ class LiveEvaluation:
         if not self.exact:
             return False
         flat = self.flat
-        changes: dict[str, Any] = {}
-        moved: set[int] = set()  # nodes whose probability changed
-        paid: set[int] = set()  # nodes whose own payoff changed
-        if probabilities:
-            fixed = flat.probability.copy()  # copy on write: a snapshot never changes
-            for node, value in probabilities.items():
-                fixed[node] = self.probability[node, 0] = value
-            changes["probability"] = fixed
-            moved.update(probabilities)
-        if payoffs:
-            fixed = flat.payoff.copy()
-            for node, row in payoffs.items():
-                fixed[node] = self.payoff[node, 0] = row
-            changes["payoff"] = fixed
-            paid.update(payoffs)
+        changes = self._set_numbers(probabilities or {}, payoffs or {})
+        moved: set[int] = set(probabilities or ())  # nodes whose probability changed
+        paid: set[int] = set(payoffs or ())  # nodes whose own payoff changed
         new_weights = None
         if variables:
             touched = self._set_variables(variables, changes, moved, paid)
@@ -291,14 +279,31 @@ class LiveEvaluation:
                 new_weights = flat.weights if weights is None else weights
         if weights is not None:
             changes["weights"] = new_weights = weights
-        decide = _NO_NODES
+        decide: np.ndarray | None = _NO_NODES
         if new_weights is not None:
             decide = self._set_weights(new_weights)
-            if decide is None:
-                return False
+        if decide is None:
+            return False
         if changes:
             self.flat = dataclasses.replace(flat, **changes)
         return self._resolve(moved, paid, decide, new_weights is not None)
+
+    def _set_numbers(self, probabilities: dict[int, float],
+                     payoffs: dict[int, np.ndarray]) -> dict[str, Any]:
+        """Fixed probabilities and payoff rows; the snapshot's arrays are copied first (a
+        snapshot never changes)."""
+        changes: dict[str, Any] = {}
+        if probabilities:
+            fixed = self.flat.probability.copy()
+            for node, value in probabilities.items():
+                fixed[node] = self.probability[node, 0] = value
+            changes["probability"] = fixed
+        if payoffs:
+            rows = self.flat.payoff.copy()
+            for node, row in payoffs.items():
+                rows[node] = self.payoff[node, 0] = row
+            changes["payoff"] = rows
+        return changes
 
     def _set_variables(self, numbers: dict[str, float], changes: dict[str, Any],
                        moved: set[int], paid: set[int]) -> bool | None:

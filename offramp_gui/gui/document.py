@@ -3,6 +3,9 @@
 Panels and the scene never change the model themselves: they call the controller,
 which pushes an undo command. The model's change events then flow one way: tree
 changed -> one recompute per burst (a zero-delay timer) -> results_ready -> views.
+The recompute hands the burst's changes to the document's live evaluation, which
+re-solves only what an edit of a number touches; anything else (a structural edit, a
+formula typed in) is a full evaluation.
 """
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ..analysis.evaluate import Results, evaluate_tree
+from ..analysis.evaluate import Results
+from ..analysis.live import LiveEvaluation
 from ..api import check
 from ..fileformat.atomic import remove_stale_temporaries
 from ..fileformat.json_io import file_digest, read_file, snapshot
@@ -81,6 +85,8 @@ class DocumentController(QObject):
         self._last_merge = 0.0
         #: Counts the model's changes: a save knows whether its snapshot is still current.
         self._revision = 0
+        #: The changes made since the last recompute, for the live evaluation to take.
+        self._pending: list[TreeChange] = []
         self._recompute_timer = QTimer(self)
         self._recompute_timer.setSingleShot(True)
         self._recompute_timer.setInterval(0)
@@ -95,7 +101,10 @@ class DocumentController(QObject):
         self._identity = object()
         tree.notifier.require_batch = True
         tree.notifier.subscribe(self._on_tree_change)
-        self.results = evaluate_tree(tree)
+        # The live evaluation of this tree: its first results are a full evaluation.
+        self._pending = []
+        self.live = LiveEvaluation(tree)
+        self.results = self.live.results()
 
     def replace_tree(self, tree: Tree, path: Path | None, digest: str | None = None,
                      suggestion: Path | None = None) -> None:
@@ -203,13 +212,17 @@ class DocumentController(QObject):
             self.selected_id = fallback if renamed or fallback in self.tree else None
             self.selection_changed.emit(self.selected_id)
         self._revision += 1
+        self._pending.append(change)
         self.tree_changed.emit(change)
         self._recompute_timer.start()
 
     def recompute(self) -> None:
-        """Roll the tree back now; views update on `results_ready`."""
+        """Bring the results up to date now; views update on `results_ready`."""
         self._recompute_timer.stop()
-        self.results = evaluate_tree(self.tree)
+        pending, self._pending = self._pending, []
+        if not all(self.live.apply(self.tree, change) for change in pending):
+            self.live = LiveEvaluation(self.tree)  # the full evaluation
+        self.results = self.live.results()
         self.results_ready.emit(self.results)
 
     # ---- gestures: what merges into one undo step -------------------------------------
