@@ -373,7 +373,7 @@ class LiveEvaluation:
         changed_rows: list[np.ndarray] = []
         moved_nodes = np.array(sorted(moved), np.int64)
         if moved_nodes.size:
-            parents = np.unique(flat.parent[moved_nodes])
+            parents = _unique(flat.parent[moved_nodes])
             parents = parents[parents >= 0]
             self._settle_remainders(parents)
             self._mark(marks, parents)
@@ -387,7 +387,7 @@ class LiveEvaluation:
         for level in range(depth - 1, -1, -1):
             if not marks[level]:
                 continue
-            nodes = np.unique(np.concatenate(marks[level]))
+            nodes = _unique(np.concatenate(marks[level]))
             nodes = nodes[flat.child_count[nodes] > 0]
             kind = flat.kind[nodes]
             chance = nodes[(kind == CHANCE_KIND) | (kind == ASSUMED_KIND)]
@@ -406,20 +406,18 @@ class LiveEvaluation:
         if not nodes.size:
             return
         levels = self._levels_of(nodes)
-        for level in np.unique(levels).tolist():
+        for level in _unique(levels).tolist():
             marks[level].append(nodes[levels == level])
 
     def _settle_remainders(self, parents: np.ndarray) -> None:
         """The "#" branch of each parent takes what its siblings leave (as `solve`)."""
-        flat = self.flat
-        for parent in parents.tolist():
-            start = int(flat.child_start[parent])
-            span = slice(start, start + int(flat.child_count[parent]))
-            remainder = flat.probability_kind[span] == REMAINDER_PROBABILITY
-            if remainder.any():
-                others = np.where(remainder[:, None], 0.0, self.probability[span])
-                total = np.add.reduceat(others, [0], axis=0)[0]
-                self.probability[span][remainder] = 1.0 - total
+        kids, starts, counts = children_groups(self.flat, parents)
+        remainder = self.flat.probability_kind[kids] == REMAINDER_PROBABILITY
+        if remainder.any():
+            others = np.where(remainder[:, None], 0.0, self.probability[kids])
+            sums = np.add.reduceat(others, starts, axis=0)
+            group = np.repeat(np.arange(parents.size), counts)
+            self.probability[kids[remainder]] = 1.0 - sums[group[remainder]]
 
     def _totals_below(self, nodes: np.ndarray, marks: list[list[np.ndarray]],
                       changed_rows: list[np.ndarray]) -> None:
@@ -428,7 +426,7 @@ class LiveEvaluation:
         levels = self._levels_of(nodes)
         below = _NO_NODES
         for level in range(int(levels.min()), len(flat.levels)):
-            here = np.union1d(nodes[levels == level], below)
+            here = _unique(np.concatenate([nodes[levels == level], below]))
             if not here.size:
                 if level > levels.max():
                     break
@@ -505,7 +503,7 @@ class LiveEvaluation:
         levels = self._levels_of(nodes)
         below = _NO_NODES
         for level in range(int(levels.min()), len(flat.levels)):
-            here = np.union1d(nodes[levels == level], below)
+            here = _unique(np.concatenate([nodes[levels == level], below]))
             if not here.size and level > levels.max():
                 break
             self.reach[here] = self.reach[flat.parent[here]] * self.weight[here]
@@ -519,7 +517,7 @@ class LiveEvaluation:
             rows: Any = slice(None)
             self.utility = utilities(self.values[:, 0, :], weights)
         else:
-            rows = np.unique(np.concatenate(changed_rows)) if changed_rows else _NO_NODES
+            rows = _unique(np.concatenate(changed_rows)) if changed_rows else _NO_NODES
             self.utility[rows] = utilities(self.values[rows, 0, :], weights)
         values = self.values[rows, 0, :]
         if np.isinf(values).any():
@@ -565,6 +563,12 @@ class LiveEvaluation:
         """In `solve`'s order: out-of-range branches by node, then sums by parent."""
         return tuple([self._range_issues[k] for k in sorted(self._range_issues)]
                      + [self._sum_issues[k] for k in sorted(self._sum_issues)])
+
+
+def _unique(nodes: np.ndarray) -> np.ndarray:
+    """Sorted, without repeats (np.unique costs more on the few nodes of an edit)."""
+    nodes = np.sort(nodes)
+    return nodes[np.concatenate(([True], nodes[1:] != nodes[:-1]))] if nodes.size else nodes
 
 
 def _differs(before: np.ndarray, after: np.ndarray) -> np.ndarray:
