@@ -8,8 +8,12 @@ by level upwards, only where marked; a weight re-scores every utility and re-sol
 choices of its player. Each step is the arithmetic of `evaluate` on fewer rows, so the
 numbers are exactly those of a full evaluation (tests/analysis/test_live.py).
 
-What it does not take (a structural edit, a formula typed in, a number that makes a
-formula fail or overflow) returns False: the caller builds a new one from the tree,
+A structural edit (add, delete, move, paste, a change of type) patches the arrays
+(`restructure.patch`: whole-array slices, the nodes the change names read again) and
+re-solves what was read and the paths above it.
+
+What it does not take (a formula typed in, a number that makes a formula fail or
+overflow, a tree with structural problems) returns False: the caller builds a new one from the tree,
 which is the full evaluation.
 """
 from __future__ import annotations
@@ -50,6 +54,7 @@ from .flatten import (
     flatten,
 )
 from .plan import children_groups
+from .restructure import OLD, patch
 
 #: Node fields the engine does not read: a change of one leaves the numbers as they are.
 _NEUTRAL_FIELDS = frozenset(f.name for f in FIELDS) - {
@@ -123,7 +128,7 @@ class LiveEvaluation:
     def apply(self, tree: Tree, change: TreeChange) -> bool:
         """Take a change the tree has made; False when it needs a full evaluation."""
         if change.structural or not self.exact:
-            return False
+            return self._restructure(tree, change)
         node_fields = change.fields & {f.name for f in FIELDS}
         settings = change.fields - node_fields
         if not settings <= _NEUTRAL_SETTINGS | {"variables", "players", "title"}:
@@ -361,12 +366,108 @@ class LiveEvaluation:
         return np.flatnonzero((flat.kind == DECISION_KIND) & (flat.child_count > 0)
                               & np.isin(flat.player, players))
 
+    # ---- structural edits -----------------------------------------------------------
+    def _restructure(self, tree: Tree, edit: TreeChange) -> bool:
+        """Patch the arrays for nodes added, removed, moved or retyped, then re-solve
+        what the patch read and the paths above it."""
+        settings = edit.fields - {f.name for f in FIELDS}
+        if not self.exact or self.flat.suspect or not settings <= _NEUTRAL_SETTINGS | {
+                "title"}:
+            return False
+        if "title" in settings:
+            self.flat = dataclasses.replace(self.flat, title=tree.title)
+        change = patch(self.flat, tree, edit.node_ids)
+        if change is None or change.flat.suspect:
+            return False
+        old, flat = self.flat, change.flat
+        pieces = change.live_pieces
+
+        def spliced(array: np.ndarray, fill: Any) -> np.ndarray:
+            parts = [array[a:b] if s == OLD else np.full((b - a,) + array.shape[1:], fill,
+                                                         array.dtype)
+                     for s, a, b in pieces]
+            return np.concatenate(parts)
+
+        named_rows, fresh = change.named, change.fresh
+        old_payoff = self.payoff[change.named_old].copy()
+        self.values = spliced(self.values, np.nan)
+        self.probability = spliced(self.probability, np.nan)
+        self.payoff = spliced(self.payoff, 0.0)
+        self.weight = spliced(self.weight, np.nan)
+        self.reach = spliced(self.reach, np.nan)
+        self.outcomes = spliced(self.outcomes, np.nan)
+        self.cumulative = spliced(self.cumulative, np.nan)
+        self.utility = spliced(self.utility, np.nan)
+        self.tie = spliced(self.tie, False)
+        self.valid = spliced(self.valid, True)
+        choice = spliced(self.choice, -1)
+        chosen = choice >= 0
+        choice[chosen] = change.new_of_old[choice[chosen]]
+        self.choice = choice
+        self.flat = flat
+        self._level_starts = np.array([start for start, _end in flat.levels], np.int64)
+        self._groups = _formula_groups(flat)
+        read = np.concatenate([fresh, named_rows])
+        self.probability[read, 0] = flat.probability[read]
+        self.payoff[read, 0] = flat.payoff[read]
+        self.choice[read], self.tie[read] = -1, False  # (a decision sets them again)
+        if not self._formulas_of(read):
+            return False
+        ends = read[flat.child_count[read] == 0]
+        codes = flat.outcome[ends]
+        self.outcomes[ends] = 0.0
+        known = codes >= 0
+        self.outcomes[ends[known], 0, codes[known]] = 1.0
+        self.outcomes[ends[~known]] = np.nan
+        self._renumber_issues(old, change.new_of_old)
+        new_payoff = self.payoff[named_rows]
+        changed = ~((old_payoff == new_payoff) | np.isnan(old_payoff) & np.isnan(new_payoff)
+                    ).all(axis=(1, 2))
+        tops = fresh[~np.isin(flat.parent[fresh], fresh)] if fresh.size else fresh
+        paid = np.concatenate([tops, change.moved_in, named_rows[changed],
+                               named_rows[flat.child_count[named_rows] == 0]])
+        inner = named_rows[flat.child_count[named_rows] > 0]
+        self._settle_remainders(inner)
+        self._results = None
+        return self._resolve(read.tolist(), paid.tolist(), inner, False,
+                             np.concatenate([tops, change.moved_in]))
+
+    def _formulas_of(self, rows: np.ndarray) -> bool:
+        """Work out the formulas of `rows` (read from the tree); False if one fails."""
+        with np.errstate(all="ignore"):
+            for kind, terms, nodes, columns in self._groups.groups:
+                here = np.isin(nodes, rows)
+                if not here.any():
+                    continue
+                value = np.broadcast_to(np.asarray(run_formula(terms[0].compiled, self._env),
+                                                   float), (1,))
+                if not np.isfinite(value).all():
+                    return False
+                if kind == "probability":
+                    self.probability[nodes[here]] = value
+                else:
+                    self.payoff[nodes[here], :, columns[here]] = value
+        return True
+
+    def _renumber_issues(self, old: FlatTree, new_of_old: np.ndarray) -> None:
+        """Probability problems at their new rows, said again (their paths may differ)."""
+        flat = self.flat
+        parents = [int(old.parent[k]) for k in self._range_issues] + list(self._sum_issues)
+        self._range_issues.clear()
+        self._sum_issues.clear()
+        rows = new_of_old[np.array(parents, np.int64)] if parents else _NO_NODES
+        rows = _unique(rows[rows >= 0])
+        kind = flat.kind[rows]
+        rows = rows[((kind == CHANCE_KIND) | (kind == ASSUMED_KIND)) & (flat.child_count[rows] > 0)]
+        if rows.size:
+            self.valid[rows] = self._check(rows)
+
     # ---- solving again --------------------------------------------------------------
     def _levels_of(self, nodes: np.ndarray) -> np.ndarray:
         return np.searchsorted(self._level_starts, nodes, side="right") - 1
 
     def _resolve(self, moved: Iterable[int], paid: Iterable[int], decide: np.ndarray,
-                 rescore: bool) -> bool:
+                 rescore: bool, reach_too: np.ndarray = _NO_NODES) -> bool:
         flat = self.flat
         depth = len(flat.levels)
         marks: list[list[np.ndarray]] = [[] for _ in range(depth)]
@@ -383,7 +484,7 @@ class LiveEvaluation:
             above = flat.parent[paid_nodes]
             self._mark(marks, above[above >= 0])
         self._mark(marks, decide)
-        reach_from: list[np.ndarray] = []
+        reach_from: list[np.ndarray] = [reach_too]
         for level in range(depth - 1, -1, -1):
             if not marks[level]:
                 continue
@@ -399,7 +500,7 @@ class LiveEvaluation:
             changed_rows.append(nodes)
             if level:
                 marks[level - 1].append(flat.parent[nodes])
-        self._reach_below(np.concatenate(reach_from) if reach_from else _NO_NODES)
+        self._reach_below(_unique(np.concatenate(reach_from)))
         return self._rescore(changed_rows, rescore)
 
     def _mark(self, marks: list[list[np.ndarray]], nodes: np.ndarray) -> None:

@@ -4,8 +4,8 @@ Panels and the scene never change the model themselves: they call the controller
 which pushes an undo command. The model's change events then flow one way: tree
 changed -> one recompute per burst (a zero-delay timer) -> results_ready -> views.
 The recompute hands the burst's changes to the document's live evaluation, which
-re-solves only what an edit of a number touches; anything else (a structural edit, a
-formula typed in) is a full evaluation.
+re-solves only what an edit touches (a structural edit patches its arrays); anything
+else (a formula typed in) is a full evaluation.
 """
 from __future__ import annotations
 
@@ -87,6 +87,8 @@ class DocumentController(QObject):
         self._revision = 0
         #: The changes made since the last recompute, for the live evaluation to take.
         self._pending: list[TreeChange] = []
+        #: The live evaluation an edit left out of date, if any: recompute replaces it.
+        self._stale: LiveEvaluation | None = None
         self._recompute_timer = QTimer(self)
         self._recompute_timer.setSingleShot(True)
         self._recompute_timer.setInterval(0)
@@ -213,14 +215,26 @@ class DocumentController(QObject):
             self.selection_changed.emit(self.selected_id)
         self._revision += 1
         self._pending.append(change)
+        if change.structural:
+            # Patched from the tree as this change left it (the undo of a macro makes
+            # several changes in a row, each from the tree as the one before left it).
+            self._take_pending()
         self.tree_changed.emit(change)
         self._recompute_timer.start()
+
+    def _take_pending(self) -> None:
+        """Hand the pending changes to the live evaluation; one it cannot take leaves it
+        stale until the next recompute evaluates the tree again (once per burst)."""
+        pending, self._pending = self._pending, []
+        if self._stale is not self.live and not all(
+                self.live.apply(self.tree, change) for change in pending):
+            self._stale = self.live
 
     def recompute(self) -> None:
         """Bring the results up to date now; views update on `results_ready`."""
         self._recompute_timer.stop()
-        pending, self._pending = self._pending, []
-        if not all(self.live.apply(self.tree, change) for change in pending):
+        self._take_pending()
+        if self._stale is self.live:
             self.live = LiveEvaluation(self.tree)  # the full evaluation
         self.results = self.live.results()
         self.results_ready.emit(self.results)

@@ -55,8 +55,10 @@ class Recorder:
             for kind, *args in steps:
                 if kind == "meta":
                     self.tree.set_meta(*args)
-                else:
+                elif kind == "field":
                     self.tree.set_field(*args)
+                else:
+                    getattr(self.tree, kind)(*args)
         for change in self.changes:
             if self.live.apply(self.tree, change):
                 self.incremental += 1
@@ -144,14 +146,81 @@ def edits(draw, tree: Tree) -> list:
     return steps
 
 
+def fresh_copy(node: Node, tree: Tree, prefix: str) -> Node:
+    """A copy of a branch with ids the tree does not have, as Paste makes one."""
+    copied = node.clone()
+    for k, each in enumerate(copied.walk()):
+        each.id = f"{prefix}{k}"
+        assert each.id not in tree
+    return copied
+
+
+@st.composite
+def structural_edits(draw, tree: Tree, counter) -> list:
+    """One structural edit as the app's commands make it (one batch), at times with
+    numbers edited in the same batch."""
+    ids = tree.ids()
+    node = tree.node(draw(st.sampled_from(ids)))
+    parent_id = tree.parent_id(node.id)
+    inner = [i for i in ids if tree.node(i).children]
+    what = draw(st.sampled_from(["add", "delete", "move", "paste", "move_branch", "type"]))
+    steps: list = []
+    if what == "add" and node.children:
+        child = Node(f"a{next(counter)}", "terminal", payoff=draw(st.sampled_from(
+            [None, 2, -1.5])), probability=0 if node.takes_probabilities else None)
+        steps.append(("add_subtree", node.id, draw(st.integers(0, len(node.children))), child))
+    elif what == "delete" and parent_id is not None and len(tree.node(parent_id).children) > 1:
+        steps.append(("remove_subtree", node.id))
+    elif what == "move" and len(node.children) > 1:
+        old, new = draw(st.permutations(range(len(node.children))))[:2]
+        steps.append(("move_child", node.id, old, new))
+    elif what == "paste" and inner:
+        target = tree.node(draw(st.sampled_from(inner)))
+        copied = fresh_copy(node, tree, f"c{next(counter)}.")
+        copied.probability = 0 if target.takes_probabilities else None
+        steps.append(("add_subtree", target.id, len(target.children), copied))
+    elif what == "move_branch" and parent_id is not None and len(
+            tree.node(parent_id).children) > 1:
+        targets = [i for i in inner if i != node.id and node.id not in tree.ancestors(i)
+                   and i != parent_id]
+        if targets:
+            target = tree.node(draw(st.sampled_from(targets)))
+            moved = node.clone()
+            moved.probability = 0 if target.takes_probabilities else None
+            steps += [("remove_subtree", node.id),
+                      ("add_subtree", target.id, draw(st.integers(0, len(target.children))),
+                       moved)]
+    elif what == "type" and node.children:
+        kind = "chance" if node.type == "decision" else "decision"
+        steps += [("field", node.id, "player", None), ("field", node.id, "solve", None),
+                  ("field", node.id, "type", kind)]
+        if kind == "decision":
+            steps.append(("field", node.id, "player", tree.players[-1].id))
+        shares = [round(1 / len(node.children), 3)] * (len(node.children) - 1) + ["#"]
+        for child, share in zip(node.children, shares):
+            steps.append(("field", child.id, "probability",
+                          share if kind == "chance" else None))
+    elif what == "type" and parent_id is not None:  # an end node becomes a chance node
+        steps += [("field", node.id, "outcome", None), ("field", node.id, "type", "chance"),
+                  ("add_subtree", node.id, 0, Node(f"a{next(counter)}", "terminal",
+                                                  probability="#", payoff=1))]
+    if steps and draw(st.booleans()):
+        steps = draw(edits(tree)) + steps
+    return steps
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_after_random_edits_the_numbers_are_a_full_evaluations(data):
     tree = data.draw(trees())
     recorder = Recorder(tree)
     same_results(recorder.live.results(), evaluate_tree(tree))
+    counter = iter(range(10 ** 6))
     for _ in range(data.draw(st.integers(1, 6))):
-        steps = data.draw(edits(tree))
+        if data.draw(st.booleans()):
+            steps = data.draw(structural_edits(tree, counter))
+        else:
+            steps = data.draw(edits(tree))
         if steps:
             recorder.edit(*steps)
 
