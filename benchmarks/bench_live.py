@@ -122,14 +122,27 @@ def main() -> None:
               f"  (min {min(spent) * 1e3:.1f}, max {max(spent) * 1e3:.1f})")
     print(f"{'full evaluation (the old path)':34s} {statistics.median(full) * 1e3:8.1f} ms")
     parent = tree.parent_id(leaf.id)
-    for name, edit in (("structural: add a child", lambda: document.edit.add_child(parent)),
-                       ("structural: delete a branch", lambda: document.edit.delete(leaf.id))):
+    middle = tree.ancestors(deep)[len(tree.ancestors(deep)) // 2]
+    structural = {
+        "structural: add a child (deep)": lambda: document.edit.add_child(parent),
+        "structural: delete a branch (deep)": lambda: document.edit.delete(leaf.id),
+        "structural: undo the delete": document.undo_stack.undo,
+        "structural: move a branch up": lambda: document.edit.move(
+            tree.node(middle).children[-1].id, -1),
+        "structural: copy and paste (deep)": lambda: (document.edit.copy(parent),
+                                                      document.edit.paste(parent)),
+        "structural: change a type (deep)": lambda: document.edit.change_type(
+            parent, "decision"),
+        "structural: add a child to the root": lambda: document.edit.add_child(
+            tree.root.id),
+    }
+    for name, edit in structural.items():
         start = time.perf_counter()
         live = document.live
         edit()
         update()
         kind = "full evaluation" if document.live is not live else "patched"
-        print(f"{name:34s} {(time.perf_counter() - start) * 1e3:8.1f} ms  ({kind})")
+        print(f"{name:38s} {(time.perf_counter() - start) * 1e3:8.1f} ms  ({kind})")
     print(f"peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB;"
           f" load {open('/proc/loadavg').read().split()[0]}")
 
