@@ -117,36 +117,42 @@ def png_bytes(scene: QGraphicsScene, scale: float = 1, transparent: bool = False
     height = max(1, math.floor(source.height() * scale))
     check_png_size(width, height, source)
     rows = max(1, min(height, _BAND_PIXELS // width))
-    band = QImage(width, rows, QImage.Format.Format_ARGB32_Premultiplied if transparent
-                  else QImage.Format.Format_RGB32)
-    if band.isNull():
-        raise ValueError("there is not enough memory to draw the image")
+    drawn = (QImage.Format.Format_ARGB32_Premultiplied if transparent
+             else QImage.Format.Format_RGB32)
     # A PNG's bytes: alpha not premultiplied, red first.
     stored = QImage.Format.Format_RGBA8888 if transparent else QImage.Format.Format_RGB888
     channels = 4 if transparent else 3
     # zlib's quick setting: a diagram, mostly blank, still compresses well, in a third of
     # the time of the default.
     compressor = zlib.compressobj(1)
+
+    def compressed(band: QImage, count: int) -> bytes:
+        pixels = band.convertToFormat(stored)
+        lines = np.empty((count, 1 + width * channels), np.uint8)
+        lines[:, 0] = 0  # each line's filter: none
+        lines[:, 1:] = np.frombuffer(pixels.constBits(), np.uint8).reshape(
+            rows, pixels.bytesPerLine())[:count, :width * channels]
+        return compressor.compress(lines)
+
     chunks = [_PNG_SIGNATURE,
               _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8,
                                                6 if transparent else 2, 0, 0, 0)),
               _png_chunk(b"pHYs", struct.pack(">IIB", *[round(96 * scale / 0.0254)] * 2, 1))]
     background = None if transparent else _background(scene)
     pending: deque[Future[bytes]] = deque()
+    # Each band is converted and compressed on the worker while the next one is drawn.
     with ThreadPoolExecutor(max_workers=1) as worker:  # one worker: compressed in order
         for top in range(0, height, rows):
             count = min(rows, height - top)
+            band = QImage(width, rows, drawn)
+            if band.isNull():
+                raise ValueError("there is not enough memory to draw the image")
             if transparent:  # render() paints the background of an opaque one
                 band.fill(Qt.GlobalColor.transparent)
             render(scene, QRectF(0, 0, width, count), band,
                    QRectF(source.x(), source.y() + top / scale, width / scale, count / scale),
                    background)
-            pixels = band.convertToFormat(stored)
-            lines = np.empty((count, 1 + width * channels), np.uint8)
-            lines[:, 0] = 0  # each line's filter: none
-            lines[:, 1:] = np.frombuffer(pixels.constBits(), np.uint8).reshape(
-                rows, pixels.bytesPerLine())[:count, :width * channels]
-            pending.append(worker.submit(compressor.compress, lines))
+            pending.append(worker.submit(compressed, band, count))
             if len(pending) > 2:  # at most three bands in memory at once
                 chunks.append(_png_chunk(b"IDAT", pending.popleft().result()))
         pending.append(worker.submit(compressor.flush))
