@@ -7,12 +7,28 @@ never leaves half a file behind.
 """
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import math
 import os
+import struct
+import zlib
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QObject, QRectF, QSize, QSizeF, Qt, Signal
+import numpy as np
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QMarginsF,
+    QObject,
+    QRectF,
+    QSizeF,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -32,15 +48,20 @@ from ..model.tree import Node, Tree
 from .export_legend import LegendItem, legend_groups
 from .scene.theme import Theme
 from .scene.tree_scene import TreeScene
-from .text import shown, xml_document, xml_text
+from .text import shown, xml_text
 
 FORMATS = (".png", ".svg", ".pdf")
 MARGIN = 24.0
 MIN_SCALE, MAX_SCALE = 1, 4
 #: Pixel sizes, so that text keeps its size on devices of any resolution.
 FONT_PX, SMALL_FONT_PX, TITLE_FONT_PX = 13, 11, 20
-_MAX_SIDE = 200_000  # pixels along either side; area is bounded below
-_MAX_PIXELS = 250_000_000  # 1 GB of ARGB
+#: The largest PNG: 1 GB once decoded, and no side longer than libpng (which most
+#: programs read PNG with) accepts unless told to.
+_MAX_SIDE = 1_000_000
+_MAX_PIXELS = 250_000_000
+_BAND_PIXELS = 4_000_000  # drawn at a time: 16 MB, however large the image
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_XML_PIECE = 1 << 22  # bytes of an SVG checked at a time
 _POINTS_PER_PX = 72 / 96
 _PDF_MAX_POINTS = 14_400.0  # PDF readers refuse pages larger than 200 inches
 #: PDF pages: the drawing's own size, or paper with the drawing fitted to it.
@@ -87,39 +108,79 @@ def _background(scene: QGraphicsScene) -> QColor:
 
 # ---- the three formats, in memory -----------------------------------------------------
 def png_bytes(scene: QGraphicsScene, scale: float = 1, transparent: bool = False) -> bytes:
+    """The drawing as a PNG, drawn and compressed a band of rows at a time: memory stays
+    small whatever the image's size, and each band is compressed on a worker thread while
+    the next one is drawn."""
     source = export_rect(scene)
-    scale = min(check_scale(scale), _largest_png_scale(source))
-    size = QSize(max(1, math.floor(source.width() * scale)),
-                 max(1, math.floor(source.height() * scale)))
-    # An opaque image is written without an alpha channel: a quarter less to encode.
-    image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied if transparent
-                   else QImage.Format.Format_RGB32)
-    if image.isNull():
-        raise ValueError("there is not enough memory for an image this large")
-    image.fill(Qt.GlobalColor.transparent if transparent else _background(scene))
-    dots_per_meter = round(96 * scale / 0.0254)  # prints at the size it has on screen
-    image.setDotsPerMeterX(dots_per_meter)
-    image.setDotsPerMeterY(dots_per_meter)
-    render(scene, QRectF(0, 0, size.width(), size.height()), image, source,
-           None if transparent else _background(scene))
-    return _encoded(image)
+    scale = check_scale(scale)
+    width = max(1, math.floor(source.width() * scale))
+    height = max(1, math.floor(source.height() * scale))
+    check_png_size(width, height, source)
+    rows = max(1, min(height, _BAND_PIXELS // width))
+    drawn = (QImage.Format.Format_ARGB32_Premultiplied if transparent
+             else QImage.Format.Format_RGB32)
+    # A PNG's bytes: alpha not premultiplied, red first.
+    stored = QImage.Format.Format_RGBA8888 if transparent else QImage.Format.Format_RGB888
+    channels = 4 if transparent else 3
+    # zlib's quick setting: a diagram, mostly blank, still compresses well, in a third of
+    # the time of the default.
+    compressor = zlib.compressobj(1)
+
+    def compressed(band: QImage, count: int) -> bytes:
+        pixels = band.convertToFormat(stored)
+        lines = np.empty((count, 1 + width * channels), np.uint8)
+        lines[:, 0] = 0  # each line's filter: none
+        lines[:, 1:] = np.frombuffer(pixels.constBits(), np.uint8).reshape(
+            rows, pixels.bytesPerLine())[:count, :width * channels]
+        return compressor.compress(lines)
+
+    chunks = [_PNG_SIGNATURE,
+              _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8,
+                                               6 if transparent else 2, 0, 0, 0)),
+              _png_chunk(b"pHYs", struct.pack(">IIB", *[round(96 * scale / 0.0254)] * 2, 1))]
+    background = None if transparent else _background(scene)
+    pending: deque[Future[bytes]] = deque()
+    # Each band is converted and compressed on the worker while the next one is drawn.
+    with ThreadPoolExecutor(max_workers=1) as worker:  # one worker: compressed in order
+        for top in range(0, height, rows):
+            count = min(rows, height - top)
+            band = QImage(width, rows, drawn)
+            if band.isNull():
+                raise ValueError("there is not enough memory to draw the image")
+            if transparent:  # render() paints the background of an opaque one
+                band.fill(Qt.GlobalColor.transparent)
+            render(scene, QRectF(0, 0, width, count), band,
+                   QRectF(source.x(), source.y() + top / scale, width / scale, count / scale),
+                   background)
+            pending.append(worker.submit(compressed, band, count))
+            if len(pending) > 2:  # at most three bands in memory at once
+                chunks.append(_png_chunk(b"IDAT", pending.popleft().result()))
+        pending.append(worker.submit(compressor.flush))
+        chunks.extend(_png_chunk(b"IDAT", done.result()) for done in pending)
+    chunks.append(_png_chunk(b"IEND", b""))
+    return b"".join(chunks)
+
+
+def check_png_size(width: int, height: int, source: QRectF) -> None:
+    """Refuse an image larger than image viewers and editors open."""
+    if width <= _MAX_SIDE and height <= _MAX_SIDE and width * height <= _MAX_PIXELS:
+        return
+    largest = math.floor(_largest_png_scale(source) * 10) / 10
+    smaller = f", a scale of at most {largest:g}" if largest >= MIN_SCALE else ""
+    raise ValueError(f"the PNG would be {width:,} by {height:,} pixels, more than the"
+                     f" {_MAX_PIXELS // 1_000_000} million pixels ({_MAX_SIDE:,} along a"
+                     f" side) an image may have; export to PDF or SVG{smaller}, or export"
+                     " one branch")
 
 
 def _largest_png_scale(source: QRectF) -> float:
-    """The scale at which the drawing just fits the image limits: a drawing too large for
-    them (a tree hundreds of levels deep) is shrunk, as a PDF page is."""
     return min(_MAX_SIDE / max(source.width(), source.height()),
                math.sqrt(_MAX_PIXELS / (source.width() * source.height())))
 
 
-def _encoded(image: QImage) -> bytes:
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    # Quality 80 is zlib's quick setting: a tall tree's image encodes in half the time,
-    # and a diagram, mostly blank, still compresses well.
-    if not image.save(buffer, "PNG", 80):
-        raise ValueError("the image could not be encoded as PNG")
-    return bytes(buffer.data())
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return (struct.pack(">I", len(data)) + kind + data
+            + struct.pack(">I", zlib.crc32(data, zlib.crc32(kind))))
 
 
 def svg_bytes(scene: QGraphicsScene, title: str = "") -> bytes:
@@ -135,7 +196,28 @@ def svg_bytes(scene: QGraphicsScene, title: str = "") -> bytes:
     generator.setDescription("Drawn by offramp")
     render(scene, QRectF(0, 0, source.width(), source.height()), generator, source,
            _background(scene))
-    return xml_document(bytes(buffer.data()))
+    return _xml_document(buffer.data())
+
+
+def _xml_document(data: QByteArray) -> bytes:
+    """`xml_document`, reading a piece at a time: a large tree's SVG (a quarter of a
+    gigabyte at 100,000 nodes) is held twice at most, not five times."""
+    view = memoryview(data)  # type: ignore[arg-type]  # a QByteArray is a buffer
+    checker = codecs.getincrementaldecoder("utf-8")("strict")
+    try:
+        for start in range(0, len(view), _XML_PIECE):
+            text = checker.decode(view[start:start + _XML_PIECE])
+            if xml_text(text) != text:
+                break
+        else:
+            checker.decode(b"", final=True)
+            return bytes(view)  # as Qt wrote it: the usual case
+    except UnicodeDecodeError:
+        pass
+    replacer = codecs.getincrementaldecoder("utf-8")("replace")
+    return b"".join([xml_text(replacer.decode(view[start:start + _XML_PIECE]))
+                     .encode("utf-8") for start in range(0, len(view), _XML_PIECE)]
+                    + [xml_text(replacer.decode(b"", final=True)).encode("utf-8")])
 
 
 def pdf_bytes(scene: QGraphicsScene, title: str = "", page: str = "natural",
@@ -146,7 +228,6 @@ def pdf_bytes(scene: QGraphicsScene, title: str = "", page: str = "natural",
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
-    writer.setResolution(96)
     writer.setTitle(xml_text(shown(title, 500)))  # the PDF's metadata is XML too
     writer.setCreator("offramp")
     if check_page(page) == "natural":
@@ -158,18 +239,23 @@ def pdf_bytes(scene: QGraphicsScene, title: str = "", page: str = "natural",
                          QPageSize.Unit.Point, "offramp", QPageSize.SizeMatchPolicy.ExactMatch)
         writer.setPageLayout(QPageLayout(size, QPageLayout.Orientation.Portrait,
                                          QMarginsF(0, 0, 0, 0)))
-        target = QRectF(0, 0, source.width() * fit, source.height() * fit)
     else:
         orientation = (QPageLayout.Orientation.Landscape if landscape
                        else QPageLayout.Orientation.Portrait)
         margin = _PAPER_MARGIN_POINTS
         writer.setPageLayout(QPageLayout(QPageSize(_PAPER[page]), orientation,
                                          QMarginsF(margin, margin, margin, margin)))
-        area = writer.pageLayout().paintRectPixels(96)  # painting starts at its corner
+        area = writer.pageLayout().paintRectPixels(96)
         fit = min(1.0, area.width() / source.width(), area.height() / source.height())
-        width, height = source.width() * fit, source.height() * fit
-        target = QRectF((area.width() - width) / 2, (area.height() - height) / 2,
-                        width, height)
+    # Shrunk, the drawing goes on a finer grid rather than being scaled down, so the
+    # nodes draw every label (at a small scale they would leave them out, as on screen).
+    resolution = math.ceil(96 / fit)
+    writer.setResolution(resolution)
+    area = writer.pageLayout().paintRectPixels(resolution)  # painting starts at its corner
+    width, height = (source.width() * fit * resolution / 96,
+                     source.height() * fit * resolution / 96)
+    target = QRectF(max(0.0, (area.width() - width) / 2),
+                    max(0.0, (area.height() - height) / 2), width, height)
     render(scene, target, writer, source, _background(scene))
     del writer  # finishes the document
     return bytes(buffer.data())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -54,7 +53,6 @@ class ExportDialog(QDialog):
         self.prompts = prompts
         self.setWindowTitle("Export Tree")
         self.last_error: str | None = None
-        self._error_box: QMessageBox | None = None
         self.whole = QRadioButton("The whole tree")
         self.branch = QRadioButton(self._branch_text())
         self._scope = QButtonGroup(self)
@@ -175,12 +173,6 @@ class ExportDialog(QDialog):
         self.prompts.remember_folder("export-image", target.resolve().parent)
 
     def _fail(self, message: str) -> bool:
-        """Show the message as plain text, without blocking (tests need no clicks)."""
         self.last_error = message
-        box = QMessageBox(QMessageBox.Icon.Warning, "Export failed", message,
-                          QMessageBox.StandardButton.Ok, self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        self._error_box = box
+        self.prompts.error("Export failed", message)
         return False

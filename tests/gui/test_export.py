@@ -6,11 +6,13 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+import zlib
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
 from recording import FakePrompts
+from test_export_dialog import media_box
 
 from offramp_gui.api import load
 from offramp_gui.cli import main
@@ -212,7 +214,7 @@ def check_export(path: Path) -> None:
     """A whole file of its format, drawing the deepest branch."""
     if path.suffix == ".png":
         image = QImage(str(path))
-        assert not image.isNull() and 0 < image.width() <= 200_000
+        assert not image.isNull() and image.width() > 270_000  # at full size, not shrunk
     elif path.suffix == ".svg":
         assert "The last step" in svg_texts(path)
     else:
@@ -228,14 +230,22 @@ def test_cli_exports_a_chain_as_deep_as_allowed(tmp_path, suffix):
     check_export(out)
 
 
-# A PNG of the branching tree would be a gigabyte image (the largest allowed), too much
-# memory for a test; the chain checks that a PNG too large for the limits is shrunk.
 @pytest.mark.parametrize("suffix", [".svg", ".pdf"])
 def test_cli_exports_a_branching_tree_as_deep_as_allowed(tmp_path, suffix):
     out = tmp_path / f"deep{suffix}"
     done = run_cli(str(deep_branching(tmp_path / "deep.json")), "-o", str(out))
     assert (done.returncode, done.stderr) == (0, "")
     check_export(out)
+
+
+def test_cli_refuses_a_png_beyond_the_size_limit(tmp_path):
+    out = tmp_path / "deep.png"
+    done = run_cli(str(deep_branching(tmp_path / "deep.json")), "-o", str(out))
+    assert done.returncode == 1 and done.stdout == ""
+    [line] = done.stderr.splitlines()
+    assert "the PNG would be 270,359 by 52,234 pixels, more than the 250 million" in line
+    assert "export to PDF or SVG" in line and "branch" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deep.json"]
 
 
 def test_the_app_exports_trees_as_deep_as_allowed(make_window, tmp_path, qtbot):
@@ -248,6 +258,66 @@ def test_the_app_exports_trees_as_deep_as_allowed(make_window, tmp_path, qtbot):
             out = tmp_path / f"{make.__name__}{suffix}"
             assert dialog.export(out), dialog.last_error
             check_export(out)
+
+
+def test_the_app_refuses_a_png_beyond_the_size_limit(make_window, tmp_path, qtbot):
+    window = make_window()
+    assert window.files.open(deep_branching(tmp_path / "deep.json"), ask=False)
+    dialog = ExportDialog(window.document, window.prompts)
+    qtbot.addWidget(dialog)
+    assert not dialog.export(tmp_path / "deep.png")
+    [(title, text, _details)] = window.prompts.errors
+    assert title == "Export failed"
+    assert "270,359 by 52,234 pixels" in text and "export to PDF or SVG" in text
+    assert not (tmp_path / "deep.png").exists()
+    assert dialog.export(tmp_path / "deep.pdf"), dialog.last_error  # as the message says
+
+
+# ---- a large tree ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def large_tree() -> Tree:
+    """3,280 nodes, ternary, seven levels deep, every branch labelled differently."""
+    root = Node("n0", "decision", player="p")
+    level, count = [root], 1
+    for depth in range(7):
+        next_level = []
+        for node in level:
+            for _ in range(3):
+                kind = "terminal" if depth == 6 else "chance" if depth % 2 == 0 else "decision"
+                child = Node(f"n{count}", kind, branch=f"step {count}", payoff=count % 7,
+                             probability=1 / 3 if node.type == "chance" else None)
+                if kind == "decision":
+                    child.player = "p"
+                node.children.append(child)
+                next_level.append(child)
+                count += 1
+        level = next_level
+    tree = Tree(root, "Large")
+    tree.players = [Player("p", "Player", {"value": 1})]
+    tree.reindex()
+    return tree
+
+
+def test_a_large_tree_exports_every_label_to_svg(large_tree, tmp_path, qtbot):
+    export_tree(large_tree, tmp_path / "large.svg")
+    texts = set(svg_texts(tmp_path / "large.svg"))
+    labels = {node.branch for node in large_tree.root.walk() if node.branch}
+    assert len(labels) == 3279 and labels <= texts
+
+
+def text_objects(path: Path) -> int:
+    """How many pieces of text the PDF's pages write."""
+    data = path.read_bytes()
+    return sum(zlib.decompress(stream).count(b"BT\n")
+               for stream in re.findall(rb"/FlateDecode.*?stream\r?\n(.*?)endstream", data,
+                                        re.DOTALL))
+
+
+def test_a_large_tree_shrunk_into_a_pdf_keeps_its_labels(large_tree, tmp_path, qtbot):
+    export_tree(large_tree, tmp_path / "large.pdf")  # far taller than a PDF page may be
+    width, height = media_box(tmp_path / "large.pdf")
+    assert height == pytest.approx(14_400, abs=1) and width < 14_400
+    assert text_objects(tmp_path / "large.pdf") > 2 * 3279  # a label and numbers each
 
 
 # ---- labels with characters XML forbids --------------------------------------------------
