@@ -8,7 +8,7 @@ fit the canvas (otherwise there is nothing to find).
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPen, QWheelEvent
+from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPen, QPixmap, QWheelEvent
 from PySide6.QtWidgets import QFrame, QGraphicsScene, QGraphicsView
 from shiboken6 import isValid
 
@@ -37,7 +37,10 @@ class Overview(QGraphicsView):
         self._grip = QPointF()  # where in the frame the drag holds it
         canvas.visible_area_changed.connect(self._follow)
         canvas.tree_scene.sceneRectChanged.connect(self._follow)
-        canvas.tree_scene.laid_out.connect(self.viewport().update)
+        canvas.tree_scene.laid_out.connect(self._redraw)
+        #: The tree drawn once per layout and size: the frame moves over it.
+        self._picture: QPixmap | None = None
+        self._picture_key: tuple = ()
         self.hide()
 
     def set_wanted(self, wanted: bool) -> None:
@@ -64,11 +67,29 @@ class Overview(QGraphicsView):
         """The part of the scene the canvas shows."""
         return self.canvas.visible_scene_rect()
 
+    def _redraw(self) -> None:
+        self._picture = None
+        self.viewport().update()
+
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         scene = self.canvas.tree_scene
-        if isValid(scene):
-            painter.fillRect(rect, scene.theme.background)
-            scene.paint_outline(painter, rect, self.transform().m11())
+        if not isValid(scene):
+            return
+        key = (self.viewport().size().toTuple(), self.transform().m11(),
+               self.mapToScene(0, 0).toTuple())
+        if self._picture is None or key != self._picture_key:
+            picture = QPixmap(self.viewport().size())
+            picture.fill(scene.theme.background)
+            drawing = QPainter(picture)
+            drawing.setTransform(self.viewportTransform())
+            shown = self.mapToScene(self.viewport().rect()).boundingRect()
+            scene.paint_outline(drawing, shown, self.transform().m11())
+            drawing.end()
+            self._picture, self._picture_key = picture, key
+        painter.save()
+        painter.resetTransform()
+        painter.drawPixmap(0, 0, self._picture)
+        painter.restore()
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
         selection = QColor(self.canvas.tree_scene.theme.selection)

@@ -51,9 +51,11 @@ _LAYOUT_FIELDS = frozenset(field.name for field in FIELDS if field.relayout)
 _REFLATTEN_FIELDS = _LAYOUT_FIELDS - {"collapsed"}
 #: Up to this many nodes shown, every one has an item, wherever the view is.
 EVERY_ITEM_UP_TO = 2500
-#: At most about this many nodes in the canvas's view get items; past that (rows under
-#: a pixel apart) the canvas draws the tree's lines instead.
-ITEM_BUDGET = 1500
+#: At most about this many nodes in the canvas's view get items, and only while rows
+#: are this many pixels apart; past that the canvas draws the tree's lines instead (each
+#: item's symbol would be a speck, its texts unwritten).
+ITEM_BUDGET = 1000
+DENSE_ROW_PX = 4.0
 #: Fields that may change the room a node needs (its label's lines, a formula line).
 _ROOM_FIELDS = frozenset({"branch", "payoff"})
 
@@ -354,7 +356,8 @@ class TreeScene(QGraphicsScene):
             self._covered = QRectF(-1e12, -1e12, 2e12, 2e12)
         else:
             area, zoom = self._area, self._area_zoom
-            if placed.count_in_rect(*_edges(area)) > ITEM_BUDGET:
+            if zoom * ROW_HEIGHT < DENSE_ROW_PX or \
+                    placed.count_in_rect(*_edges(area)) > ITEM_BUDGET:
                 self.dense, wanted = True, np.zeros(0, np.int64)
                 self._covered = QRectF()
             else:
