@@ -201,8 +201,7 @@ class DocumentController(QObject):
         """Fold (True) or expand nodes: view state, so no undo step, nothing to recompute
         and the document no more modified than it was; the next save writes it."""
         with self.tree.batch():
-            for node_id, folded in folds.items():
-                self.tree.set_field(node_id, "collapsed", True if folded else None)
+            self.tree.set_folds(folds)
 
     def _on_tree_change(self, change: TreeChange) -> None:
         if is_view_change(change):

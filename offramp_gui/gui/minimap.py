@@ -1,15 +1,15 @@
 """Overview: the whole tree in small, in a corner of the canvas, with the part the canvas
 shows framed. Pressing or dragging in it moves the canvas there.
 
-It is another view of the canvas's own scene, so it follows every change without being
-told; it shows only while the tree does not fit the canvas (otherwise there is nothing
-to find).
+It draws the canvas's tree as lines a pixel wide, from the scene's layout rather than its
+items (which exist only near the canvas's view); it shows only while the tree does not
+fit the canvas (otherwise there is nothing to find).
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPen, QWheelEvent
-from PySide6.QtWidgets import QFrame, QGraphicsView
+from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPen, QPixmap, QWheelEvent
+from PySide6.QtWidgets import QFrame, QGraphicsScene, QGraphicsView
 from shiboken6 import isValid
 
 from .view import TreeView
@@ -20,7 +20,8 @@ _INSET = 12  # from the canvas's corner, clear of its scroll bars
 
 class Overview(QGraphicsView):
     def __init__(self, canvas: TreeView):
-        super().__init__(canvas.tree_scene, canvas)  # over the canvas's viewport
+        # An empty scene of the tree's size: the tree is drawn as its background.
+        super().__init__(QGraphicsScene(canvas), canvas)  # over the canvas's viewport
         self.canvas = canvas
         self.setObjectName("overview")
         self.setToolTip("The whole tree: drag the frame, or click, to move the view")
@@ -36,6 +37,10 @@ class Overview(QGraphicsView):
         self._grip = QPointF()  # where in the frame the drag holds it
         canvas.visible_area_changed.connect(self._follow)
         canvas.tree_scene.sceneRectChanged.connect(self._follow)
+        canvas.tree_scene.laid_out.connect(self._redraw)
+        #: The tree drawn once per layout and size: the frame moves over it.
+        self._picture: QPixmap | None = None
+        self._picture_key: tuple = ()
         self.hide()
 
     def set_wanted(self, wanted: bool) -> None:
@@ -44,23 +49,47 @@ class Overview(QGraphicsView):
         self._follow()
 
     def _follow(self) -> None:
-        canvas, scene = self.canvas, self.scene()
-        if scene is None or not isValid(scene):
+        canvas, scene = self.canvas, self.canvas.tree_scene
+        if not isValid(scene):
             return  # the window is closing: the scene went first
-        needed = self._wanted and not canvas.visible_scene_rect().contains(
-            scene.itemsBoundingRect())
+        needed = self._wanted and not canvas.visible_scene_rect().contains(scene.tree_rect())
         self.setVisible(needed)
         if not needed:
             return
         corner = canvas.viewport().geometry().bottomRight()
         self.move(corner.x() - SIZE.width() - _INSET, corner.y() - SIZE.height() - _INSET)
         self.raise_()
+        self.scene().setSceneRect(scene.sceneRect())
         self.fitInView(scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
         self.viewport().update()
 
     def frame(self) -> QRectF:
         """The part of the scene the canvas shows."""
         return self.canvas.visible_scene_rect()
+
+    def _redraw(self) -> None:
+        self._picture = None
+        self.viewport().update()
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        scene = self.canvas.tree_scene
+        if not isValid(scene):
+            return
+        key = (self.viewport().size().toTuple(), self.transform().m11(),
+               self.mapToScene(0, 0).toTuple())
+        if self._picture is None or key != self._picture_key:
+            picture = QPixmap(self.viewport().size())
+            picture.fill(scene.theme.background)
+            drawing = QPainter(picture)
+            drawing.setTransform(self.viewportTransform())
+            shown = self.mapToScene(self.viewport().rect()).boundingRect()
+            scene.paint_outline(drawing, shown, self.transform().m11())
+            drawing.end()
+            self._picture, self._picture_key = picture, key
+        painter.save()
+        painter.resetTransform()
+        painter.drawPixmap(0, 0, self._picture)
+        painter.restore()
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
         selection = QColor(self.canvas.tree_scene.theme.selection)

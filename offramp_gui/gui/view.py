@@ -65,6 +65,7 @@ class TreeView(QGraphicsView):
         scene.document.document_reset.connect(self.show_start)  # after the scene has rebuilt
         scene.document.selection_changed.connect(self._ensure_visible)
         self.visible_area_changed.connect(self._tell_scene_zoom)
+        self._tell_scene_zoom()  # from now on the scene makes items only for what is here
 
     # ---- zoom -----------------------------------------------------------------------
     @property
@@ -115,12 +116,7 @@ class TreeView(QGraphicsView):
         node = document.selected_node
         if node is None:
             return
-        rect = QRectF()
-        for each in node.walk():  # the items of folded-away nodes do not exist
-            item = self.tree_scene.item_for_node(each.id)
-            if item is not None:
-                rect = rect.united(item.sceneBoundingRect())
-        self.show_rect(rect)
+        self.show_rect(self.tree_scene.subtree_rect(node.id))
 
     def show_rect(self, rect: QRectF) -> None:
         """Zoom and scroll so that `rect` of the scene fills the view, up to 150%."""
@@ -144,6 +140,12 @@ class TreeView(QGraphicsView):
     def _tell_scene_zoom(self) -> None:
         if isValid(self.tree_scene):  # not when the window is closing: the scene went first
             self.tree_scene.set_canvas_zoom(self.zoom, self.viewport())
+            self.tree_scene.show_area(self.visible_scene_rect(), self.zoom)
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        super().drawBackground(painter, rect)
+        if self.tree_scene.dense:  # too many rows a pixel for items: the lines alone
+            self.tree_scene.paint_outline(painter, rect, self.zoom)
 
     def show_start(self) -> None:
         """A tree just opened: the whole of it if it can be read so, otherwise its root's
@@ -151,9 +153,8 @@ class TreeView(QGraphicsView):
         self.fit()
         if self.zoom < READABLE_ZOOM:
             self.zoom_by(READABLE_ZOOM / self.zoom)
-            root = self.tree_scene.item_for_node(self.tree_scene.document.tree.root.id)
-            if root is not None:
-                target = root.scenePos()  # put the root 200 px from the left edge
+            target = self.tree_scene.node_position(self.tree_scene.document.tree.root.id)
+            if target is not None:  # put the root 200 px from the left edge
                 self.centerOn(target.x() + (self.viewport().width() / 2 - 200) / self.zoom,
                               target.y())
                 self.visible_area_changed.emit()
@@ -174,9 +175,9 @@ class TreeView(QGraphicsView):
     def keep_in_place(self, node_id: str) -> None:
         """Keep this node where it is on screen when the tree is next laid out (it is
         about to be folded or expanded)."""
-        item = self.tree_scene.item_for_node(node_id)
-        if item is not None:
-            self._anchor = (node_id, self.viewportTransform().map(item.scenePos()))
+        place = self.tree_scene.node_position(node_id)
+        if place is not None:
+            self._anchor = (node_id, self.viewportTransform().map(place))
 
     def _note_shown(self) -> None:
         self._shown_before = self.visible_scene_rect()
@@ -189,9 +190,9 @@ class TreeView(QGraphicsView):
         if self._anchor is not None:
             node_id, was = self._anchor
             self._anchor = None
-            item = self.tree_scene.item_for_node(node_id)
-            if item is not None:
-                shown.moveTopLeft(item.scenePos() - was / self.zoom)
+            place = self.tree_scene.node_position(node_id)
+            if place is not None:
+                shown.moveTopLeft(place - was / self.zoom)
         if shown.isEmpty():
             return
         self.setSceneRect(self.tree_scene.sceneRect().united(shown))
@@ -253,14 +254,14 @@ class TreeView(QGraphicsView):
         pointer."""
         if self._pointing:
             return
-        item = self.tree_scene.item_for_node(node_id) if node_id else None
-        if item is not None:
-            self.ensureVisible(item.mapRectToScene(QRectF(-30, -30, 60, 60)), 40, 40)
+        place = self.tree_scene.node_position(node_id) if node_id else None
+        if place is not None:  # the scene makes the items of what scrolls into view
+            self.ensureVisible(QRectF(place.x() - 30, place.y() - 30, 60, 60), 40, 40)
 
     # ---- inline rename --------------------------------------------------------------
     def start_rename(self, node_id: str) -> None:
         """Edit a branch label in place: Enter keeps it, Escape or leaving cancels."""
-        item = self.tree_scene.item_for_node(node_id)
+        item = self.tree_scene.ensure_item(node_id)
         if item is None or item.look.parent_offset is None:
             return
         self.cancel_rename()
@@ -319,7 +320,7 @@ class TreeView(QGraphicsView):
                 node_id = item.node_id if item is not None else None
         else:
             node_id = document.selected_id
-            item = self.tree_scene.item_for_node(node_id) if node_id else None
+            item = self.tree_scene.ensure_item(node_id) if node_id else None
             if item is None:
                 node_id = None
             else:

@@ -43,7 +43,9 @@ class ChangeNotifier:
     def __init__(self) -> None:
         self._listeners: list[Listener] = []
         self._batch_depth = 0
-        self._pending: TreeChange | None = None
+        #: The changes of the open batch, merged once when it closes (merging each as it
+        #: came made a batch of n changes cost n squared).
+        self._pending: list[TreeChange] = []
         #: When True, mutations outside `batch()` raise: the editor sets it so that
         #: every change goes through an undoable command.
         self.require_batch = False
@@ -65,9 +67,9 @@ class ChangeNotifier:
             yield
         finally:
             self._batch_depth -= 1
-            if self._batch_depth == 0 and self._pending is not None:
-                change, self._pending = self._pending, None
-                self._emit(change)
+            if self._batch_depth == 0 and self._pending:
+                changes, self._pending = self._pending, []
+                self._emit(_merged(changes))
 
     def check_allowed(self) -> None:
         if self.require_batch and not self.in_batch:
@@ -75,10 +77,18 @@ class ChangeNotifier:
 
     def notify(self, change: TreeChange) -> None:
         if self.in_batch:
-            self._pending = change if self._pending is None else self._pending.merged(change)
+            self._pending.append(change)
         else:
             self._emit(change)
 
     def _emit(self, change: TreeChange) -> None:
         for listener in list(self._listeners):
             listener(change)
+
+
+def _merged(changes: list[TreeChange]) -> TreeChange:
+    if len(changes) == 1:
+        return changes[0]
+    return TreeChange("batch", frozenset().union(*(c.node_ids for c in changes)),
+                      any(c.structural for c in changes),
+                      frozenset().union(*(c.fields for c in changes)))

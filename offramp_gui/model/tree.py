@@ -311,6 +311,20 @@ class Tree(Settings):
                                         frozenset({name})))
         return old
 
+    def set_folds(self, folds: dict[str, bool]) -> None:
+        """Fold (True) or expand nodes, as one change (Fold All on a large tree)."""
+        self.notifier.check_allowed()
+        changed = []
+        for node_id, folded in folds.items():
+            node = self._nodes[node_id]
+            value = True if folded else None
+            if node.collapsed is not value:
+                node.collapsed = value
+                changed.append(node_id)
+        if changed:
+            self.notifier.notify(TreeChange("field", frozenset(changed), False,
+                                            frozenset({"collapsed"})))
+
     @staticmethod
     def _set_extra(node: Node, name: str, value: Any) -> None:
         if value is None:

@@ -67,8 +67,8 @@ class ViewingFeature:
                        (Place("view", FOLD, 30), Place(TOOLBAR, "4_zoom", 50),
                         Place(CANVAS_MENU, "1_view", 30)),
                        "Ctrl+Shift+F", "fold-all", "Fold the tree down to its root"),
-            ActionSpec("fold-below", "Fold &Below Level…", self.fold_below,
-                       (Place("view", FOLD, 40),), None, None,
+            ActionSpec("fold-below", "Fold &Below Level…", self.keeping_selection(
+                           self.fold_below), (Place("view", FOLD, 40),), "Ctrl+Shift+L", None,
                        "Show only the first levels of the tree"),
             ActionSpec("show-reach", "Show &Reach Probabilities", lambda: None,
                        (Place("view", SHOW, 10),), None, None,

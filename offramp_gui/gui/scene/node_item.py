@@ -93,6 +93,14 @@ class NodeItem(QGraphicsItem):
             self._bounds = QRectF()
             self.update()
 
+    def rebind(self, node_id: str) -> None:
+        """Stand for another node (items are reused as the view moves)."""
+        self.prepareGeometryChange()
+        self.node_id = node_id
+        self.look = NodeLook()
+        self._bounds = QRectF()
+        self.selected = False
+
     def set_theme(self, theme: Theme) -> None:
         self.prepareGeometryChange()  # the fonts may differ: so may the bounds
         self.theme = theme

@@ -4,28 +4,39 @@ It listens to the controller: a structural change relays the visible nodes out (
 per burst), a field change redraws that node, new results swap the Readout the items
 paint their numbers from, a selection change moves the highlight. Items are kept by
 node id; nodes under a folded node get no item at all.
+
+The layout is arrays (placement.py), so a tree of a million nodes is placed in a blink;
+items exist only for the nodes in or near the canvas's view (`show_area`), made as it
+pans and zooms. A scene no view has told what it shows (an export) has an item for
+every node not folded away. Zoomed out so far that rows are under a pixel apart, the
+canvas draws the tree's lines itself (`paint_outline`), as the overview map always does.
 """
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QKeyEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QKeyEvent, QPainter
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
 from ...analysis.evaluate import Results
 from ...model.events import TreeChange
 from ...model.fields import FIELDS
-from ...model.layout import layout, visible_nodes
 from ...model.tree import DECISION, TERMINAL, Node, Tree
 from ..format import NumberFormat
 from ..text import shown, tooltip
 from .drag import DragGesture
-from .node_item import NodeItem, NodeLook
+from .node_item import HALF, MAX_OVERVIEW_LINES, NodeItem, NodeLook
+from .placement import FlatTree, Placed
 from .readout import Readout, expression_payoffs
 from .theme import (
     BRANCH_TEXT_WIDTH,
     CHANCE_COLOR,
     COLUMN_WIDTH,
+    LABEL_WIDTH,
     LEGIBLE_PX,
+    OVERVIEW_LEFT_PX,
+    OVERVIEW_PX,
+    OVERVIEW_RIGHT_PX,
     ROW_HEIGHT,
     TERMINAL_COLOR,
     Theme,
@@ -34,8 +45,17 @@ from .theme import (
 )
 from .wrap import MAX_LABEL_LINES, wrap
 
-#: Fields whose change moves nodes rather than just redrawing one.
+#: Fields whose change moves nodes rather than just redrawing one; of them, all but
+#: folding change what the flattened tree holds.
 _LAYOUT_FIELDS = frozenset(field.name for field in FIELDS if field.relayout)
+_REFLATTEN_FIELDS = _LAYOUT_FIELDS - {"collapsed"}
+#: Up to this many nodes shown, every one has an item, wherever the view is.
+EVERY_ITEM_UP_TO = 2500
+#: At most about this many nodes in the canvas's view get items, and only while rows
+#: are this many pixels apart; past that the canvas draws the tree's lines instead (each
+#: item's symbol would be a speck, its texts unwritten).
+ITEM_BUDGET = 1000
+DENSE_ROW_PX = 4.0
 #: Fields that may change the room a node needs (its label's lines, a formula line).
 _ROOM_FIELDS = frozenset({"branch", "payoff"})
 
@@ -54,31 +74,46 @@ class TreeScene(QGraphicsScene):
         """`label_lines`: at most this many lines of a branch label (None: all of them,
         as exported images show it)."""
         super().__init__(parent)
+        # Items come and go as the view moves: a spatial index would cost more to keep.
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.document = document
         self.theme = theme or Theme.for_palette()
         self.label_lines = label_lines
         self._wrapped: dict[str, tuple[str, ...]] = {}
-        self._rooms: dict[str, tuple[float, float]] = {}
+        self._line_counts: dict[str | None, int] = {}
         self._formulas_shown = bool(getattr(document, "show_formulas", False))
         self.setBackgroundBrush(QBrush(self.theme.background))
+        self._flat: FlatTree | None = None
+        self._restructured = True  # the flattened tree is out of date (kept for queries)
+        self._placed: Placed | None = None
+        self._above = self._below = np.zeros(0)
         self._items: dict[str, NodeItem] = {}
-        self._hidden_counts: dict[str, int] = {}
+        self._place_of: dict[str, int] = {}  # an item's node among the placed ones
+        self._spare: list[NodeItem] = []
+        #: What the canvas shows and at what zoom (None: no canvas, every node an item);
+        #: the part of the scene the items were made for; whether the canvas draws lines.
+        self._area: QRectF | None = None
+        self._area_zoom = 1.0
+        self._covered = QRectF()
+        self._placing = False
+        self.dense = False
+        self._tree_rect: QRectF | None = None
         #: The zoom of the canvas when it is too small to read the drawing's texts at
         #: (None otherwise), and the canvas's viewport: only there are the overview's
         #: texts written (not in the overview map, not in exports).
         self.overview_zoom: float | None = None
         self._overview_viewport: object = None
-        self._rooms_above: dict[str, float] | None = None
+        self._rooms_above: dict[int, float] = {}
         self._overview_wrapped: dict[tuple, tuple[str, ...]] = {}
         self.readout = Readout(None)
-        self.drag = DragGesture(self, document, self.theme, self.item_for_node)
+        self.drag = DragGesture(self, document, self.theme, self.ensure_item)
         self._layout_timer = QTimer(self)
         self._layout_timer.setSingleShot(True)
         self._layout_timer.setInterval(0)
         self._layout_timer.timeout.connect(self.relayout)
         document.tree_changed.connect(self._on_tree_changed)
         document.document_reset.connect(self.drag.cancel)
-        document.document_reset.connect(self.relayout)
+        document.document_reset.connect(self._new_tree)
         document.results_ready.connect(self._on_results)
         document.display_changed.connect(self._on_display)
         document.selection_changed.connect(self._on_selection)
@@ -89,31 +124,104 @@ class TreeScene(QGraphicsScene):
         self.theme = theme
         self.setBackgroundBrush(QBrush(theme.background))
         self._wrapped.clear()
+        self._line_counts.clear()
         self.drag.theme = theme
         for item in self._items.values():
             item.set_theme(theme)
-        self.relayout()  # the labels may wrap otherwise in the new fonts
+        for item in self._spare:
+            item.set_theme(theme)
+        self._measure_rooms()  # the labels may wrap otherwise in the new fonts
+        self.relayout()
 
     # ---- queries (tests and the view use these) -----------------------------------------
     def item_for_node(self, node_id: str) -> NodeItem | None:
+        """The node's item, if it has one now (it is in or near the view)."""
         return self._items.get(node_id)
 
+    def ensure_item(self, node_id: str) -> NodeItem | None:
+        """The node's item, made now if it is shown but away from the view (None for a
+        node folded away or not in the tree)."""
+        item = self._items.get(node_id)
+        if item is None:
+            k = self._placed_index(node_id)
+            if k is not None:
+                item = self._make_item(k)
+                self._restyle_items([item])
+        return item
+
     def node_ids(self) -> set[str]:
+        """The nodes that have items."""
         return set(self._items)
+
+    def node_position(self, node_id: str) -> QPointF | None:
+        """Where the node's symbol is, item or not (None if a fold hides it)."""
+        k = self._placed_index(node_id)
+        if k is None or self._placed is None:
+            return None
+        return QPointF(float(self._placed.x[k]), float(self._placed.y[k]))
+
+    def shown_count(self) -> int:
+        """How many nodes no fold hides."""
+        return self._placed.count if self._placed is not None else 0
 
     def tree_rect(self) -> QRectF:
         """What the tree draws at a zoom its texts can be read at."""
-        rect = QRectF()
-        for item in self._items.values():
-            rect = rect.united(item.drawing_rect().translated(item.pos()))
-        return rect
+        if self._tree_rect is None:
+            count = self.shown_count()
+            self._tree_rect = self._drawing_rect(0, count) if count else QRectF()
+        return QRectF(self._tree_rect)
+
+    def subtree_rect(self, node_id: str) -> QRectF:
+        """What the node and the part of its subtree not folded away draw."""
+        k = self._placed_index(node_id)
+        if k is None or self._placed is None:
+            return QRectF()
+        return self._drawing_rect(k, int(self._placed.end[k]))
 
     def nodes_rect(self) -> QRectF:
         """The nodes' symbols alone."""
+        placed = self._placed
+        if placed is None or not placed.count:
+            return QRectF()
+        pad = HALF + 3
+        left, right = float(placed.x.min()) - pad, float(placed.x.max()) + pad
+        top, bottom = float(placed.y.min()) - pad, float(placed.y.max()) + pad
+        return QRectF(left, top, right - left, bottom - top)
+
+    def _drawing_rect(self, start: int, stop: int) -> QRectF:
+        """The union of what nodes start..stop-1 draw: only those at the edges count."""
+        assert self._placed is not None
         rect = QRectF()
-        for item in self._items.values():
-            rect = rect.united(item.symbol_rect().translated(item.pos()))
+        probe = NodeItem("", self.theme)
+        looks = self._look_maker()
+        for k in self._placed.outline_of(start, stop).tolist():
+            node_id = self._node_at(k).id
+            item = self._items.get(node_id)
+            if item is None:
+                probe.look = looks(k)
+                item = probe
+            rect = rect.united(item.drawing_rect().translated(self._point(k)))
         return rect
+
+    def _placed_index(self, node_id: str) -> int | None:
+        k = self._place_of.get(node_id)
+        if k is not None:
+            return k
+        if self._flat is None or self._placed is None:
+            return None
+        full = self._flat.index(node_id)
+        if full is None:
+            return None
+        k = int(np.searchsorted(self._placed.shown, full))
+        return k if k < self._placed.count and self._placed.shown[k] == full else None
+
+    def _node_at(self, k: int) -> Node:
+        assert self._flat is not None and self._placed is not None
+        return self._flat.nodes[int(self._placed.shown[k])]
+
+    def _point(self, k: int) -> QPointF:
+        assert self._placed is not None
+        return QPointF(float(self._placed.x[k]), float(self._placed.y[k]))
 
     # ---- the overview: texts at one size on screen, for a canvas zoomed out far -------
     def legible_at(self, zoom: float) -> bool:
@@ -139,9 +247,13 @@ class TreeScene(QGraphicsScene):
     def room_above(self, node_id: str) -> float:
         """How far up a node's branch label may reach in the overview before it meets
         the node above in its column or an ending's text from a column to its left."""
-        if self._rooms_above is None:
-            self._rooms_above = _rooms_above(self._items.values())
-        return self._rooms_above.get(node_id, 0.0)
+        k = self._placed_index(node_id)
+        if k is None or self._placed is None:
+            return 0.0
+        room = self._rooms_above.get(k)
+        if room is None:
+            room = self._rooms_above[k] = self._placed.room_above(k)
+        return room
 
     def overview_lines(self, text: str, font: QFont, width: float,
                        lines: int) -> tuple[str, ...]:
@@ -155,9 +267,27 @@ class TreeScene(QGraphicsScene):
         return wrapped
 
     # ---- following the document -----------------------------------------------------
+    def _new_tree(self) -> None:
+        self._restructured = True
+        self.relayout()
+
     def _on_tree_changed(self, change: TreeChange) -> None:
-        if change.structural or change.fields & _LAYOUT_FIELDS or (
-                change.fields & _ROOM_FIELDS and self._room_changed(change.node_ids)):
+        if change.structural or change.fields & _REFLATTEN_FIELDS:
+            self._restructured = True
+            self._layout_timer.start()
+            return
+        moved = False
+        if "collapsed" in change.fields and self._flat is not None and \
+                not self._restructured:
+            flat = self._flat
+            for node_id in change.node_ids:
+                full = flat.index(node_id)
+                if full is not None:
+                    flat.folded[full] = bool(flat.nodes[full].collapsed)
+            moved = True
+        if change.fields & _ROOM_FIELDS and self._room_changed(change.node_ids):
+            moved = True
+        if moved:
             self._layout_timer.start()
         elif change.node_ids:
             self._restyle(change.node_ids)
@@ -174,43 +304,130 @@ class TreeScene(QGraphicsScene):
         shown_now = bool(getattr(self.document, "show_formulas", False))
         if shown_now != self._formulas_shown:
             self._formulas_shown = shown_now
-            self.relayout()  # a line of payoff formulas needs room
+            self._measure_rooms()  # a line of payoff formulas needs room
+            self.relayout()
         else:
             self.refresh()
 
     def _on_selection(self, node_id: str | None) -> None:
-        for item in self._items.values():
-            item.set_selected(item.node_id == node_id)
+        if node_id is not None:
+            self.ensure_item(node_id)
+        self._on_selection_highlight()
 
     def relayout(self) -> None:
-        """Place the visible nodes; add and drop items to match them."""
+        """Place the visible nodes; make items for those in view."""
         self._layout_timer.stop()
         self.laying_out.emit()
-        tree: Tree = self.document.tree
-        visible = visible_nodes(tree.root)
-        self._rooms = {}
-        places = layout(tree.root, ROW_HEIGHT, COLUMN_WIDTH, room=self._room)
-        wanted = {node.id for node in visible}
-        for node_id in set(self._items) - wanted:
-            self.removeItem(self._items.pop(node_id))
-        self._hidden_counts = _hidden_counts(visible)
-        for node in visible:
-            item = self._items.get(node.id)
-            if item is None:
-                item = NodeItem(node.id, self.theme)
-                self._items[node.id] = item
-                self.addItem(item)
-            place = places[node.id]
-            item.setPos(place.x, place.y)
-        self._rooms_above = None
-        self._restyle(self._items)
-        if self.overview_zoom is not None:  # the room above each label may differ
+        if self._flat is None or self._restructured:
+            self._flat = FlatTree(self.document.tree.root)
+            self._restructured = False
+            self._measure_rooms()
+        self._placed = Placed(self._flat, self._above, self._below, ROW_HEIGHT, COLUMN_WIDTH)
+        self._rooms_above = {}
+        self._tree_rect = None
+        for item in self._items.values():
+            item.prepareGeometryChange()  # their looks are set afresh below
+        self._place_of = {}
+        self._placing = True
+        try:
+            self.setSceneRect(self.tree_rect().adjusted(-60, -60, 60, 60))
+            self.laid_out.emit()  # the view moves back to what it showed
+        finally:
+            self._placing = False
+        self._fill(relaid=True)
+        self.refresh()
+
+    def show_area(self, area: QRectF, zoom: float) -> None:
+        """The canvas shows `area` of the scene at `zoom`: give the nodes there items."""
+        self._area, self._area_zoom = QRectF(area), zoom
+        if self._placing or self._placed is None:
+            return
+        if not self.dense and self._covered.contains(area):
+            return
+        self._fill(relaid=False)
+
+    def _fill(self, relaid: bool) -> None:
+        """Give items to the nodes the canvas shows, or may soon; recycle the others."""
+        placed = self._placed
+        assert placed is not None
+        self.dense = False
+        if self._area is None or placed.count <= EVERY_ITEM_UP_TO:
+            wanted = np.arange(placed.count)
+            self._covered = QRectF(-1e12, -1e12, 2e12, 2e12)
+        else:
+            area, zoom = self._area, self._area_zoom
+            if zoom * ROW_HEIGHT < DENSE_ROW_PX or \
+                    placed.count_in_rect(*_edges(area)) > ITEM_BUDGET:
+                self.dense, wanted = True, np.zeros(0, np.int64)
+                self._covered = QRectF()
+            else:
+                width, height = area.width() / 2, area.height() / 2
+                self._covered = area.adjusted(-width, -height, width, height)
+                wanted = placed.in_rect(*self._reach(self._covered, zoom))
+                if len(wanted) > 2 * ITEM_BUDGET:
+                    self._covered = QRectF(area)
+                    wanted = placed.in_rect(*self._reach(area, zoom))
+        selected = self._placed_index(self.document.selected_id) \
+            if self.document.selected_id is not None else None
+        keep = set(wanted.tolist())
+        if selected is not None:
+            keep.add(selected)  # its highlight, and a drag from it, stay
+        old = self._place_of if not relaid else {
+            node_id: k for node_id in self._items
+            if (k := self._placed_index(node_id)) is not None}
+        self._place_of = {}
+        fresh = []
+        for node_id in list(self._items):
+            k = old.get(node_id)
+            if k is None or k not in keep:
+                self._recycle(node_id)
+            else:
+                self._place_of[node_id] = k
+                keep.discard(k)
+                if relaid:
+                    self._items[node_id].setPos(self._point(k))
+                    fresh.append(self._items[node_id])
+        fresh += [self._make_item(k) for k in sorted(keep)]
+        self._restyle_items(fresh)
+        if relaid and self.overview_zoom is not None:  # the room above each label may differ
             for item in self._items.values():
                 item.overview_changed()
-        self.refresh()
-        self._on_selection(self.document.selected_id)
-        self.setSceneRect(self.itemsBoundingRect().adjusted(-60, -60, 60, 60))
-        self.laid_out.emit()
+        self._on_selection_highlight()
+        self.update()
+
+    def _reach(self, rect: QRectF, zoom: float) -> tuple[float, float, float, float]:
+        """The edges of where nodes whose drawing reaches into `rect` are: their branch
+        runs a column to the left, texts to the right, labels above."""
+        sideways = LABEL_WIDTH + 40 + OVERVIEW_RIGHT_PX / zoom
+        up = 2 * ROW_HEIGHT + (MAX_OVERVIEW_LINES + 1) * OVERVIEW_PX * 1.5 / zoom
+        return (rect.left() - sideways, rect.top() - 2 * ROW_HEIGHT,
+                rect.right() + COLUMN_WIDTH + LABEL_WIDTH + OVERVIEW_LEFT_PX / zoom,
+                rect.bottom() + up)
+
+    def _make_item(self, k: int) -> NodeItem:
+        node_id = self._node_at(k).id
+        if self._spare:
+            item = self._spare.pop()
+            item.rebind(node_id)
+            item.show()
+        else:
+            item = NodeItem(node_id, self.theme)
+            self.addItem(item)
+        item.setPos(self._point(k))
+        self._items[node_id] = item
+        self._place_of[node_id] = k
+        return item
+
+    def _recycle(self, node_id: str) -> None:
+        item = self._items.pop(node_id)
+        item.hide()
+        item.set_selected(False)
+        self._spare.append(item)
+
+    def _on_selection_highlight(self) -> None:
+        selected = self.document.selected_id
+        for item in self._items.values():
+            item.set_selected(item.node_id == selected)
 
     def refresh(self) -> None:
         """Take the latest results and display choice; items repaint as they show."""
@@ -224,10 +441,26 @@ class TreeScene(QGraphicsScene):
                                NumberFormat.of(tree.display), unit)
         self.update()
 
+    # ---- the canvas zoomed out past single rows, and the overview map -------------------
+    def paint_outline(self, painter: QPainter, rect: QRectF, zoom: float) -> None:
+        """The tree's branches in `rect` as lines a pixel wide at `zoom`: however many
+        nodes, at most a few lines per row of pixels and column."""
+        placed = self._placed
+        if placed is None or not placed.count:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.theme.line)
+        painter.drawRects(_outline(placed, rect, zoom))
+        painter.restore()
+
     # ---- the room a node's texts need -------------------------------------------------
     def branch_lines(self, node: Node) -> tuple[str, ...]:
         """The node's branch label in the lines it is drawn in."""
-        text = shown(node.branch)
+        return self._wrapped_label(shown(node.branch))
+
+    def _wrapped_label(self, text: str) -> tuple[str, ...]:
         lines = self._wrapped.get(text)
         if lines is None:
             font = QFont(self.theme.font)
@@ -236,57 +469,102 @@ class TreeScene(QGraphicsScene):
                                                self.label_lines)
         return lines
 
+    def _line_count(self, branch: str | None) -> int:
+        count = self._line_counts.get(branch)
+        if count is None:
+            count = self._line_counts[branch] = len(self._wrapped_label(shown(branch)))
+        return count
+
     def _formula_line(self, node: Node) -> bool:
         return self._formulas_shown and bool(expression_payoffs(self.document.tree, node))
 
+    def _measure_rooms(self) -> None:
+        """Rows above each node's branch for its label's extra lines, below for formulas."""
+        flat = self._flat
+        if flat is None:
+            return
+        counts = self._line_counts
+        lines = [counts[node.branch] if node.branch in counts else self._line_count(node.branch)
+                 for node in flat.nodes]
+        line = QFontMetricsF(self.theme.font).lineSpacing() / ROW_HEIGHT
+        self._above = (np.array(lines, float) - 1) * line
+        self._above[0] = 0.0  # the root has no branch
+        self._below = np.zeros(flat.count)
+        if self._formulas_shown:
+            small = QFontMetricsF(self.theme.small_font).lineSpacing() / ROW_HEIGHT
+            self._below = np.fromiter((self._formula_line(node) for node in flat.nodes),
+                                      bool, flat.count) * small
+            self._below[0] = 0.0
+
     def _room(self, node: Node) -> tuple[float, float]:
-        """Rows above a node's branch for its label's extra lines, below for formulas."""
         if node is self.document.tree.root:
             return (0.0, 0.0)
         line = QFontMetricsF(self.theme.font).lineSpacing()
         small = QFontMetricsF(self.theme.small_font).lineSpacing()
-        room = self._rooms[node.id] = (
-            (len(self.branch_lines(node)) - 1) * line / ROW_HEIGHT,
-            small / ROW_HEIGHT if self._formula_line(node) else 0.0)
-        return room
+        return ((len(self.branch_lines(node)) - 1) * line / ROW_HEIGHT,
+                small / ROW_HEIGHT if self._formula_line(node) else 0.0)
 
     def _room_changed(self, node_ids) -> bool:  # noqa: ANN001 - any collection of ids
-        tree: Tree = self.document.tree
+        """Whether these nodes need other room now (noted for the next layout)."""
+        flat, changed = self._flat, False
+        if flat is None:
+            return False
         for node_id in node_ids:
-            before = self._rooms.get(node_id)
-            if before is not None and node_id in tree and self._room(tree.node(node_id)) != before:
-                return True
-        return False
+            full = flat.index(node_id)
+            if full is None:
+                continue
+            above, below = self._room(flat.nodes[full])
+            if (above, below) != (self._above[full], self._below[full]):
+                self._above[full], self._below[full] = above, below
+                changed = True
+        return changed
 
     def _restyle(self, node_ids) -> None:  # noqa: ANN001 - any collection of ids
         """Set the look (shape, colour, labels) of these nodes and of their branches."""
         tree: Tree = self.document.tree
         wanted = {i for i in node_ids if i in tree}
         wanted |= {c.id for i in list(wanted) for c in tree.node(i).children}
+        self._restyle_items([self._items[i] for i in wanted if i in self._items])
+
+    def _restyle_items(self, items: list[NodeItem]) -> None:
+        if not items:
+            return
+        self._tree_rect = None
+        looks = self._look_maker()
+        for item in items:
+            k = self._place_of.get(item.node_id)
+            if k is None:
+                continue
+            item.set_look(looks(k))
+            node = self._node_at(k)
+            item.setToolTip(tooltip(node.branch, node.name, node.notes))
+
+    def _look_maker(self):  # noqa: ANN202 - a function of a placed index
+        """A function giving the look of the k-th placed node, with the tree's colours."""
+        tree: Tree = self.document.tree
         players = {p.id: player_color(p, k)[0] for k, p in enumerate(tree.effective_players())}
         outcomes = {o.id: o for o in tree.outcomes or []}
-        for node_id in wanted:
-            item = self._items.get(node_id)
-            if item is not None:
-                item.set_look(self._look(tree, tree.node(node_id), item, players, outcomes))
-                node = tree.node(node_id)
-                item.setToolTip(tooltip(node.branch, node.name, node.notes))
+        placed = self._placed
+        assert placed is not None
 
-    def _look(self, tree: Tree, node: Node, item: NodeItem, players: dict,
-              outcomes: dict) -> NodeLook:
-        look = NodeLook(
-            kind=_kind(node), color=_color(node, players, outcomes),
-            name=shown(node.name, 200), branch=shown(node.branch),
-            branch_lines=self.branch_lines(node), formula_line=self._formula_line(node),
-            outcome=shown(outcomes[node.outcome].name, 200) if node.outcome in outcomes else "",
-            foldable=bool(node.children), folded=bool(node.children and node.collapsed),
-            hidden=self._hidden_counts.get(node.id, 0))
-        parent_id = tree.parent_id(node.id)
-        if parent_id is not None and parent_id in self._items:
-            parent = tree.node(parent_id)
-            look.parent_offset = self._items[parent_id].pos() - item.pos()
-            look.from_decision = parent.type == DECISION and not parent.is_assumed
-        return look
+        def look_of(k: int) -> NodeLook:
+            node = self._node_at(k)
+            look = NodeLook(
+                kind=_kind(node), color=_color(node, players, outcomes),
+                name=shown(node.name, 200), branch=shown(node.branch),
+                branch_lines=self.branch_lines(node), formula_line=self._formula_line(node),
+                outcome=shown(outcomes[node.outcome].name, 200)
+                if node.outcome in outcomes else "",
+                foldable=bool(node.children), folded=bool(node.children and node.collapsed),
+                hidden=int(placed.hidden[k]))
+            parent = int(placed.parent[k])
+            if parent >= 0:
+                parent_node = self._node_at(parent)
+                look.parent_offset = self._point(parent) - self._point(k)
+                look.from_decision = parent_node.type == DECISION and \
+                    not parent_node.is_assumed
+            return look
+        return look_of
 
     # ---- mouse ----------------------------------------------------------------------
     def item_at(self, point: QPointF) -> NodeItem | None:
@@ -371,28 +649,58 @@ def _color(node: Node, players: dict[str, str], outcomes: dict) -> QColor:  # no
     return QColor(CHANCE_COLOR)
 
 
-def _hidden_counts(visible: list[Node]) -> dict[str, int]:
-    """For each folded node, how many nodes its fold hides."""
-    return {node.id: sum(1 for _ in node.walk()) - 1 for node in visible
-            if node.children and node.collapsed}
+def _edges(rect: QRectF) -> tuple[float, float, float, float]:
+    return rect.left(), rect.top(), rect.right(), rect.bottom()
 
 
+def _outline(placed: Placed, rect: QRectF, zoom: float) -> list[QRectF]:
+    """The branches in `rect` as rectangles whole pixels high at `zoom`: per column, one
+    for each run of pixel rows holding nodes (their branches' ends) and one for each run
+    the branches' vertical parts cover."""
+    top, pixel = rect.top(), 1.0 / zoom
+    rows = max(1, int(np.ceil(rect.height() * zoom)) + 1)
+    width = placed.column_width
+    first = max(0, int((rect.left() - HALF - 10) // width))
+    last = min(placed.columns - 1, int(rect.right() // width) + 1)
+    pieces: list[QRectF] = []
+    for depth in range(first, last + 1):
+        a, b = placed.column_start[depth], placed.column_start[depth + 1]
+        ys = placed.column_y[a:b]
+        lo = max(0, int(np.searchsorted(ys, top)) - 1)
+        hi = min(b - a, int(np.searchsorted(ys, rect.bottom(), "right")) + 1)
+        members = placed.by_column[a + lo:a + hi]
+        x = depth * width
+        start = x - HALF if depth == 0 else x - width + HALF + 10
+        y = placed.y[members]
+        opened = placed.opened[members]
+        for chosen, right in ((~opened, x + HALF), (opened, x + HALF + 10)):
+            for run_start, run_stop in _runs(_rows_hit(y[chosen], y[chosen], top, zoom, rows)):
+                pieces.append(QRectF(start, top + run_start * pixel, right - start,
+                                     (run_stop - run_start) * pixel))
+        if depth == 0:
+            continue
+        above = placed.y[placed.parent[members]]
+        elbow = x - width + HALF + 10
+        for run_start, run_stop in _runs(_rows_hit(np.minimum(above, y), np.maximum(above, y),
+                                                   top, zoom, rows)):
+            pieces.append(QRectF(elbow, top + run_start * pixel, pixel,
+                                 (run_stop - run_start) * pixel))
+    return pieces
 
-def _rooms_above(items) -> dict[str, float]:  # noqa: ANN001 - NodeItems
-    """For each item, the distance up to the nearest item above it in its column or
-    to the nearest ending's row in a column to its left (its text runs to the right)."""
-    placed = sorted(items, key=lambda item: item.pos().y())
-    nothing_above = float("-1e9")
-    last_in_column: dict[int, float] = {}
-    last_ending: dict[int, float] = {}
-    rooms: dict[str, float] = {}
-    for item in placed:
-        column = round(item.pos().x() / COLUMN_WIDTH)
-        y = item.pos().y()
-        above = [last_in_column.get(column, nothing_above)]
-        above += [row for left, row in last_ending.items() if left < column]
-        rooms[item.node_id] = y - max(above)
-        last_in_column[column] = y
-        if item.look.kind == "terminal" or item.look.folded:
-            last_ending[column] = y
-    return rooms
+
+def _rows_hit(low: np.ndarray, high: np.ndarray, top: float, zoom: float,
+              rows: int) -> np.ndarray:
+    """Which of `rows` rows of pixels from `top` the spans low..high cover."""
+    first = np.floor((low - top) * zoom)
+    last = np.floor((high - top) * zoom)
+    inside = (last >= 0) & (first < rows)
+    first = np.clip(first[inside], 0, rows - 1).astype(np.int64)
+    last = np.clip(last[inside], 0, rows - 1).astype(np.int64)
+    cover = np.bincount(first, minlength=rows + 1) - np.bincount(last + 1, minlength=rows + 1)
+    return np.cumsum(cover[:rows]) > 0
+
+
+def _runs(hit: np.ndarray) -> list[tuple[int, int]]:
+    """The runs of True in `hit`, as (start, stop)."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], hit, [False])).astype(np.int8)))
+    return list(zip(edges[0::2].tolist(), edges[1::2].tolist()))
