@@ -196,8 +196,18 @@ def _parse_json(text: str) -> tuple[Any, Issue | None]:
                 nodes = nodes_in_text(text)
                 if nodes > MAX_NODES:
                     return None, Issue(too_many_nodes(nodes), "$.root", code=OVER_LIMIT)
-            raw = json.loads(text, parse_constant=BadConstant)
-            if not holds_only(text, keys_parsed(raw)):
+            keys = 0
+
+            def counted(found: dict) -> dict:
+                # Counting here is quicker than a walk afterwards, and being Python
+                # code called for every object, it lets the app's window thread run
+                # while a worker reads a large file.
+                nonlocal keys
+                keys += len(found)
+                return found
+
+            raw = json.loads(text, object_hook=counted, parse_constant=BadConstant)
+            if not holds_only(text, keys):
                 # Some object repeats a key; parse again, slowly, to find which.
                 raw = json.loads(text, object_pairs_hook=_object, parse_constant=BadConstant)
             return raw, None
