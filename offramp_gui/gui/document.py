@@ -33,7 +33,7 @@ GESTURE_PAUSE = 1.5
 VIEW_FIELDS = frozenset({"collapsed"})
 #: A tree opened without folds of its own shows at most this many nodes at first: more
 #: do not fit on a screen, and would only make the window slow to show them.
-FITS_ON_SCREEN = 1000
+FITS_ON_SCREEN = 2500
 
 
 def is_view_change(change: TreeChange) -> bool:

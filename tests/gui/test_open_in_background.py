@@ -146,11 +146,11 @@ def test_a_large_tree_saved_without_folds_opens_folded_to_fit_the_screen(
     tree = window.document.tree
     level = levels_of(tree)
     folded = {n.id for n in tree.root.walk() if n.collapsed}
-    # Levels 0 to 5 hold 364 nodes; with level 6 (729 more) they would not fit.
-    assert folded == {n.id for n in tree.root.walk() if level[n.id] == 5}
-    assert len(window.scene.node_ids()) == 364 <= FITS_ON_SCREEN
+    # Levels 0 to 6 hold 1,093 nodes; with level 7 (2,187 more) they would not fit.
+    assert folded == {n.id for n in tree.root.walk() if level[n.id] == 6}
+    assert len(window.scene.node_ids()) == 1093 <= FITS_ON_SCREEN < 1093 + 2187
     assert window.statusBar().currentMessage() == (
-        "Opened large.json, folded below level 5 to fit the screen (364 of 9,841 nodes"
+        "Opened large.json, folded below level 6 to fit the screen (1,093 of 9,841 nodes"
         " shown)")
     # View state, not an edit: nothing to undo, nothing unsaved.
     assert not window.document.modified and not window.isWindowModified()
