@@ -108,9 +108,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _open_app(options: argparse.Namespace) -> int:
+def _open_app(options: argparse.Namespace) -> NoReturn:
     try:
-        from ..gui.app import main as app_main
+        from ..gui.app import run as run_app
     except ImportError as error:
         raise CommandError(f"the desktop app needs PySide6 and pyqtgraph ({error})") from None
-    return app_main(options.file)
+    run_app(options.file)

@@ -13,6 +13,7 @@ import json
 import operator
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -85,22 +86,33 @@ def file_digest(path: str | os.PathLike) -> str | None:
 
 
 # ---- reading -----------------------------------------------------------------------
-def read_file(path: str | os.PathLike) -> Loaded:
+#: Told how much of a reading is done (0 to 1) after each of its stages; what it raises
+#: ends the reading (the app's Cancel).
+Progress = Callable[[float], None]
+
+
+def _no_progress(_done: float) -> None:
+    pass
+
+
+def read_file(path: str | os.PathLike, progress: Progress = _no_progress) -> Loaded:
     """Read a tree file; problems are returned, not raised, even an unreadable file."""
     try:
         data = read_limited(path)
     except FileRefused as refusal:
         return Loaded(None, [Issue(str(refusal))])
-    loaded = loads(data)
+    progress(0.05)
+    loaded = loads(data, progress)
     loaded.digest = content_digest(data)
     return loaded
 
 
-def loads(data: bytes | str) -> Loaded:
+def loads(data: bytes | str, progress: Progress = _no_progress) -> Loaded:
     """Check and build a tree from the bytes or text of a document.
 
     The model's own problems (`validate`) are marked `fixable`: the app opens a tree that
-    has only those; the problems of reading and shape before them are not.
+    has only those; the problems of reading and shape before them are not. The shares
+    of the time told to `progress` are those of a large file.
     """
     if isinstance(data, bytes):
         text, problem = _decode(data)
@@ -108,16 +120,21 @@ def loads(data: bytes | str) -> Loaded:
             return Loaded(None, [problem])
     else:
         text = data[1:] if data.startswith("\ufeff") else data
+    progress(0.1)
     raw, problem = _parse_json(text)
     if problem:
         return Loaded(None, [problem], text)
+    progress(0.4)
     tree, issues = build_tree(raw)
     issues += _surrogate_issues(text, raw)
+    del raw  # (freed here, not after the checks)
+    progress(0.8)
     if tree is not None:
         if "" in tree:  # some node had no id: give each its path id
             assign_missing_ids(tree.root, {n.id for n in tree.root.walk() if n.id})
             tree.reindex()
         issues += fixable(validate(tree))
+    progress(1.0)
     return Loaded(tree, printable(issues), text)
 
 
@@ -179,8 +196,18 @@ def _parse_json(text: str) -> tuple[Any, Issue | None]:
                 nodes = nodes_in_text(text)
                 if nodes > MAX_NODES:
                     return None, Issue(too_many_nodes(nodes), "$.root", code=OVER_LIMIT)
-            raw = json.loads(text, parse_constant=BadConstant)
-            if not holds_only(text, keys_parsed(raw)):
+            keys = 0
+
+            def counted(found: dict) -> dict:
+                # Counting here is quicker than a walk afterwards, and being Python
+                # code called for every object, it lets the app's window thread run
+                # while a worker reads a large file.
+                nonlocal keys
+                keys += len(found)
+                return found
+
+            raw = json.loads(text, object_hook=counted, parse_constant=BadConstant)
+            if not holds_only(text, keys):
                 # Some object repeats a key; parse again, slowly, to find which.
                 raw = json.loads(text, object_pairs_hook=_object, parse_constant=BadConstant)
             return raw, None

@@ -9,8 +9,11 @@ else (a formula typed in) is a full evaluation.
 """
 from __future__ import annotations
 
+import gc
 import os
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -24,7 +27,7 @@ from ..fileformat.json_io import file_digest, read_file, snapshot
 from ..model.events import TreeChange
 from ..model.issues import Issue, TreeFormatError, refusals
 from ..model.tree import CHANCE, TERMINAL, Node, Tree
-from .background_save import SaveJob
+from .background_save import Cancelled, SaveJob, WorkerJob
 from .edits import Edits
 
 #: Seconds without a change after which scrubbing starts a new undo step.
@@ -32,6 +35,9 @@ GESTURE_PAUSE = 1.5
 #: Node fields that say how the tree is shown, not what it says: saved with the file,
 #: but changed without an undo step and without making the document modified.
 VIEW_FIELDS = frozenset({"collapsed"})
+#: A tree opened without folds of its own shows at most this many nodes at first: more
+#: do not fit on a screen, and would only make the window slow to show them.
+FITS_ON_SCREEN = 2500
 
 
 def is_view_change(change: TreeChange) -> bool:
@@ -47,6 +53,81 @@ def new_tree() -> Tree:
             Node("good", TERMINAL, branch="Goes well", probability=0.5, payoff=10),
             Node("bad", TERMINAL, branch="Goes badly", probability="#", payoff=-10)])])
     return Tree(root, "Untitled tree")
+
+
+@dataclass
+class Opened:
+    """A file read, checked and evaluated on a worker thread, ready to be shown."""
+
+    tree: Tree
+    #: The problems it opens with, each one the user can fix here.
+    issues: list[Issue]
+    digest: str | None
+    live: LiveEvaluation
+    #: Folded to fit the screen: how many levels below the root show, and how many nodes.
+    folded: tuple[int, int] | None
+
+
+class OpenJob(WorkerJob[Opened]):
+    """One file opened on a worker: `result`, or `error` (a TreeFormatError when it
+    cannot be read as a tree, `Cancelled` when cancelled), is set when `finished` comes."""
+
+    def __init__(self, path: Path, revision: int):
+        # A daemon: reading writes nothing that quitting should wait for.
+        super().__init__(lambda: read_checked(path, self.report), "offramp-open",
+                         daemon=True)
+        self.path = path
+        #: The document's revision when the file was asked for: an edit made while it
+        #: was read is not lost without asking.
+        self.revision = revision
+        #: Set by whoever shows the outcome: the tree is now the document's.
+        self.shown = False
+
+
+def read_checked(path: Path, report: Callable[[float], None]) -> Opened:
+    """Read, check and evaluate a tree file (on a worker), folded to fit the screen if
+    it has no folds of its own; raise TreeFormatError if it cannot be read as a tree.
+    `report` is told how much is done, and may raise to stop."""
+    collecting = gc.isenabled()
+    gc.disable()  # the collector would stop every thread each time the tree grew a quarter
+    try:
+        remove_stale_temporaries(path)
+        loaded = read_file(path, lambda done: report(0.7 * done))
+        issues = check(loaded, str(path))
+        if refusals(issues) or loaded.tree is None:
+            raise TreeFormatError(issues, str(path))
+        report(0.85)
+        tree, digest = loaded.tree, loaded.digest
+        del loaded  # its text: no longer needed
+        folded = fold_to_fit(tree)
+        live = LiveEvaluation(tree)
+        report(1.0)
+        # Never scanned again by the collector: no pause, however large the tree.
+        gc.freeze()
+    finally:
+        if collecting:
+            gc.enable()
+    return Opened(tree, issues, digest, live, folded)
+
+
+def fold_to_fit(tree: Tree, most: int = FITS_ON_SCREEN) -> tuple[int, int] | None:
+    """Fold a tree that has no folds of its own below the deepest level at which no more
+    than `most` nodes show, as view state. Returns how many levels below the root show
+    and how many nodes, or None when it is left as it is."""
+    if any(node.collapsed for node in tree.root.walk()):
+        return None  # the user's folds win
+    level, shown, depth = [tree.root], 1, 0
+    while True:
+        below = [child for node in level for child in node.children]
+        if not below:
+            return None  # all of it fits
+        if shown + len(below) > most:
+            break
+        level, shown, depth = below, shown + len(below), depth + 1
+    for node in level:
+        if node.children:
+            node.collapsed = True
+    return depth, shown
 
 
 class DocumentController(QObject):
@@ -89,6 +170,7 @@ class DocumentController(QObject):
         self._pending: list[TreeChange] = []
         #: The live evaluation an edit left out of date, if any: recompute replaces it.
         self._stale: LiveEvaluation | None = None
+        self._opening: OpenJob | None = None
         self._recompute_timer = QTimer(self)
         self._recompute_timer.setSingleShot(True)
         self._recompute_timer.setInterval(0)
@@ -96,25 +178,31 @@ class DocumentController(QObject):
         self._attach(self.tree)
 
     # ---- the document ---------------------------------------------------------------
-    def _attach(self, tree: Tree) -> None:
+    def _attach(self, tree: Tree, live: LiveEvaluation | None = None) -> None:
         self.tree = tree
         #: Which document this is (New, Open and Revert make another): a save started
         #: before one of them does not touch the next.
         self._identity = object()
         tree.notifier.require_batch = True
         tree.notifier.subscribe(self._on_tree_change)
-        # The live evaluation of this tree: its first results are a full evaluation.
+        # The live evaluation of this tree: its first results are a full evaluation
+        # (made on the worker that read the file, when it was opened).
         self._pending = []
-        self.live = LiveEvaluation(tree)
+        self.live = live if live is not None else LiveEvaluation(tree)
         self.results = self.live.results()
 
     def replace_tree(self, tree: Tree, path: Path | None, digest: str | None = None,
-                     suggestion: Path | None = None) -> None:
-        """Show another document (New, Open, Revert): clears undo history.
+                     suggestion: Path | None = None, live: LiveEvaluation | None = None) -> None:
+        """Show another document (New, Open, Revert): clears undo history, and ends a
+        file still being opened (the newer choice wins).
 
         `digest` fingerprints the file's bytes as read, to notice later changes on disk.
-        `suggestion` is what Save As proposes while there is no path.
+        `suggestion` is what Save As proposes while there is no path. `live` is the
+        tree's evaluation, when already made.
         """
+        opening, self._opening = self._opening, None
+        if opening is not None:
+            opening.cancel()
         self.tree.notifier.unsubscribe(self._on_tree_change)
         self.undo_stack.clear()
         self.selected_id = None
@@ -123,7 +211,7 @@ class DocumentController(QObject):
         self.path = Path(os.path.abspath(path)) if path is not None else None
         self.suggested_path = suggestion
         self.disk_digest = digest if path is not None else None
-        self._attach(tree)
+        self._attach(tree, live)
         self.undo_stack.setClean()
         self.document_reset.emit()
         self.results_ready.emit(self.results)
@@ -133,13 +221,44 @@ class DocumentController(QObject):
     def open(self, path: Path) -> list[Issue]:
         """Load a file and return the problems it opened with, each one the user can fix
         here; raise TreeFormatError (with every problem) if it cannot be read as a tree."""
-        remove_stale_temporaries(path)
-        loaded = read_file(path)
-        issues = check(loaded, str(path))
-        if refusals(issues) or loaded.tree is None:
-            raise TreeFormatError(issues, str(path))
-        self.replace_tree(loaded.tree, path, loaded.digest)
-        return issues
+        job = self.start_open(path)
+        job.wait()
+        return self.take_opened(job).issues
+
+    @property
+    def opening(self) -> OpenJob | None:
+        """The file being read to replace this document, if any."""
+        return self._opening
+
+    @property
+    def revision(self) -> int:
+        """Counts the model's changes (edits, undo and redo; not folds)."""
+        return self._revision
+
+    def start_open(self, path: Path) -> OpenJob:
+        """Start reading `path` on a worker thread (a file being read already is
+        dropped); take the outcome with `take_opened` when the job's `finished` comes."""
+        if self._opening is not None:
+            self._opening.cancel()
+        job = self._opening = OpenJob(path, self._revision)
+        job.start()
+        return job
+
+    def take_opened(self, job: OpenJob, as_copy: bool = False) -> Opened:
+        """Show the tree `job` read (untitled `as_copy`); raise what it raised: a
+        TreeFormatError (with every problem) if the file cannot be read as a tree,
+        `Cancelled` if it was cancelled or another tree came first."""
+        if self._opening is job:
+            self._opening = None
+        if job.error is not None:
+            raise job.error
+        opened = job.result
+        if opened is None:
+            raise Cancelled()
+        path = None if as_copy else job.path
+        self.replace_tree(opened.tree, path, opened.digest, live=opened.live)
+        job.result = None  # the document holds the tree now
+        return opened
 
     def current_issues(self) -> list[Issue]:
         """The problems of the tree as it is now, an edit just made included."""

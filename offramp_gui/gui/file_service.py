@@ -1,6 +1,10 @@
 """The file service: New, Open, Save, Save As, Revert, the recent files, and the
 questions they ask. Features that open or save (File, Import, the disk watch, crash
 recovery) share this one object; it knows nothing of the window.
+
+Files open and save on worker threads (`background_save`): the user's gestures return at
+once; `open()`, `save()` and the like wait for the outcome (the window repaints but takes
+no input), for what needs it (scripts, tests, "save changes?" before closing).
 """
 from __future__ import annotations
 
@@ -9,8 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 
 from ..model.issues import TreeFormatError, where_in_words
-from .background_save import SaveJob
-from .document import DocumentController, new_tree
+from .background_save import Cancelled, SaveJob
+from .document import DocumentController, OpenJob, new_tree
 from .prompts import TREE_FILTERS, Prompts
 from .status import PROBLEMS, StatusLine
 
@@ -33,6 +37,7 @@ class FileService(QObject):
         self.document = document
         self.prompts = prompts
         self.status = status
+        status.cancel_requested.connect(self.cancel_opening)
         self._job: SaveJob | None = None
         #: Where File > Save asked to save while another save ran: done after it.
         self._again: Path | None = None
@@ -48,40 +53,101 @@ class FileService(QObject):
         return True
 
     def open_dialog(self) -> bool:
-        folder = str(self.document.path.parent) if self.document.path else ""
-        path = self.prompts.open_path("open", "Open tree", folder, OPEN_FILTER)
+        """Ask for a file and open it; return whether it opened (waits for it)."""
+        path = self._ask_open_path()
         return self.open(path) if path else False
 
-    def open(self, path: Path, ask: bool = True, as_copy: bool = False) -> bool:
-        """Open `path`. A file with problems the user can fix here (probabilities that
-        do not add up, an undefined variable) opens with them in the Problems panel; one
-        that cannot be read as a tree opens nothing, and its problems are shown.
+    def open_dialog_in_background(self) -> None:
+        """File > Open: the file is read while the window goes on."""
+        path = self._ask_open_path()
+        if path:
+            self.open_in_background(path)
 
-        `as_copy` opens it untitled (the bundled trees): Save then asks where to keep
-        the user's copy rather than writing over the original.
+    def _ask_open_path(self) -> Path | None:
+        folder = str(self.document.path.parent) if self.document.path else ""
+        return self.prompts.open_path("open", "Open tree", folder, OPEN_FILTER)
+
+    def open(self, path: Path, ask: bool = True, as_copy: bool = False) -> bool:
+        """Open `path` and wait for the outcome: return whether it is now shown.
+
+        A file with problems the user can fix here (probabilities that do not add up,
+        an undefined variable) opens with them in the Problems panel; one that cannot be
+        read as a tree opens nothing, and its problems are shown. `as_copy` opens it
+        untitled (the bundled trees): Save then asks where to keep the user's copy
+        rather than writing over the original.
         """
-        if ask and not self.may_discard():
+        job = self.open_in_background(path, ask, as_copy)
+        if job is None:
             return False
+        job.wait()
+        return job.shown
+
+    def open_in_background(self, path: Path, ask: bool = True,
+                           as_copy: bool = False) -> OpenJob | None:
+        """Start opening `path` (see `open`) and return at once: the file is read and
+        checked on a worker, with its progress and a Cancel button in the status line,
+        and shown when it is ready. None when the user kept the tree there is."""
+        if ask and not self.may_discard():
+            return None
         self.finish_saving()  # (Revert, Reload) never read a file we are writing
-        name = Path(path).name
+        path = Path(path)
+        job = self.document.start_open(path)
+        text = f"Opening {path.name}…"
+        self.status.show(text, 0)
+        self.status.show_progress(text, 0.0)
+        job.progressed.connect(lambda done: self.status.show_progress(text, done))
+        job.finished.connect(lambda: self._opened(job, as_copy))
+        return job
+
+    @property
+    def opening(self) -> bool:
+        return self.document.opening is not None
+
+    def cancel_opening(self) -> None:
+        """Stop reading the file being opened: the tree shown stays as it is."""
+        job = self.document.opening
+        if job is not None:
+            job.cancel()
+
+    def finish_opening(self) -> None:
+        """Wait until the file being opened is shown (or refused)."""
+        while (job := self.document.opening) is not None:
+            job.wait()
+
+    def _opened(self, job: OpenJob, as_copy: bool) -> None:
+        """The file was read (or not): show it, or say why not."""
+        name = job.path.name
+        if job.error is None and self.document.revision != job.revision and (
+                not self.may_discard()):
+            job.cancel()  # edited while the file was read, and the user keeps the edits
         try:
-            problems = self.document.open(Path(path))
+            opened = self.document.take_opened(job, as_copy)
+        except Cancelled:
+            if self.document.opening is None:  # (else another file is being opened)
+                self.status.end_progress()
+                self.status.show(f"Did not open {name}", 4000)
+            return
         except TreeFormatError as error:
-            lines = error.lines() or [f"{path}: cannot be opened"]
+            self.status.end_progress()
+            self.status.show("")
+            lines = error.lines() or [f"{job.path}: cannot be opened"]
             self.prompts.error("Cannot open the tree",
                                f"{name} has {_problems(len(error.issues))} and was not"
                                " opened.", "\n".join(lines))
-            return False
-        if as_copy:
-            self.document.replace_tree(self.document.tree, None)
-        else:
-            self.remember(Path(path))
-        if problems:
-            self.status.show(f"Opened {name}, which has {_problems(len(problems))}: see"
-                             " the Problems panel", 0, about=PROBLEMS)
+            return
+        self.status.end_progress()
+        job.shown = True
+        if not as_copy:
+            self.remember(job.path)
+        if opened.issues:
+            self.status.show(f"Opened {name}, which has {_problems(len(opened.issues))}:"
+                             " see the Problems panel", 0, about=PROBLEMS)
+        elif opened.folded is not None:
+            levels, shown = opened.folded
+            self.status.show(f"Opened {name}, folded below level {levels} to fit the"
+                             f" screen ({shown:,} of {len(opened.tree):,} nodes shown)", 0)
         else:
             self.status.show(f"Opened {name}", 4000)
-        return True
 
     def save(self) -> bool:
         """Save, and wait for the outcome."""
@@ -141,6 +207,13 @@ class FileService(QObject):
         if not self.prompts.discard_changes(path.name):
             return False
         return self.open(path, ask=False)
+
+    def revert_in_background(self) -> None:
+        """File > Revert: the file is read again while the window goes on."""
+        path = self.document.path
+        if path is not None and self.document.modified and self.prompts.discard_changes(
+                path.name):
+            self.open_in_background(path, ask=False)
 
     def _write(self, path: Path, wait: bool) -> bool:
         """Save to `path` from a snapshot of the tree as it is now; with `wait`, return

@@ -33,7 +33,7 @@ from .icons import app_icon, icon
 from .prompts import Prompts
 from .scene.theme import Theme
 from .scene.tree_scene import TreeScene
-from .status import StatusLine
+from .status import ProgressIndicator, StatusLine
 from .text import shown_line
 from .view import TreeView
 
@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self._offer_run: Callable[[], object] = lambda: None
         self._offer_button.clicked.connect(lambda: self._offer_run())
         self.statusBar().addPermanentWidget(self._offer_button)
+        self.statusBar().addPermanentWidget(ProgressIndicator(self.status, self))
         self.statusBar().messageChanged.connect(self._withdraw_offer)
         self.actions: dict[str, QAction] = {}
         services = {"document": self.document, "prompts": self.prompts, "status": self.status,
@@ -245,7 +246,7 @@ class MainWindow(QMainWindow):
         path = _dropped_file(event)
         if path is not None:
             event.acceptProposedAction()
-            self.files.open(path)
+            self.files.open_in_background(path)
 
     def _spawn_window(self) -> Mapping[str, Feature]:
         sibling = type(self)(prompts=self.prompts)
@@ -277,6 +278,7 @@ class MainWindow(QMainWindow):
             if may_close is not None and not may_close():
                 event.ignore()
                 return
+        self.files.cancel_opening()
         self.save_layout()
         for feature in self.features.values():
             closed = getattr(feature, "closed", None)

@@ -267,6 +267,7 @@ def test_a_new_user_builds_the_entry_deterrence_game_and_it_saves_as_expected(
     again.show()
     again.prompts.script("open", target)
     again.actions["open"].trigger()
+    again.files.finish_opening()  # (the file is read on a worker)
     assert again.document.path == target
     assert again.prompts.errors == []
     settled(again, qtbot)

@@ -340,6 +340,9 @@ def test_the_app_starts_on_a_readable_tree_not_a_fitted_speck(qapp, monkeypatch)
     def look_then_quit() -> None:
         [window] = [w for w in qapp.topLevelWidgets()
                     if isinstance(w, MainWindow) and w not in before]
+        if window.files.opening:  # (the file is read on a worker)
+            QTimer.singleShot(10, look_then_quit)
+            return
         view = window.view
         root = window.scene.item_for_node(window.document.tree.root.id)
         seen["zoom"] = view.zoom

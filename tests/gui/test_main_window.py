@@ -156,6 +156,7 @@ def test_dropping_a_file_opens_it(window, tree_file, qtbot):
     event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
     window.dropEvent(event)
+    window.files.finish_opening()  # (the file is read on a worker)
     assert window.document.path == tree_file
 
 

@@ -173,6 +173,7 @@ def test_open_recent_and_a_drop_open_it_too(window, half_finished, tree_file):
     window.features["files"].fill_recent(menu)
     recent = next(a for a in menu.actions() if a.statusTip() == str(half_finished.resolve()))
     recent.trigger()
+    window.files.finish_opening()  # (the file is read on a worker)
     assert window.document.path == half_finished and len(listed(window)) == 1
 
     assert window.files.open(tree_file)
@@ -180,6 +181,7 @@ def test_open_recent_and_a_drop_open_it_too(window, half_finished, tree_file):
     mime.setUrls([QUrl.fromLocalFile(str(half_finished))])
     window.dropEvent(QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
                                 Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier))
+    window.files.finish_opening()
     assert window.document.path == half_finished and len(listed(window)) == 1
     assert not window.prompts.errors
 

@@ -22,6 +22,7 @@ def window(make_window, tmp_path):
 def test_revert_asks_to_discard_and_reads_the_file_again(window):
     window.prompts.script("revert", "discard")
     window.actions["revert"].trigger()
+    window.files.finish_opening()  # (the file is read on a worker)
     assert window.prompts.texts("revert") == ["Discard your changes to offramp.json?"]
     [(_key, _title, _text, choices)] = window.prompts.questions("revert")
     assert choices == [("Discard", "discard"), ("Cancel", "cancel")]

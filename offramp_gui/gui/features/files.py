@@ -24,8 +24,8 @@ class FilesFeature:
             ActionSpec("new", "&New", files.new, (Place("file", OPEN, 10),
                                                   Place(TOOLBAR, "1_file", 10)),
                        Key.New, "new", "Start a new tree"),
-            ActionSpec("open", "&Open…", files.open_dialog, (Place("file", OPEN, 20),
-                                                             Place(TOOLBAR, "1_file", 20)),
+            ActionSpec("open", "&Open…", files.open_dialog_in_background,
+                       (Place("file", OPEN, 20), Place(TOOLBAR, "1_file", 20)),
                        Key.Open, "open", "Open a tree file"),
             ActionSpec("save", "&Save", files.save_in_background, (Place("file", OPEN, 50),
                                                     Place(TOOLBAR, "1_file", 30)),
@@ -33,8 +33,9 @@ class FilesFeature:
             ActionSpec("save-as", "Save &As…", files.save_as_in_background,
                        (Place("file", OPEN, 60),), Key.SaveAs, None,
                        "Save the tree under another name"),
-            ActionSpec("revert", "&Revert", files.revert, (Place("file", OPEN, 70),),
-                       None, None, "Discard the changes since the last save"),
+            ActionSpec("revert", "&Revert", files.revert_in_background,
+                       (Place("file", OPEN, 70),), None, None,
+                       "Discard the changes since the last save"),
         ), submenus=(
             SubmenuSpec("file/recent", "Open &Recent", (Place("file", OPEN, 30),),
                         self.fill_recent, lambda: bool(files.recent())),
@@ -50,4 +51,5 @@ class FilesFeature:
         for number, path in enumerate(paths, 1):
             action = menu.addAction(f"&{number} {shown(path.name, 80)}")
             action.setStatusTip(str(path))
-            action.triggered.connect(lambda _c=False, p=path: self.files.open(p))
+            action.triggered.connect(
+                lambda _c=False, p=path: self.files.open_in_background(p))
