@@ -6,7 +6,7 @@ depth is one contiguous slice: rollback works level by level on whole arrays.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 
@@ -100,7 +100,7 @@ class FlatTree:
     #: False when the tree certainly breaks no structural rule (model.validate would
     #: find nothing); True when it may, and validate should look closer.
     suspect: bool = False
-    index: dict[str, int] = field(default_factory=dict)
+    index: Mapping[str, int] = field(default_factory=dict)
     #: True when every id matches the format's pattern (so none needs escaping in JSON).
     plain_ids: bool = False
     #: Weights given as expressions over the variables (worked out per sample by solve).

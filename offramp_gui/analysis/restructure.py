@@ -15,7 +15,7 @@ the added subtrees complete.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -33,16 +33,15 @@ _STATIC = ("kind", "player", "outcome", "probability_kind", "probability", "payo
            "child_count")
 
 
-class RowIndex(dict):
+class RowIndex(Mapping[str, int]):
     """Node id -> row, as `FlatTree.index`, without a dict rebuilt after every edit.
 
     Each id keeps a slot for good (`slots`, shared by every version of the tree); each
     version has only an array of the slot of each row, and works out where each slot
-    is the first time it is asked. (The dict itself stays empty: use the methods.)
+    is the first time it is asked.
     """
 
     def __init__(self, slots: dict[str, int], slot_of_row: np.ndarray):
-        super().__init__()
         self.slots, self.slot_of_row, self._known = slots, slot_of_row, len(slots)
         self._rows: np.ndarray | None = None
 
