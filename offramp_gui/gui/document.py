@@ -102,8 +102,8 @@ def read_checked(path: Path, report: Callable[[float], None]) -> Opened:
         folded = fold_to_fit(tree)
         live = LiveEvaluation(tree)
         report(1.0)
-        # Never scanned again by the collector: no pause, however large the tree.
-        gc.freeze()
+        # (Not gc.freeze(): it would keep every object alive so far, the trees and
+        # windows closed before this one included, from ever being collected.)
     finally:
         if collecting:
             gc.enable()
