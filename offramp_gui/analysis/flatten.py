@@ -300,13 +300,14 @@ class _Builder:
             known = [code is not None for code in codes]
             rows = rows[known]
             codes, amounts = list(compress(codes, known)), list(compress(amounts, known))
+        code = np.array(codes, np.intp)
         # (numpy would also take true, or text such as "1e3", as a number)
         if set(map(type, amounts)) <= _NUMBER:
-            payoff[rows, codes] = amounts
+            payoff[rows, code] = amounts
         else:  # formulas (or worse) among the numbers: criterion by criterion, as written
             criteria = list(columns)
-            for k in np.lexsort((rows, codes)).tolist():
-                self._payoff_amount(payoff, int(rows[k]), criteria[codes[k]], amounts[k], True)
+            for k in np.lexsort((rows, code)).tolist():
+                self._payoff_amount(payoff, int(rows[k]), criteria[code[k]], amounts[k], True)
         if loose and single:
             for row, value in enumerate(values):
                 if value is not None and type(value) is not dict:
