@@ -1,9 +1,13 @@
-"""The baseline of the CLI benchmark: a plain recursive evaluator over `json.load` output.
+"""The baselines of the CLI benchmark: plain recursive evaluators over `json.load` output.
 
-It computes the same document as `offramp evaluate --json` (expected values per
+    python baseline_evaluator.py FILE           the whole document
+    python baseline_evaluator.py FILE --root    the minimal evaluator: the root only
+
+The first computes the same document as `offramp evaluate --json` (expected values per
 criterion, utilities, choice, tie, reach, outcome distribution at every node) the
-simple way: one recursive function over the parsed dicts. Numbers only, no
-expressions or variables, which the benchmark trees do not use.
+simple way: one recursive function over the parsed dicts. The second rolls back the
+expected values only and prints the root's. Numbers only, no expressions or
+variables, which the benchmark trees do not use.
 """
 from __future__ import annotations
 
@@ -83,5 +87,36 @@ def _ordered(result):
             "reach": result["reach"], "outcomes": result["outcomes"]}
 
 
+def root_only(path: str) -> dict:
+    with open(path, encoding="utf-8") as stream:
+        doc = json.load(stream)
+    sys.setrecursionlimit(100_000)
+    criteria = [c["id"] for c in doc["criteria"]]
+    players = {p["id"]: p["weights"] for p in doc["players"]}
+
+    def utility(values, player):
+        weights = players[player]
+        return sum(weights.get(c, 0) * values[c] for c in criteria)
+
+    def rollback(node):  # the node's own payoff and what follows it
+        payoff = node.get("payoff", {})
+        children = node.get("children", [])
+        future = {c: 0.0 for c in criteria}
+        if children and node["type"] == "chance":
+            for child in children:
+                below = rollback(child)
+                for c in criteria:
+                    future[c] += child["probability"] * below[c]
+        elif children:
+            future = max((rollback(child) for child in children),
+                         key=lambda values: utility(values, node["player"]))
+        return {c: payoff.get(c, 0) + future[c] for c in criteria}
+
+    expected = rollback(doc["root"])
+    return {"root": doc["root"]["id"], "expected": expected,
+            "utility": {p: utility(expected, p) for p in players}}
+
+
 if __name__ == "__main__":
-    sys.stdout.write(json.dumps(evaluate(sys.argv[1])) + "\n")
+    result = root_only(sys.argv[1]) if "--root" in sys.argv[2:] else evaluate(sys.argv[1])
+    sys.stdout.write(json.dumps(result) + "\n")

@@ -1,12 +1,19 @@
-"""Whole-process `offramp evaluate --json` on a 100,000-node file, against the baseline.
+"""Whole-process `offramp evaluate` against plain recursive Python evaluators.
 
-    python benchmarks/bench_cli.py [--nodes 100000] [--runs 5]
+    python benchmarks/bench_cli.py [--nodes 100000] [--runs 5] [--compact]
+        `offramp evaluate --json` against baseline_evaluator.py printing the same
+        document, and against the minimal evaluator (json.load and a rollback that
+        prints only the root); time and peak memory of each process
+    python benchmarks/bench_cli.py --nodes 800000 --compact --root-only --runs 3
+        the same at 800,000 nodes, without the document baseline (several GB)
+    python benchmarks/bench_cli.py --nodes 1000 --plain
+        plain `offramp evaluate` (start-up included) against the minimal evaluator
 
-The baseline (baseline_evaluator.py) is a plain recursive evaluator over `json.load`
-output that prints the same document. Both run as fresh processes, alternately, so
-machine noise falls on both; the figure is the ratio of the medians.
+All run as fresh processes, alternately, so machine noise falls on all; the figures are
+medians. `--compact` writes the tree file without indentation (as a program exporting
+a large tree would), which is how the 800,000-node comparison is made.
 
-Both run as an installed program does, from compiled bytecode: one untimed run of
+All run as an installed program does, from compiled bytecode: one untimed run of
 each fills a private bytecode cache first (some machines set PYTHONDONTWRITEBYTECODE,
 which would otherwise make every run compile every module again).
 """
@@ -15,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -29,41 +37,83 @@ from offramp_gui.fileformat.json_io import dumps
 HERE = Path(__file__).resolve().parent
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, bytes]:
-    start = time.perf_counter()
-    output = subprocess.run(command, check=True, capture_output=True, env=env).stdout
-    return time.perf_counter() - start, output
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float, bytes]:
+    """Seconds, peak memory (MB) and standard output of one process."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, env=env)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        assert status == 0, command
+        out.seek(0)
+        return seconds, usage.ru_maxrss / 1024, out.read()
+
+
+def tree_file(nodes: int, compact: bool) -> Path:
+    folder = HERE / "output"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"tree-{nodes}{'-compact' if compact else ''}.json"
+    if not path.exists():
+        text = dumps(random_tree(nodes))
+        if compact:  # the generated trees' texts hold no line break and no '": '
+            text = re.sub(r"\n *", "", text).replace('": ', '":') + "\n"
+        path.write_text(text, encoding="utf-8")
+    return path
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--nodes", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--compact", action="store_true")
+    parser.add_argument("--plain", action="store_true", help="time plain `evaluate`")
+    parser.add_argument("--root-only", action="store_true",
+                        help="leave out the document baseline (it needs several GB at"
+                        " 800,000 nodes)")
     options = parser.parse_args()
-    folder = HERE / "output"
-    folder.mkdir(exist_ok=True)
-    path = folder / f"tree-{options.nodes}.json"
-    if not path.exists():
-        path.write_text(dumps(random_tree(options.nodes)), encoding="utf-8")
-    ours_command = [sys.executable, "-m", "offramp_gui", "evaluate", str(path), "--json"]
-    base_command = [sys.executable, str(HERE / "baseline_evaluator.py"), str(path)]
+    path = tree_file(options.nodes, options.compact)
+    evaluate = [sys.executable, "-m", "offramp_gui", "evaluate", str(path)]
+    baseline = [sys.executable, str(HERE / "baseline_evaluator.py"), str(path)]
+    programs = {"offramp evaluate" + ("" if options.plain else " --json"):
+                evaluate + ([] if options.plain else ["--json"]),
+                "minimal evaluator (root only)": baseline + ["--root"]}
+    if not (options.plain or options.root_only):
+        programs["baseline printing the document"] = baseline
+    times: dict[str, list[float]] = {name: [] for name in programs}
+    peaks: dict[str, list[float]] = {name: [] for name in programs}
+    outputs: dict[str, bytes] = {}
     with tempfile.TemporaryDirectory() as cache:
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["PYTHONPYCACHEPREFIX"] = cache
-        run(ours_command, env)
-        run(base_command, env)
-        ours, base = [], []
+        for command in programs.values():
+            run(command, env)
         for _ in range(options.runs):
-            seconds, ours_out = run(ours_command, env)
-            ours.append(seconds)
-            seconds, base_out = run(base_command, env)
-            base.append(seconds)
-    _same_results(json.loads(ours_out), json.loads(base_out))
+            for name, command in programs.items():
+                seconds, peak, outputs[name] = run(command, env)
+                times[name].append(seconds)
+                peaks[name].append(peak)
+    names = list(programs)
+    if not options.plain:
+        ours = json.loads(outputs[names[0]])
+        _same_root(ours, json.loads(outputs[names[1]]))
+        if len(names) > 2:
+            _same_results(ours, json.loads(outputs[names[2]]))
     size = path.stat().st_size / 2**20
-    print(f"file: {options.nodes:,} nodes, {size:.0f} MB; {options.runs} runs each")
-    print(f"baseline (recursive, json.load): median {statistics.median(base):.2f} s")
-    print(f"offramp evaluate --json:         median {statistics.median(ours):.2f} s")
-    print(f"ratio: {statistics.median(ours) / statistics.median(base):.2f} (target <= 0.50)")
+    print(f"file: {options.nodes:,} nodes, {size:.0f} MB; {options.runs} runs each;"
+          f" load {os.getloadavg()[0]:.1f}")
+    for name in names:
+        print(f"{name:32s} median {statistics.median(times[name]):.3f} s,"
+              f" peak {max(peaks[name]):.0f} MB")
+    for name in names[1:]:
+        ratio = statistics.median(times[names[0]]) / statistics.median(times[name])
+        print(f"ratio to the {name}: {ratio:.2f}")
+
+
+def _same_root(ours: dict, base: dict) -> None:
+    got = ours["nodes"][base["root"]]
+    for key in ("expected", "utility"):
+        for name, value in base[key].items():
+            assert abs(got[key][name] - value) <= 1e-9 * max(1.0, abs(value)), name
 
 
 def _same_results(ours: dict, base: dict) -> None:

@@ -23,9 +23,7 @@ from ..model.validate import validate, validate_settings
 from .expr_eval import diagnose
 from .expr_eval import evaluate as run_formula
 from .flatten import (
-    ASSUMED_KIND,
     BROKEN,
-    CHANCE_KIND,
     EXPRESSION,
     NO_PROBABILITY,
     REMAINDER_PROBABILITY,
@@ -34,7 +32,7 @@ from .flatten import (
     VariableDef,
     flatten,
 )
-from .plan import children_groups, level_plans
+from .plan import LevelPlan, level_plans, structure
 
 PROBABILITY_SUM_TOLERANCE = 1e-6
 PROBABILITY_RANGE_TOLERANCE = 1e-9
@@ -163,6 +161,9 @@ class _Problems:
                                  self.flat.ids[node], field))
 
     def overflow(self, values: np.ndarray) -> None:
+        with np.errstate(over="ignore", invalid="ignore"):
+            if np.isfinite(values.sum()):  # (quicker than looking at each value)
+                return
         infinite = np.isinf(values).any(axis=(1, 2))
         if infinite.any():
             node = int(np.flatnonzero(infinite)[0])
@@ -175,6 +176,9 @@ class _Problems:
         leaves nan there): say where, once."""
         if not np.isfinite(weights).all():
             return  # a weight that is not a number: validation says so
+        with np.errstate(over="ignore", invalid="ignore"):
+            if not np.isnan(utility.sum()):
+                return
         overflowed = np.isnan(utility).any(axis=-1) & ~np.isnan(values).any(axis=-1)
         if overflowed.any():
             self.add(int(np.flatnonzero(overflowed)[0]), "",
@@ -249,9 +253,31 @@ def _term_groups(flat: FlatTree) -> dict[str, list]:
     return groups
 
 
+_FIXED_PROBABILITIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _probabilities(flat: FlatTree, env: dict[str, np.ndarray], samples: int,
                    problems: _Problems) -> tuple[np.ndarray, np.ndarray]:
     """Branch probabilities (n, S) and whether each node's own are valid (n, S)."""
+    if flat.probability_terms:
+        return _worked_out_probabilities(flat, env, samples, problems)
+    # Numbers only: the same for every call and every sample, so worked out once.
+    fixed = _FIXED_PROBABILITIES.get(flat)
+    if fixed is None:
+        found = _Problems(flat)
+        probability, valid = _worked_out_probabilities(flat, env, 1, found)
+        probability.flags.writeable = valid.flags.writeable = False
+        fixed = _FIXED_PROBABILITIES[flat] = (probability, valid, tuple(found.issues))
+    probability, valid, issues = fixed
+    problems.issues += issues
+    if samples == 1:
+        return probability, valid
+    return (np.broadcast_to(probability, (flat.size, samples)),
+            np.broadcast_to(valid, (flat.size, samples)))
+
+
+def _worked_out_probabilities(flat: FlatTree, env: dict[str, np.ndarray], samples: int,
+                              problems: _Problems) -> tuple[np.ndarray, np.ndarray]:
     probability = np.repeat(flat.probability[:, None], samples, axis=1)
     for terms, nodes, _columns in _term_groups(flat)["probability"]:
         probability[nodes] = _formula_values(terms, env, samples, problems)
@@ -262,10 +288,9 @@ def _probabilities(flat: FlatTree, env: dict[str, np.ndarray], samples: int,
         sibling_sums = _sums_by_parent(flat, others)
         probability[remainder] = 1.0 - sibling_sums[flat.parent[remainder]]
     valid = np.ones((flat.size, samples), bool)
-    takes = np.flatnonzero(((flat.kind == CHANCE_KIND) | (flat.kind == ASSUMED_KIND))
-                           & (flat.child_count > 0))
+    takes = structure(flat).averaging_parents
     if takes.size:
-        valid[takes] = _check_probabilities(flat, probability, takes, problems)
+        valid[takes] = _check_probabilities(flat, probability, problems)
     return probability, valid
 
 
@@ -278,20 +303,21 @@ def _sums_by_parent(flat: FlatTree, per_child: np.ndarray) -> np.ndarray:
     return sums
 
 
-def _check_probabilities(flat: FlatTree, probability: np.ndarray, parents: np.ndarray,
+def _check_probabilities(flat: FlatTree, probability: np.ndarray,
                          problems: _Problems) -> np.ndarray:
-    children = children_groups(flat, parents)[0]
+    """Whether each averaging parent's branch probabilities are valid, (parents, S)."""
+    shape = structure(flat)
+    children, starts = shape.averaged_children, shape.averaged_starts
     p = probability[children]
     low, high = -PROBABILITY_RANGE_TOLERANCE, 1 + PROBABILITY_RANGE_TOLERANCE
     in_range = (p >= low) & (p <= high)
-    starts = np.cumsum(flat.child_count[parents]) - flat.child_count[parents]
     all_in_range = np.logical_and.reduceat(in_range, starts, axis=0)
     sums = np.add.reduceat(p, starts, axis=0)
     adds_up = np.abs(sums - 1) <= PROBABILITY_SUM_TOLERANCE
     for k in np.flatnonzero(~in_range.all(axis=1)):
         _range_problem(flat, int(children[k]), p[k], problems)
     for k in np.flatnonzero((~adds_up & all_in_range).any(axis=1)):
-        _sum_problem(flat, int(parents[k]), sums[k], problems)
+        _sum_problem(flat, int(shape.averaging_parents[k]), sums[k], problems)
     return all_in_range & adds_up
 
 
@@ -361,13 +387,18 @@ def path_totals(flat: FlatTree, payoff: np.ndarray) -> np.ndarray:
     total = np.empty_like(payoff)
     total[0] = payoff[0]
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported after
-        for start, end in flat.levels[1:]:
-            total[start:end] = total[flat.parent[start:end]] + payoff[start:end]
+        for plan in level_plans(flat):
+            kids = plan.children
+            np.add(np.repeat(total[plan.parents], plan.counts, axis=0), payoff[kids],
+                   out=total[kids])
     return total
 
 
 # ---- rollback -----------------------------------------------------------------------
 class _Rollback:
+    """Depth by depth from the bottom: each step reads one contiguous slice (a depth's
+    children) and reduces it in one segment per parent (`plan.LevelPlan`)."""
+
     def __init__(self, flat: FlatTree, probability: np.ndarray, valid: np.ndarray,
                  samples: int, weights: np.ndarray):
         self.flat, self.probability, self.valid, self.samples = flat, probability, valid, samples
@@ -376,76 +407,107 @@ class _Rollback:
         self.owner_weights = owner_weights(weights)
 
     def run(self, cumulative: np.ndarray) -> tuple[np.ndarray, ...]:
-        flat, n, samples = self.flat, self.flat.size, self.samples
-        values = np.full((n, samples, cumulative.shape[2]), np.nan)
-        terminal = flat.child_count == 0
-        values[terminal] = cumulative[terminal]
-        weight = np.zeros((n, samples))
+        """Values, weights, choices and ties; `cumulative` becomes the values (the
+        terminals' are their path totals; every other node's is overwritten)."""
+        n, samples = self.flat.size, self.samples
+        values = cumulative
+        if cumulative.shape[1] != samples:  # payoffs without formulas: one row for all
+            values = np.repeat(cumulative, samples, axis=1)
+        weight = np.empty((n, samples))
+        weight[0] = 0.0
         choice = np.full((n, samples), -1, np.int64)
         tie = np.zeros((n, samples), bool)
-        for plan in reversed(self.plans):
-            if plan.chance_parents.size:
-                self._average(plan, values, weight)
-            if plan.decision_parents.size:
-                self._choose(plan, values, weight, choice, tie)
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported after
+            for plan in reversed(self.plans):
+                self._level(plan, values, weight, choice, tie)
         return values, weight, choice, tie
 
-    def _average(self, plan: Any, values: np.ndarray, weight: np.ndarray) -> None:
-        kids = plan.chance_children
-        p = self.probability[kids]
-        weight[kids] = p
-        with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported after
-            averaged = np.add.reduceat(p[:, :, None] * values[kids], plan.chance_starts,
-                                       axis=0)
-        averaged[~self.valid[plan.chance_parents]] = np.nan
-        values[plan.chance_parents] = averaged
-
-    def _choose(self, plan: Any, values: np.ndarray, weight: np.ndarray, choice: np.ndarray,
-                tie: np.ndarray) -> None:
-        kids, starts, counts = plan.decision_children, plan.decision_starts, plan.decision_counts
-        with np.errstate(over="ignore", invalid="ignore"):
-            if self.owner_weights.ndim == 2:
-                owners = self.owner_weights[plan.decision_owner]  # (m, C), per child
-                utility = np.einsum("msc,mc->ms", values[kids], owners)
+    def _level(self, plan: LevelPlan, values: np.ndarray, weight: np.ndarray,
+               choice: np.ndarray, tie: np.ndarray) -> None:
+        kids, starts = plan.children, plan.starts
+        child_values = values[kids]
+        if plan.averages:
+            p = self.probability[kids]
+            averaged = np.add.reduceat(p[:, :, None] * child_values, starts, axis=0)
+            averaged[~self.valid[plan.parents]] = np.nan
+        if plan.chooses:
+            chosen, chosen_weight, chosen_index, tied = self._choose(plan, child_values)
+        if plan.mixed is None:
+            if plan.averages:
+                values[plan.parents] = averaged
+                weight[kids] = p
             else:
-                owners = self.owner_weights[:, plan.decision_owner]  # (S, m, C)
-                utility = np.einsum("msc,smc->ms", values[kids], owners)
-            if not np.isfinite(utility.sum()):
-                utility[np.isinf(utility)] = np.nan  # too large to compare: nobody can choose
+                values[plan.parents] = chosen
+                weight[kids] = chosen_weight
+                choice[plan.parents] = chosen_index
+                tie[plan.parents] = tied
+            return
+        averaging, choosing, child_averaged, child_chosen = plan.mixed
+        result = np.full((len(starts),) + values.shape[1:], np.nan)
+        kid_weight = np.zeros(child_values.shape[:2])
+        if plan.averages:
+            result[averaging] = averaged[averaging]
+            kid_weight[child_averaged] = p[child_averaged]
+        if plan.chooses:
+            result[choosing] = chosen[choosing]
+            kid_weight[child_chosen] = chosen_weight[child_chosen]
+            choice[plan.parents] = np.where(choosing[:, None], chosen_index, -1)
+            tie[plan.parents] = tied & choosing[:, None]
+        values[plan.parents] = result
+        weight[kids] = kid_weight
+
+    def _choose(self, plan: LevelPlan, child_values: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Each parent's chosen values, its children's weights (1 for the chosen, nan
+        below an undecidable choice), the chosen child's index (-1: none) and ties."""
+        starts, counts = plan.starts, plan.counts
+        if self.owner_weights.ndim == 2:
+            owners = self.owner_weights[plan.owner]  # (m, C), per child
+            utility = np.einsum("msc,mc->ms", child_values, owners)
+        else:
+            owners = self.owner_weights[:, plan.owner]  # (S, m, C)
+            utility = np.einsum("msc,smc->ms", child_values, owners)
+        if not np.isfinite(utility.sum()):
+            utility[np.isinf(utility)] = np.nan  # too large to compare: nobody can choose
         best = np.repeat(np.maximum.reduceat(utility, starts, axis=0), counts, axis=0)
         within = utility >= best - TIE_TOLERANCE * np.maximum(1.0, np.abs(best))
-        m = kids.size
+        m = len(utility)
         position = np.where(within, np.arange(m)[:, None], m)
         first = np.minimum.reduceat(position, starts, axis=0)  # (q, S); m = undecidable
-        tie[plan.decision_parents] = np.add.reduceat(within, starts, axis=0) > 1
-        chosen = np.append(kids, -1)[first]
-        choice[plan.decision_parents] = chosen
+        tied = np.add.reduceat(within, starts, axis=0) > 1
+        undecidable = first == m
+        chosen_index = np.where(undecidable, -1, first + plan.children.start)
         first_each = np.repeat(first, counts, axis=0)
         # Below an undecidable choice (first == m) nobody knows which branch is taken.
-        weight[kids] = np.where(first_each == m, np.nan, position == first_each)
-        padded = np.concatenate([values[kids], np.full((1,) + values.shape[1:], np.nan)])
-        values[plan.decision_parents] = padded[first, np.arange(self.samples)[None, :]]
+        chosen_weight = np.where(first_each == m, np.nan, position == first_each)
+        chosen = child_values[np.minimum(first, m - 1), np.arange(self.samples)[None, :]]
+        if undecidable.any():
+            chosen[undecidable] = np.nan
+        return chosen, chosen_weight, chosen_index, tied
 
     def outcome_distributions(self, weight: np.ndarray, choice: np.ndarray) -> np.ndarray:
         """Probability of ending in each outcome category (n, S, K + 1)."""
         flat = self.flat
         dist = np.zeros((flat.size, self.samples, len(flat.outcomes) + 1))
-        terminal = np.flatnonzero(flat.child_count == 0)
+        terminal = structure(flat).terminals
         codes = flat.outcome[terminal]
         known = codes >= 0  # an unknown outcome id (reported by validate) stays nan
         dist[terminal[known], :, codes[known]] = 1.0
         dist[terminal[~known]] = np.nan
         for plan in reversed(self.plans):
-            for parents, kids, starts, undefined in (
-                    (plan.chance_parents, plan.chance_children, plan.chance_starts,
-                     ~self.valid[plan.chance_parents]),
-                    (plan.decision_parents, plan.decision_children, plan.decision_starts,
-                     choice[plan.decision_parents] < 0)):
-                if parents.size:
-                    summed = np.add.reduceat(weight[kids][:, :, None] * dist[kids], starts,
-                                             axis=0)
-                    summed[undefined] = np.nan
-                    dist[parents] = summed
+            kids = plan.children
+            summed = np.add.reduceat(weight[kids][:, :, None] * dist[kids], plan.starts, axis=0)
+            if plan.mixed is None:
+                if plan.averages:
+                    undefined = ~self.valid[plan.parents]
+                else:
+                    undefined = choice[plan.parents] < 0
+                summed[undefined] = np.nan
+            else:
+                averaging, choosing, _, _ = plan.mixed
+                summed[averaging[:, None] & ~self.valid[plan.parents]] = np.nan
+                summed[choosing[:, None] & (choice[plan.parents] < 0)] = np.nan
+                summed[~(averaging | choosing)] = 0.0
+            dist[plan.parents] = summed
         return dist
 
 
@@ -475,8 +537,10 @@ def outcome_shares(solution: Solution, node: int) -> np.ndarray:
 def _reach(flat: FlatTree, weight: np.ndarray) -> np.ndarray:
     reach = np.empty_like(weight)
     reach[0] = 1.0
-    for start, end in flat.levels[1:]:
-        reach[start:end] = reach[flat.parent[start:end]] * weight[start:end]
+    for plan in level_plans(flat):
+        kids = plan.children
+        np.multiply(np.repeat(reach[plan.parents], plan.counts, axis=0), weight[kids],
+                    out=reach[kids])
     return reach
 
 

@@ -1,4 +1,9 @@
-"""Per-level index arrays for the rollback, worked out once per flattened tree."""
+"""Per-level index arrays for the rollback, worked out once per flattened tree.
+
+Nodes are numbered breadth first, so the children of one depth's parents are the whole
+next depth, in order: each step of the rollback reads one contiguous slice of the
+arrays (no gathering by index) and reduces it in segments, one per parent.
+"""
 from __future__ import annotations
 
 import weakref
@@ -8,46 +13,78 @@ import numpy as np
 
 from .flatten import ASSUMED_KIND, CHANCE_KIND, DECISION_KIND, FlatTree
 
-_CACHE: weakref.WeakKeyDictionary[FlatTree, tuple[LevelPlan, ...]] = weakref.WeakKeyDictionary()
-
 
 @dataclass(frozen=True)
 class LevelPlan:
-    """The parents at one depth, split into averaging and choosing ones.
+    """The parents at one depth and their children, the next depth."""
 
-    `*_children` lists their children grouped by parent; `*_starts` are the offsets
-    of each group in that list (the segments of `np.*.reduceat`).
-    """
+    parents: slice | np.ndarray  # a slice when every node at this depth has children
+    children: slice  # every node one depth down
+    starts: np.ndarray  # each parent's first child, counted from children.start
+    counts: np.ndarray  # each parent's number of children
+    averages: bool  # some parent averages over its children (chance, assumed)
+    chooses: bool  # some parent chooses one child (decision)
+    owner: np.ndarray | None  # per child: its choosing parent's player (-1 none)
+    #: On a depth whose parents are not all alike, which of them average and which
+    #: choose (per parent, then per child); None when they are alike. A parent that
+    #: does neither (a terminal with children, in a broken tree) is not computable.
+    mixed: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None
 
-    chance_parents: np.ndarray
-    chance_children: np.ndarray
-    chance_starts: np.ndarray
-    decision_parents: np.ndarray
-    decision_children: np.ndarray
-    decision_starts: np.ndarray
-    decision_counts: np.ndarray
-    decision_owner: np.ndarray  # per decision child: its parent's player index (-1 none)
+
+@dataclass(frozen=True)
+class Structure:
+    """What the rollback needs of a tree's shape, built once per FlatTree."""
+
+    plans: tuple[LevelPlan, ...]  # from the root's depth down
+    terminals: np.ndarray  # indices of the nodes without children
+    averaging_parents: np.ndarray  # chance and assumed nodes with children
+    averaged_children: np.ndarray  # their children, grouped by parent
+    averaged_starts: np.ndarray  # each group's offset in averaged_children
+
+
+_CACHE: weakref.WeakKeyDictionary[FlatTree, Structure] = weakref.WeakKeyDictionary()
+
+
+def structure(flat: FlatTree) -> Structure:
+    found = _CACHE.get(flat)
+    if found is None:
+        found = _CACHE[flat] = _structure(flat)
+    return found
 
 
 def level_plans(flat: FlatTree) -> tuple[LevelPlan, ...]:
-    plans = _CACHE.get(flat)
-    if plans is None:
-        plans = tuple(_plan(flat, start, end) for start, end in flat.levels)
-        _CACHE[flat] = plans
-    return plans
+    return structure(flat).plans
 
 
-def _plan(flat: FlatTree, start: int, end: int) -> LevelPlan:
-    nodes = np.arange(start, end)
-    has_children = flat.child_count[start:end] > 0
-    kind = flat.kind[start:end]
-    averaging = nodes[has_children & ((kind == CHANCE_KIND) | (kind == ASSUMED_KIND))]
-    choosing = nodes[has_children & (kind == DECISION_KIND)]
-    chance_children, chance_starts, _ = children_groups(flat, averaging)
-    decision_children, decision_starts, counts = children_groups(flat, choosing)
-    owner = np.repeat(flat.player[choosing], counts)
-    return LevelPlan(averaging, chance_children, chance_starts, choosing, decision_children,
-                     decision_starts, counts, owner)
+def _structure(flat: FlatTree) -> Structure:
+    plans = []
+    for (start, end), (next_start, next_end) in zip(flat.levels, flat.levels[1:]):
+        plans.append(_plan(flat, start, end, slice(next_start, next_end)))
+    averaging = np.flatnonzero(((flat.kind == CHANCE_KIND) | (flat.kind == ASSUMED_KIND))
+                               & (flat.child_count > 0))
+    children, starts, _counts = children_groups(flat, averaging)
+    return Structure(tuple(plans), np.flatnonzero(flat.child_count == 0), averaging, children,
+                     starts)
+
+
+def _plan(flat: FlatTree, start: int, end: int, children: slice) -> LevelPlan:
+    counts = flat.child_count[start:end]
+    internal = counts > 0
+    parents: slice | np.ndarray = slice(start, end)
+    if not internal.all():
+        parents = start + np.flatnonzero(internal)
+        counts = counts[internal]
+    kind = flat.kind[parents]
+    averaging = (kind == CHANCE_KIND) | (kind == ASSUMED_KIND)
+    choosing = kind == DECISION_KIND
+    averages, chooses = bool(averaging.any()), bool(choosing.any())
+    starts = (flat.child_start[parents] - children.start).astype(np.intp)
+    owner = np.repeat(np.where(choosing, flat.player[parents], -1), counts) if chooses else None
+    mixed = None
+    if not (averaging.all() or choosing.all()):
+        mixed = (averaging, choosing, np.repeat(averaging, counts), np.repeat(choosing, counts))
+    return LevelPlan(parents, children, starts, counts.astype(np.intp), averages, chooses,
+                     owner, mixed)
 
 
 def children_groups(flat: FlatTree, parents: np.ndarray) -> tuple[np.ndarray, ...]:

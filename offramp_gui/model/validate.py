@@ -18,7 +18,6 @@ ID_PATTERN = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 _ID_MATCH = ID_PATTERN.fullmatch
 #: Ids one per line, each followed by a newline: one regex run checks them all.
-ID_LINES = re.compile(r"(?:[A-Za-z0-9_.-]{1,64}\n)*")
 COLOR_PATTERN = re.compile(r"#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})")
 
 
