@@ -84,7 +84,7 @@ class LiveEvaluation:
         self._weights = np.array(solution.weights, float)  # (P, C), or (1, P, C)
         self._owner = owner_weights(self._weights)
         self.values = solution.values
-        self.probability = solution.probability
+        self.probability = solution.probability.copy()  # solve may share a read-only one
         self.payoff = np.array(np.broadcast_to(solution.payoff, (n, 1, criteria)))
         self.weight = solution.weight
         self.choice = solution.choice
