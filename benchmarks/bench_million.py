@@ -77,7 +77,8 @@ def interact(window: Any) -> dict[str, Any]:
         times, values = [], {root_value()}
         for k in range(count):
             step = 7 if k % 2 == 0 else -6  # a drag that wanders, each step a new value
-            times.append(timed(lambda: slider.setValue(slider.value() + step), "results"))
+            times.append(timed(lambda step=step: slider.setValue(slider.value() + step),
+                               "results"))
             values.add(root_value())
         assert len(values) > count // 2, "the slider did not change the root's value"
         return times
