@@ -36,6 +36,10 @@ OURS = HERE.parent
 CHILD = r'''
 import os, sys, time
 started = float(sys.argv[2])
+interact = None
+if len(sys.argv) > 3:  # "folder module": the module's interact(window) -> figures, run once usable
+    sys.path.insert(0, sys.argv[3])
+    interact = __import__(sys.argv[4]).interact
 from PySide6.QtCore import QEvent, QObject, QTimer
 from offramp_gui.gui import app as app_module
 from offramp_gui.gui.main_window import MainWindow
@@ -68,7 +72,8 @@ class Watch(QObject):
     def quit(self):
         ticker.stop()
         stalls = [b - a for a, b in zip(ticks, ticks[1:])]
-        print(json.dumps({**marks, "stall": max(stalls, default=0.0),
+        more = interact(self.window) if interact else {}
+        print(json.dumps({**marks, **more, "stall": max(stalls, default=0.0),
                           "quit_asked": time.monotonic()}), flush=True)
         self.window.actions["quit"].trigger()
 
@@ -113,11 +118,15 @@ def write(size: int, path: Path) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def one_run(code: Path, tree: Path, state: Path) -> dict[str, float]:
+def one_run(code: Path, tree: Path, state: Path, interact: str | None = None
+            ) -> dict[str, float]:
+    """Open `tree` in the app from `code`; `interact` names a module of benchmarks/ whose
+    `interact(window)` runs in the app once it is usable, and returns more figures."""
     environment = {**os.environ, "PYTHONPATH": str(code), "QT_QPA_PLATFORM": "offscreen",
                    "XDG_CONFIG_HOME": str(state), "OFFRAMP_STATE_DIR": str(state)}
     started = time.monotonic()
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(tree), str(started)],
+    more = [str(HERE), interact] if interact else []
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(tree), str(started), *more],
                              env=environment, stdout=subprocess.PIPE, text=True)
     line = child.stdout.readline() if child.stdout else ""
     _pid, status, usage = os.wait4(child.pid, 0)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .analysis.evaluate import Results, evaluate_tree
 from .analysis.evaluate import evaluate as evaluate_flat
 from .analysis.flatten import FlatTree, flatten
-from .fileformat.json_io import Loaded, loads, locate_issues, read_file, save
+from .fileformat.json_io import Loaded, loads, locate_issues, printable, read_file, save
 from .model.issues import (
     NEWER_VERSION,
     Issue,
@@ -44,11 +44,17 @@ def load_text(text: str | bytes, filename: str = "<text>") -> Tree:
     return _checked(loads(text), filename)
 
 
-def check(loaded: Loaded, filename: str | None = None) -> list[Issue]:
+def check(loaded: Loaded, filename: str | None = None,
+          evaluated: Results | None = None) -> list[Issue]:
     """Every problem of a loaded document (shape, structure, numbers), located; the
-    structural and numeric ones are `fixable`."""
+    structural and numeric ones are `fixable`. `evaluated` is the tree's evaluation
+    (`evaluate_tree`'s) when made already: its problems are not looked for again."""
     issues = list(loaded.issues)
-    if loaded.tree is not None:  # loading ran the structural checks; add the numeric ones
+    if evaluated is not None:
+        # Loading found the structural problems the evaluation lists too.
+        found = set(issues)
+        issues += [i for i in fixable(evaluated.issues) if printable([i])[0] not in found]
+    elif loaded.tree is not None:  # loading ran the structural checks; add the numeric ones
         issues += fixable(evaluate_flat(flatten(loaded.tree)).issues)
     return locate_issues(loaded.text, issues)
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..analysis.flatten import ASSUMED_KIND, DECISION_KIND, FlatTree
+from .analysis_picker import NodePicker
 from .analysis_requirements import RequirementsTab
 from .analysis_simulation import SimulationTab
 from .analysis_sweeps import OneWayTab, TornadoTab, TwoWayTab
@@ -36,7 +38,22 @@ if TYPE_CHECKING:
     from .prompts import Prompts
 
 DEBOUNCE_MS = 150
+#: Trees up to this many nodes are analysed again by themselves after each change;
+#: larger ones when the user asks (a run would hold the window for seconds).
+ANALYSED_BY_ITSELF_UP_TO = 10_000
 NOT_READY = ("The tree has problems (see the Problems panel); fix them to analyse it.")
+
+
+def decisions(flat: FlatTree) -> np.ndarray:
+    """The rows of the decisions (assumed ones too) that an analysis can be about, the
+    root first even when it is not one."""
+    rows = np.flatnonzero((flat.kind == DECISION_KIND) | (flat.kind == ASSUMED_KIND))
+    return rows if rows.size and rows[0] == 0 else np.concatenate(([0], rows))
+
+
+def subject_label(flat: FlatTree, i: int) -> str:
+    text = decision_label(flat, i)
+    return f"{text} (root)" if i == 0 else f"{text} ({shown(flat.ids[i], 40)})"
 
 
 class SubjectPicker(QWidget):
@@ -47,8 +64,7 @@ class SubjectPicker(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.node = QComboBox()
-        self.node.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.node = NodePicker(subject_label)
         self.player = QComboBox()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 0)
@@ -60,37 +76,26 @@ class SubjectPicker(QWidget):
         self.player.currentIndexChanged.connect(lambda _i: self.changed.emit())
 
     def node_id(self) -> str | None:
-        return self.node.currentData()
+        return self.node.node_id()
 
     def player_id(self) -> str | None:
         return self.player.currentData()
 
     def fill(self, flat: FlatTree | None, reset: bool = False) -> None:
         """List the tree's decisions and players, keeping the current ones if they stay."""
+        if flat is None or (flat is self._flat and not reset):
+            return  # (an edit of a number keeps the tree's shape: nothing to list again)
         self._flat = flat
-        if flat is None:
-            return
-        nodes = [i for i in range(flat.size) if flat.kind[i] in (DECISION_KIND, ASSUMED_KIND)]
-        nodes = nodes if 0 in nodes else [0] + nodes
         node, player = (None, None) if reset else (self.node_id(), self.player_id())
         with _blocked(self.node, self.player):
-            _refill(self.node, [(self._node_text(flat, i), flat.ids[i]) for i in nodes], node)
+            self.node.show_nodes(flat, decisions(flat), node)
             _refill(self.player, [(shown(name, 60), pid) for name, pid in
                                   zip(flat.labels.players, flat.players, strict=True)], player)
-            if reset or node is None:
+            if reset or node is None or self.node_id() != node:
                 self._follow_decider()
 
-    @staticmethod
-    def _node_text(flat: FlatTree, i: int) -> str:
-        text = decision_label(flat, i)
-        return f"{text} (root)" if i == 0 else f"{text} ({shown(flat.ids[i], 40)})"
-
     def set_node(self, node_id: str) -> bool:
-        index = self.node.findData(node_id)
-        if index < 0 or index == self.node.currentIndex():
-            return False
-        self.node.setCurrentIndex(index)  # emits changed, the player following the node
-        return True
+        return self.node.set_node(node_id)  # emits changed, the player following the node
 
     def _node_changed(self) -> None:
         with _blocked(self.player):
@@ -197,9 +202,17 @@ class AnalysisPanel(QWidget):
 
     # ---- when to recompute ----------------------------------------------------------
     def schedule(self) -> None:
-        """Recompute the tab in view after a pause (only while the panel is visible)."""
-        if self.isVisible():
-            self._timer.start()
+        """Recompute the tab in view after a pause (only while the panel is visible); on
+        a large tree, offer to (the simulation says itself when it is out of date)."""
+        if not self.isVisible():
+            return
+        tab, flat = self.tabs.currentWidget(), self.current_flat()
+        if flat is not None and flat.size > ANALYSED_BY_ITSELF_UP_TO and \
+                tab is not self.simulation:
+            if isinstance(tab, AnalysisTab) and tab.dirty:
+                tab.offer_run(flat.size)
+            return
+        self._timer.start()
 
     def refresh_current(self) -> None:
         """Recompute the tab in view now, if something changed since it last did."""

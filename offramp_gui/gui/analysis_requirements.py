@@ -7,6 +7,7 @@ range would make it so. The selected row's whole range is drawn as a band.
 """
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,15 +23,20 @@ from ..analysis.catalogue import Run
 from ..analysis.catalogue import what_would_it_take as wanted
 from ..analysis.flatten import DECISION_KIND, FlatTree
 from ..analysis.sensitivity import Threshold
+from .analysis_picker import NodePicker
 from .analysis_tabs import AnalysisPanel, AnalysisTab, labelled, plain_label
 from .plots import analysis_plots as plots
 from .plots.plot_parts import decision_label, node_label
 from .text import shown, tooltip
 
 
-def choice_nodes(flat: FlatTree) -> list[int]:
+def choice_nodes(flat: FlatTree) -> np.ndarray:
     """Decision nodes whose choice could change (not assumed ones)."""
-    return [i for i in range(flat.size) if flat.kind[i] == DECISION_KIND]
+    return np.flatnonzero(flat.kind == DECISION_KIND)
+
+
+def choice_label(flat: FlatTree, i: int) -> str:
+    return f"{decision_label(flat, i)} ({shown(flat.ids[i], 40)})"
 
 
 class RequirementsTab(AnalysisTab):
@@ -39,8 +45,7 @@ class RequirementsTab(AnalysisTab):
 
     def __init__(self, panel: AnalysisPanel):
         super().__init__(panel, plots.ThresholdPlot())
-        self.node = QComboBox()
-        self.node.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.node = NodePicker(choice_label)
         self.target = QComboBox()
         self.target.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         labelled(self.controls, "&Decision:", self.node)
@@ -100,17 +105,8 @@ class RequirementsTab(AnalysisTab):
             self._fill_nodes(flat)
 
     def _fill_nodes(self, flat: FlatTree) -> None:
-        nodes = choice_nodes(flat)
-        ids = [flat.ids[i] for i in nodes]
-        if ids != [self.node.itemData(k) for k in range(self.node.count())]:
-            current = self.node.currentData()
-            self.node.blockSignals(True)
-            self.node.clear()
-            for i in nodes:
-                self.node.addItem(f"{decision_label(flat, i)} ({shown(flat.ids[i], 40)})",
-                                  flat.ids[i])
-            self.node.setCurrentIndex(ids.index(current) if current in ids else 0)
-            self.node.blockSignals(False)
+        if flat is not self.node.nodes.flat:  # (an edit of a number keeps the same)
+            self.node.show_nodes(flat, choice_nodes(flat), self.node.node_id())
         self._fill_targets(flat)
 
     def _fill_targets(self, flat: FlatTree, prefer: str | None = None) -> None:

@@ -123,7 +123,12 @@ class AnalysisTab(QWidget):
         self.export_data_button = QPushButton("Export data…")
         self.export_plot_button.clicked.connect(self.export_plot)
         self.export_data_button.clicked.connect(self.export_data)
+        #: On a large tree the analysis runs when asked (`offer_run`).
+        self.run_button = QPushButton("&Run")
+        self.run_button.clicked.connect(lambda: self.refresh())
+        self.run_button.hide()
         buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button)
         buttons.addStretch(1)
         buttons.addWidget(self.export_plot_button)
         buttons.addWidget(self.export_data_button)
@@ -152,6 +157,7 @@ class AnalysisTab(QWidget):
     def refresh(self) -> None:
         """Compute on the current snapshot and draw; a problem becomes a message."""
         self.dirty = False
+        self.run_button.hide()
         flat = self.panel.ready_flat()
         if flat is None:
             return self.show_message(self.panel.not_ready_reason())
@@ -179,6 +185,14 @@ class AnalysisTab(QWidget):
     def on_results(self, flat: FlatTree | None) -> None:
         """The tree (or the decision analysed) changed: update controls, recompute later."""
         self.dirty = True
+
+    def offer_run(self, nodes: int) -> None:
+        """Out of date on a tree too large to analyse after every change: say so, and
+        run when the user asks (the plot shown stays until then)."""
+        self.message.setText(f"The tree has {nodes:,} nodes: press Run to analyse it as it"
+                             " is now (this can take a while).")
+        self.message.show()
+        self.run_button.show()
 
     def decision(self) -> ChosenDecision:
         node, player = self.panel.subject_ids()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ VIEW_FIELDS = frozenset({"collapsed"})
 #: A tree opened without folds of its own shows at most this many nodes at first: more
 #: do not fit on a screen, and would only make the window slow to show them.
 FITS_ON_SCREEN = 2500
+#: Nodes freed at once when a large tree is closed (a few milliseconds' work).
+DROPPED_AT_ONCE = 5000
 
 
 def is_view_change(change: TreeChange) -> bool:
@@ -93,14 +96,18 @@ def read_checked(path: Path, report: Callable[[float], None]) -> Opened:
     try:
         remove_stale_temporaries(path)
         loaded = read_file(path, lambda done: report(0.7 * done))
-        issues = check(loaded, str(path))
-        if refusals(issues) or loaded.tree is None:
+        if refusals(loaded.issues) or loaded.tree is None:
+            raise TreeFormatError(check(loaded, str(path)), str(path))
+        # Flattened and evaluated once: the check takes its problems from the document's
+        # live evaluation.
+        live = LiveEvaluation(loaded.tree)
+        report(0.9)
+        issues = check(loaded, str(path), live.results())
+        if refusals(issues):
             raise TreeFormatError(issues, str(path))
-        report(0.85)
         tree, digest = loaded.tree, loaded.digest
         del loaded  # its text: no longer needed
         folded = fold_to_fit(tree)
-        live = LiveEvaluation(tree)
         report(1.0)
         # (Not gc.freeze(): it would keep every object alive so far, the trees and
         # windows closed before this one included, from ever being collected.)
@@ -108,6 +115,17 @@ def read_checked(path: Path, report: Callable[[float], None]) -> Opened:
         if collecting:
             gc.enable()
     return Opened(tree, issues, digest, live, folded)
+
+
+def drop_in_pieces(holder: list[Tree]) -> None:
+    """Free the tree in `holder` a few thousand nodes at a time (each node then frees
+    only itself): freeing it at once would hold the interpreter, and stop the window,
+    for as long as a million nodes take."""
+    nodes = list(holder.pop().root.walk())  # parents before their children
+    nodes.reverse()
+    while nodes:
+        del nodes[-DROPPED_AT_ONCE:]
+        time.sleep(0)  # the window's turn
 
 
 def fold_to_fit(tree: Tree, most: int = FITS_ON_SCREEN) -> tuple[int, int] | None:
@@ -203,6 +221,7 @@ class DocumentController(QObject):
         opening, self._opening = self._opening, None
         if opening is not None:
             opening.cancel()
+        old = self.tree
         self.tree.notifier.unsubscribe(self._on_tree_change)
         self.undo_stack.clear()
         self.selected_id = None
@@ -217,6 +236,10 @@ class DocumentController(QObject):
         self.results_ready.emit(self.results)
         self.path_changed.emit(self.path)
         self.selection_changed.emit(None)
+        if len(old) > DROPPED_AT_ONCE:
+            # The views have let go of it: freed on a worker, in pieces.
+            threading.Thread(target=drop_in_pieces, args=([old],), name="offramp-drop",
+                             daemon=True).start()
 
     def open(self, path: Path) -> list[Issue]:
         """Load a file and return the problems it opened with, each one the user can fix

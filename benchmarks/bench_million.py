@@ -1,0 +1,152 @@
+"""A million nodes in the app, whole process, offscreen: the Done-when of issue 14.
+
+    python bench_million.py [--size 1000000] [--runs 1]
+
+The app starts as `offramp FILE` does (benchmarks/bench_open.py's child) on
+`treegen.random_tree` with a variable `p` (0 to 1) in 1,000 probabilities and 1,000
+payoffs (bench_live.py's), saved without folds, compactly on one line (the canonical
+layout is over the file size limit). Once it is usable, in the app:
+
+- slider step: one step of `p`'s slider in the Variables panel, to the results
+  computed and the canvas repainted (the numbers on screen updated);
+- fold, expand: Fold or Expand (Space) on a node on screen, to the canvas repainted;
+- Expand All, then pan and zoom frames over the whole tree (bench_scene.py's steps), a
+  slider step with every node shown, then Fold All;
+- quit: from File > Quit to the end of the process.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+#: Longest a step may take before the benchmark gives up on it.
+PATIENCE = 300.0
+
+
+def write(size: int, path: Path) -> None:
+    from bench_live import with_variable
+    from treegen import random_tree
+
+    from offramp_gui.fileformat.json_io import dumps, to_dict
+    from offramp_gui.fileformat.limits import MAX_FILE_BYTES
+
+    tree = random_tree(size)
+    with_variable(tree)
+    text = dumps(tree)
+    if len(text.encode()) > MAX_FILE_BYTES:
+        text = json.dumps(to_dict(tree), ensure_ascii=False, separators=(",", ":"))
+    path.write_text(text, encoding="utf-8")
+
+
+def interact(window: Any) -> dict[str, Any]:
+    """The gestures, run in the app once it is usable; returns their times (s)."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    document, scene, view = window.document, window.scene, window.view
+    counts = {"results": 0, "laid out": 0}
+    document.results_ready.connect(lambda _r: counts.__setitem__("results", counts["results"] + 1))
+    scene.laid_out.connect(lambda: counts.__setitem__("laid out", counts["laid out"] + 1))
+
+    def timed(action: Callable[[], object], waits_for: str | None = None) -> float:
+        """From the gesture to the canvas repainted (after `waits_for` has come)."""
+        before = counts[waits_for] if waits_for else 0
+        start = time.perf_counter()
+        action()
+        while waits_for and counts[waits_for] == before:
+            app.processEvents()
+            if time.perf_counter() - start > PATIENCE:
+                raise SystemExit(f"no {waits_for} after {PATIENCE:.0f} s")
+        app.processEvents()
+        view.viewport().repaint()
+        return time.perf_counter() - start
+
+    slider = window.panels["variables"].rows["p"].slider
+    root_value = lambda: float(document.results.expected[0, 0])  # noqa: E731
+
+    def slider_steps(count: int) -> list[float]:
+        times, values = [], {root_value()}
+        for k in range(count):
+            step = 7 if k % 2 == 0 else -6  # a drag that wanders, each step a new value
+            times.append(timed(lambda step=step: slider.setValue(slider.value() + step),
+                               "results"))
+            values.add(root_value())
+        assert len(values) > count // 2, "the slider did not change the root's value"
+        return times
+
+    figures: dict[str, Any] = {"slider": slider_steps(21)}
+    node = document.tree.root.children[0].id  # on screen: the view opens on the root
+    document.select(node)
+    toggle = window.actions["toggle-fold"]
+    figures["fold"], figures["expand"] = [], []
+    for _ in range(3):
+        figures["fold"].append(timed(toggle.trigger, "laid out"))
+        figures["expand"].append(timed(toggle.trigger, "laid out"))
+    figures["shown before"] = scene.shown_count()
+    figures["expand all"] = timed(window.actions["expand-all"].trigger, "laid out")
+    figures["shown after"] = scene.shown_count()
+    view.reset_zoom()
+    view.centerOn(scene.node_position(document.tree.root.id))
+    timed(lambda: None)
+    bar = view.verticalScrollBar()
+    figures["pan"] = [timed(lambda: bar.setValue(bar.value() + 120)) for _ in range(30)]
+    figures["zoom"] = [timed(lambda k=k: view.zoom_by(0.8 if k < 15 else 1.25))
+                       for k in range(30)]
+    figures["slider, all shown"] = slider_steps(9)
+    figures["fold all"] = timed(window.actions["fold-all"].trigger, "laid out")
+    return figures
+
+
+def spread(times: list[float]) -> str:
+    return f"median {statistics.median(times) * 1000:.0f} ms, slowest {max(times) * 1000:.0f} ms"
+
+
+def main() -> None:
+    from bench_open import one_run
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--write", nargs=2, metavar=("SIZE", "PATH"), help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.write:
+        write(int(options.write[0]), Path(options.write[1]))
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        tree = Path(folder) / f"tree-{options.size}.json"
+        subprocess.run([sys.executable, __file__, "--write", str(options.size), str(tree)],
+                       check=True)  # in a process of its own, its memory given back
+        megabytes = tree.stat().st_size / 2**20
+        for run in range(options.runs):
+            with open("/proc/loadavg") as load:
+                before = load.read().split()[0]
+            with tempfile.TemporaryDirectory() as state:
+                f = one_run(HERE.parent, tree, Path(state), "bench_million")
+            with open("/proc/loadavg") as load:
+                after = load.read().split()[0]
+            print(f"{options.size:,} nodes ({megabytes:.0f} MB), run {run + 1}"
+                  f" (load {before} before, {after} after):\n"
+                  f"  open: window shown {f['shown']:.2f} s, tree painted {f['painted']:.2f} s,"
+                  f" usable {f['usable']:.2f} s, longest stall {f['stall'] * 1000:.0f} ms\n"
+                  f"  slider step ({f['shown before']:,} nodes shown): {spread(f['slider'])}\n"
+                  f"  fold a node on screen: {spread(f['fold'])}; expand it:"
+                  f" {spread(f['expand'])}\n"
+                  f"  Expand All: {f['expand all']:.2f} s ({f['shown after']:,} nodes shown)\n"
+                  f"  pan (120 px a frame): {spread(f['pan'])}; zoom (0.8x, 1.25x a frame):"
+                  f" {spread(f['zoom'])}\n"
+                  f"  slider step, every node shown: {spread(f['slider, all shown'])}\n"
+                  f"  Fold All: {f['fold all']:.2f} s\n"
+                  f"  quit: {f['quit']:.2f} s (peak memory {f['peak_gb']:.2f} GB)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
