@@ -347,9 +347,15 @@ def test_the_app_starts_on_a_readable_tree_not_a_fitted_speck(qapp, monkeypatch)
         root = window.scene.item_for_node(window.document.tree.root.id)
         seen["zoom"] = view.zoom
         seen["root shown"] = view.viewport().rect().contains(view.mapFromScene(root.scenePos()))
+        # One quit only: closing the last window would ask for another, and a quit left
+        # pending ends the next test's event loops at once.
+        qapp.setQuitOnLastWindowClosed(False)
         window.close()
         qapp.quit()
 
     QTimer.singleShot(0, look_then_quit)
-    assert app.main() == 0
+    try:
+        assert app.main() == 0
+    finally:
+        qapp.setQuitOnLastWindowClosed(True)
     assert seen == {"zoom": pytest.approx(READABLE_ZOOM), "root shown": True}
