@@ -96,7 +96,7 @@ class LiveEvaluation:
         problems = _Problems(flat)
         problems.utility_overflow(self.values[:, 0, :], self.utility, self._shown_weights())
         numeric = solution.issues + tuple(problems.issues)
-        self._level_starts = np.array([start for start, _end in flat.levels], np.int64)
+        self._shape_of(flat)
         self._range_issues: dict[int, Issue] = {}
         self._sum_issues: dict[int, Issue] = {}
         self.valid = np.ones((n, 1), bool)
@@ -110,6 +110,12 @@ class LiveEvaluation:
         self._numeric = numeric
         self._groups = _formula_groups(flat)
         self._results: Results | None = None
+
+    def _shape_of(self, flat: FlatTree) -> None:
+        """What the re-solving keeps of the tree's shape: where each level starts, and
+        where the children of each row start (and of the row past the last: the end)."""
+        self._level_starts = np.array([start for start, _end in flat.levels], np.int64)
+        self._child_bounds = np.append(flat.child_start, flat.size)
 
     # ---- reading --------------------------------------------------------------------
     def results(self) -> Results:
@@ -405,7 +411,7 @@ class LiveEvaluation:
         choice[chosen] = change.new_of_old[choice[chosen]]
         self.choice = choice
         self.flat = flat
-        self._level_starts = np.array([start for start, _end in flat.levels], np.int64)
+        self._shape_of(flat)
         self._groups = _formula_groups(flat)
         read = np.concatenate([fresh, named_rows])
         self.probability[read, 0] = flat.probability[read]
@@ -604,15 +610,27 @@ class LiveEvaluation:
         """The reach of `nodes` (whose branch weight changed) and all below them."""
         if not nodes.size:
             return
-        flat = self.flat
+        flat, reach, weight = self.flat, self.reach.reshape(-1), self.weight.reshape(-1)
         levels = self._levels_of(nodes)
-        below = _NO_NODES
+        # What lies below a node is one run of rows on each level: [low, high).
+        low = high = _NO_NODES
         for level in range(int(levels.min()), len(flat.levels)):
-            here = _unique(np.concatenate([nodes[levels == level], below]))
-            if not here.size and level > levels.max():
-                break
-            _put(self.reach, here, _take(self.reach, flat.parent[here]) * _take(self.weight, here))
-            below = children_groups(flat, here[flat.child_count[here] > 0])[0]
+            new = nodes[levels == level]
+            low, high = _outermost(np.concatenate([low, new]), np.concatenate([high, new + 1]))
+            sizes = high - low
+            total = int(sizes.sum())
+            if not total:
+                if level >= levels.max():
+                    break
+            elif total * 2 >= high[-1] - low[0]:
+                # Mostly covered: the whole span in slices (rows not changed come out the
+                # same).
+                span = slice(int(low[0]), int(high[-1]))
+                reach[span] = reach[flat.parent[span]] * weight[span]
+            else:
+                rows = np.repeat(low - (np.cumsum(sizes) - sizes), sizes) + np.arange(total)
+                reach[rows] = reach[flat.parent[rows]] * weight[rows]
+            low, high = self._child_bounds[low], self._child_bounds[high]
 
     def _rescore(self, changed_rows: list[np.ndarray], everything: bool) -> bool:
         """Utilities of the rows whose totals changed (all, when weights changed);
@@ -691,6 +709,16 @@ def _put(array: np.ndarray, rows: np.ndarray, values: Any) -> None:
                                      array.dtype)
         array.reshape(array.shape[0], -1).view(row)[rows, 0] = items.reshape(
             rows.size, -1).view(row)[:, 0]
+
+
+def _outermost(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Runs of rows [low, high) in order, without those inside another (runs below
+    nodes on one level are apart or one inside the other)."""
+    order = np.lexsort((-high, low))
+    low, high = low[order], high[order]
+    reached = np.maximum.accumulate(high)
+    keep = np.concatenate(([True], low[1:] >= reached[:-1]))
+    return low[keep], high[keep]
 
 
 def _unique(nodes: np.ndarray) -> np.ndarray:
