@@ -116,6 +116,7 @@ class LiveEvaluation:
         where the children of each row start (and of the row past the last: the end)."""
         self._level_starts = np.array([start for start, _end in flat.levels], np.int64)
         self._child_bounds = np.append(flat.child_start, flat.size)
+        self._deciders: np.ndarray | None = None  # the decisions, once a weight changes
 
     # ---- reading --------------------------------------------------------------------
     def results(self) -> Results:
@@ -290,14 +291,15 @@ class LiveEvaluation:
                 new_weights = flat.weights if weights is None else weights
         if weights is not None:
             changes["weights"] = new_weights = weights
-        decide: np.ndarray | None = _NO_NODES
+        players = deciders = _NO_NODES
         if new_weights is not None:
-            decide = self._set_weights(new_weights)
-        if decide is None:
-            return False
+            reweighed = self._set_weights(new_weights)
+            if reweighed is None:
+                return False
+            players, deciders = reweighed
         if changes:
             self.flat = dataclasses.replace(flat, **changes)
-        return self._resolve(moved, paid, decide, new_weights is not None)
+        return self._resolve(moved, paid, _NO_NODES, players, rechoose=deciders)
 
     def _set_numbers(self, probabilities: dict[int, float],
                      payoffs: dict[int, np.ndarray]) -> dict[str, Any]:
@@ -353,9 +355,9 @@ class LiveEvaluation:
                     paid.update(nodes.tolist())
         return any(t.names & changed for t in self.flat.weight_terms)
 
-    def _set_weights(self, weights: np.ndarray) -> np.ndarray | None:
-        """New weights (with expressions worked out): the decisions of the players whose
-        weights changed, to choose again; None when a weight fails."""
+    def _set_weights(self, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """New weights (with expressions worked out): the players whose weights changed
+        and their decisions, to choose again; None when a weight fails."""
         flat = self.flat
         worked = np.array(weights, float)
         with np.errstate(all="ignore"):
@@ -369,8 +371,11 @@ class LiveEvaluation:
         before = self._weights.reshape(-1, *flat.weights.shape)[0]
         players = np.flatnonzero((before != worked.reshape(before.shape)).any(axis=1))
         self._weights, self._owner = worked, owner_weights(worked)
-        return np.flatnonzero((flat.kind == DECISION_KIND) & (flat.child_count > 0)
-                              & np.isin(flat.player, players))
+        if self._deciders is None:
+            self._deciders = np.flatnonzero((flat.kind == DECISION_KIND)
+                                            & (flat.child_count > 0))
+        deciders = self._deciders
+        return players, deciders[np.isin(flat.player[deciders], players)]
 
     # ---- structural edits -----------------------------------------------------------
     def _restructure(self, tree: Tree, edit: TreeChange) -> bool:
@@ -435,8 +440,8 @@ class LiveEvaluation:
         inner = named_rows[flat.child_count[named_rows] > 0]
         self._settle_remainders(inner)
         self._results = None
-        return self._resolve(read.tolist(), paid.tolist(), inner, False,
-                             np.concatenate([tops, change.moved_in]))
+        return self._resolve(read.tolist(), paid.tolist(), inner,
+                             reach_too=np.concatenate([tops, change.moved_in]))
 
     def _formulas_of(self, rows: np.ndarray) -> bool:
         """Work out the formulas of `rows` (read from the tree); False if one fails."""
@@ -472,8 +477,13 @@ class LiveEvaluation:
     def _levels_of(self, nodes: np.ndarray) -> np.ndarray:
         return np.searchsorted(self._level_starts, nodes, side="right") - 1
 
-    def _resolve(self, moved: Iterable[int], paid: Iterable[int], decide: np.ndarray,
-                 rescore: bool, reach_too: np.ndarray = _NO_NODES) -> bool:
+    def _resolve(self, moved: Iterable[int], paid: Iterable[int], marked: np.ndarray,
+                 players: np.ndarray = _NO_NODES, reach_too: np.ndarray = _NO_NODES,
+                 rechoose: np.ndarray = _NO_NODES) -> bool:
+        """Solve again the parents of `moved` (probability changed), the totals below
+        `paid` (payoff changed), the `marked` nodes, and everything above them; the
+        decisions `rechoose` (their players' weights changed) first, all at once, and
+        above only those whose choice changed. `players` need all their utilities again."""
         flat = self.flat
         depth = len(flat.levels)
         marks: list[list[np.ndarray]] = [[] for _ in range(depth)]
@@ -489,8 +499,17 @@ class LiveEvaluation:
             self._totals_below(paid_nodes, marks, changed_rows)
             above = flat.parent[paid_nodes]
             self._mark(marks, above[above >= 0])
-        self._mark(marks, decide)
+        self._mark(marks, marked)
         reach_from: list[np.ndarray] = [reach_too]
+        if rechoose.size:
+            # Below a decision whose choice stays nothing changes; the others are
+            # solved again in turn if what is below them changed.
+            before = _take(self.choice, rechoose)
+            reach_from.append(self._choose(rechoose, settled_below=True))
+            flipped = rechoose[(_take(self.choice, rechoose) != before)[:, 0]]
+            changed_rows.append(flipped)
+            above = flat.parent[flipped]
+            self._mark(marks, above[above >= 0])
         for level in range(depth - 1, -1, -1):
             if not marks[level]:
                 continue
@@ -507,7 +526,7 @@ class LiveEvaluation:
             if level:
                 marks[level - 1].append(flat.parent[nodes])
         self._reach_below(_unique(np.concatenate(reach_from)))
-        return self._rescore(changed_rows, rescore)
+        return self._rescore(changed_rows, players)
 
     def _mark(self, marks: list[list[np.ndarray]], nodes: np.ndarray) -> None:
         if not nodes.size:
@@ -568,8 +587,10 @@ class LiveEvaluation:
         self._outcomes(parents, kids, starts, ~valid, p)
         return kids[_differs(before, p)]
 
-    def _choose(self, parents: np.ndarray) -> np.ndarray:
-        """Decisions as `solve` makes them; returns the children whose weight changed."""
+    def _choose(self, parents: np.ndarray, settled_below: bool = False) -> np.ndarray:
+        """Decisions as `solve` makes them; returns the children whose weight changed.
+        `settled_below`: the children's outcome shares are as they were, so only the
+        parents whose choice changed need theirs again."""
         flat = self.flat
         kids, starts, counts = children_groups(flat, parents)
         owner = np.repeat(flat.player[parents], counts)
@@ -595,8 +616,16 @@ class LiveEvaluation:
         _put(self.weight, kids, weight)
         padded = np.concatenate([values, np.full((1,) + values.shape[1:], np.nan)])
         _put(self.values, parents, _take(padded, first[:, 0]))
-        self._outcomes(parents, kids, starts, chosen < 0, weight)
-        return kids[_differs(before, weight)]
+        differs = _differs(before, weight)
+        if not settled_below:
+            self._outcomes(parents, kids, starts, chosen < 0, weight)
+        else:
+            again = np.logical_or.reduceat(differs, starts)
+            if again.any():
+                kids_again, starts_again, _counts = children_groups(flat, parents[again])
+                self._outcomes(parents[again], kids_again, starts_again, chosen[again] < 0,
+                               _take(self.weight, kids_again))
+        return kids[differs]
 
     def _outcomes(self, parents: np.ndarray, kids: np.ndarray, starts: np.ndarray,
                   undefined: np.ndarray, weight: np.ndarray) -> None:
@@ -632,22 +661,27 @@ class LiveEvaluation:
                 reach[rows] = reach[flat.parent[rows]] * weight[rows]
             low, high = self._child_bounds[low], self._child_bounds[high]
 
-    def _rescore(self, changed_rows: list[np.ndarray], everything: bool) -> bool:
-        """Utilities of the rows whose totals changed (all, when weights changed);
-        False when a total or a utility overflows (the full evaluation reports it)."""
+    def _rescore(self, changed_rows: list[np.ndarray], players: np.ndarray) -> bool:
+        """Utilities of the rows whose totals changed, and every utility of `players`
+        (whose weights changed); False when a total or a utility overflows (the full
+        evaluation reports it)."""
         weights = self._shown_weights()
-        if everything:
-            rows: Any = slice(None)
-            self.utility = utilities(self.values[:, 0, :], weights)
-        else:
-            rows = _unique(np.concatenate(changed_rows)) if changed_rows else _NO_NODES
-            _put(self.utility, rows, utilities(_take(self.values, rows)[:, 0, :], weights))
-        values = self.values[rows, 0, :] if everything else _take(self.values, rows)[:, 0, :]
+        finite_weights = bool(np.isfinite(weights).all())
+        if players.size:
+            values = self.values.reshape(self.flat.size, -1)
+            columns = utilities(values, weights[players])
+            self.utility[:, players] = columns
+            if finite_weights and not np.isfinite(columns.sum()) and (
+                    np.isnan(columns).any(axis=-1) & ~np.isnan(values).any(axis=-1)).any():
+                return False
+        rows = _unique(np.concatenate(changed_rows)) if changed_rows else _NO_NODES
+        values = _take(self.values, rows)[:, 0, :]
         if np.isinf(values).any():
             return False
-        utility = self.utility if everything else _take(self.utility, rows)
+        utility = utilities(values, weights)
+        _put(self.utility, rows, utility)
         overflowed = np.isnan(utility).any(axis=-1) & ~np.isnan(values).any(axis=-1)
-        if np.isfinite(weights).all() and overflowed.any():
+        if finite_weights and overflowed.any():
             return False
         self._results = None
         return True
