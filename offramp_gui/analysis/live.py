@@ -116,7 +116,7 @@ class LiveEvaluation:
         where the children of each row start (and of the row past the last: the end)."""
         self._level_starts = np.array([start for start, _end in flat.levels], np.int64)
         self._child_bounds = np.append(flat.child_start, flat.size)
-        self._deciders: np.ndarray | None = None  # the decisions, once a weight changes
+        self._decisions: dict[tuple[int, ...], tuple[np.ndarray, ...]] = {}
 
     # ---- reading --------------------------------------------------------------------
     def results(self) -> Results:
@@ -291,15 +291,15 @@ class LiveEvaluation:
                 new_weights = flat.weights if weights is None else weights
         if weights is not None:
             changes["weights"] = new_weights = weights
-        players = deciders = _NO_NODES
+        players, decisions = _NO_NODES, None
         if new_weights is not None:
             reweighed = self._set_weights(new_weights)
             if reweighed is None:
                 return False
-            players, deciders = reweighed
+            players, decisions = reweighed
         if changes:
             self.flat = dataclasses.replace(flat, **changes)
-        return self._resolve(moved, paid, _NO_NODES, players, rechoose=deciders)
+        return self._resolve(moved, paid, _NO_NODES, players, rechoose=decisions)
 
     def _set_numbers(self, probabilities: dict[int, float],
                      payoffs: dict[int, np.ndarray]) -> dict[str, Any]:
@@ -355,7 +355,8 @@ class LiveEvaluation:
                     paid.update(nodes.tolist())
         return any(t.names & changed for t in self.flat.weight_terms)
 
-    def _set_weights(self, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    def _set_weights(self, weights: np.ndarray
+                     ) -> tuple[np.ndarray, tuple[np.ndarray, ...]] | None:
         """New weights (with expressions worked out): the players whose weights changed
         and their decisions, to choose again; None when a weight fails."""
         flat = self.flat
@@ -371,11 +372,21 @@ class LiveEvaluation:
         before = self._weights.reshape(-1, *flat.weights.shape)[0]
         players = np.flatnonzero((before != worked.reshape(before.shape)).any(axis=1))
         self._weights, self._owner = worked, owner_weights(worked)
-        if self._deciders is None:
-            self._deciders = np.flatnonzero((flat.kind == DECISION_KIND)
-                                            & (flat.child_count > 0))
-        deciders = self._deciders
-        return players, deciders[np.isin(flat.player[deciders], players)]
+        return players, self._decisions_of(players)
+
+    def _decisions_of(self, players: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The decisions of `players` with their children grouped and their owners, as
+        `_choose` takes them (kept until the tree's shape changes: a slider on a weight
+        asks for the same ones each step)."""
+        key = tuple(players.tolist())
+        if key not in self._decisions:
+            flat = self.flat
+            deciders = np.flatnonzero((flat.kind == DECISION_KIND) & (flat.child_count > 0)
+                                      & np.isin(flat.player, players))
+            kids, starts, counts = children_groups(flat, deciders)
+            self._decisions[key] = (deciders, kids, starts, counts,
+                                    np.repeat(flat.player[deciders], counts))
+        return self._decisions[key]
 
     # ---- structural edits -----------------------------------------------------------
     def _restructure(self, tree: Tree, edit: TreeChange) -> bool:
@@ -479,7 +490,7 @@ class LiveEvaluation:
 
     def _resolve(self, moved: Iterable[int], paid: Iterable[int], marked: np.ndarray,
                  players: np.ndarray = _NO_NODES, reach_too: np.ndarray = _NO_NODES,
-                 rechoose: np.ndarray = _NO_NODES) -> bool:
+                 rechoose: tuple[np.ndarray, ...] | None = None) -> bool:
         """Solve again the parents of `moved` (probability changed), the totals below
         `paid` (payoff changed), the `marked` nodes, and everything above them; the
         decisions `rechoose` (their players' weights changed) first, all at once, and
@@ -501,12 +512,13 @@ class LiveEvaluation:
             self._mark(marks, above[above >= 0])
         self._mark(marks, marked)
         reach_from: list[np.ndarray] = [reach_too]
-        if rechoose.size:
-            # Below a decision whose choice stays nothing changes; the others are
+        if rechoose is not None and rechoose[0].size:
+            # Above a decision whose choice stays nothing changes; the others are
             # solved again in turn if what is below them changed.
-            before = _take(self.choice, rechoose)
-            reach_from.append(self._choose(rechoose, settled_below=True))
-            flipped = rechoose[(_take(self.choice, rechoose) != before)[:, 0]]
+            deciders = rechoose[0]
+            before = _take(self.choice, deciders)
+            reach_from.append(self._choose(deciders, settled_below=True, groups=rechoose))
+            flipped = deciders[(_take(self.choice, deciders) != before)[:, 0]]
             changed_rows.append(flipped)
             above = flat.parent[flipped]
             self._mark(marks, above[above >= 0])
@@ -587,13 +599,18 @@ class LiveEvaluation:
         self._outcomes(parents, kids, starts, ~valid, p)
         return kids[_differs(before, p)]
 
-    def _choose(self, parents: np.ndarray, settled_below: bool = False) -> np.ndarray:
+    def _choose(self, parents: np.ndarray, settled_below: bool = False,
+                groups: tuple[np.ndarray, ...] | None = None) -> np.ndarray:
         """Decisions as `solve` makes them; returns the children whose weight changed.
         `settled_below`: the children's outcome shares are as they were, so only the
-        parents whose choice changed need theirs again."""
+        parents whose choice changed need theirs again. `groups`: the parents with their
+        children grouped and their owners, as `_decisions_of` keeps them."""
         flat = self.flat
-        kids, starts, counts = children_groups(flat, parents)
-        owner = np.repeat(flat.player[parents], counts)
+        if groups is None:
+            kids, starts, counts = children_groups(flat, parents)
+            owner = np.repeat(flat.player[parents], counts)
+        else:
+            parents, kids, starts, counts, owner = groups
         values = _take(self.values, kids)
         with np.errstate(over="ignore", invalid="ignore"):
             if self._owner.ndim == 2:
