@@ -15,10 +15,12 @@ the added subtrees complete.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+import operator
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain
-from typing import Any
+from itertools import accumulate, chain
+from typing import Any, cast, overload
 
 import numpy as np
 
@@ -74,6 +76,76 @@ class RowIndex(dict):
     def __iter__(self) -> Iterator[str]:
         ids = {slot: node_id for node_id, slot in self.slots.items()}
         return iter([ids[slot] for slot in self.slot_of_row.tolist()])
+
+
+class Spliced(Sequence):
+    """A tuple made of runs of others, not copied: each structural edit would copy a
+    million ids and labels (most of its time). Reads as the tuple it stands for."""
+
+    #: Past this many runs (one or two per level an edit touches), one tuple again.
+    MAX_RUNS = 4096
+
+    def __init__(self, runs: Iterable[tuple[Sequence, int, int]]):
+        own: list[tuple[Sequence, int, int]] = []
+        for source, start, end in runs:
+            pieces = source.runs(start, end) if isinstance(source, Spliced) else [
+                (source, start, end)]
+            for piece in pieces:
+                if piece[2] <= piece[1]:
+                    continue
+                if own and own[-1][0] is piece[0] and own[-1][2] == piece[1]:
+                    own[-1] = (piece[0], own[-1][1], piece[2])
+                else:
+                    own.append(piece)
+        if len(own) > self.MAX_RUNS:
+            whole = tuple(chain.from_iterable(s[a:b] for s, a, b in own))
+            own = [(whole, 0, len(whole))]
+        self._runs = own
+        self._ends = list(accumulate(b - a for _s, a, b in own))
+
+    def runs(self, start: int, end: int) -> list[tuple[Sequence, int, int]]:
+        """The runs of rows [start, end) in their sources."""
+        found = []
+        k = bisect_right(self._ends, start)
+        while start < end and k < len(self._runs):
+            source, first, last = self._runs[k]
+            offset = first - (self._ends[k] - (last - first))
+            found.append((source, start + offset, min(end, self._ends[k]) + offset))
+            start, k = self._ends[k], k + 1
+        return found
+
+    def __len__(self) -> int:
+        return self._ends[-1] if self._ends else 0
+
+    @overload
+    def __getitem__(self, i: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> tuple: ...
+
+    def __getitem__(self, i: int | slice) -> Any:
+        if isinstance(i, slice):
+            start, stop, step = i.indices(len(self))
+            if step != 1:
+                return tuple(self)[i]
+            return tuple(chain.from_iterable(s[a:b] for s, a, b in self.runs(start, stop)))
+        if i < 0:
+            i += len(self)
+        k = bisect_right(self._ends, i)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        source, first, last = self._runs[k]
+        return source[first + i - (self._ends[k] - (last - first))]
+
+    def __iter__(self) -> Iterator[Any]:
+        return chain.from_iterable(s[a:b] for s, a, b in self._runs)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, (tuple, Spliced)):
+            return NotImplemented
+        return len(self) == len(other) and all(map(operator.eq, self, other))
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def row_index(flat: FlatTree) -> RowIndex:
@@ -226,7 +298,8 @@ def _assemble(old: FlatTree, index: RowIndex, read: list[FlatTree],
     slot_of_row = np.concatenate(slot_parts)
 
     def joined(get: Any) -> tuple:
-        return tuple(chain.from_iterable(get(sources[s])[a:b] for s, a, b in pieces))
+        # (Stands for a tuple: read by index, iterated or compared, never changed.)
+        return cast(tuple, Spliced((get(sources[s]), a, b) for s, a, b in pieces))
 
     labels = dataclasses.replace(old.labels, branches=joined(lambda f: f.labels.branches),
                                  names=joined(lambda f: f.labels.names))
