@@ -63,6 +63,8 @@ _NEUTRAL_FIELDS = frozenset(f.name for f in FIELDS) - {
 #: Settings the engine does not read.
 _NEUTRAL_SETTINGS = frozenset({"display", "description", "sources", "extras"})
 _NO_NODES = np.zeros(0, np.int64)
+#: Plans of `_resolve` kept: a slider's, and a few edits made in turn.
+_PLANS_KEPT = 4
 
 
 def _number(value: Any) -> bool:
@@ -117,6 +119,7 @@ class LiveEvaluation:
         self._level_starts = np.array([start for start, _end in flat.levels], np.int64)
         self._child_bounds = np.append(flat.child_start, flat.size)
         self._decisions: dict[tuple[int, ...], tuple[np.ndarray, ...]] = {}
+        self._plans: dict[tuple[bytes, ...], _Plan] = {}
 
     # ---- reading --------------------------------------------------------------------
     def results(self) -> Results:
@@ -449,7 +452,7 @@ class LiveEvaluation:
         paid = np.concatenate([tops, change.moved_in, named_rows[changed],
                                named_rows[flat.child_count[named_rows] == 0]])
         inner = named_rows[flat.child_count[named_rows] > 0]
-        self._settle_remainders(inner)
+        self._settle_remainders(inner, *children_groups(flat, inner))
         self._results = None
         return self._resolve(read.tolist(), paid.tolist(), inner,
                              reach_too=np.concatenate([tops, change.moved_in]))
@@ -496,32 +499,83 @@ class LiveEvaluation:
         decisions `rechoose` (their players' weights changed) first, all at once, and
         above only those whose choice changed. `players` need all their utilities again."""
         flat = self.flat
-        depth = len(flat.levels)
-        marks: list[list[np.ndarray]] = [[] for _ in range(depth)]
-        changed_rows: list[np.ndarray] = []
-        moved_nodes = np.array(sorted(moved), np.int64)
-        if moved_nodes.size:
-            parents = _unique(flat.parent[moved_nodes])
-            parents = parents[parents >= 0]
-            self._settle_remainders(parents)
-            self._mark(marks, parents)
-        paid_nodes = np.array(sorted(paid), np.int64)
-        if paid_nodes.size:
-            self._totals_below(paid_nodes, marks, changed_rows)
-            above = flat.parent[paid_nodes]
-            self._mark(marks, above[above >= 0])
-        self._mark(marks, marked)
         reach_from: list[np.ndarray] = [reach_too]
+        flipped = _NO_NODES
         if rechoose is not None and rechoose[0].size:
             # Above a decision whose choice stays nothing changes; the others are
-            # solved again in turn if what is below them changed.
+            # solved again in turn (below) if what is below them changed.
             deciders = rechoose[0]
             before = _take(self.choice, deciders)
             reach_from.append(self._choose(deciders, settled_below=True, groups=rechoose))
             flipped = deciders[(_take(self.choice, deciders) != before)[:, 0]]
-            changed_rows.append(flipped)
             above = flat.parent[flipped]
+            marked = np.concatenate([marked, above[above >= 0]])
+        plan = self._plan_for(np.array(sorted(moved), np.int64),
+                              np.array(sorted(paid), np.int64), marked)
+        if plan.remainders is not None:
+            self._settle_remainders(*plan.remainders)
+        for level, rows, ends in plan.totals:
+            if level == 0:
+                self.cumulative[0] = self.payoff[0]
+            else:
+                with np.errstate(over="ignore", invalid="ignore"):
+                    _put(self.cumulative, rows, _take(self.cumulative, flat.parent[rows])
+                         + _take(self.payoff, rows))
+            _put(self.values, ends, _take(self.cumulative, ends))
+        for averaging, choosing in plan.steps:
+            if averaging is not None:
+                reach_from.append(self._average(*averaging))
+            if choosing is not None:
+                reach_from.append(self._choose(choosing[0], groups=choosing))
+        self._reach_below(_unique(np.concatenate(reach_from)))
+        changed = _unique(np.concatenate([plan.changed, flipped])) if flipped.size else \
+            plan.changed
+        return self._rescore(changed, players)
+
+    def _plan_for(self, moved: np.ndarray, paid: np.ndarray, marked: np.ndarray) -> _Plan:
+        """The plan of `_resolve`, kept for the last few sets of nodes (a slider touches
+        the same ones at every step) until the tree's shape changes."""
+        key = (moved.tobytes(), paid.tobytes(), marked.tobytes())
+        plan = self._plans.pop(key, None)
+        if plan is None:
+            plan = self._plan(moved, paid, marked)
+            if len(self._plans) >= _PLANS_KEPT:
+                del self._plans[next(iter(self._plans))]
+        self._plans[key] = plan
+        return plan
+
+    def _plan(self, moved: np.ndarray, paid: np.ndarray, marked: np.ndarray) -> _Plan:
+        flat = self.flat
+        depth = len(flat.levels)
+        marks: list[list[np.ndarray]] = [[] for _ in range(depth)]
+        changed: list[np.ndarray] = [_NO_NODES]
+        remainders = None
+        if moved.size:
+            parents = _unique(flat.parent[moved])
+            parents = parents[parents >= 0]
+            if parents.size:
+                remainders = (parents, *children_groups(flat, parents))
+                self._mark(marks, parents)
+        totals = []
+        if paid.size:
+            levels = self._levels_of(paid)
+            below = _NO_NODES
+            for level in range(int(levels.min()), depth):
+                here = _unique(np.concatenate([paid[levels == level], below]))
+                if not here.size:
+                    if level > levels.max():
+                        break
+                    continue
+                ends = flat.child_count[here] == 0
+                totals.append((level, here, here[ends]))
+                changed.append(here[ends])
+                inner = here[~ends]
+                marks[level].append(inner)
+                below = children_groups(flat, inner)[0]
+            above = flat.parent[paid]
             self._mark(marks, above[above >= 0])
+        self._mark(marks, marked)
+        steps = []
         for level in range(depth - 1, -1, -1):
             if not marks[level]:
                 continue
@@ -530,15 +584,17 @@ class LiveEvaluation:
             kind = flat.kind[nodes]
             chance = nodes[(kind == CHANCE_KIND) | (kind == ASSUMED_KIND)]
             choosing = nodes[kind == DECISION_KIND]
-            if chance.size:
-                reach_from.append(self._average(chance))
+            averaging = (chance, *children_groups(flat, chance)[:2]) if chance.size else None
+            choices = None
             if choosing.size:
-                reach_from.append(self._choose(choosing))
-            changed_rows.append(nodes)
+                kids, starts, counts = children_groups(flat, choosing)
+                choices = (choosing, kids, starts, counts,
+                           np.repeat(flat.player[choosing], counts))
+            steps.append((averaging, choices))
+            changed.append(nodes)
             if level:
                 marks[level - 1].append(flat.parent[nodes])
-        self._reach_below(_unique(np.concatenate(reach_from)))
-        return self._rescore(changed_rows, players)
+        return _Plan(remainders, tuple(totals), tuple(steps), _unique(np.concatenate(changed)))
 
     def _mark(self, marks: list[list[np.ndarray]], nodes: np.ndarray) -> None:
         if not nodes.size:
@@ -547,9 +603,9 @@ class LiveEvaluation:
         for level in _unique(levels).tolist():
             marks[level].append(nodes[levels == level])
 
-    def _settle_remainders(self, parents: np.ndarray) -> None:
+    def _settle_remainders(self, parents: np.ndarray, kids: np.ndarray, starts: np.ndarray,
+                           counts: np.ndarray) -> None:
         """The "#" branch of each parent takes what its siblings leave (as `solve`)."""
-        kids, starts, counts = children_groups(self.flat, parents)
         remainder = self.flat.probability_kind[kids] == REMAINDER_PROBABILITY
         if remainder.any():
             others = np.where(remainder[:, None], 0.0, self.probability[kids])
@@ -557,35 +613,10 @@ class LiveEvaluation:
             group = np.repeat(np.arange(parents.size), counts)
             self.probability[kids[remainder]] = 1.0 - sums[group[remainder]]
 
-    def _totals_below(self, nodes: np.ndarray, marks: list[list[np.ndarray]],
-                      changed_rows: list[np.ndarray]) -> None:
-        """The payoffs from the root of `nodes` and all below them, level by level."""
-        flat = self.flat
-        levels = self._levels_of(nodes)
-        below = _NO_NODES
-        for level in range(int(levels.min()), len(flat.levels)):
-            here = _unique(np.concatenate([nodes[levels == level], below]))
-            if not here.size:
-                if level > levels.max():
-                    break
-                continue
-            if level == 0:
-                self.cumulative[0] = self.payoff[0]
-            else:
-                with np.errstate(over="ignore", invalid="ignore"):
-                    _put(self.cumulative, here, _take(self.cumulative, flat.parent[here])
-                         + _take(self.payoff, here))
-            ends = flat.child_count[here] == 0
-            _put(self.values, here[ends], _take(self.cumulative, here[ends]))
-            changed_rows.append(here[ends])
-            inner = here[~ends]
-            marks[level].append(inner)
-            below = children_groups(flat, inner)[0]
-
-    def _average(self, parents: np.ndarray) -> np.ndarray:
-        """Chance parents as `solve` averages them; returns the children whose branch
-        weight changed."""
-        kids, starts, _counts = children_groups(self.flat, parents)
+    def _average(self, parents: np.ndarray, kids: np.ndarray, starts: np.ndarray
+                 ) -> np.ndarray:
+        """Chance parents (with their children grouped) as `solve` averages them;
+        returns the children whose branch weight changed."""
         p = _take(self.probability, kids)
         before = _take(self.weight, kids)
         _put(self.weight, kids, p)
@@ -678,7 +709,7 @@ class LiveEvaluation:
                 reach[rows] = reach[flat.parent[rows]] * weight[rows]
             low, high = self._child_bounds[low], self._child_bounds[high]
 
-    def _rescore(self, changed_rows: list[np.ndarray], players: np.ndarray) -> bool:
+    def _rescore(self, rows: np.ndarray, players: np.ndarray) -> bool:
         """Utilities of the rows whose totals changed, and every utility of `players`
         (whose weights changed); False when a total or a utility overflows (the full
         evaluation reports it)."""
@@ -691,7 +722,6 @@ class LiveEvaluation:
             if finite_weights and not np.isfinite(columns.sum()) and (
                     np.isnan(columns).any(axis=-1) & ~np.isnan(values).any(axis=-1)).any():
                 return False
-        rows = _unique(np.concatenate(changed_rows)) if changed_rows else _NO_NODES
         values = _take(self.values, rows)[:, 0, :]
         if np.isinf(values).any():
             return False
@@ -782,6 +812,21 @@ def _differs(before: np.ndarray, after: np.ndarray) -> np.ndarray:
     """Rows (m, 1) whose value changed, nan equal to nan."""
     same = (before == after) | (np.isnan(before) & np.isnan(after))
     return ~same[:, 0]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Plan:
+    """What `_resolve` solves again for an edit, level by level, as index arrays."""
+
+    #: The parents of changed probabilities, their children grouped: (parents, kids,
+    #: starts, counts).
+    remainders: tuple[np.ndarray, ...] | None
+    #: Paths totals from the root, top down: (level, rows, those that end the tree).
+    totals: tuple[tuple[int, np.ndarray, np.ndarray], ...]
+    #: Bottom up, per level: chance parents (parents, kids, starts) and decisions
+    #: (parents, kids, starts, counts, owner of each kid), or None.
+    steps: tuple[tuple[tuple[np.ndarray, ...] | None, tuple[np.ndarray, ...] | None], ...]
+    changed: np.ndarray  # the rows whose totals may change, for their utilities
 
 
 @dataclasses.dataclass(frozen=True)
