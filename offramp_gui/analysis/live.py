@@ -91,7 +91,8 @@ class LiveEvaluation:
         self.weight = solution.weight
         self.choice = solution.choice
         self.tie = solution.tie
-        self.reach: np.ndarray = solution.reach  # type: ignore[assignment]
+        # (Written through a flat view of itself: `_reach_below`.)
+        self.reach = np.ascontiguousarray(solution.reach)
         self.outcomes: np.ndarray = solution.outcomes  # type: ignore[assignment]
         self.cumulative = path_totals(flat, self.payoff)
         self.utility = utilities(self.values[:, 0, :], self._shown_weights())
