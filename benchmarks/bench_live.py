@@ -7,8 +7,9 @@ The tree is `treegen.random_tree` with a variable `p` in 1,000 probabilities ("p
 a "#" beside each) and 1,000 payoffs ("p * 10"). Each figure is an edit through the
 document's own edit methods (an undo step, the model's change), `recompute` (what the
 zero-delay timer runs), and the canvas's Readout of 300 nodes: the deep node's path and
-its branches, then the top of the tree (what a window shows). The full evaluation
-(flatten, validate, roll back: what each edit ran before) is timed in between.
+its branches, then the top of the tree (what a window shows), timed apart as well. The
+full evaluation (flatten, validate, roll back: what each edit ran before) is timed in
+between.
 """
 from __future__ import annotations
 
@@ -88,11 +89,14 @@ def main() -> None:
     shown = visible(tree, deep)
     style = NumberFormat.of(tree.display)
 
-    def update() -> None:
+    def update() -> float:
+        """Recompute, then read the visible numbers; returns when the readout began."""
         document.recompute()
+        began = time.perf_counter()
         readout = Readout(document.results, document.shown_player, None, False, None, style)
         for node_id in shown:
             readout(node_id)
+        return began
 
     leaf = next(n for n in tree.node(deep).walk() if not n.children)
     edits = {
@@ -106,20 +110,23 @@ def main() -> None:
             "p0", "b", 0.5 + 0.25 * (k % 3)),
     }
     times: dict[str, list[float]] = {name: [] for name in edits}
+    reading: dict[str, list[float]] = {name: [] for name in edits}
     full: list[float] = []
     for k in range(args.repeat):
         for name, edit in edits.items():
             start = time.perf_counter()
             edit(k + 1)
-            update()
+            began = update()
             times[name].append(time.perf_counter() - start)
+            reading[name].append(time.perf_counter() - began)
         if k < 3:  # what each edit cost before: a full evaluation
             start = time.perf_counter()
             evaluate_tree(tree)
             full.append(time.perf_counter() - start)
     for name, spent in times.items():
         print(f"{name:34s} {statistics.median(spent) * 1e3:8.1f} ms"
-              f"  (min {min(spent) * 1e3:.1f}, max {max(spent) * 1e3:.1f})")
+              f"  (min {min(spent) * 1e3:.1f}, max {max(spent) * 1e3:.1f};"
+              f" of which the readout {statistics.median(reading[name]) * 1e3:.1f})")
     print(f"{'full evaluation (the old path)':34s} {statistics.median(full) * 1e3:8.1f} ms")
     parent = tree.parent_id(leaf.id)
     middle = tree.ancestors(deep)[len(tree.ancestors(deep)) // 2]
@@ -140,9 +147,10 @@ def main() -> None:
         start = time.perf_counter()
         live = document.live
         edit()
-        update()
+        began = update()
         kind = "full evaluation" if document.live is not live else "patched"
-        print(f"{name:38s} {(time.perf_counter() - start) * 1e3:8.1f} ms  ({kind})")
+        print(f"{name:38s} {(time.perf_counter() - start) * 1e3:8.1f} ms  ({kind};"
+              f" of which the readout {(time.perf_counter() - began) * 1e3:.1f})")
     print(f"peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB;"
           f" load {open('/proc/loadavg').read().split()[0]}")
 

@@ -63,6 +63,8 @@ _NEUTRAL_FIELDS = frozenset(f.name for f in FIELDS) - {
 #: Settings the engine does not read.
 _NEUTRAL_SETTINGS = frozenset({"display", "description", "sources", "extras"})
 _NO_NODES = np.zeros(0, np.int64)
+#: Plans of `_resolve` kept: a slider's, and a few edits made in turn.
+_PLANS_KEPT = 4
 
 
 def _number(value: Any) -> bool:
@@ -89,14 +91,15 @@ class LiveEvaluation:
         self.weight = solution.weight
         self.choice = solution.choice
         self.tie = solution.tie
-        self.reach: np.ndarray = solution.reach  # type: ignore[assignment]
+        # (Written through a flat view of itself: `_reach_below`.)
+        self.reach = np.ascontiguousarray(solution.reach)
         self.outcomes: np.ndarray = solution.outcomes  # type: ignore[assignment]
         self.cumulative = path_totals(flat, self.payoff)
         self.utility = utilities(self.values[:, 0, :], self._shown_weights())
         problems = _Problems(flat)
         problems.utility_overflow(self.values[:, 0, :], self.utility, self._shown_weights())
         numeric = solution.issues + tuple(problems.issues)
-        self._level_starts = np.array([start for start, _end in flat.levels], np.int64)
+        self._shape_of(flat)
         self._range_issues: dict[int, Issue] = {}
         self._sum_issues: dict[int, Issue] = {}
         self.valid = np.ones((n, 1), bool)
@@ -110,6 +113,14 @@ class LiveEvaluation:
         self._numeric = numeric
         self._groups = _formula_groups(flat)
         self._results: Results | None = None
+
+    def _shape_of(self, flat: FlatTree) -> None:
+        """What the re-solving keeps of the tree's shape: where each level starts, and
+        where the children of each row start (and of the row past the last: the end)."""
+        self._level_starts = np.array([start for start, _end in flat.levels], np.int64)
+        self._child_bounds = np.append(flat.child_start, flat.size)
+        self._decisions: dict[tuple[int, ...], tuple[np.ndarray, ...]] = {}
+        self._plans: dict[tuple[bytes, ...], _Plan] = {}
 
     # ---- reading --------------------------------------------------------------------
     def results(self) -> Results:
@@ -284,14 +295,15 @@ class LiveEvaluation:
                 new_weights = flat.weights if weights is None else weights
         if weights is not None:
             changes["weights"] = new_weights = weights
-        decide: np.ndarray | None = _NO_NODES
+        players, decisions = _NO_NODES, None
         if new_weights is not None:
-            decide = self._set_weights(new_weights)
-        if decide is None:
-            return False
+            reweighed = self._set_weights(new_weights)
+            if reweighed is None:
+                return False
+            players, decisions = reweighed
         if changes:
             self.flat = dataclasses.replace(flat, **changes)
-        return self._resolve(moved, paid, decide, new_weights is not None)
+        return self._resolve(moved, paid, _NO_NODES, players, rechoose=decisions)
 
     def _set_numbers(self, probabilities: dict[int, float],
                      payoffs: dict[int, np.ndarray]) -> dict[str, Any]:
@@ -347,9 +359,10 @@ class LiveEvaluation:
                     paid.update(nodes.tolist())
         return any(t.names & changed for t in self.flat.weight_terms)
 
-    def _set_weights(self, weights: np.ndarray) -> np.ndarray | None:
-        """New weights (with expressions worked out): the decisions of the players whose
-        weights changed, to choose again; None when a weight fails."""
+    def _set_weights(self, weights: np.ndarray
+                     ) -> tuple[np.ndarray, tuple[np.ndarray, ...]] | None:
+        """New weights (with expressions worked out): the players whose weights changed
+        and their decisions, to choose again; None when a weight fails."""
         flat = self.flat
         worked = np.array(weights, float)
         with np.errstate(all="ignore"):
@@ -363,8 +376,21 @@ class LiveEvaluation:
         before = self._weights.reshape(-1, *flat.weights.shape)[0]
         players = np.flatnonzero((before != worked.reshape(before.shape)).any(axis=1))
         self._weights, self._owner = worked, owner_weights(worked)
-        return np.flatnonzero((flat.kind == DECISION_KIND) & (flat.child_count > 0)
-                              & np.isin(flat.player, players))
+        return players, self._decisions_of(players)
+
+    def _decisions_of(self, players: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The decisions of `players` with their children grouped and their owners, as
+        `_choose` takes them (kept until the tree's shape changes: a slider on a weight
+        asks for the same ones each step)."""
+        key = tuple(players.tolist())
+        if key not in self._decisions:
+            flat = self.flat
+            deciders = np.flatnonzero((flat.kind == DECISION_KIND) & (flat.child_count > 0)
+                                      & np.isin(flat.player, players))
+            kids, starts, counts = children_groups(flat, deciders)
+            self._decisions[key] = (deciders, kids, starts, counts,
+                                    np.repeat(flat.player[deciders], counts))
+        return self._decisions[key]
 
     # ---- structural edits -----------------------------------------------------------
     def _restructure(self, tree: Tree, edit: TreeChange) -> bool:
@@ -405,7 +431,7 @@ class LiveEvaluation:
         choice[chosen] = change.new_of_old[choice[chosen]]
         self.choice = choice
         self.flat = flat
-        self._level_starts = np.array([start for start, _end in flat.levels], np.int64)
+        self._shape_of(flat)
         self._groups = _formula_groups(flat)
         read = np.concatenate([fresh, named_rows])
         self.probability[read, 0] = flat.probability[read]
@@ -427,10 +453,10 @@ class LiveEvaluation:
         paid = np.concatenate([tops, change.moved_in, named_rows[changed],
                                named_rows[flat.child_count[named_rows] == 0]])
         inner = named_rows[flat.child_count[named_rows] > 0]
-        self._settle_remainders(inner)
+        self._settle_remainders(inner, *children_groups(flat, inner))
         self._results = None
-        return self._resolve(read.tolist(), paid.tolist(), inner, False,
-                             np.concatenate([tops, change.moved_in]))
+        return self._resolve(read.tolist(), paid.tolist(), inner,
+                             reach_too=np.concatenate([tops, change.moved_in]))
 
     def _formulas_of(self, rows: np.ndarray) -> bool:
         """Work out the formulas of `rows` (read from the tree); False if one fails."""
@@ -466,25 +492,91 @@ class LiveEvaluation:
     def _levels_of(self, nodes: np.ndarray) -> np.ndarray:
         return np.searchsorted(self._level_starts, nodes, side="right") - 1
 
-    def _resolve(self, moved: Iterable[int], paid: Iterable[int], decide: np.ndarray,
-                 rescore: bool, reach_too: np.ndarray = _NO_NODES) -> bool:
+    def _resolve(self, moved: Iterable[int], paid: Iterable[int], marked: np.ndarray,
+                 players: np.ndarray = _NO_NODES, reach_too: np.ndarray = _NO_NODES,
+                 rechoose: tuple[np.ndarray, ...] | None = None) -> bool:
+        """Solve again the parents of `moved` (probability changed), the totals below
+        `paid` (payoff changed), the `marked` nodes, and everything above them; the
+        decisions `rechoose` (their players' weights changed) first, all at once, and
+        above only those whose choice changed. `players` need all their utilities again."""
+        flat = self.flat
+        reach_from: list[np.ndarray] = [reach_too]
+        flipped = _NO_NODES
+        if rechoose is not None and rechoose[0].size:
+            # Above a decision whose choice stays nothing changes; the others are
+            # solved again in turn (below) if what is below them changed.
+            deciders = rechoose[0]
+            before = _take(self.choice, deciders)
+            reach_from.append(self._choose(deciders, settled_below=True, groups=rechoose))
+            flipped = deciders[(_take(self.choice, deciders) != before)[:, 0]]
+            above = flat.parent[flipped]
+            marked = np.concatenate([marked, above[above >= 0]])
+        plan = self._plan_for(np.array(sorted(moved), np.int64),
+                              np.array(sorted(paid), np.int64), marked)
+        if plan.remainders is not None:
+            self._settle_remainders(*plan.remainders)
+        for level, rows, ends in plan.totals:
+            if level == 0:
+                self.cumulative[0] = self.payoff[0]
+            else:
+                with np.errstate(over="ignore", invalid="ignore"):
+                    _put(self.cumulative, rows, _take(self.cumulative, flat.parent[rows])
+                         + _take(self.payoff, rows))
+            _put(self.values, ends, _take(self.cumulative, ends))
+        for averaging, choosing in plan.steps:
+            if averaging is not None:
+                reach_from.append(self._average(*averaging))
+            if choosing is not None:
+                reach_from.append(self._choose(choosing[0], groups=choosing))
+        self._reach_below(_unique(np.concatenate(reach_from)))
+        changed = _unique(np.concatenate([plan.changed, flipped])) if flipped.size else \
+            plan.changed
+        return self._rescore(changed, players)
+
+    def _plan_for(self, moved: np.ndarray, paid: np.ndarray, marked: np.ndarray) -> _Plan:
+        """The plan of `_resolve`, kept for the last few sets of nodes (a slider touches
+        the same ones at every step) until the tree's shape changes."""
+        key = (moved.tobytes(), paid.tobytes(), marked.tobytes())
+        plan = self._plans.pop(key, None)
+        if plan is None:
+            plan = self._plan(moved, paid, marked)
+            if len(self._plans) >= _PLANS_KEPT:
+                del self._plans[next(iter(self._plans))]
+        self._plans[key] = plan
+        return plan
+
+    def _plan(self, moved: np.ndarray, paid: np.ndarray, marked: np.ndarray) -> _Plan:
         flat = self.flat
         depth = len(flat.levels)
         marks: list[list[np.ndarray]] = [[] for _ in range(depth)]
-        changed_rows: list[np.ndarray] = []
-        moved_nodes = np.array(sorted(moved), np.int64)
-        if moved_nodes.size:
-            parents = _unique(flat.parent[moved_nodes])
+        changed: list[np.ndarray] = [_NO_NODES]
+        remainders = None
+        if moved.size:
+            parents = _unique(flat.parent[moved])
             parents = parents[parents >= 0]
-            self._settle_remainders(parents)
-            self._mark(marks, parents)
-        paid_nodes = np.array(sorted(paid), np.int64)
-        if paid_nodes.size:
-            self._totals_below(paid_nodes, marks, changed_rows)
-            above = flat.parent[paid_nodes]
+            if parents.size:
+                remainders = (parents, *children_groups(flat, parents))
+                self._mark(marks, parents)
+        totals = []
+        if paid.size:
+            levels = self._levels_of(paid)
+            below = _NO_NODES
+            for level in range(int(levels.min()), depth):
+                here = _unique(np.concatenate([paid[levels == level], below]))
+                if not here.size:
+                    if level > levels.max():
+                        break
+                    continue
+                ends = flat.child_count[here] == 0
+                totals.append((level, here, here[ends]))
+                changed.append(here[ends])
+                inner = here[~ends]
+                marks[level].append(inner)
+                below = children_groups(flat, inner)[0]
+            above = flat.parent[paid]
             self._mark(marks, above[above >= 0])
-        self._mark(marks, decide)
-        reach_from: list[np.ndarray] = [reach_too]
+        self._mark(marks, marked)
+        steps = []
         for level in range(depth - 1, -1, -1):
             if not marks[level]:
                 continue
@@ -493,15 +585,17 @@ class LiveEvaluation:
             kind = flat.kind[nodes]
             chance = nodes[(kind == CHANCE_KIND) | (kind == ASSUMED_KIND)]
             choosing = nodes[kind == DECISION_KIND]
-            if chance.size:
-                reach_from.append(self._average(chance))
+            averaging = (chance, *children_groups(flat, chance)[:2]) if chance.size else None
+            choices = None
             if choosing.size:
-                reach_from.append(self._choose(choosing))
-            changed_rows.append(nodes)
+                kids, starts, counts = children_groups(flat, choosing)
+                choices = (choosing, kids, starts, counts,
+                           np.repeat(flat.player[choosing], counts))
+            steps.append((averaging, choices))
+            changed.append(nodes)
             if level:
                 marks[level - 1].append(flat.parent[nodes])
-        self._reach_below(_unique(np.concatenate(reach_from)))
-        return self._rescore(changed_rows, rescore)
+        return _Plan(remainders, tuple(totals), tuple(steps), _unique(np.concatenate(changed)))
 
     def _mark(self, marks: list[list[np.ndarray]], nodes: np.ndarray) -> None:
         if not nodes.size:
@@ -510,9 +604,9 @@ class LiveEvaluation:
         for level in _unique(levels).tolist():
             marks[level].append(nodes[levels == level])
 
-    def _settle_remainders(self, parents: np.ndarray) -> None:
+    def _settle_remainders(self, parents: np.ndarray, kids: np.ndarray, starts: np.ndarray,
+                           counts: np.ndarray) -> None:
         """The "#" branch of each parent takes what its siblings leave (as `solve`)."""
-        kids, starts, counts = children_groups(self.flat, parents)
         remainder = self.flat.probability_kind[kids] == REMAINDER_PROBABILITY
         if remainder.any():
             others = np.where(remainder[:, None], 0.0, self.probability[kids])
@@ -520,56 +614,39 @@ class LiveEvaluation:
             group = np.repeat(np.arange(parents.size), counts)
             self.probability[kids[remainder]] = 1.0 - sums[group[remainder]]
 
-    def _totals_below(self, nodes: np.ndarray, marks: list[list[np.ndarray]],
-                      changed_rows: list[np.ndarray]) -> None:
-        """The payoffs from the root of `nodes` and all below them, level by level."""
-        flat = self.flat
-        levels = self._levels_of(nodes)
-        below = _NO_NODES
-        for level in range(int(levels.min()), len(flat.levels)):
-            here = _unique(np.concatenate([nodes[levels == level], below]))
-            if not here.size:
-                if level > levels.max():
-                    break
-                continue
-            if level == 0:
-                self.cumulative[0] = self.payoff[0]
-            else:
-                with np.errstate(over="ignore", invalid="ignore"):
-                    self.cumulative[here] = (self.cumulative[flat.parent[here]]
-                                             + self.payoff[here])
-            ends = flat.child_count[here] == 0
-            self.values[here[ends]] = self.cumulative[here[ends]]
-            changed_rows.append(here[ends])
-            inner = here[~ends]
-            marks[level].append(inner)
-            below = children_groups(flat, inner)[0]
-
-    def _average(self, parents: np.ndarray) -> np.ndarray:
-        """Chance parents as `solve` averages them; returns the children whose branch
-        weight changed."""
-        kids, starts, _counts = children_groups(self.flat, parents)
-        p = self.probability[kids]
-        before = self.weight[kids]
-        self.weight[kids] = p
+    def _average(self, parents: np.ndarray, kids: np.ndarray, starts: np.ndarray
+                 ) -> np.ndarray:
+        """Chance parents (with their children grouped) as `solve` averages them;
+        returns the children whose branch weight changed."""
+        p = _take(self.probability, kids)
+        before = _take(self.weight, kids)
+        _put(self.weight, kids, p)
         with np.errstate(over="ignore", invalid="ignore"):
-            averaged = np.add.reduceat(p[:, :, None] * self.values[kids], starts, axis=0)
-        valid = self._check(parents)
-        self.valid[parents] = valid
+            averaged = np.add.reduceat(p[:, :, None] * _take(self.values, kids), starts,
+                                       axis=0)
+        valid = self._check(parents, kids, starts, p)
+        _put(self.valid, parents, valid)
         averaged[~valid] = np.nan
-        self.values[parents] = averaged
-        self._outcomes(parents, kids, starts, ~valid)
+        _put(self.values, parents, averaged)
+        self._outcomes(parents, kids, starts, ~valid, p)
         return kids[_differs(before, p)]
 
-    def _choose(self, parents: np.ndarray) -> np.ndarray:
-        """Decisions as `solve` makes them; returns the children whose weight changed."""
+    def _choose(self, parents: np.ndarray, settled_below: bool = False,
+                groups: tuple[np.ndarray, ...] | None = None) -> np.ndarray:
+        """Decisions as `solve` makes them; returns the children whose weight changed.
+        `settled_below`: the children's outcome shares are as they were, so only the
+        parents whose choice changed need theirs again. `groups`: the parents with their
+        children grouped and their owners, as `_decisions_of` keeps them."""
         flat = self.flat
-        kids, starts, counts = children_groups(flat, parents)
-        owner = np.repeat(flat.player[parents], counts)
-        values = self.values[kids]
+        if groups is None:
+            kids, starts, counts = children_groups(flat, parents)
+            owner = np.repeat(flat.player[parents], counts)
+        else:
+            parents, kids, starts, counts, owner = groups
+        values = _take(self.values, kids)
         with np.errstate(over="ignore", invalid="ignore"):
             if self._owner.ndim == 2:
-                utility = np.einsum("msc,mc->ms", values, self._owner[owner])
+                utility = np.einsum("msc,mc->ms", values, _take(self._owner, owner))
             else:
                 utility = np.einsum("msc,smc->ms", values, self._owner[:, owner])
             if not np.isfinite(utility.sum()):
@@ -579,52 +656,80 @@ class LiveEvaluation:
         m = kids.size
         position = np.where(within, np.arange(m)[:, None], m)
         first = np.minimum.reduceat(position, starts, axis=0)
-        self.tie[parents] = np.add.reduceat(within, starts, axis=0) > 1
-        self.choice[parents] = np.append(kids, -1)[first]
+        _put(self.tie, parents, np.add.reduceat(within, starts, axis=0) > 1)
+        chosen = np.append(kids, -1)[first]
+        _put(self.choice, parents, chosen)
         first_each = np.repeat(first, counts, axis=0)
-        before = self.weight[kids]
-        self.weight[kids] = np.where(first_each == m, np.nan, position == first_each)
+        before = _take(self.weight, kids)
+        weight = np.where(first_each == m, np.nan, position == first_each)
+        _put(self.weight, kids, weight)
         padded = np.concatenate([values, np.full((1,) + values.shape[1:], np.nan)])
-        self.values[parents] = padded[first, np.arange(1)[None, :]]
-        self._outcomes(parents, kids, starts, self.choice[parents] < 0)
-        return kids[_differs(before, self.weight[kids])]
+        _put(self.values, parents, _take(padded, first[:, 0]))
+        differs = _differs(before, weight)
+        if not settled_below:
+            self._outcomes(parents, kids, starts, chosen < 0, weight)
+        else:
+            again = np.logical_or.reduceat(differs, starts)
+            if again.any():
+                kids_again, starts_again, _counts = children_groups(flat, parents[again])
+                self._outcomes(parents[again], kids_again, starts_again, chosen[again] < 0,
+                               _take(self.weight, kids_again))
+        return kids[differs]
 
     def _outcomes(self, parents: np.ndarray, kids: np.ndarray, starts: np.ndarray,
-                  undefined: np.ndarray) -> None:
-        summed = np.add.reduceat(self.weight[kids][:, :, None] * self.outcomes[kids], starts,
+                  undefined: np.ndarray, weight: np.ndarray) -> None:
+        """The parents' outcome shares from their children's (`weight`: the children's)."""
+        summed = np.add.reduceat(weight[:, :, None] * _take(self.outcomes, kids), starts,
                                  axis=0)
         summed[undefined] = np.nan
-        self.outcomes[parents] = summed
+        _put(self.outcomes, parents, summed)
 
     def _reach_below(self, nodes: np.ndarray) -> None:
         """The reach of `nodes` (whose branch weight changed) and all below them."""
         if not nodes.size:
             return
-        flat = self.flat
+        flat, reach, weight = self.flat, self.reach.reshape(-1), self.weight.reshape(-1)
         levels = self._levels_of(nodes)
-        below = _NO_NODES
+        # What lies below a node is one run of rows on each level: [low, high).
+        low = high = _NO_NODES
         for level in range(int(levels.min()), len(flat.levels)):
-            here = _unique(np.concatenate([nodes[levels == level], below]))
-            if not here.size and level > levels.max():
-                break
-            self.reach[here] = self.reach[flat.parent[here]] * self.weight[here]
-            below = children_groups(flat, here[flat.child_count[here] > 0])[0]
+            new = nodes[levels == level]
+            low, high = _outermost(np.concatenate([low, new]), np.concatenate([high, new + 1]))
+            sizes = high - low
+            total = int(sizes.sum())
+            if not total:
+                if level >= levels.max():
+                    break
+            elif total * 2 >= high[-1] - low[0]:
+                # Mostly covered: the whole span in slices (rows not changed come out the
+                # same).
+                span = slice(int(low[0]), int(high[-1]))
+                reach[span] = reach[flat.parent[span]] * weight[span]
+            else:
+                rows = np.repeat(low - (np.cumsum(sizes) - sizes), sizes) + np.arange(total)
+                reach[rows] = reach[flat.parent[rows]] * weight[rows]
+            low, high = self._child_bounds[low], self._child_bounds[high]
 
-    def _rescore(self, changed_rows: list[np.ndarray], everything: bool) -> bool:
-        """Utilities of the rows whose totals changed (all, when weights changed);
-        False when a total or a utility overflows (the full evaluation reports it)."""
+    def _rescore(self, rows: np.ndarray, players: np.ndarray) -> bool:
+        """Utilities of the rows whose totals changed, and every utility of `players`
+        (whose weights changed); False when a total or a utility overflows (the full
+        evaluation reports it)."""
         weights = self._shown_weights()
-        if everything:
-            rows: Any = slice(None)
-            self.utility = utilities(self.values[:, 0, :], weights)
-        else:
-            rows = _unique(np.concatenate(changed_rows)) if changed_rows else _NO_NODES
-            self.utility[rows] = utilities(self.values[rows, 0, :], weights)
-        values = self.values[rows, 0, :]
+        finite_weights = bool(np.isfinite(weights).all())
+        if players.size:
+            values = self.values.reshape(self.flat.size, -1)
+            columns = utilities(values, weights[players])
+            self.utility[:, players] = columns
+            if finite_weights and not np.isfinite(columns.sum()) and (
+                    np.isnan(columns).any(axis=-1) & ~np.isnan(values).any(axis=-1)).any():
+                return False
+        values = _take(self.values, rows)[:, 0, :]
         if np.isinf(values).any():
             return False
-        overflowed = np.isnan(self.utility[rows]).any(axis=-1) & ~np.isnan(values).any(axis=-1)
-        if np.isfinite(weights).all() and overflowed.any():
+        utility = utilities(values, weights)
+        _put(self.utility, rows, utility)
+        overflowed = np.isnan(utility).any(axis=-1) & ~np.isnan(values).any(axis=-1)
+        if finite_weights and overflowed.any():
             return False
         self._results = None
         return True
@@ -633,14 +738,16 @@ class LiveEvaluation:
         return self._weights if self._weights.ndim == 2 else self._weights[0]
 
     # ---- probability problems -------------------------------------------------------
-    def _check(self, parents: np.ndarray) -> np.ndarray:
+    def _check(self, parents: np.ndarray, children: np.ndarray | None = None,
+               starts: np.ndarray | None = None, p: np.ndarray | None = None) -> np.ndarray:
         """Whether each parent's branches are probabilities adding up to 1 (q, 1), with
-        the problems `solve` reports for them, kept per node."""
+        the problems `solve` reports for them, kept per node (`children`, `starts` and
+        their probabilities `p`, when the caller has them)."""
         flat = self.flat
-        children, _starts, counts = children_groups(flat, parents)
-        p = self.probability[children]
+        if children is None or starts is None or p is None:
+            children, starts, _counts = children_groups(flat, parents)
+            p = _take(self.probability, children)
         in_range = (p >= -PROBABILITY_RANGE_TOLERANCE) & (p <= 1 + PROBABILITY_RANGE_TOLERANCE)
-        starts = np.cumsum(counts) - counts
         all_in_range = np.logical_and.reduceat(in_range, starts, axis=0)
         sums = np.add.reduceat(p, starts, axis=0)
         adds_up = np.abs(sums - 1) <= PROBABILITY_SUM_TOLERANCE
@@ -666,6 +773,36 @@ class LiveEvaluation:
                      + [self._sum_issues[k] for k in sorted(self._sum_issues)])
 
 
+def _take(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """`array[rows]`: `np.take` copies whole rows many times faster than indexing."""
+    return np.take(array, rows, axis=0)
+
+
+def _put(array: np.ndarray, rows: np.ndarray, values: Any) -> None:
+    """`array[rows] = values`, each row written as one item (many times faster than
+    indexing for rows of several numbers)."""
+    if not array.flags.c_contiguous or not rows.size:
+        array[rows] = values
+    elif array.ndim == 1 or array[0].size == 1:
+        array.reshape(-1)[rows] = np.reshape(values, -1) if np.ndim(values) else values
+    else:
+        row = np.dtype((np.void, array[0].nbytes))
+        items = np.ascontiguousarray(np.broadcast_to(values, (rows.size,) + array.shape[1:]),
+                                     array.dtype)
+        array.reshape(array.shape[0], -1).view(row)[rows, 0] = items.reshape(
+            rows.size, -1).view(row)[:, 0]
+
+
+def _outermost(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Runs of rows [low, high) in order, without those inside another (runs below
+    nodes on one level are apart or one inside the other)."""
+    order = np.lexsort((-high, low))
+    low, high = low[order], high[order]
+    reached = np.maximum.accumulate(high)
+    keep = np.concatenate(([True], low[1:] >= reached[:-1]))
+    return low[keep], high[keep]
+
+
 def _unique(nodes: np.ndarray) -> np.ndarray:
     """Sorted, without repeats (np.unique costs more on the few nodes of an edit)."""
     nodes = np.sort(nodes)
@@ -676,6 +813,21 @@ def _differs(before: np.ndarray, after: np.ndarray) -> np.ndarray:
     """Rows (m, 1) whose value changed, nan equal to nan."""
     same = (before == after) | (np.isnan(before) & np.isnan(after))
     return ~same[:, 0]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Plan:
+    """What `_resolve` solves again for an edit, level by level, as index arrays."""
+
+    #: The parents of changed probabilities, their children grouped: (parents, kids,
+    #: starts, counts).
+    remainders: tuple[np.ndarray, ...] | None
+    #: Paths totals from the root, top down: (level, rows, those that end the tree).
+    totals: tuple[tuple[int, np.ndarray, np.ndarray], ...]
+    #: Bottom up, per level: chance parents (parents, kids, starts) and decisions
+    #: (parents, kids, starts, counts, owner of each kid), or None.
+    steps: tuple[tuple[tuple[np.ndarray, ...] | None, tuple[np.ndarray, ...] | None], ...]
+    changed: np.ndarray  # the rows whose totals may change, for their utilities
 
 
 @dataclasses.dataclass(frozen=True)

@@ -14,11 +14,14 @@ the added subtrees complete.
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
-from collections.abc import Iterator, Mapping
+import operator
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain
-from typing import Any
+from itertools import accumulate, chain, compress
+from typing import Any, cast, overload
 
 import numpy as np
 
@@ -29,6 +32,7 @@ from .flatten import FlatTree, FormulaTerm, flatten_columns
 
 #: A piece's source: the old arrays, or (from 0 on) one of the trees read again.
 OLD = -1
+_NO_ROWS = np.zeros(0, np.int64)
 _STATIC = ("kind", "player", "outcome", "probability_kind", "probability", "payoff",
            "child_count")
 
@@ -73,6 +77,76 @@ class RowIndex(Mapping[str, int]):
     def __iter__(self) -> Iterator[str]:
         ids = {slot: node_id for node_id, slot in self.slots.items()}
         return iter([ids[slot] for slot in self.slot_of_row.tolist()])
+
+
+class Spliced(Sequence):
+    """A tuple made of runs of others, not copied: each structural edit would copy a
+    million ids and labels (most of its time). Reads as the tuple it stands for."""
+
+    #: Past this many runs (one or two per level an edit touches), one tuple again.
+    MAX_RUNS = 4096
+
+    def __init__(self, runs: Iterable[tuple[Sequence, int, int]]):
+        own: list[tuple[Sequence, int, int]] = []
+        for source, start, end in runs:
+            pieces = source.runs(start, end) if isinstance(source, Spliced) else [
+                (source, start, end)]
+            for piece in pieces:
+                if piece[2] <= piece[1]:
+                    continue
+                if own and own[-1][0] is piece[0] and own[-1][2] == piece[1]:
+                    own[-1] = (piece[0], own[-1][1], piece[2])
+                else:
+                    own.append(piece)
+        if len(own) > self.MAX_RUNS:
+            whole = tuple(chain.from_iterable(s[a:b] for s, a, b in own))
+            own = [(whole, 0, len(whole))]
+        self._runs = own
+        self._ends = list(accumulate(b - a for _s, a, b in own))
+
+    def runs(self, start: int, end: int) -> list[tuple[Sequence, int, int]]:
+        """The runs of rows [start, end) in their sources."""
+        found = []
+        k = bisect_right(self._ends, start)
+        while start < end and k < len(self._runs):
+            source, first, last = self._runs[k]
+            offset = first - (self._ends[k] - (last - first))
+            found.append((source, start + offset, min(end, self._ends[k]) + offset))
+            start, k = self._ends[k], k + 1
+        return found
+
+    def __len__(self) -> int:
+        return self._ends[-1] if self._ends else 0
+
+    @overload
+    def __getitem__(self, i: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> tuple: ...
+
+    def __getitem__(self, i: int | slice) -> Any:
+        if isinstance(i, slice):
+            start, stop, step = i.indices(len(self))
+            if step != 1:
+                return tuple(self)[i]
+            return tuple(chain.from_iterable(s[a:b] for s, a, b in self.runs(start, stop)))
+        if i < 0:
+            i += len(self)
+        k = bisect_right(self._ends, i)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        source, first, last = self._runs[k]
+        return source[first + i - (self._ends[k] - (last - first))]
+
+    def __iter__(self) -> Iterator[Any]:
+        return chain.from_iterable(s[a:b] for s, a, b in self._runs)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, (tuple, Spliced)):
+            return NotImplemented
+        return len(self) == len(other) and all(map(operator.eq, self, other))
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def row_index(flat: FlatTree) -> RowIndex:
@@ -225,7 +299,8 @@ def _assemble(old: FlatTree, index: RowIndex, read: list[FlatTree],
     slot_of_row = np.concatenate(slot_parts)
 
     def joined(get: Any) -> tuple:
-        return tuple(chain.from_iterable(get(sources[s])[a:b] for s, a, b in pieces))
+        # (Stands for a tuple: read by index, iterated or compared, never changed.)
+        return cast(tuple, Spliced((get(sources[s]), a, b) for s, a, b in pieces))
 
     labels = dataclasses.replace(old.labels, branches=joined(lambda f: f.labels.branches),
                                  names=joined(lambda f: f.labels.names))
@@ -254,10 +329,19 @@ def _terms(old_terms: tuple[FormulaTerm, ...], new_of_old: np.ndarray,
     again), then those read, in the order `flatten` lists them (by column, then row)."""
     if not old_terms and not any(read_terms):
         return ()
-    dropped = set(named_old.tolist())
-    kept = [(t, int(new_of_old[t.node])) for t in old_terms
-            if t.node not in dropped and new_of_old[t.node] >= 0]
-    for terms, rows in zip(read_terms, new_of_read):
-        kept += [(t, int(rows[t.node])) for t in terms if rows[t.node] >= 0]
+    kept: list[tuple[FormulaTerm, int]] = []
+    for terms, new_rows, dropped in ((old_terms, new_of_old, named_old), *(
+            (terms, rows, _NO_ROWS) for terms, rows in zip(read_terms, new_of_read))):
+        nodes = np.fromiter((t.node for t in terms), np.int64, len(terms))
+        now = new_rows[nodes]
+        stays = (now >= 0) & ~np.isin(nodes, dropped)
+        kept += zip(compress(terms, stays.tolist()), now[stays].tolist())
     kept.sort(key=lambda pair: (pair[0].column, pair[1]))
-    return tuple(t if t.node == row else dataclasses.replace(t, node=row) for t, row in kept)
+    return tuple(t if t.node == row else _moved(t, row) for t, row in kept)
+
+
+def _moved(term: FormulaTerm, row: int) -> FormulaTerm:
+    """`term` at another row (`dataclasses.replace` costs ten times more, for thousands)."""
+    moved = copy.copy(term)
+    object.__setattr__(moved, "node", row)
+    return moved

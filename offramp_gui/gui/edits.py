@@ -276,7 +276,7 @@ class Edits:
         node, parent = self._tree.node(node_id), self._tree.node(parent_id)
         self._check_room(parent, sum(1 for _ in node.walk()), _levels_below(node))
         copied = node.clone()
-        make_ids_unique(copied, set(self._tree.ids()))
+        make_ids_unique(copied, self._tree)
         copied.probability = 0 if parent.takes_probabilities else None
         position = len(parent.children) if index is None else index
         self._doc.push(AddSubtreeCommand(self._tree, parent_id, position,
@@ -353,7 +353,7 @@ class Edits:
             return None
         parent = self._tree.node(parent_id)
         self._check_room(parent, sum(1 for _ in subtree.walk()), _levels_below(subtree))
-        make_ids_unique(subtree, set(self._tree.ids()))
+        make_ids_unique(subtree, self._tree)
         subtree.probability = 0 if parent.takes_probabilities else None
         with self._macro("Paste branch"):
             if parent.type == TERMINAL:

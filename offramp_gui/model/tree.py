@@ -6,7 +6,7 @@ each is small, invertible and emits one TreeChange.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field, make_dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -401,8 +401,12 @@ def assign_missing_ids(root: Node, taken: set[str]) -> None:
         stack.extend((c, f"{path}.{i}") for i, c in enumerate(node.children))
 
 
-def make_ids_unique(subtree: Node, taken: set[str]) -> None:
-    """Rename ids in a subtree (a paste) so none clashes with `taken`."""
+def make_ids_unique(subtree: Node, taken: Container[str]) -> None:
+    """Rename ids in a subtree (a paste) so none clashes with `taken` (a tree: its ids
+    are looked up, not listed) or another of the subtree."""
+    given: set[str] = set()
     for node in subtree.walk():
-        node.id = unique_id(node.id, taken)
-        taken.add(node.id)
+        base, n = node.id, 2
+        while node.id in taken or node.id in given:
+            node.id, n = f"{base}-{n}", n + 1
+        given.add(node.id)

@@ -38,6 +38,9 @@ def same_results(mine: Results, full: Results) -> None:
     assert [(v.name, repr(v.value), v.formula and v.formula.text) for v in mine.flat.variables] \
         == [(v.name, repr(v.value), v.formula and v.formula.text) for v in full.flat.variables]
     assert mine.flat.labels == full.flat.labels
+    assert list(mine.flat.ids) == list(full.flat.ids)
+    assert [mine.flat.ids[i] for i in range(-1, len(full.flat.ids))] == [
+        full.flat.ids[i] for i in range(-1, len(full.flat.ids))]
 
 
 class Recorder:

@@ -264,6 +264,15 @@ def test_make_ids_unique_renames_a_pasted_copy():
     assert len(set(tree.ids())) == len(tree.ids()) == 9
 
 
+def test_make_ids_unique_against_the_tree_itself():
+    tree = sample_tree()
+    paste = tree.node("b").clone()
+    paste.children[0].id = "b-2"  # taken by the pasted top once renamed
+    make_ids_unique(paste, tree)
+    assert [n.id for n in paste.walk()] == ["b-2", "b-2-2", "b2-2"]
+    assert tree.ids() == ["r", "a", "b", "b1", "b2", "c"]
+
+
 def test_make_ids_unique_within_the_copy_itself():
     paste = Node("x", "decision", children=[leaf("x"), leaf("y"), leaf("y")])
     make_ids_unique(paste, set())
