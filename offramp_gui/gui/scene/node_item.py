@@ -80,7 +80,11 @@ class NodeItem(QGraphicsItem):
         self.theme = theme
         self.look = NodeLook()
         self.selected = False
-        self._bounds = QRectF()
+        self._bounds: QRectF | None = None
+        #: The overview's texts for one zoom and one set of results, and the branch's
+        #: line for the look: painting asks for them at every frame.
+        self._overview: tuple[float, object, list[OverviewText]] | None = None
+        self._branch: QPolygonF | None = None
         self.setAcceptHoverEvents(False)
         self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
 
@@ -89,7 +93,7 @@ class NodeItem(QGraphicsItem):
         if look != self.look:
             self.prepareGeometryChange()
             self.look = look
-            self._bounds = QRectF()
+            self._forget()
             self.update()
 
     def rebind(self, node_id: str) -> None:
@@ -97,14 +101,18 @@ class NodeItem(QGraphicsItem):
         self.prepareGeometryChange()
         self.node_id = node_id
         self.look = NodeLook()
-        self._bounds = QRectF()
+        self._forget()
         self.selected = False
 
     def set_theme(self, theme: Theme) -> None:
         self.prepareGeometryChange()  # the fonts may differ: so may the bounds
         self.theme = theme
-        self._bounds = QRectF()
+        self._forget()
         self.update()
+
+    def _forget(self) -> None:
+        """What was worked out from the look, the theme or the layout no longer holds."""
+        self._bounds = self._overview = self._branch = None
 
     def set_selected(self, selected: bool) -> None:
         if selected != self.selected:
@@ -151,19 +159,20 @@ class NodeItem(QGraphicsItem):
         return offset.x() + HALF + 10 if offset is not None else -HALF
 
     def boundingRect(self) -> QRectF:
-        if self._bounds.isNull():
+        if self._bounds is None:
             self._bounds = self.drawing_rect()
             zoom = getattr(self.scene(), "overview_zoom", None)
             if zoom is not None:  # the texts written at a fixed size on screen
-                for piece in self.overview_texts(zoom):
+                for place in self._overview_places(zoom):
                     self._bounds = self._bounds.united(QRectF(
-                        piece.rect.topLeft() / zoom, piece.rect.size() / zoom))
+                        place.topLeft() / zoom, place.size() / zoom))
         return self._bounds
 
     def overview_changed(self) -> None:
-        """The zoom the overview's texts are sized for changed: so may the bounds."""
+        """The zoom the overview's texts are sized for changed, or the room above the
+        node: so may the bounds and those texts."""
         self.prepareGeometryChange()
-        self._bounds = QRectF()
+        self._bounds = self._overview = None
 
     def drawing_rect(self) -> QRectF:
         """What the node draws at a zoom its own texts can be read at."""
@@ -222,9 +231,11 @@ class NodeItem(QGraphicsItem):
         else:
             pen = QPen(theme.chosen if chosen else theme.line, 2.6 if chosen else 1.2)
         painter.setPen(pen)
-        painter.drawPolyline(QPolygonF([QPointF(offset.x() + HALF, offset.y()),
-                                        QPointF(elbow, offset.y()), QPointF(elbow, 0),
-                                        QPointF(-HALF, 0)]))
+        if self._branch is None:
+            self._branch = QPolygonF([QPointF(offset.x() + HALF, offset.y()),
+                                      QPointF(elbow, offset.y()), QPointF(elbow, 0),
+                                      QPointF(-HALF, 0)])
+        painter.drawPolyline(self._branch)
         if not texts:
             return
         start, end = elbow + _TEXT_GAP, -HALF - _TEXT_GAP
@@ -340,13 +351,20 @@ class NodeItem(QGraphicsItem):
         ending its value and label on its right (nothing else is in its row); any other
         branch its label over the branch, in as many lines as the room above it allows;
         the root its name and value on its left."""
+        readout = getattr(self.scene(), "readout", None)
+        kept = self._overview
+        if kept is not None and kept[0] == zoom and kept[1] is readout:
+            return kept[2]
+        texts = self._overview_texts(zoom)
+        self._overview = (zoom, readout, texts)
+        return texts
+
+    def _overview_texts(self, zoom: float) -> list[OverviewText]:
         look, theme = self.look, self.theme
-        scene = self.scene()
         style = theme.overview()
         font, line = style.font, style.line_spacing
         reading = self.reading()
         texts: list[OverviewText] = []
-        ending = look.kind == "terminal" or look.folded
         if look.parent_offset is None:
             right = (-HALF - 6) * zoom
             for text, top, color in ((look.name, -line, theme.muted),
@@ -357,31 +375,67 @@ class NodeItem(QGraphicsItem):
                         style.elided(text, OVERVIEW_LEFT_PX), font, color,
                         Qt.AlignmentFlag.AlignRight))
         elif look.kind != "terminal":
-            texts += self._overview_label(zoom, line, scene)
-        if ending and (zoom * ROW_HEIGHT >= line or look.parent_offset is None):
-            left = (HALF + (FOLD_BOX + 8 if look.foldable else 6)) * zoom
+            texts += self._overview_label(zoom, line)
+        place = self._overview_ending(zoom, line)
+        if place is not None:
             parts = [f"+{look.hidden} nodes" if look.folded else "", reading.value,
                      "" if look.folded else look.branch]
             text = "   ".join(part for part in parts if part)
-            width = OVERVIEW_RIGHT_PX - left
-            texts.append(OverviewText(
-                QRectF(left, -line / 2, width, line),
-                style.elided(text, width), font, theme.text))
+            texts.append(OverviewText(place, style.elided(text, place.width()), font,
+                                      theme.text))
         return texts
 
-    def _overview_label(self, zoom: float, line: float,
-                        scene) -> list[OverviewText]:  # noqa: ANN001 - a TreeScene
-        look, theme = self.look, self.theme
+    def _overview_places(self, zoom: float) -> list[QRectF]:
+        """Where the overview's texts may go at `zoom`, in pixels on screen from the
+        node's centre, found without writing them (the bounds need only this)."""
+        look = self.look
+        line = self.theme.overview().line_spacing
+        places = []
+        if look.parent_offset is None:
+            places.append(QRectF((-HALF - 6) * zoom - OVERVIEW_LEFT_PX, -line,
+                                 OVERVIEW_LEFT_PX, 2 * line))
+        elif look.kind != "terminal":
+            room = self._overview_label_room(zoom, line)
+            if room is not None:
+                start, width, lines = room
+                places.append(QRectF(start, -2.0 - lines * line, width, lines * line))
+        ending = self._overview_ending(zoom, line)
+        if ending is not None:
+            places.append(ending)
+        return places
+
+    def _overview_ending(self, zoom: float, line: float) -> QRectF | None:
+        """Where an ending (or a folded node) writes its value and label."""
+        look = self.look
+        ending = look.kind == "terminal" or look.folded
+        if not ending or (zoom * ROW_HEIGHT < line and look.parent_offset is not None):
+            return None
+        left = (HALF + (FOLD_BOX + 8 if look.foldable else 6)) * zoom
+        return QRectF(left, -line / 2, OVERVIEW_RIGHT_PX - left, line)
+
+    def _overview_label_room(self, zoom: float,
+                             line: float) -> tuple[float, float, int] | None:
+        """Where the branch label may go: its left, its width and its most lines."""
+        scene = self.scene()
         room = scene.room_above(self.node_id) if scene is not None else 0.0
         lines = min(MAX_OVERVIEW_LINES, int((room * zoom - 4) // line))
         start = (self._elbow_x() + _TEXT_GAP) * zoom
         width = (-HALF - _TEXT_GAP) * zoom - start
         if lines < 1 or width < 3 * OVERVIEW_PX:
+            return None
+        return start, width, lines
+
+    def _overview_label(self, zoom: float, line: float) -> list[OverviewText]:
+        look, theme = self.look, self.theme
+        room = self._overview_label_room(zoom, line)
+        if room is None:
             return []
+        start, width, lines = room
         chosen = self.reading().chosen
         muted = look.from_decision and not chosen
         styled = theme.overview(chosen, muted).font
-        wrapped = scene.overview_lines(look.branch, styled, width, lines)
+        wrapped = self.scene().overview_lines(  # type: ignore[attr-defined]  # a TreeScene
+            look.branch, styled, width, lines)
         bottom = -2.0
         color = theme.muted if muted else theme.text
         return [OverviewText(QRectF(start, bottom - (len(wrapped) - k) * line, width, line),
