@@ -81,6 +81,7 @@ class NodeItem(QGraphicsItem):
         self.look = NodeLook()
         self.selected = False
         self._bounds: QRectF | None = None
+        self._drawing: QRectF | None = None  # the bounds at a zoom its texts are read at
         #: The overview's texts for one zoom and one set of results, and the branch's
         #: line for the look: painting asks for them at every frame.
         self._overview: tuple[float, object, list[OverviewText]] | None = None
@@ -112,7 +113,7 @@ class NodeItem(QGraphicsItem):
 
     def _forget(self) -> None:
         """What was worked out from the look, the theme or the layout no longer holds."""
-        self._bounds = self._overview = self._branch = None
+        self._bounds = self._drawing = self._overview = self._branch = None
 
     def set_selected(self, selected: bool) -> None:
         if selected != self.selected:
@@ -160,7 +161,9 @@ class NodeItem(QGraphicsItem):
 
     def boundingRect(self) -> QRectF:
         if self._bounds is None:
-            self._bounds = self.drawing_rect()
+            if self._drawing is None:
+                self._drawing = self.drawing_rect()
+            self._bounds = QRectF(self._drawing)
             zoom = getattr(self.scene(), "overview_zoom", None)
             if zoom is not None:  # the texts written at a fixed size on screen
                 for place in self._overview_places(zoom):

@@ -451,27 +451,35 @@ class TreeScene(QGraphicsScene):
         if placed is None or not placed.count:
             return
         kept = self._outlines.get(zoom)
-        if kept is None or kept[0] is not placed or kept[1] is not self.theme or \
-                not kept[2].contains(rect):
-            # Drawn for three views' worth round this one, on the same rows of pixels:
-            # a pan reuses it, a zoom or a new layout draws it again.
-            pixel = 1.0 / zoom
-            side = np.ceil(rect.width() * zoom) * pixel
-            up = np.ceil(rect.height() * zoom) * pixel
-            covered = rect.adjusted(-side, -up, side, up)
-            picture = QPicture()
-            drawing = QPainter(picture)
-            drawing.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-            drawing.setPen(Qt.PenStyle.NoPen)
-            drawing.setBrush(self.theme.line)
-            drawing.drawRects(_outline(placed, covered, zoom))
-            drawing.end()
-            if len(self._outlines) > 3:
+        fresh = kept is not None and kept[0] is placed and kept[1] is self.theme
+        if kept is None or not fresh or not kept[2].contains(rect):
+            # The first frame at a zoom (a zoom step) draws what it shows; a pan at that
+            # zoom draws three views' worth round it, on the same rows of pixels. Either
+            # is replayed while the view stays within it.
+            covered = QRectF(rect)
+            if fresh:
+                pixel = 1.0 / zoom
+                side = np.ceil(rect.width() * zoom) * pixel
+                up = np.ceil(rect.height() * zoom) * pixel
+                covered.adjust(-side, -up, side, up)
+            elif len(self._outlines) > 3:
                 self._outlines.clear()
+            picture = QPicture()
+            recorder = QPainter(picture)
+            self._draw_outline(recorder, _outline(placed, covered, zoom))
+            recorder.end()
             kept = self._outlines[zoom] = (placed, self.theme, covered, picture)
         painter.save()
         painter.setClipRect(rect, Qt.ClipOperation.IntersectClip)
         painter.drawPicture(QPointF(0, 0), kept[3])
+        painter.restore()
+
+    def _draw_outline(self, painter: QPainter, pieces: list[QRectF]) -> None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.theme.line)
+        painter.drawRects(pieces)
         painter.restore()
 
     # ---- the room a node's texts need -------------------------------------------------
