@@ -14,7 +14,6 @@ import os
 import struct
 import zlib
 from collections import deque
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -118,25 +117,22 @@ def png_bytes(scene: QGraphicsScene, scale: float = 1, transparent: bool = False
     height = max(1, math.floor(source.height() * scale))
     check_png_size(width, height, source)
     rows = max(1, min(height, _BAND_PIXELS // width))
+    drawn = (QImage.Format.Format_ARGB32_Premultiplied if transparent
+             else QImage.Format.Format_RGB32)
+    # A PNG's bytes: alpha not premultiplied, red first.
+    stored = QImage.Format.Format_RGBA8888 if transparent else QImage.Format.Format_RGB888
+    channels = 4 if transparent else 3
     # zlib's quick setting: a diagram, mostly blank, still compresses well, in a third of
     # the time of the default.
     compressor = zlib.compressobj(1)
 
-    def band_of_rows() -> tuple[QImage, Callable[[int], bytes]]:
-        """An image to draw a band in, and what compresses its first rows as a PNG's."""
-        if not transparent:  # drawn straight into the PNG's lines: nothing to convert
-            lines = _png_lines(width, rows)
-            return _drawn_into(lines), lambda count: compressor.compress(lines[:count])
-        band = QImage(width, rows, QImage.Format.Format_ARGB32_Premultiplied)
-        band.fill(Qt.GlobalColor.transparent)
-
-        def compressed(count: int) -> bytes:
-            pixels = band.convertToFormat(QImage.Format.Format_RGBA8888)  # not premultiplied
-            lines = _png_lines(width, count, 4)
-            lines[:, 1:] = np.frombuffer(pixels.constBits(), np.uint8).reshape(
-                rows, pixels.bytesPerLine())[:count, :width * 4]
-            return compressor.compress(lines)
-        return band, compressed
+    def compressed(band: QImage, count: int) -> bytes:
+        pixels = band.convertToFormat(stored)
+        lines = np.empty((count, 1 + width * channels), np.uint8)
+        lines[:, 0] = 0  # each line's filter: none
+        lines[:, 1:] = np.frombuffer(pixels.constBits(), np.uint8).reshape(
+            rows, pixels.bytesPerLine())[:count, :width * channels]
+        return compressor.compress(lines)
 
     chunks = [_PNG_SIGNATURE,
               _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8,
@@ -144,39 +140,25 @@ def png_bytes(scene: QGraphicsScene, scale: float = 1, transparent: bool = False
               _png_chunk(b"pHYs", struct.pack(">IIB", *[round(96 * scale / 0.0254)] * 2, 1))]
     background = None if transparent else _background(scene)
     pending: deque[Future[bytes]] = deque()
-    # Each band is compressed on the worker while the next one is drawn.
+    # Each band is converted and compressed on the worker while the next one is drawn.
     with ThreadPoolExecutor(max_workers=1) as worker:  # one worker: compressed in order
         for top in range(0, height, rows):
             count = min(rows, height - top)
-            try:
-                band, compress = band_of_rows()
-            except MemoryError:
-                raise ValueError("there is not enough memory to draw the image") from None
+            band = QImage(width, rows, drawn)
             if band.isNull():
                 raise ValueError("there is not enough memory to draw the image")
+            if transparent:  # render() paints the background of an opaque one
+                band.fill(Qt.GlobalColor.transparent)
             render(scene, QRectF(0, 0, width, count), band,
                    QRectF(source.x(), source.y() + top / scale, width / scale, count / scale),
                    background)
-            pending.append(worker.submit(compress, count))
+            pending.append(worker.submit(compressed, band, count))
             if len(pending) > 2:  # at most three bands in memory at once
                 chunks.append(_png_chunk(b"IDAT", pending.popleft().result()))
         pending.append(worker.submit(compressor.flush))
         chunks.extend(_png_chunk(b"IDAT", done.result()) for done in pending)
     chunks.append(_png_chunk(b"IEND", b""))
     return b"".join(chunks)
-
-
-def _png_lines(width: int, rows: int, channels: int = 3) -> np.ndarray:
-    """Rows of a PNG, each after its filter byte (0: none)."""
-    return np.zeros((rows, 1 + channels * width), np.uint8)
-
-
-def _drawn_into(lines: np.ndarray) -> QImage:
-    """An image whose pixels are `lines`' bytes after each row's filter byte: red, green,
-    blue, as a PNG stores them."""
-    rows, stride = lines.shape
-    return QImage(memoryview(lines.reshape(-1))[1:], (stride - 1) // 3, rows, stride,
-                  QImage.Format.Format_RGB888)
 
 
 def check_png_size(width: int, height: int, source: QRectF) -> None:
