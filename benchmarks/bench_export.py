@@ -1,11 +1,14 @@
 """Export at scale, offscreen: a 1,000-node tree to PNG, a 100,000-node tree to PDF and SVG.
 
-    python benchmarks/bench_export.py [--large N] [--rounds R]
+    python benchmarks/bench_export.py [--large N] [--rounds R] [--against FOLDER]
 
 Figures (targets): a 1,000-node tree to PNG (< 1 s), beside the whole-image PNG that
 Qt's own writer encodes, alternating; a 100,000-node tree to PDF and to SVG, each in a
 process of its own: the time and the process's peak memory (well under 2 GB); and what
-a PNG of it says (refused, with its size).
+a PNG of it says (refused, with its size). With --against, the 1,000-node PNG by
+another checkout of offramp (say an older commit, `git archive COMMIT | tar -x -C
+FOLDER`) and by this one, in processes taking turns: the whole export_tree call, and
+the processor time it took (all threads), which a busy machine inflates less.
 """
 from __future__ import annotations
 
@@ -80,6 +83,43 @@ def small_png(rounds: int, folder: Path) -> None:
           f" {len(data) / 1e6:.1f} MB); median of {rounds}, load {os.getloadavg()[0]:.1f}")
 
 
+def timed_png(rounds: int) -> None:
+    """In a process of its own (the checkout on PYTHONPATH): export the 1,000-node tree
+    to PNG `rounds` times after a first one, print each time and processor time."""
+    from PySide6.QtWidgets import QApplication
+    from treegen import random_tree
+
+    from offramp_gui.gui.export import export_tree
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])  # noqa: F841 - kept alive
+    tree = random_tree(1_000)
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "tree.png"
+        export_tree(tree, out)  # fonts and glyphs loaded, as in an app that has drawn
+        figures = []
+        for _ in range(rounds):
+            start, processor = time.perf_counter(), time.process_time()
+            export_tree(tree, out)
+            figures.append((time.perf_counter() - start, time.process_time() - processor))
+    print(json.dumps(figures))
+
+
+def against(folder: Path, rounds: int) -> None:
+    """The 1,000-node PNG by the checkout in `folder` and by this one, taking turns."""
+    here = Path(__file__).resolve().parent.parent
+    figures: dict[Path, list[tuple[float, float]]] = {folder: [], here: []}
+    for _ in range(rounds):
+        for checkout in figures:
+            done = subprocess.run([sys.executable, __file__, "--timed", "2"],
+                                  env={**os.environ, "PYTHONPATH": str(checkout)},
+                                  capture_output=True, text=True, check=True)
+            figures[checkout] += [tuple(pair) for pair in json.loads(done.stdout)]
+    for checkout, pairs in figures.items():
+        seconds, processor = (statistics.median(pair[k] for pair in pairs) for k in (0, 1))
+        print(f"1,000 nodes to PNG by {checkout}: median {seconds:.2f} s (processor"
+              f" {processor:.2f} s) of {len(pairs)}; load {os.getloadavg()[0]:.1f}")
+
+
 def large_one(path: Path, suffix: str) -> None:
     """In a process of its own: export the tree to `suffix`, print the figures as JSON."""
     from PySide6.QtWidgets import QApplication
@@ -133,11 +173,20 @@ def main() -> None:
                         help="nodes in the large tree (default 100,000; 0 skips it)")
     parser.add_argument("--rounds", type=int, default=3, metavar="R",
                         help="PNG exports of the 1,000-node tree, each way (default 3)")
+    parser.add_argument("--against", type=Path, metavar="FOLDER",
+                        help="another checkout to compare the 1,000-node PNG with, alone")
     parser.add_argument("--one", nargs=2, metavar=("TREE", "SUFFIX"), help=argparse.SUPPRESS)
+    parser.add_argument("--timed", type=int, help=argparse.SUPPRESS)
     options = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parent))  # treegen, when run from here
     if options.one:
         large_one(Path(options.one[0]), options.one[1])
+        return
+    if options.timed:
+        timed_png(options.timed)
+        return
+    if options.against:
+        against(options.against.resolve(), options.rounds)
         return
     with tempfile.TemporaryDirectory() as folder:
         small_png(options.rounds, Path(folder))

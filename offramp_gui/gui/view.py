@@ -47,7 +47,8 @@ class TreeView(QGraphicsView):
         self.setRenderHints(QPainter.RenderHint.Antialiasing
                             | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        # The wheel zooms at the pointer; the keys and the menu at the middle of the view.
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAcceptDrops(False)  # files dropped here go to the main window
@@ -73,10 +74,27 @@ class TreeView(QGraphicsView):
         return self.transform().m11()
 
     def zoom_by(self, factor: float) -> None:
-        smallest = min(MIN_ZOOM, self._fitting_zoom(self.tree_scene.tree_rect()))
+        scene = self.tree_scene
+        smallest = min(MIN_ZOOM, self._fitting_zoom(scene.tree_rect()))
         target = min(MAX_ZOOM, max(smallest, self.zoom * factor))
+        overview = not scene.legible_at(self.zoom)
         self.scale(target / self.zoom, target / self.zoom)
+        if overview and scene.legible_at(target):
+            self._leave_overview()
         self.visible_area_changed.emit()
+
+    def _leave_overview(self) -> None:
+        """Back at a zoom the drawing's texts are read at, scroll over the tree alone
+        again (Fit widened the area for the overview's texts, far beyond it at this zoom);
+        zoomed at the middle of the view, keep that middle over the tree's nodes."""
+        self.setSceneRect(QRectF())
+        if self.transformationAnchor() == QGraphicsView.ViewportAnchor.AnchorUnderMouse:
+            return
+        nodes = self.tree_scene.nodes_rect()
+        middle = self.visible_scene_rect().center()
+        if not nodes.isEmpty() and not nodes.contains(middle):
+            self.centerOn(min(max(middle.x(), nodes.left()), nodes.right()),
+                          min(max(middle.y(), nodes.top()), nodes.bottom()))
 
     def zoom_in(self) -> None:
         self.zoom_by(1.25)
@@ -204,7 +222,11 @@ class TreeView(QGraphicsView):
             return
         steps = event.angleDelta().y() / 120.0
         if steps:
-            self.zoom_by(1.15 ** steps)
+            self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+            try:
+                self.zoom_by(1.15 ** steps)
+            finally:
+                self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         event.accept()
 
     # ---- keys -----------------------------------------------------------------------

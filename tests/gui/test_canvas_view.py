@@ -210,6 +210,33 @@ def test_fit_shows_the_whole_off_ramp_tree_and_its_labels_can_be_read(make_windo
     assert scene.overview_zoom is None
 
 
+def nodes_in_view(window) -> int:  # noqa: ANN001
+    """How many of the tree's nodes are in the canvas's view."""
+    seen = window.view.visible_scene_rect()
+    return sum(1 for node in window.document.tree.root.walk()
+               if (place := window.scene.node_position(node.id)) is not None
+               and seen.contains(place))
+
+
+def test_actual_size_and_zooming_in_after_fit_stay_on_the_tree(big_window, qtbot):
+    """Fit makes room for the overview's texts far right of the tree; Actual Size, or
+    zooming in with the keys, from there shows nodes, not that empty room."""
+    view, scene = big_window.view, big_window.scene
+    big_window.actions["zoom-fit"].trigger()
+    assert scene.overview_zoom is not None  # the labels at one size on screen
+    big_window.actions["zoom-reset"].trigger()  # View > Actual Size
+    assert view.zoom == pytest.approx(1.0)
+    assert nodes_in_view(big_window) >= 5
+    big_window.actions["zoom-fit"].trigger()
+    view.setFocus()
+    for _ in range(40):  # Ctrl++ until the drawing's own texts can be read
+        qtbot.keyClick(view, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+        if scene.overview_zoom is None:
+            break
+    assert scene.overview_zoom is None
+    assert nodes_in_view(big_window) >= 5
+
+
 def test_zoom_to_selection_shows_the_node_and_its_branches(big_window, qtbot):
     view, scene = big_window.view, big_window.scene
     big_window.actions["zoom-fit"].trigger()

@@ -13,7 +13,6 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
-    QFontMetricsF,
     QPainter,
     QPainterPath,
     QPen,
@@ -81,7 +80,12 @@ class NodeItem(QGraphicsItem):
         self.theme = theme
         self.look = NodeLook()
         self.selected = False
-        self._bounds = QRectF()
+        self._bounds: QRectF | None = None
+        self._drawing: QRectF | None = None  # the bounds at a zoom its texts are read at
+        #: The overview's texts for one zoom and one set of results, and the branch's
+        #: line for the look: painting asks for them at every frame.
+        self._overview: tuple[float, object, list[OverviewText]] | None = None
+        self._branch: QPolygonF | None = None
         self.setAcceptHoverEvents(False)
         self.setCacheMode(QGraphicsItem.CacheMode.NoCache)
 
@@ -90,7 +94,7 @@ class NodeItem(QGraphicsItem):
         if look != self.look:
             self.prepareGeometryChange()
             self.look = look
-            self._bounds = QRectF()
+            self._forget()
             self.update()
 
     def rebind(self, node_id: str) -> None:
@@ -98,14 +102,18 @@ class NodeItem(QGraphicsItem):
         self.prepareGeometryChange()
         self.node_id = node_id
         self.look = NodeLook()
-        self._bounds = QRectF()
+        self._forget()
         self.selected = False
 
     def set_theme(self, theme: Theme) -> None:
         self.prepareGeometryChange()  # the fonts may differ: so may the bounds
         self.theme = theme
-        self._bounds = QRectF()
+        self._forget()
         self.update()
+
+    def _forget(self) -> None:
+        """What was worked out from the look, the theme or the layout no longer holds."""
+        self._bounds = self._drawing = self._overview = self._branch = None
 
     def set_selected(self, selected: bool) -> None:
         if selected != self.selected:
@@ -138,13 +146,13 @@ class NodeItem(QGraphicsItem):
     def label_rect(self) -> QRectF:
         """Where the branch label sits (for inline renaming)."""
         start = self._elbow_x() + _TEXT_GAP
-        height = QFontMetricsF(self.theme.font).height()
+        height = self.theme.body.height
         return QRectF(start, -height - 2, -HALF - _TEXT_GAP - start, height)
 
     def _extra_label_height(self) -> float:
         """How far the label's lines above the first reach up."""
         lines = max(1, len(self.look.branch_lines))
-        return (lines - 1) * QFontMetricsF(self.theme.font).lineSpacing()
+        return (lines - 1) * self.theme.body.line_spacing
 
     # ---- geometry -------------------------------------------------------------------
     def _elbow_x(self) -> float:
@@ -152,36 +160,39 @@ class NodeItem(QGraphicsItem):
         return offset.x() + HALF + 10 if offset is not None else -HALF
 
     def boundingRect(self) -> QRectF:
-        if self._bounds.isNull():
-            self._bounds = self.drawing_rect()
+        if self._bounds is None:
+            if self._drawing is None:
+                self._drawing = self.drawing_rect()
+            self._bounds = QRectF(self._drawing)
             zoom = getattr(self.scene(), "overview_zoom", None)
             if zoom is not None:  # the texts written at a fixed size on screen
-                for piece in self.overview_texts(zoom):
+                for place in self._overview_places(zoom):
                     self._bounds = self._bounds.united(QRectF(
-                        piece.rect.topLeft() / zoom, piece.rect.size() / zoom))
+                        place.topLeft() / zoom, place.size() / zoom))
         return self._bounds
 
     def overview_changed(self) -> None:
-        """The zoom the overview's texts are sized for changed: so may the bounds."""
+        """The zoom the overview's texts are sized for changed, or the room above the
+        node: so may the bounds and those texts."""
         self.prepareGeometryChange()
-        self._bounds = QRectF()
+        self._bounds = self._overview = None
 
     def drawing_rect(self) -> QRectF:
         """What the node draws at a zoom its own texts can be read at."""
-        line = QFontMetricsF(self.theme.font).height()
+        line = self.theme.body.height
         rect = QRectF(-HALF - 4, -HALF - line - 6, SYMBOL + 8, SYMBOL + 2 * line + 12)
         offset = self.look.parent_offset
         if offset is not None:
             above = self._extra_label_height()
-            below = QFontMetricsF(self.theme.small_font).lineSpacing() * self.look.formula_line
+            below = self.theme.small.line_spacing * self.look.formula_line
             rect = rect.united(QRectF(offset.x(), min(offset.y(), 0) - line - 4 - above,
                                       -offset.x(),
                                       abs(offset.y()) + 2 * line + 10 + above + below))
         else:
-            small = QFontMetricsF(self.theme.small_font)
+            small = self.theme.small
             # The value is read at paint time: leave room for a long one.
-            width = min(LABEL_WIDTH, max(small.horizontalAdvance(self.look.name),
-                                         small.horizontalAdvance("-00,000,000")))
+            width = min(LABEL_WIDTH, max(small.advance(self.look.name),
+                                         small.advance("-00,000,000")))
             rect = rect.united(QRectF(-HALF - 6 - width, -line, width, 2 * line))
         right = LABEL_WIDTH if self.look.kind == "terminal" or self.look.folded else 30
         return rect.united(QRectF(HALF, -line, right, 2 * line + 4)).adjusted(-3, -3, 3, 3)
@@ -223,48 +234,48 @@ class NodeItem(QGraphicsItem):
         else:
             pen = QPen(theme.chosen if chosen else theme.line, 2.6 if chosen else 1.2)
         painter.setPen(pen)
-        painter.drawPolyline(QPolygonF([QPointF(offset.x() + HALF, offset.y()),
-                                        QPointF(elbow, offset.y()), QPointF(elbow, 0),
-                                        QPointF(-HALF, 0)]))
+        if self._branch is None:
+            self._branch = QPolygonF([QPointF(offset.x() + HALF, offset.y()),
+                                      QPointF(elbow, offset.y()), QPointF(elbow, 0),
+                                      QPointF(-HALF, 0)])
+        painter.drawPolyline(self._branch)
         if not texts:
             return
         start, end = elbow + _TEXT_GAP, -HALF - _TEXT_GAP
         muted = look.from_decision and not chosen
-        font = QFont(theme.font)
-        font.setBold(chosen)
-        font.setItalic(muted)  # not only a paler grey tells the branches not chosen
-        metrics = QFontMetricsF(font)  # elide with the font the label is drawn in
-        painter.setFont(font)
+        # Not only a paler grey tells the branches not chosen: italic. Elided in the font
+        # the label is drawn in.
+        style = theme.label(chosen, muted)
+        painter.setFont(style.font)
         painter.setPen(theme.muted if muted else theme.text)
         lines = look.branch_lines or (look.branch,)
-        baseline = -metrics.descent() - 3 - (len(lines) - 1) * metrics.lineSpacing()
+        spacing = style.line_spacing
+        baseline = -style.descent - 3 - (len(lines) - 1) * spacing
         for line in lines:
-            painter.drawText(QPointF(start, baseline),
-                             metrics.elidedText(line, Qt.TextElideMode.ElideRight, end - start))
-            baseline += metrics.lineSpacing()
+            painter.drawText(QPointF(start, baseline), style.elided(line, end - start))
+            baseline += spacing
         self._paint_under_branch(painter, start, end, reading)
 
     def _paint_under_branch(self, painter: QPainter, start: float, end: float,
                             reading: Reading) -> None:
         """Numbers at the left under the branch; the node's own name right-aligned."""
         look, theme = self.look, self.theme
-        small = QFontMetricsF(theme.small_font)
-        painter.setFont(theme.small_font)
-        baseline = small.ascent() + 3
+        small = theme.small
+        painter.setFont(small.font)
+        baseline = small.ascent + 3
         numbers = "   ".join(t for t in (reading.probability, reading.value, reading.reach)
                                if t)
-        numbers = small.elidedText(numbers, Qt.TextElideMode.ElideRight, end - start)
+        numbers = small.elided(numbers, end - start)
         painter.drawText(QPointF(start, baseline), numbers)
-        room = end - start - small.horizontalAdvance(numbers) - 12
+        room = end - start - small.advance(numbers) - 12
         if look.name and room > 30:
-            name = small.elidedText(look.name, Qt.TextElideMode.ElideRight, room)
+            name = small.elided(look.name, room)
             painter.setPen(theme.muted)
-            painter.drawText(QPointF(end - small.horizontalAdvance(name), baseline), name)
+            painter.drawText(QPointF(end - small.advance(name), baseline), name)
         if reading.formulas and look.formula_line:
             painter.setPen(theme.text)
-            painter.drawText(QPointF(start, baseline + small.lineSpacing()),
-                             small.elidedText(reading.formulas, Qt.TextElideMode.ElideRight,
-                                              end - start))
+            painter.drawText(QPointF(start, baseline + small.line_spacing),
+                             small.elided(reading.formulas, end - start))
 
     def _paint_symbol(self, painter: QPainter, reading: Reading) -> None:
         look, theme = self.look, self.theme
@@ -303,42 +314,39 @@ class NodeItem(QGraphicsItem):
 
     def _paint_texts(self, painter: QPainter, reading: Reading) -> None:
         look = self.look
-        small = QFontMetricsF(self.theme.small_font)
         if look.kind == "terminal" or look.folded:
-            self._paint_right_texts(painter, small, reading.value)
+            self._paint_right_texts(painter, reading.value)
         if look.parent_offset is None:
-            self._paint_root_texts(painter, small, reading.value)
+            self._paint_root_texts(painter, reading.value)
 
-    def _paint_root_texts(self, painter: QPainter, small: QFontMetricsF, value: str) -> None:
+    def _paint_root_texts(self, painter: QPainter, value: str) -> None:
         """The root's name and value sit to its left, clear of the branches."""
         look, theme = self.look, self.theme
+        small = theme.small
         right = -HALF - 6
-        painter.setFont(theme.small_font)
+        painter.setFont(small.font)
         if look.name:
-            name = small.elidedText(look.name, Qt.TextElideMode.ElideRight, LABEL_WIDTH)
+            name = small.elided(look.name, LABEL_WIDTH)
             painter.setPen(theme.muted)
-            painter.drawText(QPointF(right - small.horizontalAdvance(name), -2), name)
+            painter.drawText(QPointF(right - small.advance(name), -2), name)
         if value and not look.folded:
             painter.setPen(theme.text)
-            painter.drawText(QPointF(right - small.horizontalAdvance(value),
-                                     small.ascent() + 2), value)
+            painter.drawText(QPointF(right - small.advance(value), small.ascent + 2), value)
 
-    def _paint_right_texts(self, painter: QPainter, small: QFontMetricsF, value: str) -> None:
+    def _paint_right_texts(self, painter: QPainter, value: str) -> None:
         look, theme = self.look, self.theme
+        body, small = theme.body, theme.small
         x = HALF + (FOLD_BOX + 10 if look.foldable else 6)
-        painter.setFont(theme.font)
+        painter.setFont(body.font)
         painter.setPen(theme.text)
-        metrics = QFontMetricsF(theme.font)
         first = f"+{look.hidden} nodes   {value}" if look.folded else value
-        painter.drawText(QPointF(x, metrics.ascent() / 2 - 2),
-                         metrics.elidedText(first, Qt.TextElideMode.ElideRight, LABEL_WIDTH))
+        painter.drawText(QPointF(x, body.ascent / 2 - 2), body.elided(first, LABEL_WIDTH))
         if look.outcome:
-            painter.setFont(theme.small_font)
+            painter.setFont(small.font)
             painter.setPen(readable(look.color, theme.background) if look.kind == "terminal"
                            else theme.muted)
-            painter.drawText(QPointF(x, metrics.ascent() / 2 + small.height()),
-                             small.elidedText(look.outcome, Qt.TextElideMode.ElideRight,
-                                              LABEL_WIDTH))
+            painter.drawText(QPointF(x, body.ascent / 2 + small.height),
+                             small.elided(look.outcome, LABEL_WIDTH))
 
     # ---- the overview: a view zoomed out past reading --------------------------------
     def overview_texts(self, zoom: float) -> list[OverviewText]:
@@ -346,15 +354,20 @@ class NodeItem(QGraphicsItem):
         ending its value and label on its right (nothing else is in its row); any other
         branch its label over the branch, in as many lines as the room above it allows;
         the root its name and value on its left."""
+        readout = getattr(self.scene(), "readout", None)
+        kept = self._overview
+        if kept is not None and kept[0] == zoom and kept[1] is readout:
+            return kept[2]
+        texts = self._overview_texts(zoom)
+        self._overview = (zoom, readout, texts)
+        return texts
+
+    def _overview_texts(self, zoom: float) -> list[OverviewText]:
         look, theme = self.look, self.theme
-        scene = self.scene()
-        font = QFont(theme.font)
-        font.setPixelSize(OVERVIEW_PX)
-        metrics = QFontMetricsF(font)
-        line = metrics.lineSpacing()
+        style = theme.overview()
+        font, line = style.font, style.line_spacing
         reading = self.reading()
         texts: list[OverviewText] = []
-        ending = look.kind == "terminal" or look.folded
         if look.parent_offset is None:
             right = (-HALF - 6) * zoom
             for text, top, color in ((look.name, -line, theme.muted),
@@ -362,38 +375,70 @@ class NodeItem(QGraphicsItem):
                 if text:
                     texts.append(OverviewText(
                         QRectF(right - OVERVIEW_LEFT_PX, top, OVERVIEW_LEFT_PX, line),
-                        metrics.elidedText(text, Qt.TextElideMode.ElideRight,
-                                           OVERVIEW_LEFT_PX),
-                        font, color, Qt.AlignmentFlag.AlignRight))
+                        style.elided(text, OVERVIEW_LEFT_PX), font, color,
+                        Qt.AlignmentFlag.AlignRight))
         elif look.kind != "terminal":
-            texts += self._overview_label(zoom, font, line, scene)
-        if ending and (zoom * ROW_HEIGHT >= line or look.parent_offset is None):
-            left = (HALF + (FOLD_BOX + 8 if look.foldable else 6)) * zoom
+            texts += self._overview_label(zoom, line)
+        place = self._overview_ending(zoom, line)
+        if place is not None:
             parts = [f"+{look.hidden} nodes" if look.folded else "", reading.value,
                      "" if look.folded else look.branch]
             text = "   ".join(part for part in parts if part)
-            width = OVERVIEW_RIGHT_PX - left
-            texts.append(OverviewText(
-                QRectF(left, -line / 2, width, line),
-                metrics.elidedText(text, Qt.TextElideMode.ElideRight, width), font,
-                theme.text))
+            texts.append(OverviewText(place, style.elided(text, place.width()), font,
+                                      theme.text))
         return texts
 
-    def _overview_label(self, zoom: float, font: QFont, line: float,
-                        scene) -> list[OverviewText]:  # noqa: ANN001 - a TreeScene
-        look, theme = self.look, self.theme
+    def _overview_places(self, zoom: float) -> list[QRectF]:
+        """Where the overview's texts may go at `zoom`, in pixels on screen from the
+        node's centre, found without writing them (the bounds need only this)."""
+        look = self.look
+        line = self.theme.overview().line_spacing
+        places = []
+        if look.parent_offset is None:
+            places.append(QRectF((-HALF - 6) * zoom - OVERVIEW_LEFT_PX, -line,
+                                 OVERVIEW_LEFT_PX, 2 * line))
+        elif look.kind != "terminal":
+            room = self._overview_label_room(zoom, line)
+            if room is not None:
+                start, width, lines = room
+                places.append(QRectF(start, -2.0 - lines * line, width, lines * line))
+        ending = self._overview_ending(zoom, line)
+        if ending is not None:
+            places.append(ending)
+        return places
+
+    def _overview_ending(self, zoom: float, line: float) -> QRectF | None:
+        """Where an ending (or a folded node) writes its value and label."""
+        look = self.look
+        ending = look.kind == "terminal" or look.folded
+        if not ending or (zoom * ROW_HEIGHT < line and look.parent_offset is not None):
+            return None
+        left = (HALF + (FOLD_BOX + 8 if look.foldable else 6)) * zoom
+        return QRectF(left, -line / 2, OVERVIEW_RIGHT_PX - left, line)
+
+    def _overview_label_room(self, zoom: float,
+                             line: float) -> tuple[float, float, int] | None:
+        """Where the branch label may go: its left, its width and its most lines."""
+        scene = self.scene()
         room = scene.room_above(self.node_id) if scene is not None else 0.0
         lines = min(MAX_OVERVIEW_LINES, int((room * zoom - 4) // line))
         start = (self._elbow_x() + _TEXT_GAP) * zoom
         width = (-HALF - _TEXT_GAP) * zoom - start
         if lines < 1 or width < 3 * OVERVIEW_PX:
+            return None
+        return start, width, lines
+
+    def _overview_label(self, zoom: float, line: float) -> list[OverviewText]:
+        look, theme = self.look, self.theme
+        room = self._overview_label_room(zoom, line)
+        if room is None:
             return []
+        start, width, lines = room
         chosen = self.reading().chosen
         muted = look.from_decision and not chosen
-        styled = QFont(font)
-        styled.setBold(chosen)
-        styled.setItalic(muted)
-        wrapped = scene.overview_lines(look.branch, styled, width, lines)
+        styled = theme.overview(chosen, muted).font
+        wrapped = self.scene().overview_lines(  # type: ignore[attr-defined]  # a TreeScene
+            look.branch, styled, width, lines)
         bottom = -2.0
         color = theme.muted if muted else theme.text
         return [OverviewText(QRectF(start, bottom - (len(wrapped) - k) * line, width, line),

@@ -1,9 +1,10 @@
 """Colours and sizes of the tree drawing, readable on light and dark backgrounds."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from PySide6.QtGui import QColor, QFont, QFontInfo, QGuiApplication, QPalette
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QFontInfo, QFontMetricsF, QGuiApplication, QPalette
 
 from ...model.tree import Outcome, Player
 from ..model_edits import COLOR_KEY
@@ -35,6 +36,8 @@ OVERVIEW_PX = 12
 OVERVIEW_RIGHT_PX, OVERVIEW_LEFT_PX = 340.0, 140.0
 #: WCAG AA for normal text: what every text on the canvas meets against its background.
 AA_CONTRAST = 4.5
+#: Texts a font remembers having elided or measured, before it forgets them all.
+_REMEMBERED_TEXTS = 50_000
 
 
 def player_color(player: Player, index: int) -> tuple[str, bool]:
@@ -66,8 +69,21 @@ def _luminance(color: QColor) -> float:
             + 0.0722 * linear(color.blueF()))
 
 
+_readable: dict[tuple[object, object], QColor] = {}
+
+
 def readable(color: QColor, background: QColor) -> QColor:
     """`color`, darkened (or lightened on a dark background) until text in it meets AA."""
+    key = (color.getRgbF(), background.getRgbF())
+    found = _readable.get(key)
+    if found is None:  # worked out once per colour: every ending's outcome asks it
+        if len(_readable) > _REMEMBERED_TEXTS:
+            _readable.clear()
+        found = _readable[key] = _make_readable(color, background)
+    return QColor(found)
+
+
+def _make_readable(color: QColor, background: QColor) -> QColor:
     dark = background.lightness() < 128
     hue, saturation, lightness = max(color.hslHueF(), 0.0), color.hslSaturationF(), \
         color.lightnessF()
@@ -94,12 +110,53 @@ def _rgb(color: QColor) -> tuple[float, float, float]:
     return color.redF(), color.greenF(), color.blueF()
 
 
+def _styled(font: QFont, bold: bool, italic: bool) -> QFont:
+    font.setBold(bold)
+    font.setItalic(italic)
+    return font
+
+
 def _at_least(font: QFont, pixels: int) -> QFont:
     """`font` in pixels, no smaller than `pixels` (a point size gives its pixels at 96 dpi
     on most screens, too small for the numbers when the system font is small)."""
     sized = QFont(font)
     sized.setPixelSize(max(pixels, QFontInfo(font).pixelSize()))
     return sized
+
+
+class TextStyle:
+    """A font with its metrics, remembering the texts it has elided and measured: the
+    items paint the same texts in the same few fonts over and over."""
+
+    def __init__(self, font: QFont):
+        self.font = font
+        self.metrics = QFontMetricsF(font)
+        self.ascent = self.metrics.ascent()
+        self.descent = self.metrics.descent()
+        self.height = self.metrics.height()
+        self.line_spacing = self.metrics.lineSpacing()
+        self._elided: dict[tuple[str, float], str] = {}
+        self._advances: dict[str, float] = {}
+
+    def elided(self, text: str, width: float) -> str:
+        """`text` cut to `width` with "…" at its end if it is wider."""
+        key = (text, width)
+        done = self._elided.get(key)
+        if done is None:
+            if len(self._elided) > _REMEMBERED_TEXTS:
+                self._elided.clear()
+            done = self._elided[key] = self.metrics.elidedText(
+                text, Qt.TextElideMode.ElideRight, width)
+        return done
+
+    def advance(self, text: str) -> float:
+        """How wide `text` is."""
+        width = self._advances.get(text)
+        if width is None:
+            if len(self._advances) > _REMEMBERED_TEXTS:
+                self._advances.clear()
+            width = self._advances[text] = self.metrics.horizontalAdvance(text)
+        return width
 
 
 @dataclass(frozen=True)
@@ -114,6 +171,39 @@ class Theme:
     selection: QColor
     font: QFont
     small_font: QFont
+    #: The fonts above and their variants with their metrics, made when first asked for.
+    _styles: dict[tuple, TextStyle] = field(default_factory=dict, init=False, repr=False,
+                                            compare=False)
+
+    @property
+    def body(self) -> TextStyle:
+        """The drawing's font."""
+        return self._style(("body",), lambda: QFont(self.font))
+
+    @property
+    def small(self) -> TextStyle:
+        """The numbers' font."""
+        return self._style(("small",), lambda: QFont(self.small_font))
+
+    def label(self, bold: bool, italic: bool) -> TextStyle:
+        """A branch label's font: bold when chosen, italic when not."""
+        return self._style(("label", bold, italic),
+                           lambda: _styled(QFont(self.font), bold, italic))
+
+    def overview(self, bold: bool | None = None, italic: bool | None = None) -> TextStyle:
+        """The font of the texts a canvas zoomed out far writes at one size on screen; a
+        branch label's is bold or italic as in the drawing."""
+        def make() -> QFont:
+            font = QFont(self.font)
+            font.setPixelSize(OVERVIEW_PX)
+            return font if bold is None or italic is None else _styled(font, bold, italic)
+        return self._style(("overview", bold, italic), make)
+
+    def _style(self, key: tuple, make) -> TextStyle:  # noqa: ANN001 - a QFont maker
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = TextStyle(make())
+        return style
 
     @staticmethod
     def for_palette(palette: QPalette | None = None) -> Theme:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QKeyEvent, QPainter
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QKeyEvent, QPainter, QPicture
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
 from ...analysis.evaluate import Results
@@ -104,6 +104,8 @@ class TreeScene(QGraphicsScene):
         self.overview_zoom: float | None = None
         self._overview_viewport: object = None
         self._rooms_above: dict[int, float] = {}
+        #: The outline drawn at a zoom: for which layout and theme, over what part.
+        self._outlines: dict[float, tuple[Placed, Theme, QRectF, QPicture]] = {}
         self._overview_wrapped: dict[tuple, tuple[str, ...]] = {}
         self.readout = Readout(None)
         self.drag = DragGesture(self, document, self.theme, self.ensure_item)
@@ -448,11 +450,36 @@ class TreeScene(QGraphicsScene):
         placed = self._placed
         if placed is None or not placed.count:
             return
+        kept = self._outlines.get(zoom)
+        fresh = kept is not None and kept[0] is placed and kept[1] is self.theme
+        if kept is None or not fresh or not kept[2].contains(rect):
+            # The first frame at a zoom (a zoom step) draws what it shows; a pan at that
+            # zoom draws three views' worth round it, on the same rows of pixels. Either
+            # is replayed while the view stays within it.
+            covered = QRectF(rect)
+            if fresh:
+                pixel = 1.0 / zoom
+                side = np.ceil(rect.width() * zoom) * pixel
+                up = np.ceil(rect.height() * zoom) * pixel
+                covered.adjust(-side, -up, side, up)
+            elif len(self._outlines) > 3:
+                self._outlines.clear()
+            picture = QPicture()
+            recorder = QPainter(picture)
+            self._draw_outline(recorder, _outline(placed, covered, zoom))
+            recorder.end()
+            kept = self._outlines[zoom] = (placed, self.theme, covered, picture)
+        painter.save()
+        painter.setClipRect(rect, Qt.ClipOperation.IntersectClip)
+        painter.drawPicture(QPointF(0, 0), kept[3])
+        painter.restore()
+
+    def _draw_outline(self, painter: QPainter, pieces: list[QRectF]) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(self.theme.line)
-        painter.drawRects(_outline(placed, rect, zoom))
+        painter.drawRects(pieces)
         painter.restore()
 
     # ---- the room a node's texts need -------------------------------------------------
@@ -524,12 +551,12 @@ class TreeScene(QGraphicsScene):
         tree: Tree = self.document.tree
         wanted = {i for i in node_ids if i in tree}
         wanted |= {c.id for i in list(wanted) for c in tree.node(i).children}
+        self._tree_rect = None  # a label may take other room now
         self._restyle_items([self._items[i] for i in wanted if i in self._items])
 
     def _restyle_items(self, items: list[NodeItem]) -> None:
         if not items:
             return
-        self._tree_rect = None
         looks = self._look_maker()
         for item in items:
             k = self._place_of.get(item.node_id)
