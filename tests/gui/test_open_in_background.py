@@ -169,7 +169,10 @@ def test_the_folds_saved_in_the_file_win(window, tmp_path, qtbot):
     qtbot.waitUntil(lambda: window.document.path == path)
     opened = window.document.tree
     assert [n.id for n in opened.root.walk() if n.collapsed] == [saved_fold.id]
-    assert len(window.scene.node_ids()) == len(opened) - (len(list(saved_fold.walk())) - 1)
+    hidden = len(list(saved_fold.walk())) - 1
+    assert window.scene.shown_count() == len(opened) - hidden
+    assert window.scene.node_position(saved_fold.id) is not None
+    assert window.scene.node_position(saved_fold.children[0].id) is None
 
 
 def test_a_small_tree_opens_as_it_was_saved(window, tmp_path, qtbot):
