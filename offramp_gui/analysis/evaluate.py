@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -32,7 +32,7 @@ from .flatten import (
     VariableDef,
     flatten,
 )
-from .plan import LevelPlan, level_plans, structure
+from .plan import LevelPlan, level_plans, segment_sums, structure
 
 PROBABILITY_SUM_TOLERANCE = 1e-6
 PROBABILITY_RANGE_TOLERANCE = 1e-9
@@ -102,6 +102,12 @@ def solve(flat: FlatTree, overrides: Overrides | None = None, samples: int = 1,
     want_reach, want_outcomes
         Skip these parts when an analysis does not need them.
     """
+    return _solve(flat, overrides, samples, want_reach, want_outcomes)[0]
+
+
+def _solve(flat: FlatTree, overrides: Overrides | None, samples: int, want_reach: bool,
+           want_outcomes: bool) -> tuple[Solution, Callable[[], np.ndarray]]:
+    """`solve`, and how to work out the outcome distributions later."""
     problems = _Problems(flat)
     env = _variable_values(flat, overrides or {}, samples, problems)
     probability, valid = _probabilities(flat, env, samples, problems)
@@ -111,10 +117,14 @@ def solve(flat: FlatTree, overrides: Overrides | None = None, samples: int = 1,
     rollback = _Rollback(flat, probability, valid, samples, weights)
     values, weight, choice, tie = rollback.run(cumulative)
     reach = _reach(flat, weight) if want_reach else None
-    outcomes = rollback.outcome_distributions(weight, choice) if want_outcomes else None
+
+    def outcomes_later() -> np.ndarray:
+        return rollback.outcome_distributions(weight, choice)
+
+    outcomes = outcomes_later() if want_outcomes else None
     problems.overflow(values)
     return Solution(flat, env, values, probability, payoff, weight, choice, tie, reach,
-                    outcomes, tuple(problems.issues), weights)
+                    outcomes, tuple(problems.issues), weights), outcomes_later
 
 
 # ---- inputs -------------------------------------------------------------------------
@@ -428,7 +438,7 @@ class _Rollback:
         child_values = values[kids]
         if plan.averages:
             p = self.probability[kids]
-            averaged = np.add.reduceat(p[:, :, None] * child_values, starts, axis=0)
+            averaged = segment_sums(plan, p[:, :, None] * child_values)
             averaged[~self.valid[plan.parents]] = np.nan
         if plan.chooses:
             chosen, chosen_weight, chosen_index, tied = self._choose(plan, child_values)
@@ -495,7 +505,7 @@ class _Rollback:
         dist[terminal[~known]] = np.nan
         for plan in reversed(self.plans):
             kids = plan.children
-            summed = np.add.reduceat(weight[kids][:, :, None] * dist[kids], plan.starts, axis=0)
+            summed = segment_sums(plan, weight[kids][:, :, None] * dist[kids])
             if plan.mixed is None:
                 if plan.averages:
                     undefined = ~self.valid[plan.parents]
@@ -556,9 +566,17 @@ class Results:
     choice: np.ndarray  # (n,) index of the chosen child, -1 where none
     tie: np.ndarray  # (n,)
     reach: np.ndarray  # (n,)
-    outcomes: np.ndarray  # (n, K + 1)
+    #: The `outcomes`, or how to work them out: a third of the rollback's time, which
+    #: callers that read only values and choices do not pay.
+    outcome_table: np.ndarray | Callable[[], np.ndarray]
     probability: np.ndarray  # (n,) branch probabilities as used
     issues: tuple[Issue, ...]
+
+    @cached_property
+    def outcomes(self) -> np.ndarray:
+        """The chance of ending in each outcome category from each node on, (n, K + 1)."""
+        table = self.outcome_table
+        return table if isinstance(table, np.ndarray) else table()
 
     def index(self, node_id: str) -> int:
         return self.flat.index[node_id]
@@ -574,7 +592,7 @@ class Results:
 
 def evaluate(flat: FlatTree, overrides: Overrides | None = None) -> Results:
     """Roll back once with the variables' values (and any overrides)."""
-    solution = solve(flat, overrides)
+    solution, outcomes_later = _solve(flat, overrides, 1, True, False)
     values = solution.values[:, 0, :]
     weights = solution.sample_weights(0)
     utility = utilities(values, weights)
@@ -584,7 +602,7 @@ def evaluate(flat: FlatTree, overrides: Overrides | None = None) -> Results:
         flat=flat, variables={k: float(v[0]) for k, v in solution.variables.items()},
         expected=values, utility=utility, choice=solution.choice[:, 0],
         tie=solution.tie[:, 0], reach=solution.reach[:, 0],  # type: ignore[index]
-        outcomes=solution.outcomes[:, 0, :],  # type: ignore[index]
+        outcome_table=lambda: outcomes_later()[:, 0, :],
         probability=solution.probability[:, 0], issues=solution.issues + tuple(problems.issues),
     )
 

@@ -22,6 +22,8 @@ class LevelPlan:
     children: slice  # every node one depth down
     starts: np.ndarray  # each parent's first child, counted from children.start
     counts: np.ndarray  # each parent's number of children
+    #: The number of children when every parent has the same, from 2 to 8; else 0.
+    uniform: int
     averages: bool  # some parent averages over its children (chance, assumed)
     chooses: bool  # some parent chooses one child (decision)
     owner: np.ndarray | None  # per child: its choosing parent's player (-1 none)
@@ -83,8 +85,27 @@ def _plan(flat: FlatTree, start: int, end: int, children: slice) -> LevelPlan:
     mixed = None
     if not (averaging.all() or choosing.all()):
         mixed = (averaging, choosing, np.repeat(averaging, counts), np.repeat(choosing, counts))
-    return LevelPlan(parents, children, starts, counts.astype(np.intp), averages, chooses,
-                     owner, mixed)
+    same = int(counts[0]) if counts.size and (counts == counts[0]).all() else 0
+    return LevelPlan(parents, children, starts, counts.astype(np.intp),
+                     same if 2 <= same <= _SEQUENTIAL_SUMS else 0, averages, chooses, owner,
+                     mixed)
+
+
+# numpy's reduceat adds a segment's first element to the sum of the rest, itself summed
+# in order up to 8 elements (pairwise beyond): `segment_sums` repeats that order exactly.
+_SEQUENTIAL_SUMS = 8
+
+
+def segment_sums(plan: LevelPlan, per_child: np.ndarray) -> np.ndarray:
+    """`np.add.reduceat(per_child, plan.starts, axis=0)`, bit for bit; when every parent
+    has the same few children, as whole-column additions (reduceat loops per parent)."""
+    if not plan.uniform:
+        return np.add.reduceat(per_child, plan.starts, axis=0)
+    grouped = per_child.reshape((-1, plan.uniform) + per_child.shape[1:])
+    rest = grouped[:, 1].copy()
+    for k in range(2, plan.uniform):
+        rest += grouped[:, k]
+    return np.add(grouped[:, 0], rest, out=rest)
 
 
 def children_groups(flat: FlatTree, parents: np.ndarray) -> tuple[np.ndarray, ...]:
