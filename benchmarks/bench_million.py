@@ -13,11 +13,20 @@ layout is over the file size limit). Once it is usable, in the app:
 - Expand All, then pan and zoom frames over the whole tree (bench_scene.py's steps), a
   slider step with every node shown, then Fold All;
 - quit: from File > Quit to the end of the process.
+
+    python bench_million.py --quit [--size 1000000] [--runs 1] [--save] [--code DIR ...]
+
+Quit after edits alone, alternating with other checkouts (the code before a change):
+once usable, three steps of `p`'s slider, an autosave started (what the 30-second timer
+does in a session as long as the one above), then File > Quit, answering Discard (with
+`--save`, Save: the tree, a fresh copy each run, is written in the canonical layout,
+which at a million nodes is over the file size limit to open again).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -106,6 +115,50 @@ def interact(window: Any) -> dict[str, Any]:
     return figures
 
 
+def interact_then_quit(window: Any, answer: str = "discard") -> dict[str, Any]:
+    """A few slider steps and an autosave under way; the quit that follows is timed."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    document = window.document
+    results = [0]
+    document.results_ready.connect(lambda _r: results.__setitem__(0, results[0] + 1))
+    slider = window.panels["variables"].rows["p"].slider
+    for step in (7, -6, 7):
+        before = results[0]
+        slider.setValue(slider.value() + step)
+        while results[0] == before:
+            app.processEvents()
+    recovery = window.features["recovery"]
+    recovery.tick()
+    assert document.modified and recovery.writing, "no autosave under way"
+    window.prompts.save_changes = lambda _name: answer
+    return {}
+
+
+def interact_then_save(window: Any) -> dict[str, Any]:
+    return interact_then_quit(window, "save")
+
+
+def quit_runs(options: argparse.Namespace, tree: Path, megabytes: float) -> None:
+    codes = [HERE.parent] + [c.resolve() for c in options.code]
+    part = "bench_million:" + ("interact_then_save" if options.save else "interact_then_quit")
+    from bench_open import one_run
+
+    for run in range(options.runs):
+        for code in codes:
+            with open("/proc/loadavg") as load:
+                before = load.read().split()[0]
+            with tempfile.TemporaryDirectory() as state:
+                copy = Path(state) / tree.name
+                shutil.copyfile(tree, copy)
+                f = one_run(code, copy, Path(state), part)
+            print(f"{options.size:,} nodes ({megabytes:.0f} MB), {code.name}, run {run + 1}:"
+                  f" usable {f['usable']:.2f} s, quit after edits"
+                  f" ({'Save' if options.save else 'Discard'}) {f['quit']:.2f} s"
+                  f" (peak memory {f['peak_gb']:.2f} GB; load {before})", flush=True)
+
+
 def spread(times: list[float]) -> str:
     return f"median {statistics.median(times) * 1000:.0f} ms, slowest {max(times) * 1000:.0f} ms"
 
@@ -116,6 +169,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--quit", action="store_true",
+                        help="time only Quit after a few edits, with an autosave under way")
+    parser.add_argument("--save", action="store_true", help="with --quit: answer Save")
+    parser.add_argument("--code", type=Path, nargs="*", default=[],
+                        help="with --quit: other checkouts to time alternately")
     parser.add_argument("--write", nargs=2, metavar=("SIZE", "PATH"), help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.write:
@@ -126,6 +184,9 @@ def main() -> None:
         subprocess.run([sys.executable, __file__, "--write", str(options.size), str(tree)],
                        check=True)  # in a process of its own, its memory given back
         megabytes = tree.stat().st_size / 2**20
+        if options.quit:
+            quit_runs(options, tree, megabytes)
+            return
         for run in range(options.runs):
             with open("/proc/loadavg") as load:
                 before = load.read().split()[0]

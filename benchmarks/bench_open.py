@@ -37,9 +37,10 @@ CHILD = r'''
 import os, sys, time
 started = float(sys.argv[2])
 interact = None
-if len(sys.argv) > 3:  # "folder module": the module's interact(window) -> figures, run once usable
+if len(sys.argv) > 3:  # "folder module[:function]": function(window) -> figures, run once usable
     sys.path.insert(0, sys.argv[3])
-    interact = __import__(sys.argv[4]).interact
+    module, _, function = sys.argv[4].partition(":")
+    interact = getattr(__import__(module), function or "interact")
 from PySide6.QtCore import QEvent, QObject, QTimer
 from offramp_gui.gui import app as app_module
 from offramp_gui.gui.main_window import MainWindow
@@ -121,7 +122,8 @@ def write(size: int, path: Path) -> None:
 def one_run(code: Path, tree: Path, state: Path, interact: str | None = None
             ) -> dict[str, float]:
     """Open `tree` in the app from `code`; `interact` names a module of benchmarks/ whose
-    `interact(window)` runs in the app once it is usable, and returns more figures."""
+    `interact(window)` (or "module:function") runs in the app once it is usable, and
+    returns more figures."""
     environment = {**os.environ, "PYTHONPATH": str(code), "QT_QPA_PLATFORM": "offscreen",
                    "XDG_CONFIG_HOME": str(state), "OFFRAMP_STATE_DIR": str(state)}
     started = time.monotonic()

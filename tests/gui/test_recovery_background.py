@@ -20,10 +20,13 @@ class Held:
 
     def __init__(self, monkeypatch):
         self.go = threading.Event()
+        #: Set when the worker has made the copy's bytes and waits to write them.
+        self.writing = threading.Event()
         self.writes: list[tuple[Path, bool]] = []
         real = recovery_feature.write_recovery
 
         def write_when_released(path: Path, data: bytes) -> None:
+            self.writing.set()
             assert self.go.wait(30), "the test never released the autosave"
             real(path, data)
             self.writes.append((path, path.with_suffix(".lock").exists()))
@@ -167,10 +170,69 @@ def test_a_crash_while_a_copy_is_written_leaves_the_whole_copy(window, held, sta
 def test_closing_while_a_copy_is_written_leaves_nothing(window, held):
     edit(window, "closing now")
     recovery(window).tick()
+    assert held.writing.wait(10)
     held.release_soon()
     assert window.close()
     assert held.writes, "the copy was finished before it was removed"
     assert list(recovery_folder().iterdir()) == []  # neither the copy nor its lock
+
+
+class HeldMaking:
+    """The worker waits before making a copy's bytes (what takes a minute for a million
+    nodes) until the test calls `release`, or 30 s; `made` is set once it has."""
+
+    def __init__(self, monkeypatch):
+        self.go = threading.Event()
+        self.made = threading.Event()
+        real = recovery_feature.recovery_bytes
+
+        def make_when_released(copy) -> bytes:
+            self.go.wait(30)
+            data = real(copy)
+            self.made.set()
+            return data
+        monkeypatch.setattr(recovery_feature, "recovery_bytes", make_when_released)
+
+    def finish(self) -> None:
+        """Let the worker go on, and wait for its end."""
+        self.go.set()
+        for thread in threading.enumerate():
+            if thread.name == "offramp-autosave":
+                thread.join(30)
+
+
+@pytest.fixture
+def making(monkeypatch):
+    hold = HeldMaking(monkeypatch)
+    yield hold
+    hold.finish()
+
+
+def waited_for_at_exit() -> list[str]:
+    """The threads quitting the app waits for (`app.leave`): the non-daemon ones."""
+    return [t.name for t in threading.enumerate()
+            if t is not threading.current_thread() and not t.daemon]
+
+
+@pytest.mark.parametrize("answer", ["discard", "save"])
+def test_closing_while_a_copy_is_made_drops_it_without_waiting(make_window, tree_file,
+                                                                making, answer):
+    window = make_window(**{"save-changes": answer})
+    assert window.files.open(tree_file)
+    edit(window, "closing now")
+    expected = dumps(window.document.tree)
+    manager = recovery(window)
+    manager.tick()
+    assert manager.writing
+    assert window.close()
+    assert not making.made.is_set(), "closing waited for the copy being made"
+    assert "offramp-autosave" not in waited_for_at_exit()
+    assert list(recovery_folder().iterdir()) == []  # neither a copy nor its lock
+    making.finish()
+    assert making.made.is_set()
+    assert list(recovery_folder().iterdir()) == [], "the dropped copy was never written"
+    saved = dumps(read_file(tree_file).tree)
+    assert (saved == expected) == (answer == "save")
 
 
 def test_a_tree_that_cannot_be_written_says_so_and_is_tried_again(window, qtbot):

@@ -19,8 +19,8 @@ try and a dialog once.
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
+import threading
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -30,7 +30,7 @@ from PySide6.QtCore import QEvent, QLockFile, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 
 from ...model.events import TreeChange
-from ..background_save import WorkerJob
+from ..background_save import Cancelled, WorkerJob
 from ..contributions import Contributions
 from ..document import DocumentController, is_view_change
 from ..prompts import Prompts
@@ -64,15 +64,45 @@ class _Attempt(NamedTuple):
     data: bytes
 
 
+class _Autosave:
+    """One autosave's work, on a worker: make the bytes of a copy (most of the time: a
+    minute for a million nodes on a busy machine), then write them. Until the writing
+    starts it can be dropped: a window closing, after the user saved or discarded the
+    changes, would delete the copy anyway, and need not wait for it."""
+
+    def __init__(self, copy: RecoveryCopy, path: Path):
+        self._copy: RecoveryCopy | None = copy
+        self._path = path
+        self._guard = threading.Lock()
+        self._dropped = False
+        self._writing = False
+
+    def run(self) -> _Attempt:
+        """Raises ValueError when the tree cannot be written, Cancelled when dropped."""
+        copy, self._copy = self._copy, None  # the snapshot goes once its bytes are made
+        assert copy is not None
+        data = recovery_bytes(copy)
+        del copy
+        with self._guard:
+            if self._dropped:
+                raise Cancelled()
+            self._writing = True
+        try:
+            write_recovery(self._path, data)
+        except OSError as error:
+            return _Attempt(error, data)
+        return _Attempt(None, b"")
+
+    def drop(self) -> bool:
+        """Stop it before it writes anything; False when it is writing (or wrote)."""
+        with self._guard:
+            self._dropped = not self._writing
+            return self._dropped
+
+
 def _write_copy(copy: RecoveryCopy, path: Path) -> _Attempt:
-    """Make the bytes of `copy` and write them to `path`: the work of an autosave, on a
-    worker. Raises ValueError when the tree cannot be written."""
-    data = recovery_bytes(copy)
-    try:
-        write_recovery(path, data)
-    except OSError as error:
-        return _Attempt(error, data)
-    return _Attempt(None, b"")
+    """Make the bytes of `copy` and write them to `path`, on this thread."""
+    return _Autosave(copy, path).run()
 
 
 def _why(error: OSError) -> str:
@@ -112,6 +142,7 @@ class RecoveryManager(QObject):
         #: that copy, if still being written, is deleted when done.
         self._discarded = False
         self._job: WorkerJob[_Attempt] | None = None
+        self._autosave: _Autosave | None = None
         self._pressed = False
         self._closed = False
         self._timer = QTimer(self)
@@ -203,8 +234,11 @@ class RecoveryManager(QObject):
             copy = self._take_copy()
             if copy is None:
                 return
-            job = self._job = WorkerJob(functools.partial(_write_copy, copy, self.file),
-                                        "offramp-autosave")
+            autosave = self._autosave = _Autosave(copy, self.file)
+            # A daemon, so that quitting never waits for a copy being made: closing drops
+            # it, or waits for its write (`close`). Cut short otherwise, it leaves the last
+            # whole copy, as a crash would (written atomically).
+            job = self._job = WorkerJob(autosave.run, "offramp-autosave", daemon=True)
             job.finished.connect(lambda: self._job_ended(job))
             job.start()
 
@@ -242,7 +276,9 @@ class RecoveryManager(QObject):
         return take_copy(document.tree, document.path, document.disk_digest)
 
     def _job_ended(self, job: WorkerJob[_Attempt]) -> None:
-        self._job = None
+        self._job = self._autosave = None
+        if job.cancelled:  # dropped at closing: the window is gone
+            return
         outcome = job.error if job.error is not None else job.result
         assert outcome is not None
         self._after(outcome)
@@ -357,7 +393,12 @@ class RecoveryManager(QObject):
 
     # ---- closing ----------------------------------------------------------------------
     def close(self) -> None:
-        """A clean exit: remove the recovery file and the lock."""
+        """A clean exit (the user saved or discarded the changes): remove the recovery
+        file and the lock. A copy still being made is dropped, not waited for; one being
+        written is deleted once written."""
+        self._closed = True
+        if self._job is not None and self._autosave is not None and self._autosave.drop():
+            self._job.cancel()
         self.remove()
         self.abandon()
 
