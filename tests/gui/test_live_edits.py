@@ -110,3 +110,27 @@ def test_structural_edits_patch_the_live_evaluation(window, qtbot):
         canvas_agrees_with_a_full_evaluation(window)
         assert document.live is live  # patched, not evaluated again
         assert document.results.issues == evaluate_tree(tree).issues
+
+
+def test_a_variable_slider_step_repaints_the_numbers_and_keeps_every_look(window, qtbot,
+                                                                          monkeypatch):
+    from offramp_gui.gui.scene.node_item import NodeItem
+
+    document, scene = window.document, window.scene
+    items = {i: scene.item_for_node(i) for i in scene.node_ids()}
+    looks = {i: item.look for i, item in items.items()}
+    looks_set = []
+    original = NodeItem.set_look
+    monkeypatch.setattr(NodeItem, "set_look",
+                        lambda item, look: (looks_set.append(item.node_id),
+                                            original(item, look))[1])
+    slider = window.panels["variables"].findChild(QSlider, "variable-p_collapse-slider")
+    root = document.tree.root.id
+    before = scene.readout(root).value
+    with qtbot.waitSignal(document.results_ready):
+        slider.setValue(slider.value() + 150)
+    assert scene.readout(root).value != before
+    canvas_agrees_with_a_full_evaluation(window)
+    assert looks_set == []
+    assert {i: scene.item_for_node(i) for i in scene.node_ids()} == items
+    assert all(items[i].look is looks[i] for i in items)

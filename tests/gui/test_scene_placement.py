@@ -44,3 +44,15 @@ def test_the_array_layout_matches_the_plain_one(seed):
         place = expected[node_id]
         assert (placed.x[k], placed.y[k], placed.depth[k]) == pytest.approx(
             (place.x, place.y, place.depth)), node_id
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_node_is_found_down_its_path_where_the_id_map_finds_it(seed):
+    from offramp_gui.model.tree import Tree
+
+    tree = Tree(random_tree(random.Random(seed), 800))
+    flat = FlatTree(tree.root)
+    found = {node.id: flat.index(node.id, tree) for node in tree.root.walk()}
+    assert flat._index is None  # no id map was made
+    assert found == {node.id: k for k, node in enumerate(flat.nodes)}
+    assert flat.index("not there", tree) is None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...model.tree import TERMINAL, Node
+from ...model.tree import TERMINAL, Node, Tree
 
 
 class FlatTree:
@@ -47,6 +47,10 @@ class FlatTree:
         order = np.empty(count, np.int64)
         order[position] = np.arange(count)
         self.nodes: list[Node] = [by_level[k] for k in order.tolist()]
+        # A node's c-th child: `position[first_child[k] + c]` (for `index` without a dict).
+        self._position = position
+        self._first_child = first_child[order]
+        self._kids = kids[order]
         self.count = count
         self.depth = np.repeat(np.arange(len(levels)), sizes)[order]
         self.end = np.arange(count) + size[order]  # one past the last node of the subtree
@@ -56,8 +60,29 @@ class FlatTree:
         self.terminal = np.fromiter((node.type == TERMINAL for node in self.nodes), bool, count)
         self._index: dict[str, int] | None = None
 
-    def index(self, node_id: str) -> int | None:
-        """Where the node is in document order (None if it is not in the tree)."""
+    def shown(self) -> np.ndarray:
+        """The nodes no fold hides, in document order."""
+        folds = np.flatnonzero(self.folded & self.has_children)
+        hiding = np.bincount(folds + 1, minlength=self.count + 1) - np.bincount(
+            self.end[folds], minlength=self.count + 1)
+        return np.flatnonzero(np.cumsum(hiding[:self.count]) == 0)
+
+    def index(self, node_id: str, tree: Tree | None = None) -> int | None:
+        """Where the node is in document order (None if it is not in the tree).
+
+        `tree`: the tree as flattened, if it still is: the node is found down its path
+        from the root, without the id map that takes a million nodes a second to make."""
+        if tree is not None and self._index is None:
+            if node_id not in tree:
+                return None
+            k = 0
+            for step in [*reversed(tree.ancestors(node_id)), node_id][1:]:
+                c = tree.index_in_parent(step)
+                if c >= self._kids[k]:
+                    break
+                k = int(self._position[self._first_child[k] + c])
+            if self.nodes[k].id == node_id:
+                return k
         if self._index is None:
             self._index = {node.id: k for k, node in enumerate(self.nodes)}
         return self._index.get(node_id)
@@ -68,12 +93,9 @@ class Placed:
     in document order; `shown[k]` is the FlatTree index of the k-th."""
 
     def __init__(self, flat: FlatTree, above: np.ndarray, below: np.ndarray,
-                 row_height: float, column_width: float):
-        count = flat.count
-        folds = np.flatnonzero(flat.folded & flat.has_children)
-        hiding = np.bincount(folds + 1, minlength=count + 1) - np.bincount(
-            flat.end[folds], minlength=count + 1)
-        shown = np.flatnonzero(np.cumsum(hiding[:count]) == 0)
+                 row_height: float, column_width: float, shown: np.ndarray | None = None):
+        """`shown`: `flat.shown()`, if already known."""
+        shown = flat.shown() if shown is None else shown
         self.shown = shown
         total = self.count = len(shown)
         self.end = np.searchsorted(shown, flat.end[shown])

@@ -58,6 +58,12 @@ ITEM_BUDGET = 1000
 DENSE_ROW_PX = 4.0
 #: Fields that may change the room a node needs (its label's lines, a formula line).
 _ROOM_FIELDS = frozenset({"branch", "payoff"})
+#: Tree-level settings the nodes' looks show (colours, outcome names); the others (a
+#: variable's value, the number format) change only numbers, read as items paint.
+_LOOK_SETTINGS = frozenset({"players", "outcomes"})
+#: Past this many folds changed at once, the fold of every node is read again (quicker
+#: than finding each one).
+_FOLDS_ONE_BY_ONE = 1000
 
 
 class TreeScene(QGraphicsScene):
@@ -87,6 +93,7 @@ class TreeScene(QGraphicsScene):
         self._restructured = True  # the flattened tree is out of date (kept for queries)
         self._placed: Placed | None = None
         self._above = self._below = np.zeros(0)
+        self._measured = np.zeros(0, bool)
         self._items: dict[str, NodeItem] = {}
         self._place_of: dict[str, int] = {}  # an item's node among the placed ones
         self._spare: list[NodeItem] = []
@@ -211,11 +218,15 @@ class TreeScene(QGraphicsScene):
             return k
         if self._flat is None or self._placed is None:
             return None
-        full = self._flat.index(node_id)
+        full = self._flat.index(node_id, self._current_tree())
         if full is None:
             return None
         k = int(np.searchsorted(self._placed.shown, full))
         return k if k < self._placed.count and self._placed.shown[k] == full else None
+
+    def _current_tree(self) -> Tree | None:
+        """The document's tree if the flattened one is still its shape."""
+        return None if self._restructured else self.document.tree
 
     def _node_at(self, k: int) -> Node:
         assert self._flat is not None and self._placed is not None
@@ -271,6 +282,9 @@ class TreeScene(QGraphicsScene):
     # ---- following the document -----------------------------------------------------
     def _new_tree(self) -> None:
         self._restructured = True
+        for node_id in list(self._items):  # another tree's: none keeps its place
+            self._recycle(node_id)
+        self._place_of = {}
         self.relayout()
 
     def _on_tree_changed(self, change: TreeChange) -> None:
@@ -282,10 +296,14 @@ class TreeScene(QGraphicsScene):
         if "collapsed" in change.fields and self._flat is not None and \
                 not self._restructured:
             flat = self._flat
-            for node_id in change.node_ids:
-                full = flat.index(node_id)
-                if full is not None:
-                    flat.folded[full] = bool(flat.nodes[full].collapsed)
+            if len(change.node_ids) > _FOLDS_ONE_BY_ONE:
+                flat.folded = np.fromiter((bool(node.collapsed) for node in flat.nodes),
+                                          bool, flat.count)
+            else:
+                for node_id in change.node_ids:
+                    full = flat.index(node_id, self.document.tree)
+                    if full is not None:
+                        flat.folded[full] = bool(flat.nodes[full].collapsed)
             moved = True
         if change.fields & _ROOM_FIELDS and self._room_changed(change.node_ids):
             moved = True
@@ -293,7 +311,7 @@ class TreeScene(QGraphicsScene):
             self._layout_timer.start()
         elif change.node_ids:
             self._restyle(change.node_ids)
-        else:  # players, outcomes, titles: colours and names anywhere
+        elif change.fields & _LOOK_SETTINGS:  # colours and names anywhere
             self._restyle(self._items)
 
     def _on_results(self, _results: Results) -> None:
@@ -324,7 +342,10 @@ class TreeScene(QGraphicsScene):
             self._flat = FlatTree(self.document.tree.root)
             self._restructured = False
             self._measure_rooms()
-        self._placed = Placed(self._flat, self._above, self._below, ROW_HEIGHT, COLUMN_WIDTH)
+        shown_now = self._flat.shown()
+        self._measure(shown_now)
+        self._placed = Placed(self._flat, self._above, self._below, ROW_HEIGHT, COLUMN_WIDTH,
+                              shown_now)
         self._rooms_above = {}
         self._tree_rect = None
         for item in self._items.values():
@@ -506,22 +527,30 @@ class TreeScene(QGraphicsScene):
         return self._formulas_shown and bool(expression_payoffs(self.document.tree, node))
 
     def _measure_rooms(self) -> None:
-        """Rows above each node's branch for its label's extra lines, below for formulas."""
-        flat = self._flat
-        if flat is None:
+        """Forget the room each node needs: it is measured again as nodes show."""
+        count = self._flat.count if self._flat is not None else 0
+        self._above, self._below = np.zeros(count), np.zeros(count)
+        self._measured = np.zeros(count, bool)
+
+    def _measure(self, nodes: np.ndarray) -> None:
+        """Rows above each of these nodes' branch for its label's extra lines, below for
+        formulas (of those not measured yet: a folded million need nothing)."""
+        assert self._flat is not None
+        todo = nodes[~self._measured[nodes]]
+        if not len(todo):
             return
-        counts = self._line_counts
-        lines = [counts[node.branch] if node.branch in counts else self._line_count(node.branch)
-                 for node in flat.nodes]
+        flat_nodes, counts = self._flat.nodes, self._line_counts
+        branches = [flat_nodes[k].branch for k in todo.tolist()]
+        lines = [counts[b] if b in counts else self._line_count(b) for b in branches]
         line = QFontMetricsF(self.theme.font).lineSpacing() / ROW_HEIGHT
-        self._above = (np.array(lines, float) - 1) * line
-        self._above[0] = 0.0  # the root has no branch
-        self._below = np.zeros(flat.count)
+        self._above[todo] = (np.array(lines, float) - 1) * line
         if self._formulas_shown:
             small = QFontMetricsF(self.theme.small_font).lineSpacing() / ROW_HEIGHT
-            self._below = np.fromiter((self._formula_line(node) for node in flat.nodes),
-                                      bool, flat.count) * small
-            self._below[0] = 0.0
+            self._below[todo] = np.fromiter(
+                (self._formula_line(flat_nodes[k]) for k in todo.tolist()), bool,
+                len(todo)) * small
+        self._above[0] = self._below[0] = 0.0  # the root has no branch
+        self._measured[todo] = True
 
     def _room(self, node: Node) -> tuple[float, float]:
         if node is self.document.tree.root:
@@ -537,7 +566,7 @@ class TreeScene(QGraphicsScene):
         if flat is None:
             return False
         for node_id in node_ids:
-            full = flat.index(node_id)
+            full = flat.index(node_id, self._current_tree())
             if full is None:
                 continue
             above, below = self._room(flat.nodes[full])
