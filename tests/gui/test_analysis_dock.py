@@ -18,6 +18,7 @@ from offramp_gui.analysis.flatten import flatten
 from offramp_gui.api import load
 from offramp_gui.cli import main as offramp
 from offramp_gui.fileformat.atomic import SaveError
+from offramp_gui.gui import analysis_dock
 from offramp_gui.gui.analysis_dock import NOT_READY
 from offramp_gui.gui.plots import analysis_plots as plots
 
@@ -133,6 +134,26 @@ def test_one_way_recomputes_when_a_variable_changes(qtbot, panel, window, flat):
     expected = sensitivity.one_way(changed, sensitivity.subject(changed), "p_collapse",
                                    *sensitivity.variable_range(changed, "p_collapse"))
     np.testing.assert_array_equal(tab.plot.curve_data()[1][1], expected.values[1])
+
+
+def test_on_a_large_tree_the_one_way_waits_for_run(qtbot, panel, window, monkeypatch):
+    tab = panel.one_way
+    choose(tab.variable, data="p_collapse")
+    before = shown(qtbot, panel, tab).plot.curve_data()[1][1].copy()
+    monkeypatch.setattr(analysis_dock, "ANALYSED_BY_ITSELF_UP_TO", 10)  # the tree is large
+    with qtbot.waitSignal(window.document.results_ready, timeout=WAIT):
+        window.document.edit.set_variable("face_value", "value", 70)
+    qtbot.waitUntil(tab.run_button.isVisible, timeout=WAIT)
+    assert "press Run" in tab.message.text() and tab.message.isVisible()
+    qtbot.wait(analysis_dock.DEBOUNCE_MS + 100)  # nothing reruns by itself
+    np.testing.assert_array_equal(tab.plot.curve_data()[1][1], before)
+    qtbot.mouseClick(tab.run_button, Qt.MouseButton.LeftButton)
+    assert not tab.run_button.isVisible() and not tab.message.isVisible()
+    changed = flatten(window.document.tree)
+    expected = sensitivity.one_way(changed, sensitivity.subject(changed), "p_collapse",
+                                   *sensitivity.variable_range(changed, "p_collapse"))
+    np.testing.assert_array_equal(tab.plot.curve_data()[1][1], expected.values[1])
+    assert not np.array_equal(before, expected.values[1])
 
 
 def test_a_bad_range_is_a_plain_message_not_a_traceback(qtbot, panel):
