@@ -28,6 +28,8 @@ _FIELDS = tuple(field.name for field in VALUE_FIELDS)
 #: The plain fields, with the types their values may have.
 _PLAIN = tuple((field.name, {field.json_type, type(None)}) for field in VALUE_FIELDS
                if field.json_type is not None)
+#: The fields whose types are checked here: the plain ones and the ids.
+_CHECKED = frozenset(["id", *(name for name, _types in _PLAIN)])
 
 
 def read_plain(path: str | os.PathLike) -> tuple[Settings, NodeColumns] | None:
@@ -123,7 +125,8 @@ def _columns(root: Any, may_hold_null: bool) -> tuple[NodeColumns | None, int]:
             level = list(chain.from_iterable(kids))
     except TypeError:  # a node that is not an object
         return None, 0
-    types.update((name, set(map(type, field[name]))) for name in present.intersection(field))
+    types.update((name, set(map(type, field[name])))
+                 for name in present.intersection(field, _CHECKED))
     if not present <= _NODE_KEYS or not _plain_fields(field["type"], types, present):
         return None, 0
     # An explicit null ("payoff": null, an error) reads like a missing key: if the
