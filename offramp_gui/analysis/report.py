@@ -71,7 +71,7 @@ def evaluation_json(results: Results) -> str:
     return "".join(evaluation_json_pieces(results))
 
 
-#: Nodes written per piece: small enough that a piece's texts stay few megabytes.
+#: Nodes written per piece: few enough that a piece's texts take a few megabytes.
 PIECE_NODES = 1 << 15
 
 

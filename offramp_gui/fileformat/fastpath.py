@@ -106,7 +106,7 @@ def _columns(root: Any, may_hold_null: bool) -> tuple[NodeColumns | None, int]:
                 for name, column in field.items():
                     if name in keys:
                         column += map(dict.get, block, repeat(name))
-                    else:  # (most blocks lack some fields: names, notes)
+                    else:  # (a field such as "name" is often on no node of a block)
                         column += repeat(None, len(block))
                 for name in keys.intersection(types):
                     values = list(map(dict.get, block, repeat(name)))
