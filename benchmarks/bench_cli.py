@@ -15,7 +15,12 @@ a large tree would), which is how the 800,000-node comparison is made.
 
 All run as an installed program does, from compiled bytecode: one untimed run of
 each fills a private bytecode cache first (some machines set PYTHONDONTWRITEBYTECODE,
-which would otherwise make every run compile every module again).
+which would otherwise make every run compile every module again). `offramp` is the
+code beside this folder (PYTHONPATH), whatever is installed.
+
+A child's peak memory (its ru_maxrss) counts the peak of the process that started it
+(Linux carries it over the exec), so this process stays small: the tree file is
+written by a child of its own, and outputs are read only after the timed runs.
 """
 from __future__ import annotations
 
@@ -30,23 +35,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from treegen import random_tree
-
-from offramp_gui.fileformat.json_io import dumps
-
 HERE = Path(__file__).resolve().parent
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, float, bytes]:
-    """Seconds, peak memory (MB) and standard output of one process."""
-    with tempfile.TemporaryFile() as out:
+def run(command: list[str], env: dict[str, str], output: Path) -> tuple[float, float]:
+    """Seconds and peak memory (MB) of one process; its standard output goes to `output`."""
+    with open(output, "wb") as out:
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=out, env=env)
         _pid, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
-        assert status == 0, command
-        out.seek(0)
-        return seconds, usage.ru_maxrss / 1024, out.read()
+    assert status == 0, command
+    return seconds, usage.ru_maxrss / 1024
 
 
 def tree_file(nodes: int, compact: bool) -> Path:
@@ -54,11 +54,27 @@ def tree_file(nodes: int, compact: bool) -> Path:
     folder.mkdir(exist_ok=True)
     path = folder / f"tree-{nodes}{'-compact' if compact else ''}.json"
     if not path.exists():
-        text = dumps(random_tree(nodes))
-        if compact:  # the generated trees' texts hold no line break and no '": '
-            text = re.sub(r"\n *", "", text).replace('": ', '":') + "\n"
-        path.write_text(text, encoding="utf-8")
+        subprocess.run([sys.executable, __file__, "--nodes", str(nodes), "--write", str(path)]
+                       + ["--compact"] * compact, check=True, env=_env())
     return path
+
+
+def _write_tree(nodes: int, compact: bool, path: str) -> None:
+    from treegen import random_tree
+
+    from offramp_gui.fileformat.json_io import dumps
+
+    text = dumps(random_tree(nodes))
+    if compact:  # the generated trees' texts hold no line break and no '": '
+        text = re.sub(r"\n *", "", text).replace('": ', '":') + "\n"
+    Path(path).write_text(text, encoding="utf-8")
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = os.pathsep.join([str(HERE.parent), *filter(None, [
+        env.get("PYTHONPATH")])])
+    return env
 
 
 def main() -> None:
@@ -70,7 +86,11 @@ def main() -> None:
     parser.add_argument("--root-only", action="store_true",
                         help="leave out the document baseline (it needs several GB at"
                         " 800,000 nodes)")
+    parser.add_argument("--write", metavar="FILE", help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if options.write:
+        _write_tree(options.nodes, options.compact, options.write)
+        return
     path = tree_file(options.nodes, options.compact)
     evaluate = [sys.executable, "-m", "offramp_gui", "evaluate", str(path)]
     baseline = [sys.executable, str(HERE / "baseline_evaluator.py"), str(path)]
@@ -81,23 +101,23 @@ def main() -> None:
         programs["baseline printing the document"] = baseline
     times: dict[str, list[float]] = {name: [] for name in programs}
     peaks: dict[str, list[float]] = {name: [] for name in programs}
-    outputs: dict[str, bytes] = {}
-    with tempfile.TemporaryDirectory() as cache:
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        env["PYTHONPYCACHEPREFIX"] = cache
-        for command in programs.values():
-            run(command, env)
+    with tempfile.TemporaryDirectory() as folder:
+        env = _env()
+        env["PYTHONPYCACHEPREFIX"] = folder
+        outputs = {name: Path(folder) / f"output-{k}" for k, name in enumerate(programs)}
+        for name, command in programs.items():
+            run(command, env, outputs[name])
         for _ in range(options.runs):
             for name, command in programs.items():
-                seconds, peak, outputs[name] = run(command, env)
+                seconds, peak = run(command, env, outputs[name])
                 times[name].append(seconds)
                 peaks[name].append(peak)
-    names = list(programs)
-    if not options.plain:
-        ours = json.loads(outputs[names[0]])
-        _same_root(ours, json.loads(outputs[names[1]]))
-        if len(names) > 2:
-            _same_results(ours, json.loads(outputs[names[2]]))
+        names = list(programs)
+        if not options.plain:
+            ours = json.loads(outputs[names[0]].read_bytes())
+            _same_root(ours, json.loads(outputs[names[1]].read_bytes()))
+            if len(names) > 2:
+                _same_results(ours, json.loads(outputs[names[2]].read_bytes()))
     size = path.stat().st_size / 2**20
     print(f"file: {options.nodes:,} nodes, {size:.0f} MB; {options.runs} runs each;"
           f" load {os.getloadavg()[0]:.1f}")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -66,30 +67,47 @@ def _number(value: float) -> float | None:
 
 
 def evaluation_json(results: Results) -> str:
-    """The same document as `evaluation_document`, written straight to compact text.
+    """The same document as `evaluation_document`, written straight to compact text."""
+    return "".join(evaluation_json_pieces(results))
+
+
+#: Nodes written per piece: few enough that a piece's texts take a few megabytes.
+PIECE_NODES = 1 << 15
+
+
+def evaluation_json_pieces(results: Results) -> Iterator[str]:
+    """`evaluation_json`'s text in consecutive pieces, each for a block of nodes.
 
     Columns of texts woven between fixed pieces, instead of nested dicts: on a
     100,000-node tree this is several times faster than building and encoding dicts.
+    Block by block, so that a large tree's texts never all exist at once.
     """
     flat = results.flat
     # Plain ids hold no comma and nothing JSON escapes: quote them all at once.
     ids = ('"' + '","'.join(flat.ids) + '"').split(",") if flat.plain_ids else [
         json.dumps(i) for i in flat.ids]
-    types = [json.dumps(_TYPE_NAMES[k]) for k in range(len(_TYPE_NAMES))]
-    parts: list[str | list[str]] = [ids, ':{"type":',
-                                     list(map(types.__getitem__, flat.kind.tolist()))]
-    for name, keys, values in (("expected", flat.criteria, results.expected),
-                               ("utility", flat.players, results.utility)):
-        parts.append(f',"{name}":{{')
-        for k, (key, column) in enumerate(zip(keys, _number_columns(values))):
-            parts += [("," if k else "") + json.dumps(key) + ":", column]
-        parts.append("}")
-    parts += [',"choice":', list(map([*ids, "null"].__getitem__, results.choice.tolist())),
-              ',"tie":', list(map(["false", "true"].__getitem__, results.tie.tolist())),
-              ',"reach":', _number_columns(results.reach[:, None])[0],
-              ',"outcomes":{', _outcome_texts(results), "}}"]
+    # Texts picked by code with numpy's take: no Python call per node.
+    chosen = np.array([*ids, "null"], object)  # (choice -1, none, picks the last)
+    types = np.array([json.dumps(_TYPE_NAMES[k]) for k in range(len(_TYPE_NAMES))], object)
+    ties = np.array(["false", "true"], object)
     head = json.dumps(evaluation_document_head(results))
-    return _rows(head[:-1] + ',"nodes":{', parts, len(ids), "}}")
+    yield head[:-1] + ',"nodes":{'
+    for start in range(0, len(ids), PIECE_NODES):
+        block = slice(start, start + PIECE_NODES)
+        parts: list[str | list[str]] = [ids[block], ':{"type":',
+                                         types.take(flat.kind[block]).tolist()]
+        for name, keys, values in (("expected", flat.criteria, results.expected),
+                                   ("utility", flat.players, results.utility)):
+            parts.append(f',"{name}":{{')
+            for k, (key, column) in enumerate(zip(keys, _number_columns(values[block]))):
+                parts += [("," if k else "") + json.dumps(key) + ":", column]
+            parts.append("}")
+        parts += [',"choice":', chosen.take(results.choice[block]).tolist(),
+                  ',"tie":', ties.take(results.tie[block]).tolist(),
+                  ',"reach":', _number_columns(results.reach[block, None])[0],
+                  ',"outcomes":{', _outcome_texts(results, block), "}}"]
+        yield _rows("," if start else "", parts, len(parts[0]), "")
+    yield "}}"
 
 
 def _rows(before: str, parts: list[str | list[str]], count: int, after: str) -> str:
@@ -138,23 +156,21 @@ def _number_columns(array: np.ndarray) -> list[list[str]]:
             if c.size else [] for c in columns]
 
 
-def _outcome_texts(results: Results) -> list[str]:
+def _outcome_texts(results: Results, block: slice) -> list[str]:
     """Each node's outcome distribution, without the categories of probability 0."""
     keys = [json.dumps(k).replace("%", "%%") + ":%s" for k in results.outcome_keys]
-    one_hot = [key % "1.0" for key in keys]
-    flat, dist = results.flat, results.outcomes
-    texts = list(map(one_hot.__getitem__, flat.outcome.tolist()))  # right for every terminal
-    internal = np.flatnonzero(flat.child_count > 0)
+    one_hot = np.array([key % "1.0" for key in keys], object)
+    flat, dist = results.flat, results.outcomes[block]
+    texts = one_hot.take(flat.outcome[block])  # right for every terminal
+    internal = np.flatnonzero(flat.child_count[block] > 0)
     shown = dist[internal] != 0  # (nan, not computable, is shown: as null)
     patterns, which = _row_patterns(shown)
     # A category of probability 0 consumes its number unprinted ("%.0s"), so every
     # row formats from the same columns.
     templates = [_pattern_template(keys, pattern) for pattern in patterns]
-    rows = map(str.__mod__, map(templates.__getitem__, which), zip(*_number_columns(
-        dist[internal])))
-    for i, text in zip(internal.tolist(), rows):
-        texts[i] = text
-    return texts
+    texts[internal] = list(map(str.__mod__, map(templates.__getitem__, which),
+                               zip(*_number_columns(dist[internal]))))
+    return texts.tolist()
 
 
 def _pattern_template(keys: list[str], shown: list[bool]) -> str:

@@ -4,14 +4,15 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..analysis.flatten import FlatTree, flatten, flatten_columns
-from ..api import check
 from ..fileformat.fastpath import read_plain
-from ..fileformat.json_io import Loaded, locate_issues, read_file
-from ..model.issues import Issue
-from ..model.tree import Settings, Tree
+
+if TYPE_CHECKING:
+    from ..fileformat.json_io import Loaded
+    from ..model.issues import Issue
+    from ..model.tree import Settings, Tree
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -52,6 +53,10 @@ def add_set_option(parser: argparse.ArgumentParser) -> None:
 
 def open_tree(path: str) -> tuple[Tree, Loaded]:
     """Load and check a tree file; print every problem and stop if it is invalid."""
+    # The careful reader: a plainly valid file never needs it (see `load_flat`).
+    from ..api import check
+    from ..fileformat.json_io import read_file
+
     loaded = read_file(path)
     issues = check(loaded, path)
     if issues or loaded.tree is None:
@@ -86,6 +91,8 @@ def report(issues: list[Issue], filename: str, loaded: Loaded | None = None,
            stream: TextIO | None = None) -> None:
     """Print problems one per line (to stderr unless `stream` says otherwise)."""
     if loaded is not None:
+        from ..fileformat.json_io import locate_issues
+
         issues = locate_issues(loaded.text, issues)
     for issue in issues:
         print(issue.format(quoted(filename)), file=stream or sys.stderr)

@@ -9,7 +9,7 @@ import numpy as np
 from ..analysis.evaluate import Results, evaluate
 from ..analysis.flatten import ASSUMED_KIND, DECISION_KIND, FlatTree
 from ..analysis.readable import number, percent, table
-from ..analysis.report import evaluation_json, preorder
+from ..analysis.report import evaluation_json_pieces, preorder
 from .common import (
     CommandError,
     add_set_option,
@@ -41,9 +41,8 @@ def run(options: argparse.Namespace) -> int:
         raise CommandError("with these --set values the tree cannot be evaluated")
     leave_for_exit(results)
     if options.json:
-        text = evaluation_json(results)
-        leave_for_exit(text)
-        sys.stdout.write(text)
+        for piece in evaluation_json_pieces(results):
+            sys.stdout.write(piece)
         sys.stdout.write("\n")
     else:
         print(readable(results))

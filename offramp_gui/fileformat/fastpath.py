@@ -28,6 +28,8 @@ _FIELDS = tuple(field.name for field in VALUE_FIELDS)
 #: The plain fields, with the types their values may have.
 _PLAIN = tuple((field.name, {field.json_type, type(None)}) for field in VALUE_FIELDS
                if field.json_type is not None)
+#: The fields whose types are checked here: the plain ones and the ids.
+_CHECKED = frozenset(["id", *(name for name, _types in _PLAIN)])
 
 
 def read_plain(path: str | os.PathLike) -> tuple[Settings, NodeColumns] | None:
@@ -79,50 +81,65 @@ def _columns(root: Any, may_hold_null: bool) -> tuple[NodeColumns | None, int]:
     """Node columns and the number of keys in node objects, or (None, 0)."""
     counts: list[int] = []
     levels: list[tuple[int, int]] = []
-    field: dict[str, list] = {name: [] for name in _FIELDS}
+    field: dict[str, list] = {name: [] for name, _column in ENGINE_FIELDS}
+    # The fields the engine does not read (notes, collapsed) are only checked: the
+    # types of their values, and how many are not null.
+    types: dict[str, set[type]] = {name: set() for name in _FIELDS if name not in field}
+    others = 0
     present: set[str] = set()
     node_keys = amount_keys = childless = 0
     level = [root]
-    while level:
-        if set(map(type, level)) != {dict}:
-            return None, 0
-        levels.append((len(counts), len(counts) + len(level)))
-        kids: list[list | tuple] = []
-        # Block by block, so that the passes over the same nodes find them in the
-        # CPU's cache: on a large tree this halves the time of reading the fields.
-        for start in range(0, len(level), CACHE_BLOCK):
-            block = level[start:start + CACHE_BLOCK]
-            present.update(*block)
-            node_keys += sum(map(len, block))
-            for name, column in field.items():
-                column += map(dict.get, block, repeat(name))
-            # A node without "children" gets (); "children": null stays None, refused.
-            kids += map(dict.get, block, repeat("children"), repeat(()))
-            amounts = field["payoff"][-len(block):]
-            # An object or list among the amounts hides keys from this count, so the
-            # file goes to the careful reader; the engine refuses such an amount anyway.
-            amount_keys += sum(map(len, compress(amounts, map(isinstance, amounts,
-                                                              repeat(dict)))))
-        if not set(map(type, kids)) <= {list, tuple}:
-            return None, 0
-        counts += map(len, kids)
-        childless += kids.count(())
-        level = list(chain.from_iterable(kids))
-    if not present <= _NODE_KEYS or not _plain_fields(field, present):
+    try:
+        while level:
+            levels.append((len(counts), len(counts) + len(level)))
+            kids: list[list | tuple] = []
+            # Block by block, so that the passes over the same nodes find them in the
+            # CPU's cache: on a large tree this halves the time of reading the fields.
+            for start in range(0, len(level), CACHE_BLOCK):
+                block = level[start:start + CACHE_BLOCK]
+                # A node without "children" gets (); "children": null stays None,
+                # refused. (dict.get raises TypeError on a node that is not an object.)
+                kids += map(dict.get, block, repeat("children"), repeat(()))
+                keys = set().union(*block)
+                present |= keys
+                node_keys += sum(map(len, block))
+                for name, column in field.items():
+                    if name in keys:
+                        column += map(dict.get, block, repeat(name))
+                    else:  # (a field such as "name" is often on no node of a block)
+                        column += repeat(None, len(block))
+                for name in keys.intersection(types):
+                    values = list(map(dict.get, block, repeat(name)))
+                    types[name].update(map(type, values))
+                    others += len(values) - values.count(None)
+                amounts = field["payoff"][-len(block):]
+                # An object or list among the amounts hides keys from this count, so
+                # the file goes to the careful reader; the engine refuses such an
+                # amount anyway.
+                amount_keys += sum(map(len, compress(amounts, map(isinstance, amounts,
+                                                                  repeat(dict)))))
+            if not set(map(type, kids)) <= {list, tuple}:
+                return None, 0
+            counts += map(len, kids)
+            childless += kids.count(())
+            level = list(chain.from_iterable(kids))
+    except TypeError:  # a node that is not an object
+        return None, 0
+    types.update((name, set(map(type, field[name])))
+                 for name in present.intersection(field, _CHECKED))
+    if not present <= _NODE_KEYS or not _plain_fields(field["type"], types, present):
         return None, 0
     # An explicit null ("payoff": null, an error) reads like a missing key: if the
     # non-null values are fewer than the keys, some key holds a null.
-    if may_hold_null and node_keys != len(counts) - childless + sum(
+    if may_hold_null and node_keys != len(counts) - childless + others + sum(
             len(counts) - column.count(None) for column in field.values()):
         return None, 0
     engine = {column: field[name] for name, column in ENGINE_FIELDS}
     return NodeColumns(counts, levels, **engine, source=root), node_keys + amount_keys
 
 
-def _plain_fields(field: dict[str, list], present: set[str]) -> bool:
+def _plain_fields(kinds: list, types: dict[str, set[type]], present: set[str]) -> bool:
     """Types the engine's screen cannot see; it checks probabilities and payoffs itself."""
-    kinds = field["type"]
-    if set(map(type, field["id"])) != {str} or sum(map(kinds.count, NODE_TYPES)) < len(kinds):
+    if types.get("id") != {str} or sum(map(kinds.count, NODE_TYPES)) < len(kinds):
         return False
-    return all(set(map(type, field[name])) <= types for name, types in _PLAIN
-               if name in present)
+    return all(types[name] <= allowed for name, allowed in _PLAIN if name in present)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import gc
-import hashlib
 import json
 import operator
 import os
@@ -21,7 +20,6 @@ from ..model.issues import OVER_LIMIT, Issue, TreeFormatError, fixable, quote_te
 from ..model.limits import MAX_DEPTH, MAX_NODES
 from ..model.tree import NODE_FIELDS, Node, Tree, assign_missing_ids
 from ..model.validate import validate
-from .atomic import SaveError, write_atomic
 from .limits import MAX_FILE_BYTES, FileRefused, deep_recursion, open_regular, read_limited
 from .locate import TextPositions, locate
 from .schema import (
@@ -70,11 +68,15 @@ class Loaded:
 
 def content_digest(data: bytes) -> str:
     """A fingerprint of a file's bytes, to notice when another program changed it."""
+    import hashlib  # (only readings that keep the file's digest need it)
+
     return hashlib.sha256(data).hexdigest()
 
 
 def file_digest(path: str | os.PathLike) -> str | None:
     """`content_digest` of the file as it is on disk now; None if it cannot be read."""
+    import hashlib
+
     digest = hashlib.sha256()
     try:
         with open_regular(path) as (stream, _size):
@@ -645,6 +647,8 @@ def save(tree: Tree, path: str | os.PathLike) -> str:
 
 def save_snapshot(snap: Snapshot, path: str | os.PathLike) -> str:
     """`save` from a snapshot: what the app's background save runs, off the main thread."""
+    from .atomic import write_atomic  # (shutil, tempfile, pathlib: only for saving)
+
     data = checked_bytes(snap)
     write_atomic(path, data)
     return content_digest(data)
@@ -654,6 +658,8 @@ def checked_bytes(snap: Snapshot) -> bytes:
     """The bytes of a snapshot's file, re-read in memory first, so a document that would
     not load back (or cannot be encoded, such as a lone surrogate in a label) never
     replaces a good file. Raises SaveError."""
+    from .atomic import SaveError
+
     try:
         text = snapshot_text(snap)
         data = text.encode("utf-8")
