@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, compress, repeat
+from operator import is_
 
 import numpy as np
 
@@ -280,6 +281,49 @@ class _Builder:
         self.probability_kind, self.probability = kinds, numbers
 
     def _payoffs(self, values: list) -> None:
+        plain = self._plain_payoffs(values)
+        self.payoff = self._any_payoffs(values) if plain is None else plain
+
+    def _plain_payoffs(self, values: list) -> np.ndarray | None:
+        """The payoffs when each node has none or an object of numbers by criteria
+        (the usual tree), else None: read criterion by criterion, block by block, so
+        that every object is fetched from memory once."""
+        criteria = list(self.criterion_index)
+        in_object: list[bool] = []
+        amounts: list[list] = [[] for _ in criteria]
+        keys = missing = 0
+        for start in range(0, len(values), CACHE_BLOCK):
+            block = values[start:start + CACHE_BLOCK]
+            flags = list(map(isinstance, block, repeat(dict)))
+            objects = list(compress(block, flags))
+            in_object += flags
+            missing += block.count(None)
+            keys += sum(map(len, objects))
+            for column, criterion in zip(amounts, criteria):
+                column += map(dict.get, objects, repeat(criterion))
+        objects_count = len(amounts[0])
+        if objects_count + missing < len(values):  # a number or a formula outside an object
+            return None
+        payoff = np.zeros((len(values), len(criteria)))
+        rows = np.flatnonzero(in_object)
+        found = 0
+        for k, column in enumerate(amounts):
+            types = set(map(type, column))
+            if not types <= _NUMBER_OR_NONE:
+                return None
+            absent = (np.fromiter(map(is_, column, repeat(None)), bool, objects_count)
+                      if type(None) in types else None)
+            numbers = np.array(column, float)
+            if absent is not None:
+                found += objects_count - int(absent.sum())
+                numbers[absent] = 0.0
+            else:
+                found += objects_count
+            payoff[rows, k] = numbers
+        # Every key named a criterion and held a number (not null).
+        return payoff if found == keys else None
+
+    def _any_payoffs(self, values: list) -> np.ndarray:
         columns = self.criterion_index
         single = len(columns) == 1
         in_object: list[bool] = []
@@ -317,7 +361,7 @@ class _Builder:
             for row, value in enumerate(values):
                 if value is not None and type(value) is not dict:
                     self._payoff_amount(payoff, row, next(iter(columns)), value, False)
-        self.payoff = payoff
+        return payoff
 
     def _payoff_amount(self, payoff: np.ndarray, i: int, criterion: str, amount: object,
                        in_object: bool) -> None:
