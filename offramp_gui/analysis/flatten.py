@@ -31,7 +31,6 @@ _UNKNOWN_KIND, _UNKNOWN_OUTCOME = -1, -2
 _SOLVE_VALUES = {None, "best", "assumed"}
 _NUMBER = {float, int}
 _NUMBER_OR_NONE = {float, int, type(None)}
-_OBJECT_OR_NONE = {dict, type(None)}
 
 
 @dataclass(frozen=True)
@@ -263,12 +262,12 @@ class _Builder:
                                 for v in values], float)
         kinds = np.where(np.isnan(numbers), NO_PROBABILITY, FIXED).astype(np.int8)
         # Only the few nodes whose probability is neither a number nor missing need a look.
-        unusual = np.flatnonzero(np.isnan(numbers)).tolist()
+        unusual = [i for i in np.flatnonzero(np.isnan(numbers)).tolist()
+                   if values[i] is not None]
         for i in unusual:
             value = values[i]
-            if type(value) is not str:
-                if value is not None:  # true, [], {}…
-                    kinds[i] = BROKEN
+            if type(value) is not str:  # true, [], {}, nan…
+                kinds[i] = BROKEN
                 continue
             if value == REMAINDER:
                 kinds[i] = REMAINDER_PROBABILITY
@@ -286,41 +285,40 @@ class _Builder:
 
     def _plain_payoffs(self, values: list) -> np.ndarray | None:
         """The payoffs when each node has none or an object of numbers by criteria
-        (the usual tree), else None: read criterion by criterion, block by block, so
-        that every object is fetched from memory once."""
+        (the usual tree), else None. Read block by block: iterating over a Python
+        object touches its memory, and a block's objects stay in the CPU's cache."""
         criteria = list(self.criterion_index)
+        parts: list[list[np.ndarray]] = [[] for _ in criteria]
         in_object: list[bool] = []
-        amounts: list[list] = [[] for _ in criteria]
-        keys = 0
-        for start in range(0, len(values), CACHE_BLOCK):
-            block = values[start:start + CACHE_BLOCK]
-            if not set(map(type, block)) <= _OBJECT_OR_NONE:  # a number or formula alone
-                return None
-            flags = list(map(is_not, block, repeat(None)))
-            objects = list(compress(block, flags))
-            in_object += flags
-            keys += sum(map(len, objects))
-            for column, criterion in zip(amounts, criteria):
-                column += map(dict.get, objects, repeat(criterion))
-        objects_count = len(amounts[0])
+        keys = found = 0
+        try:
+            for start in range(0, len(values), CACHE_BLOCK):
+                block = values[start:start + CACHE_BLOCK]
+                flags = list(map(is_not, block, repeat(None)))
+                objects = list(compress(block, flags))
+                in_object += flags
+                keys += sum(map(len, objects))
+                for part, criterion in zip(parts, criteria):
+                    amounts = list(map(dict.get, objects, repeat(criterion)))
+                    types = set(map(type, amounts))
+                    if not types <= _NUMBER_OR_NONE:
+                        return None
+                    numbers = np.array(amounts, float)
+                    found += len(amounts)
+                    if type(None) in types:  # a criterion some objects leave out: 0 there
+                        absent = np.array(list(map(is_, amounts, repeat(None))), bool)
+                        numbers[absent] = 0.0
+                        found -= int(absent.sum())
+                    part.append(numbers)
+        except TypeError:  # a number or a formula outside an object
+            return None
+        if found != keys:  # a key that is not a criterion, or a null amount
+            return None
         payoff = np.zeros((len(values), len(criteria)))
         rows = np.flatnonzero(in_object)
-        found = 0
-        for k, column in enumerate(amounts):
-            types = set(map(type, column))
-            if not types <= _NUMBER_OR_NONE:
-                return None
-            absent = (np.fromiter(map(is_, column, repeat(None)), bool, objects_count)
-                      if type(None) in types else None)
-            numbers = np.array(column, float)
-            if absent is not None:
-                found += objects_count - int(absent.sum())
-                numbers[absent] = 0.0
-            else:
-                found += objects_count
-            payoff[rows, k] = numbers
-        # Every key named a criterion and held a number (not null).
-        return payoff if found == keys else None
+        for k, part in enumerate(parts):
+            payoff[rows, k] = np.concatenate(part)
+        return payoff
 
     def _any_payoffs(self, values: list) -> np.ndarray:
         columns = self.criterion_index
