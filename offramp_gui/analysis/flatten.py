@@ -392,8 +392,7 @@ class _Builder:
 
     def freeze(self, title: str, weights: np.ndarray, variables: list[VariableDef],
                labels: Labels, ids: tuple[str, ...]) -> FlatTree:
-        plain_ids = _plain_ids(ids)
-        repeated = len(set(ids)) < len(ids)
+        plain_ids, repeated = _read_ids(ids)
         return FlatTree(
             ids=ids, parent=self.parent.astype(np.int64), kind=self.kind,
             child_start=self.child_start, child_count=self.child_count,
@@ -412,19 +411,33 @@ class _Builder:
 _ID_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-"
 
 
-def _plain_ids(ids: tuple[str, ...]) -> bool:
-    """Whether every id matches the format's pattern: one byte translation over all of
-    them, several times quicker than a regular expression, and their lengths from
-    where the line breaks between them are."""
-    joined = "\n".join(ids)
+def _read_ids(ids: tuple[str, ...]) -> tuple[bool, bool]:
+    """Whether every id matches the format's pattern, and whether any id repeats.
+
+    Each block of ids is joined and put in a set while its strings are in the CPU's
+    cache. The pattern is checked by one byte translation over the joined ids, several
+    times quicker than a regular expression, and their lengths by where the line breaks
+    between them are."""
+    seen: set[str] = set()
+    joined_blocks = []
+    try:
+        for start in range(0, len(ids), CACHE_BLOCK):
+            block = ids[start:start + CACHE_BLOCK]
+            joined_blocks.append("\n".join(block))
+            seen.update(block)
+    except TypeError:  # an id that is not text: raised as it was, with its place in all ids
+        "\n".join(ids)
+        raise
+    repeated = len(seen) < len(ids)
+    joined = "\n".join(joined_blocks)
     if not joined.isascii():
-        return False
+        return False, repeated
     encoded = joined.encode("ascii")
     if encoded.translate(None, _ID_BYTES) != b"\n" * (len(ids) - 1):
-        return False
+        return False, repeated
     breaks = np.flatnonzero(np.frombuffer(encoded, np.uint8) == ord("\n"))
     spans = np.diff(breaks, prepend=-1, append=len(encoded))  # each id's length + 1
-    return bool(spans.min() >= 2 and spans.max() <= MAX_ID_LENGTH + 1)
+    return bool(spans.min() >= 2 and spans.max() <= MAX_ID_LENGTH + 1), repeated
 
 
 def _codes(values: list, table: dict, missing: object, dtype: type) -> np.ndarray:
