@@ -315,7 +315,8 @@ class _Builder:
         if found != keys:  # a key that is not a criterion, or a null amount
             return None
         payoff = np.zeros((len(values), len(criteria)))
-        rows = np.flatnonzero(in_object)
+        # (bytes() takes a list of bools several times quicker than numpy does)
+        rows = np.flatnonzero(np.frombuffer(bytes(in_object), bool))
         for k, part in enumerate(parts):
             payoff[rows, k] = np.concatenate(part)
         return payoff
