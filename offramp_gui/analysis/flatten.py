@@ -241,7 +241,8 @@ class _Builder:
         deciding = kind == DECISION_KIND
         player = _codes(columns.players, self.player_index, -1, np.int64)
         if self.single_player:
-            player[deciding & np.array([p is None for p in columns.players], bool)] = 0
+            unnamed = np.frombuffer(bytes(map(is_, columns.players, repeat(None))), bool)
+            player[deciding & unnamed] = 0
         player[~deciding] = -1
         assumed = _codes(columns.solves, {"assumed": True}, False, bool)
         kind[deciding & assumed] = ASSUMED_KIND
@@ -315,7 +316,7 @@ class _Builder:
         if found != keys:  # a key that is not a criterion, or a null amount
             return None
         payoff = np.zeros((len(values), len(criteria)))
-        # (bytes() takes a list of bools several times quicker than numpy does)
+        # (bytes() takes bools several times quicker than numpy does)
         rows = np.flatnonzero(np.frombuffer(bytes(in_object), bool))
         for k, part in enumerate(parts):
             payoff[rows, k] = np.concatenate(part)
