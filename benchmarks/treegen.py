@@ -69,3 +69,15 @@ def timed(action: Callable[[], object], repeat: int = 1) -> float:
         action()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def timed_cpu(action: Callable[[], object], repeat: int = 1) -> tuple[float, float]:
+    """The medians of `repeat` runs of `action`: (wall seconds, CPU seconds of this
+    process). On a shared machine the CPU time is the steadier of the two."""
+    walls, cpus = [], []
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        action()
+        cpus.append(time.process_time() - cpu)
+        walls.append(time.perf_counter() - wall)
+    return statistics.median(walls), statistics.median(cpus)
