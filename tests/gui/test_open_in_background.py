@@ -14,8 +14,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QProgressBar, QPushButton
 
 import offramp_gui.gui.document as document_module
+import offramp_gui.gui.scene.tree_scene as scene_module
 from offramp_gui.fileformat.json_io import dumps
 from offramp_gui.gui.document import FITS_ON_SCREEN
+from offramp_gui.gui.scene.placement import FlatTree
 from offramp_gui.model.tree import CHANCE, TERMINAL, Node, Tree
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -156,6 +158,32 @@ def test_a_large_tree_saved_without_folds_opens_folded_to_fit_the_screen(
     assert not window.document.modified and not window.isWindowModified()
     assert window.document.undo_stack.count() == 0
     assert b'"collapsed"' not in large_file.read_bytes()
+
+
+def test_the_canvas_lays_out_the_opened_tree_as_it_would_any_tree(
+        window, large_file, qtbot, monkeypatch):
+    flattened_here = []  # the roots the window's own thread flattened
+
+    class Watched(FlatTree):
+        def __init__(self, root: Node):
+            if threading.current_thread() is threading.main_thread():
+                flattened_here.append(root)
+            super().__init__(root)
+
+    monkeypatch.setattr(scene_module, "FlatTree", Watched)
+    window.prompts.script("open", large_file)
+    window.actions["open"].trigger()
+    qtbot.waitUntil(lambda: window.document.path == large_file)
+    tree = window.document.tree
+    assert tree.root not in flattened_here  # (the worker that read it did)
+    afresh = scene_module.TreeScene(window.document)  # as exports build it
+    assert tree.root in flattened_here
+    shown = [n.id for n in tree.root.walk() if afresh.node_position(n.id) is not None]
+    assert len(shown) == window.scene.shown_count() == 1093
+    assert all(window.scene.node_position(n) == afresh.node_position(n) for n in shown)
+    item = window.scene.item_for_node(tree.root.children[2].id)
+    assert item.look.branch == "b2" and not item.look.folded
+    afresh.deleteLater()
 
 
 def test_the_folds_saved_in_the_file_win(window, tmp_path, qtbot):

@@ -90,6 +90,8 @@ class TreeScene(QGraphicsScene):
         self._formulas_shown = bool(getattr(document, "show_formulas", False))
         self.setBackgroundBrush(QBrush(self.theme.background))
         self._flat: FlatTree | None = None
+        #: The new tree flattened by the worker that opened it, for the next layout.
+        self._flat_made: FlatTree | None = None
         self._restructured = True  # the flattened tree is out of date (kept for queries)
         self._placed: Placed | None = None
         self._above = self._below = np.zeros(0)
@@ -124,6 +126,7 @@ class TreeScene(QGraphicsScene):
         self._layout_timer.setSingleShot(True)
         self._layout_timer.setInterval(0)
         self._layout_timer.timeout.connect(self.relayout)
+        document.prepare_opened[_FLATTENED] = _flatten
         document.tree_changed.connect(self._on_tree_changed)
         document.document_reset.connect(self.drag.cancel)
         document.document_reset.connect(self._new_tree)
@@ -286,6 +289,9 @@ class TreeScene(QGraphicsScene):
     # ---- following the document -----------------------------------------------------
     def _new_tree(self) -> None:
         self._restructured = True
+        made = self.document.prepared.get(_FLATTENED)
+        self._flat_made = made if isinstance(made, FlatTree) and \
+            made.nodes[0] is self.document.tree.root else None
         for node_id in list(self._items):  # another tree's: none keeps its place
             self._recycle(node_id)
         self._place_of = {}
@@ -346,7 +352,8 @@ class TreeScene(QGraphicsScene):
         restyle, self._restyle_after = self._restyle_after, None
         before = self._placed, self._place_of
         if self._flat is None or self._restructured:
-            self._flat = FlatTree(self.document.tree.root)
+            made, self._flat_made = self._flat_made, None
+            self._flat = made or FlatTree(self.document.tree.root)
             self._restructured = False
             self._measure_rooms()
             before, restyle = None, None
@@ -734,6 +741,14 @@ class TreeScene(QGraphicsScene):
                 event.accept()
                 return
         super().mouseDoubleClickEvent(event)
+
+
+#: What the scene asks the worker opening a file to make: the tree flattened.
+_FLATTENED = "canvas: flattened"
+
+
+def _flatten(tree: Tree) -> FlatTree:
+    return FlatTree(tree.root)
 
 
 def _kind(node: Node) -> str:
