@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ..analysis.evaluate import Results
+from ..analysis.flatten import FlatTree
 from ..analysis.live import LiveEvaluation
 from ..api import check
 from ..fileformat.atomic import remove_stale_temporaries
@@ -361,6 +362,13 @@ class DocumentController(QObject):
         and the document no more modified than it was; the next save writes it."""
         with self.tree.batch():
             self.tree.set_folds(folds)
+
+    def current_shape(self) -> FlatTree | None:
+        """The live evaluation's snapshot when it holds the tree's nodes as they are now
+        (no edit waits for it), else None."""
+        if self._pending or self._stale is self.live:
+            return None
+        return self.live.flat
 
     def _on_tree_change(self, change: TreeChange) -> None:
         if is_view_change(change):
