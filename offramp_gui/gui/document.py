@@ -116,10 +116,14 @@ def read_checked(path: Path, report: Callable[[float], None],
         folded = fold_to_fit(tree)
         prepared = {name: make(tree) for name, make in (prepare or {}).items()}
         report(1.0)
-        # (Not gc.freeze(): it would keep every object alive so far, the trees and
-        # windows closed before this one included, from ever being collected.)
     finally:
         if collecting:
+            # The new objects go to the oldest generation unscanned: else the first
+            # collections after this, on whichever thread, would go through them all
+            # (two of a second each at a million nodes, the window stopped). Unfrozen at
+            # once, they are collected as any others once unreachable.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
     return Opened(tree, issues, digest, live, folded, prepared)
 

@@ -3,6 +3,7 @@ a large tree saved without folds opens folded to what fits the screen, and Quit 
 the app without freeing the tree."""
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -184,6 +185,15 @@ def test_the_canvas_lays_out_the_opened_tree_as_it_would_any_tree(
     item = window.scene.item_for_node(tree.root.children[2].id)
     assert item.look.branch == "b2" and not item.look.folded
     afresh.deleteLater()
+
+
+def test_the_tree_opened_stays_in_reach_of_the_cycle_collector(window, large_file, qtbot):
+    window.prompts.script("open", large_file)
+    window.actions["open"].trigger()
+    qtbot.waitUntil(lambda: window.document.path == large_file)
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # nothing kept for good
+    node = window.document.tree.root.children[0]
+    assert any(o is node for o in gc.get_objects(generation=2))  # (not scanned again)
 
 
 def test_the_folds_saved_in_the_file_win(window, tmp_path, qtbot):
