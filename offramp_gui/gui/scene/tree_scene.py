@@ -126,7 +126,8 @@ class TreeScene(QGraphicsScene):
         self._layout_timer.setSingleShot(True)
         self._layout_timer.setInterval(0)
         self._layout_timer.timeout.connect(self.relayout)
-        document.prepare_opened[_FLATTENED] = _flatten
+        if hasattr(document, "prepare_opened"):  # (an export's frozen copy opens nothing)
+            document.prepare_opened[_FLATTENED] = _flatten
         document.tree_changed.connect(self._on_tree_changed)
         document.document_reset.connect(self.drag.cancel)
         document.document_reset.connect(self._new_tree)
