@@ -135,6 +135,22 @@ def test_one_way_recomputes_when_a_variable_changes(qtbot, panel, window, flat):
     np.testing.assert_array_equal(tab.plot.curve_data()[1][1], expected.values[1])
 
 
+def test_the_decision_list_keeps_its_choice_through_number_edits_and_shows_new_names(
+        qtbot, panel, window):
+    window.document.select("offramp_pledges.rout")
+    picker = panel.picker.node
+    listed = [picker.itemText(k) for k in range(picker.count())]
+    with qtbot.waitSignal(window.document.results_ready, timeout=WAIT):
+        window.document.edit.set_variable("face_value", "value", 70)
+    assert panel.picker.node_id() == "offramp_pledges.rout"
+    assert panel.picker.player_id() == "kremlin"
+    assert [picker.itemText(k) for k in range(picker.count())] == listed
+    with qtbot.waitSignal(window.document.results_ready, timeout=WAIT):
+        window.document.edit.set_field("offramp_pledges.rout", "name", "Renamed rout")
+    assert panel.picker.node_id() == "offramp_pledges.rout"
+    assert picker.currentText().startswith("Renamed rout")
+
+
 def test_a_bad_range_is_a_plain_message_not_a_traceback(qtbot, panel):
     tab = shown(qtbot, panel, panel.one_way)
     tab.set_range(0.3, 0.3)
