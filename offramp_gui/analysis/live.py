@@ -165,7 +165,7 @@ class LiveEvaluation:
             if weights is None:
                 return False
         if "title" in settings:
-            self.flat = dataclasses.replace(self.flat, title=tree.title)
+            self.flat = _same_shape(self.flat, title=tree.title)
         if labels:
             self._relabel(labels)
         return self.update(probabilities, payoffs, variables, weights)
@@ -266,8 +266,7 @@ class LiveEvaluation:
             for i, text in changes.items():
                 listed[i] = text
             new[plural] = tuple(listed)
-        self.flat = dataclasses.replace(self.flat,
-                                        labels=dataclasses.replace(old, **new))
+        self.flat = _same_shape(self.flat, labels=dataclasses.replace(old, **new))
 
     # ---- edits by number ------------------------------------------------------------
     def update(self, probabilities: dict[int, float] | None = None,
@@ -302,7 +301,7 @@ class LiveEvaluation:
                 return False
             players, decisions = reweighed
         if changes:
-            self.flat = dataclasses.replace(flat, **changes)
+            self.flat = _same_shape(flat, **changes)
         return self._resolve(moved, paid, _NO_NODES, players, rechoose=decisions)
 
     def _set_numbers(self, probabilities: dict[int, float],
@@ -401,7 +400,7 @@ class LiveEvaluation:
                 "title"}:
             return False
         if "title" in settings:
-            self.flat = dataclasses.replace(self.flat, title=tree.title)
+            self.flat = _same_shape(self.flat, title=tree.title)
         change = patch(self.flat, tree, edit.node_ids)
         if change is None or change.flat.suspect:
             return False
@@ -771,6 +770,15 @@ class LiveEvaluation:
         """In `solve`'s order: out-of-range branches by node, then sums by parent."""
         return tuple([self._range_issues[k] for k in sorted(self._range_issues)]
                      + [self._sum_issues[k] for k in sorted(self._sum_issues)])
+
+
+def _same_shape(flat: FlatTree, **changes: Any) -> FlatTree:
+    """A snapshot with other numbers or labels, keeping the id index if it was made (a
+    million nodes' index takes a tenth of a second to make again at every slider step)."""
+    made = flat.__dict__.get("index")
+    if made is not None:
+        changes.setdefault("given_index", made)
+    return dataclasses.replace(flat, **changes)
 
 
 def _take(array: np.ndarray, rows: np.ndarray) -> np.ndarray:

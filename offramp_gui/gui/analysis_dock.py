@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..analysis.flatten import ASSUMED_KIND, DECISION_KIND, FlatTree
-from .analysis_picker import NodePicker
+from .analysis_picker import NodePicker, same_nodes
 from .analysis_requirements import RequirementsTab
 from .analysis_simulation import SimulationTab
 from .analysis_sweeps import OneWayTab, TornadoTab, TwoWayTab
@@ -84,7 +84,11 @@ class SubjectPicker(QWidget):
     def fill(self, flat: FlatTree | None, reset: bool = False) -> None:
         """List the tree's decisions and players, keeping the current ones if they stay."""
         if flat is None or (flat is self._flat and not reset):
-            return  # (an edit of a number keeps the tree's shape: nothing to list again)
+            return
+        if same_nodes(self._flat, flat) and not reset:
+            self._flat = flat  # (an edit of a number: nothing to list again)
+            self.node.nodes.renumber(flat)
+            return
         self._flat = flat
         node, player = (None, None) if reset else (self.node_id(), self.player_id())
         with _blocked(self.node, self.player):

@@ -27,6 +27,13 @@ _NO_ROWS = np.zeros(0, np.int64)
 Index = QModelIndex | QPersistentModelIndex
 
 
+def same_nodes(old: FlatTree | None, new: FlatTree | None) -> bool:
+    """Whether snapshot `new` has the nodes, kinds and labels of `old` (an edit of a
+    number makes a snapshot sharing them): a list of its nodes stays as it is."""
+    return old is not None and new is not None and new.ids is old.ids and \
+        new.kind is old.kind and new.player is old.player and new.labels is old.labels
+
+
 class NodeList(QAbstractListModel):
     """Some nodes of a flat tree, in its order: the text of a row is its label, its
     data (UserRole) the node's id."""
@@ -47,6 +54,10 @@ class NodeList(QAbstractListModel):
         self.beginResetModel()
         self._flat, self._rows, self._labels = flat, rows, None
         self.endResetModel()
+
+    def renumber(self, flat: FlatTree) -> None:
+        """Read from `flat`, a snapshot of the same nodes (`same_nodes`): no row changes."""
+        self._flat = flat
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's default
         return 0 if parent.isValid() else len(self._rows)

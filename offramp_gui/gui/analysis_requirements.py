@@ -23,7 +23,7 @@ from ..analysis.catalogue import Run
 from ..analysis.catalogue import what_would_it_take as wanted
 from ..analysis.flatten import DECISION_KIND, FlatTree
 from ..analysis.sensitivity import Threshold
-from .analysis_picker import NodePicker
+from .analysis_picker import NodePicker, same_nodes
 from .analysis_tabs import AnalysisPanel, AnalysisTab, labelled, plain_label
 from .plots import analysis_plots as plots
 from .plots.plot_parts import decision_label, node_label
@@ -105,7 +105,9 @@ class RequirementsTab(AnalysisTab):
             self._fill_nodes(flat)
 
     def _fill_nodes(self, flat: FlatTree) -> None:
-        if flat is not self.node.nodes.flat:  # (an edit of a number keeps the same)
+        if same_nodes(self.node.nodes.flat, flat):  # (an edit of a number)
+            self.node.nodes.renumber(flat)
+        elif flat is not self.node.nodes.flat:
             self.node.show_nodes(flat, choice_nodes(flat), self.node.node_id())
         self._fill_targets(flat)
 

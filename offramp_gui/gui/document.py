@@ -14,13 +14,14 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ..analysis.evaluate import Results
+from ..analysis.flatten import FlatTree
 from ..analysis.live import LiveEvaluation
 from ..api import check
 from ..fileformat.atomic import remove_stale_temporaries
@@ -69,15 +70,18 @@ class Opened:
     live: LiveEvaluation
     #: Folded to fit the screen: how many levels below the root show, and how many nodes.
     folded: tuple[int, int] | None
+    #: What the views asked the worker to make of the tree (`prepare_opened`), by name.
+    prepared: dict[str, object] = field(default_factory=dict)
 
 
 class OpenJob(WorkerJob[Opened]):
     """One file opened on a worker: `result`, or `error` (a TreeFormatError when it
     cannot be read as a tree, `Cancelled` when cancelled), is set when `finished` comes."""
 
-    def __init__(self, path: Path, revision: int):
+    def __init__(self, path: Path, revision: int,
+                 prepare: dict[str, Callable[[Tree], object]] | None = None):
         # A daemon: reading writes nothing that quitting should wait for.
-        super().__init__(lambda: read_checked(path, self.report), "offramp-open",
+        super().__init__(lambda: read_checked(path, self.report, prepare), "offramp-open",
                          daemon=True)
         self.path = path
         #: The document's revision when the file was asked for: an edit made while it
@@ -87,10 +91,12 @@ class OpenJob(WorkerJob[Opened]):
         self.shown = False
 
 
-def read_checked(path: Path, report: Callable[[float], None]) -> Opened:
+def read_checked(path: Path, report: Callable[[float], None],
+                 prepare: dict[str, Callable[[Tree], object]] | None = None) -> Opened:
     """Read, check and evaluate a tree file (on a worker), folded to fit the screen if
     it has no folds of its own; raise TreeFormatError if it cannot be read as a tree.
-    `report` is told how much is done, and may raise to stop."""
+    `report` is told how much is done, and may raise to stop; `prepare` is run on the
+    tree as it will show."""
     collecting = gc.isenabled()
     gc.disable()  # the collector would stop every thread each time the tree grew a quarter
     try:
@@ -108,13 +114,18 @@ def read_checked(path: Path, report: Callable[[float], None]) -> Opened:
         tree, digest = loaded.tree, loaded.digest
         del loaded  # its text: no longer needed
         folded = fold_to_fit(tree)
+        prepared = {name: make(tree) for name, make in (prepare or {}).items()}
         report(1.0)
-        # (Not gc.freeze(): it would keep every object alive so far, the trees and
-        # windows closed before this one included, from ever being collected.)
     finally:
         if collecting:
+            # The new objects go to the oldest generation unscanned: else the first
+            # collections after this, on whichever thread, would go through them all
+            # (two of a second each at a million nodes, the window stopped). Unfrozen at
+            # once, they are collected as any others once unreachable.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
-    return Opened(tree, issues, digest, live, folded)
+    return Opened(tree, issues, digest, live, folded, prepared)
 
 
 def drop_in_pieces(holder: list[Tree]) -> None:
@@ -189,6 +200,11 @@ class DocumentController(QObject):
         #: The live evaluation an edit left out of date, if any: recompute replaces it.
         self._stale: LiveEvaluation | None = None
         self._opening: OpenJob | None = None
+        #: Work the views would do on a tree as it is shown, done instead by the worker
+        #: that opens it (the canvas flattens a million nodes in seconds); while
+        #: `document_reset` is handled, `prepared` holds what it made of the new tree.
+        self.prepare_opened: dict[str, Callable[[Tree], object]] = {}
+        self.prepared: dict[str, object] = {}
         self._recompute_timer = QTimer(self)
         self._recompute_timer.setSingleShot(True)
         self._recompute_timer.setInterval(0)
@@ -210,13 +226,14 @@ class DocumentController(QObject):
         self.results = self.live.results()
 
     def replace_tree(self, tree: Tree, path: Path | None, digest: str | None = None,
-                     suggestion: Path | None = None, live: LiveEvaluation | None = None) -> None:
+                     suggestion: Path | None = None, live: LiveEvaluation | None = None,
+                     prepared: dict[str, object] | None = None) -> None:
         """Show another document (New, Open, Revert): clears undo history, and ends a
         file still being opened (the newer choice wins).
 
         `digest` fingerprints the file's bytes as read, to notice later changes on disk.
         `suggestion` is what Save As proposes while there is no path. `live` is the
-        tree's evaluation, when already made.
+        tree's evaluation, when already made; `prepared`, what `prepare_opened` made.
         """
         opening, self._opening = self._opening, None
         if opening is not None:
@@ -232,7 +249,11 @@ class DocumentController(QObject):
         self.disk_digest = digest if path is not None else None
         self._attach(tree, live)
         self.undo_stack.setClean()
-        self.document_reset.emit()
+        self.prepared = prepared or {}
+        try:
+            self.document_reset.emit()
+        finally:
+            self.prepared = {}  # (the views have taken what they use)
         self.results_ready.emit(self.results)
         self.path_changed.emit(self.path)
         self.selection_changed.emit(None)
@@ -263,7 +284,7 @@ class DocumentController(QObject):
         dropped); take the outcome with `take_opened` when the job's `finished` comes."""
         if self._opening is not None:
             self._opening.cancel()
-        job = self._opening = OpenJob(path, self._revision)
+        job = self._opening = OpenJob(path, self._revision, dict(self.prepare_opened))
         job.start()
         return job
 
@@ -279,7 +300,8 @@ class DocumentController(QObject):
         if opened is None:
             raise Cancelled()
         path = None if as_copy else job.path
-        self.replace_tree(opened.tree, path, opened.digest, live=opened.live)
+        self.replace_tree(opened.tree, path, opened.digest, live=opened.live,
+                          prepared=opened.prepared)
         job.result = None  # the document holds the tree now
         return opened
 
@@ -344,6 +366,13 @@ class DocumentController(QObject):
         and the document no more modified than it was; the next save writes it."""
         with self.tree.batch():
             self.tree.set_folds(folds)
+
+    def current_shape(self) -> FlatTree | None:
+        """The live evaluation's snapshot when it holds the tree's nodes as they are now
+        (no edit waits for it), else None."""
+        if self._pending or self._stale is self.live:
+            return None
+        return self.live.flat
 
     def _on_tree_change(self, change: TreeChange) -> None:
         if is_view_change(change):

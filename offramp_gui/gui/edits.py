@@ -6,9 +6,11 @@ import json
 from contextlib import ExitStack
 from typing import Any, Protocol
 
+import numpy as np
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QApplication
 
+from ..analysis.flatten import FlatTree
 from ..fileformat.json_io import node_from_text, node_to_dict
 from ..fileformat.schema import too_many_nodes
 from ..model.fields import NODE_TYPES, VALUE_FIELDS
@@ -54,6 +56,8 @@ class Editable(Protocol):
     def gesture(self) -> int: ...
 
     def set_folds(self, folds: dict[str, bool]) -> None: ...
+
+    def current_shape(self) -> FlatTree | None: ...
 
 
 class Edits:
@@ -106,6 +110,10 @@ class Edits:
     def fold_below(self, level: int | None) -> None:
         """Show `level` levels below the root and fold every node with children deeper
         (None: fold nothing). Level by level, the quickest way through a large tree."""
+        shape = self._doc.current_shape()
+        if shape is not None:
+            self._doc.set_folds(_folds_below(shape, level))
+            return
         folds: dict[str, bool] = {}
         nodes, depth = [self._tree.root], 0
         while nodes:
@@ -410,6 +418,19 @@ class _Macro:
     def __exit__(self, *exc: object) -> None:
         self._batch.close()
         self._doc.undo_stack.endMacro()
+
+
+def _folds_below(shape: FlatTree, level: int | None) -> dict[str, bool]:
+    """Every node with children folded from `level` down and open above it (None: all
+    open), read from the snapshot's levels (a million nodes in a blink; setting the
+    folds skips those already so)."""
+    levels = shape.levels
+    first = len(shape.ids) if level is None or level >= len(levels) else levels[level][0]
+    parents = np.flatnonzero(shape.child_count > 0)
+    ids = shape.ids
+    folds = dict.fromkeys([ids[i] for i in parents[parents < first].tolist()], False)
+    folds.update(dict.fromkeys([ids[i] for i in parents[parents >= first].tolist()], True))
+    return folds
 
 
 def _quoted(node: Node) -> str:

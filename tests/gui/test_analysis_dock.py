@@ -156,6 +156,22 @@ def test_on_a_large_tree_the_one_way_waits_for_run(qtbot, panel, window, monkeyp
     assert not np.array_equal(before, expected.values[1])
 
 
+def test_the_decision_list_keeps_its_choice_through_number_edits_and_shows_new_names(
+        qtbot, panel, window):
+    window.document.select("offramp_pledges.rout")
+    picker = panel.picker.node
+    listed = [picker.itemText(k) for k in range(picker.count())]
+    with qtbot.waitSignal(window.document.results_ready, timeout=WAIT):
+        window.document.edit.set_variable("face_value", "value", 70)
+    assert panel.picker.node_id() == "offramp_pledges.rout"
+    assert panel.picker.player_id() == "kremlin"
+    assert [picker.itemText(k) for k in range(picker.count())] == listed
+    with qtbot.waitSignal(window.document.results_ready, timeout=WAIT):
+        window.document.edit.set_field("offramp_pledges.rout", "name", "Renamed rout")
+    assert panel.picker.node_id() == "offramp_pledges.rout"
+    assert picker.currentText().startswith("Renamed rout")
+
+
 def test_a_bad_range_is_a_plain_message_not_a_traceback(qtbot, panel):
     tab = shown(qtbot, panel, panel.one_way)
     tab.set_range(0.3, 0.3)

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor
 
+from offramp_gui.gui.scene.theme import ROW_HEIGHT
 from offramp_gui.gui.scene.tree_scene import EVERY_ITEM_UP_TO, TreeScene
 
 WIDE, LEAVES = 20, 50  # 20 x 20 chance nodes, 50 endings under each: 20,421 nodes
@@ -139,3 +140,38 @@ def test_a_scene_no_view_shows_has_an_item_for_every_node(window):
     assert scene.node_ids() == set(window.document.tree.ids())
     assert scene.itemsBoundingRect().contains(scene.nodes_rect())
     assert QRectF(scene.tree_rect()).contains(window.scene.tree_rect())
+
+
+def drawn_as_placed(window) -> None:  # noqa: ANN001
+    """Every item sits where its node is placed, its branch drawn to its parent's place."""
+    scene, tree = window.scene, window.document.tree
+    for node_id in scene.node_ids():
+        item, place = scene.item_for_node(node_id), scene.node_position(node_id)
+        assert item.scenePos() == place
+        parent = tree.parent_id(node_id)
+        if parent is not None:
+            assert item.look.parent_offset == scene.node_position(parent) - place
+        node = tree.node(node_id)
+        assert item.look.folded == bool(node.children and node.collapsed)
+
+
+def test_a_fold_moves_the_nodes_below_up_and_their_branches_with_them(window, qtbot):
+    scene = window.scene
+    window.view.centerOn(scene.node_position("a0.0.49"))
+    below, parent = scene.node_position("a0.1"), scene.node_position("a0")
+    assert {"a0.0.49", "a0.1.0"} <= scene.node_ids()
+    window.document.select("a0.0")
+    window.actions["toggle-fold"].trigger()
+    qtbot.waitUntil(lambda: scene.shown_count() == 20_421 - LEAVES)
+    # Its fifty rows of endings are one row now; its parent is centred on its children.
+    assert scene.node_position("a0.1").y() == below.y() - (LEAVES - 1) * ROW_HEIGHT
+    assert scene.node_position("a0").y() < parent.y()
+    folded = scene.item_for_node("a0.0")
+    assert folded.look.folded and folded.look.hidden == LEAVES
+    assert "a0.0.49" not in scene.node_ids() and "a0.1.0" in scene.node_ids()
+    drawn_as_placed(window)
+    window.actions["toggle-fold"].trigger()
+    qtbot.waitUntil(lambda: scene.shown_count() == 20_421)
+    assert scene.node_position("a0.1") == below and scene.node_position("a0") == parent
+    assert not scene.item_for_node("a0.0").look.folded
+    drawn_as_placed(window)

@@ -77,6 +77,23 @@ def test_the_view_menu_folds_without_an_undo_step(window, qtbot):
     assert unchanged(window)
 
 
+def test_fold_below_a_level_right_after_edits_folds_the_tree_as_it_is_now(window, qtbot):
+    edit = window.document.edit
+    new = edit.add_child("talks")  # "talks" has a child now, a level below the root
+    window.prompts.script("fold-below", 1)
+    window.actions["fold-below"].trigger()
+    assert folded(window) == {"defeat", "collapse", "talks"}
+    qtbot.waitUntil(lambda: new not in window.scene.node_ids())
+    edit.set_field("collapse", "id", "response")  # no results for it yet
+    window.actions["expand-all"].trigger()
+    assert folded(window) == set()
+    window.prompts.script("fold-below", 2)
+    window.actions["fold-below"].trigger()
+    assert folded(window) == {"response"}
+    qtbot.waitUntil(lambda: "escalate" not in window.scene.node_ids())
+    assert {"aim", "defeat", "response", "stalemate", "talks", new} == window.scene.node_ids()
+
+
 def test_the_right_arrow_onto_a_folded_node_expands_it_without_an_undo_step(window, qtbot):
     window.actions["fold-all"].trigger()
     window.document.select("aim")

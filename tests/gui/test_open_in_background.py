@@ -3,6 +3,7 @@ a large tree saved without folds opens folded to what fits the screen, and Quit 
 the app without freeing the tree."""
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -14,8 +15,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QProgressBar, QPushButton
 
 import offramp_gui.gui.document as document_module
+import offramp_gui.gui.scene.tree_scene as scene_module
 from offramp_gui.fileformat.json_io import dumps
 from offramp_gui.gui.document import FITS_ON_SCREEN
+from offramp_gui.gui.scene.placement import FlatTree
 from offramp_gui.model.tree import CHANCE, TERMINAL, Node, Tree
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -156,6 +159,41 @@ def test_a_large_tree_saved_without_folds_opens_folded_to_fit_the_screen(
     assert not window.document.modified and not window.isWindowModified()
     assert window.document.undo_stack.count() == 0
     assert b'"collapsed"' not in large_file.read_bytes()
+
+
+def test_the_canvas_lays_out_the_opened_tree_as_it_would_any_tree(
+        window, large_file, qtbot, monkeypatch):
+    flattened_here = []  # the roots the window's own thread flattened
+
+    class Watched(FlatTree):
+        def __init__(self, root: Node):
+            if threading.current_thread() is threading.main_thread():
+                flattened_here.append(root)
+            super().__init__(root)
+
+    monkeypatch.setattr(scene_module, "FlatTree", Watched)
+    window.prompts.script("open", large_file)
+    window.actions["open"].trigger()
+    qtbot.waitUntil(lambda: window.document.path == large_file)
+    tree = window.document.tree
+    assert tree.root not in flattened_here  # (the worker that read it did)
+    afresh = scene_module.TreeScene(window.document)  # as exports build it
+    assert tree.root in flattened_here
+    shown = [n.id for n in tree.root.walk() if afresh.node_position(n.id) is not None]
+    assert len(shown) == window.scene.shown_count() == 1093
+    assert all(window.scene.node_position(n) == afresh.node_position(n) for n in shown)
+    item = window.scene.item_for_node(tree.root.children[2].id)
+    assert item.look.branch == "b2" and not item.look.folded
+    afresh.deleteLater()
+
+
+def test_the_tree_opened_stays_in_reach_of_the_cycle_collector(window, large_file, qtbot):
+    window.prompts.script("open", large_file)
+    window.actions["open"].trigger()
+    qtbot.waitUntil(lambda: window.document.path == large_file)
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # nothing kept for good
+    node = window.document.tree.root.children[0]
+    assert any(o is node for o in gc.get_objects(generation=2))  # (not scanned again)
 
 
 def test_the_folds_saved_in_the_file_win(window, tmp_path, qtbot):

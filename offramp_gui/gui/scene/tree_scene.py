@@ -90,12 +90,18 @@ class TreeScene(QGraphicsScene):
         self._formulas_shown = bool(getattr(document, "show_formulas", False))
         self.setBackgroundBrush(QBrush(self.theme.background))
         self._flat: FlatTree | None = None
+        #: The new tree flattened by the worker that opened it, for the next layout.
+        self._flat_made: FlatTree | None = None
         self._restructured = True  # the flattened tree is out of date (kept for queries)
         self._placed: Placed | None = None
         self._above = self._below = np.zeros(0)
         self._measured = np.zeros(0, bool)
         self._items: dict[str, NodeItem] = {}
         self._place_of: dict[str, int] = {}  # an item's node among the placed ones
+        #: Set by folds and room changes waiting for the next layout: the nodes whose
+        #: look changed (the others' looks change only if they move against their
+        #: parent). None: every item's look is set afresh.
+        self._restyle_after: set[str] | None = None
         self._spare: list[NodeItem] = []
         #: What the canvas shows and at what zoom (None: no canvas, every node an item);
         #: the part of the scene the items were made for; whether the canvas draws lines.
@@ -120,6 +126,8 @@ class TreeScene(QGraphicsScene):
         self._layout_timer.setSingleShot(True)
         self._layout_timer.setInterval(0)
         self._layout_timer.timeout.connect(self.relayout)
+        if hasattr(document, "prepare_opened"):  # (an export's frozen copy opens nothing)
+            document.prepare_opened[_FLATTENED] = _flatten
         document.tree_changed.connect(self._on_tree_changed)
         document.document_reset.connect(self.drag.cancel)
         document.document_reset.connect(self._new_tree)
@@ -282,6 +290,9 @@ class TreeScene(QGraphicsScene):
     # ---- following the document -----------------------------------------------------
     def _new_tree(self) -> None:
         self._restructured = True
+        made = self.document.prepared.get(_FLATTENED)
+        self._flat_made = made if isinstance(made, FlatTree) and \
+            made.nodes[0] is self.document.tree.root else None
         for node_id in list(self._items):  # another tree's: none keeps its place
             self._recycle(node_id)
         self._place_of = {}
@@ -308,6 +319,7 @@ class TreeScene(QGraphicsScene):
         if change.fields & _ROOM_FIELDS and self._room_changed(change.node_ids):
             moved = True
         if moved:
+            self._restyle_after = (self._restyle_after or set()) | set(change.node_ids)
             self._layout_timer.start()
         elif change.node_ids:
             self._restyle(change.node_ids)
@@ -338,10 +350,14 @@ class TreeScene(QGraphicsScene):
         """Place the visible nodes; make items for those in view."""
         self._layout_timer.stop()
         self.laying_out.emit()
+        restyle, self._restyle_after = self._restyle_after, None
+        before = self._placed, self._place_of
         if self._flat is None or self._restructured:
-            self._flat = FlatTree(self.document.tree.root)
+            made, self._flat_made = self._flat_made, None
+            self._flat = made or FlatTree(self.document.tree.root)
             self._restructured = False
             self._measure_rooms()
+            before, restyle = None, None
         shown_now = self._flat.shown()
         self._measure(shown_now)
         self._placed = Placed(self._flat, self._above, self._below, ROW_HEIGHT, COLUMN_WIDTH,
@@ -357,7 +373,7 @@ class TreeScene(QGraphicsScene):
             self.laid_out.emit()  # the view moves back to what it showed
         finally:
             self._placing = False
-        self._fill(relaid=True)
+        self._fill(relaid=True, before=before, restyle=restyle)
         self.refresh()
 
     def show_area(self, area: QRectF, zoom: float) -> None:
@@ -369,8 +385,13 @@ class TreeScene(QGraphicsScene):
             return
         self._fill(relaid=False)
 
-    def _fill(self, relaid: bool) -> None:
-        """Give items to the nodes the canvas shows, or may soon; recycle the others."""
+    def _fill(self, relaid: bool, before: tuple[Placed | None, dict[str, int]] | None = None,
+              restyle: set[str] | None = None) -> None:
+        """Give items to the nodes the canvas shows, or may soon; recycle the others.
+
+        `before`: the layout and items' places before this one, of the same flattened
+        tree (None: the items are found again by id). `restyle`: with `before`, the
+        nodes whose look changed (None: all of them)."""
         placed = self._placed
         assert placed is not None
         self.dense = False
@@ -395,9 +416,7 @@ class TreeScene(QGraphicsScene):
         keep = set(wanted.tolist())
         if selected is not None:
             keep.add(selected)  # its highlight, and a drag from it, stay
-        old = self._place_of if not relaid else {
-            node_id: k for node_id in self._items
-            if (k := self._placed_index(node_id)) is not None}
+        old, same_look = self._places_now(relaid, before, restyle)
         self._place_of = {}
         fresh = []
         for node_id in list(self._items):
@@ -409,7 +428,8 @@ class TreeScene(QGraphicsScene):
                 keep.discard(k)
                 if relaid:
                     self._items[node_id].setPos(self._point(k))
-                    fresh.append(self._items[node_id])
+                    if node_id not in same_look:
+                        fresh.append(self._items[node_id])
         fresh += [self._make_item(k) for k in sorted(keep)]
         self._restyle_items(fresh)
         if relaid and self.overview_zoom is not None:  # the room above each label may differ
@@ -417,6 +437,39 @@ class TreeScene(QGraphicsScene):
                 item.overview_changed()
         self._on_selection_highlight()
         self.update()
+
+    def _places_now(self, relaid: bool, before: tuple[Placed | None, dict[str, int]] | None,
+                    restyle: set[str] | None) -> tuple[dict[str, int], set[str]]:
+        """Where the items' nodes are placed now, and which of them look the same."""
+        if not relaid:
+            return self._place_of, set()
+        if before is not None and before[0] is not None:
+            return self._moved_places(before[0], before[1], restyle)
+        return {node_id: k for node_id in self._items
+                if (k := self._placed_index(node_id)) is not None}, set()
+
+    def _moved_places(self, before: Placed, places: dict[str, int], restyle: set[str] | None
+                      ) -> tuple[dict[str, int], set[str]]:
+        """Where the items placed in `before` (at `places`) are placed now, from the
+        arrays (a fold keeps every node's index in the flattened tree); and which of
+        them look the same (not in `restyle`, not moved against their parent)."""
+        placed = self._placed
+        assert placed is not None
+        ids = list(places)
+        was = np.fromiter((places[i] for i in ids), np.int64, len(ids))
+        full = before.shown[was]
+        now = np.minimum(np.searchsorted(placed.shown, full), placed.count - 1)
+        kept = placed.shown[now] == full
+        same = np.zeros(len(ids), bool)
+        if restyle is not None:
+            was_k, now_k = was[kept], now[kept]
+            same[kept] = (_offset(before, was_k) == _offset(placed, now_k)) & \
+                (before.opened[was_k] == placed.opened[now_k]) & \
+                (before.hidden[was_k] == placed.hidden[now_k])
+        moved = {ids[j]: k for j, k in zip(np.flatnonzero(kept).tolist(),
+                                            now[kept].tolist(), strict=True)}
+        unchanged = {ids[j] for j in np.flatnonzero(same).tolist()} - (restyle or set())
+        return moved, unchanged
 
     def _reach(self, rect: QRectF, zoom: float) -> tuple[float, float, float, float]:
         """The edges of where nodes whose drawing reaches into `rect` are: their branch
@@ -691,6 +744,14 @@ class TreeScene(QGraphicsScene):
         super().mouseDoubleClickEvent(event)
 
 
+#: What the scene asks the worker opening a file to make: the tree flattened.
+_FLATTENED = "canvas: flattened"
+
+
+def _flatten(tree: Tree) -> FlatTree:
+    return FlatTree(tree.root)
+
+
 def _kind(node: Node) -> str:
     return "assumed" if node.is_assumed else node.type
 
@@ -703,6 +764,12 @@ def _color(node: Node, players: dict[str, str], outcomes: dict) -> QColor:  # no
         outcome = outcomes.get(node.outcome)
         return QColor(outcome_color(outcome)[0] if outcome is not None else TERMINAL_COLOR)
     return QColor(CHANCE_COLOR)
+
+
+def _offset(placed: Placed, nodes: np.ndarray) -> np.ndarray:
+    """How far below its parent each node sits (0 for the root)."""
+    parents = placed.parent[nodes]
+    return np.where(parents >= 0, placed.y[nodes] - placed.y[np.maximum(parents, 0)], 0.0)
 
 
 def _edges(rect: QRectF) -> tuple[float, float, float, float]:
