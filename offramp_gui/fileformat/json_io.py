@@ -12,6 +12,7 @@ import json
 import operator
 import os
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -462,16 +463,43 @@ def snapshot(tree: Tree) -> Snapshot:
     """The data of `tree` as it is now, taken without recursion.
 
     The app takes it on the main thread, so it is kept quick: the cycle collector is
-    paused, as each of its passes over the new tuples would also walk the whole model.
+    paused, as each of its passes over the new tuples would also walk the whole model,
+    and the tuples are then put in its oldest generation unscanned, so that their number
+    does not make a pass over everything due at once.
     """
-    nodes: list[tuple[tuple[Any, ...], dict[str, Any] | None, int]] = []
-    append = nodes.append
-    depth = 0
-    stack = [(tree.root, 0)]
     collecting = gc.isenabled()
     gc.disable()
     try:
-        while stack:
+        taken = SnapshotInSteps(tree).step(sys.maxsize)
+    finally:
+        if collecting:
+            gc.freeze()
+            gc.unfreeze()
+            gc.enable()
+    assert taken is not None
+    return taken
+
+
+class SnapshotInSteps:
+    """`snapshot(tree)` taken `step` by step, a number of nodes at a time, so that a
+    large tree's can be taken between other work on the thread that edits it. It is
+    the tree as it was at the first step only if nothing changed it meanwhile: the
+    caller drops it at any edit."""
+
+    def __init__(self, tree: Tree):
+        self._tree = tree
+        self._nodes: list[tuple[tuple[Any, ...], dict[str, Any] | None, int]] = []
+        self._stack = [(tree.root, 0)]
+        self._depth = 0
+
+    def step(self, count: int) -> Snapshot | None:
+        """Take up to `count` more nodes; the snapshot once every node is taken."""
+        append = self._nodes.append
+        stack = self._stack
+        depth = self._depth
+        for _ in range(count):
+            if not stack:
+                break
             node, level = stack.pop()
             children = node.children
             append((_FIELD_VALUES(node), dict(node.extras) if node.extras else None,
@@ -479,10 +507,10 @@ def snapshot(tree: Tree) -> Snapshot:
             if children:
                 depth = max(depth, level + 1)
                 stack.extend((child, level + 1) for child in reversed(children))
-    finally:
-        if collecting:
-            gc.enable()
-    return Snapshot(copy.deepcopy(_head(tree)), nodes, depth)
+        self._depth = depth
+        if stack:
+            return None
+        return Snapshot(copy.deepcopy(_head(self._tree)), self._nodes, depth)
 
 
 def _fields_of(values: tuple[Any, ...], extras: dict[str, Any] | None) -> dict[str, Any]:

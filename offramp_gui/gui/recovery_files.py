@@ -41,7 +41,14 @@ import platformdirs
 from PySide6.QtCore import QLockFile, QObject, QSettings, Signal
 
 from ..fileformat.atomic import write_atomic
-from ..fileformat.json_io import Snapshot, file_digest, loads, snapshot, snapshot_text
+from ..fileformat.json_io import (
+    Snapshot,
+    SnapshotInSteps,
+    file_digest,
+    loads,
+    snapshot,
+    snapshot_text,
+)
 from ..fileformat.limits import FileRefused, read_limited
 from ..model.tree import Tree
 
@@ -163,9 +170,30 @@ class RecoveryCopy:
 
 
 def take_copy(tree: Tree, original: Path | None, digest: str | None) -> RecoveryCopy:
+    return _copy_of(snapshot(tree), _meta(tree, original, digest))
+
+
+class CopyInSteps:
+    """`take_copy`, taken a number of nodes at a time (`SnapshotInSteps`): dropped by
+    the caller if the tree changes before it is whole."""
+
+    def __init__(self, tree: Tree, original: Path | None, digest: str | None):
+        self._meta = _meta(tree, original, digest)
+        self._snapshot = SnapshotInSteps(tree)
+
+    def step(self, count: int) -> RecoveryCopy | None:
+        """Take up to `count` more nodes; the copy once they are all taken."""
+        snap = self._snapshot.step(count)
+        return None if snap is None else _copy_of(snap, self._meta)
+
+
+def _meta(tree: Tree, original: Path | None, digest: str | None) -> dict[str, Any]:
     meta: dict[str, Any] = {"title": tree.title, "saved": time.time(), "digest": digest}
     meta.update(_path_field(original))
-    snap = snapshot(tree)
+    return meta
+
+
+def _copy_of(snap: Snapshot, meta: dict[str, Any]) -> RecoveryCopy:
     snap.head.pop(META_KEY, None)  # a recovery file opened as a tree: keep one key, ours
     return RecoveryCopy(snap, meta)
 

@@ -8,7 +8,9 @@ offers each to restore, discard or keep for later. See ../recovery_files.py for 
 
 Each autosave takes a snapshot on the main thread and writes it on a worker
 (`background_save.WorkerJob`), one at a time; a copy whose document was saved, replaced
-or closed meanwhile is deleted when its write ends (docs/architecture.md).
+or closed meanwhile is deleted when its write ends (docs/architecture.md). A large
+tree's snapshot is taken a few milliseconds at a time between events, and started again
+at the next autosave if an edit comes first (after a few such misses, in one go).
 
 Autosave never stops on its own: when the recovery folder cannot be created or written
 (a read-only state folder, a full disk, a file where the folder should be), the copies
@@ -19,8 +21,10 @@ try and a dialog once.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -35,6 +39,7 @@ from ..contributions import Contributions
 from ..document import DocumentController, is_view_change
 from ..prompts import Prompts
 from ..recovery_files import (
+    CopyInSteps,
     Entry,
     RecoveryCopy,
     autosave_seconds,
@@ -55,6 +60,16 @@ from ..view import TreeView
 
 #: Opens another window and returns its features by name.
 SpawnWindow = Callable[[], Mapping[str, object]]
+
+#: Up to this many nodes a snapshot takes a tenth of a second or less: taken in one go.
+TAKEN_AT_ONCE_UP_TO = 50_000
+#: A larger tree's snapshot is taken this many nodes at a time, for up to
+#: STEP_SECONDS before the window handles its events again.
+NODES_PER_STEP = 1_000
+STEP_SECONDS = 0.008
+#: After this many snapshots dropped for an edit in a row, the next is taken in one go:
+#: a stall, rather than unsaved work never copied while the user keeps editing.
+DROPS_BEFORE_AT_ONCE = 3
 
 
 class _Attempt(NamedTuple):
@@ -143,6 +158,14 @@ class RecoveryManager(QObject):
         self._discarded = False
         self._job: WorkerJob[_Attempt] | None = None
         self._autosave: _Autosave | None = None
+        #: A large tree's copy being taken between events, and how many were dropped.
+        self._taking: CopyInSteps | None = None
+        self._drops = 0
+        self._collecting = False
+        self._stepper = QTimer(self)
+        self._stepper.setSingleShot(True)
+        self._stepper.setInterval(0)
+        self._stepper.timeout.connect(self._take_steps)
         self._pressed = False
         self._closed = False
         self._timer = QTimer(self)
@@ -227,25 +250,71 @@ class RecoveryManager(QObject):
         """An autosave is being written on a worker."""
         return self._job is not None
 
+    @property
+    def taking(self) -> bool:
+        """A large tree's copy is being taken between events."""
+        return self._taking is not None
+
     def tick(self) -> None:
         """Start writing the document on a worker if it changed since the last autosave,
-        unless busy or the last autosave is still being written."""
-        if self._job is None and self._dirty and self.document.modified and not self.busy():
-            copy = self._take_copy()
-            if copy is None:
+        unless busy or the last autosave is still being taken or written."""
+        if self._job is not None or self._taking is not None or not self._dirty or \
+                not self.document.modified or self.busy():
+            return
+        document = self.document
+        if len(document.tree) > TAKEN_AT_ONCE_UP_TO and self._drops < DROPS_BEFORE_AT_ONCE:
+            if self._ready_to_copy():
+                self._taking = CopyInSteps(document.tree, document.path, document.disk_digest)
+                # Else a full collection, a second at a million nodes, stops some step:
+                # a million new tuples would make one due.
+                self._collecting = gc.isenabled()
+                gc.disable()
+                self._stepper.start()
+            return
+        copy = self._take_copy()
+        if copy is not None:
+            self._start_writing(copy)
+
+    def _take_steps(self) -> None:
+        """Take the copy's next nodes for a few milliseconds; write it once whole."""
+        taking = self._taking
+        if taking is None:
+            return
+        stop = time.perf_counter() + STEP_SECONDS
+        while (copy := taking.step(NODES_PER_STEP)) is None:
+            if time.perf_counter() > stop:
+                self._stepper.start()
                 return
-            autosave = self._autosave = _Autosave(copy, self.file)
-            # A daemon, so that quitting never waits for a copy being made: closing drops
-            # it, or waits for its write (`close`). Cut short otherwise, it leaves the last
-            # whole copy, as a crash would (written atomically).
-            job = self._job = WorkerJob(autosave.run, "offramp-autosave", daemon=True)
-            job.finished.connect(lambda: self._job_ended(job))
-            job.start()
+        # The new tuples go to the oldest generation unscanned, so that their numbers do
+        # not make a full collection due as soon as collecting starts again.
+        gc.freeze()
+        gc.unfreeze()
+        self._drop_taking()
+        self._start_writing(copy)
+
+    def _drop_taking(self) -> None:
+        if self._taking is None:
+            return
+        self._taking = None
+        self._stepper.stop()
+        if self._collecting:
+            gc.enable()
+
+    def _start_writing(self, copy: RecoveryCopy) -> None:
+        self._drops = 0
+        autosave = self._autosave = _Autosave(copy, self.file)
+        # A daemon, so that quitting never waits for a copy being made: closing drops
+        # it, or waits for its write (`close`). Cut short otherwise, it leaves the last
+        # whole copy, as a crash would (written atomically).
+        job = self._job = WorkerJob(autosave.run, "offramp-autosave", daemon=True)
+        job.finished.connect(lambda: self._job_ended(job))
+        job.start()
 
     def write(self) -> bool:
         """Write the recovery file now, on this thread, and say whether it was written.
         When the folder cannot be written, the copy goes to the fallback folder; the user
         is told once, and every time nothing works."""
+        self._drop_taking()
         self.finish_writing()
         copy = self._take_copy()
         if copy is None:
@@ -265,15 +334,22 @@ class RecoveryManager(QObject):
     def _take_copy(self) -> RecoveryCopy | None:
         """The document as it is now, to write where copies go; None when there is
         nowhere to write (told) or the window is closed."""
-        if self._closed:
+        if not self._ready_to_copy():
             return None
-        if self._lock is None and not self._take_folder():
-            self._failed()
-            return None
-        self._dirty = False  # an edit from now on is written next time
-        self._discarded = False
         document = self.document
         return take_copy(document.tree, document.path, document.disk_digest)
+
+    def _ready_to_copy(self) -> bool:
+        """Whether a copy can be written (if not: told, or the window is closed); from
+        now on an edit is written next time."""
+        if self._closed:
+            return False
+        if self._lock is None and not self._take_folder():
+            self._failed()
+            return False
+        self._dirty = False
+        self._discarded = False
+        return True
 
     def _job_ended(self, job: WorkerJob[_Attempt]) -> None:
         self._job = self._autosave = None
@@ -336,6 +412,7 @@ class RecoveryManager(QObject):
         written now is deleted when it is done."""
         self._dirty = False
         self._discarded = True
+        self._drop_taking()
         self._delete_copies()
 
     def _delete_copies(self) -> None:
@@ -352,6 +429,9 @@ class RecoveryManager(QObject):
     def _on_change(self, change: TreeChange) -> None:
         if not is_view_change(change):  # folding alone is not worth a recovery copy
             self._dirty = True
+            if self._taking is not None:  # no longer the tree it started from
+                self._drop_taking()
+                self._drops += 1
 
     def _on_reset(self) -> None:
         self.remove()
@@ -406,6 +486,7 @@ class RecoveryManager(QObject):
         """Stop and let go of the locks, leaving the recovery file as a crash would."""
         self._closed = True
         self._timer.stop()
+        self._drop_taking()
         self.finish_writing()  # the locks go only once the file is whole
         for _file, lock in self._left:
             lock.unlock()
