@@ -11,7 +11,7 @@ layout is over the file size limit). Once it is usable, in the app:
   computed and the canvas repainted (the numbers on screen updated);
 - autosave: what the 30-second timer does with those edits unsaved: the time its copy
   of the tree takes to be taken between events, the longest turn of the event loop
-  meanwhile, then the time the worker takes to write it;
+  meanwhile, slider steps while a worker writes it, and the time that takes;
 - fold, expand: Fold or Expand (Space) on a node on screen, to the canvas repainted;
 - Expand All, then pan and zoom frames over the whole tree (bench_scene.py's steps), a
   slider step with every node shown, then Fold All;
@@ -96,7 +96,7 @@ def interact(window: Any) -> dict[str, Any]:
         return times
 
     figures: dict[str, Any] = {"slider": slider_steps(21)}
-    figures["autosave"] = autosave(app, window.features["recovery"])
+    figures["autosave"] = autosave(app, window.features["recovery"], lambda: slider_steps(5))
     node = document.tree.root.children[0].id  # on screen: the view opens on the root
     document.select(node)
     toggle = window.actions["toggle-fold"]
@@ -119,9 +119,11 @@ def interact(window: Any) -> dict[str, Any]:
     return figures
 
 
-def autosave(app: Any, recovery: Any) -> tuple[float, float, float]:
+def autosave(app: Any, recovery: Any, meanwhile: Callable[[], list[float]]
+             ) -> tuple[float, float, float, list[float]]:
     """The autosave timer's tick: (its copy taken, the longest event-loop turn
-    meanwhile, the copy written), in seconds."""
+    meanwhile, the copy written), in seconds, and the times of `meanwhile`'s gestures
+    made while it is written."""
     start = time.perf_counter()
     recovery.tick()
     longest = time.perf_counter() - start
@@ -131,10 +133,12 @@ def autosave(app: Any, recovery: Any) -> tuple[float, float, float]:
         longest = max(longest, time.perf_counter() - turn)
     taken = time.perf_counter()
     assert recovery.writing, "no autosave under way"
+    gestures = meanwhile()
+    assert recovery.writing, "the copy was written before the gestures ended"
     while recovery.writing:
         app.processEvents()
         time.sleep(0.01)
-    return taken - start, longest, time.perf_counter() - taken
+    return taken - start, longest, time.perf_counter() - taken, gestures
 
 
 def interact_then_quit(window: Any, answer: str = "discard") -> dict[str, Any]:
@@ -224,7 +228,8 @@ def main() -> None:
                   f" usable {f['usable']:.2f} s, longest stall {f['stall'] * 1000:.0f} ms\n"
                   f"  slider step ({f['shown before']:,} nodes shown): {spread(f['slider'])}\n"
                   f"  autosave: copy taken in {f['autosave'][0]:.2f} s, longest turn"
-                  f" {f['autosave'][1] * 1000:.0f} ms; written in {f['autosave'][2]:.1f} s\n"
+                  f" {f['autosave'][1] * 1000:.0f} ms; written in {f['autosave'][2]:.1f} s,"
+                  f" a slider step meanwhile {spread(f['autosave'][3])}\n"
                   f"  fold a node on screen: {spread(f['fold'])}; expand it:"
                   f" {spread(f['expand'])}\n"
                   f"  Expand All: {f['expand all']:.2f} s ({f['shown after']:,} nodes shown)\n"

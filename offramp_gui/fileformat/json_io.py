@@ -520,20 +520,29 @@ def _fields_of(values: tuple[Any, ...], extras: dict[str, Any] | None) -> dict[s
     return fields
 
 
-def snapshot_text(snap: Snapshot) -> str:
+#: `snapshot_text` calls its `pause` every 256 nodes (a millisecond or two of work).
+PAUSE_EVERY = 255
+
+
+def snapshot_text(snap: Snapshot, pause: Callable[[], None] | None = None) -> str:
     """The canonical text of a snapshot, as `json.dumps(to_dict(tree), indent=2)` writes
     it (and a final line break), node by node: any depth, no recursion.
 
     A node more than MAX_DEPTH levels down (a tree the depth rule refuses, kept in the
     app until it is fixed) is written on one line with its branch: indenting it would
     make the file grow with the square of the depth.
+
+    `pause`, if given, is called every PAUSE_EVERY + 1 nodes: a worker writing a large
+    tree waits there while the window needs the interpreter.
     """
     head = _ENCODER.encode(snap.head)
     pieces = [head[:-2], ',\n  "root": ']
     #: For each node whose children are being written: how many are left, and its
     #: indent (None: written on one line).
     open_nodes: list[list[Any]] = []
-    for values, extras, count in snap.nodes:
+    for done, (values, extras, count) in enumerate(snap.nodes):
+        if pause is not None and not done & PAUSE_EVERY:
+            pause()
         fields = _fields_of(values, extras)
         above = open_nodes[-1][1] if open_nodes else None
         if above is not None:

@@ -33,6 +33,7 @@ import os
 import stat
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -198,11 +199,12 @@ def _copy_of(snap: Snapshot, meta: dict[str, Any]) -> RecoveryCopy:
     return RecoveryCopy(snap, meta)
 
 
-def recovery_bytes(copy: RecoveryCopy) -> bytes:
+def recovery_bytes(copy: RecoveryCopy, pause: Callable[[], None] | None = None) -> bytes:
     """The tree as a document, with what recovery needs to know on its second line.
-    Raises ValueError when it cannot be written (a lone surrogate in a label)."""
+    Raises ValueError when it cannot be written (a lone surrogate in a label).
+    `pause`: see `snapshot_text`."""
     head = json.dumps({META_KEY: copy.meta}, ensure_ascii=False)[1:-1]
-    return ("{\n  " + head + ",\n" + snapshot_text(copy.snap)[2:]).encode("utf-8")
+    return ("{\n  " + head + ",\n" + snapshot_text(copy.snap, pause)[2:]).encode("utf-8")
 
 
 def recovery_text(tree: Tree, original: Path | None, digest: str | None) -> bytes:

@@ -3,6 +3,7 @@ document no longer needs never outlives its write."""
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -186,9 +187,9 @@ class HeldMaking:
         self.made = threading.Event()
         real = recovery_feature.recovery_bytes
 
-        def make_when_released(copy) -> bytes:
+        def make_when_released(copy, pause=None) -> bytes:
             self.go.wait(30)
-            data = real(copy)
+            data = real(copy, pause)
             self.made.set()
             return data
         monkeypatch.setattr(recovery_feature, "recovery_bytes", make_when_released)
@@ -250,3 +251,15 @@ def test_a_tree_that_cannot_be_written_says_so_and_is_tried_again(window, qtbot)
 @pytest.fixture
 def start_again(make_window):
     return lambda: make_window(recover="restore", **{"save-changes": "discard"})
+
+
+def test_the_copy_is_written_once_the_window_is_left_alone(window, qtbot, monkeypatch):
+    monkeypatch.setattr(recovery_feature, "QUIET_SECONDS", 1.0)
+    manager = recovery(window)
+    edit(window, "still editing")  # a change: the window is in use from now
+    started = time.monotonic()
+    manager.tick()
+    with qtbot.waitSignal(manager.autosaved, timeout=10_000):
+        pass
+    assert time.monotonic() - started >= 0.9
+    assert copy_text(manager.file) == dumps(window.document.tree)

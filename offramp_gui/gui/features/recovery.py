@@ -79,15 +79,41 @@ class _Attempt(NamedTuple):
     data: bytes
 
 
+#: The canvas's events that make a worker writing a copy wait (`_WindowFirst`).
+_GESTURES = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
+                       QEvent.Type.Wheel, QEvent.Type.MouseButtonDblClick})
+#: A worker writing a copy waits until the window has been left alone this long.
+QUIET_SECONDS = 0.25
+
+
+class _WindowFirst:
+    """Lets the window go first while a worker writes a copy: the main thread says
+    `busy` at each change and each gesture on the canvas, and the worker's `pause` waits
+    until QUIET_SECONDS after the last. Both run Python: without it, every time the main
+    thread lets go of the interpreter (in a numpy or Qt call) it waits up to 5 ms to get
+    it back from the worker, which made a slider step at a million nodes take seconds."""
+
+    def __init__(self):
+        self._until = 0.0  # a float, written whole: no lock needed
+
+    def busy(self) -> None:
+        self._until = time.monotonic() + QUIET_SECONDS
+
+    def pause(self) -> None:
+        while time.monotonic() < self._until:
+            time.sleep(0.01)
+
+
 class _Autosave:
     """One autosave's work, on a worker: make the bytes of a copy (most of the time: a
     minute for a million nodes on a busy machine), then write them. Until the writing
     starts it can be dropped: a window closing, after the user saved or discarded the
     changes, would delete the copy anyway, and need not wait for it."""
 
-    def __init__(self, copy: RecoveryCopy, path: Path):
+    def __init__(self, copy: RecoveryCopy, path: Path, pause: Callable[[], None] | None = None):
         self._copy: RecoveryCopy | None = copy
         self._path = path
+        self._pause = pause
         self._guard = threading.Lock()
         self._dropped = False
         self._writing = False
@@ -96,7 +122,7 @@ class _Autosave:
         """Raises ValueError when the tree cannot be written, Cancelled when dropped."""
         copy, self._copy = self._copy, None  # the snapshot goes once its bytes are made
         assert copy is not None
-        data = recovery_bytes(copy)
+        data = recovery_bytes(copy, self._pause)
         del copy
         with self._guard:
             if self._dropped:
@@ -162,6 +188,7 @@ class RecoveryManager(QObject):
         self._taking: CopyInSteps | None = None
         self._drops = 0
         self._collecting = False
+        self._window_first = _WindowFirst()
         self._stepper = QTimer(self)
         self._stepper.setSingleShot(True)
         self._stepper.setInterval(0)
@@ -302,7 +329,7 @@ class RecoveryManager(QObject):
 
     def _start_writing(self, copy: RecoveryCopy) -> None:
         self._drops = 0
-        autosave = self._autosave = _Autosave(copy, self.file)
+        autosave = self._autosave = _Autosave(copy, self.file, self._window_first.pause)
         # A daemon, so that quitting never waits for a copy being made: closing drops
         # it, or waits for its write (`close`). Cut short otherwise, it leaves the last
         # whole copy, as a crash would (written atomically).
@@ -427,6 +454,7 @@ class RecoveryManager(QObject):
                 file.unlink()
 
     def _on_change(self, change: TreeChange) -> None:
+        self._window_first.busy()
         if not is_view_change(change):  # folding alone is not worth a recovery copy
             self._dirty = True
             if self._taking is not None:  # no longer the tree it started from
@@ -498,6 +526,8 @@ class RecoveryManager(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
+        if kind in _GESTURES:
+            self._window_first.busy()
         if kind == QEvent.Type.MouseButtonPress:
             self._pressed = True
         elif kind == QEvent.Type.MouseButtonRelease:
