@@ -16,7 +16,7 @@ from ..model.issues import TreeFormatError, where_in_words
 from .background_save import Cancelled, SaveJob
 from .document import DocumentController, OpenJob, new_tree
 from .prompts import TREE_FILTERS, Prompts
-from .status import PROBLEMS, StatusLine
+from .status import FOLDS, PROBLEMS, StatusLine
 
 OPEN_FILTER = "offramp trees (*.json);;All files (*)"
 MAX_RECENT = 8
@@ -145,7 +145,8 @@ class FileService(QObject):
         elif opened.folded is not None:
             levels, shown = opened.folded
             self.status.show(f"Opened {name}, folded below level {levels} to fit the"
-                             f" screen ({shown:,} of {len(opened.tree):,} nodes shown)", 0)
+                             f" screen ({shown:,} of {len(opened.tree):,} nodes shown)", 0,
+                             about=FOLDS)
         else:
             self.status.show(f"Opened {name}", 4000)
 

@@ -6,6 +6,8 @@ from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
 #: Messages about the tree's current problems: withdrawn when there are none.
 PROBLEMS = "problems"
+#: Messages saying how many nodes the folds show: withdrawn when a fold changes.
+FOLDS = "folds"
 
 
 class StatusLine(QObject):

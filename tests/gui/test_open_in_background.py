@@ -263,3 +263,33 @@ def test_quit_ends_the_app_without_freeing_the_tree_node_by_node(large_file, tmp
     # What must be written was: the window's layout, the file in Open Recent.
     settings = (tmp_path / "config" / "offramp" / "offramp.conf").read_text()
     assert "geometry" in settings and "large.json" in settings
+
+
+def test_after_folding_the_status_line_says_what_the_folds_show(window, large_file, qtbot):
+    window.prompts.script("open", large_file)
+    window.actions["open"].trigger()
+    qtbot.waitUntil(lambda: window.document.path == large_file)
+    status = window.statusBar()
+    assert "(1,093 of 9,841 nodes shown)" in status.currentMessage()
+
+    def says(text):
+        qtbot.waitUntil(lambda: status.currentMessage() == text)
+
+    window.actions["expand-all"].trigger()
+    says("Expanded all: 9,841 of 9,841 nodes shown")
+    window.prompts.script("fold-below", 2)
+    window.actions["fold-below"].trigger()
+    says("Folded below level 2: 13 of 9,841 nodes shown")
+    window.actions["fold-all"].trigger()
+    says("Folded all: 1 of 9,841 nodes shown")
+    assert window.scene.shown_count() == 1
+
+
+def test_a_fold_withdraws_the_count_shown_when_the_tree_opened(window, large_file, qtbot):
+    window.prompts.script("open", large_file)
+    window.actions["open"].trigger()
+    qtbot.waitUntil(lambda: window.document.path == large_file)
+    assert "nodes shown" in window.statusBar().currentMessage()
+    window.document.select(window.document.tree.root.children[0].id)
+    window.actions["toggle-fold"].trigger()
+    assert window.statusBar().currentMessage() == ""

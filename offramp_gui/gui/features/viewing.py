@@ -11,6 +11,7 @@ from ..document import DocumentController
 from ..minimap import Overview
 from ..number_format import NumberFormatDialog
 from ..prompts import Prompts
+from ..status import FOLDS, StatusLine
 from ..view import TreeView
 
 Key = QKeySequence.StandardKey
@@ -24,14 +25,19 @@ OVERVIEW_SETTING = "view/show-overview"
 class ViewingFeature:
     name = "viewing"
 
-    def __init__(self, document: DocumentController, canvas: TreeView, prompts: Prompts):
+    def __init__(self, document: DocumentController, canvas: TreeView, prompts: Prompts,
+                 status: StatusLine):
         self.document = document
         self.canvas = canvas
         self.prompts = prompts
+        self.status = status
+        #: What a fold action did, said once the canvas has placed its nodes.
+        self._done = ""
+        canvas.tree_scene.laid_out.connect(self._say_shown)
         self.overview = Overview(canvas)
 
     def contributions(self) -> Contributions:
-        edit, view = self.document.edit, self.canvas
+        view = self.canvas
         return Contributions(actions=(
             ActionSpec("zoom-in", "Zoom &In", view.zoom_in, (Place("view", ZOOM, 10),
                                                              Place(TOOLBAR, "4_zoom", 10)),
@@ -59,11 +65,11 @@ class ViewingFeature:
             ActionSpec("toggle-fold", "&Fold or Expand", self.toggle_fold,
                        (Place("view", FOLD, 10), Place(NODE_MENU, "3_move", 30)),
                        "Space", None, "Fold or expand the selected node", self._has_children),
-            ActionSpec("expand-all", "E&xpand All", self.keeping_selection(edit.expand_all),
+            ActionSpec("expand-all", "E&xpand All", self.keeping_selection(self.expand_all),
                        (Place("view", FOLD, 20), Place(TOOLBAR, "4_zoom", 40),
                         Place(CANVAS_MENU, "1_view", 20)),
                        "Ctrl+Shift+E", "expand-all", "Show every node"),
-            ActionSpec("fold-all", "Fold A&ll", self.keeping_selection(edit.fold_all),
+            ActionSpec("fold-all", "Fold A&ll", self.keeping_selection(self.fold_all),
                        (Place("view", FOLD, 30), Place(TOOLBAR, "4_zoom", 50),
                         Place(CANVAS_MENU, "1_view", 30)),
                        "Ctrl+Shift+F", "fold-all", "Fold the tree down to its root"),
@@ -110,12 +116,29 @@ class ViewingFeature:
         if node is not None:
             self.canvas.keep_in_place(node.id)
             self.document.edit.fold(node.id, not node.collapsed)
+            self.status.withdraw(FOLDS)
+
+    def expand_all(self) -> None:
+        self._done = "Expanded all"
+        self.document.edit.expand_all()
+
+    def fold_all(self) -> None:
+        self._done = "Folded all"
+        self.document.edit.fold_all()
 
     def fold_below(self) -> None:
         level = self.prompts.number("fold-below", "Fold below level",
                                     "Show this many levels below the root:", 2, 0, 1000)
         if level is not None:
+            self._done = f"Folded below level {level}"
             self.document.edit.fold_below(level)
+
+    def _say_shown(self) -> None:
+        """Say what the folds show now (the message about them when opening is stale)."""
+        if self._done:
+            shown, total = self.canvas.tree_scene.shown_count(), len(self.document.tree)
+            self.status.show(f"{self._done}: {shown:,} of {total:,} nodes shown", 5000)
+            self._done = ""
 
     def _has_selection(self) -> bool:
         return self.document.selected_id is not None
