@@ -37,6 +37,9 @@ class VariablePicker(QComboBox):
         search.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.lineEdit().setPlaceholderText("Type to search")
         self.lineEdit().editingFinished.connect(self._show_chosen)
+        #: The names listed, kept: asking the combo for each item's data at every slider
+        #: step took milliseconds.
+        self.listed: list[str] = []
         self.currentIndexChanged.connect(lambda _i: self.lineEdit().setCursorPosition(0))
         self.currentIndexChanged.connect(lambda _i: changed())
         self.view().setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -47,7 +50,7 @@ class VariablePicker(QComboBox):
         return data if isinstance(data, str) else ""
 
     def names(self) -> list[str]:
-        return [self.itemData(k) for k in range(self.count())]
+        return list(self.listed)
 
     def _show_chosen(self) -> None:
         """Text typed that chose nothing gives way to the variable still chosen."""
@@ -74,6 +77,7 @@ def fill_variables(combo: VariablePicker, flat: FlatTree, ranged_only: bool = Tr
         combo.addItem(text, name)
         combo.setItemData(combo.count() - 1, tooltip(name, description),
                           Qt.ItemDataRole.ToolTipRole)
+    combo.listed = names
     combo.setCurrentIndex(names.index(current) if current in names else 0)
     combo.blockSignals(False)
     return True

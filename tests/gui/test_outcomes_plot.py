@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from offramp_gui.api import load_text
+from offramp_gui.gui.model_edits import OUTCOME, ModelEdits
 from offramp_gui.gui.plots.outcomes_plot import OutcomesPanel
 from offramp_gui.model.tree import Node, Tree
 
@@ -148,3 +149,31 @@ def test_payoffs_near_the_largest_double(make_controller, qtbot):
     assert math.isfinite(low) and math.isfinite(high) and low < -1.7 < 1.7 < high
     assert [item.toPlainText() for item in panel._value_texts] == \
         ["1.7e+308", "-1.7e+308", "5e+307"]
+
+
+def axis_names(panel: OutcomesPanel) -> list[str]:
+    """The alternatives' names on the values' axis, as its ticks draw them."""
+    return [text for _value, text in panel._axis._tickLevels[0]]
+
+
+def test_names_title_and_colours_follow_edits_between_value_changes(controller, qtbot):
+    panel = make_panel(controller, qtbot)
+    title = lambda: panel._values.getAxis("bottom").labelText  # noqa: E731
+    swatches = lambda: [s.styleSheet() for s, _label in panel._legend._entries.values()]  # noqa: E731
+    first_title, first_swatches = title(), swatches()
+    with qtbot.waitSignal(controller.results_ready, timeout=2000):
+        controller.edit.set_field("collapse", "probability", 0.9)  # numbers only
+    assert axis_names(panel) == ["Seek defeat", "Talks now"]
+    assert (title(), swatches()) == (first_title, first_swatches)
+    with qtbot.waitSignal(controller.results_ready, timeout=2000):
+        controller.edit.set_field("talks", "branch", "Talks at once")
+    assert axis_names(panel) == ["Seek defeat", "Talks at once"]
+    assert panel.highlighted_alternative() == "Talks at once"
+    controller.set_display(player=1)
+    player = controller.tree.effective_players()[1].name
+    assert title() == f"Expected utility for {player}"
+    controller.set_display(player=0)
+    assert title() == first_title
+    with qtbot.waitSignal(controller.results_ready, timeout=2000):
+        ModelEdits(controller).set_attribute(OUTCOME, "deal", "color", "#123456")
+    assert "#123456" in swatches()[0] and swatches()[1:] == first_swatches[1:]

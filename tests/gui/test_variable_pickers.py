@@ -80,3 +80,30 @@ def test_text_that_matches_nothing_gives_way_to_the_chosen_variable(window, qtbo
     qtbot.keyClick(picker.lineEdit(), Qt.Key.Key_Return)
     assert picker.name() == chosen and picker.currentText().startswith(chosen + " — ")
     assert picker.lineEdit().cursorPosition() == 0
+
+
+def test_a_picker_lists_a_variable_added_and_keeps_its_list_while_a_slider_moves(
+        window, qtbot):
+    from offramp_gui.gui.model_edits import VARIABLE, ModelEdits
+
+    open_tree(window, qtbot, "offramp.json")
+    document = window.document
+    picker = window.panels["analysis"].one_way.variable
+    listed = [picker.itemData(k) for k in range(picker.count())]
+    assert picker.names() == listed and len(listed) > 1
+    picker.setCurrentIndex(1)
+    chosen = picker.name()
+    with qtbot.waitSignal(document.results_ready, timeout=WAIT):
+        added = ModelEdits(document).add(VARIABLE, "zeta")
+    assert [picker.itemData(k) for k in range(picker.count())] == listed + [added]
+    assert picker.name() == chosen
+    slider = window.panels["variables"].rows[listed[0]].slider
+    with qtbot.waitSignal(document.results_ready, timeout=WAIT):
+        slider.setValue(slider.value() + 7)
+    assert [picker.itemData(k) for k in range(picker.count())] == listed + [added]
+    assert picker.currentText().startswith(chosen)
+    with qtbot.waitSignal(document.results_ready, timeout=WAIT):
+        document.undo_stack.undo()
+    with qtbot.waitSignal(document.results_ready, timeout=WAIT):
+        document.undo_stack.undo()
+    assert [picker.itemData(k) for k in range(picker.count())] == listed

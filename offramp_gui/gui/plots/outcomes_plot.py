@@ -114,7 +114,9 @@ class _Legend(QWidget):
             self._rebuild(wanted)
         for key, _name, color in entries:
             swatch, label = self._entries[key]
-            swatch.setStyleSheet(f"background: {color.name()}; border: 1px solid #555;")
+            sheet = f"background: {color.name()}; border: 1px solid #555;"
+            if swatch.styleSheet() != sheet:  # a style sheet set restyles the widget
+                swatch.setStyleSheet(sheet)
             swatch.setVisible(key in visible)
             label.setVisible(key in visible)
 
@@ -168,6 +170,8 @@ class OutcomesPanel(QWidget):
                                         brush=None)
         self._zero = pg.InfiniteLine(0, angle=90)
         self._value_texts: list[pg.TextItem] = []
+        self._axis_shown: tuple[list[str], int, str] | None = None  # names, chosen, font
+        self._label_shown: tuple[str, str] | None = None  # the values' axis title, colour
         self._share_bars: dict[str, pg.BarGraphItem] = {}
         self._legend = _Legend()
         self._setup_plots()
@@ -268,6 +272,10 @@ class OutcomesPanel(QWidget):
     def _update_axis(self, rows: np.ndarray) -> None:
         wrapped = ["\n".join(_wrap(label)) for label in self._data.labels]
         chosen = self._data.chosen
+        shown_now = (wrapped, chosen, self.font().toString())
+        if shown_now == self._axis_shown:
+            return  # new ticks lay the plots out again: slow while a slider moves
+        self._axis_shown = shown_now
         for axis in (self._axis, self._share_axis):
             axis.setTicks([list(zip(rows.tolist(), wrapped))])
             axis.bold_label = wrapped[chosen] if chosen >= 0 else None
@@ -303,7 +311,10 @@ class OutcomesPanel(QWidget):
         self._update_value_texts(rows)
         title = "Expected utility" + (f" for {html.escape(shown(data.player, 60))}"
                                       if data.player else "") + fmt.unit_text(self._unit)
-        self._values.setLabel("bottom", title, color=self._text_color().name())
+        label = (title, self._text_color().name())
+        if label != self._label_shown:  # (a new label lays the plots out again)
+            self._label_shown = label
+            self._values.setLabel("bottom", title, color=label[1])
         self._fit_values_range()
 
     def _fit_values_range(self) -> None:
