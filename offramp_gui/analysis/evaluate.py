@@ -81,12 +81,29 @@ def utilities(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     slower on a million rows.
     """
     with np.errstate(over="ignore", invalid="ignore"):
-        if weights.ndim == 2:
+        if values.shape[-1] <= 2:
+            # Player by player: broadcast over the players, the inner loop runs over two.
+            result = np.empty(values.shape[:-1] + weights.shape[-2:-1])
+            for player in range(weights.shape[-2]):
+                weighted_sum(values, weights[..., player, :], out=result[..., player])
+        elif weights.ndim == 2:
             result = np.einsum("...c,pc->...p", values, weights)
         else:
             result = np.einsum("...sc,spc->...sp", values, weights)
         if not np.isfinite(result.sum()):  # (quicker than looking at each value)
             result[np.isinf(result)] = np.nan  # too large to compute (`evaluate` says so)
+    return result
+
+
+def weighted_sum(values: np.ndarray, weights: np.ndarray,
+                 out: np.ndarray | None = None) -> np.ndarray:
+    """`(values * weights).sum(-1)` for one or two criteria, bit for bit as einsum adds
+    them (from zero, in order: a -0.0 comes out 0.0); a few times quicker, as einsum's
+    inner loop would run over the two criteria alone."""
+    result = np.multiply(values[..., 0], weights[..., 0], out=out)
+    result += 0.0
+    if values.shape[-1] == 2:
+        result += values[..., 1] * weights[..., 1]
     return result
 
 
@@ -471,10 +488,14 @@ class _Rollback:
         below an undecidable choice), the chosen child's index (-1: none) and ties."""
         starts, counts = plan.starts, plan.counts
         if self.owner_weights.ndim == 2:
-            owners = self.owner_weights[plan.owner]  # (m, C), per child
-            utility = np.einsum("msc,mc->ms", child_values, owners)
+            # (take: a tenth of the time of indexing rows by an array)
+            owners = self.owner_weights.take(plan.owner, axis=0)  # (m, C), per child
+            if child_values.shape[-1] <= 2:  # (only compared: a nan's sign is no matter)
+                utility = weighted_sum(child_values, owners[:, None, :])
+            else:
+                utility = np.einsum("msc,mc->ms", child_values, owners)
         else:
-            owners = self.owner_weights[:, plan.owner]  # (S, m, C)
+            owners = self.owner_weights.take(plan.owner, axis=1)  # (S, m, C)
             utility = np.einsum("msc,smc->ms", child_values, owners)
         if not np.isfinite(utility.sum()):
             utility[np.isinf(utility)] = np.nan  # too large to compare: nobody can choose
