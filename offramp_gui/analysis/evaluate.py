@@ -499,6 +499,8 @@ class _Rollback:
             utility = np.einsum("msc,smc->ms", child_values, owners)
         if not np.isfinite(utility.sum()):
             utility[np.isinf(utility)] = np.nan  # too large to compare: nobody can choose
+        if plan.uniform:
+            return self._choose_among_equals(plan, child_values, utility)
         best = np.repeat(np.maximum.reduceat(utility, starts, axis=0), counts, axis=0)
         within = utility >= best - TIE_TOLERANCE * np.maximum(1.0, np.abs(best))
         m = len(utility)
@@ -514,6 +516,40 @@ class _Rollback:
         if undecidable.any():
             chosen[undecidable] = np.nan
         return chosen, chosen_weight, chosen_index, tied
+
+    def _choose_among_equals(self, plan: LevelPlan, child_values: np.ndarray,
+                             utility: np.ndarray) -> tuple[np.ndarray, ...]:
+        """`_choose` when every parent has `plan.uniform` children: the same results from
+        whole-column operations on (parents, children, S) views, as reduceat loops per
+        parent (maxima, minima and counts do not depend on the order)."""
+        per_parent = plan.uniform
+        grouped = utility.reshape(-1, per_parent, self.samples)
+        # Column by column: numpy reduces a middle axis of a few elements slowly.
+        best = grouped[:, 0].copy()
+        for k in range(1, per_parent):
+            np.maximum(best, grouped[:, k], out=best)
+        low = best - TIE_TOLERANCE * np.maximum(1.0, np.abs(best))
+        local = np.full(best.shape, per_parent)  # the first within the tolerance
+        within_count = np.zeros(best.shape, np.int64)
+        for k in reversed(range(per_parent)):
+            within = grouped[:, k] >= low
+            within_count += within
+            local = np.where(within, k, local)
+        decidable = local < per_parent
+        m = len(utility)
+        first = np.where(decidable, local + np.arange(0, m, per_parent)[:, None], m)
+        chosen_index = np.where(decidable, first + plan.children.start, -1)
+        # Below an undecidable choice nobody knows which branch is taken.
+        chosen_weight = np.empty(grouped.shape)
+        for k in range(per_parent):
+            np.copyto(chosen_weight[:, k], local == k)
+        # (take of rows: a fraction of the time of indexing two axes by arrays)
+        rows = np.minimum(first, m - 1) * self.samples + np.arange(self.samples)
+        chosen = child_values.reshape(m * self.samples, -1).take(rows, axis=0)
+        if not decidable.all():
+            chosen_weight[~np.broadcast_to(decidable[:, None], grouped.shape)] = np.nan
+            chosen[~decidable] = np.nan
+        return chosen, chosen_weight.reshape(m, -1), chosen_index, within_count > 1
 
     def outcome_distributions(self, weight: np.ndarray, choice: np.ndarray) -> np.ndarray:
         """Probability of ending in each outcome category (n, S, K + 1)."""
