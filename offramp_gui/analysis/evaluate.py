@@ -497,16 +497,17 @@ class _Rollback:
     def _choose(self, plan: LevelPlan, child_values: np.ndarray) -> tuple[np.ndarray, ...]:
         """Each parent's chosen values, its children's weights (1 for the chosen, nan
         below an undecidable choice), the chosen child's index (-1: none) and ties."""
-        starts, counts = plan.starts, plan.counts
+        starts, counts, owner = plan.starts, plan.counts, plan.owner
+        assert owner is not None  # (a depth with a decision has owners)
         if self.owner_weights.ndim == 2:
             # (take: a tenth of the time of indexing rows by an array)
-            owners = self.owner_weights.take(plan.owner, axis=0)  # (m, C), per child
+            owners = self.owner_weights.take(owner, axis=0)  # (m, C), per child
             if child_values.shape[-1] <= 2:  # (only compared: a nan's sign is no matter)
                 utility = weighted_sum(child_values, owners[:, None, :])
             else:
                 utility = np.einsum("msc,mc->ms", child_values, owners)
         else:
-            owners = self.owner_weights.take(plan.owner, axis=1)  # (S, m, C)
+            owners = self.owner_weights.take(owner, axis=1)  # (S, m, C)
             utility = np.einsum("msc,smc->ms", child_values, owners)
         if not np.isfinite(utility.sum()):
             utility[np.isinf(utility)] = np.nan  # too large to compare: nobody can choose
