@@ -467,7 +467,9 @@ class _Rollback:
         if plan.averages:
             p = self.probability[kids]
             averaged = segment_sums(plan, p[:, :, None] * child_values)
-            averaged[~self.valid[plan.parents]] = np.nan
+            invalid = ~self.valid[plan.parents]
+            if invalid.any():  # (a boolean index costs a pass even when all false)
+                averaged[invalid] = np.nan
         if plan.chooses:
             chosen, chosen_weight, chosen_index, tied = self._choose(plan, child_values)
         if plan.mixed is None:
