@@ -415,21 +415,10 @@ def path_totals(flat: FlatTree, payoff: np.ndarray) -> np.ndarray:
     total[0] = payoff[0]
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported after
         for plan in level_plans(flat):
-            np.add(*_by_parent(plan, total, payoff))
+            kids = plan.children
+            np.add(np.repeat(total[plan.parents], plan.counts, axis=0), payoff[kids],
+                   out=total[kids])
     return total
-
-
-def _by_parent(plan: LevelPlan, down: np.ndarray,
-               per_node: np.ndarray) -> tuple[np.ndarray, ...]:
-    """The parents' rows of `down` against their children's rows of `per_node`, and
-    where the children's go in `down`: broadcast when the parents have equally many
-    children, else each parent's row repeated per child."""
-    kids = plan.children
-    if plan.uniform:
-        def grouped(array: np.ndarray) -> np.ndarray:
-            return array[kids].reshape((-1, plan.uniform) + array.shape[1:])
-        return down[plan.parents][:, None], grouped(per_node), grouped(down)
-    return np.repeat(down[plan.parents], plan.counts, axis=0), per_node[kids], down[kids]
 
 
 # ---- rollback -----------------------------------------------------------------------
@@ -619,7 +608,9 @@ def _reach(flat: FlatTree, weight: np.ndarray) -> np.ndarray:
     reach = np.empty_like(weight)
     reach[0] = 1.0
     for plan in level_plans(flat):
-        np.multiply(*_by_parent(plan, reach, weight))
+        kids = plan.children
+        np.multiply(np.repeat(reach[plan.parents], plan.counts, axis=0), weight[kids],
+                    out=reach[kids])
     return reach
 
 
