@@ -81,11 +81,13 @@ def utilities(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     slower on a million rows.
     """
     with np.errstate(over="ignore", invalid="ignore"):
-        if values.shape[-1] <= 2:
-            # Player by player: broadcast over the players, the inner loop runs over two.
-            result = np.empty(values.shape[:-1] + weights.shape[-2:-1])
-            for player in range(weights.shape[-2]):
-                weighted_sum(values, weights[..., player, :], out=result[..., player])
+        if values.shape[-1] == 2:
+            # Player by player, each into a contiguous block (the players' axis is moved
+            # last as a view): broadcast over the players, the inner loop ran over two.
+            by_player = np.empty(weights.shape[-2:-1] + values.shape[:-1])
+            for player in range(len(by_player)):
+                weighted_sum(values, weights[..., player, :], out=by_player[player])
+            result = np.moveaxis(by_player, 0, -1)
         elif weights.ndim == 2:
             result = np.einsum("...c,pc->...p", values, weights)
         else:
@@ -97,13 +99,13 @@ def utilities(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 def weighted_sum(values: np.ndarray, weights: np.ndarray,
                  out: np.ndarray | None = None) -> np.ndarray:
-    """`(values * weights).sum(-1)` for one or two criteria, bit for bit as einsum adds
-    them (from zero, in order: a -0.0 comes out 0.0); a few times quicker, as einsum's
-    inner loop would run over the two criteria alone."""
-    result = np.multiply(values[..., 0], weights[..., 0], out=out)
+    """`(values * weights).sum(-1)` for two criteria, bit for bit as einsum adds them
+    (from zero, in order: a -0.0 comes out 0.0; weight first, for which nan's sign
+    comes out); a few times quicker, as einsum's inner loop would run over the two
+    criteria alone. (einsum treats one criterion, and three on, otherwise.)"""
+    result = np.multiply(weights[..., 0], values[..., 0], out=out)
     result += 0.0
-    if values.shape[-1] == 2:
-        result += values[..., 1] * weights[..., 1]
+    result += weights[..., 1] * values[..., 1]
     return result
 
 
@@ -493,7 +495,7 @@ class _Rollback:
         if self.owner_weights.ndim == 2:
             # (take: a tenth of the time of indexing rows by an array)
             owners = self.owner_weights.take(owner, axis=0)  # (m, C), per child
-            if child_values.shape[-1] <= 2:  # (only compared: a nan's sign is no matter)
+            if child_values.shape[-1] == 2:  # (only compared: a nan's sign is no matter)
                 utility = weighted_sum(child_values, owners[:, None, :])
             else:
                 utility = np.einsum("msc,mc->ms", child_values, owners)
