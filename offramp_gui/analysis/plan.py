@@ -97,15 +97,23 @@ _SEQUENTIAL_SUMS = 8
 
 
 def segment_sums(plan: LevelPlan, per_child: np.ndarray) -> np.ndarray:
-    """`np.add.reduceat(per_child, plan.starts, axis=0)`, bit for bit; when every parent
+    """`np.add.reduceat(per_child, plan.starts, axis=0)`, bit for bit but for the sign
+    of a nan (two nans added keep either's, as numpy's loops differ); when every parent
     has the same few children, as whole-column additions (reduceat loops per parent)."""
     if not plan.uniform:
         return np.add.reduceat(per_child, plan.starts, axis=0)
-    grouped = per_child.reshape((-1, plan.uniform) + per_child.shape[1:])
+    shape = per_child.shape
+    # Two numbers a child (one sample of two criteria) are added as one complex number,
+    # whose parts add apart: numpy's inner loop then runs over the children, not the two.
+    pairs = (per_child.dtype == np.float64 and per_child.flags.c_contiguous
+             and per_child[:1].size == 2)
+    rows = per_child.reshape(-1, 2).view(np.complex128)[:, 0] if pairs else per_child
+    grouped = rows.reshape((-1, plan.uniform) + rows.shape[1:])
     rest = grouped[:, 1].copy()
     for k in range(2, plan.uniform):
         rest += grouped[:, k]
-    return np.add(grouped[:, 0], rest, out=rest)
+    summed = np.add(grouped[:, 0], rest, out=rest)
+    return summed.view(np.float64).reshape((-1,) + shape[1:]) if pairs else summed
 
 
 def children_groups(flat: FlatTree, parents: np.ndarray) -> tuple[np.ndarray, ...]:
