@@ -32,7 +32,7 @@ from .flatten import (
     VariableDef,
     flatten,
 )
-from .plan import LevelPlan, level_plans, segment_sums, structure
+from .plan import LevelPlan, as_pairs, level_plans, segment_sums, structure
 
 PROBABILITY_SUM_TOLERANCE = 1e-6
 PROBABILITY_RANGE_TOLERANCE = 1e-9
@@ -415,11 +415,13 @@ def path_totals(flat: FlatTree, payoff: np.ndarray) -> np.ndarray:
     """Sum of payoffs from the root down to each node, both ends included."""
     total = np.empty_like(payoff)
     total[0] = payoff[0]
+    both = as_pairs(total), as_pairs(payoff)
+    down, own = (total, payoff) if both[0] is None or both[1] is None else both
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported after
         for plan in level_plans(flat):
             kids = plan.children
-            np.add(np.repeat(total[plan.parents], plan.counts, axis=0), payoff[kids],
-                   out=total[kids])
+            np.add(np.repeat(down[plan.parents], plan.counts, axis=0), own[kids],
+                   out=down[kids])
     return total
 
 
