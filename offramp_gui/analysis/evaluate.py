@@ -415,8 +415,9 @@ def path_totals(flat: FlatTree, payoff: np.ndarray) -> np.ndarray:
     """Sum of payoffs from the root down to each node, both ends included."""
     total = np.empty_like(payoff)
     total[0] = payoff[0]
-    both = as_pairs(total), as_pairs(payoff)
-    down, own = (total, payoff) if both[0] is None or both[1] is None else both
+    down, own = as_pairs(total), as_pairs(payoff)
+    if down is None or own is None:
+        down, own = total, payoff
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported after
         for plan in level_plans(flat):
             kids = plan.children
