@@ -460,7 +460,7 @@ class _Rollback:
         child_values = values[kids]
         if plan.averages:
             p = self.probability[kids]
-            averaged = segment_sums(plan, p[:, :, None] * child_values)
+            averaged = segment_sums(plan, _weighted(p, child_values))
             invalid = ~self.valid[plan.parents]
             if invalid.any():  # (a boolean index costs a pass even when all false)
                 averaged[invalid] = np.nan
@@ -570,7 +570,7 @@ class _Rollback:
         dist[terminal[~known]] = np.nan
         for plan in reversed(self.plans):
             kids = plan.children
-            summed = segment_sums(plan, weight[kids][:, :, None] * dist[kids])
+            summed = segment_sums(plan, _weighted(weight[kids], dist[kids]))
             if plan.mixed is None:
                 if plan.averages:
                     undefined = ~self.valid[plan.parents]
@@ -584,6 +584,15 @@ class _Rollback:
                 summed[~(averaging | choosing)] = 0.0
             dist[plan.parents] = summed
         return dist
+
+
+def _weighted(p: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """`p[:, :, None] * values`, criterion by criterion: broadcast, numpy's inner loop
+    ran over the few criteria alone."""
+    result = np.empty_like(values)
+    for column in range(values.shape[-1]):
+        np.multiply(p, values[..., column], out=result[..., column])
+    return result
 
 
 def owner_weights(weights: np.ndarray) -> np.ndarray:
