@@ -99,10 +99,11 @@ def utilities(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 def weighted_sum(values: np.ndarray, weights: np.ndarray,
                  out: np.ndarray | None = None) -> np.ndarray:
-    """`(values * weights).sum(-1)` for two criteria, bit for bit as einsum adds them
-    (from zero, in order: a -0.0 comes out 0.0; weight first, for which nan's sign
-    comes out); a few times quicker, as einsum's inner loop would run over the two
-    criteria alone. (einsum treats one criterion, and three on, otherwise.)"""
+    """`(values * weights).sum(-1)` for two criteria, bit for bit as einsum adds them:
+    from zero (a -0.0 comes out 0.0), in order, weight first (where two nans meet,
+    einsum's own loops do not agree on the sign kept). A few times quicker, as einsum's
+    inner loop would run over the two criteria alone; it adds one criterion, and three
+    or more, otherwise."""
     result = np.multiply(weights[..., 0], values[..., 0], out=out)
     result += 0.0
     result += weights[..., 1] * values[..., 1]
@@ -547,14 +548,13 @@ class _Rollback:
         m = len(utility)
         first = np.where(decidable, local + np.arange(0, m, per_parent)[:, None], m)
         chosen_index = np.where(decidable, first + plan.children.start, -1)
-        # Below an undecidable choice nobody knows which branch is taken.
         chosen_weight = np.empty(grouped.shape)
         for k in range(per_parent):
             np.copyto(chosen_weight[:, k], local == k)
         # (take of rows: a fraction of the time of indexing two axes by arrays)
         rows = np.minimum(first, m - 1) * self.samples + np.arange(self.samples)
         chosen = child_values.reshape(m * self.samples, -1).take(rows, axis=0)
-        if not decidable.all():
+        if not decidable.all():  # below an undecidable choice nobody knows the branch
             chosen_weight[~np.broadcast_to(decidable[:, None], grouped.shape)] = np.nan
             chosen[~decidable] = np.nan
         return chosen, chosen_weight.reshape(m, -1), chosen_index, within_count > 1

@@ -114,7 +114,7 @@ def segment_sums(plan: LevelPlan, per_child: np.ndarray) -> np.ndarray:
 
 
 def as_pairs(array: np.ndarray) -> np.ndarray | None:
-    """A float array of two numbers a node (one sample of two criteria) as a view of one
+    """A float array of two numbers a node (one sample of two criteria, say) as a view of one
     complex number a node, whose parts add apart: numpy's inner loop then runs over the
     nodes, not the two. None for any other array."""
     if array.dtype != np.float64 or not array.flags.c_contiguous or array[:1].size != 2:
