@@ -32,7 +32,7 @@ from .flatten import (
     VariableDef,
     flatten,
 )
-from .plan import LevelPlan, level_plans, segment_sums, structure
+from .plan import LevelPlan, as_pairs, level_plans, segment_sums, structure
 
 PROBABILITY_SUM_TOLERANCE = 1e-6
 PROBABILITY_RANGE_TOLERANCE = 1e-9
@@ -81,12 +81,32 @@ def utilities(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     slower on a million rows.
     """
     with np.errstate(over="ignore", invalid="ignore"):
-        if weights.ndim == 2:
+        if values.shape[-1] == 2:
+            # Player by player, each into a contiguous block (the players' axis is moved
+            # last as a view): broadcast over the players, the inner loop ran over two.
+            by_player = np.empty(weights.shape[-2:-1] + values.shape[:-1])
+            for player in range(len(by_player)):
+                weighted_sum(values, weights[..., player, :], out=by_player[player])
+            result = np.moveaxis(by_player, 0, -1)
+        elif weights.ndim == 2:
             result = np.einsum("...c,pc->...p", values, weights)
         else:
             result = np.einsum("...sc,spc->...sp", values, weights)
         if not np.isfinite(result.sum()):  # (quicker than looking at each value)
             result[np.isinf(result)] = np.nan  # too large to compute (`evaluate` says so)
+    return result
+
+
+def weighted_sum(values: np.ndarray, weights: np.ndarray,
+                 out: np.ndarray | None = None) -> np.ndarray:
+    """`(values * weights).sum(-1)` for two criteria, bit for bit as einsum adds them:
+    from zero (a -0.0 comes out 0.0), in order, weight first (where two nans meet,
+    einsum's own loops do not agree on the sign kept). A few times quicker, as einsum's
+    inner loop would run over the two criteria alone; it adds one criterion, and three
+    or more, otherwise."""
+    result = np.multiply(weights[..., 0], values[..., 0], out=out)
+    result += 0.0
+    result += weights[..., 1] * values[..., 1]
     return result
 
 
@@ -396,11 +416,14 @@ def path_totals(flat: FlatTree, payoff: np.ndarray) -> np.ndarray:
     """Sum of payoffs from the root down to each node, both ends included."""
     total = np.empty_like(payoff)
     total[0] = payoff[0]
+    down, own = as_pairs(total), as_pairs(payoff)
+    if down is None or own is None:
+        down, own = total, payoff
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported after
         for plan in level_plans(flat):
             kids = plan.children
-            np.add(np.repeat(total[plan.parents], plan.counts, axis=0), payoff[kids],
-                   out=total[kids])
+            np.add(np.repeat(down[plan.parents], plan.counts, axis=0), own[kids],
+                   out=down[kids])
     return total
 
 
@@ -438,8 +461,10 @@ class _Rollback:
         child_values = values[kids]
         if plan.averages:
             p = self.probability[kids]
-            averaged = segment_sums(plan, p[:, :, None] * child_values)
-            averaged[~self.valid[plan.parents]] = np.nan
+            averaged = segment_sums(plan, _weighted(p, child_values))
+            invalid = ~self.valid[plan.parents]
+            if invalid.any():  # (a boolean index costs a pass even when all false)
+                averaged[invalid] = np.nan
         if plan.chooses:
             chosen, chosen_weight, chosen_index, tied = self._choose(plan, child_values)
         if plan.mixed is None:
@@ -469,15 +494,22 @@ class _Rollback:
     def _choose(self, plan: LevelPlan, child_values: np.ndarray) -> tuple[np.ndarray, ...]:
         """Each parent's chosen values, its children's weights (1 for the chosen, nan
         below an undecidable choice), the chosen child's index (-1: none) and ties."""
-        starts, counts = plan.starts, plan.counts
+        starts, counts, owner = plan.starts, plan.counts, plan.owner
+        assert owner is not None  # (a depth with a decision has owners)
         if self.owner_weights.ndim == 2:
-            owners = self.owner_weights[plan.owner]  # (m, C), per child
-            utility = np.einsum("msc,mc->ms", child_values, owners)
+            # (take: a tenth of the time of indexing rows by an array)
+            owners = self.owner_weights.take(owner, axis=0)  # (m, C), per child
+            if child_values.shape[-1] == 2:  # (only compared: a nan's sign is no matter)
+                utility = weighted_sum(child_values, owners[:, None, :])
+            else:
+                utility = np.einsum("msc,mc->ms", child_values, owners)
         else:
-            owners = self.owner_weights[:, plan.owner]  # (S, m, C)
+            owners = self.owner_weights.take(owner, axis=1)  # (S, m, C)
             utility = np.einsum("msc,smc->ms", child_values, owners)
         if not np.isfinite(utility.sum()):
             utility[np.isinf(utility)] = np.nan  # too large to compare: nobody can choose
+        if plan.uniform:
+            return self._choose_among_equals(plan, child_values, utility)
         best = np.repeat(np.maximum.reduceat(utility, starts, axis=0), counts, axis=0)
         within = utility >= best - TIE_TOLERANCE * np.maximum(1.0, np.abs(best))
         m = len(utility)
@@ -494,6 +526,39 @@ class _Rollback:
             chosen[undecidable] = np.nan
         return chosen, chosen_weight, chosen_index, tied
 
+    def _choose_among_equals(self, plan: LevelPlan, child_values: np.ndarray,
+                             utility: np.ndarray) -> tuple[np.ndarray, ...]:
+        """`_choose` when every parent has `plan.uniform` children: the same results from
+        whole-column operations on (parents, children, S) views, as reduceat loops per
+        parent (maxima, minima and counts do not depend on the order)."""
+        per_parent = plan.uniform
+        grouped = utility.reshape(-1, per_parent, self.samples)
+        # Column by column: numpy reduces a middle axis of a few elements slowly.
+        best = grouped[:, 0].copy()
+        for k in range(1, per_parent):
+            np.maximum(best, grouped[:, k], out=best)
+        low = best - TIE_TOLERANCE * np.maximum(1.0, np.abs(best))
+        local = np.full(best.shape, per_parent)  # the first within the tolerance
+        within_count = np.zeros(best.shape, np.int64)
+        for k in reversed(range(per_parent)):
+            within = grouped[:, k] >= low
+            within_count += within
+            local = np.where(within, k, local)
+        decidable = local < per_parent
+        m = len(utility)
+        first = np.where(decidable, local + np.arange(0, m, per_parent)[:, None], m)
+        chosen_index = np.where(decidable, first + plan.children.start, -1)
+        chosen_weight = np.empty(grouped.shape)
+        for k in range(per_parent):
+            np.copyto(chosen_weight[:, k], local == k)
+        # (take of rows: a fraction of the time of indexing two axes by arrays)
+        rows = np.minimum(first, m - 1) * self.samples + np.arange(self.samples)
+        chosen = child_values.reshape(m * self.samples, -1).take(rows, axis=0)
+        if not decidable.all():  # below an undecidable choice nobody knows the branch
+            chosen_weight[~np.broadcast_to(decidable[:, None], grouped.shape)] = np.nan
+            chosen[~decidable] = np.nan
+        return chosen, chosen_weight.reshape(m, -1), chosen_index, within_count > 1
+
     def outcome_distributions(self, weight: np.ndarray, choice: np.ndarray) -> np.ndarray:
         """Probability of ending in each outcome category (n, S, K + 1)."""
         flat = self.flat
@@ -505,7 +570,7 @@ class _Rollback:
         dist[terminal[~known]] = np.nan
         for plan in reversed(self.plans):
             kids = plan.children
-            summed = segment_sums(plan, weight[kids][:, :, None] * dist[kids])
+            summed = segment_sums(plan, _weighted(weight[kids], dist[kids]))
             if plan.mixed is None:
                 if plan.averages:
                     undefined = ~self.valid[plan.parents]
@@ -519,6 +584,15 @@ class _Rollback:
                 summed[~(averaging | choosing)] = 0.0
             dist[plan.parents] = summed
         return dist
+
+
+def _weighted(p: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """`p[:, :, None] * values`, criterion by criterion: broadcast, numpy's inner loop
+    ran over the few criteria alone."""
+    result = np.empty_like(values)
+    for column in range(values.shape[-1]):
+        np.multiply(p, values[..., column], out=result[..., column])
+    return result
 
 
 def owner_weights(weights: np.ndarray) -> np.ndarray:

@@ -97,15 +97,29 @@ _SEQUENTIAL_SUMS = 8
 
 
 def segment_sums(plan: LevelPlan, per_child: np.ndarray) -> np.ndarray:
-    """`np.add.reduceat(per_child, plan.starts, axis=0)`, bit for bit; when every parent
+    """`np.add.reduceat(per_child, plan.starts, axis=0)`, bit for bit but for the sign
+    of a nan (two nans added keep either's, as numpy's loops differ); when every parent
     has the same few children, as whole-column additions (reduceat loops per parent)."""
     if not plan.uniform:
         return np.add.reduceat(per_child, plan.starts, axis=0)
-    grouped = per_child.reshape((-1, plan.uniform) + per_child.shape[1:])
+    shape = per_child.shape
+    pairs = as_pairs(per_child)
+    rows = per_child if pairs is None else pairs
+    grouped = rows.reshape((-1, plan.uniform) + rows.shape[1:])
     rest = grouped[:, 1].copy()
     for k in range(2, plan.uniform):
         rest += grouped[:, k]
-    return np.add(grouped[:, 0], rest, out=rest)
+    summed = np.add(grouped[:, 0], rest, out=rest)
+    return summed if pairs is None else summed.view(np.float64).reshape((-1,) + shape[1:])
+
+
+def as_pairs(array: np.ndarray) -> np.ndarray | None:
+    """A float array of two numbers a node (one sample of two criteria, say) as a view of one
+    complex number a node, whose parts add apart: numpy's inner loop then runs over the
+    nodes, not the two. None for any other array."""
+    if array.dtype != np.float64 or not array.flags.c_contiguous or array[:1].size != 2:
+        return None
+    return array.reshape(-1, 2).view(np.complex128)[:, 0]
 
 
 def children_groups(flat: FlatTree, parents: np.ndarray) -> tuple[np.ndarray, ...]:
