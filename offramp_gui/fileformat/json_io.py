@@ -7,7 +7,6 @@ canonical: fixed key order, two-space indent, UTF-8, a trailing newline.
 from __future__ import annotations
 
 import copy
-import gc
 import json
 import operator
 import os
@@ -17,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..model import collector
 from ..model.issues import OVER_LIMIT, Issue, TreeFormatError, fixable, quote_text
 from ..model.limits import MAX_DEPTH, MAX_NODES
 from ..model.tree import NODE_FIELDS, Node, Tree, assign_missing_ids
@@ -463,19 +463,10 @@ def snapshot(tree: Tree) -> Snapshot:
     """The data of `tree` as it is now, taken without recursion.
 
     The app takes it on the main thread, so it is kept quick: the cycle collector is
-    paused, as each of its passes over the new tuples would also walk the whole model,
-    and the tuples are then put in its oldest generation unscanned, so that their number
-    does not make a pass over everything due at once.
+    paused meanwhile (`model.collector`).
     """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         taken = SnapshotInSteps(tree).step(sys.maxsize)
-    finally:
-        if collecting:
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
     assert taken is not None
     return taken
 

@@ -9,7 +9,6 @@ else (a formula typed in) is a full evaluation.
 """
 from __future__ import annotations
 
-import gc
 import os
 import threading
 import time
@@ -26,6 +25,7 @@ from ..analysis.live import LiveEvaluation
 from ..api import check
 from ..fileformat.atomic import remove_stale_temporaries
 from ..fileformat.json_io import file_digest, read_file, snapshot
+from ..model import collector
 from ..model.events import TreeChange
 from ..model.issues import Issue, TreeFormatError, refusals
 from ..model.tree import CHANCE, TERMINAL, Node, Tree
@@ -97,9 +97,7 @@ def read_checked(path: Path, report: Callable[[float], None],
     it has no folds of its own; raise TreeFormatError if it cannot be read as a tree.
     `report` is told how much is done, and may raise to stop; `prepare` is run on the
     tree as it will show."""
-    collecting = gc.isenabled()
-    gc.disable()  # the collector would stop every thread each time the tree grew a quarter
-    try:
+    with collector.paused():  # else it would stop every thread each time the tree grew
         remove_stale_temporaries(path)
         loaded = read_file(path, lambda done: report(0.7 * done))
         if refusals(loaded.issues) or loaded.tree is None:
@@ -116,15 +114,6 @@ def read_checked(path: Path, report: Callable[[float], None],
         folded = fold_to_fit(tree)
         prepared = {name: make(tree) for name, make in (prepare or {}).items()}
         report(1.0)
-    finally:
-        if collecting:
-            # The new objects go to the oldest generation unscanned: else the first
-            # collections after this, on whichever thread, would go through them all
-            # (two of a second each at a million nodes, the window stopped). Unfrozen at
-            # once, they are collected as any others once unreachable.
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
     return Opened(tree, issues, digest, live, folded, prepared)
 
 

@@ -21,7 +21,6 @@ try and a dialog once.
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import threading
 import time
@@ -33,6 +32,7 @@ from typing import NamedTuple
 from PySide6.QtCore import QEvent, QLockFile, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 
+from ...model import collector
 from ...model.events import TreeChange
 from ..background_save import Cancelled, WorkerJob
 from ..contributions import Contributions
@@ -294,8 +294,7 @@ class RecoveryManager(QObject):
                 self._taking = CopyInSteps(document.tree, document.path, document.disk_digest)
                 # Else a full collection, a second at a million nodes, stops some step:
                 # a million new tuples would make one due.
-                self._collecting = gc.isenabled()
-                gc.disable()
+                self._collecting = collector.pause()
                 self._stepper.start()
             return
         copy = self._take_copy()
@@ -312,10 +311,6 @@ class RecoveryManager(QObject):
             if time.perf_counter() > stop:
                 self._stepper.start()
                 return
-        # The new tuples go to the oldest generation unscanned, so that their numbers do
-        # not make a full collection due as soon as collecting starts again.
-        gc.freeze()
-        gc.unfreeze()
         self._drop_taking()
         self._start_writing(copy)
 
@@ -324,8 +319,7 @@ class RecoveryManager(QObject):
             return
         self._taking = None
         self._stepper.stop()
-        if self._collecting:
-            gc.enable()
+        collector.resume(self._collecting)
 
     def _start_writing(self, copy: RecoveryCopy) -> None:
         self._drops = 0
