@@ -283,6 +283,13 @@ def test_after_folding_the_status_line_says_what_the_folds_show(window, large_fi
     window.actions["fold-all"].trigger()
     says("Folded all: 1 of 9,841 nodes shown")
     assert window.scene.shown_count() == 1
+    window.statusBar().clearMessage()
+    window.actions["fold-all"].trigger()  # nothing left to fold: said all the same
+    assert status.currentMessage() == "Folded all: 1 of 9,841 nodes shown"
+    status.clearMessage()
+    window.document.edit.add_child(window.document.tree.root.id)
+    qtbot.wait(300)
+    assert "nodes shown" not in status.currentMessage()  # edits say nothing of folds
 
 
 def test_a_fold_withdraws_the_count_shown_when_the_tree_opened(window, large_file, qtbot):

@@ -34,6 +34,9 @@ class ViewingFeature:
         #: What a fold action did, said once the canvas has placed its nodes.
         self._done = ""
         canvas.tree_scene.laid_out.connect(self._say_shown)
+        #: Changes to the tree so far: a fold action that made none is said at once.
+        self._changes = 0
+        document.tree_changed.connect(self._count_change)
         self.overview = Overview(canvas)
 
     def contributions(self) -> Contributions:
@@ -119,19 +122,26 @@ class ViewingFeature:
             self.status.withdraw(FOLDS)
 
     def expand_all(self) -> None:
-        self._done = "Expanded all"
-        self.document.edit.expand_all()
+        self._fold_and_say("Expanded all", self.document.edit.expand_all)
 
     def fold_all(self) -> None:
-        self._done = "Folded all"
-        self.document.edit.fold_all()
+        self._fold_and_say("Folded all", self.document.edit.fold_all)
 
     def fold_below(self) -> None:
         level = self.prompts.number("fold-below", "Fold below level",
                                     "Show this many levels below the root:", 2, 0, 1000)
         if level is not None:
-            self._done = f"Folded below level {level}"
-            self.document.edit.fold_below(level)
+            self._fold_and_say(f"Folded below level {level}",
+                               lambda: self.document.edit.fold_below(level))
+
+    def _fold_and_say(self, done: str, fold: Callable[[], object]) -> None:
+        changes, self._done = self._changes, done
+        fold()
+        if self._changes == changes:  # nothing to place again: the count stands
+            self._say_shown()
+
+    def _count_change(self, _change: object) -> None:
+        self._changes += 1
 
     def _say_shown(self) -> None:
         """Say what the folds show now (the message about them when opening is stale)."""
