@@ -42,6 +42,7 @@ _LAZY = {
     "ThresholdParameters": "offramp_gui.analysis.catalogue",
     "RequirementsParameters": "offramp_gui.analysis.catalogue",
     "MonteCarloParameters": "offramp_gui.analysis.catalogue",
+    "InformationParameters": "offramp_gui.analysis.catalogue",
     "convert": "offramp_gui.interop",
     "read": "offramp_gui.interop",
     "write": "offramp_gui.interop",

@@ -95,12 +95,7 @@ def event_information(flat: FlatTree, event_id: str, before_id: str | None = Non
     decides at `before_id` (default: the nearest decision above it), and of imperfect
     information given `likelihood[s][k]` = P(signal s | outcome k), if given."""
     values = dict(values or {})
-    event = _node(flat, event_id)
-    if flat.kind[event] != CHANCE_KIND:
-        raise AnalysisError(f"{_quoted(flat, event)} is not a chance node: only a chance"
-                            " event's outcome can be known")
-    before = _decision_above(flat, event) if before_id is None else _node(flat, before_id)
-    _check_decision(flat, before, event)
+    event, before = rows_of(flat, event_id, before_id)
     outcomes = tuple(_branch(flat, c) for c in flat.children(event))
     results = evaluate(flat, values)
     places = _places(flat, event, before, results.probability)
@@ -189,6 +184,18 @@ def _signal_names(signals: Sequence[str] | None, table: np.ndarray | None,
 
 
 # ---- which nodes, and whether the tree allows it -----------------------------------------
+def rows_of(flat: FlatTree, event_id: str, before_id: str | None = None) -> tuple[int, int]:
+    """The rows of the event and of the decision (default: the nearest above it); refused
+    when the event is not a chance node that the decision leads to."""
+    event = _node(flat, event_id)
+    if flat.kind[event] != CHANCE_KIND:
+        raise AnalysisError(f"{_quoted(flat, event)} is not a chance node: only a chance"
+                            " event's outcome can be known")
+    before = _decision_above(flat, event) if before_id is None else _node(flat, before_id)
+    _check_decision(flat, before, event)
+    return event, before
+
+
 def _node(flat: FlatTree, node_id: str) -> int:
     row = flat.index.get(node_id)
     if row is None:

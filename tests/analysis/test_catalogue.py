@@ -8,10 +8,12 @@ import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from offramp_gui.analysis.catalogue import (
     KINDS,
+    InformationParameters,
     MonteCarloParameters,
     OneWayParameters,
     RequirementsParameters,
@@ -21,6 +23,7 @@ from offramp_gui.analysis.catalogue import (
     kind_of,
 )
 from offramp_gui.analysis.catalogue.what_would_it_take import NONE_IN_RANGE, answers
+from offramp_gui.analysis.flatten import CHANCE_KIND
 from offramp_gui.analysis.readable import csv_number
 from offramp_gui.analysis.sensitivity import AnalysisError
 from offramp_gui.cli import main
@@ -72,7 +75,16 @@ ASKED = {
         MonteCarloParameters(samples=300, seed=5), ["simulate", "-n", "300", "--seed", "5"]),
     "what-would-it-take": lambda tree: (
         RequirementsParameters(node=tree.node, target=tree.target), []),
+    "value-of-information": lambda tree: (
+        InformationParameters(event=first_event(tree), accuracy=0.7),
+        ["voi", "--event", first_event(tree), "--accuracy", "0.7"]),
 }
+
+
+def first_event(tree: Bundled) -> str:
+    """The tree's first chance node (breadth first), known before the decision above it."""
+    _settings, flat = load_flat(tree.path)
+    return flat.ids[int(np.flatnonzero(flat.kind == CHANCE_KIND)[0])]
 
 
 def command_line(capsys, args: list[str]) -> str:
@@ -168,6 +180,13 @@ def test_csv_numbers_carry_no_float_noise():
     (lambda: RequirementsParameters(node="n", target=""), "choose the branch"),
     (lambda: MonteCarloParameters(samples=0), "the number of samples must be from 1"),
     (lambda: MonteCarloParameters(samples=10, seed=-1), "the seed must be from 0"),
+    (lambda: InformationParameters(event=""), "choose the chance event"),
+    (lambda: InformationParameters(event="e", accuracy=1.5), "the accuracy must be a chance"),
+    (lambda: InformationParameters(event="e", accuracy=0.9, likelihood={"s": {"k": 1}}),
+     "the test's accuracy or its likelihoods, not both"),
+    (lambda: InformationParameters(event="e", likelihood={"s": {"k": 2}}),
+     "P\\(s \\| k\\) must be a chance from 0 to 1"),
+    (lambda: InformationParameters(event="e", likelihood={}), "at least one signal"),
 ])
 def test_parameters_refuse_mistakes_in_one_line(make, message):
     with pytest.raises(AnalysisError, match=message) as caught:
@@ -208,4 +227,5 @@ def test_every_entry_has_its_own_name_and_command_and_is_tested():
     assert list(KINDS) == [kind.name for kind in KINDS.values()]
     assert set(ASKED) == set(KINDS)
     commands = [kind.command for kind in KINDS.values() if kind.command]
-    assert sorted(commands) == ["map", "sensitivity", "simulate", "threshold", "tornado"]
+    assert sorted(commands) == ["map", "sensitivity", "simulate", "threshold", "tornado",
+                                "voi"]
