@@ -23,13 +23,15 @@ from ...analysis.montecarlo import Simulation
 from ...analysis.sensitivity import OneWay, Subject, Threshold, Tornado, TwoWay
 from ...fileformat.atomic import check_writable, write_atomic
 from ..text import xml_document
+from .information_plot import InformationPlot
 from .simulation_plot import SimulationPlot
 from .sweep_plots import OneWayPlot, TwoWayPlot
 from .tornado_plot import ThresholdPlot, TornadoPlot
 
 __all__ = ["PLOTS", "OneWayPlot", "SimulationPlot", "ThresholdPlot", "TornadoPlot",
            "TwoWayPlot", "plot_one_way", "plot_run", "plot_simulation", "plot_threshold",
-           "plot_tornado", "plot_two_way", "save_widget", "widget_png", "widget_svg"]
+           "plot_tornado", "plot_two_way", "save_widget", "widget_png", "widget_svg",
+           "InformationPlot", "plot_information"]
 
 IMAGE_FORMATS = (".png", ".svg")
 
@@ -78,7 +80,15 @@ PLOTS: dict[str, Callable[[Run, Mapping[str, str] | None], QWidget]] = {
     "threshold": lambda run, _colors: plot_threshold(run.flat, run.result),
     "monte-carlo": lambda run, colors: plot_simulation(run.flat, run.topic, run.result,
                                                        outcome_colors=colors),
+    "value-of-information": lambda run, _colors: plot_information(run),
 }
+
+
+def plot_information(run: Run) -> QWidget:
+    """The decision's value knowing each outcome or signal, against not knowing."""
+    plot = InformationPlot()
+    plot.set_result(run.flat, run.topic, run.result)
+    return plot
 
 
 def plot_run(run: Run, outcome_colors: Mapping[str, str] | None = None) -> QWidget:
