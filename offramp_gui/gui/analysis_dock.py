@@ -1,4 +1,5 @@
-"""The Analysis dock: sensitivity, two-way map, tornado, Monte Carlo, what would it take.
+"""The Analysis dock: sensitivity, two-way map, tornado, Monte Carlo, what would it take,
+value of information.
 
 The panel listens to the document: when new results arrive (the tree or its
 variables changed), the quick analyses of the tab in view are recomputed after a
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..analysis.flatten import ASSUMED_KIND, DECISION_KIND, FlatTree
+from .analysis_information import InformationTab
 from .analysis_picker import NodePicker, same_nodes
 from .analysis_requirements import RequirementsTab
 from .analysis_simulation import SimulationTab
@@ -153,10 +155,12 @@ class AnalysisPanel(QWidget):
         self.tornado = TornadoTab(self)
         self.simulation = SimulationTab(self)
         self.requirements = RequirementsTab(self)
+        self.information = InformationTab(self)
         self.tabs = QTabWidget()
         for tab, title in ((self.one_way, "&One-way"), (self.two_way, "T&wo-way"),
                            (self.tornado, "&Tornado"), (self.simulation, "Monte &Carlo"),
-                           (self.requirements, "What would it &take")):
+                           (self.requirements, "What would it &take"),
+                           (self.information, "Value of &information")):
             self.tabs.addTab(tab, title)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -264,6 +268,11 @@ class AnalysisPanel(QWidget):
         """Open "What would it take" about the decision at `node_id`."""
         self.tabs.setCurrentWidget(self.requirements)
         self.requirements.show_node(node_id)
+
+    def show_information(self, node_id: str) -> None:
+        """Open "Value of information" about the chance event at `node_id`."""
+        self.tabs.setCurrentWidget(self.information)
+        self.information.show_event(node_id)
 
     def shutdown(self) -> None:
         """Stop any simulation and wait for its thread (the application is quitting)."""

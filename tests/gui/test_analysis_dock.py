@@ -80,9 +80,11 @@ def test_install_docks_the_panel_with_the_outcomes(window, panel):
     [panels] = [a.menu() for a in view.actions() if a.text() == "&Panels"]
     assert "&Analysis" in [a.text() for a in panels.actions()]
     assert [panel.tabs.tabText(k).replace("&", "") for k in range(panel.tabs.count())] == [
-        "One-way", "Two-way", "Tornado", "Monte Carlo", "What would it take"]
+        "One-way", "Two-way", "Tornado", "Monte Carlo", "What would it take",
+        "Value of information"]
     assert [tab.kind.name for tab in panel.tab_list()] == [  # each the controls of an entry
-        "one-way", "two-way", "tornado", "monte-carlo", "what-would-it-take"]
+        "one-way", "two-way", "tornado", "monte-carlo", "what-would-it-take",
+        "value-of-information"]
 
 
 # ---- one-way ------------------------------------------------------------------------
