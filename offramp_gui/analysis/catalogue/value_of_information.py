@@ -167,9 +167,10 @@ def _changes(flat: FlatTree, result: EventInformation, knowing: Knowing,
     now = _quoted(words.branch(flat, _choice_id(flat, result.choice)))
     if not moves:
         return f"the choice would be {now} whatever it {'is' if perfect else 'says'}"
-    when = "it is " if perfect else "the test "
+    when = "it is " if perfect else "the test says "
     parts = [f"to {_quoted(words.branch(flat, _choice_id(flat, chosen)))} if {when}"
-             + " or ".join(_quoted(s) for s in signals) for chosen, signals in moves.items()]
+             + " or ".join(_quoted(s.removeprefix("says ")) for s in signals)
+             for chosen, signals in moves.items()]
     return f"it would change the choice from {now} " + ", ".join(parts)
 
 
