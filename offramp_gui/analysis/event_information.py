@@ -262,8 +262,12 @@ def _places(flat: FlatTree, event: int, before: int, probability: np.ndarray) ->
         return (event,)
     candidates = np.flatnonzero(_below(flat, before) & (flat.kind == CHANCE_KIND)
                                 & (flat.child_count == len(children)))
-    places = [int(row) for row in candidates
-              if tuple(flat.labels.branches[c] for c in flat.children(int(row))) == labels]
+    branches = np.asarray(flat.labels.branches, dtype=object)
+    starts = flat.child_start[candidates]
+    same = np.ones(len(candidates), bool)
+    for k, label in enumerate(labels):  # (compared in numpy's loop, not one by one)
+        same &= branches[starts + k] == label
+    places = candidates[same].tolist()
     chances = probability[children]
     alternative = _alternative_of(flat, before)
     for row in places:
