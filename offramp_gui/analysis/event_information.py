@@ -103,6 +103,8 @@ def event_information(flat: FlatTree, event_id: str, before_id: str | None = Non
     if not np.isfinite(prior).all():
         raise AnalysisError(f"the chances of {_quoted(flat, event)} cannot be computed")
     player = int(flat.player[before])
+    if player < 0:
+        raise AnalysisError(f"no player decides at {_quoted(flat, before)}")
     table = _likelihood(likelihood, len(outcomes))
     signal_names = _signal_names(signals, table, outcomes)
     posterior = _posterior(prior, table) if table is not None else None
