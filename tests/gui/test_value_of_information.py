@@ -52,7 +52,7 @@ def test_right_click_a_chance_node_answers_in_words(qtbot, window):
                              " “Front stalls” or “Russian offensive recovers”.")
     assert "A test right 80.0% of the time is worth 0.24" in answer
     rows = tab.rows()
-    assert rows[0] == ("Nothing", "100.0%", "Measured rhetoric", "-14.00")
+    assert rows[0] == ("Not knowing", "100.0%", "Measured rhetoric", "-14.00")
     assert rows[2][:3] == ("Front stalls", "45.0%", "Maximalist: 'must fail and be seen to"
                            " fail'")
     assert [name for name, _value in tab.plot.rows()][:1] == ["Russian front collapses (40%)"]
@@ -101,3 +101,27 @@ def test_exports_are_the_command_lines(qtbot, window, tmp_path):
     assert (tmp_path / "app.csv").read_bytes() == out.read_bytes()
     assert tab.export_plot(tmp_path / "app.svg")
     assert "Front stalls" in (tmp_path / "app.svg").read_text()
+
+
+def test_a_test_described_signal_by_signal(qtbot, window):
+    tab = asked(qtbot, window, "defeat_max")
+    tab.accuracy.setValue(90.0)
+    qtbot.waitUntil(lambda: not tab.dirty and tab.result.imperfect.worth > 0.6, timeout=WAIT)
+    tab.by_signal.setChecked(True)  # starts as the 90% test, one signal per outcome
+    assert tab.signals.isVisible() and not tab.accuracy.isEnabled()
+    qtbot.waitUntil(lambda: not tab.dirty, timeout=WAIT)
+    assert tab.result.imperfect.worth == pytest.approx(0.62545)
+    tab.signals.set_chance(0, 0, "0.8")  # P(says collapse | collapse) 0.9 -> 0.8
+    qtbot.waitUntil(lambda: not tab.dirty and tab.result is None, timeout=WAIT)
+    assert "Given outcome 1, the chances of the signals add up to 0.9, not 1" in \
+        tab.message.text()
+    tab.signals.set_chance(1, 0, "0.15")
+    qtbot.waitUntil(lambda: not tab.dirty and tab.result is not None, timeout=WAIT)
+    expected = VALUE_OF_INFORMATION.run(tab.run.flat, InformationParameters(
+        event="defeat_max", likelihood=tab.signals.likelihood())).result.imperfect.worth
+    assert tab.result.imperfect.worth == expected != pytest.approx(0.62545)
+    assert tab.signals.likelihood()["says Front stalls"]["defeat_max.rout"] == 0.15
+    assert "The test described is worth" in tab.answer.text()
+    tab.signals.set_chance(2, 1, "many")
+    qtbot.waitUntil(lambda: not tab.dirty and tab.result is None, timeout=WAIT)
+    assert "must be a number, not “many”" in tab.message.text()
