@@ -14,6 +14,7 @@ from offramp_gui.analysis.catalogue import (
     KINDS,
     MonteCarloParameters,
     OneWayParameters,
+    ProfileParameters,
     RequirementsParameters,
     ThresholdParameters,
     TornadoParameters,
@@ -72,6 +73,8 @@ ASKED = {
         MonteCarloParameters(samples=300, seed=5), ["simulate", "-n", "300", "--seed", "5"]),
     "what-would-it-take": lambda tree: (
         RequirementsParameters(node=tree.node, target=tree.target), []),
+    "risk-profile": lambda tree: (ProfileParameters(node=tree.node, values={tree.first: 10}),
+                                  ["profile", "--node", tree.node, "--set", f"{tree.first}=10"]),
 }
 
 
@@ -168,6 +171,7 @@ def test_csv_numbers_carry_no_float_noise():
     (lambda: RequirementsParameters(node="n", target=""), "choose the branch"),
     (lambda: MonteCarloParameters(samples=0), "the number of samples must be from 1"),
     (lambda: MonteCarloParameters(samples=10, seed=-1), "the seed must be from 0"),
+    (lambda: ProfileParameters(node=""), "choose the decision to profile"),
 ])
 def test_parameters_refuse_mistakes_in_one_line(make, message):
     with pytest.raises(AnalysisError, match=message) as caught:
@@ -184,7 +188,11 @@ def test_what_the_tree_must_have_is_checked_when_run():
             (RequirementsParameters(node="offramp_pledges.stall", target="aim.defeat"),
              'is not a branch of "offramp_pledges.stall"'),
             (ThresholdParameters(node="offramp_pledges.stall.grind", variable="face_value"),
-             "is not a decision node")]:
+             "is not a decision node"),
+            (ProfileParameters(node="nowhere"), 'there is no node "nowhere"'),
+            (ProfileParameters(node="offramp_pledges.stall.grind"),
+             r'^"A war of attrition" \(offramp_pledges.stall.grind\) is a chance node, not a'
+             " decision")]:
         with pytest.raises(AnalysisError, match=message):
             kind_of(parameters).run(flat, parameters)
 
@@ -208,4 +216,5 @@ def test_every_entry_has_its_own_name_and_command_and_is_tested():
     assert list(KINDS) == [kind.name for kind in KINDS.values()]
     assert set(ASKED) == set(KINDS)
     commands = [kind.command for kind in KINDS.values() if kind.command]
-    assert sorted(commands) == ["map", "sensitivity", "simulate", "threshold", "tornado"]
+    assert sorted(commands) == ["map", "profile", "sensitivity", "simulate", "threshold",
+                                "tornado"]
