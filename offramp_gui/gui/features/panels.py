@@ -17,6 +17,9 @@ from ..status import PROBLEMS, StatusLine
 from ..view import TreeView
 
 RIGHT, BOTTOM = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
+#: The risk profile's height the first time it is shown, if it had less (its two plots
+#: and their notes need it).
+PROFILE_ROOM = 360
 
 # What each panel is for (Help > What's This).
 PROPERTIES = ("<b>Properties</b> edits the selected node: its branch label, its probability"
@@ -69,7 +72,8 @@ class PanelsFeature:
             DockSpec("outcomes", "&Outcomes", OutcomesPanel(document), BOTTOM, 40, size=280,
                      on_top=True, whats_this=OUTCOMES),
             DockSpec("risk_profile", "&Risk Profile", RiskProfilePanel(document, self.prompts),
-                     BOTTOM, 45, tabify_with="outcomes", whats_this=RISK_PROFILE),
+                     BOTTOM, 45, tabify_with="outcomes", size_when_shown=PROFILE_ROOM,
+                     whats_this=RISK_PROFILE),
             DockSpec("problems", "Pro&blems", self.problems, BOTTOM, 50,
                      tabify_with="outcomes", whats_this=PROBLEMS_HELP),
         ))

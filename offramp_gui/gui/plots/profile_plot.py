@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from ...analysis.catalogue.risk_profile import dominance_lines
@@ -17,6 +18,8 @@ from .plot_parts import PlotFrame, alternative_color, decision_label, node_label
 #: The bars of all the alternatives at one score take this share of the narrowest gap
 #: between scores (and at least this share of the scores' span).
 GROUP_SHARE, LEAST_SHARE = 0.8, 0.02
+#: The frame at least this wide, and this many times wider than tall: plots side by side.
+BESIDE_MIN_WIDTH, BESIDE_RATIO = 760, 2.2
 
 
 class RiskProfilePlot(PlotFrame):
@@ -32,9 +35,26 @@ class RiskProfilePlot(PlotFrame):
             plot.showGrid(x=True, y=True, alpha=0.15)
         self.set_axis_label(self.bars_plot, "left", "Chance")
         self.set_axis_label(self.steps_plot, "left", "Chance of this score or less")
+        self.beside = False
         self._items: list[tuple[pg.PlotItem, pg.GraphicsObject]] = []
         self.result: RiskProfile | None = None
         self._names: list[str] = []
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        size = event.size()
+        self._arrange(size.width() >= BESIDE_MIN_WIDTH
+                      and size.width() >= BESIDE_RATIO * size.height())
+
+    def _arrange(self, beside: bool) -> None:
+        """The cumulative steps beside the bars in a wide frame (a bottom dock), else
+        below them."""
+        if beside == self.beside:
+            return
+        self.beside = beside
+        layout = self.graphics.ci
+        layout.removeItem(self.steps_plot)
+        layout.addItem(self.steps_plot, row=0 if beside else 1, col=1 if beside else 0)
 
     # ---- what tests and exports read ------------------------------------------------
     def alternative_names(self) -> list[str]:
@@ -88,9 +108,10 @@ class RiskProfilePlot(PlotFrame):
         self.bars_plot.setYRange(0, 1.02, padding=0)
         self.steps_plot.setYRange(0, 1.02, padding=0)
         who = player_name(flat, topic.player)
-        self.set_axis_label(self.steps_plot, "bottom",
-                            (f"Score for {who}" if who else "Score") + unit_text(unit))
-        self.legend.set_entries([(name + (" (chosen)" if alt.node == result.chosen else ""),
+        for plot in (self.bars_plot, self.steps_plot):
+            self.set_axis_label(plot, "bottom",
+                                (f"Score for {who}" if who else "Score") + unit_text(unit))
+        self.legend.set_entries([(_entry(name, alt.expected, alt.node == result.chosen),
                                   alternative_color(k))
                                  for k, (name, alt) in enumerate(zip(self._names,
                                                                      result.alternatives))])
@@ -111,14 +132,13 @@ def _step_points(scores: np.ndarray, cumulative: np.ndarray, start: float,
     return xs, ys
 
 
+def _entry(name: str, mean: float, chosen: bool) -> str:
+    return f"{name}: mean {fmt.value(mean)}" + (" (chosen)" if chosen else "")
+
+
 def _caption(flat: FlatTree, result: RiskProfile, names: list[str]) -> str:
-    lines = ["The score is the chooser's utility of the whole path to each ending, given play"
-             " at this decision and every later decision as solved."]
-    lines += dominance_lines(flat, result)
+    lines = dominance_lines(flat, result)
     missing = [name for name, alt in zip(names, result.alternatives) if not alt.computable]
     if missing:
         lines.append("Cannot be computed: " + ", ".join(missing) + ".")
-    lines.append("Means: " + "; ".join(f"{name} {fmt.value(alt.expected)}"
-                                       for name, alt in zip(names, result.alternatives)) + ".")
     return "\n".join(lines)
-
