@@ -42,6 +42,8 @@ _LAZY = {
     "ThresholdParameters": "offramp_gui.analysis.catalogue",
     "RequirementsParameters": "offramp_gui.analysis.catalogue",
     "MonteCarloParameters": "offramp_gui.analysis.catalogue",
+    "ProfileParameters": "offramp_gui.analysis.catalogue",
+    "risk_profile": "offramp_gui.analysis.profile",
     "convert": "offramp_gui.interop",
     "read": "offramp_gui.interop",
     "write": "offramp_gui.interop",

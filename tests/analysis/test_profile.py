@@ -3,6 +3,7 @@ hand (no PySide6 needed)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -200,3 +201,14 @@ def test_the_table_json_and_text_of_the_catalogue_entry(crisis, tmp_path, capsys
     assert capsys.readouterr().out == text + "\n"
     assert main(["profile", str(path)]) == 1
     assert "is a chance node, not a decision" in capsys.readouterr().err
+
+
+def test_the_python_api_names_it():
+    import offramp_gui
+    from offramp_gui import ProfileParameters as Asked
+    from offramp_gui import analyse, load
+
+    tree = load(Path(__file__).resolve().parents[2] / "trees" / "offramp.json")
+    run = analyse(tree, Asked(node="offramp_pledges.rout"))
+    assert run.document()["chosen"] == "offramp_pledges.rout.accept"
+    assert offramp_gui.risk_profile is risk_profile
