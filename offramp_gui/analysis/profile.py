@@ -184,8 +184,12 @@ def dominance_among(nodes: list[int], grid: np.ndarray,
     their integrals are step and piecewise-linear functions that change only at the
     grid's points, so comparing them there compares them everywhere.
     """
-    span = float(grid[-1] - grid[0]) if grid.size else 0.0
-    widths = np.diff(grid)
+    # Integrated in units of the largest score (at least 1), so that widths between
+    # scores near the largest double do not overflow; the tolerance scales with them.
+    scale = max(1.0, float(np.abs(grid).max())) if grid.size else 1.0
+    scaled = grid / scale
+    widths = np.diff(scaled)
+    span = max(float(scaled[-1] - scaled[0]) if grid.size else 0.0, 1.0 / scale)
     curves = {}
     for node, spread in zip(nodes, spreads):
         if spread is not None:
@@ -205,10 +209,11 @@ def dominance_among(nodes: list[int], grid: np.ndarray,
 def dominance_order(better: tuple[np.ndarray, np.ndarray],
                     worse: tuple[np.ndarray, np.ndarray], span: float) -> int:
     """1 or 2 when `better` (cumulative chances, their integrals) dominates `worse` to
-    that order, 0 when it does not."""
+    that order, 0 when it does not; `span` is the scores' (at least 1) in the integrals'
+    unit."""
     if _below(better[0], worse[0], CHANCE_TOLERANCE):
         return FIRST_ORDER
-    if _below(better[1], worse[1], AREA_TOLERANCE * max(1.0, span)):
+    if _below(better[1], worse[1], AREA_TOLERANCE * span):
         return SECOND_ORDER
     return 0
 

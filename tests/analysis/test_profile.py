@@ -212,3 +212,15 @@ def test_the_python_api_names_it():
     run = analyse(tree, Asked(node="offramp_pledges.rout"))
     assert run.document()["chosen"] == "offramp_pledges.rout.accept"
     assert offramp_gui.risk_profile is risk_profile
+
+
+def test_dominance_near_the_largest_double_does_not_overflow():
+    # -1e308 or 1e308 at even chances, against a sure 1e-300: the widths between the scores
+    # are 1e308 each, their sum past the largest double. The integrals, in units of 1e308:
+    # the gamble 0, 0.5, 1 and the sure one 0, 0, 1: the sure one, second order.
+    flat = load(node("d", "decision",
+                     node("gamble", "chance", end("low", -1e308, probability=0.5),
+                          end("high", 1e308, probability=0.5)),
+                     end("sure", 1e-300)))
+    assert risk_profile(flat, "d").dominance == (
+        Dominance(flat.index["sure"], flat.index["gamble"], SECOND_ORDER),)
