@@ -43,6 +43,8 @@ _LAZY = {
     "RequirementsParameters": "offramp_gui.analysis.catalogue",
     "MonteCarloParameters": "offramp_gui.analysis.catalogue",
     "InformationParameters": "offramp_gui.analysis.catalogue",
+    "ProfileParameters": "offramp_gui.analysis.catalogue",
+    "risk_profile": "offramp_gui.analysis.profile",
     "convert": "offramp_gui.interop",
     "read": "offramp_gui.interop",
     "write": "offramp_gui.interop",

@@ -29,6 +29,7 @@ KEYS = {
     "threshold": {"node", "player", "variable", "from", "to", "intervals", "thresholds"},
     "simulate": {"node", "player", "samples", "seed", "alternatives", "outcomes", "evpi",
                  "evppi"},
+    "profile": {"node", "player", "chosen", "alternatives", "dominance"},
 }
 BAR_KEYS = {"variable", "low", "high", "value_at_low", "value_at_high", "best_at_low",
             "best_at_high"}
@@ -311,6 +312,27 @@ def test_sweeps_and_samples_equal_single_evaluations(tmp_path, capsys, seed):
 
 
 # ---- the article's trees, CSV and plots ------------------------------------------------
+def test_profile_of_a_gamble_with_set(tmp_path, capsys):
+    # p = 0.05: the gamble pays 100 one time in 20, 0 otherwise (mean 5), against a sure 10.
+    # On the grid 0, 10, 100 the cumulative chances are sure 0, 1, 1 and gamble .95, .95, 1:
+    # each is above the other somewhere, no first order. Their integrals: sure 0, 0, 90
+    # (1 × 90) and gamble 0, 9.5, 95 (9.5 + .95 × 90): the sure 10 dominates, second order.
+    tree = write(tmp_path, GAMBLE)
+    result = run_json(capsys, "profile", tree, "--set", "p=0.05")
+    assert result == {"node": "choose", "player": "decision-maker", "chosen": "sure",
+                      "alternatives": [
+                          {"id": "sure", "expected": 10.0, "scores": [10.0], "chances": [1.0],
+                           "cumulative": [1.0], "outcomes": {"null": 1.0}},
+                          {"id": "gamble", "expected": 5.0, "scores": [0.0, 100.0],
+                           "chances": [0.95, 0.05], "cumulative": [0.95, 1.0],
+                           "outcomes": {"null": 1.0}}],
+                      "dominance": [{"better": "sure", "worse": "gamble", "order": 2}]}
+    result = run_json(capsys, "profile", tree, "--set", "p=1")  # 100 for sure: first order
+    assert result["dominance"] == [{"better": "gamble", "worse": "sure", "order": 1}]
+    code, _out, err = run(capsys, "profile", tree, "--set", "p=1.5")
+    assert code == 1 and "add up to 1.5" in err and "cannot be evaluated" in err
+
+
 def test_every_analysis_runs_on_the_offramp_tree(tmp_path, capsys):
     sweep = run_json(capsys, "sensitivity", OFFRAMP, "--var", "p_collapse")
     assert len(sweep["values"]) == 200 and set(sweep["alternatives"]) == {
@@ -347,7 +369,8 @@ def test_csv_tables(tmp_path, capsys):
             (["tornado"], ["variable", "low", "high", "value_at_low", "value_at_high",
                            "swing", "best_at_low", "best_at_high"], 1),
             (["threshold", "--node", "choose", "--var", "p"], ["from", "to", "choice",
-                                                               "branch"], 2)]:
+                                                               "branch"], 2),
+            (["profile"], ["alternative", "branch", "score", "chance", "cumulative"], 3)]:
         out = tmp_path / f"{args[0]}.csv"
         code, _out, err = run(capsys, args[0], tree, *args[1:], "-o", out)
         assert code == 0, err
@@ -366,7 +389,8 @@ def test_plot_output(tmp_path, capsys):
                        (["map", "--x", "p", "--y", "unranged", "--y-from", "0", "--y-to", "3"],
                         "map.svg"),
                        (["tornado"], "tornado.png"), (["simulate", "-n", 99], "mc.svg"),
-                       (["threshold", "--node", "choose", "--var", "p"], "threshold.png")]:
+                       (["threshold", "--node", "choose", "--var", "p"], "threshold.png"),
+                       (["profile"], "profile.svg")]:
         out = tmp_path / name
         code, _out, err = run(capsys, args[0], tree, *args[1:], "-o", out)
         if available:
@@ -410,6 +434,11 @@ def test_null_where_the_tree_cannot_be_evaluated(tmp_path, capsys):
     (["simulate", "-n", "0"], 2, "-n must be from 1"),
     (["simulate", "-n", "20000000"], 2, "10,000,000"),
     (["simulate", "-n", "10", "--seed", "-1"], 2, "--seed must be from 0"),
+    (["profile", "--node", "gamble"], 1, '"Gamble" (gamble) is a chance node, not a decision'),
+    (["profile", "--node", "win"], 1, '"Branch win" (win) is an ending, not a decision'),
+    (["profile", "--node", "nowhere"], 1, 'there is no node "nowhere"'),
+    (["profile", "--player", "x"], 2, "unrecognized arguments: --player"),
+    (["profile", "-o", "out.pdf"], 2, ".png, .svg"),
 ])
 def test_errors_are_one_line(tmp_path, capsys, args, status, message):
     code, _out, err = run(capsys, args[0], write(tmp_path, GAMBLE), *args[1:])

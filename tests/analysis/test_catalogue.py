@@ -16,6 +16,7 @@ from offramp_gui.analysis.catalogue import (
     InformationParameters,
     MonteCarloParameters,
     OneWayParameters,
+    ProfileParameters,
     RequirementsParameters,
     ThresholdParameters,
     TornadoParameters,
@@ -78,6 +79,8 @@ ASKED = {
     "value-of-information": lambda tree: (
         InformationParameters(event=first_event(tree), accuracy=0.7),
         ["voi", "--event", first_event(tree), "--accuracy", "0.7"]),
+    "risk-profile": lambda tree: (ProfileParameters(node=tree.node, values={tree.first: 10}),
+                                  ["profile", "--node", tree.node, "--set", f"{tree.first}=10"]),
 }
 
 
@@ -187,6 +190,7 @@ def test_csv_numbers_carry_no_float_noise():
     (lambda: InformationParameters(event="e", likelihood={"s": {"k": 2}}),
      "P\\(s \\| k\\) must be a chance from 0 to 1"),
     (lambda: InformationParameters(event="e", likelihood={}), "at least one signal"),
+    (lambda: ProfileParameters(node=""), "choose the decision to profile"),
 ])
 def test_parameters_refuse_mistakes_in_one_line(make, message):
     with pytest.raises(AnalysisError, match=message) as caught:
@@ -203,7 +207,11 @@ def test_what_the_tree_must_have_is_checked_when_run():
             (RequirementsParameters(node="offramp_pledges.stall", target="aim.defeat"),
              'is not a branch of "offramp_pledges.stall"'),
             (ThresholdParameters(node="offramp_pledges.stall.grind", variable="face_value"),
-             "is not a decision node")]:
+             "is not a decision node"),
+            (ProfileParameters(node="nowhere"), 'there is no node "nowhere"'),
+            (ProfileParameters(node="offramp_pledges.stall.grind"),
+             r'^"A war of attrition" \(offramp_pledges.stall.grind\) is a chance node, not a'
+             " decision")]:
         with pytest.raises(AnalysisError, match=message):
             kind_of(parameters).run(flat, parameters)
 
@@ -227,5 +235,5 @@ def test_every_entry_has_its_own_name_and_command_and_is_tested():
     assert list(KINDS) == [kind.name for kind in KINDS.values()]
     assert set(ASKED) == set(KINDS)
     commands = [kind.command for kind in KINDS.values() if kind.command]
-    assert sorted(commands) == ["map", "sensitivity", "simulate", "threshold", "tornado",
-                                "voi"]
+    assert sorted(commands) == ["map", "profile", "sensitivity", "simulate", "threshold",
+                                "tornado", "voi"]

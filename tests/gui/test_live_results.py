@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDoubleSpinBox, QLineEdit
 
 from offramp_gui.analysis.evaluate import evaluate_tree
+from offramp_gui.analysis.flatten import DECISION_KIND
 from offramp_gui.gui.main_window import MainWindow
 
 
@@ -25,9 +26,13 @@ def shown_numbers(win: MainWindow) -> tuple[float, list[float], dict[str, list[f
 
 
 def engine_numbers(win: MainWindow) -> tuple[float, list[float], dict[str, list[float]]]:
+    """The root's value, and the alternatives of the decision the chart shows: the
+    selected one (the root's when the selection is not a decision)."""
     results = evaluate_tree(win.document.tree)
     flat = results.flat
-    kids = list(flat.children(0))
+    selected = flat.index.get(win.document.selected_id or "")
+    chart = selected if selected is not None and flat.kind[selected] == DECISION_KIND else 0
+    kids = list(flat.children(chart))
     player = win.document.shown_player
     shares = {key: [float(results.outcomes[k, j]) for k in kids]
               for j, key in enumerate(results.outcome_keys)}
@@ -44,8 +49,8 @@ def assert_same(shown, engine):
 
 def test_a_probability_typed_in_properties_updates_root_and_chart_and_undoes(window, qtbot):
     document = window.document
+    document.select("offramp_pledges.rout")  # the chart shows its alternatives
     before = shown_numbers(window)
-    document.select("offramp_pledges.rout")
     field = window.panels["properties"].findChild(QLineEdit, "probability-expression")
     field.selectAll()
     qtbot.keyClicks(field, "0.55")  # typed, as a user would

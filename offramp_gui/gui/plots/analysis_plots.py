@@ -20,18 +20,20 @@ from PySide6.QtWidgets import QApplication, QWidget
 from ...analysis.catalogue import Run
 from ...analysis.flatten import FlatTree
 from ...analysis.montecarlo import Simulation
+from ...analysis.profile import RiskProfile
 from ...analysis.sensitivity import OneWay, Subject, Threshold, Tornado, TwoWay
 from ...fileformat.atomic import check_writable, write_atomic
 from ..text import xml_document
 from .information_plot import InformationPlot
+from .profile_plot import RiskProfilePlot
 from .simulation_plot import SimulationPlot
 from .sweep_plots import OneWayPlot, TwoWayPlot
 from .tornado_plot import ThresholdPlot, TornadoPlot
 
-__all__ = ["PLOTS", "OneWayPlot", "SimulationPlot", "ThresholdPlot", "TornadoPlot",
-           "TwoWayPlot", "plot_one_way", "plot_run", "plot_simulation", "plot_threshold",
-           "plot_tornado", "plot_two_way", "save_widget", "widget_png", "widget_svg",
-           "InformationPlot", "plot_information"]
+__all__ = ["PLOTS", "InformationPlot", "OneWayPlot", "RiskProfilePlot", "SimulationPlot",
+           "ThresholdPlot", "TornadoPlot", "TwoWayPlot", "plot_information", "plot_one_way",
+           "plot_risk_profile", "plot_run", "plot_simulation", "plot_threshold",
+           "plot_tornado", "plot_two_way", "save_widget", "widget_png", "widget_svg"]
 
 IMAGE_FORMATS = (".png", ".svg")
 
@@ -72,6 +74,13 @@ def plot_threshold(flat: FlatTree, result: Threshold) -> QWidget:
     return plot
 
 
+def plot_risk_profile(flat: FlatTree, topic: Subject, result: RiskProfile) -> QWidget:
+    """Each alternative's chance of each score as bars, its cumulative chances as steps."""
+    plot = RiskProfilePlot()
+    plot.set_result(flat, topic, result)
+    return plot
+
+
 #: How each analysis of the catalogue that has a plot of its own draws a run.
 PLOTS: dict[str, Callable[[Run, Mapping[str, str] | None], QWidget]] = {
     "one-way": lambda run, _colors: plot_one_way(run.flat, run.topic, run.result),
@@ -81,6 +90,7 @@ PLOTS: dict[str, Callable[[Run, Mapping[str, str] | None], QWidget]] = {
     "monte-carlo": lambda run, colors: plot_simulation(run.flat, run.topic, run.result,
                                                        outcome_colors=colors),
     "value-of-information": lambda run, _colors: plot_information(run),
+    "risk-profile": lambda run, _colors: plot_risk_profile(run.flat, run.topic, run.result),
 }
 
 

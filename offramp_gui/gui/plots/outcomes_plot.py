@@ -1,10 +1,11 @@
-"""OutcomesPanel: each alternative at the root, its value and the chance of each outcome.
+"""OutcomesPanel: each alternative of the selected decision (the root's while the
+selection is not a decision), its value and the chance of each outcome.
 
 Left, a bar per alternative: the expected utility of the shown player. Right, a
 stacked bar per alternative: the chance of each outcome, in the outcomes' colours.
-The alternative chosen at the root is drawn bold and outlined. Plot items are made
-once and refreshed with setOpts when results arrive (new items on every result would
-be slow while a slider moves).
+The alternative chosen there is drawn bold and outlined; a title names the decision.
+Plot items are made once and refreshed with setOpts when results arrive (new items on
+every result would be slow while a slider moves).
 """
 from __future__ import annotations
 
@@ -20,10 +21,11 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ...analysis.evaluate import Results
-from ...analysis.flatten import DECISION_KIND
+from ...analysis.flatten import ASSUMED_KIND, DECISION_KIND, FlatTree
 from .. import format as fmt
 from ..scene.theme import PLAYER_COLORS, TERMINAL_COLOR, player_color
 from ..text import shown, tooltip
+from .plot_parts import decision_label, player_name
 
 UNCLASSIFIED_COLOR = "#9e9e9e"
 #: Outcomes without a colour of their own, in order.
@@ -44,29 +46,54 @@ class PanelData:
     chosen: int = -1
     player: str = ""
     player_index: int = 0
+    title: str = ""
+
+
+def decision_shown(results: Results, selected_id: str | None) -> int:
+    """The index of the selected node if it is a decision with branches; else the root's."""
+    flat = results.flat
+    node = flat.index.get(selected_id) if selected_id is not None else None
+    if node is not None and flat.kind[node] in (DECISION_KIND, ASSUMED_KIND) \
+            and flat.child_count[node]:
+        return node
+    return 0
 
 
 def panel_data(results: Results | None, player: int,
-               style: fmt.NumberFormat = fmt.AUTOMATIC) -> PanelData:
-    """The root's alternatives (or branches; or the root alone if it is a terminal)."""
+               style: fmt.NumberFormat = fmt.AUTOMATIC, node: int = 0) -> PanelData:
+    """The alternatives of `node` (or its branches; or the root alone if it is a
+    terminal)."""
     if results is None or results.flat.size == 0:
         return PanelData()
     flat = results.flat
-    rows = list(flat.children(0)) or [0]
+    rows = list(flat.children(node)) or [node]
     labels = [shown(flat.labels.branches[i] or flat.ids[i], 200) if i else
               shown(flat.labels.node(0, flat.title or flat.ids[0]), 200) for i in rows]
-    if flat.kind[0] != DECISION_KIND and flat.child_count[0]:  # branches of chance
+    if flat.kind[node] != DECISION_KIND and flat.child_count[node]:  # branches of chance
         labels = [f"{label} ({fmt.probability(results.probability[i], style)})"
                   for label, i in zip(labels, rows)]
     p = min(max(player, 0), results.utility.shape[1] - 1)
-    choice = int(results.choice[0])
+    choice = int(results.choice[node])
     keys = results.outcome_keys
     return PanelData(
-        labels=labels, utilities=results.utility[rows, p].astype(float),
+        title=_title(flat, node), labels=labels,
+        utilities=results.utility[rows, p].astype(float),
         shares={key: results.outcomes[rows, k].astype(float) for k, key in enumerate(keys)},
         names=dict(zip(keys, flat.labels.outcomes)),
         chosen=rows.index(choice) if choice in rows else -1,
         player=flat.labels.players[p] if flat.labels.players else "", player_index=p)
+
+
+def _title(flat: FlatTree, node: int) -> str:
+    """What the chart compares: the decision's alternatives, each played as solved after."""
+    name = "“" + decision_label(flat, node) + "”"
+    if flat.kind[node] == DECISION_KIND:
+        who = player_name(flat, max(int(flat.player[node]), 0))
+        return (f"{name}{', decided by ' + who if who else ''}: each alternative, then"
+                " play as solved (its choice outlined)")
+    if flat.child_count[node]:
+        return f"{name}: each branch by its chance, then play as solved"
+    return f"{name}: the tree's one ending"
 
 
 class _AlternativeAxis(pg.AxisItem):
@@ -174,10 +201,15 @@ class OutcomesPanel(QWidget):
         self._label_shown: tuple[str, str] | None = None  # the values' axis title, colour
         self._share_bars: dict[str, pg.BarGraphItem] = {}
         self._legend = _Legend()
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)
+        self.title.setContentsMargins(8, 2, 8, 0)
         self._setup_plots()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
+        layout.addWidget(self.title)
         layout.addWidget(self._graphics, 1)
         layout.addWidget(self._legend)
         self.setMinimumSize(380, 200)
@@ -188,6 +220,7 @@ class OutcomesPanel(QWidget):
         self._legend.setPalette(legend_palette)
         document.results_ready.connect(self.refresh)
         document.display_changed.connect(self.refresh)
+        document.selection_changed.connect(self.refresh)
         self.refresh()
 
     # ---- what tests and exports read ------------------------------------------------
@@ -259,10 +292,15 @@ class OutcomesPanel(QWidget):
         self._share_axis.setVisible(stacked)
 
     # ---- refresh --------------------------------------------------------------------
-    def refresh(self, _results: Results | None = None) -> None:
-        """Redraw from the document's latest results and shown player."""
+    def refresh(self, _changed: object = None) -> None:
+        """Redraw from the document's latest results, selection and shown player."""
         self._style = fmt.NumberFormat.of(self.document.tree.display)
-        self._data = panel_data(self.document.results, self.document.shown_player, self._style)
+        results = self.document.results
+        node = decision_shown(results, self.document.selected_id) if results is not None \
+            and results.flat.size else 0
+        self._data = panel_data(results, self.document.shown_player, self._style, node)
+        if self.title.text() != self._data.title:
+            self.title.setText(self._data.title)
         rows = np.arange(len(self._data.labels), dtype=float)
         self._update_axis(rows)
         self._update_values(rows)

@@ -113,6 +113,7 @@ class Legend(QWidget):
         for swatch, label in self._entries:
             for widget in (swatch, label):
                 self._grid.removeWidget(widget)
+                widget.hide()  # deletion waits for the event loop; out of sight now
                 widget.deleteLater()
         self._entries = [self._entry(name, color) for name, color in entries]
         self._columns = 0
