@@ -392,3 +392,141 @@ def requirements(flat: FlatTree, node_id: str, target_id: str,
     if not found:
         raise AnalysisError("no variable has a range (min and max) to try")
     return Requirements(flat.ids[topic.node], target_id, found)
+
+
+# ---- spider -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SpiderSwitch:
+    """Where the best alternative changes along a spider line."""
+
+    percent: float
+    at: float  # the variable's value there
+    value: float  # the base choice's value there
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class SpiderLine:
+    """One variable moved across its range, the others at their values."""
+
+    variable: str
+    low: float
+    high: float
+    base: float  # the variable's value in the base case
+    settings: np.ndarray  # (N,) the variable's values, ascending, the base among them
+    percent: np.ndarray  # (N,) their change from the base in percent of high - low
+    values: np.ndarray  # (N,) the base choice's value at each
+    best: tuple[str | None, ...]  # (N,) the best alternative at each
+    switches: tuple[SpiderSwitch, ...]
+
+    @property
+    def swing(self) -> float:
+        finite = self.values[np.isfinite(self.values)]
+        return float(finite.max() - finite.min()) if finite.size else 0.0
+
+
+@dataclass(frozen=True)
+class Spider:
+    """The base choice's value as each variable moves; lines by swing, largest first."""
+
+    choice: str  # the alternative best in the base case, whose value every line shows
+    base: float  # its value there
+    lines: tuple[SpiderLine, ...]
+
+
+def spider(flat: FlatTree, topic: Subject, base: Mapping[str, Any] | None = None,
+           variables: list[str] | None = None, steps: int = 41) -> Spider:
+    """Each ranged variable (or those named) moved across its min..max in `steps`
+    points, the others at their values: the value of the alternative best in the base
+    case, against the variable's change from its base in percent of its range.
+
+    Every line passes through the base (0 %): where the base lies outside the range,
+    the line also covers the stretch between it and the range.
+    """
+    base = dict(base or {})
+    ranged = [(v.name, float(v.low), float(v.high)) for v in flat.variables
+              if v.low is not None and v.high is not None and v.low < v.high
+              and v.name not in base]
+    if variables is not None:
+        known = {name: (name, low, high) for name, low, high in ranged}
+        for name in variables:
+            _check_movable(flat, name, base, name in known)
+        ranged = [known[name] for name in dict.fromkeys(variables)]
+    if not ranged:
+        raise AnalysisError("no variable has a range (min and max) to move")
+    now = solve(flat, base, 1, want_reach=False, want_outcomes=False).variables
+    values, best = alternative_values(flat, topic, base, 1)
+    if best[0] == NONE:
+        raise AnalysisError("the tree cannot be evaluated with every variable at its value")
+    chosen = topic.alternatives.index(int(best[0]))
+    for name, _low, _high in ranged:
+        if not np.isfinite(now[name][0]):
+            raise AnalysisError(f"the value of {name} cannot be computed, so it has no base"
+                                " to move from")
+    settings = [_spider_settings(low, high, float(now[name][0]), steps)
+                for name, low, high in ranged]
+    # One solve for every line: each variable's points in its own block of columns.
+    count = sum(s.size for s in settings)
+    overrides = dict(base)
+    start = 0
+    for (name, _low, _high), points in zip(ranged, settings, strict=True):
+        column = np.full(count, now[name][0])
+        column[start:start + points.size] = points
+        overrides[name] = column
+        start += points.size
+    swept, best = alternative_values(flat, topic, overrides, count)
+    name_of = _namer(flat)
+    lines, start = [], 0
+    for (name, low, high), points in zip(ranged, settings, strict=True):
+        block = slice(start, start + points.size)
+        start += points.size
+        lines.append(_spider_line(flat, topic, base, name, low, high, float(now[name][0]),
+                                  points, swept[chosen, block].copy(), best[block], chosen))
+    lines.sort(key=lambda line: -line.swing)
+    return Spider(name_of(topic.alternatives[chosen]), float(values[chosen, 0]), tuple(lines))
+
+
+def _check_movable(flat: FlatTree, name: str, base: Mapping[str, Any], ranged: bool) -> None:
+    if name not in flat.variable_names():
+        known = ", ".join(flat.variable_names()) or "none"
+        raise AnalysisError(f'there is no variable "{name}"; the variables are {known}')
+    if name in base:
+        raise AnalysisError(f"{name} is held at a value given to it, so it cannot be moved")
+    if not ranged:
+        raise AnalysisError(f"the variable {name} has no range (a min below its max) to"
+                            " move it across")
+
+
+def _spider_settings(low: float, high: float, at: float, steps: int) -> np.ndarray:
+    """`steps` points over the range widened to take in the base, plus the base and the
+    range's ends."""
+    points = np.concatenate([grid(min(low, at), max(high, at), steps), [low, high, at]])
+    return np.unique(points)
+
+
+def _spider_line(flat: FlatTree, topic: Subject, base: Mapping[str, Any], name: str,
+                 low: float, high: float, at: float, settings: np.ndarray,
+                 values: np.ndarray, best: np.ndarray, chosen: int) -> SpiderLine:
+    def probe(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        found, labels = alternative_values(flat, topic, _with(base, name, points),
+                                           points.size)
+        return labels, found
+
+    switches = _switch_points(settings, best, probe, topic.alternatives)
+    where = np.array([s for s, _f, _t in switches], float)
+    there = probe(where)[1][chosen] if where.size else where
+    name_of = _namer(flat)
+    percent = _percent(settings, at, low, high)
+    for array in (settings, percent, values):
+        array.flags.writeable = False
+    return SpiderLine(
+        name, low, high, at, settings, percent, values, tuple(name_of(int(b)) for b in best),
+        tuple(SpiderSwitch(float(p), float(s), float(v), name_of(f), name_of(t))
+              for p, s, v, (_s, f, t) in zip(_percent(where, at, low, high), where, there,
+                                             switches, strict=True)))
+
+
+def _percent(settings: np.ndarray, at: float, low: float, high: float) -> np.ndarray:
+    """Change from `at` in percent of high - low (halved first: 1e308 - -1e308 is inf)."""
+    return (settings / 2 - at / 2) / (high / 2 - low / 2) * 100.0
