@@ -421,9 +421,10 @@ class SpiderLine:
     switches: tuple[SpiderSwitch, ...]
 
     @property
-    def swing(self) -> float:
+    def half_swing(self) -> float:
+        """Half the spread of its values (the whole may overflow: 1.7e308 - -1.7e308)."""
         finite = self.values[np.isfinite(self.values)]
-        return float(finite.max() - finite.min()) if finite.size else 0.0
+        return float(finite.max() / 2 - finite.min() / 2) if finite.size else 0.0
 
 
 @dataclass(frozen=True)
@@ -483,7 +484,7 @@ def spider(flat: FlatTree, topic: Subject, base: Mapping[str, Any] | None = None
         start += points.size
         lines.append(_spider_line(flat, topic, base, name, low, high, float(now[name][0]),
                                   points, swept[chosen, block].copy(), best[block], chosen))
-    lines.sort(key=lambda line: -line.swing)
+    lines.sort(key=lambda line: -line.half_swing)
     return Spider(name_of(topic.alternatives[chosen]), float(values[chosen, 0]), tuple(lines))
 
 

@@ -20,16 +20,18 @@ from PySide6.QtWidgets import QApplication, QWidget
 from ...analysis.catalogue import Run
 from ...analysis.flatten import FlatTree
 from ...analysis.montecarlo import Simulation
-from ...analysis.sensitivity import OneWay, Subject, Threshold, Tornado, TwoWay
+from ...analysis.sensitivity import OneWay, Spider, Subject, Threshold, Tornado, TwoWay
 from ...fileformat.atomic import check_writable, write_atomic
 from ..text import xml_document
 from .simulation_plot import SimulationPlot
+from .spider_plot import SpiderPlot
 from .sweep_plots import OneWayPlot, TwoWayPlot
 from .tornado_plot import ThresholdPlot, TornadoPlot
 
-__all__ = ["PLOTS", "OneWayPlot", "SimulationPlot", "ThresholdPlot", "TornadoPlot",
-           "TwoWayPlot", "plot_one_way", "plot_run", "plot_simulation", "plot_threshold",
-           "plot_tornado", "plot_two_way", "save_widget", "widget_png", "widget_svg"]
+__all__ = ["PLOTS", "OneWayPlot", "SimulationPlot", "SpiderPlot", "ThresholdPlot",
+           "TornadoPlot", "TwoWayPlot", "plot_one_way", "plot_run", "plot_simulation",
+           "plot_spider", "plot_threshold", "plot_tornado", "plot_two_way", "save_widget",
+           "widget_png", "widget_svg"]
 
 IMAGE_FORMATS = (".png", ".svg")
 
@@ -55,6 +57,13 @@ def plot_tornado(flat: FlatTree, topic: Subject, result: Tornado) -> QWidget:
     return plot
 
 
+def plot_spider(flat: FlatTree, topic: Subject, result: Spider) -> QWidget:
+    """A line per variable: the base choice's value against its change in % of its range."""
+    plot = SpiderPlot()
+    plot.set_result(flat, topic, result)
+    return plot
+
+
 def plot_simulation(flat: FlatTree, topic: Subject, result: Simulation, *,
                     outcome_colors: Mapping[str, str] | None = None) -> QWidget:
     """Histograms, chance of being best, and outcome spreads (`outcome_colors`: id -> #rgb)."""
@@ -75,6 +84,7 @@ PLOTS: dict[str, Callable[[Run, Mapping[str, str] | None], QWidget]] = {
     "one-way": lambda run, _colors: plot_one_way(run.flat, run.topic, run.result),
     "two-way": lambda run, _colors: plot_two_way(run.flat, run.topic, run.result),
     "tornado": lambda run, _colors: plot_tornado(run.flat, run.topic, run.result),
+    "spider": lambda run, _colors: plot_spider(run.flat, run.topic, run.result),
     "threshold": lambda run, _colors: plot_threshold(run.flat, run.result),
     "monte-carlo": lambda run, colors: plot_simulation(run.flat, run.topic, run.result,
                                                        outcome_colors=colors),
