@@ -1,4 +1,5 @@
-"""The Analysis dock: sensitivity, two-way map, tornado, Monte Carlo, what would it take.
+"""The Analysis dock: sensitivity, two-way map, tornado, spider, Monte Carlo, what would
+it take.
 
 The panel listens to the document: when new results arrive (the tree or its
 variables changed), the quick analyses of the tab in view are recomputed after a
@@ -28,7 +29,7 @@ from ..analysis.flatten import ASSUMED_KIND, DECISION_KIND, FlatTree
 from .analysis_picker import NodePicker, same_nodes
 from .analysis_requirements import RequirementsTab
 from .analysis_simulation import SimulationTab
-from .analysis_sweeps import OneWayTab, TornadoTab, TwoWayTab
+from .analysis_sweeps import OneWayTab, SpiderTab, TornadoTab, TwoWayTab
 from .analysis_tabs import AnalysisTab, labelled
 from .plots.plot_parts import decision_label
 from .text import shown
@@ -151,11 +152,13 @@ class AnalysisPanel(QWidget):
         self.one_way = OneWayTab(self)
         self.two_way = TwoWayTab(self)
         self.tornado = TornadoTab(self)
+        self.spider = SpiderTab(self)
         self.simulation = SimulationTab(self)
         self.requirements = RequirementsTab(self)
         self.tabs = QTabWidget()
         for tab, title in ((self.one_way, "&One-way"), (self.two_way, "T&wo-way"),
-                           (self.tornado, "&Tornado"), (self.simulation, "Monte &Carlo"),
+                           (self.tornado, "&Tornado"), (self.spider, "S&pider"),
+                           (self.simulation, "Monte &Carlo"),
                            (self.requirements, "What would it &take")):
             self.tabs.addTab(tab, title)
         layout = QVBoxLayout(self)
