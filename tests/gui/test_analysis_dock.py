@@ -263,6 +263,20 @@ def test_spider_follows_a_range_changed_in_the_model_editor(qtbot, panel, window
     qtbot.waitUntil(lambda: not tab.dirty and face_line().high == 80, timeout=WAIT)
 
 
+def test_on_a_large_tree_the_spider_waits_for_run(qtbot, panel, window, monkeypatch):
+    tab = shown(qtbot, panel, panel.spider)
+    before = tab.result
+    monkeypatch.setattr(analysis_dock, "ANALYSED_BY_ITSELF_UP_TO", 10)  # the tree is large
+    with qtbot.waitSignal(window.document.results_ready, timeout=WAIT):
+        window.document.edit.set_variable("face_value", "value", 70)
+    qtbot.waitUntil(tab.run_button.isVisible, timeout=WAIT)
+    qtbot.wait(analysis_dock.DEBOUNCE_MS + 100)  # nothing reruns by itself
+    assert tab.result is before and "press Run" in tab.message.text()
+    qtbot.mouseClick(tab.run_button, Qt.MouseButton.LeftButton)
+    face = next(line for line in tab.result.lines if line.variable == "face_value")
+    assert face.base == 70 and face.percent[-1] == pytest.approx(12.5)  # 70 in 0..80
+
+
 def test_spider_plot_and_data_export(qtbot, panel, tmp_path):
     tab = shown(qtbot, panel, panel.spider)
     tab.steps.setValue(5)
