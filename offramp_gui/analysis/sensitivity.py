@@ -144,6 +144,8 @@ def one_way(flat: FlatTree, topic: Subject, variable: str, low: float, high: flo
 
 
 Probe = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+#: A probe of several sweeps at once: (points, the sweep each belongs to) -> as Probe.
+LinesProbe = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
 def _switch_points(x: np.ndarray, labels: np.ndarray, probe: Probe,
@@ -156,12 +158,27 @@ def _switch_points(x: np.ndarray, labels: np.ndarray, probe: Probe,
     straight lines); where one jumps past the other instead, it is where the label
     changes (found by bisection).
     """
-    cells = np.flatnonzero(labels[:-1] != labels[1:])
+    found = _switch_points_of_lines(x, labels, np.zeros(x.size, int),
+                                    lambda points, _lines: probe(points), candidates)
+    return [(at, f, t) for _line, at, f, t in found]
+
+
+def _switch_points_of_lines(x: np.ndarray, labels: np.ndarray, lines: np.ndarray,
+                            probe: LinesProbe, candidates: tuple[int, ...]
+                            ) -> list[tuple[int, float, int, int]]:
+    """`_switch_points` of several sweeps located together (one probe a step for all):
+    sweep n's points are a run of `x`, ascending, where `lines` is n (0, 0, ..., 1, 1,
+    ...). Gives (sweep, at, from, to) of each switch."""
+    cells = np.flatnonzero((labels[:-1] != labels[1:]) & (lines[:-1] == lines[1:]))
     if not cells.size:
         return []
     # Precision is relative to the larger of the point and the range's ends: a switch
     # at 3.7e-13 in 0..1e-12 is found as finely as one at 0.37 in 0..1.
-    scale = max(abs(float(x[0])), abs(float(x[-1])))
+    first = np.flatnonzero(np.r_[True, lines[1:] != lines[:-1]])
+    last = np.r_[first[1:] - 1, x.size - 1]
+    ends = np.maximum(np.abs(x[first]), np.abs(x[last]))
+    cell_lines = lines[cells]
+    scale = ends[cell_lines]
     row = {node: k for k, node in enumerate(candidates)}
     low, high = x[cells].copy(), x[cells + 1].copy()
     left, right = labels[cells].copy(), labels[cells + 1].copy()
@@ -169,23 +186,28 @@ def _switch_points(x: np.ndarray, labels: np.ndarray, probe: Probe,
     at = np.full(cells.size, np.nan)
     if crossing.any():
         k = np.flatnonzero(crossing)
+        owners = cell_lines[k]
         at[k] = _crossings(low[k], high[k], [row[f] for f in left[k]],
-                           [row[t] for t in right[k]], probe, scale)
+                           [row[t] for t in right[k]],
+                           lambda points: probe(points, owners), scale[k])
     found = np.isfinite(at)
     if found.any():  # keep a crossing only if the label really changes there
-        step = PRECISION * np.maximum(np.abs(at[found]), scale) * 10
-        before, _ = probe(at[found] - step)
-        after, _ = probe(at[found] + step)
+        step = PRECISION * np.maximum(np.abs(at[found]), scale[found]) * 10
+        before, _ = probe(at[found] - step, cell_lines[found])
+        after, _ = probe(at[found] + step, cell_lines[found])
         good = (before == left[found]) & (after == right[found])
         at[np.flatnonzero(found)[~good]] = np.nan
     missing = np.flatnonzero(np.isnan(at))
     if missing.size:
-        at[missing] = _bisect(low[missing], high[missing], left[missing], probe, scale)
-    return [(float(a), int(f), int(t)) for a, f, t in zip(at, left, right)]
+        unfound = cell_lines[missing]
+        at[missing] = _bisect(low[missing], high[missing], left[missing],
+                              lambda points: probe(points, unfound), scale[missing])
+    return [(int(n), float(a), int(f), int(t))
+            for n, a, f, t in zip(cell_lines, at, left, right)]
 
 
 def _crossings(low: np.ndarray, high: np.ndarray, first: list[int], second: list[int],
-               probe: Probe, scale: float) -> np.ndarray:
+               probe: Probe, scale: np.ndarray) -> np.ndarray:
     """Where score[first] - score[second] is zero in each [low, high]; nan if it isn't."""
     columns = np.arange(low.size)
 
@@ -217,7 +239,7 @@ def _crossings(low: np.ndarray, high: np.ndarray, first: list[int], second: list
 
 
 def _bisect(low: np.ndarray, high: np.ndarray, left: np.ndarray, probe: Probe,
-            scale: float) -> np.ndarray:
+            scale: np.ndarray) -> np.ndarray:
     """Where the label stops being `left`, by halving each cell."""
     for _ in range(200):
         if np.all(high - low <= _tolerance(low, scale)):
@@ -228,7 +250,7 @@ def _bisect(low: np.ndarray, high: np.ndarray, left: np.ndarray, probe: Probe,
     return low / 2 + high / 2
 
 
-def _tolerance(low: np.ndarray, scale: float) -> np.ndarray:
+def _tolerance(low: np.ndarray, scale: np.ndarray) -> np.ndarray:
     """How narrow a bracket must get: a thousandth of the promised precision."""
     return 1e-3 * PRECISION * np.maximum(np.abs(low), scale)
 
@@ -401,7 +423,7 @@ class SpiderSwitch:
 
     percent: float
     at: float  # the variable's value there
-    value: float  # the base choice's value there
+    value: float  # the base choice's value just past it
     before: str | None
     after: str | None
 
@@ -457,35 +479,61 @@ def spider(flat: FlatTree, topic: Subject, base: Mapping[str, Any] | None = None
     if not ranged:
         raise AnalysisError("no variable has a range (min and max) to move")
     now = solve(flat, base, 1, want_reach=False, want_outcomes=False).variables
-    values, best = alternative_values(flat, topic, base, 1)
-    if best[0] == NONE:
+    base_values, base_best = alternative_values(flat, topic, base, 1)
+    if base_best[0] == NONE:
         raise AnalysisError("the tree cannot be evaluated with every variable at its value")
-    chosen = topic.alternatives.index(int(best[0]))
+    chosen = topic.alternatives.index(int(base_best[0]))
     for name, _low, _high in ranged:
         if not np.isfinite(now[name][0]):
             raise AnalysisError(f"the value of {name} cannot be computed, so it has no base"
                                 " to move from")
     settings = [_spider_settings(low, high, float(now[name][0]), steps)
                 for name, low, high in ranged]
-    # One solve for every line: each variable's points in its own block of columns.
-    count = sum(s.size for s in settings)
-    overrides = dict(base)
-    start = 0
-    for (name, _low, _high), points in zip(ranged, settings, strict=True):
-        column = np.full(count, now[name][0])
-        column[start:start + points.size] = points
-        overrides[name] = column
-        start += points.size
-    swept, best = alternative_values(flat, topic, overrides, count)
+    # Every line in one solve, each variable's points in its own block of columns; its
+    # switch points are then located together, each probe one solve for all the lines.
+    x = np.concatenate(settings)
+    lines = np.repeat(np.arange(len(ranged)), [points.size for points in settings])
+    names = [name for name, _low, _high in ranged]
+
+    def probe(points: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        overrides = dict(base)
+        for n in np.unique(owners).tolist():
+            column = np.full(points.size, now[names[n]][0])
+            column[owners == n] = points[owners == n]
+            overrides[names[n]] = column
+        found, labels = alternative_values(flat, topic, overrides, points.size)
+        return labels, found
+
+    best, swept = probe(x, lines)
+    switches = _switch_points_of_lines(x, best, lines, probe, topic.alternatives)
+    where = np.array([at for _n, at, _f, _t in switches], float)
+    owners = np.array([n for n, _at, _f, _t in switches], int)
+    # The value just past each switch, where the new alternative is best: where the
+    # base choice's value jumps there, the side it jumps to.
+    ends = np.array([max(abs(points[0]), abs(points[-1])) for points in settings])
+    past = where + PRECISION * 10 * np.maximum(np.abs(where), ends[owners])
+    there = probe(past, owners)[1][chosen] if where.size else where
     name_of = _namer(flat)
-    lines, start = [], 0
-    for (name, low, high), points in zip(ranged, settings, strict=True):
-        block = slice(start, start + points.size)
-        start += points.size
-        lines.append(_spider_line(flat, topic, base, name, low, high, float(now[name][0]),
-                                  points, swept[chosen, block].copy(), best[block], chosen))
-    lines.sort(key=lambda line: -line.half_swing)
-    return Spider(name_of(topic.alternatives[chosen]), float(values[chosen, 0]), tuple(lines))
+    lines_found = []
+    for n, (name, low, high) in enumerate(ranged):
+        block, mine = lines == n, owners == n
+        at = float(now[name][0])
+        percent = _percent(x[block], at, low, high)
+        marks = tuple(SpiderSwitch(float(p), float(a), float(v), name_of(f), name_of(t))
+                      for p, a, v, (_n, _a, f, t) in zip(
+                          _percent(where[mine], at, low, high), where[mine], there[mine],
+                          [s for s in switches if s[0] == n], strict=True))
+        lines_found.append(SpiderLine(
+            name, low, high, at, _frozen(x[block]), _frozen(percent),
+            _frozen(swept[chosen, block]), tuple(name_of(int(b)) for b in best[block]), marks))
+    lines_found.sort(key=lambda line: -line.half_swing)
+    return Spider(name_of(topic.alternatives[chosen]), float(base_values[chosen, 0]),
+                  tuple(lines_found))
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
 
 
 def _check_movable(flat: FlatTree, name: str, base: Mapping[str, Any], ranged: bool) -> None:
@@ -504,28 +552,6 @@ def _spider_settings(low: float, high: float, at: float, steps: int) -> np.ndarr
     range's ends."""
     points = np.concatenate([grid(min(low, at), max(high, at), steps), [low, high, at]])
     return np.unique(points)
-
-
-def _spider_line(flat: FlatTree, topic: Subject, base: Mapping[str, Any], name: str,
-                 low: float, high: float, at: float, settings: np.ndarray,
-                 values: np.ndarray, best: np.ndarray, chosen: int) -> SpiderLine:
-    def probe(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        found, labels = alternative_values(flat, topic, _with(base, name, points),
-                                           points.size)
-        return labels, found
-
-    switches = _switch_points(settings, best, probe, topic.alternatives)
-    where = np.array([s for s, _f, _t in switches], float)
-    there = probe(where)[1][chosen] if where.size else where
-    name_of = _namer(flat)
-    percent = _percent(settings, at, low, high)
-    for array in (settings, percent, values):
-        array.flags.writeable = False
-    return SpiderLine(
-        name, low, high, at, settings, percent, values, tuple(name_of(int(b)) for b in best),
-        tuple(SpiderSwitch(float(p), float(s), float(v), name_of(f), name_of(t))
-              for p, s, v, (_s, f, t) in zip(_percent(where, at, low, high), where, there,
-                                             switches, strict=True)))
 
 
 def _percent(settings: np.ndarray, at: float, low: float, high: float) -> np.ndarray:

@@ -104,7 +104,7 @@ def _switches(flat: FlatTree, result: Spider, marks: dict[str | None, str]) -> s
     rows = [[line.variable, change(s.percent), words.x_text(s.at), words.number(s.value),
              f"{marks[s.before]} → {marks[s.after]}"] for line, s in found]
     return words.table(["Variable", "Change", "At", "Value", "Best"], rows) + \
-        "\n  (Value: the base choice's value there)"
+        "\n  (Value: the base choice's value just past the switch)"
 
 
 SPIDER = AnalysisKind(name="spider", command="spider", parameters=SpiderParameters,
