@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -25,7 +26,9 @@ from offramp_gui.analysis.sensitivity import (
     two_way,
     variable_range,
 )
-from offramp_gui.api import load_text
+from offramp_gui.api import load, load_text
+
+TREES = Path(__file__).resolve().parents[2] / "trees"
 
 
 def tree(root: dict, variables: list, **settings) -> FlatTree:
@@ -586,3 +589,19 @@ def test_spider_refuses_what_cannot_be_moved(asked, message):
     flat = tree(**TORNADO)
     with pytest.raises(AnalysisError, match=message):
         spider(flat, subject(flat), **asked)
+
+
+def test_spider_switches_located_together_are_each_sweeps_own():
+    """All the lines' switch points are refined at once; each is where the one-way sweep
+    of that variable alone finds it (both to a relative 1e-9 of the range's ends)."""
+    flat = flatten(load(TREES / "offramp.json"))
+    topic = subject(flat)
+    result = spider(flat, topic, steps=41)
+    assert sum(len(line.switches) for line in result.lines) >= 8
+    for line in result.lines:
+        alone = one_way(flat, topic, line.variable, line.low, line.high, 41)
+        assert [(s.before, s.after) for s in line.switches] == [
+            (before, after) for _at, before, after in alone.switches]
+        scale = max(abs(line.low), abs(line.high))
+        for mine, (at, _before, _after) in zip(line.switches, alone.switches, strict=True):
+            assert mine.at == pytest.approx(at, rel=0, abs=2e-9 * scale)
