@@ -78,8 +78,10 @@ class SpiderPlot(PlotFrame):
         lines = self._shown()
         resize_items(self._curves, len(lines), lambda: pg.PlotDataItem(connect="finite"),
                      self.plot)
+        rings = [(s.percent, s.value) for line in lines for s in line.switches]
         percent = np.concatenate([line.percent for line in lines] + [np.zeros(1)])
-        values = np.concatenate([line.values for line in lines] + [[result.base]])
+        values = np.concatenate([line.values for line in lines]
+                                + [[result.base], [v for _p, v in rings]])
         self._x_unit, self._y_unit = plot_unit(percent), plot_unit(values)
         entries = []
         for k, (curve, line) in enumerate(zip(self._curves, lines, strict=True)):
@@ -89,7 +91,6 @@ class SpiderPlot(PlotFrame):
             curve.setData(x / self._x_unit, y / self._y_unit,
                           pen=pg.mkPen(color, width=2, style=style))
             entries.append((line.variable + words, color))
-        rings = [(s.percent, s.value) for line in lines for s in line.switches]
         self._switches.setData([p / self._x_unit for p, _v in rings],
                                [v / self._y_unit for _p, v in rings])
         self._fit(percent, values)
