@@ -87,8 +87,8 @@ def text(run: Run) -> str:
              " base case",
              f"  base case: {words.branch(flat, result.choice)} is best, worth"
              f" {words.number(result.base)} (every variable at its value{fixed})",
-             f"  each variable moved across its range ({run.parameters.steps:,} points), the"
-             " others at their values; its change from its value in percent of its range",
+             f"  each variable moved across its range ({run.parameters.steps:,} points and its"
+             " value), the others at theirs; its change from its value in percent of its range",
              "", "Alternatives", words.listing(flat, topic), "",
              words.table(headers, rows),
              "  (the variables that move it most first; * the best alternative changes)",
