@@ -1,5 +1,5 @@
-"""Analysis speed: a 200-point one-way sweep of a 10,000-node tree; 10,000 Monte Carlo
-samples of a 1,000-node tree.
+"""Analysis speed: a 200-point one-way sweep of a 10,000-node tree; the spider of the
+same tree (41 points a variable); 10,000 Monte Carlo samples of a 1,000-node tree.
 
     python benchmarks/bench_analysis.py [--sweep-nodes 10000] [--mc-nodes 1000] [--repeat 7]
 
@@ -23,6 +23,7 @@ from offramp_gui.analysis.sensitivity import _switch_points as switch_points
 from offramp_gui.analysis.sensitivity import (
     alternative_values,
     one_way,
+    spider,
     subject,
     threshold,
 )
@@ -87,6 +88,17 @@ def sweep_figures(size: int, repeat: int) -> None:
           f" threshold{'s' if len(found.thresholds) != 1 else ''}): {seconds:.3f} s")
 
 
+def spider_figure(size: int, repeat: int) -> None:
+    """The spider the app reruns by itself after each change, up to 10,000 nodes."""
+    flat = flatten(analysis_tree(size))
+    topic = subject(flat)
+    result = spider(flat, topic)  # warm
+    switches = sum(len(line.switches) for line in result.lines)
+    seconds = timed(lambda: spider(flat, topic), repeat)
+    print(f"spider of p and v, 41 points each ({switches} switch"
+          f"{'es' if switches != 1 else ''}): {seconds:.3f} s")
+
+
 def monte_carlo_figures(size: int, repeat: int) -> None:
     flat = flatten(analysis_tree(size))
     topic = subject(flat)
@@ -107,6 +119,7 @@ def main() -> None:
     options = parser.parse_args()
     gc.disable()
     sweep_figures(options.sweep_nodes, options.repeat)
+    spider_figure(options.sweep_nodes, options.repeat)
     monte_carlo_figures(options.mc_nodes, options.repeat)
 
 

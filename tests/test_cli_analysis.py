@@ -26,6 +26,7 @@ KEYS = {
     "sensitivity": {"node", "player", "variable", "values", "alternatives", "best", "switches"},
     "map": {"node", "player", "x", "y", "best"},
     "tornado": {"node", "player", "base", "bars"},
+    "spider": {"node", "player", "choice", "base", "lines"},
     "threshold": {"node", "player", "variable", "from", "to", "intervals", "thresholds"},
     "simulate": {"node", "player", "samples", "seed", "alternatives", "outcomes", "evpi",
                  "evppi"},
@@ -211,6 +212,29 @@ def test_tornado_order_and_values(tmp_path, capsys):
         == (2.0, 4.0, 2.5, 3.5)
 
 
+def test_spider_lines_in_percent_of_each_range(tmp_path, capsys):
+    """mix = u + 3v + 2w = 3 at the base beats zed = z = 0. v (0..1, at 0.5) moved by d %
+    of its range moves mix by 3d / 100: 1.5 at -50 %, 4.5 at +50 %. z is at its min, so
+    its line runs from 0 % to +100 %, mix staying 3, and zed is best from z = 3 (+30 %)."""
+    result = run_json(capsys, "spider", write(tmp_path, TORNADO), "--steps", 3)
+    assert (result["choice"], result["base"]) == ("mix", 3.0)
+    lines = {line["variable"]: line for line in result["lines"]}
+    assert list(lines) == ["v", "w", "u", "z"]
+    assert (lines["v"]["percent"], lines["v"]["values"]) == ([-50.0, 0.0, 50.0],
+                                                             [1.5, 3.0, 4.5])
+    z = lines["z"]
+    assert (z["percent"], z["settings"], z["values"], z["best"]) == (
+        [0.0, 50.0, 100.0], [0.0, 5.0, 10.0], [3.0, 3.0, 3.0], ["mix", "zed", "zed"])
+    [switch] = z["switches"]
+    assert (switch["from"], switch["to"], switch["value"]) == ("mix", "zed", 3.0)
+    assert switch["percent"] == pytest.approx(30.0, abs=1e-6)
+    only = run_json(capsys, "spider", write(tmp_path, TORNADO), "--var", "u", "--set", "z=4")
+    assert only["choice"] == "zed" and [line["variable"] for line in only["lines"]] == ["u"]
+    code, out, err = run(capsys, "spider", write(tmp_path, TORNADO), "--steps", 3)
+    assert code == 0 and "base case: Branch mix is best, worth 3.00" in out
+    assert "  z  " in out and "+30%" in out and "1 → 2" in out
+
+
 # ---- Monte Carlo --------------------------------------------------------------------
 def test_simulate_mean_converges_to_the_exact_expectation(tmp_path, capsys):
     n = 20_000
@@ -370,7 +394,9 @@ def test_csv_tables(tmp_path, capsys):
                            "swing", "best_at_low", "best_at_high"], 1),
             (["threshold", "--node", "choose", "--var", "p"], ["from", "to", "choice",
                                                                "branch"], 2),
-            (["profile"], ["alternative", "branch", "score", "chance", "cumulative"], 3)]:
+            (["profile"], ["alternative", "branch", "score", "chance", "cumulative"], 3),
+            (["spider", "--steps", 5], ["variable", "percent", "setting", "value", "best",
+                                        "branch"], 6)]:
         out = tmp_path / f"{args[0]}.csv"
         code, _out, err = run(capsys, args[0], tree, *args[1:], "-o", out)
         assert code == 0, err
@@ -379,6 +405,11 @@ def test_csv_tables(tmp_path, capsys):
     assert read_csv(tmp_path / "sensitivity.csv")[1:3] == [["0.0", "10.0", "0.0", "sure"],
                                                           ["0.25", "10.0", "25.0", "gamble"]]
     assert read_csv(tmp_path / "threshold.csv")[2][2:] == ["gamble", "Gamble"]
+    # p (0..1) at 0.3 and 0, 0.25, ...: the gamble, best at the base, is worth 100p
+    assert read_csv(tmp_path / "spider.csv")[1:4] == [
+        ["p", "-30.0", "0.0", "0.0", "sure", "Branch sure"],
+        ["p", "-5.0", "0.25", "25.0", "gamble", "Gamble"],
+        ["p", "0.0", "0.3", "30.0", "gamble", "Gamble"]]
 
 
 def test_plot_output(tmp_path, capsys):
@@ -388,7 +419,8 @@ def test_plot_output(tmp_path, capsys):
     for args, name in [(["sensitivity", "--var", "p"], "one.png"),
                        (["map", "--x", "p", "--y", "unranged", "--y-from", "0", "--y-to", "3"],
                         "map.svg"),
-                       (["tornado"], "tornado.png"), (["simulate", "-n", 99], "mc.svg"),
+                       (["tornado"], "tornado.png"), (["spider"], "spider.svg"),
+                       (["simulate", "-n", 99], "mc.svg"),
                        (["threshold", "--node", "choose", "--var", "p"], "threshold.png"),
                        (["profile"], "profile.svg")]:
         out = tmp_path / name
@@ -431,6 +463,9 @@ def test_null_where_the_tree_cannot_be_evaluated(tmp_path, capsys):
     (["threshold", "--var", "p"], 2, "--node"),
     (["sensitivity", "--var", "p", "-o", ""], 2, ".png, .svg"),
     (["sensitivity", "--var", "p", "--from", "-inf"], 2, "-inf is not a finite number"),
+    (["spider", "--var", "unranged"], 1, "the variable unranged has no range"),
+    (["spider", "--var", "p", "--set", "p=0.2"], 1, "p is held at a value given to it"),
+    (["spider", "--steps", "10001"], 2, "--steps must be from 2 to 10,000"),
     (["simulate", "-n", "0"], 2, "-n must be from 1"),
     (["simulate", "-n", "20000000"], 2, "10,000,000"),
     (["simulate", "-n", "10", "--seed", "-1"], 2, "--seed must be from 0"),
@@ -546,7 +581,7 @@ def test_simulate_over_the_whole_range_of_doubles(tmp_path, capsys):
 HUGE = doc(decide("root", [leaf("a", "x * 2"), leaf("b", "y"), leaf("c", 0)]),
            [var("x", 0, -WIDEST, WIDEST), var("y", 0, -WIDEST, WIDEST)])
 HUGE_COMMANDS = {"sensitivity": ["--var", "y"], "tornado": [], "map": ["--x", "x", "--y", "y"],
-                 "threshold": ["--node", "root", "--var", "y"]}
+                 "threshold": ["--node", "root", "--var", "y"], "spider": []}
 
 
 def numbers(document) -> list[float]:

@@ -144,6 +144,8 @@ def one_way(flat: FlatTree, topic: Subject, variable: str, low: float, high: flo
 
 
 Probe = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+#: A probe of several sweeps at once: (points, the sweep each belongs to) -> as Probe.
+LinesProbe = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
 def _switch_points(x: np.ndarray, labels: np.ndarray, probe: Probe,
@@ -156,12 +158,27 @@ def _switch_points(x: np.ndarray, labels: np.ndarray, probe: Probe,
     straight lines); where one jumps past the other instead, it is where the label
     changes (found by bisection).
     """
-    cells = np.flatnonzero(labels[:-1] != labels[1:])
+    found = _switch_points_of_lines(x, labels, np.zeros(x.size, int),
+                                    lambda points, _lines: probe(points), candidates)
+    return [(at, f, t) for _line, at, f, t in found]
+
+
+def _switch_points_of_lines(x: np.ndarray, labels: np.ndarray, lines: np.ndarray,
+                            probe: LinesProbe, candidates: tuple[int, ...]
+                            ) -> list[tuple[int, float, int, int]]:
+    """`_switch_points` of several sweeps located together (one probe a step for all):
+    sweep n's points are a run of `x`, ascending, where `lines` is n (0, 0, ..., 1, 1,
+    ...). Gives (sweep, at, from, to) of each switch."""
+    cells = np.flatnonzero((labels[:-1] != labels[1:]) & (lines[:-1] == lines[1:]))
     if not cells.size:
         return []
     # Precision is relative to the larger of the point and the range's ends: a switch
     # at 3.7e-13 in 0..1e-12 is found as finely as one at 0.37 in 0..1.
-    scale = max(abs(float(x[0])), abs(float(x[-1])))
+    first = np.flatnonzero(np.r_[True, lines[1:] != lines[:-1]])
+    last = np.r_[first[1:] - 1, x.size - 1]
+    ends = np.maximum(np.abs(x[first]), np.abs(x[last]))
+    cell_lines = lines[cells]
+    scale = ends[cell_lines]
     row = {node: k for k, node in enumerate(candidates)}
     low, high = x[cells].copy(), x[cells + 1].copy()
     left, right = labels[cells].copy(), labels[cells + 1].copy()
@@ -169,23 +186,28 @@ def _switch_points(x: np.ndarray, labels: np.ndarray, probe: Probe,
     at = np.full(cells.size, np.nan)
     if crossing.any():
         k = np.flatnonzero(crossing)
+        owners = cell_lines[k]
         at[k] = _crossings(low[k], high[k], [row[f] for f in left[k]],
-                           [row[t] for t in right[k]], probe, scale)
+                           [row[t] for t in right[k]],
+                           lambda points: probe(points, owners), scale[k])
     found = np.isfinite(at)
     if found.any():  # keep a crossing only if the label really changes there
-        step = PRECISION * np.maximum(np.abs(at[found]), scale) * 10
-        before, _ = probe(at[found] - step)
-        after, _ = probe(at[found] + step)
+        step = PRECISION * np.maximum(np.abs(at[found]), scale[found]) * 10
+        before, _ = probe(at[found] - step, cell_lines[found])
+        after, _ = probe(at[found] + step, cell_lines[found])
         good = (before == left[found]) & (after == right[found])
         at[np.flatnonzero(found)[~good]] = np.nan
     missing = np.flatnonzero(np.isnan(at))
     if missing.size:
-        at[missing] = _bisect(low[missing], high[missing], left[missing], probe, scale)
-    return [(float(a), int(f), int(t)) for a, f, t in zip(at, left, right)]
+        unfound = cell_lines[missing]
+        at[missing] = _bisect(low[missing], high[missing], left[missing],
+                              lambda points: probe(points, unfound), scale[missing])
+    return [(int(n), float(a), int(f), int(t))
+            for n, a, f, t in zip(cell_lines, at, left, right)]
 
 
 def _crossings(low: np.ndarray, high: np.ndarray, first: list[int], second: list[int],
-               probe: Probe, scale: float) -> np.ndarray:
+               probe: Probe, scale: np.ndarray) -> np.ndarray:
     """Where score[first] - score[second] is zero in each [low, high]; nan if it isn't."""
     columns = np.arange(low.size)
 
@@ -217,7 +239,7 @@ def _crossings(low: np.ndarray, high: np.ndarray, first: list[int], second: list
 
 
 def _bisect(low: np.ndarray, high: np.ndarray, left: np.ndarray, probe: Probe,
-            scale: float) -> np.ndarray:
+            scale: np.ndarray) -> np.ndarray:
     """Where the label stops being `left`, by halving each cell."""
     for _ in range(200):
         if np.all(high - low <= _tolerance(low, scale)):
@@ -228,7 +250,7 @@ def _bisect(low: np.ndarray, high: np.ndarray, left: np.ndarray, probe: Probe,
     return low / 2 + high / 2
 
 
-def _tolerance(low: np.ndarray, scale: float) -> np.ndarray:
+def _tolerance(low: np.ndarray, scale: np.ndarray) -> np.ndarray:
     """How narrow a bracket must get: a thousandth of the promised precision."""
     return 1e-3 * PRECISION * np.maximum(np.abs(low), scale)
 
@@ -392,3 +414,146 @@ def requirements(flat: FlatTree, node_id: str, target_id: str,
     if not found:
         raise AnalysisError("no variable has a range (min and max) to try")
     return Requirements(flat.ids[topic.node], target_id, found)
+
+
+# ---- spider -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SpiderSwitch:
+    """Where the best alternative changes along a spider line."""
+
+    percent: float
+    at: float  # the variable's value there
+    value: float  # the base choice's value just past it
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class SpiderLine:
+    """One variable moved across its range, the others at their values."""
+
+    variable: str
+    low: float
+    high: float
+    base: float  # the variable's value in the base case
+    settings: np.ndarray  # (N,) the variable's values, ascending, the base among them
+    percent: np.ndarray  # (N,) their change from the base in percent of high - low
+    values: np.ndarray  # (N,) the base choice's value at each
+    best: tuple[str | None, ...]  # (N,) the best alternative at each
+    switches: tuple[SpiderSwitch, ...]
+
+    @property
+    def half_swing(self) -> float:
+        """Half the spread of its values (the whole may overflow: 1.7e308 - -1.7e308)."""
+        finite = self.values[np.isfinite(self.values)]
+        return float(finite.max() / 2 - finite.min() / 2) if finite.size else 0.0
+
+
+@dataclass(frozen=True)
+class Spider:
+    """The base choice's value as each variable moves; lines by swing, largest first."""
+
+    choice: str  # the alternative best in the base case, whose value every line shows
+    base: float  # its value there
+    lines: tuple[SpiderLine, ...]
+
+
+def spider(flat: FlatTree, topic: Subject, base: Mapping[str, Any] | None = None,
+           variables: list[str] | None = None, steps: int = 41) -> Spider:
+    """Each ranged variable (or those named) moved across its min..max in `steps`
+    points, the others at their values: the value of the alternative best in the base
+    case, against the variable's change from its base in percent of its range.
+
+    Every line passes through the base (0 %): where the base lies outside the range,
+    the line also covers the stretch between it and the range.
+    """
+    base = dict(base or {})
+    ranged = [(v.name, float(v.low), float(v.high)) for v in flat.variables
+              if v.low is not None and v.high is not None and v.low < v.high
+              and v.name not in base]
+    if variables is not None:
+        known = {name: (name, low, high) for name, low, high in ranged}
+        for name in variables:
+            _check_movable(flat, name, base, name in known)
+        ranged = [known[name] for name in dict.fromkeys(variables)]
+    if not ranged:
+        raise AnalysisError("no variable has a range (min and max) to move")
+    now = solve(flat, base, 1, want_reach=False, want_outcomes=False).variables
+    base_values, base_best = alternative_values(flat, topic, base, 1)
+    if base_best[0] == NONE:
+        raise AnalysisError("the tree cannot be evaluated with every variable at its value")
+    chosen = topic.alternatives.index(int(base_best[0]))
+    for name, _low, _high in ranged:
+        if not np.isfinite(now[name][0]):
+            raise AnalysisError(f"the value of {name} cannot be computed, so it has no base"
+                                " to move from")
+    settings = [_spider_settings(low, high, float(now[name][0]), steps)
+                for name, low, high in ranged]
+    # Every line in one solve, each variable's points in its own block of columns; its
+    # switch points are then located together, each probe one solve for all the lines.
+    x = np.concatenate(settings)
+    lines = np.repeat(np.arange(len(ranged)), [points.size for points in settings])
+    names = [name for name, _low, _high in ranged]
+
+    def probe(points: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        overrides = dict(base)
+        for n in np.unique(owners).tolist():
+            column = np.full(points.size, now[names[n]][0])
+            column[owners == n] = points[owners == n]
+            overrides[names[n]] = column
+        found, labels = alternative_values(flat, topic, overrides, points.size)
+        return labels, found
+
+    best, swept = probe(x, lines)
+    switches = _switch_points_of_lines(x, best, lines, probe, topic.alternatives)
+    where = np.array([at for _n, at, _f, _t in switches], float)
+    owners = np.array([n for n, _at, _f, _t in switches], int)
+    # The value just past each switch, where the new alternative is best: where the
+    # base choice's value jumps there, the side it jumps to.
+    ends = np.array([max(abs(points[0]), abs(points[-1])) for points in settings])
+    past = where + PRECISION * 10 * np.maximum(np.abs(where), ends[owners])
+    there = probe(past, owners)[1][chosen] if where.size else where
+    name_of = _namer(flat)
+    lines_found = []
+    for n, (name, low, high) in enumerate(ranged):
+        block, mine = lines == n, owners == n
+        at = float(now[name][0])
+        percent = _percent(x[block], at, low, high)
+        marks = tuple(SpiderSwitch(float(p), float(a), float(v), name_of(f), name_of(t))
+                      for p, a, v, (_n, _a, f, t) in zip(
+                          _percent(where[mine], at, low, high), where[mine], there[mine],
+                          [s for s in switches if s[0] == n], strict=True))
+        lines_found.append(SpiderLine(
+            name, low, high, at, _frozen(x[block]), _frozen(percent),
+            _frozen(swept[chosen, block]), tuple(name_of(int(b)) for b in best[block]), marks))
+    lines_found.sort(key=lambda line: -line.half_swing)
+    return Spider(name_of(topic.alternatives[chosen]), float(base_values[chosen, 0]),
+                  tuple(lines_found))
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
+
+
+def _check_movable(flat: FlatTree, name: str, base: Mapping[str, Any], ranged: bool) -> None:
+    if name not in flat.variable_names():
+        known = ", ".join(flat.variable_names()) or "none"
+        raise AnalysisError(f'there is no variable "{name}"; the variables are {known}')
+    if name in base:
+        raise AnalysisError(f"{name} is held at a value given to it, so it cannot be moved")
+    if not ranged:
+        raise AnalysisError(f"the variable {name} has no range (a min below its max) to"
+                            " move it across")
+
+
+def _spider_settings(low: float, high: float, at: float, steps: int) -> np.ndarray:
+    """`steps` points over the range widened to take in the base, plus the base and the
+    range's ends."""
+    points = np.concatenate([grid(min(low, at), max(high, at), steps), [low, high, at]])
+    return np.unique(points)
+
+
+def _percent(settings: np.ndarray, at: float, low: float, high: float) -> np.ndarray:
+    """Change from `at` in percent of high - low (halved first: 1e308 - -1e308 is inf)."""
+    return (settings / 2 - at / 2) / (high / 2 - low / 2) * 100.0

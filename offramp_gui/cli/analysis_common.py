@@ -1,6 +1,6 @@
 """What the analysis commands share: options, the decision analysed, output files.
 
-The commands themselves (sensitivity, map, tornado, threshold, simulate) each live in
+The commands themselves (sensitivity, map, tornado, spider, threshold, simulate) each live in
 their own module and turn their options into the parameters of an entry of
 `analysis.catalogue`, which computes the result and gives its table, JSON and text.
 Plots are drawn by `gui.plots.analysis_plots`, with Qt imported only when a plot is

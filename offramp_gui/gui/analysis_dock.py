@@ -1,5 +1,5 @@
-"""The Analysis dock: sensitivity, two-way map, tornado, Monte Carlo, what would it take,
-value of information.
+"""The Analysis dock: sensitivity, two-way map, tornado, spider, Monte Carlo, what would
+it take, value of information.
 
 The panel listens to the document: when new results arrive (the tree or its
 variables changed), the quick analyses of the tab in view are recomputed after a
@@ -30,7 +30,7 @@ from .analysis_information import InformationTab
 from .analysis_picker import NodePicker, same_nodes
 from .analysis_requirements import RequirementsTab
 from .analysis_simulation import SimulationTab
-from .analysis_sweeps import OneWayTab, TornadoTab, TwoWayTab
+from .analysis_sweeps import OneWayTab, SpiderTab, TornadoTab, TwoWayTab
 from .analysis_tabs import AnalysisTab, labelled
 from .plots.plot_parts import decision_label
 from .text import shown
@@ -40,8 +40,9 @@ if TYPE_CHECKING:
     from .prompts import Prompts
 
 DEBOUNCE_MS = 150
-#: Trees up to this many nodes are analysed again by themselves after each change;
-#: larger ones when the user asks (a run would hold the window for seconds).
+#: Analyses of up to this much work (`AnalysisTab.work`: about the tree's nodes) run
+#: again by themselves after each change; larger ones when the user asks (a run would
+#: hold the window for seconds).
 ANALYSED_BY_ITSELF_UP_TO = 10_000
 NOT_READY = ("The tree has problems (see the Problems panel); fix them to analyse it.")
 
@@ -153,12 +154,14 @@ class AnalysisPanel(QWidget):
         self.one_way = OneWayTab(self)
         self.two_way = TwoWayTab(self)
         self.tornado = TornadoTab(self)
+        self.spider = SpiderTab(self)
         self.simulation = SimulationTab(self)
         self.requirements = RequirementsTab(self)
         self.information = InformationTab(self)
         self.tabs = QTabWidget()
         for tab, title in ((self.one_way, "&One-way"), (self.two_way, "T&wo-way"),
-                           (self.tornado, "&Tornado"), (self.simulation, "Monte &Carlo"),
+                           (self.tornado, "&Tornado"), (self.spider, "S&pider"),
+                           (self.simulation, "Monte &Carlo"),
                            (self.requirements, "What would it &take"),
                            (self.information, "Value of &information")):
             self.tabs.addTab(tab, title)
@@ -215,9 +218,9 @@ class AnalysisPanel(QWidget):
         if not self.isVisible():
             return
         tab, flat = self.tabs.currentWidget(), self.current_flat()
-        if flat is not None and flat.size > ANALYSED_BY_ITSELF_UP_TO and \
-                tab is not self.simulation:
-            if isinstance(tab, AnalysisTab) and tab.dirty:
+        if flat is not None and isinstance(tab, AnalysisTab) and tab is not self.simulation \
+                and tab.work(flat) > ANALYSED_BY_ITSELF_UP_TO:
+            if tab.dirty:
                 tab.offer_run(flat.size)
             return
         self._timer.start()

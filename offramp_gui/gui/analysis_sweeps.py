@@ -1,4 +1,4 @@
-"""The controls of the quick analyses: one-way, two-way and tornado.
+"""The controls of the quick analyses: one-way, two-way, tornado and spider.
 
 Each tab turns its widgets into its analysis's parameters; the base class
 (`analysis_tabs.AnalysisTab`) runs it and draws it.
@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QDoubleSpinBox, QSizePolicy, QSpinBox
 
 from ..analysis.catalogue.one_way import ONE_WAY, OneWayParameters
+from ..analysis.catalogue.spider import SPIDER, SpiderParameters
 from ..analysis.catalogue.tornado import TORNADO, TornadoParameters
 from ..analysis.catalogue.two_way import TWO_WAY, TwoWayParameters
 from ..analysis.flatten import FlatTree
@@ -217,3 +218,30 @@ class TornadoTab(AnalysisTab):
 
     def parameters(self, flat: FlatTree) -> TornadoParameters:
         return TornadoParameters(**self.decision())
+
+
+class SpiderTab(AnalysisTab):
+    kind = SPIDER
+
+    def __init__(self, panel: AnalysisPanel):
+        super().__init__(panel, plots.SpiderPlot())
+        self.steps = QSpinBox()
+        self.steps.setRange(2, 1000)
+        self.steps.setValue(SpiderParameters.steps)
+        self.steps.setKeyboardTracking(False)
+        self.steps.valueChanged.connect(lambda _v: self.changed())
+        labelled(self.controls, "&Steps:", self.steps)
+        self.controls.addWidget(plain_label(
+            "Every variable with a range, moved across it from its min to its max.",
+            muted=True))
+        self.controls.addStretch(1)
+
+    def parameters(self, flat: FlatTree) -> SpiderParameters:
+        return SpiderParameters(steps=self.steps.value(), **self.decision())
+
+    def work(self, flat: FlatTree) -> int:
+        # Each line's switch points are located by solves of their own, one line at a
+        # time where the value jumps: seconds on a 10,000-node tree with ten lines.
+        ranged = sum(1 for v in flat.variables
+                     if v.low is not None and v.high is not None and v.low < v.high)
+        return flat.size * max(1, ranged)

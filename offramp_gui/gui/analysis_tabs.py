@@ -186,6 +186,10 @@ class AnalysisTab(QWidget):
         """The tree (or the decision analysed) changed: update controls, recompute later."""
         self.dirty = True
 
+    def work(self, flat: FlatTree) -> int:
+        """How much a run costs, in nodes evaluated about once each."""
+        return flat.size
+
     def offer_run(self, nodes: int) -> None:
         """Out of date on a tree too large to analyse after every change: say so, and
         run when the user asks (the plot shown stays until then)."""

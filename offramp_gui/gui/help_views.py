@@ -49,7 +49,8 @@ TOUR = (
      "Drag the sliders of the Variables panel, or the weights of the Weights panel: every"
      " value recomputes as you go, and the Outcomes panel compares the alternatives. The"
      " Analysis panel (View > Panels > Analysis) sweeps a variable, maps two, ranks them"
-     " (tornado), runs a Monte Carlo and answers \u201cwhat would it take\u201d; right-click"
+     " (tornado) and follows each across its range (spider), runs a Monte Carlo and"
+     " answers \u201cwhat would it take\u201d; right-click"
      " a branch to ask it there."),
     ("Export and save",
      "File > Save (Ctrl+S) keeps your tree. File > Export Image draws the tree or a branch to"

@@ -18,6 +18,7 @@ from offramp_gui.analysis.catalogue import (
     OneWayParameters,
     ProfileParameters,
     RequirementsParameters,
+    SpiderParameters,
     ThresholdParameters,
     TornadoParameters,
     TwoWayParameters,
@@ -69,6 +70,9 @@ ASKED = {
         TwoWayParameters(x=tree.first, y=tree.second, steps=12),
         ["map", "--x", tree.first, "--y", tree.second, "--steps", "12"]),
     "tornado": lambda tree: (TornadoParameters(node=tree.node), ["tornado", "--node", tree.node]),
+    "spider": lambda tree: (
+        SpiderParameters(node=tree.node, steps=9, values={tree.second: 0.3}),
+        ["spider", "--node", tree.node, "--steps", "9", "--set", f"{tree.second}=0.3"]),
     "threshold": lambda tree: (
         ThresholdParameters(node=tree.node, variable=tree.first),
         ["threshold", "--node", tree.node, "--var", tree.first]),
@@ -181,6 +185,9 @@ def test_csv_numbers_carry_no_float_noise():
     (lambda: TornadoParameters(values={"p": float("nan")}), "given to p must be a finite"),
     (lambda: ThresholdParameters(node="n", variable="p", steps=100_001), "100,000"),
     (lambda: RequirementsParameters(node="n", target=""), "choose the branch"),
+    (lambda: SpiderParameters(steps=1), "the number of steps must be from 2 to 10,000"),
+    (lambda: SpiderParameters(variables=[]), "choose at least one variable to move"),
+    (lambda: SpiderParameters(variables="p"), "as a list of names, not 'p'"),
     (lambda: MonteCarloParameters(samples=0), "the number of samples must be from 1"),
     (lambda: MonteCarloParameters(samples=10, seed=-1), "the seed must be from 0"),
     (lambda: InformationParameters(event=""), "choose the chance event"),
@@ -204,6 +211,7 @@ def test_what_the_tree_must_have_is_checked_when_run():
             (OneWayParameters(variable="nope"), 'there is no variable "nope"'),
             (TornadoParameters(values={"nope": 1}), 'there is no variable "nope"'),
             (TornadoParameters(node="nowhere"), 'there is no node "nowhere"'),
+            (SpiderParameters(variables=["nope"]), 'there is no variable "nope"'),
             (RequirementsParameters(node="offramp_pledges.stall", target="aim.defeat"),
              'is not a branch of "offramp_pledges.stall"'),
             (ThresholdParameters(node="offramp_pledges.stall.grind", variable="face_value"),
@@ -235,5 +243,5 @@ def test_every_entry_has_its_own_name_and_command_and_is_tested():
     assert list(KINDS) == [kind.name for kind in KINDS.values()]
     assert set(ASKED) == set(KINDS)
     commands = [kind.command for kind in KINDS.values() if kind.command]
-    assert sorted(commands) == ["map", "profile", "sensitivity", "simulate", "threshold",
-                                "tornado", "voi"]
+    assert sorted(commands) == ["map", "profile", "sensitivity", "simulate", "spider",
+                                "threshold", "tornado", "voi"]

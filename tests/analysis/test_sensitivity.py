@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,13 +19,16 @@ from offramp_gui.analysis.sensitivity import (
     grid,
     one_way,
     requirements,
+    spider,
     subject,
     threshold,
     tornado,
     two_way,
     variable_range,
 )
-from offramp_gui.api import load_text
+from offramp_gui.api import load, load_text
+
+TREES = Path(__file__).resolve().parents[2] / "trees"
 
 
 def tree(root: dict, variables: list, **settings) -> FlatTree:
@@ -508,3 +512,96 @@ def test_what_would_it_take_passes_over_variables_without_a_range():
     [(start, end)] = requirements(flat, "reply", "accept", steps=5).intervals("face")
     assert requirements(flat, "reply", "accept").variables() == ["face"]
     assert near(start, FACE_SWITCH, 100) and end == 100
+
+
+# ---- spider ----------------------------------------------------------------------------
+def test_spider_lines_are_straight_where_the_value_is_linear():
+    """mix = u + 3v + 2w is 3 at the base (all 0.5) and best (z = 0). Moving v by d
+    percent of its range (0..1) moves v by d / 100 and mix by 3d / 100: a slope of 0.03
+    per percent, from 1.5 at -50 % to 4.5 at +50 %; w's slope is 0.02, u's 0.01."""
+    flat = tree(**TORNADO)
+    result = spider(flat, subject(flat), steps=11)
+    assert (result.choice, result.base) == ("mix", 3.0)
+    lines = {line.variable: line for line in result.lines}
+    v = lines["v"]
+    np.testing.assert_allclose(v.percent, np.arange(-50, 51, 10), atol=1e-12)
+    np.testing.assert_allclose(v.values, 3 + 0.03 * v.percent, atol=1e-12)
+    np.testing.assert_allclose(lines["w"].values, 3 + 0.02 * lines["w"].percent, atol=1e-12)
+    np.testing.assert_allclose(lines["u"].values, 3 + 0.01 * lines["u"].percent, atol=1e-12)
+    assert v.best == ("mix",) * 11 and v.switches == ()
+    assert [line.variable for line in result.lines] == ["v", "w", "u", "z"]  # by swing
+    assert "fixed" not in lines and "flat" not in lines  # no range to move across
+
+
+def test_a_base_at_the_end_of_its_range_starts_there_and_the_switch_is_marked():
+    """z is 0 at the base, its min: its line goes from 0 % to +100 % (z = 10). mix stays
+    3 along it; zed (worth z) becomes best where z = 3, i.e. at +30 %."""
+    flat = tree(**TORNADO)
+    z = next(line for line in spider(flat, subject(flat), steps=11).lines
+             if line.variable == "z")
+    assert (z.low, z.high, z.base) == (0.0, 10.0, 0.0)
+    assert z.percent[0] == 0.0 and z.percent[-1] == 100.0
+    np.testing.assert_array_equal(z.values, np.full(11, 3.0))
+    assert z.best[:4] == ("mix",) * 4 and z.best[4:] == ("zed",) * 7  # 0, 1, 2, 3 (a tie)
+    [switch] = z.switches
+    assert (switch.before, switch.after) == ("mix", "zed")
+    assert switch.at == pytest.approx(3.0, abs=1e-8)  # 1e-9 of the range's end, 10
+    assert switch.percent == pytest.approx(30.0, abs=1e-7)
+    assert switch.value == 3.0
+
+
+def test_a_base_outside_the_range_ends_its_line_at_zero():
+    """q is 1.5, above its range 0..1: the line covers q = 0 (-150 %) to 1.5 (0 %). risky
+    is worth 10q, a slope of 0.1 per percent; the sure 1 is best below q = 0.1 (-140 %)."""
+    flat = tree(choice("choose", leaf("sure", 1), leaf("risky", "10 * q")),
+                [var("q", 1.5, 0, 1)])
+    result = spider(flat, subject(flat), steps=16)
+    assert (result.choice, result.base) == ("risky", 15.0)
+    [q] = result.lines
+    assert q.percent[0] == -150.0 and q.percent[-1] == 0.0
+    assert 1.0 in q.settings and -50.0 in q.percent  # the range's end is a point
+    np.testing.assert_allclose(q.values, 15 + 0.1 * q.percent, atol=1e-12)
+    [switch] = q.switches
+    assert (switch.before, switch.after) == ("sure", "risky")
+    assert switch.percent == pytest.approx(-140.0, abs=1e-7)
+    assert switch.value == pytest.approx(1.0, rel=0, abs=2e-7)  # 1.5e-8 past it: q + 1e-8 * 1.5
+
+
+def test_spider_holds_given_values_and_moves_only_the_variables_named():
+    flat = tree(**TORNADO)
+    result = spider(flat, subject(flat), base={"z": 4}, variables=["u", "v"], steps=3)
+    assert (result.choice, result.base) == ("zed", 4.0)  # 3 against 4
+    assert [line.variable for line in result.lines] == ["u", "v"]  # both flat: as named
+    v = result.lines[1]
+    np.testing.assert_array_equal(v.values, [4.0, 4.0, 4.0])  # zed's value: z is held
+    assert v.best == ("zed", "zed", "mix")  # mix is 4.5 at v = 1
+    with pytest.raises(ValueError):
+        v.values[0] = 1.0  # a result does not change
+
+
+@pytest.mark.parametrize("asked, message", [
+    (dict(variables=["nope"]), 'there is no variable "nope"'),
+    (dict(variables=["fixed"]), "the variable fixed has no range"),
+    (dict(variables=["z"], base={"z": 1}), "z is held at a value given to it"),
+    (dict(variables=[]), "no variable has a range"),
+])
+def test_spider_refuses_what_cannot_be_moved(asked, message):
+    flat = tree(**TORNADO)
+    with pytest.raises(AnalysisError, match=message):
+        spider(flat, subject(flat), **asked)
+
+
+def test_spider_switches_located_together_are_each_sweeps_own():
+    """All the lines' switch points are refined at once; each is where the one-way sweep
+    of that variable alone finds it (both to a relative 1e-9 of the range's ends)."""
+    flat = flatten(load(TREES / "offramp.json"))
+    topic = subject(flat)
+    result = spider(flat, topic, steps=41)
+    assert sum(len(line.switches) for line in result.lines) >= 8
+    for line in result.lines:
+        alone = one_way(flat, topic, line.variable, line.low, line.high, 41)
+        assert [(s.before, s.after) for s in line.switches] == [
+            (before, after) for _at, before, after in alone.switches]
+        scale = max(abs(line.low), abs(line.high))
+        for mine, (at, _before, _after) in zip(line.switches, alone.switches, strict=True):
+            assert mine.at == pytest.approx(at, rel=0, abs=2e-9 * scale)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QLineEdit
 
 from offramp_gui.analysis import montecarlo, sensitivity
 from offramp_gui.analysis.flatten import flatten
@@ -80,10 +80,10 @@ def test_install_docks_the_panel_with_the_outcomes(window, panel):
     [panels] = [a.menu() for a in view.actions() if a.text() == "&Panels"]
     assert "&Analysis" in [a.text() for a in panels.actions()]
     assert [panel.tabs.tabText(k).replace("&", "") for k in range(panel.tabs.count())] == [
-        "One-way", "Two-way", "Tornado", "Monte Carlo", "What would it take",
+        "One-way", "Two-way", "Tornado", "Spider", "Monte Carlo", "What would it take",
         "Value of information"]
     assert [tab.kind.name for tab in panel.tab_list()] == [  # each the controls of an entry
-        "one-way", "two-way", "tornado", "monte-carlo", "what-would-it-take",
+        "one-way", "two-way", "tornado", "spider", "monte-carlo", "what-would-it-take",
         "value-of-information"]
 
 
@@ -215,6 +215,101 @@ def test_tornado_bars_are_ordered_by_swing(qtbot, panel, flat):
     assert swings == sorted(swings, reverse=True)
     assert tab.plot.bar_variables()[0] == "face_value"
     assert {"face_value", "p_collapse"} <= set(tab.plot.marked_variables())
+
+
+# ---- spider ----------------------------------------------------------------------------
+def test_spider_draws_a_line_per_variable_through_the_base(qtbot, panel, flat):
+    tab = shown(qtbot, panel, panel.spider)
+    topic = sensitivity.subject(flat)
+    expected = sensitivity.spider(flat, topic, steps=tab.steps.value())
+    ranged = [v.name for v in flat.variables if v.low is not None and v.high is not None]
+    assert sorted(tab.plot.line_variables()) == sorted(ranged) and len(ranged) == 19
+    assert [name.split(" (")[0] for name, _color in tab.plot.legend.entries()] == \
+        tab.plot.line_variables() == [line.variable for line in expected.lines]
+    for (x, y), line in zip(tab.plot.curve_data(), expected.lines, strict=True):
+        assert x.size == line.percent.size + len(line.switches)  # the rings on the line
+        assert y[np.flatnonzero(x == 0.0)[0]] == expected.base  # every line meets there
+    assert len(tab.plot.switch_points()) == sum(len(line.switches) for line in expected.lines)
+    assert tab.plot.plot.getAxis("bottom").labelText == "Change from base (% of range)"
+    assert "Expected utility for Western capitals" in \
+        tab.plot.plot.getAxis("left").labelText.replace("<br>", " ")
+    assert "Support Ukraine while keeping an off-ramp open, the best alternative in the" \
+        " base case" in tab.plot.caption.text()
+
+
+def test_spider_follows_a_range_changed_in_the_model_editor(qtbot, panel, window):
+    tab = shown(qtbot, panel, panel.spider)
+    face = next(line for line in tab.result.lines if line.variable == "face_value")
+    assert (face.percent[0], face.percent[-1]) == (-50.0, 50.0)  # 40 in 0..80
+    editor = window.panels["model"].show_tab("variables")
+    listing = editor.list
+    listing.setCurrentRow(next(i for i in range(listing.count())
+                               if listing.item(i).text() == "face_value"))
+    edit = editor.findChild(QLineEdit, "variable-max")
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "60")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert window.document.undo_stack.undoText() == "Change variable \u201cface_value\u201d's max"
+
+    def face_line():
+        return next(line for line in tab.result.lines if line.variable == "face_value")
+    qtbot.waitUntil(lambda: not tab.dirty and face_line().high == 60, timeout=WAIT)
+    # 0 and 60 around 40: -40 / 60 and +20 / 60 of the range
+    assert face_line().percent[0] == pytest.approx(-200 / 3)
+    assert face_line().percent[-1] == pytest.approx(100 / 3)
+    k = tab.plot.line_variables().index("face_value")
+    x, _y = tab.plot.curve_data()[k]
+    assert (x[0], x[-1]) == (face_line().percent[0], face_line().percent[-1])
+    window.document.undo_stack.undo()
+    qtbot.waitUntil(lambda: not tab.dirty and face_line().high == 80, timeout=WAIT)
+
+
+def test_on_a_large_tree_the_spider_waits_for_run(qtbot, panel, window, monkeypatch):
+    tab = shown(qtbot, panel, panel.spider)
+    before = tab.result
+    monkeypatch.setattr(analysis_dock, "ANALYSED_BY_ITSELF_UP_TO", 10)  # the tree is large
+    with qtbot.waitSignal(window.document.results_ready, timeout=WAIT):
+        window.document.edit.set_variable("face_value", "value", 70)
+    qtbot.waitUntil(tab.run_button.isVisible, timeout=WAIT)
+    qtbot.wait(analysis_dock.DEBOUNCE_MS + 100)  # nothing reruns by itself
+    assert tab.result is before and "press Run" in tab.message.text()
+    qtbot.mouseClick(tab.run_button, Qt.MouseButton.LeftButton)
+    face = next(line for line in tab.result.lines if line.variable == "face_value")
+    assert face.base == 70 and face.percent[-1] == pytest.approx(12.5)  # 70 in 0..80
+
+
+def test_the_spider_waits_for_run_sooner_than_the_tornado_as_it_solves_per_line(
+        qtbot, panel, window, flat, monkeypatch):
+    ranged = sum(1 for v in flat.variables if v.low is not None and v.low < v.high)
+    assert ranged > 1
+    # Large enough for the tornado to rerun by itself, too much for one spider per line.
+    monkeypatch.setattr(analysis_dock, "ANALYSED_BY_ITSELF_UP_TO", flat.size * 2)
+    tornado = shown(qtbot, panel, panel.tornado)
+    with qtbot.waitSignal(window.document.results_ready, timeout=WAIT):
+        window.document.edit.set_variable("face_value", "value", 70)
+    qtbot.waitUntil(lambda: not tornado.dirty, timeout=WAIT)
+    assert not tornado.run_button.isVisible()
+    spider = panel.spider
+    panel.tabs.setCurrentWidget(spider)
+    qtbot.waitUntil(spider.run_button.isVisible, timeout=WAIT)
+    assert "press Run" in spider.message.text()
+    qtbot.mouseClick(spider.run_button, Qt.MouseButton.LeftButton)
+    assert len(spider.result.lines) == ranged
+
+
+def test_spider_plot_and_data_export(qtbot, panel, tmp_path):
+    tab = shown(qtbot, panel, panel.spider)
+    tab.steps.setValue(5)
+    qtbot.waitUntil(lambda: not tab.dirty and tab.run.parameters.steps == 5, timeout=WAIT)
+    panel.prompts.script("export-plot", tmp_path / "spider.png")
+    tab.export_plot_button.click()
+    image = QImage(str(tmp_path / "spider.png"))
+    assert not image.isNull() and (image.width(), image.height()) == (900, 600)
+    assert tab.export_data(tmp_path / "app.csv")
+    assert (tmp_path / "app.csv").read_bytes() == command_line_csv(tmp_path, "spider",
+                                                                   "--steps", "5")
+    assert panel.prompts.errors == []
 
 
 # ---- what would it take ---------------------------------------------------------------

@@ -103,6 +103,14 @@ def test_tornado(qtbot, panel):
     assert plot.bar_extents() == [(0.0, WIDEST)] * 3
 
 
+def test_spider(qtbot, panel):
+    plot = drawn(qtbot, panel, panel.spider)
+    (x_low, x_high), (y_low, y_high) = finite_view(plot)
+    assert x_low < -49 and 49 < x_high  # each variable at 0, the middle of its range
+    assert y_low <= -1.7 and 1.7 <= y_high and label(plot, "left").endswith(UNIT)
+    assert sorted(plot.line_variables()) == ["x", "y", "z"]
+
+
 def test_monte_carlo(qtbot, panel):
     tab = panel.simulation
     panel.tabs.setCurrentWidget(tab)

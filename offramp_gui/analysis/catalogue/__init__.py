@@ -30,6 +30,7 @@ from .kind import AnalysisKind, Run, Table
 from .monte_carlo import MONTE_CARLO, MonteCarloParameters
 from .one_way import ONE_WAY, OneWayParameters
 from .risk_profile import RISK_PROFILE, ProfileParameters
+from .spider import SPIDER, SpiderParameters
 from .threshold import THRESHOLD, ThresholdParameters
 from .tornado import TORNADO, TornadoParameters
 from .two_way import TWO_WAY, TwoWayParameters
@@ -37,12 +38,13 @@ from .value_of_information import VALUE_OF_INFORMATION, InformationParameters
 from .what_would_it_take import WHAT_WOULD_IT_TAKE, RequirementsParameters
 
 __all__ = ["KINDS", "AnalysisKind", "InformationParameters", "MonteCarloParameters",
-           "OneWayParameters", "ProfileParameters", "RequirementsParameters", "Run", "Table",
-           "ThresholdParameters", "TornadoParameters", "TwoWayParameters", "kind_of"]
+           "OneWayParameters", "ProfileParameters", "RequirementsParameters", "Run",
+           "SpiderParameters", "Table", "ThresholdParameters", "TornadoParameters",
+           "TwoWayParameters", "kind_of"]
 
 #: Every analysis, by name, in the order the app shows them.
 KINDS: dict[str, AnalysisKind] = {kind.name: kind for kind in (
-    ONE_WAY, TWO_WAY, TORNADO, MONTE_CARLO, WHAT_WOULD_IT_TAKE, THRESHOLD,
+    ONE_WAY, TWO_WAY, TORNADO, SPIDER, MONTE_CARLO, WHAT_WOULD_IT_TAKE, THRESHOLD,
     VALUE_OF_INFORMATION, RISK_PROFILE)}
 
 

@@ -16,7 +16,8 @@ ROOM = 430
 
 
 WHATS_THIS = ("<b>Analysis</b> asks what the decision depends on: sweep one variable, map two,"
-              " rank them all (tornado), run a Monte Carlo over their distributions, or ask"
+              " rank them all (tornado), follow each across its range (spider), run a Monte"
+              " Carlo over their distributions, or ask"
               " what it would take for another alternative to be best, or what knowing a"
               " chance event first would be worth. Each plot exports its picture and its data"
               " (CSV).")

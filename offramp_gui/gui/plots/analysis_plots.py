@@ -21,19 +21,21 @@ from ...analysis.catalogue import Run
 from ...analysis.flatten import FlatTree
 from ...analysis.montecarlo import Simulation
 from ...analysis.profile import RiskProfile
-from ...analysis.sensitivity import OneWay, Subject, Threshold, Tornado, TwoWay
+from ...analysis.sensitivity import OneWay, Spider, Subject, Threshold, Tornado, TwoWay
 from ...fileformat.atomic import check_writable, write_atomic
 from ..text import xml_document
 from .information_plot import InformationPlot
 from .profile_plot import RiskProfilePlot
 from .simulation_plot import SimulationPlot
+from .spider_plot import SpiderPlot
 from .sweep_plots import OneWayPlot, TwoWayPlot
 from .tornado_plot import ThresholdPlot, TornadoPlot
 
 __all__ = ["PLOTS", "InformationPlot", "OneWayPlot", "RiskProfilePlot", "SimulationPlot",
-           "ThresholdPlot", "TornadoPlot", "TwoWayPlot", "plot_information", "plot_one_way",
-           "plot_risk_profile", "plot_run", "plot_simulation", "plot_threshold",
-           "plot_tornado", "plot_two_way", "save_widget", "widget_png", "widget_svg"]
+           "SpiderPlot", "ThresholdPlot", "TornadoPlot", "TwoWayPlot", "plot_information",
+           "plot_one_way", "plot_risk_profile", "plot_run", "plot_simulation", "plot_spider",
+           "plot_threshold", "plot_tornado", "plot_two_way", "save_widget", "widget_png",
+           "widget_svg"]
 
 IMAGE_FORMATS = (".png", ".svg")
 
@@ -55,6 +57,13 @@ def plot_two_way(flat: FlatTree, topic: Subject, result: TwoWay) -> QWidget:
 def plot_tornado(flat: FlatTree, topic: Subject, result: Tornado) -> QWidget:
     """A bar per variable from its value at min to its value at max, largest on top."""
     plot = TornadoPlot()
+    plot.set_result(flat, topic, result)
+    return plot
+
+
+def plot_spider(flat: FlatTree, topic: Subject, result: Spider) -> QWidget:
+    """A line per variable: the base choice's value against its change in % of its range."""
+    plot = SpiderPlot()
     plot.set_result(flat, topic, result)
     return plot
 
@@ -86,6 +95,7 @@ PLOTS: dict[str, Callable[[Run, Mapping[str, str] | None], QWidget]] = {
     "one-way": lambda run, _colors: plot_one_way(run.flat, run.topic, run.result),
     "two-way": lambda run, _colors: plot_two_way(run.flat, run.topic, run.result),
     "tornado": lambda run, _colors: plot_tornado(run.flat, run.topic, run.result),
+    "spider": lambda run, _colors: plot_spider(run.flat, run.topic, run.result),
     "threshold": lambda run, _colors: plot_threshold(run.flat, run.result),
     "monte-carlo": lambda run, colors: plot_simulation(run.flat, run.topic, run.result,
                                                        outcome_colors=colors),
