@@ -14,7 +14,9 @@ re-solves what was read and the paths above it.
 
 What it does not take (a formula typed in, a number that makes a formula fail or
 overflow, a tree with structural problems) returns False: the caller builds a new one from the tree,
-which is the full evaluation.
+which is the full evaluation. So does every edit of a tree with a player who is not
+risk-neutral: its certainty equivalents are not kept up to date edit by edit yet
+(docs/benchmarks.md, "Risk attitude").
 """
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ from .evaluate import (
     _Problems,
     _range_problem,
     _sum_problem,
+    certainty_table,
     owner_weights,
     path_totals,
     solve,
@@ -96,6 +99,7 @@ class LiveEvaluation:
         self.outcomes: np.ndarray = solution.outcomes  # type: ignore[assignment]
         self.cumulative = path_totals(flat, self.payoff)
         self.utility = utilities(self.values[:, 0, :], self._shown_weights())
+        self._certainty = certainty_table(self.utility, solution)
         problems = _Problems(flat)
         problems.utility_overflow(self.values[:, 0, :], self.utility, self._shown_weights())
         numeric = solution.issues + tuple(problems.issues)
@@ -132,12 +136,17 @@ class LiveEvaluation:
                 self.utility, self.choice[:, 0], self.tie[:, 0], self.reach[:, 0],
                 self.outcomes[:, 0, :], self.probability[:, 0],
                 self._structural + (self._probability_issues() if self.exact else
-                                    self._numeric))
+                                    self._numeric), self._certainty)
         return self._results
 
     # ---- edits from the model ---------------------------------------------------------
     def apply(self, tree: Tree, change: TreeChange) -> bool:
         """Take a change the tree has made; False when it needs a full evaluation."""
+        if self.flat.risk or _takes_risks(tree):
+            return False
+        return self._apply(tree, change)
+
+    def _apply(self, tree: Tree, change: TreeChange) -> bool:
         if change.structural or not self.exact:
             return self._restructure(tree, change)
         node_fields = change.fields & {f.name for f in FIELDS}
@@ -770,6 +779,12 @@ class LiveEvaluation:
         """In `solve`'s order: out-of-range branches by node, then sums by parent."""
         return tuple([self._range_issues[k] for k in sorted(self._range_issues)]
                      + [self._sum_issues[k] for k in sorted(self._sum_issues)])
+
+
+def _takes_risks(tree: Tree) -> bool:
+    """Whether some player of `tree` is not risk-neutral (then each edit is evaluated
+    in full)."""
+    return any(not player.risk_neutral for player in tree.players or [])
 
 
 def _same_shape(flat: FlatTree, **changes: Any) -> FlatTree:
