@@ -60,8 +60,8 @@ class Solution:
     #: The players' weights: (P, C) when all are numbers, (S, P, C) when some are
     #: expressions over the variables.
     weights: np.ndarray
-    #: The certainty equivalents of the players in `flat.risk` (n, S, len(flat.risk));
-    #: None when every player is risk-neutral.
+    #: The certainty equivalents of the players in `flat.risk`, (len(flat.risk), n, S):
+    #: one contiguous block each. None when every player is risk-neutral.
     risk_certainty: np.ndarray | None = None
 
     @property
@@ -78,7 +78,7 @@ class Solution:
         found = self.utilities(nodes)
         if self.risk_certainty is not None:
             for slot, attitude in enumerate(self.flat.risk):
-                found[..., attitude.player] = self.risk_certainty[nodes, :, slot]
+                found[..., attitude.player] = self.risk_certainty[slot][nodes]
         return found
 
     def sample_weights(self, sample: int) -> np.ndarray:
@@ -482,7 +482,7 @@ class _Rollback:
         # Player -1 (no valid player) takes the last row, of nan.
         self.owner_weights = owner_weights(weights)
         self.tolerances = tolerances
-        #: The risk attitudes' certainty equivalents (n, S, Q), once `run` has run.
+        #: The risk attitudes' certainty equivalents (Q, n, S), once `run` has run.
         self.certainty: np.ndarray | None = None
         #: Per player (and -1 last): its place in `flat.risk`, -1 if risk-neutral.
         self.risk_slot = np.full(len(flat.players) + 1, -1)
@@ -504,10 +504,10 @@ class _Rollback:
             if self.flat.risk:
                 # A terminal's certainty equivalent is its score; the others' are
                 # overwritten level by level.
-                self.certainty = np.empty((n, samples, len(self.flat.risk)))
+                self.certainty = np.empty((len(self.flat.risk), n, samples))
                 for slot, attitude in enumerate(self.flat.risk):
-                    self.certainty[:, :, slot] = player_scores(values, self.weights,
-                                                               attitude.player)
+                    player_scores(values, self.weights, attitude.player,
+                                  out=self.certainty[slot])
             for plan in reversed(self.plans):
                 self._level(plan, values, weight, choice, tie)
         return values, weight, choice, tie
@@ -623,62 +623,67 @@ class _Rollback:
     def _compare_certainty(self, plan: LevelPlan, utility: np.ndarray) -> None:
         """A risk-averse or risk-seeking player chooses by its certainty equivalents
         (which order the branches as their expected utilities do)."""
-        assert self.certainty is not None and plan.owner is not None
-        slot = self.risk_slot[plan.owner]
-        kids = self.certainty[plan.children]
-        for k in range(len(self.flat.risk)):
-            mine = slot == k
-            if mine.any():
-                utility[mine] = kids[mine, :, k]
+        assert self.certainty is not None
+        for slot, mine in enumerate(_owned_by_risk_attitudes(self.flat, plan)):
+            if mine is not None:
+                np.copyto(utility, self.certainty[slot, plan.children], where=mine)
 
     def _certainty_level(self, plan: LevelPlan, chosen_index: np.ndarray | None) -> None:
         """The parents' certainty equivalents: at a chance node u^-1(sum p u(CE_i)), at a
         decision the chosen branch's."""
         assert self.certainty is not None
-        certainty = self.certainty
         kids = plan.children
         p = self.probability[kids] if plan.averages else None
-        parents = np.empty((len(plan.starts), self.samples, certainty.shape[2]))
+        invalid = ~self.valid[plan.parents] if p is not None else None
+        if invalid is not None and not invalid.any():
+            invalid = None
         for slot, attitude in enumerate(self.flat.risk):
+            certainty = self.certainty[slot]
             if p is not None:
-                averaged = self._chance_certainty(plan, p, certainty[kids, :, slot], attitude,
+                averaged = self._chance_certainty(plan, p, certainty[kids], attitude,
                                                   self.tolerances[slot])
             if chosen_index is not None:
-                picked = certainty[chosen_index, np.arange(self.samples), slot]
+                picked = certainty.take(chosen_index.ravel() * self.samples
+                                        + np.tile(np.arange(self.samples), len(chosen_index)))
+                picked = picked.reshape(chosen_index.shape)
                 picked[chosen_index < 0] = np.nan
             if plan.mixed is None:
-                parents[:, :, slot] = averaged if p is not None else picked
+                result = averaged if p is not None else picked
             else:
                 averaging, choosing, _, _ = plan.mixed
-                column = np.full(parents.shape[:2], np.nan)
+                result = np.full(chosen_index.shape if chosen_index is not None
+                                 else averaged.shape, np.nan)
                 if p is not None:
-                    column[averaging] = averaged[averaging]
+                    result[averaging] = averaged[averaging]
                 if chosen_index is not None:
-                    column[choosing] = picked[choosing]
-                parents[:, :, slot] = column
-        if p is not None:
-            invalid = ~self.valid[plan.parents]
-            if invalid.any():
-                parents[invalid] = np.nan
-        certainty[plan.parents] = parents
+                    result[choosing] = picked[choosing]
+            if invalid is not None:
+                result[invalid] = np.nan
+            certainty[plan.parents] = result
 
     def _chance_certainty(self, plan: LevelPlan, p: np.ndarray, kids: np.ndarray,
                           attitude: RiskAttitude, tolerance: np.ndarray) -> np.ndarray:
         if attitude.kind != EXPONENTIAL:
             if not attitude.scores.size:
                 return np.full((len(plan.starts), self.samples), np.nan)
-            expected = segment_sums(plan, p * through(kids, attitude.scores,
-                                                      attitude.utilities))
-            return through(expected, attitude.utilities, attitude.scores)
+            expected = through(kids, attitude.scores, attitude.utilities)
+            expected *= p
+            return through(segment_sums(plan, expected), attitude.utilities, attitude.scores)
         # CE = -R ln sum p exp(-x/R), with the largest exponent M of each parent (among
         # branches that can happen) taken out: -R (M + ln(1 + sum p (exp(d - M) - 1)))
         # neither overflows nor loses the small differences of a large R.
-        exponent = kids / -tolerance
-        top = segment_maxima(plan, np.where(p > 0, exponent, -np.inf))
-        shifted = exponent - np.repeat(top, plan.counts, axis=0)
-        np.expm1(shifted, out=shifted)
-        shifted *= p
-        return -tolerance * (top + np.log1p(segment_sums(plan, shifted)))
+        exponent = np.multiply(kids, -1.0 / tolerance)
+        # (a branch of probability 0 must not set M: every other term would vanish)
+        top = segment_maxima(plan, exponent if p.all() else
+                             np.where(p > 0, exponent, -np.inf))
+        exponent -= np.repeat(top, plan.counts, axis=0)
+        np.expm1(exponent, out=exponent)
+        exponent *= p
+        found = segment_sums(plan, exponent)
+        np.log1p(found, out=found)
+        found += top
+        found *= -tolerance
+        return found
 
     def outcome_distributions(self, weight: np.ndarray, choice: np.ndarray) -> np.ndarray:
         """Probability of ending in each outcome category (n, S, K + 1)."""
@@ -707,21 +712,47 @@ class _Rollback:
         return dist
 
 
-def player_scores(values: np.ndarray, weights: np.ndarray, player: int) -> np.ndarray:
+def player_scores(values: np.ndarray, weights: np.ndarray, player: int,
+                  out: np.ndarray) -> np.ndarray:
     """One player's weighted score of `values` (..., S, C), as `utilities` adds it."""
     mine = weights[..., player, :]
     if values.shape[-1] == 2:
-        return weighted_sum(values, mine)
-    return np.einsum("...c,c->...", values, mine) if mine.ndim == 1 else np.einsum(
-        "...sc,sc->...s", values, mine)
+        return weighted_sum(values, mine, out=out)
+    if mine.ndim == 1:
+        return np.einsum("...c,c->...", values, mine, out=out)
+    return np.einsum("...sc,sc->...s", values, mine, out=out)
 
 
 def through(x: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     """The line through the points (xs, ys) at x, extended beyond the first and last
-    segments; xs increasing."""
-    segment = np.clip(np.searchsorted(xs, x, side="right") - 1, 0, len(xs) - 2)
-    slope = np.diff(ys) / np.diff(xs)
-    return ys[segment] + (x - xs[segment]) * slope[segment]
+    points along the end segments; xs increasing."""
+    found = np.interp(x, xs, ys)  # (flat beyond the ends: extended below)
+    first, last = (ys[1] - ys[0]) / (xs[1] - xs[0]), (ys[-1] - ys[-2]) / (xs[-1] - xs[-2])
+    below = np.minimum(x - xs[0], 0.0)
+    below *= first
+    found += below
+    above = np.maximum(x - xs[-1], 0.0, out=below)
+    above *= last
+    found += above
+    return found
+
+
+_RISK_OWNERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _owned_by_risk_attitudes(flat: FlatTree, plan: LevelPlan) -> list[np.ndarray | None]:
+    """Per risk attitude, which children of `plan` its player chooses among ((m, 1),
+    None for none), worked out once per tree."""
+    per_plan = _RISK_OWNERS.setdefault(flat, {})
+    found = per_plan.get(plan.children.start)
+    if found is None:
+        assert plan.owner is not None
+        found = []
+        for attitude in flat.risk:
+            mine = plan.owner == attitude.player
+            found.append(mine[:, None] if mine.any() else None)
+        per_plan[plan.children.start] = found
+    return found
 
 
 def segment_maxima(plan: LevelPlan, per_child: np.ndarray) -> np.ndarray:
@@ -794,10 +825,22 @@ class Results:
     outcome_table: np.ndarray | Callable[[], np.ndarray]
     probability: np.ndarray  # (n,) branch probabilities as used
     issues: tuple[Issue, ...]
-    #: Each player's certainty equivalent at each node (n, P), in the units of `utility`
-    #: (the score of the whole path, the payoffs above the node included); a
-    #: risk-neutral player's is its `utility`. None when every player is risk-neutral.
-    certainty: np.ndarray | None = None
+    #: The certainty equivalents of the players in `flat.risk`, (len(flat.risk), n);
+    #: None when every player is risk-neutral. Read them as `certainty`.
+    risk_certainty: np.ndarray | None = None
+
+    @cached_property
+    def certainty(self) -> np.ndarray | None:
+        """Each player's certainty equivalent at each node (n, P), in the units of
+        `utility` (the score of the whole path, the payoffs above the node included); a
+        risk-neutral player's is its `utility`. None when every player is risk-neutral.
+        """
+        if self.risk_certainty is None:
+            return None
+        certainty = np.array(self.utility)
+        for slot, attitude in enumerate(self.flat.risk):
+            certainty[:, attitude.player] = self.risk_certainty[slot]
+        return certainty
 
     @cached_property
     def outcomes(self) -> np.ndarray:
@@ -831,18 +874,14 @@ def evaluate(flat: FlatTree, overrides: Overrides | None = None) -> Results:
         tie=solution.tie[:, 0], reach=solution.reach[:, 0],  # type: ignore[index]
         outcome_table=lambda: outcomes_later()[:, 0, :],
         probability=solution.probability[:, 0], issues=solution.issues + tuple(problems.issues),
-        certainty=certainty_table(utility, solution),
+        risk_certainty=first_sample_certainty(solution),
     )
 
 
-def certainty_table(utility: np.ndarray, solution: Solution) -> np.ndarray | None:
-    """`Results.certainty` (n, P) of the first sample, from its `utility` (n, P)."""
-    if solution.risk_certainty is None:
-        return None
-    certainty = utility.copy()
-    for slot, attitude in enumerate(solution.flat.risk):
-        certainty[:, attitude.player] = solution.risk_certainty[:, 0, slot]
-    return certainty
+def first_sample_certainty(solution: Solution) -> np.ndarray | None:
+    """`Results.risk_certainty` (Q, n): the first sample's."""
+    risk = solution.risk_certainty
+    return None if risk is None else risk[:, :, 0]
 
 
 def evaluate_tree(tree: Tree, overrides: Overrides | None = None) -> Results:

@@ -40,7 +40,7 @@ from .evaluate import (
     _Problems,
     _range_problem,
     _sum_problem,
-    certainty_table,
+    first_sample_certainty,
     owner_weights,
     path_totals,
     solve,
@@ -99,7 +99,7 @@ class LiveEvaluation:
         self.outcomes: np.ndarray = solution.outcomes  # type: ignore[assignment]
         self.cumulative = path_totals(flat, self.payoff)
         self.utility = utilities(self.values[:, 0, :], self._shown_weights())
-        self._certainty = certainty_table(self.utility, solution)
+        self._risk_certainty = first_sample_certainty(solution)
         problems = _Problems(flat)
         problems.utility_overflow(self.values[:, 0, :], self.utility, self._shown_weights())
         numeric = solution.issues + tuple(problems.issues)
@@ -136,7 +136,7 @@ class LiveEvaluation:
                 self.utility, self.choice[:, 0], self.tie[:, 0], self.reach[:, 0],
                 self.outcomes[:, 0, :], self.probability[:, 0],
                 self._structural + (self._probability_issues() if self.exact else
-                                    self._numeric), self._certainty)
+                                    self._numeric), self._risk_certainty)
         return self._results
 
     # ---- edits from the model ---------------------------------------------------------
