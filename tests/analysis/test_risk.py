@@ -247,3 +247,15 @@ def test_live_results_of_a_tree_with_risk_attitudes_are_a_full_evaluations():
     again = LiveEvaluation(tree).results()
     assert again.chosen_id("choose") == "lottery"
     assert np.array_equal(again.certainty, evaluate_tree(tree).certainty)
+
+
+def test_renaming_or_deleting_a_variable_follows_into_the_risk_tolerance():
+    from offramp_gui.model import refactor
+    tree = lottery_or_sure({"kind": "exponential", "risk_tolerance": "2 * R"},
+                           variables=[{"name": "R", "value": 25}])
+    assert refactor.used_at(tree, "variable", "R") == ["Me's risk tolerance"]
+    renamed = refactor.rename(tree, "variable", "R", "tolerance")
+    assert renamed.settings["players"][0].utility.risk_tolerance == "2 * tolerance"
+    removed = refactor.remove(tree, "variable", "R")
+    assert removed.settings["players"][0].utility.risk_tolerance == "2 * 25"
+    assert tree.players[0].utility.risk_tolerance == "2 * R"  # the tree itself untouched
