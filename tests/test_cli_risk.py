@@ -98,3 +98,15 @@ def test_a_utility_that_is_not_valid_is_a_one_line_problem(tmp_path):
     run = offramp("evaluate", write(tmp_path, broken))
     assert run.returncode == 1
     assert "the risk tolerance must be a number" in run.stdout + run.stderr
+
+
+def test_threshold_and_sweeps_speak_of_certainty_equivalents(tmp_path):
+    path = write(tmp_path, KREMLIN)
+    run = offramp("threshold", path, "--node", "kremlin", "--var", "r_kremlin")
+    assert run.returncode == 0
+    # Where -R ln(0.2 e^(-100/R) + 0.8 e^(60/R)) = -20 (tests/analysis/test_risk.py)
+    assert "at r_kremlin = -284.588 the choice changes from Accept to Escalate" in run.stdout
+    run = offramp("tornado", path)
+    assert "the best alternative's certainty equivalent for The Kremlin" in run.stdout
+    run = offramp("sensitivity", path, "--var", "r_kremlin", "--steps", "5")
+    assert "Value of each alternative (certainty equivalent of The Kremlin)" in run.stdout
