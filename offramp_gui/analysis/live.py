@@ -13,13 +13,15 @@ A structural edit (add, delete, move, paste, a change of type) patches the array
 re-solves what was read and the paths above it.
 
 What it does not take (a formula typed in, a number that makes a formula fail or
-overflow, a tree with structural problems) returns False: the caller builds a new one from the tree,
-which is the full evaluation. So does every edit of a tree with a player who is not
-risk-neutral: its certainty equivalents are not kept up to date edit by edit yet
+overflow, a tree with structural problems, a change of a player's utility) returns False:
+the caller builds a new one from the tree, which is the full evaluation. In a tree with a
+player who is not risk-neutral, an edit it takes patches the arrays as above, then rolls
+them back in full: certainty equivalents are not re-solved row by row yet
 (docs/benchmarks.md, "Risk attitude").
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 from collections.abc import Iterable
@@ -30,7 +32,7 @@ import numpy as np
 from ..model.events import TreeChange
 from ..model.fields import FIELDS
 from ..model.issues import Issue
-from ..model.tree import Player, Tree, Variable
+from ..model.tree import Player, Tree, Utility, Variable
 from ..model.validate import validate, validate_settings
 from .evaluate import (
     PROBABILITY_RANGE_TOLERANCE,
@@ -81,9 +83,15 @@ class LiveEvaluation:
     def __init__(self, tree: Tree):
         flat = flatten(tree)
         structural = validate(tree) if flat.suspect else validate_settings(tree)
+        #: The players' utilities `flat.risk` was made from.
+        self._utilities = _utilities_of(tree)
+        self._start(flat, tuple(structural))
+
+    def _start(self, flat: FlatTree, structural: tuple[Issue, ...]) -> None:
+        """Roll `flat` back in full and keep what the edits will need."""
         solution = solve(flat)
         self.flat = flat
-        self._structural = tuple(structural)
+        self._structural = structural
         n, criteria = flat.size, len(flat.criteria)
         self._env = {name: np.array(v, float) for name, v in solution.variables.items()}
         self._weights = np.array(solution.weights, float)  # (P, C), or (1, P, C)
@@ -142,9 +150,16 @@ class LiveEvaluation:
     # ---- edits from the model ---------------------------------------------------------
     def apply(self, tree: Tree, change: TreeChange) -> bool:
         """Take a change the tree has made; False when it needs a full evaluation."""
-        if self.flat.risk or _takes_risks(tree):
+        if _utilities_of(tree) != self._utilities:
+            return False  # (flat.risk is made by flatten)
+        if not self._apply(tree, change):
             return False
-        return self._apply(tree, change)
+        if self.flat.risk:
+            # Certainty equivalents are not re-solved row by row: the arrays the edit
+            # patched are rolled back in full (no flatten, which takes most of the time
+            # of a full evaluation).
+            self._start(self.flat, self._structural)
+        return True
 
     def _apply(self, tree: Tree, change: TreeChange) -> bool:
         if change.structural or not self.exact:
@@ -781,10 +796,8 @@ class LiveEvaluation:
                      + [self._sum_issues[k] for k in sorted(self._sum_issues)])
 
 
-def _takes_risks(tree: Tree) -> bool:
-    """Whether some player of `tree` is not risk-neutral (then each edit is evaluated
-    in full)."""
-    return any(not player.risk_neutral for player in tree.players or [])
+def _utilities_of(tree: Tree) -> list[Utility | None]:
+    return [copy.deepcopy(player.utility) for player in tree.players or []]
 
 
 def _same_shape(flat: FlatTree, **changes: Any) -> FlatTree:

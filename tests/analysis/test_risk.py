@@ -2,11 +2,15 @@
 choices they make, and the analyses that sweep a risk tolerance (no PySide6 needed)."""
 from __future__ import annotations
 
+import copy
 import json
 import math
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_live import Recorder, edits, structural_edits, trees
 
 from offramp_gui.analysis.evaluate import evaluate_tree, solve
 from offramp_gui.analysis.flatten import flatten
@@ -15,7 +19,6 @@ from offramp_gui.analysis.montecarlo import simulate
 from offramp_gui.analysis.sensitivity import one_way, subject, threshold, tornado
 from offramp_gui.api import load_text
 from offramp_gui.fileformat.json_io import dumps, loads
-from offramp_gui.model.events import TreeChange
 from offramp_gui.model.tree import Tree, Utility
 from offramp_gui.model.validate import validate
 
@@ -235,18 +238,51 @@ def test_solve_gives_each_sample_its_certainty_equivalents():
                                      50 * math.log((1 + math.exp(2)) / 2)], rel=1e-14)
 
 
-def test_live_results_of_a_tree_with_risk_attitudes_are_a_full_evaluations():
+def same_certainty(live: LiveEvaluation, tree: Tree) -> None:
+    np.testing.assert_array_equal(live.results().certainty, evaluate_tree(tree).certainty)
+
+
+def test_live_edits_of_a_tree_with_risk_attitudes_equal_a_full_evaluation():
     tree = lottery_or_sure({"kind": "exponential", "risk_tolerance": "R"},
                            variables=[{"name": "R", "value": 50}])
-    live = LiveEvaluation(tree)
-    full = evaluate_tree(tree)
-    assert np.array_equal(live.results().certainty, full.certainty)
-    tree.set_field("sure", "payoff", 20)
-    assert live.apply(tree, TreeChange("field", node_ids=frozenset({"sure"}),
-                                       fields=frozenset({"payoff"}))) is False
-    again = LiveEvaluation(tree).results()
-    assert again.chosen_id("choose") == "lottery"
-    assert np.array_equal(again.certainty, evaluate_tree(tree).certainty)
+    recorder = Recorder(tree)  # (each edit is checked against a full evaluation)
+    same_certainty(recorder.live, tree)
+    variables = copy.deepcopy(tree.variables)
+    variables[0].value = 500
+    for step in [("field", "sure", "payoff", 20), ("field", "high", "probability", 0.25),
+                 ("field", "low", "probability", 0.75), ("meta", "variables", variables)]:
+        recorder.edit(step)
+        same_certainty(recorder.live, tree)
+    assert recorder.incremental == 4  # taken by the live evaluation, without a flatten
+    # CE = -500 ln(0.75 + 0.25 e^(-100/500)) = 23.2 beats the sure 20
+    results = recorder.live.results()
+    assert results.chosen_id("choose") == "lottery"
+    assert results.certainty[results.index("lottery"), 0] == pytest.approx(
+        -500 * math.log(0.75 + 0.25 * math.exp(-0.2)), rel=1e-14)
+    players = copy.deepcopy(tree.players)
+    players[0].utility = Utility("piecewise", points=[[0, 0], [50, 80], [100, 100]])
+    recorder.edit(("meta", "players", players))  # a new utility: evaluated in full
+    assert recorder.incremental == 4
+    same_certainty(recorder.live, tree)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_after_random_edits_certainty_equivalents_are_a_full_evaluations(data):
+    tree = data.draw(trees())
+    tree.players[0].utility = data.draw(st.sampled_from([
+        Utility("exponential", risk_tolerance=25), Utility("exponential", risk_tolerance=-3),
+        Utility("exponential", risk_tolerance="w * 40 - 10"),
+        Utility("piecewise", points=[[-5, -20], [0, 0], [5, 2]])]))
+    recorder = Recorder(tree)
+    same_certainty(recorder.live, tree)
+    counter = iter(range(10 ** 6))
+    for _ in range(data.draw(st.integers(1, 5))):
+        steps = data.draw(structural_edits(tree, counter) if data.draw(st.booleans())
+                          else edits(tree))
+        if steps:
+            recorder.edit(*steps)
+            same_certainty(recorder.live, tree)
 
 
 def test_renaming_or_deleting_a_variable_follows_into_the_risk_tolerance():
