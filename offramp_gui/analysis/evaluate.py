@@ -676,7 +676,11 @@ class _Rollback:
         # (a branch of probability 0 must not set M: every other term would vanish)
         top = segment_maxima(plan, exponent if p.all() else
                              np.where(p > 0, exponent, -np.inf))
-        exponent -= np.repeat(top, plan.counts, axis=0)
+        if plan.uniform:  # (broadcast over each parent's children: no repeated copy)
+            grouped = exponent.reshape((-1, plan.uniform) + exponent.shape[1:])
+            grouped -= top[:, None]
+        else:
+            exponent -= np.repeat(top, plan.counts, axis=0)
         np.expm1(exponent, out=exponent)
         exponent *= p
         found = segment_sums(plan, exponent)
