@@ -110,3 +110,21 @@ def test_threshold_and_sweeps_speak_of_certainty_equivalents(tmp_path):
     assert "the best alternative's certainty equivalent for The Kremlin" in run.stdout
     run = offramp("sensitivity", path, "--var", "r_kremlin", "--steps", "5")
     assert "Value of each alternative (certainty equivalent of The Kremlin)" in run.stdout
+
+
+def test_a_utility_of_the_wrong_shape_is_refused_with_one_line_each(tmp_path):
+    for utility, message in [
+            ("averse", '"utility" must be an object, not "averse"'),
+            ({"kind": "piecewise", "points": [[True, 1], [2, 3]]},
+             "a point's score must be a number, not true"),
+            ({"kind": "piecewise", "points": [[1, 2, 3], [4, 5]]},
+             "a point must be a pair [score, utility], not a list"),
+            ({"kind": "exponential", "risk_tolerance": 5, "tolerance": 1},
+             'unknown key "tolerance"; did you mean "risk_tolerance"?')]:
+        doc = json.loads(json.dumps(KREMLIN))
+        doc["players"][0]["utility"] = utility
+        run = offramp("validate", write(tmp_path, doc))
+        assert run.returncode == 1
+        problems = [line for line in (run.stdout + run.stderr).splitlines()
+                    if "players[0].utility" in line]
+        assert len(problems) == 1 and problems[0].endswith(message), problems

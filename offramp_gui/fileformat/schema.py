@@ -355,17 +355,16 @@ def _utility(raw: Any, path: str, check: _Checker) -> Utility | None:
     if not isinstance(raw, dict):
         check.problem(path, f'"utility" must be an object, not {_describe(raw)}')
         return None
+    problems = len(check.issues)
     extras = check.keys(raw, UTILITY_KEYS, path)
-    kind = check.text(raw, "kind", path, True)
-    if kind is None:
-        return None
-    utility = Utility(kind, extras=extras)
+    utility = Utility(check.text(raw, "kind", path, True) or "", extras=extras)
     if "risk_tolerance" in raw:
         utility.risk_tolerance = check.number_or_expression(
             raw["risk_tolerance"], f"{path}.risk_tolerance", "the risk tolerance")
     if "points" in raw:
         utility.points = _points(raw["points"], f"{path}.points", check)
-    return utility
+    # (a utility read with a problem is left out: validation would only repeat it)
+    return utility if len(check.issues) == problems else None
 
 
 def _points(raw: Any, path: str, check: _Checker) -> list[list[float | int]] | None:
@@ -384,8 +383,8 @@ def _points(raw: Any, path: str, check: _Checker) -> list[list[float | int]] | N
             check.problem(where, f"a point must be a pair [score, utility], not"
                           f" {_describe(pair)}")
             return None
-        if not all(check.number(v, f"{where}[{j}]", "a point's number")
-                   for j, v in enumerate(pair)):
+        if not all(check.number(v, f"{where}[{j}]", f"a point's {what}")
+                   for j, (what, v) in enumerate(zip(("score", "utility"), pair))):
             return None
         points.append(list(pair))
     return points
