@@ -177,3 +177,18 @@ def test_show_certainty_equivalents_puts_the_ce_beside_the_value(window, qtbot, 
     export_tree(document, path)
     texts = [t.text or "" for t in ET.parse(path).getroot().iter(f"{SVG}text")]
     assert any(f"CE {ce:.1f}" in t for t in texts)
+
+
+def test_the_properties_panel_shows_the_certainty_equivalent(window, qtbot):
+    document = window.document
+    tab = players_tab(window, "West")
+    choose_kind(tab, "Exponential (risk tolerance)")
+    type_into(qtbot, field(tab, QLineEdit, "player-risk-tolerance"), "10")
+    document.recompute()
+    document.select("defeat")
+    panel = window.panels["properties"]
+    # -10 ln(0.3 e^7.3 + 0.7 e^0.7), as above
+    ce = -10 * math.log(0.3 * math.exp(7.3) + 0.7 * math.exp(0.7))
+    assert field(panel, QWidget, "value-certainty-0").text() == f"{ce:.1f}"
+    assert field(panel, QWidget, "value-utility-0").text() == "-26.8"
+    assert panel.findChild(QWidget, "value-certainty-1") is None  # the Kremlin: neutral
