@@ -295,3 +295,21 @@ def test_renaming_or_deleting_a_variable_follows_into_the_risk_tolerance():
     removed = refactor.remove(tree, "variable", "R")
     assert removed.settings["players"][0].utility.risk_tolerance == "2 * 25"
     assert tree.players[0].utility.risk_tolerance == "2 * R"  # the tree itself untouched
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_many_samples_at_once_are_each_samples_own_evaluation(data):
+    tree = data.draw(trees())  # (its first player's weight may be the expression "w")
+    tree.players[-1].utility = data.draw(st.sampled_from([
+        Utility("exponential", risk_tolerance="w * 40 - 10"),
+        Utility("exponential", risk_tolerance=-2),
+        Utility("piecewise", points=[[-5, -20], [0, 0], [5, 2]])]))
+    flat = flatten(tree)
+    w = np.array(data.draw(st.lists(st.sampled_from([0.1, 0.5, 0.9, 0.25]), min_size=2,
+                                    max_size=4)))
+    solution = solve(flat, {"w": w}, len(w))
+    for sample, value in enumerate(w):
+        one = solve(flat, {"w": value})
+        np.testing.assert_array_equal(solution.certainty()[:, sample], one.certainty()[:, 0])
+        np.testing.assert_array_equal(solution.choice[:, sample], one.choice[:, 0])
