@@ -192,3 +192,18 @@ def test_the_properties_panel_shows_the_certainty_equivalent(window, qtbot):
     assert field(panel, QWidget, "value-certainty-0").text() == f"{ce:.1f}"
     assert field(panel, QWidget, "value-utility-0").text() == "-26.8"
     assert panel.findChild(QWidget, "value-certainty-1") is None  # the Kremlin: neutral
+
+
+def test_a_new_tree_gets_a_risk_averse_decision_maker_and_saves_it(window, qtbot, tmp_path):
+    window.files.new()
+    document = window.document
+    tab = players_tab(window, "Decision maker")
+    choose_kind(tab, "Exponential (risk tolerance)")
+    type_into(qtbot, field(tab, QLineEdit, "player-risk-tolerance"), "250")
+    target = tmp_path / "averse.json"
+    window.prompts.script("save", target)
+    assert window.files.save_as()
+    saved = json.loads(target.read_text(encoding="utf-8"))
+    assert saved["players"][0]["utility"] == {"kind": "exponential", "risk_tolerance": 250}
+    assert document.undo_stack.undoText() == \
+        "Set \u201cDecision maker\u201d's risk tolerance to 250"
