@@ -128,3 +128,14 @@ def test_a_utility_of_the_wrong_shape_is_refused_with_one_line_each(tmp_path):
         problems = [line for line in (run.stdout + run.stderr).splitlines()
                     if "players[0].utility" in line]
         assert len(problems) == 1 and problems[0].endswith(message), problems
+
+
+def test_a_gambit_export_says_the_attitude_to_risk_is_not_kept(tmp_path):
+    from offramp_gui.api import load
+    from offramp_gui.interop import Report
+    from offramp_gui.interop.gambit_export import efg_text
+    report = Report()
+    efg_text(load(write(tmp_path, KREMLIN)), report)
+    assert [line for line in report.dropped if "risk" in line] == [
+        "the attitude to risk of The Kremlin: Gambit takes the payoffs as utilities, so it"
+        " solves the game as if every player were risk-neutral"]
