@@ -484,10 +484,6 @@ class _Rollback:
         self.tolerances = tolerances
         #: The risk attitudes' certainty equivalents (Q, n, S), once `run` has run.
         self.certainty: np.ndarray | None = None
-        #: Per player (and -1 last): its place in `flat.risk`, -1 if risk-neutral.
-        self.risk_slot = np.full(len(flat.players) + 1, -1)
-        for slot, attitude in enumerate(flat.risk):
-            self.risk_slot[attitude.player] = slot
 
     def run(self, cumulative: np.ndarray) -> tuple[np.ndarray, ...]:
         """Values, weights, choices and ties; `cumulative` becomes the values (the
