@@ -16,7 +16,7 @@ from offramp_gui.analysis.evaluate import evaluate_tree, solve
 from offramp_gui.analysis.flatten import flatten
 from offramp_gui.analysis.live import LiveEvaluation
 from offramp_gui.analysis.montecarlo import simulate
-from offramp_gui.analysis.sensitivity import one_way, subject, threshold, tornado
+from offramp_gui.analysis.sensitivity import one_way, subject, threshold, tornado, two_way
 from offramp_gui.api import load_text
 from offramp_gui.fileformat.json_io import dumps, loads
 from offramp_gui.model.tree import Tree, Utility
@@ -313,3 +313,17 @@ def test_many_samples_at_once_are_each_samples_own_evaluation(data):
         one = solve(flat, {"w": value})
         np.testing.assert_array_equal(solution.certainty()[:, sample], one.certainty()[:, 0])
         np.testing.assert_array_equal(solution.choice[:, sample], one.choice[:, 0])
+
+
+def test_two_way_regions_follow_the_closed_form_certainty_equivalent():
+    text = dumps(lottery_or_sure({"kind": "exponential", "risk_tolerance": "R"},
+                                 variables=[{"name": "R", "value": 50},
+                                            {"name": "s", "value": 40}]))
+    doc = json.loads(text)
+    doc["root"]["children"][1]["payoff"] = "s"
+    flat = flatten(load_text(json.dumps(doc)))
+    found = two_way(flat, subject(flat, "choose"), "R", (20, 200), "s", (30, 45), steps=7)
+    for row, s in enumerate(found.y):
+        for column, r in enumerate(found.x):
+            lottery = -r * math.log((1 + math.exp(-100 / r)) / 2)
+            assert found.best[row][column] == ("lottery" if lottery > s else "sure")
