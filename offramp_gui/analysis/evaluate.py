@@ -18,7 +18,7 @@ import numpy as np
 
 from ..model.expressions import names
 from ..model.issues import Issue
-from ..model.tree import Tree
+from ..model.tree import EXPONENTIAL, Tree
 from ..model.validate import validate, validate_settings
 from .expr_eval import diagnose
 from .expr_eval import evaluate as run_formula
@@ -29,6 +29,7 @@ from .flatten import (
     REMAINDER_PROBABILITY,
     FlatTree,
     FormulaTerm,
+    RiskAttitude,
     VariableDef,
     flatten,
 )
@@ -59,6 +60,9 @@ class Solution:
     #: The players' weights: (P, C) when all are numbers, (S, P, C) when some are
     #: expressions over the variables.
     weights: np.ndarray
+    #: The certainty equivalents of the players in `flat.risk`, (len(flat.risk), n, S):
+    #: one contiguous block each. None when every player is risk-neutral.
+    risk_certainty: np.ndarray | None = None
 
     @property
     def samples(self) -> int:
@@ -67,6 +71,15 @@ class Solution:
     def utilities(self, nodes: Any = slice(None)) -> np.ndarray:
         """Expected utility per player, (len(nodes), S, P): linear in the criteria."""
         return utilities(self.values[nodes], self.weights)
+
+    def certainty(self, nodes: Any = slice(None)) -> np.ndarray:
+        """Each player's certainty equivalent, (len(nodes), S, P): what a decision's
+        player compares. A risk-neutral player's is its expected utility."""
+        found = self.utilities(nodes)
+        if self.risk_certainty is not None:
+            for slot, attitude in enumerate(self.flat.risk):
+                found[..., attitude.player] = self.risk_certainty[slot][nodes]
+        return found
 
     def sample_weights(self, sample: int) -> np.ndarray:
         """The weights (P, C) of one sample."""
@@ -133,8 +146,9 @@ def _solve(flat: FlatTree, overrides: Overrides | None, samples: int, want_reach
     probability, valid = _probabilities(flat, env, samples, problems)
     payoff = _payoffs(flat, env, samples, problems)
     weights = _weights(flat, env, samples, problems)
+    tolerances = _tolerances(flat, env, samples, problems)
     cumulative = path_totals(flat, payoff)
-    rollback = _Rollback(flat, probability, valid, samples, weights)
+    rollback = _Rollback(flat, probability, valid, samples, weights, tolerances)
     values, weight, choice, tie = rollback.run(cumulative)
     reach = _reach(flat, weight) if want_reach else None
 
@@ -144,7 +158,8 @@ def _solve(flat: FlatTree, overrides: Overrides | None, samples: int, want_reach
     outcomes = outcomes_later() if want_outcomes else None
     problems.overflow(values)
     return Solution(flat, env, values, probability, payoff, weight, choice, tie, reach,
-                    outcomes, tuple(problems.issues), weights), outcomes_later
+                    outcomes, tuple(problems.issues), weights,
+                    rollback.certainty), outcomes_later
 
 
 # ---- inputs -------------------------------------------------------------------------
@@ -169,6 +184,11 @@ class _Problems:
                       for k in names(parsed) if k in env}
         why = diagnose(parsed, scalar_env)
         some = "" if bad.all() else " for some values of the variables"
+        if term.field == "risk_tolerance":
+            player = self.flat.labels.players[term.node]
+            self.issues.append(Issue(f'the risk tolerance "{term.text}" of {player} cannot'
+                                     f" be computed{some}: {why}", term.path))
+            return
         if term.field == "weight":
             labels = self.flat.labels
             self.issues.append(Issue(f'the weight "{term.text}" of {labels.players[term.node]}'
@@ -412,6 +432,28 @@ def _weights(flat: FlatTree, env: dict[str, np.ndarray], samples: int,
     return weights
 
 
+def _tolerances(flat: FlatTree, env: dict[str, np.ndarray], samples: int,
+                problems: _Problems) -> list[np.ndarray]:
+    """Each risk attitude's risk tolerance per sample (S,): nan where it is not valid
+    (a piecewise utility's is unused)."""
+    found = []
+    for attitude in flat.risk:
+        term = attitude.tolerance_term
+        if term is None:
+            tolerance = np.full(samples, attitude.tolerance)
+        else:
+            tolerance = np.array(_formula_values((term,), env, samples, problems))
+            if (tolerance == 0).any():
+                some = "" if (tolerance == 0).all() else " for some values of the variables"
+                problems.issues.append(Issue(
+                    f'the risk tolerance "{term.text}" of {flat.labels.players[term.node]}'
+                    f" is 0{some}; it must be positive (risk-averse) or negative"
+                    " (risk-seeking)", term.path))
+                tolerance[tolerance == 0] = np.nan
+        found.append(tolerance)
+    return found
+
+
 def path_totals(flat: FlatTree, payoff: np.ndarray) -> np.ndarray:
     """Sum of payoffs from the root down to each node, both ends included."""
     total = np.empty_like(payoff)
@@ -433,11 +475,15 @@ class _Rollback:
     children) and reduces it in one segment per parent (`plan.LevelPlan`)."""
 
     def __init__(self, flat: FlatTree, probability: np.ndarray, valid: np.ndarray,
-                 samples: int, weights: np.ndarray):
+                 samples: int, weights: np.ndarray, tolerances: list[np.ndarray]):
         self.flat, self.probability, self.valid, self.samples = flat, probability, valid, samples
         self.plans = level_plans(flat)
+        self.weights = weights
         # Player -1 (no valid player) takes the last row, of nan.
         self.owner_weights = owner_weights(weights)
+        self.tolerances = tolerances
+        #: The risk attitudes' certainty equivalents (Q, n, S), once `run` has run.
+        self.certainty: np.ndarray | None = None
 
     def run(self, cumulative: np.ndarray) -> tuple[np.ndarray, ...]:
         """Values, weights, choices and ties; `cumulative` becomes the values (the
@@ -451,6 +497,13 @@ class _Rollback:
         choice = np.full((n, samples), -1, np.int64)
         tie = np.zeros((n, samples), bool)
         with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported after
+            if self.flat.risk:
+                # A terminal's certainty equivalent is its score; the others' are
+                # overwritten level by level.
+                self.certainty = np.empty((len(self.flat.risk), n, samples))
+                for slot, attitude in enumerate(self.flat.risk):
+                    player_scores(values, self.weights, attitude.player,
+                                  out=self.certainty[slot])
             for plan in reversed(self.plans):
                 self._level(plan, values, weight, choice, tie)
         return values, weight, choice, tie
@@ -467,6 +520,8 @@ class _Rollback:
                 averaged[invalid] = np.nan
         if plan.chooses:
             chosen, chosen_weight, chosen_index, tied = self._choose(plan, child_values)
+        if self.certainty is not None:
+            self._certainty_level(plan, chosen_index if plan.chooses else None)
         if plan.mixed is None:
             if plan.averages:
                 values[plan.parents] = averaged
@@ -506,6 +561,8 @@ class _Rollback:
         else:
             owners = self.owner_weights.take(owner, axis=1)  # (S, m, C)
             utility = np.einsum("msc,smc->ms", child_values, owners)
+        if self.certainty is not None:
+            self._compare_certainty(plan, utility)
         if not np.isfinite(utility.sum()):
             utility[np.isinf(utility)] = np.nan  # too large to compare: nobody can choose
         if plan.uniform:
@@ -559,6 +616,75 @@ class _Rollback:
             chosen[~decidable] = np.nan
         return chosen, chosen_weight.reshape(m, -1), chosen_index, within_count > 1
 
+    def _compare_certainty(self, plan: LevelPlan, utility: np.ndarray) -> None:
+        """A risk-averse or risk-seeking player chooses by its certainty equivalents
+        (which order the branches as their expected utilities do)."""
+        assert self.certainty is not None
+        for slot, mine in enumerate(_owned_by_risk_attitudes(self.flat, plan)):
+            if mine is not None:
+                np.copyto(utility, self.certainty[slot, plan.children], where=mine)
+
+    def _certainty_level(self, plan: LevelPlan, chosen_index: np.ndarray | None) -> None:
+        """The parents' certainty equivalents: at a chance node u^-1(sum p u(CE_i)), at a
+        decision the chosen branch's."""
+        assert self.certainty is not None
+        kids = plan.children
+        p = self.probability[kids] if plan.averages else None
+        invalid = ~self.valid[plan.parents] if p is not None else None
+        if invalid is not None and not invalid.any():
+            invalid = None
+        for slot, attitude in enumerate(self.flat.risk):
+            certainty = self.certainty[slot]
+            if p is not None:
+                averaged = self._chance_certainty(plan, p, certainty[kids], attitude,
+                                                  self.tolerances[slot])
+            if chosen_index is not None:
+                picked = certainty.take(chosen_index.ravel() * self.samples
+                                        + np.tile(np.arange(self.samples), len(chosen_index)))
+                picked = picked.reshape(chosen_index.shape)
+                picked[chosen_index < 0] = np.nan
+            if plan.mixed is None:
+                result = averaged if p is not None else picked
+            else:
+                averaging, choosing, _, _ = plan.mixed
+                result = np.full(chosen_index.shape if chosen_index is not None
+                                 else averaged.shape, np.nan)
+                if p is not None:
+                    result[averaging] = averaged[averaging]
+                if chosen_index is not None:
+                    result[choosing] = picked[choosing]
+            if invalid is not None:
+                result[invalid] = np.nan
+            certainty[plan.parents] = result
+
+    def _chance_certainty(self, plan: LevelPlan, p: np.ndarray, kids: np.ndarray,
+                          attitude: RiskAttitude, tolerance: np.ndarray) -> np.ndarray:
+        if attitude.kind != EXPONENTIAL:
+            if not attitude.scores.size:
+                return np.full((len(plan.starts), self.samples), np.nan)
+            expected = through(kids, attitude.scores, attitude.utilities)
+            expected *= p
+            return through(segment_sums(plan, expected), attitude.utilities, attitude.scores)
+        # CE = -R ln sum p exp(-x/R), with the largest exponent M of each parent (among
+        # branches that can happen) taken out: -R (M + ln(1 + sum p (exp(d - M) - 1)))
+        # neither overflows nor loses the small differences of a large R.
+        exponent = np.multiply(kids, -1.0 / tolerance)
+        # (a branch of probability 0 must not set M: every other term would vanish)
+        top = segment_maxima(plan, exponent if p.all() else
+                             np.where(p > 0, exponent, -np.inf))
+        if plan.uniform:  # (broadcast over each parent's children: no repeated copy)
+            grouped = exponent.reshape((-1, plan.uniform) + exponent.shape[1:])
+            grouped -= top[:, None]
+        else:
+            exponent -= np.repeat(top, plan.counts, axis=0)
+        np.expm1(exponent, out=exponent)
+        exponent *= p
+        found = segment_sums(plan, exponent)
+        np.log1p(found, out=found)
+        found += top
+        found *= -tolerance
+        return found
+
     def outcome_distributions(self, weight: np.ndarray, choice: np.ndarray) -> np.ndarray:
         """Probability of ending in each outcome category (n, S, K + 1)."""
         flat = self.flat
@@ -584,6 +710,60 @@ class _Rollback:
                 summed[~(averaging | choosing)] = 0.0
             dist[plan.parents] = summed
         return dist
+
+
+def player_scores(values: np.ndarray, weights: np.ndarray, player: int,
+                  out: np.ndarray) -> np.ndarray:
+    """One player's weighted score of `values` (..., S, C), as `utilities` adds it."""
+    mine = weights[..., player, :]
+    if values.shape[-1] == 2:
+        return weighted_sum(values, mine, out=out)
+    if mine.ndim == 1:
+        return np.einsum("...c,c->...", values, mine, out=out)
+    return np.einsum("...sc,sc->...s", values, mine, out=out)
+
+
+def through(x: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """The line through the points (xs, ys) at x, extended beyond the first and last
+    points along the end segments; xs increasing."""
+    found = np.interp(x, xs, ys)  # (flat beyond the ends: extended below)
+    first, last = (ys[1] - ys[0]) / (xs[1] - xs[0]), (ys[-1] - ys[-2]) / (xs[-1] - xs[-2])
+    below = np.minimum(x - xs[0], 0.0)
+    below *= first
+    found += below
+    above = np.maximum(x - xs[-1], 0.0, out=below)
+    above *= last
+    found += above
+    return found
+
+
+_RISK_OWNERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _owned_by_risk_attitudes(flat: FlatTree, plan: LevelPlan) -> list[np.ndarray | None]:
+    """Per risk attitude, which children of `plan` its player chooses among ((m, 1),
+    None for none), worked out once per tree."""
+    per_plan = _RISK_OWNERS.setdefault(flat, {})
+    found = per_plan.get(plan.children.start)
+    if found is None:
+        assert plan.owner is not None
+        found = []
+        for attitude in flat.risk:
+            mine = plan.owner == attitude.player
+            found.append(mine[:, None] if mine.any() else None)
+        per_plan[plan.children.start] = found
+    return found
+
+
+def segment_maxima(plan: LevelPlan, per_child: np.ndarray) -> np.ndarray:
+    """Each parent's largest child value (q, S)."""
+    if not plan.uniform:
+        return np.maximum.reduceat(per_child, plan.starts, axis=0)
+    grouped = per_child.reshape((-1, plan.uniform) + per_child.shape[1:])
+    top = grouped[:, 0].copy()
+    for k in range(1, plan.uniform):
+        np.maximum(top, grouped[:, k], out=top)
+    return top
 
 
 def _weighted(p: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -645,6 +825,22 @@ class Results:
     outcome_table: np.ndarray | Callable[[], np.ndarray]
     probability: np.ndarray  # (n,) branch probabilities as used
     issues: tuple[Issue, ...]
+    #: The certainty equivalents of the players in `flat.risk`, (len(flat.risk), n);
+    #: None when every player is risk-neutral. Read them as `certainty`.
+    risk_certainty: np.ndarray | None = None
+
+    @cached_property
+    def certainty(self) -> np.ndarray | None:
+        """Each player's certainty equivalent at each node (n, P), in the units of
+        `utility` (the score of the whole path, the payoffs above the node included); a
+        risk-neutral player's is its `utility`. None when every player is risk-neutral.
+        """
+        if self.risk_certainty is None:
+            return None
+        certainty = np.array(self.utility)
+        for slot, attitude in enumerate(self.flat.risk):
+            certainty[:, attitude.player] = self.risk_certainty[slot]
+        return certainty
 
     @cached_property
     def outcomes(self) -> np.ndarray:
@@ -678,7 +874,14 @@ def evaluate(flat: FlatTree, overrides: Overrides | None = None) -> Results:
         tie=solution.tie[:, 0], reach=solution.reach[:, 0],  # type: ignore[index]
         outcome_table=lambda: outcomes_later()[:, 0, :],
         probability=solution.probability[:, 0], issues=solution.issues + tuple(problems.issues),
+        risk_certainty=first_sample_certainty(solution),
     )
+
+
+def first_sample_certainty(solution: Solution) -> np.ndarray | None:
+    """`Results.risk_certainty` (Q, n): the first sample's."""
+    risk = solution.risk_certainty
+    return None if risk is None else risk[:, :, 0]
 
 
 def evaluate_tree(tree: Tree, overrides: Overrides | None = None) -> Results:

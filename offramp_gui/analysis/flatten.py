@@ -19,8 +19,17 @@ from ..model.columns import CACHE_BLOCK, NodeColumns, columns_of
 from ..model.expressions import ExpressionError
 from ..model.issues import key_path
 from ..model.limits import MAX_DEPTH
-from ..model.tree import CHANCE, DECISION, MAX_ID_LENGTH, REMAINDER, TERMINAL, Settings, Tree
-from ..model.validate import find_cycles, parse_cached
+from ..model.tree import (
+    CHANCE,
+    DECISION,
+    EXPONENTIAL,
+    MAX_ID_LENGTH,
+    REMAINDER,
+    TERMINAL,
+    Settings,
+    Tree,
+)
+from ..model.validate import check_utilities, find_cycles, parse_cached
 from .expr_eval import Compiled, compile_expr
 
 TERMINAL_KIND, CHANCE_KIND, DECISION_KIND, ASSUMED_KIND = 0, 1, 2, 3
@@ -76,6 +85,21 @@ class Labels:
 
 
 @dataclass(frozen=True, eq=False)
+class RiskAttitude:
+    """A player whose utility is not linear in its score (docs/format.md, "Players")."""
+
+    player: int  # index into players
+    kind: str  # "exponential" or "piecewise"
+    #: The risk tolerance R when a number; nan when an expression (`tolerance_term`) or
+    #: when it is not valid (validate says why: then the player's values are nan).
+    tolerance: float = float("nan")
+    tolerance_term: FormulaTerm | None = None
+    #: A piecewise utility's scores and utilities, increasing; empty when not valid.
+    scores: np.ndarray = dataclasses.field(default_factory=lambda: np.empty(0))
+    utilities: np.ndarray = dataclasses.field(default_factory=lambda: np.empty(0))
+
+
+@dataclass(frozen=True, eq=False)
 class FlatTree:
     """Immutable array form of a tree. Index 0 is the root."""
 
@@ -109,6 +133,9 @@ class FlatTree:
     plain_ids: bool = False
     #: Weights given as expressions over the variables (worked out per sample by solve).
     weight_terms: tuple[FormulaTerm, ...] = ()
+    #: The players whose utility is not linear, in the order of `players`; empty when
+    #: every player is risk-neutral (the rollback then works as it always has).
+    risk: tuple[RiskAttitude, ...] = ()
 
     @cached_property
     def index(self) -> Mapping[str, int]:
@@ -165,7 +192,39 @@ def flatten_columns(settings: Settings, columns: NodeColumns) -> FlatTree:
         players=tuple(p.name for p in players),
         outcomes=tuple(o.name for o in settings.outcomes or []) + ("Unclassified",))
     flat = builder.freeze(settings.title, weights, variables, labels, tuple(columns.ids))
-    return dataclasses.replace(flat, weight_terms=weight_terms) if weight_terms else flat
+    risk = risk_attitudes(settings, known)
+    if weight_terms or risk:
+        flat = dataclasses.replace(flat, weight_terms=weight_terms, risk=risk)
+    return flat
+
+
+def risk_attitudes(settings: Settings, known: set[str]) -> tuple[RiskAttitude, ...]:
+    """The players' non-linear utilities; one that is not valid gets nan (validate says
+    why)."""
+    compiled = _compiler()
+    invalid = {issue.path.split(".utility")[0] for issue in check_utilities(settings)}
+    found = []
+    for i, player in enumerate(settings.players or []):
+        utility = player.utility
+        if utility is None or utility.linear:
+            continue
+        if f"$.players[{i}]" in invalid:
+            found.append(RiskAttitude(i, utility.kind))
+        elif utility.kind == EXPONENTIAL:
+            tolerance = utility.risk_tolerance
+            if isinstance(tolerance, str):
+                run, used = compiled(tolerance)
+                term = FormulaTerm(i, 0, "risk_tolerance",
+                                   f"$.players[{i}].utility.risk_tolerance", tolerance, run,
+                                   used) if used <= known else None
+                found.append(RiskAttitude(i, utility.kind, tolerance_term=term))
+            else:
+                found.append(RiskAttitude(i, utility.kind, float(tolerance or 0)))
+        else:
+            points = np.array(utility.points, dtype=float)
+            found.append(RiskAttitude(i, utility.kind, scores=points[:, 0],
+                                      utilities=points[:, 1]))
+    return tuple(found)
 
 
 _Compiler = Callable[[str], tuple[Compiled, frozenset[str]]]

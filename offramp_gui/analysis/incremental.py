@@ -28,6 +28,8 @@ class IncrementalEvaluator:
     """A solved tree (one set of variable values) that can take single-number edits."""
 
     def __init__(self, flat: FlatTree, overrides: Overrides | None = None):
+        if flat.risk:  # (its sums of totals are linear: certainty equivalents are not)
+            raise ValueError("incremental evaluation takes only risk-neutral players")
         solution = solve(flat, overrides, want_reach=False)
         self.flat = flat
         self.variables = {k: float(v[0]) for k, v in solution.variables.items()}

@@ -13,11 +13,15 @@ A structural edit (add, delete, move, paste, a change of type) patches the array
 re-solves what was read and the paths above it.
 
 What it does not take (a formula typed in, a number that makes a formula fail or
-overflow, a tree with structural problems) returns False: the caller builds a new one from the tree,
-which is the full evaluation.
+overflow, a tree with structural problems, a change of a player's utility) returns False:
+the caller builds a new one from the tree, which is the full evaluation. In a tree with a
+player who is not risk-neutral, an edit it takes patches the arrays as above, then rolls
+them back in full: certainty equivalents are not re-solved row by row yet
+(docs/benchmarks.md, "Risk attitude").
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 from collections.abc import Iterable
@@ -28,7 +32,7 @@ import numpy as np
 from ..model.events import TreeChange
 from ..model.fields import FIELDS
 from ..model.issues import Issue
-from ..model.tree import Player, Tree, Variable
+from ..model.tree import Player, Tree, Utility, Variable
 from ..model.validate import validate, validate_settings
 from .evaluate import (
     PROBABILITY_RANGE_TOLERANCE,
@@ -38,6 +42,7 @@ from .evaluate import (
     _Problems,
     _range_problem,
     _sum_problem,
+    first_sample_certainty,
     owner_weights,
     path_totals,
     solve,
@@ -78,9 +83,15 @@ class LiveEvaluation:
     def __init__(self, tree: Tree):
         flat = flatten(tree)
         structural = validate(tree) if flat.suspect else validate_settings(tree)
+        #: The players' utilities `flat.risk` was made from.
+        self._utilities = _utilities_of(tree)
+        self._start(flat, tuple(structural))
+
+    def _start(self, flat: FlatTree, structural: tuple[Issue, ...]) -> None:
+        """Roll `flat` back in full and keep what the edits will need."""
         solution = solve(flat)
         self.flat = flat
-        self._structural = tuple(structural)
+        self._structural = structural
         n, criteria = flat.size, len(flat.criteria)
         self._env = {name: np.array(v, float) for name, v in solution.variables.items()}
         self._weights = np.array(solution.weights, float)  # (P, C), or (1, P, C)
@@ -96,6 +107,7 @@ class LiveEvaluation:
         self.outcomes: np.ndarray = solution.outcomes  # type: ignore[assignment]
         self.cumulative = path_totals(flat, self.payoff)
         self.utility = utilities(self.values[:, 0, :], self._shown_weights())
+        self._risk_certainty = first_sample_certainty(solution)
         problems = _Problems(flat)
         problems.utility_overflow(self.values[:, 0, :], self.utility, self._shown_weights())
         numeric = solution.issues + tuple(problems.issues)
@@ -132,12 +144,24 @@ class LiveEvaluation:
                 self.utility, self.choice[:, 0], self.tie[:, 0], self.reach[:, 0],
                 self.outcomes[:, 0, :], self.probability[:, 0],
                 self._structural + (self._probability_issues() if self.exact else
-                                    self._numeric))
+                                    self._numeric), self._risk_certainty)
         return self._results
 
     # ---- edits from the model ---------------------------------------------------------
     def apply(self, tree: Tree, change: TreeChange) -> bool:
         """Take a change the tree has made; False when it needs a full evaluation."""
+        if _utilities_of(tree) != self._utilities:
+            return False  # (flat.risk is made by flatten)
+        if not self._apply(tree, change):
+            return False
+        if self.flat.risk:
+            # Certainty equivalents are not re-solved row by row: the arrays the edit
+            # patched are rolled back in full (no flatten, which takes most of the time
+            # of a full evaluation).
+            self._start(self.flat, self._structural)
+        return True
+
+    def _apply(self, tree: Tree, change: TreeChange) -> bool:
         if change.structural or not self.exact:
             return self._restructure(tree, change)
         node_fields = change.fields & {f.name for f in FIELDS}
@@ -770,6 +794,10 @@ class LiveEvaluation:
         """In `solve`'s order: out-of-range branches by node, then sums by parent."""
         return tuple([self._range_issues[k] for k in sorted(self._range_issues)]
                      + [self._sum_issues[k] for k in sorted(self._sum_issues)])
+
+
+def _utilities_of(tree: Tree) -> list[Utility | None]:
+    return [copy.deepcopy(player.utility) for player in tree.players or []]
 
 
 def _same_shape(flat: FlatTree, **changes: Any) -> FlatTree:

@@ -167,7 +167,7 @@ def simulate(flat: FlatTree, topic: Subject, samples: int, seed: int = 0,
         stop = min(samples, start + chunk)
         overrides = {**base, **{k: v[start:stop] for k, v in inputs.items()}}
         solution = solve(flat, overrides, stop - start, want_reach=False, want_outcomes=False)
-        values.append(solution.utilities(list(topic.alternatives))[:, :, topic.player])
+        values.append(solution.certainty(list(topic.alternatives))[:, :, topic.player])
         shares.append(outcome_shares(solution, topic.node))
         if progress is not None and progress(stop, samples) is False:
             raise Cancelled

@@ -92,6 +92,14 @@ def player_label(flat: FlatTree, player: int) -> str:
     return flat.labels.players[player] if 0 <= player < len(flat.labels.players) else "—"
 
 
+def value_of(flat: FlatTree, player: int) -> str:
+    """What an alternative's value is for `player`: "utility of X", or "certainty
+    equivalent of X" for a player who is risk-averse or risk-seeking."""
+    risky = any(attitude.player == player for attitude in flat.risk)
+    return ("certainty equivalent of " if risky else "utility of ") + player_label(flat,
+                                                                                  player)
+
+
 def decision_heading(flat: FlatTree, topic: Subject) -> str:
     """`"Western war aim" (aim), decided by Western capitals`, and whose values if another's."""
     node = topic.node

@@ -38,16 +38,22 @@ def evaluation_document(results: Results) -> dict[str, Any]:
     tie = results.tie.tolist()
     ids, kinds = flat.ids, flat.kind.tolist()
     nodes = {}
+    certainty = None if results.certainty is None else _plain(results.certainty)
     for i in preorder(flat):
-        nodes[ids[i]] = {
+        node: dict[str, Any] = {
             "type": _TYPE_NAMES[kinds[i]],
             "expected": dict(zip(criteria, expected[i])),
             "utility": dict(zip(players, utility[i])),
+        }
+        if certainty is not None:  # (only in a tree with a risk attitude)
+            node["certainty"] = dict(zip(players, certainty[i]))
+        node.update({
             "choice": ids[choice[i]] if choice[i] >= 0 else None,
             "tie": tie[i],
             "reach": reach[i],
             "outcomes": {k: p for k, p in zip(keys, outcomes[i]) if p != 0},
-        }
+        })
+        nodes[ids[i]] = node
     return {**evaluation_document_head(results), "nodes": nodes}
 
 
@@ -96,8 +102,11 @@ def evaluation_json_pieces(results: Results) -> Iterator[str]:
         block = slice(start, start + PIECE_NODES)
         parts: list[str | list[str]] = [ids[block], ':{"type":',
                                          types.take(flat.kind[block]).tolist()]
-        for name, keys, values in (("expected", flat.criteria, results.expected),
-                                   ("utility", flat.players, results.utility)):
+        columns = [("expected", flat.criteria, results.expected),
+                   ("utility", flat.players, results.utility)]
+        if results.certainty is not None:  # (only in a tree with a risk attitude)
+            columns.append(("certainty", flat.players, results.certainty))
+        for name, keys, values in columns:
             parts.append(f',"{name}":{{')
             for k, (key, column) in enumerate(zip(keys, _number_columns(values[block]))):
                 parts += [("," if k else "") + json.dumps(key) + ":", column]
@@ -137,10 +146,14 @@ def _rows(before: str, parts: list[str | list[str]], count: int, after: str) -> 
 
 def evaluation_document_head(results: Results) -> dict[str, Any]:
     flat = results.flat
-    return {"format": "offramp-evaluation", "version": 1, "title": flat.title,
-            "root": flat.ids[0], "criteria": list(flat.criteria),
-            "players": list(flat.players),
-            "variables": {k: _number(v) for k, v in results.variables.items()}}
+    head: dict[str, Any] = {
+        "format": "offramp-evaluation", "version": 1, "title": flat.title,
+        "root": flat.ids[0], "criteria": list(flat.criteria), "players": list(flat.players),
+        "variables": {k: _number(v) for k, v in results.variables.items()}}
+    if flat.risk:  # (only in a tree with a risk attitude)
+        kinds = {flat.players[a.player]: a.kind for a in flat.risk}
+        head["utilities"] = {p: kinds.get(p, "linear") for p in flat.players}
+    return head
 
 
 _JSON_NUMBER = {"nan": "null", "inf": "null", "-inf": "null"}

@@ -78,7 +78,7 @@ def alternative_values(flat: FlatTree, topic: Subject, overrides: Mapping[str, A
                        samples: int) -> tuple[np.ndarray, np.ndarray]:
     """Each alternative's value (A, S) and the best one's node index (S,), -1 if none."""
     solution = solve(flat, overrides, samples, want_reach=False, want_outcomes=False)
-    values = solution.utilities(list(topic.alternatives))[:, :, topic.player]
+    values = solution.certainty(list(topic.alternatives))[:, :, topic.player]
     return values, best_of(values, topic)
 
 
@@ -96,7 +96,7 @@ def _choices(flat: FlatTree, topic: Subject, overrides: Mapping[str, Any],
     """The node's choice (S,) and its owner's utility of each branch (A, S)."""
     solution = solve(flat, overrides, samples, want_reach=False, want_outcomes=False)
     owner = int(flat.player[topic.node])
-    scores = solution.utilities(list(topic.alternatives))[:, :, owner]
+    scores = solution.certainty(list(topic.alternatives))[:, :, owner]
     return solution.choice[topic.node], scores
 
 

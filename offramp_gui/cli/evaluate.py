@@ -114,8 +114,12 @@ def _alternatives(results: Results) -> str:
     rows = [[name + (f" ({unit})" if unit else "")] + [number(results.expected[i, k])
                                                        for i in branches]
             for k, (name, unit) in enumerate(zip(labels.criteria, labels.units))]
-    rows += [[f"Utility of {name}"] + [number(results.utility[i, k]) for i in branches]
-             for k, name in enumerate(labels.players)]
+    risky = {attitude.player for attitude in flat.risk}
+    for k, name in enumerate(labels.players):
+        rows.append([f"Utility of {name}"] + [number(results.utility[i, k]) for i in branches])
+        if k in risky and results.certainty is not None:
+            rows.append(["  certainty equivalent"]
+                        + [number(results.certainty[i, k]) for i in branches])
     headers = [""] + [str(n) for n in range(1, len(branches) + 1)]
     return "\n".join(listing) + "\n\n" + table(headers, rows)
 

@@ -19,7 +19,7 @@ from typing import Any
 from ..model import collector
 from ..model.issues import OVER_LIMIT, Issue, TreeFormatError, fixable, quote_text
 from ..model.limits import MAX_DEPTH, MAX_NODES
-from ..model.tree import NODE_FIELDS, Node, Tree, assign_missing_ids
+from ..model.tree import NODE_FIELDS, Node, Player, Tree, assign_missing_ids
 from ..model.validate import validate
 from .limits import MAX_FILE_BYTES, FileRefused, deep_recursion, open_regular, read_limited
 from .locate import TextPositions, locate
@@ -581,7 +581,7 @@ def _head(tree: Tree) -> dict[str, Any]:
     if tree.criteria is not None:
         doc["criteria"] = [_record(c, CRITERION_KEYS) for c in tree.criteria]
     if tree.players is not None:
-        doc["players"] = [_record(p, ("id", "name", "weights")) for p in tree.players]
+        doc["players"] = [_player(p) for p in tree.players]
     if tree.variables is not None:
         doc["variables"] = [_record(v, VARIABLE_KEYS) for v in tree.variables]
     if tree.outcomes is not None:
@@ -611,6 +611,14 @@ def _node_fields(node: Node) -> dict[str, Any]:
         if value is not None:
             data[key] = value
     data.update(node.extras)
+    return data
+
+
+def _player(player: Player) -> dict[str, Any]:
+    data = {"id": player.id, "name": player.name, "weights": player.weights}
+    if player.utility is not None:
+        data["utility"] = _record(player.utility, ("kind", "risk_tolerance", "points"))
+    data.update(player.extras)
     return data
 
 

@@ -22,7 +22,7 @@ from ..model.limits import (
     MAX_PLAYERS,
     MAX_VARIABLES,
 )
-from ..model.tree import Criterion, Node, Outcome, Player, Settings, Tree, Variable
+from ..model.tree import Criterion, Node, Outcome, Player, Settings, Tree, Utility, Variable
 
 FORMAT = "offramp-tree"
 CURRENT_VERSION = 1
@@ -32,7 +32,10 @@ TOP_KEYS = ("format", "version", "title", "description", "sources", "criteria", 
 NODE_KEYS = tuple(field.name for field in FIELDS)
 SOURCE_KEYS = ("title", "author", "publisher", "year", "url")
 CRITERION_KEYS = ("id", "name", "unit", "description")
-PLAYER_KEYS = ("id", "name", "weights")
+PLAYER_KEYS = ("id", "name", "weights", "utility")
+UTILITY_KEYS = ("kind", "risk_tolerance", "points")
+#: How many points a piecewise utility may have.
+MAX_UTILITY_POINTS = 1000
 VARIABLE_KEYS = ("name", "value", "min", "max", "description", "distribution")
 OUTCOME_KEYS = ("id", "name", "color", "description")
 DISPLAY_KEYS = ("decimals", "probabilities", "units")
@@ -339,10 +342,52 @@ def _players(raw: dict, check: _Checker) -> list[Player] | None:
                     value, key_path(f"{path}.weights", criterion), "a weight")
                 if weight is not None:
                     weights[criterion] = weight
-        _keep_first(out, Player(check.text(item, "id", path, True) or "",
-                                check.text(item, "name", path, True) or "", weights, extras),
-                    path, "player", seen, check)
+        player = Player(check.text(item, "id", path, True) or "",
+                        check.text(item, "name", path, True) or "", weights, extras)
+        if "utility" in item:
+            player.utility = _utility(item["utility"], f"{path}.utility", check)
+        _keep_first(out, player, path, "player", seen, check)
     return out
+
+
+def _utility(raw: Any, path: str, check: _Checker) -> Utility | None:
+    """The shape of a player's utility; what its numbers mean `model.validate` checks."""
+    if not isinstance(raw, dict):
+        check.problem(path, f'"utility" must be an object, not {_describe(raw)}')
+        return None
+    problems = len(check.issues)
+    extras = check.keys(raw, UTILITY_KEYS, path)
+    utility = Utility(check.text(raw, "kind", path, True) or "", extras=extras)
+    if "risk_tolerance" in raw:
+        utility.risk_tolerance = check.number_or_expression(
+            raw["risk_tolerance"], f"{path}.risk_tolerance", "the risk tolerance")
+    if "points" in raw:
+        utility.points = _points(raw["points"], f"{path}.points", check)
+    # (a utility read with a problem is left out: validation would only repeat it)
+    return utility if len(check.issues) == problems else None
+
+
+def _points(raw: Any, path: str, check: _Checker) -> list[list[float | int]] | None:
+    if not isinstance(raw, list):
+        check.problem(path, f'"points" must be a list of [score, utility] pairs, not'
+                      f" {_describe(raw)}")
+        return None
+    if len(raw) > MAX_UTILITY_POINTS:
+        check.problem(path, f"a utility has {len(raw):,} points; offramp takes at most"
+                      f" {MAX_UTILITY_POINTS:,}")
+        return None
+    points = []
+    for k, pair in enumerate(raw):
+        where = f"{path}[{k}]"
+        if not isinstance(pair, list) or len(pair) != 2:
+            check.problem(where, f"a point must be a pair [score, utility], not"
+                          f" {_describe(pair)}")
+            return None
+        if not all(check.number(v, f"{where}[{j}]", f"a point's {what}")
+                   for j, (what, v) in enumerate(zip(("score", "utility"), pair))):
+            return None
+        points.append(list(pair))
+    return points
 
 
 def _variables(raw: dict, check: _Checker) -> list[Variable] | None:

@@ -159,8 +159,8 @@ class DocumentController(QObject):
     selection_changed = Signal(object)
     #: The file path changed (open, save as); carries a Path or None.
     path_changed = Signal(object)
-    #: The player or criterion whose values are shown changed, or "show reach" or
-    #: "show formulas".
+    #: The player or criterion whose values are shown changed, or "show reach", "show
+    #: formulas" or "show certainty equivalents".
     display_changed = Signal()
 
     def __init__(self, tree: Tree | None = None, parent: QObject | None = None):
@@ -180,6 +180,9 @@ class DocumentController(QObject):
         self.show_reach = False
         #: Probabilities and payoffs that are expressions shown with them (`p = 30%`).
         self.show_formulas = False
+        #: A risk-averse or risk-seeking player's certainty equivalent shown beside its
+        #: expected value (View > Show Certainty Equivalents).
+        self.show_certainty = False
         self._gesture = 0
         self._last_merge = 0.0
         #: Counts the model's changes: a save knows whether its snapshot is still current.
@@ -428,7 +431,8 @@ class DocumentController(QObject):
         return self.tree.node(self.selected_id) if self.selected_id else None
 
     def set_display(self, player: int | None = None, criterion: int | None = -1,
-                    show_reach: bool | None = None, show_formulas: bool | None = None) -> None:
+                    show_reach: bool | None = None, show_formulas: bool | None = None,
+                    show_certainty: bool | None = None) -> None:
         """Choose whose values the tree shows: a player's utility, or one criterion."""
         if player is not None:
             self.shown_player = player
@@ -438,4 +442,6 @@ class DocumentController(QObject):
             self.show_reach = show_reach
         if show_formulas is not None:
             self.show_formulas = show_formulas
+        if show_certainty is not None:
+            self.show_certainty = show_certainty
         self.display_changed.emit()

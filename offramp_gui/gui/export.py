@@ -326,6 +326,7 @@ class _Snapshot(QObject):
         self.shown_criterion = getattr(source, "shown_criterion", None)
         self.show_reach = getattr(source, "show_reach", False)
         self.show_formulas = getattr(source, "show_formulas", False)
+        self.show_certainty = getattr(source, "show_certainty", False)
 
 
 def export_theme() -> Theme:

@@ -10,7 +10,16 @@ from typing import Any
 from ..model import refactor
 from ..model.limits import MAX_CRITERIA, MAX_OUTCOMES, MAX_PLAYERS, MAX_VARIABLES
 from ..model.refactor import CRITERION, OUTCOME, PLAYER, SETTING, VARIABLE, Rewrite
-from ..model.tree import Criterion, Outcome, Player, Variable
+from ..model.tree import (
+    EXPONENTIAL,
+    LINEAR,
+    PIECEWISE,
+    Criterion,
+    Outcome,
+    Player,
+    Utility,
+    Variable,
+)
 from .commands import SetFieldCommand, SetMetaCommand
 from .edits import Editable, _Macro
 
@@ -148,6 +157,56 @@ class ModelEdits:
 
     def set_weights(self, player_id: str, weights: dict[str, Any], text: str) -> None:
         self.set_attribute(PLAYER, player_id, "weights", weights, text)
+
+    # ---- a player's attitude to risk ----------------------------------------------------
+    def utility(self, player_id: str) -> Utility:
+        """The player's utility as it is now (linear when the file gives none)."""
+        return copy.deepcopy(self.item(PLAYER, player_id).utility) or Utility()
+
+    def set_utility_kind(self, player_id: str, kind: str) -> None:
+        """Linear, exponential or piecewise; a new kind starts from a valid example (a
+        risk tolerance of 100, or the straight line through (0, 0) and (100, 100))."""
+        utility = self.utility(player_id)
+        if utility.kind == kind:
+            return
+        name = quoted(self.item(PLAYER, player_id).name)
+        if kind == LINEAR:
+            self._set_utility(player_id, None, f"Make {name} risk-neutral")
+            return
+        changed = Utility(kind, extras=utility.extras)
+        if kind == EXPONENTIAL:
+            changed.risk_tolerance = 100
+        elif kind == PIECEWISE:
+            changed.points = [[0, 0], [100, 100]]
+        else:
+            raise EditRefused(f"There is no kind of utility {quoted(kind)}.")
+        words = {EXPONENTIAL: "an exponential", PIECEWISE: "a piecewise"}[kind]
+        self._set_utility(player_id, changed, f"Give {name} {words} utility")
+
+    def set_risk_tolerance(self, player_id: str, tolerance: Any) -> None:
+        """An exponential utility's risk tolerance: a number (not 0) or an expression."""
+        if tolerance == 0:
+            raise EditRefused("A risk tolerance of 0 means nothing: give a positive number"
+                              " (risk-averse) or a negative one (risk-seeking).")
+        utility = self.utility(player_id)
+        if utility.risk_tolerance == tolerance:
+            return
+        utility.risk_tolerance = tolerance
+        name = quoted(self.item(PLAYER, player_id).name)
+        self._set_utility(player_id, utility,
+                          f"Set {name}'s risk tolerance to {tolerance}")
+
+    def set_utility_points(self, player_id: str, points: list[list[int | float]],
+                           text: str) -> None:
+        """A piecewise utility's points, as one step named `text`."""
+        utility = self.utility(player_id)
+        if utility.points == points:
+            return
+        utility.points = points
+        self._set_utility(player_id, utility, text)
+
+    def _set_utility(self, player_id: str, utility: Utility | None, text: str) -> None:
+        self.set_attribute(PLAYER, player_id, "utility", utility, text)
 
     def normalise(self, player_id: str) -> None:
         """Scale a player's weights to add up to 1, as one step."""

@@ -84,6 +84,12 @@ class _Writer:
             for c in unweighed:
                 self.report.dropped.append(f'the criterion "{flat.labels.criteria[c]}", which'
                                            " no player weighs")
+        for player in self.tree.players or []:
+            if not player.risk_neutral:
+                self.report.dropped.append(
+                    f"the attitude to risk of {player.name}: Gambit takes the payoffs as"
+                    " utilities, so it solves the game as if every player were"
+                    " risk-neutral")
         if self.tree.variables:
             names = ", ".join(v.name for v in self.tree.variables)
             self.report.dropped.append(f"the variables ({names}): Gambit games have no"

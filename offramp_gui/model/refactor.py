@@ -150,6 +150,8 @@ def used_at(tree: Tree, kind: str, key: str) -> list[str]:
                    if v.name != key and uses_name(v.value, key)]
         places += [f"{p.name}'s weights" for p in tree.players or []
                    if any(uses_name(w, key) for w in p.weights.values())]
+        places += [f"{p.name}'s risk tolerance" for p in tree.players or []
+                   if uses_name(_risk_tolerance(p), key)]
     return places
 
 
@@ -184,6 +186,17 @@ def _rewrite_expressions(tree: Tree, old: str, replacement: str, rewrite: Rewrit
             player.weights = {c: _written_for(w, old, replacement)
                               for c, w in player.weights.items()}
         rewrite.settings["players"] = players
+    if tree.players and any(uses_name(_risk_tolerance(p), old) for p in tree.players):
+        players = rewrite.settings.get("players") or copy.deepcopy(tree.players)
+        for player in players:
+            if player.utility is not None:
+                player.utility.risk_tolerance = _written_for(player.utility.risk_tolerance,
+                                                             old, replacement)
+        rewrite.settings["players"] = players
+
+
+def _risk_tolerance(player: Player) -> Any:
+    return player.utility.risk_tolerance if player.utility is not None else None
 
 
 def _rename_variable(tree: Tree, old: str, new: str) -> Rewrite:

@@ -31,12 +31,40 @@ class Criterion:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
+LINEAR, EXPONENTIAL, PIECEWISE = "linear", "exponential", "piecewise"
+UTILITY_KINDS = (LINEAR, EXPONENTIAL, PIECEWISE)
+
+
+@dataclass
+class Utility:
+    """A player's attitude to risk over its weighted score (docs/format.md, "Players").
+
+    `risk_tolerance` is for "exponential" (a number or an expression), `points` for
+    "piecewise" (score, utility) pairs; `model.validate` checks them.
+    """
+
+    kind: str = LINEAR
+    risk_tolerance: Value | None = None
+    points: list[list[Number]] | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def linear(self) -> bool:
+        return self.kind == LINEAR
+
+
 @dataclass
 class Player:
     id: str
     name: str
     weights: dict[str, Value] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
+    #: None: not in the file, risk-neutral (linear), as before the key existed.
+    utility: Utility | None = None
+
+    @property
+    def risk_neutral(self) -> bool:
+        return self.utility is None or self.utility.linear
 
 
 @dataclass

@@ -12,7 +12,19 @@ from . import expressions
 from .expressions import Expr, ExpressionError
 from .issues import OVER_LIMIT, Issue, key_path, quote_text, spell_path
 from .limits import MAX_DEPTH, MAX_OUTCOME_CELLS
-from .tree import CHANCE, DECISION, REMAINDER, TERMINAL, Node, Settings, Tree
+from .tree import (
+    CHANCE,
+    DECISION,
+    EXPONENTIAL,
+    PIECEWISE,
+    REMAINDER,
+    TERMINAL,
+    UTILITY_KINDS,
+    Node,
+    Player,
+    Settings,
+    Tree,
+)
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
@@ -75,6 +87,7 @@ def validate_settings(settings: Settings) -> list[Issue]:
     issues += _check_ids("players", [p.id for p in settings.players or []], "player")
     issues += _check_ids("outcomes", [o.id for o in settings.outcomes or []], "outcome")
     issues += _check_weights(settings)
+    issues += check_utilities(settings)
     issues += _check_outcome_colors(settings)
     issues += check_variables(settings)
     return issues
@@ -110,9 +123,10 @@ def _check_weights(tree: Settings) -> Iterator[Issue]:
 
 
 def _weight_expression(text: str, whose: str, variables: set[str],
-                       path: str) -> Iterator[Issue]:
-    """An expression weight follows the rules of any expression (docs/format.md)."""
-    weight = f'the weight "{quote_text(text)}" {whose}'
+                       path: str, what: str = "weight") -> Iterator[Issue]:
+    """An expression weight (or risk tolerance) follows the rules of any expression
+    (docs/format.md)."""
+    weight = f'the {what} "{quote_text(text)}" {whose}'
     try:
         used = expressions.names(parse_cached(text))
     except ExpressionError as error:
@@ -120,6 +134,55 @@ def _weight_expression(text: str, whose: str, variables: set[str],
         return
     for name in sorted(used - variables):
         yield Issue(f'{weight} uses "{name}", which is not a variable{_known(variables)}', path)
+
+
+def check_utilities(tree: Settings) -> list[Issue]:
+    """Each player's risk attitude (docs/format.md, "Players"), one problem a line."""
+    variables = {v.name for v in tree.variables or []}
+    return [issue for i, player in enumerate(tree.players or [])
+            for issue in _utility_problems(player, f"$.players[{i}].utility", variables)]
+
+
+def _utility_problems(player: Player, path: str, variables: set[str]) -> Iterator[Issue]:
+    utility = player.utility
+    if utility is None:
+        return
+    of = f"the utility of {player.name}"
+    if utility.kind not in UTILITY_KINDS:
+        yield Issue(f'{of} has the kind "{quote_text(utility.kind)}"; the kinds are'
+                    f" {_listing(UTILITY_KINDS)}", f"{path}.kind")
+        return
+    if utility.kind == EXPONENTIAL:
+        tolerance = utility.risk_tolerance
+        where = f"{path}.risk_tolerance"
+        if tolerance is None:
+            yield Issue(f'{of} is exponential but has no "risk_tolerance"', path)
+        elif isinstance(tolerance, str):
+            yield from _weight_expression(tolerance, f"of {player.name}", variables, where,
+                                          "risk tolerance")
+        elif tolerance == 0:
+            yield Issue(f"the risk tolerance of {player.name} is 0; it must be positive"
+                        " (risk-averse) or negative (risk-seeking)", where)
+    elif utility.kind == PIECEWISE:
+        yield from _points_problems(utility.points, of, f"{path}.points")
+
+
+def _points_problems(points: list[list[float | int]] | None, of: str,
+                     path: str) -> Iterator[Issue]:
+    if points is None or len(points) < 2:
+        yield Issue(f'{of} is piecewise but has fewer than two "points"', path)
+        return
+    for k in range(1, len(points)):
+        (score_before, utility_before), (score, utility) = points[k - 1], points[k]
+        if not score > score_before:
+            yield Issue(f"the points of {of} must have increasing scores, but point"
+                        f" {k + 1} has {score:g} after {score_before:g}", f"{path}[{k}][0]")
+            return
+        if not utility > utility_before:
+            yield Issue(f"the points of {of} must have increasing utilities, but point"
+                        f" {k + 1} has {utility:g} after {utility_before:g}",
+                        f"{path}[{k}][1]")
+            return
 
 
 def _check_outcome_colors(tree: Settings) -> Iterator[Issue]:

@@ -68,7 +68,6 @@ def sorted_evppi(result: Simulation) -> list[tuple[str, float]]:
 
 def text(run: Run) -> str:
     flat, topic, result = run.flat, run.topic, run.result
-    who = words.player_label(flat, topic.player)
     drawn = len(result.inputs)
     total = len(uncertain_variables(flat))
     about = (f"  {result.samples:,} samples, seed {result.seed}; {drawn} variable"
@@ -86,11 +85,11 @@ def text(run: Run) -> str:
     rows = [[marks[name]] + [words.number(s[k]) for k in ("mean", "sd", "p5", "p50", "p95")]
             + [words.percent(s["probability_best"])] for name, s in result.summary().items()]
     lines += ["", "Alternatives", words.listing(flat, topic), "",
-              f"Value of each alternative (utility of {who})",
+              f"Value of each alternative ({words.value_of(flat, topic.player)})",
               words.table(["", "Mean", "SD", "5%", "50%", "95%", "P(best)"], rows), "",
               f'Outcomes from "{words.node_label(flat, topic.node)}" under the solved policy'
               " (the chance of each, across the samples)", _outcomes(flat, result), "",
-              f"Value of information (utility of {who})",
+              f"Value of information ({words.value_of(flat, topic.player)})",
               f"  EVPI, knowing every variable before deciding: {words.number(result.evpi, 3)}"]
     if result.evppi:
         evppi = [[name, words.number(v, 3)] for name, v in sorted_evppi(result)]

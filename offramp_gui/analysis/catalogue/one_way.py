@@ -82,7 +82,7 @@ def text(run: Run) -> str:
              f"  {words.variable_line(flat, name)}", f"  {where}", "",
              "Alternatives", words.listing(flat, topic), "",
              "Where the best alternative changes", _switches(flat, result), "",
-             f"Value of each alternative (utility of {words.player_label(flat, topic.player)})",
+             f"Value of each alternative ({words.value_of(flat, topic.player)})",
              _values(run)]
     if any(b is None for b in result.best):
         lines += ["", "  — : the tree cannot be evaluated at some values of " + name]

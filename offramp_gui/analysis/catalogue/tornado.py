@@ -42,7 +42,6 @@ def document(run: Run) -> dict:
 def text(run: Run) -> str:
     flat, topic, result, given = run.flat, run.topic, run.result, run.parameters.values
     marks = words.numbering(flat, topic)
-    who = words.player_label(flat, topic.player)
     rows = []
     for bar in result.bars:
         changes = bar.best_at_low != bar.best_at_high
@@ -57,7 +56,8 @@ def text(run: Run) -> str:
     base = (f"  base case: {words.branch(flat, result.base_best)} is best, worth"
             f" {words.number(result.base)} (every variable at its value{fixed})")
     lines = [f"Tornado at {words.decision_heading(flat, topic)}",
-             f"  the value of the decision: the best alternative's utility for {who}", base,
+             "  the value of the decision: the best alternative's"
+             f" {words.value_of(flat, topic.player).replace(' of ', ' for ', 1)}", base,
              "", "Alternatives", words.listing(flat, topic), "",
              words.table(headers, rows)]
     if any(row[-1] for row in rows):

@@ -18,6 +18,8 @@ Key = QKeySequence.StandardKey
 ZOOM, FOLD, SHOW = "1_zoom", "2_fold", "3_show"
 #: Whether View > Show Formulas is on; off until the user turns it on.
 FORMULAS_SETTING = "view/show-formulas"
+#: Whether View > Show Certainty Equivalents is on; off until the user turns it on.
+CERTAINTY_SETTING = "view/show-certainty"
 #: Whether View > Show Overview is on; on until the user turns it off.
 OVERVIEW_SETTING = "view/show-overview"
 
@@ -89,6 +91,12 @@ class ViewingFeature:
                        "Show the expression behind each probability and payoff, with its"
                        " value", checkable=True, toggled=self.show_formulas,
                        checked=QSettings().value(FORMULAS_SETTING, False, bool)),
+            ActionSpec("show-certainty", "Show &Certainty Equivalents", lambda: None,
+                       (Place("view", SHOW, 25),), None, None,
+                       "Beside the expected value of a player who is risk-averse or"
+                       " risk-seeking, show the certainty equivalent it chooses by",
+                       checkable=True, toggled=self.show_certainty,
+                       checked=QSettings().value(CERTAINTY_SETTING, False, bool)),
             ActionSpec("number-format", "&Number Format…", self.number_format,
                        (Place("view", SHOW, 30),), None, None,
                        "Decimals, probabilities as percent or decimal, and units; saved"
@@ -101,6 +109,10 @@ class ViewingFeature:
     def show_formulas(self, on: bool) -> None:
         QSettings().setValue(FORMULAS_SETTING, on)
         self.document.set_display(show_formulas=on)
+
+    def show_certainty(self, on: bool) -> None:
+        QSettings().setValue(CERTAINTY_SETTING, on)
+        self.document.set_display(show_certainty=on)
 
     def show_overview(self, on: bool) -> None:
         QSettings().setValue(OVERVIEW_SETTING, on)

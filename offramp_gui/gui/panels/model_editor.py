@@ -11,23 +11,30 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from ...model.refactor import CRITERION, OUTCOME, PLAYER
+from ...model.tree import EXPONENTIAL, LINEAR, PIECEWISE
 from ..document import DocumentController
-from ..model_edits import EditRefused, ModelEdits
+from ..model_edits import EditRefused, ModelEdits, quoted
 from ..prompts import Prompts
-from .fields import FieldMessage, number_text, parse_amount, plain_label, value_now
-from .model_forms import ItemsTab, commit_text, optional, show_text
+from .fields import FieldMessage, Refused, number_text, parse_amount, plain_label, value_now
+from .model_forms import ItemsTab, attempt, commit_text, optional, show_text
 from .tree_editor import TreeTab
 from .variable_editor import VariablesTab
 
@@ -53,6 +60,7 @@ class PlayersTab(ItemsTab):
         total_row.addWidget(self.total, 1)
         total_row.addWidget(self.normalise_button)
         self.form.layout.addRow(plain_label("Total"), total_row)
+        self._build_utility()
         self.weight_edits: dict[str, QLineEdit] = {}
         self.weight_values: dict[str, QLabel] = {}
         self._weight_shape: tuple = ()
@@ -79,6 +87,123 @@ class PlayersTab(ItemsTab):
                 numbers.append(weight)
         self.total.setText(format(sum(numbers), ".4g") + ("" if len(numbers) == len(criteria)
                                                          else " (and expressions)"))
+        self._show_utility(item)
+
+    # ---- attitude to risk ---------------------------------------------------------------
+    def _build_utility(self) -> None:
+        """Kind, risk tolerance (exponential) and points (piecewise): docs/format.md,
+        "Risk attitude"."""
+        self.utility_kind = QComboBox()
+        for kind, text in UTILITY_CHOICES.items():
+            self.utility_kind.addItem(text, kind)
+        self.utility_kind.setToolTip("How the player values a gamble: at its expected score"
+                                     " (risk-neutral), or less (risk-averse) or more"
+                                     " (risk-seeking) than that")
+        kind_message = self.form.row("Attitude to risk", self.utility_kind, "utility-kind")
+        self.utility_kind.activated.connect(lambda _index: attempt(
+            kind_message, lambda: self.edits.set_utility_kind(
+                self.selected, self.utility_kind.currentData())))
+        self.tolerance_edit = self.form.text(
+            "Risk tolerance", "risk-tolerance", self._commit_tolerance,
+            "a number or an expression, not 0")
+        self.tolerance_edit.setToolTip("R in u(x) = -exp(-x/R): positive is risk-averse,"
+                                       " negative risk-seeking; the smaller |R|, the"
+                                       " stronger. A variable here can be swept.")
+        self.points_table = QTableWidget(0, 2)
+        self.points_table.setHorizontalHeaderLabels(["Score", "Utility"])
+        self.points_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.Stretch)
+        self.points_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.points_table.setMaximumHeight(160)
+        self.points_table.setToolTip("Scores and their utilities, both increasing; the"
+                                     " utility is the straight lines through them")
+        points_box = QWidget()
+        column = QVBoxLayout(points_box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.points_table)
+        buttons = QHBoxLayout()
+        self.add_point_button = QPushButton("Add Point", objectName="player-point-add")
+        self.remove_point_button = QPushButton("Remove Point",
+                                               objectName="player-point-remove")
+        buttons.addWidget(self.add_point_button)
+        buttons.addWidget(self.remove_point_button)
+        buttons.addStretch(1)
+        column.addLayout(buttons)
+        self.points_message = self.form.row("Points", points_box, "utility-points")
+        self.points_table.setObjectName("player-points-table")
+        self.points_table.itemChanged.connect(self._point_edited)
+        self.add_point_button.clicked.connect(self.add_point)
+        self.remove_point_button.clicked.connect(self.remove_point)
+
+    def _show_utility(self, item: Any) -> None:
+        utility = item.utility
+        kind = LINEAR if utility is None else utility.kind
+        with QSignalBlocker(self.utility_kind):
+            self.utility_kind.setCurrentIndex(max(self.utility_kind.findData(kind), 0))
+        layout = self.form.layout
+        layout.setRowVisible(self.tolerance_edit.parentWidget(), kind == EXPONENTIAL)
+        layout.setRowVisible(self.points_table.parentWidget().parentWidget(),
+                             kind == PIECEWISE)
+        if kind == EXPONENTIAL:
+            show_text(self.tolerance_edit, number_text(utility.risk_tolerance)
+                      if utility.risk_tolerance is not None else "")
+        points = (utility.points or []) if kind == PIECEWISE else []
+        with QSignalBlocker(self.points_table):
+            self.points_table.setRowCount(len(points))
+            for row, point in enumerate(points):
+                for column, number in enumerate(point):
+                    self.points_table.setItem(row, column, QTableWidgetItem(format(number, "g")))
+        self.remove_point_button.setEnabled(len(points) > 2)
+
+    def _commit_tolerance(self, text: str) -> None:
+        self.edits.set_risk_tolerance(self.selected, parse_amount(text, self._variables()))
+
+    def _points(self) -> list[list[int | float]]:
+        return [list(point) for point in self.edits.utility(self.selected).points or []]
+
+    def _point_edited(self, cell: QTableWidgetItem) -> None:
+        points = self._points()
+        row, column = cell.row(), cell.column()
+        if row >= len(points):
+            return
+
+        def change() -> None:
+            try:
+                number = parse_amount(cell.text(), {})
+            except Refused:
+                number = ""
+            if isinstance(number, str):
+                raise EditRefused(f"A point's score and utility are numbers:"
+                                  f" {quoted(cell.text())} is not one.")
+            points[row][column] = number
+            self.edits.set_utility_points(
+                self.selected, points, f"Change point {row + 1} of"
+                f" {quoted(self.current().name)}'s utility")
+        if not attempt(self.points_message, change):
+            self.refresh()  # the table shows the stored point again
+
+    def add_point(self) -> None:
+        """A point beyond the last, as far beyond it as the last segment is long."""
+        points = self._points()
+        if len(points) >= 2:
+            (score, utility), (last_score, last_utility) = points[-2], points[-1]
+            points.append([2 * last_score - score, 2 * last_utility - utility])
+        else:
+            points.append([points[-1][0] + 100, points[-1][1] + 100] if points else [0, 0])
+        self.edits.set_utility_points(self.selected, points,
+                                      f"Add a point to {quoted(self.current().name)}'s utility")
+
+    def remove_point(self) -> None:
+        """The selected point (the last when none is), keeping at least two."""
+        points = self._points()
+        if len(points) <= 2:
+            return
+        rows = self.points_table.selectionModel().selectedRows()
+        row = rows[0].row() if rows else len(points) - 1
+        points.pop(row)
+        self.edits.set_utility_points(
+            self.selected, points,
+            f"Remove point {row + 1} from {quoted(self.current().name)}'s utility")
 
     def _build_weights(self, player_id: str, criteria: list) -> None:
         if self.weights_box is not None:
@@ -129,6 +254,11 @@ class PlayersTab(ItemsTab):
             self.edits.normalise(self.selected)
         except EditRefused as why:
             self.prompts.error("Normalise weights", str(why))
+
+
+#: The kinds of utility, as the player form lists them.
+UTILITY_CHOICES = {LINEAR: "Risk-neutral (linear)", EXPONENTIAL: "Exponential (risk tolerance)",
+                   PIECEWISE: "Piecewise linear (points)"}
 
 
 class CriteriaTab(ItemsTab):

@@ -47,6 +47,8 @@ class ValuesPage(PropertyPage):
             self._value_row(f"Expected {criterion.name}", "expected", k)
         for p, player in enumerate(tree.effective_players()):
             self._value_row(f"Utility for {player.name}", "utility", p)
+            if not player.risk_neutral:
+                self._value_row(f"Certainty equivalent for {player.name}", "certainty", p)
         self._value_row("Reach", "reach", 0)
         self._value_row("Chosen branch", "choice", 0)
         self.listen(self.document.results_ready, self.on_results)
@@ -78,6 +80,10 @@ class ValuesPage(PropertyPage):
             return f"{number} {unit}" if unit and number != "—" else number
         if kind == "utility":
             return fmt.value(float(results.utility[i, column]), style)
+        if kind == "certainty":
+            found = results.certainty
+            return "—" if found is None or column >= found.shape[1] else fmt.value(
+                float(found[i, column]), style)
         if kind == "reach":
             return fmt.probability(float(results.reach[i]), style)
         return self._choice_text(results, i)
@@ -124,7 +130,7 @@ class PropertyPanel(QWidget):
             return ()
         tree = self.document.tree
         settings = (tuple((c.id, c.name, c.unit) for c in tree.effective_criteria()),
-                    tuple((p.id, p.name) for p in tree.effective_players()),
+                    tuple((p.id, p.name, p.risk_neutral) for p in tree.effective_players()),
                     tuple((o.id, o.name) for o in tree.outcomes or []))
         return (node.type, tree.parent_id(node.id) is None, pages_for(tree, node), settings)
 

@@ -72,6 +72,8 @@ def utility_title(flat: FlatTree, player: int) -> str:
     units = {u for u in flat.labels.units if u}
     unit = f" ({shown(units.pop(), 20)})" if len(units) == 1 and all(
         flat.labels.units) else ""
+    if any(attitude.player == player for attitude in flat.risk):
+        return f"Certainty equivalent for {who}{unit}"
     return f"Expected utility for {who}{unit}" if who else f"Expected utility{unit}"
 
 

@@ -42,11 +42,17 @@ class Readout:
     def __init__(self, results: Results | None, player: int = 0,
                  criterion: int | None = None, show_reach: bool = False,
                  formulas_of: Tree | None = None, style: fmt.NumberFormat = fmt.AUTOMATIC,
-                 unit: str | None = None):
+                 unit: str | None = None, show_certainty: bool = False):
         """`formulas_of`: the tree whose expressions are shown with their values; `unit`:
-        the shown criterion's."""
+        the shown criterion's; `show_certainty`: a risk-averse or risk-seeking player's
+        certainty equivalent beside its expected utility."""
         self.results = results
         self._player, self._criterion, self._show_reach = player, criterion, show_reach
+        self._certainty = None
+        if show_certainty and criterion is None and results is not None and \
+                results.certainty is not None and any(
+                    a.player == player for a in results.flat.risk):
+            self._certainty = results.certainty[:, player]
         self._tree = formulas_of
         self._style, self._unit = style, unit
         self._problems = {i.node_id for i in results.issues} if results else set()
@@ -80,7 +86,10 @@ class Readout:
             if probability and isinstance(node.probability, str):
                 probability = f"{shown(node.probability, FORMULA_CHARS)} = {probability}"
             formulas = payoff_formulas(self._tree, node, results.variables, self._style)
-        return Reading(probability, fmt.value(number, self._style, self._unit), reach,
+        value = fmt.value(number, self._style, self._unit)
+        if self._certainty is not None and flat.child_count[i]:  # (a terminal's is its value)
+            value += f"  CE {fmt.value(self._certainty[i], self._style)}"
+        return Reading(probability, value, reach,
                        parent >= 0 and int(results.choice[parent]) == i,
                        node_id in self._problems, formulas)
 

@@ -514,7 +514,8 @@ class TreeScene(QGraphicsScene):
             criteria) else None
         self.readout = Readout(document.results, document.shown_player, criterion,
                                document.show_reach, tree if self._formulas_shown else None,
-                               NumberFormat.of(tree.display), unit)
+                               NumberFormat.of(tree.display), unit,
+                               bool(getattr(document, "show_certainty", False)))
         self.update()
 
     # ---- the canvas zoomed out past single rows, and the overview map -------------------
