@@ -8,6 +8,7 @@ the cost of a few more numpy operations per tree level, not per sample.
 from __future__ import annotations
 
 import dataclasses
+import math
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -430,6 +431,28 @@ def _weights(flat: FlatTree, env: dict[str, np.ndarray], samples: int,
     for term in flat.weight_terms:
         weights[:, term.node, term.column] = _formula_values((term,), env, samples, problems)
     return weights
+
+
+def lottery_certainty(solution: Solution, player: int, chances: np.ndarray,
+                      scores: np.ndarray, sample: int = 0) -> float:
+    """The certainty equivalent, to `player` with the risk attitude of `solution`'s
+    sample, of a lottery giving `scores` with `chances` (adding up to 1): its
+    expectation for a risk-neutral player."""
+    flat = solution.flat
+    slot = next((k for k, a in enumerate(flat.risk) if a.player == player), None)
+    if slot is None:
+        return float(np.sum(chances * scores))
+    attitude = flat.risk[slot]
+    if attitude.kind != EXPONENTIAL:
+        if not attitude.scores.size:
+            return math.nan
+        expected = np.sum(chances * through(scores, attitude.scores, attitude.utilities))
+        return float(through(np.array([expected]), attitude.utilities, attitude.scores)[0])
+    tolerance = _tolerances(flat, solution.variables, solution.samples,
+                            _Problems(flat))[slot][sample]
+    exponent = scores * (-1.0 / tolerance)
+    top = exponent.max()  # (taken out, as the rollback does, so nothing overflows)
+    return float(-tolerance * (top + math.log1p(np.sum(chances * np.expm1(exponent - top)))))
 
 
 def _tolerances(flat: FlatTree, env: dict[str, np.ndarray], samples: int,

@@ -14,14 +14,21 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ..model.validate import parse_cached
-from .evaluate import PROBABILITY_SUM_TOLERANCE, TIE_TOLERANCE, Solution, evaluate, solve
+from .evaluate import (
+    PROBABILITY_SUM_TOLERANCE,
+    TIE_TOLERANCE,
+    Solution,
+    evaluate,
+    lottery_certainty,
+    solve,
+)
 from .expr_eval import compile_expr
 from .flatten import (
     CHANCE_KIND,
@@ -71,9 +78,9 @@ class EventInformation:
 
 # ---- the value that counts ------------------------------------------------------------
 def decider_value(solution: Solution, node: int, player: int) -> np.ndarray:
-    """The deciding player's value at `node`, (S,): their expected utility, the number a
-    decision of theirs maximises (the one place to change when it maximises another)."""
-    return solution.utilities([node])[0, :, player]
+    """The deciding player's value at `node`, (S,): what a decision of theirs maximises,
+    their certainty equivalent (their expected utility when they are risk-neutral)."""
+    return solution.certainty([node])[0, :, player]
 
 
 # ---- likelihoods --------------------------------------------------------------------
@@ -120,25 +127,32 @@ def event_information(flat: FlatTree, event_id: str, before_id: str | None = Non
         raise AnalysisError(f"the value of {_quoted(flat, before)} cannot be computed, so"
                             " neither can what knowing more would add to it")
     count = len(outcomes)
+
+    def informed(chances: np.ndarray, values: np.ndarray) -> float:
+        return lottery_certainty(solution, player, chances, values)
+
     perfect = _knowing(outcomes, prior, np.eye(count), worth_of[1:1 + count],
-                       choice_of[1:1 + count], value)
+                       choice_of[1:1 + count], value, informed)
     imperfect = None
     if posterior is not None:
         imperfect = _knowing(signal_names, posterior[0], posterior[1],
-                             worth_of[1 + count:], choice_of[1 + count:], value)
+                             worth_of[1 + count:], choice_of[1 + count:], value, informed)
     return EventInformation(event, before, player, places, outcomes, prior, value,
                             int(choice_of[0]), perfect, imperfect)
 
 
 def _knowing(signals: Sequence[str], probability: np.ndarray, posterior: np.ndarray,
-             values: np.ndarray, choices: np.ndarray, value: float) -> Knowing:
+             values: np.ndarray, choices: np.ndarray, value: float,
+             informed: Callable[[np.ndarray, np.ndarray], float]) -> Knowing:
+    """What is known after each signal, and its worth: the certainty equivalent of the
+    lottery over the signals (their chance-weighted mean for a risk-neutral player) less
+    the value without it."""
     possible = probability > 0
     values = np.where(possible, values, np.nan)
     choices = np.where(possible, choices, -1)
     if not np.isfinite(values[possible]).all():
         raise AnalysisError("with the outcome known the decision's value cannot be computed")
-    expected = float(np.sum(probability[possible] * values[possible]))
-    worth = expected - value
+    worth = informed(probability[possible], values[possible]) - value
     if abs(worth) <= TIE_TOLERANCE * max(1.0, abs(value)):
         worth = 0.0  # (only rounding: the sums differ in their last bits)
     return Knowing(tuple(signals), probability, posterior, values, choices, worth)

@@ -3,6 +3,7 @@ the trees in which knowing an event before a decision is not defined."""
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -59,6 +60,31 @@ def test_perfect_information_on_a_two_outcome_event():
     assert [flat.ids[c] for c in found.perfect.choices] == ["invest_market", "keep"]
     assert found.perfect.changes(found.choice)
     assert found.imperfect is None
+
+
+@pytest.mark.parametrize("utility", [
+    {"kind": "exponential", "risk_tolerance": 100},
+    {"kind": "piecewise", "points": [[-50, -100], [0, 0], [100, 50]]}])
+def test_information_is_worth_its_certainty_equivalent_to_a_player_averse_to_risk(utility):
+    root = choice("choose", market("invest", 100, -50), leaf("keep", 0, branch="Keep"),
+                  player="me")
+    flat = tree(root, players=[{"id": "me", "name": "Me", "weights": {"value": 1},
+                                "utility": utility}])
+    found = event_information(flat, "invest_market", "choose")
+    if utility["kind"] == "exponential":
+        # R = 100. Investing blind: CE = -100 ln(0.6 e^-1 + 0.4 e^0.5) = 12.76 > 0 (keep).
+        # Knowing first: 100 in a strong market, 0 (keep) in a weak one, a lottery whose
+        # CE is -100 ln(0.6 e^-1 + 0.4 e^0) = 47.69; the information is worth the difference.
+        blind = -100 * math.log(0.6 * math.exp(-1) + 0.4 * math.exp(0.5))
+        informed = -100 * math.log(0.6 * math.exp(-1) + 0.4)
+    else:
+        # u = 2x below 0 and x/2 above. Investing blind: E u = 0.6 * 50 + 0.4 * -100 = -10,
+        # CE = -5, so one keeps the money (0). Knowing first: 100 or 0, E u = 0.6 * 50 =
+        # 30, CE = 60: worth 60, against 20 to a risk-neutral player.
+        blind, informed = 0.0, 60.0
+    assert found.value == pytest.approx(blind)
+    assert found.perfect.values.tolist() == pytest.approx([100, 0])
+    assert found.perfect.worth == pytest.approx(informed - blind)
 
 
 def test_imperfect_information_follows_bayes_rule():

@@ -201,8 +201,7 @@ def text(run: Run) -> str:
     places = ", ".join(flat.ids[p] for p in result.places)
     lines = [f"Value of information: {words.node_label(flat, result.event)}"
              f" ({flat.ids[result.event]}) known before {words.decision_heading(flat, topic)}",
-             "  the value: the expected utility at the decision for"
-             f" {words.player_label(flat, result.player)}",
+             f"  the value: the {words.value_of(flat, result.player)} at the decision",
              f"  the event's places fixed together: {places}",
              f"  as things are: {words.branch(flat, _choice_id(flat, result.choice))} is"
              f" chosen, worth {words.number(result.value)}", ""]
