@@ -29,6 +29,9 @@ CHANCE_TOLERANCE = 1e-9
 AREA_TOLERANCE = 1e-9
 
 FIRST_ORDER, SECOND_ORDER = 1, 2
+#: Dominance is looked for among at most this many alternatives (every pair is
+#: compared: a decision with thousands would take minutes, and name too many to read).
+DOMINANCE_AMONG_UP_TO = 50
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,6 +67,8 @@ class RiskProfile:
     alternatives: tuple[AlternativeProfile, ...]
     #: Each pair once, with the strongest order that holds (the first implies the second).
     dominance: tuple[Dominance, ...]
+    #: False when the decision has too many alternatives to compare them pair by pair.
+    compared: bool = True
 
 
 def decision_at(flat: FlatTree, node_id: str | None) -> int:
@@ -113,6 +118,8 @@ def profile_of(results: Results, node: int) -> RiskProfile:
             a, grid[kept], spread[kept], np.cumsum(spread)[kept], expected,
             results.outcomes[a].astype(float)))
     choice = int(results.choice[node]) if flat.kind[node] == DECISION_KIND else -1
+    if len(profiles) > DOMINANCE_AMONG_UP_TO:
+        return RiskProfile(node, player, choice, tuple(profiles), (), compared=False)
     return RiskProfile(node, player, choice, tuple(profiles),
                        dominance_among([p.node for p in profiles], grid, on_grid))
 

@@ -224,3 +224,17 @@ def test_dominance_near_the_largest_double_does_not_overflow():
                      end("sure", 1e-300)))
     assert risk_profile(flat, "d").dominance == (
         Dominance(flat.index["sure"], flat.index["gamble"], SECOND_ORDER),)
+
+
+def test_a_decision_with_too_many_alternatives_is_profiled_but_not_compared_pair_by_pair():
+    from offramp_gui.analysis.profile import DOMINANCE_AMONG_UP_TO
+    count = DOMINANCE_AMONG_UP_TO + 1
+    flat = load(node("root", "decision", *(end(f"a{k}", float(k)) for k in range(count))))
+    result = risk_profile(flat)
+    assert len(result.alternatives) == count and not result.compared
+    assert result.alternatives[-1].scores.tolist() == [count - 1]
+    run = KINDS["risk-profile"].run(flat, ProfileParameters())
+    assert run.document()["dominance"] is None
+    assert f"Not compared: {count} alternatives" in run.text()
+    fewer = load(node("root", "decision", *(end(f"a{k}", float(k)) for k in range(3))))
+    assert risk_profile(fewer).compared and len(risk_profile(fewer).dominance) == 3

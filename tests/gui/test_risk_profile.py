@@ -153,3 +153,20 @@ def test_the_window_docks_it_beside_the_outcomes(make_window, qtbot, tmp_path):
     assert offramp(["profile", str(TREES / "offramp.json"), "--node", "offramp_pledges.rout",
                     "-o", str(out)]) == 0
     assert panel.run.csv() == out.read_bytes()
+
+
+def test_a_decision_with_thousands_of_alternatives_draws_the_chosen_and_the_best(
+        controller, panel):
+    from offramp_gui.gui.plots.profile_plot import DRAWN_UP_TO
+    count = 2_000
+    options = ", ".join(f'{{"id": "a{k}", "branch": "Option {k}", "type": "terminal",'
+                        f' "payoff": {(k * 7919) % count}}}' for k in range(count))
+    text = ('{"format": "offramp-tree", "version": 1, "title": "Many", "root": {"id": "r",'
+            f' "type": "decision", "name": "Pick", "children": [{options}]}}}}')
+    controller.replace_tree(load_text(text), None)
+    names = panel.plot.alternative_names()
+    assert len(names) == DRAWN_UP_TO
+    best = sorted(range(count), key=lambda k: -((k * 7919) % count))[:DRAWN_UP_TO]
+    assert names == [f"Option {k}" for k in sorted(best)]  # the chosen one is the best
+    assert f"Drawn: {DRAWN_UP_TO} of 2,000 alternatives" in panel.plot.caption.text()
+    assert "Not compared: 2,000 alternatives" in panel.plot.caption.text()

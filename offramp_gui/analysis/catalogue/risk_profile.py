@@ -5,7 +5,14 @@ from dataclasses import dataclass
 
 from .. import readable as words
 from ..flatten import FlatTree
-from ..profile import FIRST_ORDER, AlternativeProfile, RiskProfile, decision_at, risk_profile
+from ..profile import (
+    DOMINANCE_AMONG_UP_TO,
+    FIRST_ORDER,
+    AlternativeProfile,
+    RiskProfile,
+    decision_at,
+    risk_profile,
+)
 from ..sensitivity import Subject
 from .kind import AnalysisKind, Given, Run, Table, check, plain, plain_list
 
@@ -52,12 +59,16 @@ def document(run: Run) -> dict:
             "outcomes": dict(zip(keys, plain_list(alt.outcomes)))}
             for alt in result.alternatives],
         "dominance": [{"better": flat.ids[d.better], "worse": flat.ids[d.worse],
-                       "order": d.order} for d in result.dominance],
+                       "order": d.order} for d in result.dominance]
+        if result.compared else None,
     }
 
 
 def dominance_lines(flat: FlatTree, result: RiskProfile) -> list[str]:
     """"Negotiate dominates Escalate (first order)", one per pair; or that none does."""
+    if not result.compared:
+        return [f"Not compared: {len(result.alternatives):,} alternatives (dominance is"
+                f" looked for among up to {DOMINANCE_AMONG_UP_TO})."]
     lines = [f"{words.branch(flat, flat.ids[d.better])} dominates"
              f" {words.branch(flat, flat.ids[d.worse])} ({ORDER_WORDS[d.order]})"
              for d in result.dominance]

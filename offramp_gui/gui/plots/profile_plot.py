@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from ...analysis.catalogue.risk_profile import dominance_lines
 from ...analysis.flatten import FlatTree
-from ...analysis.profile import RiskProfile
+from ...analysis.profile import AlternativeProfile, RiskProfile
 from ...analysis.sensitivity import Subject
 from .. import format as fmt
 from ..format import plot_unit, unit_text
@@ -20,6 +20,9 @@ from .plot_parts import PlotFrame, alternative_color, decision_label, node_label
 GROUP_SHARE, LEAST_SHARE = 0.8, 0.02
 #: The frame at least this wide, and this many times wider than tall: plots side by side.
 BESIDE_MIN_WIDTH, BESIDE_RATIO = 760, 2.2
+#: At most this many alternatives are drawn (the chosen one and the best by their mean):
+#: more could not be told apart, and thousands would take seconds to draw.
+DRAWN_UP_TO = 12
 
 
 class RiskProfilePlot(PlotFrame):
@@ -39,6 +42,7 @@ class RiskProfilePlot(PlotFrame):
         self._items: list[tuple[pg.PlotItem, pg.GraphicsObject]] = []
         self.result: RiskProfile | None = None
         self._names: list[str] = []
+        self._drawn: list[AlternativeProfile] = []
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -66,7 +70,7 @@ class RiskProfilePlot(PlotFrame):
         if result is None:
             return {}
         return {name: list(zip(alt.scores.tolist(), alt.chances.tolist()))
-                for name, alt in zip(self._names, result.alternatives)}
+                for name, alt in zip(self._names, self._drawn)}
 
     def steps(self) -> dict[str, list[tuple[float, float]]]:
         """Each alternative's cumulative chance at each of its scores."""
@@ -74,16 +78,17 @@ class RiskProfilePlot(PlotFrame):
         if result is None:
             return {}
         return {name: list(zip(alt.scores.tolist(), alt.cumulative.tolist()))
-                for name, alt in zip(self._names, result.alternatives)}
+                for name, alt in zip(self._names, self._drawn)}
 
     # ---- drawing --------------------------------------------------------------------
     def set_result(self, flat: FlatTree, topic: Subject, result: RiskProfile) -> None:
         self.result = result
-        self._names = [node_label(flat, flat.ids[alt.node]) for alt in result.alternatives]
+        self._drawn = drawn = _drawn(result)
+        self._names = [node_label(flat, flat.ids[alt.node]) for alt in drawn]
         for plot, item in self._items:
             plot.removeItem(item)
         self._items = []
-        scores = np.concatenate([alt.scores for alt in result.alternatives] + [np.zeros(0)])
+        scores = np.concatenate([alt.scores for alt in drawn] + [np.zeros(0)])
         unit = plot_unit(scores) if scores.size else 1.0
         low, high = (float(scores.min()) / unit, float(scores.max()) / unit) if scores.size \
             else (0.0, 1.0)
@@ -91,9 +96,9 @@ class RiskProfilePlot(PlotFrame):
         gaps = np.diff(np.unique(scores / unit))
         group = max(GROUP_SHARE * float(gaps.min()) if gaps.size else span, LEAST_SHARE * span)
         group = min(group, 0.3 * span)
-        count = max(len(result.alternatives), 1)
+        count = max(len(drawn), 1)
         width = group / count
-        for k, alt in enumerate(result.alternatives):
+        for k, alt in enumerate(drawn):
             if not alt.computable:
                 continue
             color = alternative_color(k)
@@ -113,8 +118,7 @@ class RiskProfilePlot(PlotFrame):
                                 (f"Score for {who}" if who else "Score") + unit_text(unit))
         self.legend.set_entries([(_entry(name, alt.expected, alt.node == result.chosen),
                                   alternative_color(k))
-                                 for k, (name, alt) in enumerate(zip(self._names,
-                                                                     result.alternatives))])
+                                 for k, (name, alt) in enumerate(zip(self._names, drawn))])
         title = f"{decision_label(flat, topic.node)}: risk profile"
         self.set_texts(title + (f" for {who}" if who else ""), _caption(flat, result,
                                                                        self._names))
@@ -122,6 +126,20 @@ class RiskProfilePlot(PlotFrame):
     def _add(self, plot: pg.PlotItem, item: pg.GraphicsObject) -> None:
         plot.addItem(item)
         self._items.append((plot, item))
+
+
+def _drawn(result: RiskProfile) -> list[AlternativeProfile]:
+    """The alternatives drawn, in the tree's order: all, or the chosen one and those
+    with the highest means up to `DRAWN_UP_TO`."""
+    every = result.alternatives
+    if len(every) <= DRAWN_UP_TO:
+        return list(every)
+    means = np.array([alt.expected for alt in every])
+    order = np.argsort(-np.nan_to_num(means, nan=-np.inf), kind="stable")
+    kept = [k for k in order[:DRAWN_UP_TO] if every[k].node != result.chosen]
+    kept = kept[:DRAWN_UP_TO - 1] + [k for k, alt in enumerate(every)
+                                     if alt.node == result.chosen]
+    return [every[k] for k in sorted(kept)]
 
 
 def _step_points(scores: np.ndarray, cumulative: np.ndarray, start: float,
@@ -138,7 +156,11 @@ def _entry(name: str, mean: float, chosen: bool) -> str:
 
 def _caption(flat: FlatTree, result: RiskProfile, names: list[str]) -> str:
     lines = dominance_lines(flat, result)
-    missing = [name for name, alt in zip(names, result.alternatives) if not alt.computable]
+    if len(names) < len(result.alternatives):
+        lines.append(f"Drawn: {len(names)} of {len(result.alternatives):,} alternatives, the"
+                     " chosen one and those with the highest means.")
+    missing = [node_label(flat, flat.ids[alt.node]) for alt in result.alternatives
+               if not alt.computable]
     if missing:
         lines.append("Cannot be computed: " + ", ".join(missing) + ".")
     return "\n".join(lines)
