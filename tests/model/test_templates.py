@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -302,3 +303,55 @@ def test_copy_ids_stay_ids():
     long = copy_id("u" * 60, "m" * 60)
     assert len(long) <= 60 and long == copy_id("u" * 60, "m" * 60)
     assert long != copy_id("u" * 60, "n" * 60)
+
+
+def test_renaming_a_variable_renames_parameters_and_bindings(tree):
+    from offramp_gui.model import refactor
+
+    refactor.apply(tree, refactor.rename(tree, "variable", "r", "rate"))
+    refactor.apply(tree, refactor.rename(tree, "variable", "stakes", "risk"))
+    assert tree.node("m").template["parameters"] == ["risk", "cost"]
+    assert tree.node("b").use["bind"] == {"risk": "rate + 0.1"}
+    assert tree.node("b__m-esc").probability == "rate + 0.1"
+    assert tree.node("d__m-esc").probability == "risk"
+    assert problems(json.loads(dumps(tree))) == []
+
+
+# ---- the app's live evaluation takes each master edit -----------------------------------
+@pytest.mark.parametrize("steps", [
+    [("set_field", "m-acc", "payoff", 11)],
+    [("set_field", "m-esc", "probability", 0.05)],
+    [("set_field", "m-esc", "probability", "stakes / 3")],
+    [("set_field", "m-acc", "type", "chance"),
+     ("add_subtree", "m-acc", 0, "leaf")],
+    [("remove_subtree", "m-acc"), ("set_field", "m-esc", "probability", 1)],
+    [("move_child", "m", 0, 1)],
+    [("set_field", "b", "use", {"template": "K", "bind": {"stakes": 0.9}})],
+    [("set_field", "c", "use", None)],
+])
+def test_live_evaluation_follows_the_copies(steps):
+    """Each change names the copies it made, so the live results are a full one's."""
+    from offramp_gui.analysis.evaluate import evaluate as evaluate_flat
+    from offramp_gui.analysis.flatten import flatten
+    from offramp_gui.analysis.live import LiveEvaluation
+    from offramp_gui.model.tree import Node
+
+    tree = load(three_uses())
+    live = LiveEvaluation(tree)
+    seen: list[TreeChange] = []
+    tree.notifier.subscribe(seen.append)
+    with tree.batch():
+        for name, *args in steps:
+            if args[-1] == "leaf":
+                args[-1] = Node("new", "terminal", branch="new", probability=1, payoff=3)
+            getattr(tree, name)(*args)
+    assert len(seen) == 1
+    taken = live.apply(tree, seen[0])
+    if steps[0][1:3] == ["m-acc", "payoff"]:
+        assert taken, "a number set in a master is taken without a full evaluation"
+    if not taken:
+        live = LiveEvaluation(tree)
+    mine, full = live.results(), evaluate_flat(flatten(tree))
+    assert list(mine.flat.ids) == list(full.flat.ids)
+    np.testing.assert_array_equal(mine.expected, full.expected)
+    np.testing.assert_array_equal(mine.probability, full.probability)
