@@ -220,8 +220,8 @@ def _rename_in_links(tree: Tree, old: str, new: str, rewrite: Rewrite) -> None:
             renamed = [new if p == old else p for p in template["parameters"]]
             rewrite.nodes.append((master_id, "template", {**template, "parameters": renamed}))
     for use_id in links.uses:
-        use = tree.node(use_id).use
-        bind = use.get("bind") if use else None
+        use = tree.node(use_id).use or {}
+        bind = use.get("bind")
         if isinstance(bind, dict):
             changed = {(new if k == old else k): replace_name(v, old, new)
                        for k, v in bind.items()}
