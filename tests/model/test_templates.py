@@ -3,6 +3,7 @@ their master through every mutator, undo exactly, and their problems are named."
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -43,6 +44,11 @@ def three_uses() -> dict:
         {"id": "c", "branch": "C", "use": {"template": "K", "bind": {"stakes": 0.5,
                                                                     "cost": "cost * 2"}}},
         {"id": "d", "branch": "D", "use": {"template": "K"}}]})
+
+
+def test_the_app_tests_file_is_this_tree():
+    saved = json.loads((Path(__file__).parents[1] / "data" / "three_uses.json").read_text())
+    assert saved == dict(three_uses(), title="Three uses of one template")
 
 
 def load(doc: dict):
