@@ -98,3 +98,15 @@ def test_go_to_template_selects_the_master(window):
     window.document.select("d")
     window.actions["go-to-template"].trigger()
     assert window.document.selected_id == "m"
+
+
+def test_uses_and_the_master_are_marked_with_the_templates_name(window, qtbot):
+    scene = window.scene
+    looks = {i: scene.item_for_node(i).look for i in ("m", "b", "c", "d", "b__m-esc")}
+    assert [(looks[i].template_role, looks[i].template) for i in "mbcd"] == [
+        ("master", "K"), ("use", "K"), ("use", "K"), ("use", "K")]
+    assert looks["b__m-esc"].template_role == ""
+    window.document.select("c")
+    window.actions["detach-use"].trigger()
+    qtbot.waitUntil(lambda: scene.item_for_node("c").look.template_role == "")
+    assert not window.view.grab().isNull()  # (the marks paint)

@@ -666,6 +666,11 @@ class TreeScene(QGraphicsScene):
                 if node.outcome in outcomes else "",
                 foldable=bool(node.children), folded=bool(node.children and node.collapsed),
                 hidden=int(placed.hidden[k]))
+            if node.use is not None or node.template is not None:
+                look.template_role = "use" if node.use is not None else "master"
+                link = node.use if node.use is not None else node.template
+                look.template = shown(str(link.get("template" if node.use is not None
+                                                   else "name", "")), 120)
             parent = int(placed.parent[k])
             if parent >= 0:
                 parent_node = self._node_at(parent)
