@@ -110,3 +110,29 @@ def test_uses_and_the_master_are_marked_with_the_templates_name(window, qtbot):
     window.actions["detach-use"].trigger()
     qtbot.waitUntil(lambda: scene.item_for_node("c").look.template_role == "")
     assert not window.view.grab().isNull()  # (the marks paint)
+
+
+def test_the_properties_of_a_use_show_its_bindings_each_edit_one_undo_step(window, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
+
+    document, panel = window.document, window.panels["properties"]
+    document.select("b")
+    stakes = panel.findChild(QLineEdit, "bind-stakes")
+    cost = panel.findChild(QLineEdit, "bind-cost")
+    assert (stakes.text(), cost.text()) == ("r + 0.1", "")
+    assert not panel.findChild(QComboBox, "type-combo").isEnabled()
+    stakes.setFocus()
+    stakes.selectAll()
+    with qtbot.waitSignal(document.results_ready):
+        qtbot.keyClicks(stakes, "0.4")
+        qtbot.keyClick(stakes, Qt.Key.Key_Return)
+    assert document.tree.node("b").use["bind"] == {"stakes": "0.4"}
+    assert document.tree.node("b__m-esc").probability == 0.4
+    assert window.actions["undo"].text() == "&Undo Bind stakes in “B”"
+    window.actions["undo"].trigger()
+    assert document.tree.node("b__m-esc").probability == "r + 0.1"
+    document.select("b__m-esc")
+    qtbot.waitUntil(lambda: panel.findChild(QLabel, "inside-use") is not None)
+    assert panel.findChild(QLabel, "inside-use").text().startswith("“escalate” is part of “B”")
+    assert not panel.findChild(QLineEdit, "branch-edit").isEnabled()
