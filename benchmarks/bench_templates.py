@@ -22,6 +22,7 @@ from treegen import random_tree, timed_cpu
 from offramp_gui.analysis.evaluate import evaluate
 from offramp_gui.analysis.flatten import flatten
 from offramp_gui.fileformat.json_io import dumps, loads, to_dict
+from offramp_gui.model import templates
 
 
 def linked_text(master_size: int, uses: int) -> str:
@@ -68,6 +69,8 @@ def main() -> None:
     print(f"tree: {len(tree):,} nodes ({options.uses - 1} uses of a {options.master}-node"
           f" master); file {len(text) / 1e6:.1f} MB with links,"
           f" {len(written) / 1e6:.1f} MB written out")
+    expand, _cpu = timed_cpu(lambda: templates.relink(tree), 1)
+    print(f"expanding every use again (templates.relink, within the read): {expand:.2f} s")
     figures = {}
     for name, source, model in (("links", text, tree), ("written out", written, plain)):
         read, _cpu = timed_cpu(lambda source=source: loads(source), 1)

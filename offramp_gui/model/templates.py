@@ -14,6 +14,7 @@ Plain Python: no Qt, no numpy.
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -294,31 +295,51 @@ class Links:
     def copy_subtree(self, tree: Tree, top: Node, use_id: str, bound: dict[str, str]) -> Node:
         """A copy of a master's subtree for the use `use_id`, registered here (the caller
         puts it in the tree)."""
-        made = self._copy_node(tree, top, use_id, bound)
+        memo: dict[Any, Any] = {}  # (a master repeats its formulas: each is bound once)
+        made = self._copy_node(tree, top, use_id, bound, memo)
         stack = [(top, made)]
         while stack:
             original, copied = stack.pop()
-            copied.children = [self._copy_node(tree, child, use_id, bound)
+            copied.children = [self._copy_node(tree, child, use_id, bound, memo)
                                for child in original.children]
             stack.extend(zip(original.children, copied.children))
         return made
 
-    def _copy_node(self, tree: Tree, source: Node, use_id: str, bound: dict[str, str]) -> Node:
+    def _copy_node(self, tree: Tree, source: Node, use_id: str, bound: dict[str, str],
+                   memo: dict[Any, Any]) -> Node:
         node_id = copy_id(use_id, source.id)
-        base, n = node_id, 2
-        while node_id in tree or node_id in self.source:
-            node_id, n = f"{base}-{n}", n + 1
+        if node_id in tree or node_id in self.source:
+            base, n = node_id, 2
+            while node_id in tree or node_id in self.source:
+                node_id, n = f"{base}-{n}", n + 1
         node = Node(node_id, source.type)
-        for name in COPIED_FIELDS:
-            value = getattr(source, name)
+        for name, value in zip(COPIED_FIELDS, _COPIED_VALUES(source)):
             if value is not None:
-                setattr(node, name, substitute(value, bound) if name in _EXPRESSIONS else value)
+                if bound and name in _EXPRESSIONS:
+                    value = _bound_value(value, bound, memo)
+                setattr(node, name, value)
         if source.extras:
             node.extras = dict(source.extras)
         self.source[node_id] = source.id
         self.copies.setdefault(source.id, []).append(node_id)
         self.owner[node_id] = use_id
         return node
+
+
+_COPIED_VALUES = operator.attrgetter(*COPIED_FIELDS)
+
+
+def _bound_value(value: Any, bound: dict[str, str], memo: dict[Any, Any]) -> Any:
+    if isinstance(value, dict):
+        if not any(type(amount) is str for amount in value.values()):
+            return value  # (shared: an edit replaces a payoff, never changes it in place)
+        return {key: _bound_value(amount, bound, memo) for key, amount in value.items()}
+    if not isinstance(value, str):
+        return value
+    done = memo.get(value)
+    if done is None:
+        done = memo[value] = substitute(value, bound)
+    return done
 
 
 def _set_extra(node: Node, name: str, value: Any) -> None:
