@@ -100,36 +100,49 @@ def test_exports_write_the_tree_expanded(suffix, tmp_path):
 # ---- the written-out tree and the tree of uses agree ------------------------------------
 expressions = st.sampled_from(["0.1", "r", "r + 0.2", "stakes / 2", "min(r, 0.4)", "0.25"])
 amounts = st.sampled_from(["cost", "cost * 3 - r", "2", "-cost", "max(cost, 1)"])
+#: A master's shape: a leaf (its payoff's factor), or a chance or decision node's branches.
+shapes = st.recursive(st.integers(-3, 3),
+                      lambda below: st.tuples(st.sampled_from(["chance", "decision"]),
+                                              st.lists(below, min_size=1, max_size=3)),
+                      max_leaves=8)
 
 
-@settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(expressions, amounts), min_size=3, max_size=3),
-       st.integers(1, 3), st.integers(-5, 5))
-def test_uses_evaluate_as_the_tree_written_out(binds, children, extra):
-    """Three uses with random bindings against the same tree written out by hand: the
-    bound expressions put in the master's formulas, parenthesised."""
-    def block(node_id, p, cost):
-        kids = [{"id": f"{node_id}-e{i}", "branch": f"e{i}", "type": "terminal",
-                 "probability": f"({p}) / {children + 1}", "payoff": f"{extra} + {cost} * {i}"}
-                for i in range(children)]
-        kids.append({"id": f"{node_id}-rest", "branch": "rest", "type": "terminal",
-                     "probability": "#", "payoff": f"({cost}) - {extra}"})
-        return {"id": node_id, "type": "chance", "children": kids}
+def block(node_id: str, shape, p: str, cost: str) -> dict:
+    """The subtree of `shape`, its formulas written with `p` and `cost` (a parameter's
+    name in the master, the bound expression in parentheses when written out by hand)."""
+    if isinstance(shape, int):
+        return {"id": node_id, "type": "terminal", "payoff": f"{shape} + {cost} * {p}"}
+    kind, below = shape
+    kids = [block(f"{node_id}-{i}", child, p, cost) | {"branch": f"b{i}"}
+            for i, child in enumerate(below)]
+    if kind == "chance":
+        for kid in kids[:-1]:
+            kid["probability"] = f"({p}) / {len(kids) + 1}"
+        kids[-1]["probability"] = "#"
+    return {"id": node_id, "type": kind, "payoff": f"-{cost}", "children": kids}
 
-    master = block("m", "stakes", "cost")
-    master["template"] = {"name": "T", "parameters": ["stakes", "cost"]}
+
+@settings(max_examples=60, deadline=None)
+@given(shapes.filter(lambda shape: not isinstance(shape, int)),
+       st.lists(st.tuples(expressions, amounts), min_size=3, max_size=3))
+def test_uses_evaluate_as_the_tree_written_out(shape, binds):
+    """A random master used at three places with random bindings, against the same tree
+    written out by hand: the bound expressions put in the master's formulas."""
+    master = block("m", shape, "stakes", "cost") | {
+        "branch": "M", "template": {"name": "T", "parameters": ["stakes", "cost"]}}
     used = [{"id": f"u{k}", "branch": f"U{k}",
              "use": {"template": "T", "bind": {"stakes": p, "cost": c}}}
             for k, (p, c) in enumerate(binds)]
-    written = [dict(block(f"u{k}", f"({p})", f"({c})"), branch=f"U{k}")
+    written = [block(f"u{k}", shape, f"({p})", f"({c})") | {"branch": f"U{k}"}
                for k, (p, c) in enumerate(binds)]
-    master["branch"] = "M"
     unmarked = {key: value for key, value in master.items() if key != "template"}
     linked = load(doc_of({"id": "root", "type": "decision", "children": [master, *used]}))
     by_hand = load(doc_of({"id": "root", "type": "decision",
                            "children": [unmarked, *written]}))
     ids = ["root", "m", *(f"u{k}" for k in range(3))]
     assert values(linked, ids) == values(by_hand, ids)
+    one, other = evaluate(linked), evaluate(by_hand)
+    assert one.choice.tolist() == other.choice.tolist()
 
 
 # ---- keeping in step --------------------------------------------------------------------
