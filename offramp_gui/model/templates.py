@@ -583,3 +583,22 @@ def _binding_problems(tree: Tree, use: Node, name: str, variables: set[str]) -> 
         for missing in sorted(used - variables):
             yield _issue(tree, use, f"{where} to “{quote_text(text)}”, which uses"
                          f" “{quote_text(missing)}”, not a variable of the tree")
+
+
+# ---- for scripts (the app makes the same changes through its undo stack) ----------------
+def make_template(tree: Tree, node_id: str, name: str, parameters: list[str]) -> None:
+    """Mark the subtree at `node_id` as the master of template `name`; any use waiting
+    for that name is expanded."""
+    node = tree.node(node_id)
+    if not node.children or node.use is not None:
+        raise ValueError(f"“{label(node)}” has no branches of its own to make a template of")
+    if tree.links is not None and name in tree.links.masters:
+        raise ValueError(f"there is already a template “{quote_text(name)}”")
+    tree.set_field(node_id, "template", {"name": name, "parameters": list(parameters)})
+
+
+def detach(tree: Tree, use_id: str) -> None:
+    """Make a use ordinary nodes: its copies stay, and are saved with the file."""
+    if tree.links is None or use_id not in tree.links.uses:
+        raise ValueError(f"“{label(tree.node(use_id))}” is not a use of a template")
+    tree.set_field(use_id, "use", None)

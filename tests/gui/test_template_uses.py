@@ -136,3 +136,22 @@ def test_the_properties_of_a_use_show_its_bindings_each_edit_one_undo_step(windo
     qtbot.waitUntil(lambda: panel.findChild(QLabel, "inside-use") is not None)
     assert panel.findChild(QLabel, "inside-use").text().startswith("“escalate” is part of “B”")
     assert not panel.findChild(QLineEdit, "branch-edit").isEnabled()
+
+
+def test_copying_a_use_pastes_another_use_and_deleting_one_undoes(window, qtbot):
+    document = window.document
+    document.select("d")
+    window.actions["copy"].trigger()
+    document.select("root")
+    window.actions["paste"].trigger()
+    pasted = document.tree.root.children[-1]
+    assert pasted.use == {"template": "K"} and pasted.id != "d"
+    assert [c.id for c in pasted.children] == [f"{pasted.id}__m-esc", f"{pasted.id}__m-acc"]
+    with qtbot.waitSignal(document.results_ready):
+        document.edit.set_field("m-acc", "payoff", 8)
+    assert document.tree.node(f"{pasted.id}__m-acc").payoff == 8
+    document.select("b")
+    window.actions["delete"].trigger()
+    assert "b__m-esc" not in document.tree
+    window.actions["undo"].trigger()
+    assert [c.payoff for c in document.tree.node("b").children] == ["-10 * cost", 8]

@@ -374,3 +374,38 @@ def test_live_evaluation_follows_the_copies(steps):
     assert list(mine.flat.ids) == list(full.flat.ids)
     np.testing.assert_array_equal(mine.expected, full.expected)
     np.testing.assert_array_equal(mine.probability, full.probability)
+
+
+def test_make_template_and_detach_for_scripts():
+    from offramp_gui.model import templates
+
+    doc = three_uses()
+    del doc["root"]["children"][0]["template"]
+    tree = loads(json.dumps(doc)).tree
+    templates.make_template(tree, "m", "K", ["stakes", "cost"])
+    assert tree.node("c__m-esc").probability == 0.5
+    with pytest.raises(ValueError, match="already a template “K”"):
+        templates.make_template(tree, "root", "K", [])
+    templates.detach(tree, "c")
+    assert json.loads(dumps(tree))["root"]["children"][2]["children"][0]["id"] == "c__m-esc"
+    with pytest.raises(ValueError, match="not a use"):
+        templates.detach(tree, "c")
+
+
+def test_renaming_a_use_renames_its_copies_and_back(tree):
+    tree.set_field("b", "id", "bb")
+    assert [c.id for c in tree.node("bb").children] == ["bb__m-esc", "bb__m-acc"]
+    assert "b__m-esc" not in tree
+    tree.set_field("bb", "id", "b")
+    assert dumps(tree) == dumps(load(three_uses()))
+
+
+def test_deleting_the_master_leaves_the_uses_waiting_and_undo_restores_them(tree):
+    expanded = dumps(tree)
+    parent, index, gone = tree.remove_subtree("m")
+    assert tree.node("b").children == []
+    assert "“B” uses template “K”, which does not exist; the templates are none" in [
+        issue.message for issue in tree.links.problems]
+    tree.add_subtree(parent, index, gone)
+    assert dumps(tree) == expanded
+    assert [c.id for c in tree.node("d").children] == ["d__m-esc", "d__m-acc"]
