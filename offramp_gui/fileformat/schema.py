@@ -530,9 +530,8 @@ def _build_node(raw: dict, where: Any, check: _Checker) -> Node:
         else:
             check.problem(f"{spell_path(where)}.{key}", f'"{key}" must be true or false',
                           node_id or None, key)
-    if "template" in keys or "use" in keys:
-        node.template = _link(raw.get("template"), where, "template", node_id, check)
-        node.use = _link(raw.get("use"), where, "use", node_id, check)
+    for key in keys & _LINK_KEYS.keys():
+        setattr(node, key, _link(raw[key], where, key, node_id, check))
     return node
 
 
@@ -559,8 +558,6 @@ _LINK_WORDS = {str: "text", list: "a list of variable names", dict: "an object"}
 
 def _link(value: Any, where: Any, key: str, node_id: str, check: _Checker) -> dict | None:
     """A `template` or `use` object, checked for its shape; None if it has none."""
-    if value is None:
-        return None
     path = f"{spell_path(where)}.{key}"
     if not isinstance(value, dict):
         check.problem(path, f'"{key}" must be an object, not {_describe(value)}',

@@ -106,6 +106,7 @@ def test_uses_and_the_master_are_marked_with_the_templates_name(window, qtbot):
     assert [(looks[i].template_role, looks[i].template) for i in "mbcd"] == [
         ("master", "K"), ("use", "K"), ("use", "K"), ("use", "K")]
     assert looks["b__m-esc"].template_role == ""
+    assert "Use of template “K”" in scene.item_for_node("b").toolTip()
     window.document.select("c")
     window.actions["detach-use"].trigger()
     qtbot.waitUntil(lambda: scene.item_for_node("c").look.template_role == "")

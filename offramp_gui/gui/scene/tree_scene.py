@@ -644,9 +644,12 @@ class TreeScene(QGraphicsScene):
             k = self._place_of.get(item.node_id)
             if k is None:
                 continue
-            item.set_look(looks(k))
+            look = looks(k)
+            item.set_look(look)
             node = self._node_at(k)
-            item.setToolTip(tooltip(node.branch, node.name, node.notes))
+            role = {"use": "Use of template", "master": "Template"}.get(look.template_role)
+            item.setToolTip(tooltip(node.branch, node.name, node.notes,
+                                    role and f"{role} “{look.template}”"))
 
     def _look_maker(self):  # noqa: ANN202 - a function of a placed index
         """A function giving the look of the k-th placed node, with the tree's colours."""
