@@ -460,7 +460,7 @@ class Snapshot:
 
 _FIELD_VALUES = operator.attrgetter(*NODE_FIELDS)
 #: The fields a use takes from its template: not written (nor its branches).
-_TAKEN = frozenset({"type", "name", "player", "solve", "payoff", "outcome"})
+_TAKEN = frozenset(templates.TAKEN_FIELDS)
 _TAKEN_AT = tuple(i for i, name in enumerate(NODE_FIELDS) if name in _TAKEN)
 
 

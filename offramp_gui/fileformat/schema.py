@@ -22,6 +22,7 @@ from ..model.limits import (
     MAX_PLAYERS,
     MAX_VARIABLES,
 )
+from ..model.templates import TAKEN_FIELDS
 from ..model.tree import Criterion, Node, Outcome, Player, Settings, Tree, Variable
 
 FORMAT = "offramp-tree"
@@ -588,7 +589,7 @@ def _link(value: Any, where: Any, key: str, node_id: str, check: _Checker) -> di
 
 
 #: What a use takes from its template, and so may not have of its own.
-_TAKEN_KEYS = ("type", "name", "player", "solve", "payoff", "outcome", "children", "template")
+_TAKEN_KEYS = (*TAKEN_FIELDS, "children", "template")
 
 
 def _use_content(raw: dict, where: Any, node_id: str, check: _Checker) -> str:

@@ -25,9 +25,8 @@ from .expressions import ExpressionError
 from .issues import Issue, quote_text
 from .tree import NODE_FIELDS, TERMINAL, Node, Tree
 
-#: A use keeps these of its own (and its `x-` keys); the rest is its template's.
-PLACE_FIELDS = frozenset({"id", "branch", "probability", "collapsed", "notes", "use"})
-#: What a use takes from its template's master, besides the branches.
+#: What a use takes from its template's master, besides the branches; it keeps the rest
+#: (id, branch, probability, collapsed, notes, `x-` keys) of its own.
 TAKEN_FIELDS = ("type", "name", "player", "solve", "payoff", "outcome")
 #: Copied into a node below a use: all but the id and the links (a copy is neither a
 #: master nor a use).
