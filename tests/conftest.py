@@ -13,6 +13,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parent.parent
 EVERY_FIELD = ROOT / "tests" / "data" / "every_field.json"
+#: The fields of linked subtrees are tried on a tree of their own: every_field.json stays
+#: a file the command line's quick reader takes.
+TEMPLATE_FIELDS = ROOT / "tests" / "data" / "template_fields.json"
 #: What a plain field the file lacks holds in the documents `field_document` makes.
 PLAIN_SAMPLES: dict[type, object] = {str: "A sample — with “quotes” ✓", bool: True}
 
@@ -44,7 +47,8 @@ def field_document():
     is given a sample value on the deepest node the format gives it. `value`, if
     given, replaces the field's value on that node."""
     def make(field, value: object = _UNSET) -> tuple[dict, dict]:
-        doc = json.loads(EVERY_FIELD.read_text(encoding="utf-8"))
+        source = TEMPLATE_FIELDS if field.name in ("template", "use") else EVERY_FIELD
+        doc = json.loads(source.read_text(encoding="utf-8"))
         nodes = list(_nodes_and_depths(doc))
         holding = [(node, depth) for node, depth in nodes if field.name in node]
         if not holding:

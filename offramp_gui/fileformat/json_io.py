@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..model import collector
+from ..model import collector, templates
 from ..model.issues import OVER_LIMIT, Issue, TreeFormatError, fixable, quote_text
 from ..model.limits import MAX_DEPTH, MAX_NODES
 from ..model.tree import NODE_FIELDS, Node, Player, Tree, assign_missing_ids
@@ -136,6 +136,8 @@ def loads(data: bytes | str, progress: Progress = _no_progress) -> Loaded:
         if "" in tree:  # some node had no id: give each its path id
             assign_missing_ids(tree.root, {n.id for n in tree.root.walk() if n.id})
             tree.reindex()
+        if '"use"' in text or '"template"' in text:  # (a quick look, spares other files a walk)
+            templates.relink(tree)
         issues += fixable(validate(tree))
     progress(1.0)
     return Loaded(tree, printable(issues), text)
@@ -457,6 +459,16 @@ class Snapshot:
 
 
 _FIELD_VALUES = operator.attrgetter(*NODE_FIELDS)
+#: The fields a use takes from its template: not written (nor its branches).
+_TAKEN = frozenset(templates.TAKEN_FIELDS)
+_TAKEN_AT = tuple(i for i, name in enumerate(NODE_FIELDS) if name in _TAKEN)
+
+
+def _use_values(node: Node) -> tuple[Any, ...]:
+    values = list(_FIELD_VALUES(node))
+    for i in _TAKEN_AT:
+        values[i] = None
+    return tuple(values)
 
 
 def snapshot(tree: Tree) -> Snapshot:
@@ -492,9 +504,12 @@ class SnapshotInSteps:
             if not stack:
                 break
             node, level = stack.pop()
-            children = node.children
-            append((_FIELD_VALUES(node), dict(node.extras) if node.extras else None,
-                    len(children)))
+            if node.use is None:
+                children = node.children
+                values = _FIELD_VALUES(node)
+            else:  # (its copies are made again when the file is read)
+                children, values = [], _use_values(node)
+            append((values, dict(node.extras) if node.extras else None, len(children)))
             if children:
                 depth = max(depth, level + 1)
                 stack.extend((child, level + 1) for child in reversed(children))
@@ -598,7 +613,7 @@ def node_to_dict(top: Node) -> dict[str, Any]:
     stack = [(top, out)]
     while stack:
         node, data = stack.pop()
-        if node.children:
+        if node.children and node.use is None:
             data["children"] = [_node_fields(c) for c in node.children]
             stack.extend(zip(node.children, data["children"]))
     return out
@@ -608,7 +623,7 @@ def _node_fields(node: Node) -> dict[str, Any]:
     data = {}
     for key in NODE_FIELDS:
         value = getattr(node, key)
-        if value is not None:
+        if value is not None and not (node.use is not None and key in _TAKEN):
             data[key] = value
     data.update(node.extras)
     return data
@@ -651,7 +666,7 @@ def node_from_text(text: str) -> Node | None:
             if text.count("{") > MAX_NODES and (nodes := nodes_in_text(text)) > MAX_NODES:
                 raise TreeFormatError([Issue(too_many_nodes(nodes), code=OVER_LIMIT)])
             data = json.loads(text)
-        if not isinstance(data, dict) or "type" not in data:
+        if not isinstance(data, dict) or ("type" not in data and "use" not in data):
             return None
         node = node_from_dict(data)
         assign_missing_ids(node, {n.id for n in node.walk()})  # (text written by hand)

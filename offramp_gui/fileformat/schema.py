@@ -22,6 +22,7 @@ from ..model.limits import (
     MAX_PLAYERS,
     MAX_VARIABLES,
 )
+from ..model.templates import TAKEN_FIELDS
 from ..model.tree import Criterion, Node, Outcome, Player, Settings, Tree, Utility, Variable
 
 FORMAT = "offramp-tree"
@@ -552,14 +553,7 @@ def _build_node(raw: dict, where: Any, check: _Checker) -> Node:
         check.problem(f"{spell_path(where)}.id", 'the id is empty; give the node an id, or'
                       ' leave "id" out and offramp makes one', None, "id")
     keys = raw.keys()
-    node_type = raw.get("type")
-    if type(node_type) is not str or node_type not in _NODE_TYPES:  # a list is unhashable
-        said = "is missing" if node_type is None else f"is {_describe(node_type)}"
-        check.problem(spell_path(where) + (".type" if node_type is not None else ""),
-                      f'the node type {said}; use "decision", "chance" or "terminal"',
-                      node_id or None, "type")
-        node_type = "decision" if raw.get("children") else "terminal"
-    node = Node(node_id, node_type)
+    node = Node(node_id, _node_type(raw, where, node_id, check))
     if not keys <= _NODE_KEY_SET or type(raw) is DuplicateKeyDict:
         node.extras = check.keys(raw, NODE_KEYS, spell_path(where), node_id or None)
     for key in keys & _NODE_TEXT:
@@ -582,7 +576,76 @@ def _build_node(raw: dict, where: Any, check: _Checker) -> Node:
         else:
             check.problem(f"{spell_path(where)}.{key}", f'"{key}" must be true or false',
                           node_id or None, key)
+    for key in keys & _LINK_KEYS.keys():
+        setattr(node, key, _link(raw[key], where, key, node_id, check))
     return node
+
+
+def _node_type(raw: dict, where: Any, node_id: str, check: _Checker) -> str:
+    node_type = raw.get("type")
+    if "use" in raw:
+        return _use_content(raw, where, node_id, check)
+    if type(node_type) is not str or node_type not in _NODE_TYPES:  # a list is unhashable
+        said = "is missing" if node_type is None else f"is {_describe(node_type)}"
+        check.problem(spell_path(where) + (".type" if node_type is not None else ""),
+                      f'the node type {said}; use "decision", "chance" or "terminal"',
+                      node_id or None, "type")
+        return "decision" if raw.get("children") else "terminal"
+    return node_type
+
+
+#: A link's keys: (key, what its value is, whether it is required).
+_LINK_KEYS = {
+    "template": (("name", str, True), ("parameters", list, False)),
+    "use": (("template", str, True), ("bind", dict, False)),
+}
+_LINK_WORDS = {str: "text", list: "a list of variable names", dict: "an object"}
+
+
+def _link(value: Any, where: Any, key: str, node_id: str, check: _Checker) -> dict | None:
+    """A `template` or `use` object, checked for its shape; None if it has none."""
+    path = f"{spell_path(where)}.{key}"
+    if not isinstance(value, dict):
+        check.problem(path, f'"{key}" must be an object, not {_describe(value)}',
+                      node_id or None, key)
+        return None
+    check.keys(value, tuple(name for name, _kind, _needed in _LINK_KEYS[key]), path,
+               node_id or None)
+    ok = True
+    for name, kind, needed in _LINK_KEYS[key]:
+        if name not in value:
+            if needed:
+                check.problem(path, f'missing "{name}"', node_id or None, key)
+                ok = False
+        elif not isinstance(value[name], kind):
+            check.problem(f"{path}.{name}", f'"{name}" must be {_LINK_WORDS[kind]}, not'
+                          f" {_describe(value[name])}", node_id or None, key)
+            ok = False
+    for i, item in enumerate(value.get("parameters") or []):
+        if not isinstance(item, str):
+            check.problem(f"{path}.parameters[{i}]", "a parameter must be the name of a"
+                          f" variable, not {_describe(item)}", node_id or None, key)
+            ok = False
+    for name, amount in (value.get("bind") or {}).items() if ok else ():
+        if not isinstance(amount, str):
+            ok &= check.number(amount, key_path(f"{path}.bind", name), "a binding",
+                               node_id or None, key)
+    return dict(value) if ok else None
+
+
+#: What a use takes from its template, and so may not have of its own.
+_TAKEN_KEYS = (*TAKEN_FIELDS, "children", "template")
+
+
+def _use_content(raw: dict, where: Any, node_id: str, check: _Checker) -> str:
+    """A use has no content of its own: its type and the rest come from its template.
+    Its type until then is that of an ending."""
+    for key in _TAKEN_KEYS:
+        if key in raw:
+            check.problem(f"{spell_path(where)}.{key}", f'a use of a template takes its'
+                          f' "{key}" from the template; remove it here, or remove "use"',
+                          node_id or None, key)
+    return "terminal"
 
 
 def _number_or_text(value: Any, where: Any, suffix: str, what: str, node_id: str,

@@ -71,12 +71,25 @@ class Edits:
         return self._doc.tree
 
     # ---- fields ---------------------------------------------------------------------
+    def refusal(self, node_id: str, field: str | None = None) -> str | None:
+        """Why a node (or one of its fields; "children": its branches) is not to be
+        edited: it is part of a use of a template. None when it may be."""
+        links = self._tree.links
+        return None if links is None else links.refusal(self._tree, node_id, field)
+
+    def _refuse_inside_use(self, node_id: str, field: str | None = None) -> None:
+        why = self.refusal(node_id, field)
+        if why is not None:
+            raise EditRefused(why)
+
     def set_field(self, node_id: str, field: str, value: Any, merge: bool = False,
                   text: str | None = None) -> None:
+        """Raises EditRefused for a field a node takes from a template."""
         node = self._tree.node(node_id)
         old = node.extras.get(field) if field.startswith("x-") else getattr(node, field)
         if old == value and type(old) is type(value):
             return
+        self._refuse_inside_use(node_id, field)
         words = text or FIELD_WORDS.get(field, f"Change {field}")
         gesture = self._doc.gesture() if merge else None
         self._doc.push(SetFieldCommand(self._tree, node_id, field, value, words, gesture))
@@ -146,7 +159,9 @@ class Edits:
 
     def _check_room(self, parent: Node, nodes: int, levels_below: int) -> None:
         """Raise EditRefused unless a branch of `nodes` new nodes, `levels_below` levels
-        deep under its own top, fits under `parent` within the limits."""
+        deep under its own top, fits under `parent` within the limits (and is not inside
+        a use of a template)."""
+        self._refuse_inside_use(parent.id, "children")
         if len(parent.children) >= MAX_CHILDREN:
             raise EditRefused(f"this node has {len(parent.children):,} branches; offramp"
                               f" takes at most {MAX_CHILDREN:,}")
@@ -172,8 +187,11 @@ class Edits:
         return self.add_child(parent_id, index, "Add sibling")
 
     def delete(self, node_id: str, text: str = "Delete branch") -> bool:
-        if self._tree.parent_id(node_id) is None:
+        parent_id = self._tree.parent_id(node_id)
+        if parent_id is None:
             return False
+        self._refuse_inside_use(node_id, "branch")  # (a use itself may go)
+        self._refuse_inside_use(parent_id, "children")
         self._doc.push(RemoveSubtreeCommand(self._tree, node_id, text))
         return True
 
@@ -185,6 +203,8 @@ class Edits:
         new = old + delta
         if not 0 <= new < len(self._tree.node(parent_id).children):
             return False
+        self._refuse_inside_use(node_id, "branch")
+        self._refuse_inside_use(parent_id, "children")
         words = "Move branch up" if delta < 0 else "Move branch down"
         self._doc.push(MoveChildCommand(self._tree, parent_id, old, new, words))
         return True
@@ -229,6 +249,40 @@ class Edits:
         has_remainder = any(c.probability == REMAINDER for c in node.children)
         self.set_field(missing[-1].id, "probability", 0 if has_remainder else REMAINDER)
 
+    def _unmark_taken_templates(self, subtree: Node) -> None:
+        """A copy of a template's master is an ordinary subtree: the name is taken."""
+        links = self._tree.links
+        for node in subtree.walk():
+            if links is not None and (node.template or {}).get("name") in links.masters:
+                node.template = None
+
+    # ---- templates -------------------------------------------------------------------
+    def make_template(self, node_id: str, name: str, parameters: list[str]) -> None:
+        """Mark a subtree as the master of a template (docs/format.md, "Templates")."""
+        self.set_field(node_id, "template", {"name": name, "parameters": parameters},
+                       text=f"Make template “{name}”")
+
+    def detach(self, use_id: str) -> None:
+        """A use becomes ordinary nodes: its copies stay, saved with the file."""
+        node = self._tree.node(use_id)
+        name = (node.use or {}).get("template", "")
+        self.set_field(use_id, "use", None, text=f"Detach use of template “{name}”")
+
+    def set_binding(self, use_id: str, parameter: str, text: str | None) -> None:
+        """Bind a use's parameter to an expression (None: unbind it)."""
+        use = dict(self._tree.node(use_id).use or {})
+        bind = dict(use.get("bind") or {})
+        if text is None:
+            bind.pop(parameter, None)
+        else:
+            bind[parameter] = text
+        if bind:
+            use["bind"] = bind
+        else:
+            use.pop("bind", None)
+        where = _quoted_use(self._tree.node(use_id))
+        self.set_field(use_id, "use", use, text=f"Bind {parameter} in “{where}”")
+
     # ---- structure by mouse -----------------------------------------------------------
     def drop_refusal(self, node_id: str, parent_id: str, index: int | None,
                      copying: bool) -> str | None:
@@ -242,6 +296,10 @@ class Edits:
             return "Not into its own branch"
         if tree.node(parent_id).type == TERMINAL:
             return "An end node takes no branches"
+        inside = self.refusal(parent_id, "children") or (
+            None if copying else self.refusal(old_parent, "children"))
+        if inside is not None:
+            return inside[0].upper() + inside[1:]
         if not copying and parent_id == old_parent:
             if index is None:
                 return "Already a branch here"
@@ -285,6 +343,7 @@ class Edits:
         self._check_room(parent, sum(1 for _ in node.walk()), _levels_below(node))
         copied = node.clone()
         make_ids_unique(copied, self._tree)
+        self._unmark_taken_templates(copied)
         copied.probability = 0 if parent.takes_probabilities else None
         position = len(parent.children) if index is None else index
         self._doc.push(AddSubtreeCommand(self._tree, parent_id, position,
@@ -300,6 +359,7 @@ class Edits:
         if parent_id is None:
             return None
         node = tree.node(node_id)
+        self._refuse_inside_use(parent_id, "children")
         self._check_depth(tree.node(parent_id), _levels_below(node) + 1)
         index = tree.index_in_parent(node_id)
         below = node.clone()
@@ -362,6 +422,7 @@ class Edits:
         parent = self._tree.node(parent_id)
         self._check_room(parent, sum(1 for _ in subtree.walk()), _levels_below(subtree))
         make_ids_unique(subtree, self._tree)
+        self._unmark_taken_templates(subtree)
         subtree.probability = 0 if parent.takes_probabilities else None
         with self._macro("Paste branch"):
             if parent.type == TERMINAL:
@@ -431,6 +492,10 @@ def _folds_below(shape: FlatTree, level: int | None) -> dict[str, bool]:
     folds = dict.fromkeys([ids[i] for i in parents[parents < first].tolist()], False)
     folds.update(dict.fromkeys([ids[i] for i in parents[parents >= first].tolist()], True))
     return folds
+
+
+def _quoted_use(node: Node) -> str:
+    return node.branch or node.name or node.id
 
 
 def _quoted(node: Node) -> str:

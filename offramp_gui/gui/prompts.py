@@ -1,7 +1,8 @@
 """Every modal question and message of the app, behind one interface.
 
 Features and panels are handed a `Prompts` and never open a dialog themselves. The
-primitives (`ask`, `number`, `choose`, `error`, `inform`, `open_path`, `save_path`, `run`)
+primitives (`ask`, `number`, `text`, `tick`, `choose`, `error`, `inform`, `open_path`,
+`save_path`, `run`)
 are the
 only methods that show anything; the app's own questions (`save_changes`, `recover`, ...)
 are worded here once, on top of them. Tests give the window a fake that overrides the
@@ -74,6 +75,17 @@ class Prompts:
         cancelled. A double-click chooses too."""
         dialog = _ChoiceDialog(self.parent, title, text, options)
         return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def text(self, key: str, title: str, label: str, value: str = "") -> str | None:
+        """A line of text, or None when cancelled."""
+        answer, ok = QInputDialog.getText(self.parent, title, label, text=value)
+        return answer if ok else None
+
+    def tick(self, key: str, title: str, text: str, options: list[str],
+             ticked: list[str]) -> list[str] | None:
+        """The options the user leaves ticked (in their order), or None when cancelled."""
+        dialog = _TickDialog(self.parent, title, text, options, ticked)
+        return dialog.ticked() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def error(self, title: str, text: str, details: str = "") -> None:
         box = QMessageBox(QMessageBox.Icon.Critical, title, shown(text, 500),
@@ -241,6 +253,39 @@ class _ChoiceDialog(QDialog):
     def chosen(self) -> int | None:
         row = self.list.currentRow()
         return row if row >= 0 else None
+
+
+class _TickDialog(QDialog):
+    """A list of names, each with a box to tick."""
+
+    def __init__(self, parent: QWidget | None, title: str, text: str, options: list[str],
+                 ticked: list[str]):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.list = QListWidget(self)
+        for name in options:
+            item = QListWidgetItem(shown(name, 200))
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if name in ticked
+                               else Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        self._options = options
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        label = QLabel(text, self)
+        label.setTextFormat(_PLAIN)
+        label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.list)
+        layout.addWidget(buttons)
+        self.resize(420, 360)
+
+    def ticked(self) -> list[str]:
+        return [name for row, name in enumerate(self._options)
+                if self.list.item(row).checkState() == Qt.CheckState.Checked]
 
 
 def with_suffix(path: Path, filters: dict[str, str], used: str, strict: bool) -> Path:

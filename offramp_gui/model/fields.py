@@ -30,6 +30,8 @@ class Kind(enum.Enum):
     FLAG = "flag"  # true or false
     EXPRESSION = "expression"  # a number, a formula over the variables, or "#"
     PAYOFF = "payoff"  # a number or formula, or one per criterion
+    TEMPLATE = "template"  # {"name", "parameters"}: the node is a template's master
+    USE = "use"  # {"template", "bind"}: the node is a use of a template
     CHILDREN = "children"
 
 
@@ -84,6 +86,10 @@ FIELDS = (
               column="outcomes"),
     NodeField("collapsed", Kind.FLAG, "Folded", "Fold or expand", relayout=True),
     NodeField("notes", Kind.LONG_TEXT, "Notes", "Change notes"),
+    NodeField("template", Kind.TEMPLATE, "Template", "Change template", on=(DECISION, CHANCE),
+              graph_attribute=False),
+    NodeField("use", Kind.USE, "Use of template", "Change use", relayout=True,
+              graph_attribute=False),
     NodeField("children", Kind.CHILDREN, "Branches", None, on=(DECISION, CHANCE),
               relayout=True, graph_attribute=False),
 )

@@ -169,7 +169,17 @@ def _node_uses(node: Node, kind: str, key: str) -> bool:
 def rename(tree: Tree, kind: str, old: str, new: str) -> Rewrite:
     """Everything that changes when a variable, player, criterion or outcome `old` is
     called `new`: the thing itself and every reference to it."""
-    return _RENAMES[kind](tree, old, new)
+    return _own_fields(tree, _RENAMES[kind](tree, old, new))
+
+
+def _own_fields(tree: Tree, rewrite: Rewrite) -> Rewrite:
+    """The rewrite without the fields a node takes from a template: the master's change
+    reaches them."""
+    links = tree.links
+    if links is not None:
+        rewrite.nodes = [(node_id, name, value) for node_id, name, value in rewrite.nodes
+                         if not links.derived(node_id, name)]
+    return rewrite
 
 
 def _rewrite_expressions(tree: Tree, old: str, replacement: str, rewrite: Rewrite) -> None:
@@ -208,7 +218,28 @@ def _rename_variable(tree: Tree, old: str, new: str) -> Rewrite:
             variable.name = new
     rewrite.settings["variables"] = variables
     _rewrite_expressions(tree, old, new, rewrite)
+    _rename_in_links(tree, old, new, rewrite)
     return rewrite
+
+
+def _rename_in_links(tree: Tree, old: str, new: str, rewrite: Rewrite) -> None:
+    """A template's parameters and a use's bindings name variables too."""
+    links = tree.links
+    if links is None:
+        return
+    for master_id in links.masters.values():
+        template = tree.node(master_id).template
+        if template and old in (template.get("parameters") or []):
+            renamed = [new if p == old else p for p in template["parameters"]]
+            rewrite.nodes.append((master_id, "template", {**template, "parameters": renamed}))
+    for use_id in links.uses:
+        use = tree.node(use_id).use or {}
+        bind = use.get("bind")
+        if isinstance(bind, dict):
+            changed = {(new if k == old else k): replace_name(v, old, new)
+                       for k, v in bind.items()}
+            if changed != bind or list(changed) != list(bind):
+                rewrite.nodes.append((use_id, "use", {**use, "bind": changed}))
 
 
 def _rename_reference(kind: str) -> Any:
@@ -286,7 +317,7 @@ def remove(tree: Tree, kind: str, key: str) -> Rewrite:
             if _node_uses(node, kind, key):
                 rewrite.nodes += [(node.id, name, None) for name, refers_to
                                   in REFERENCE_FIELDS.items() if refers_to == kind]
-    return rewrite
+    return _own_fields(tree, rewrite)
 
 
 # ---- adding the first explicit one ---------------------------------------------------
@@ -298,7 +329,7 @@ def add_player(tree: Tree, player: Player) -> Rewrite:
     if len(players) == 1:
         rewrite.nodes = [(node.id, "player", players[0].id) for node in tree.root.walk()
                          if node.type == DECISION and node.player is None]
-    return rewrite
+    return _own_fields(tree, rewrite)
 
 
 def add_criterion(tree: Tree, criterion: Criterion) -> Rewrite:

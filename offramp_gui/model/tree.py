@@ -92,6 +92,8 @@ DEFAULT_PLAYER_ID = "decision-maker"
 
 
 if TYPE_CHECKING:
+    from .templates import Links
+
     class _NodeFields:
         """What type checkers know of the fields code names directly."""
 
@@ -106,6 +108,8 @@ if TYPE_CHECKING:
         outcome: str | None
         collapsed: bool | None
         notes: str | None
+        template: dict[str, Any] | None
+        use: dict[str, Any] | None
 
         def __init__(self, id: str, type: str) -> None: ...
 else:
@@ -226,6 +230,8 @@ class Tree(Settings):
         self.notifier = ChangeNotifier()
         self._nodes: dict[str, Node] = {}
         self._parent: dict[str, str | None] = {}
+        #: Templates and their uses (model/templates.py), None while the tree has none.
+        self.links: Links | None = None
         self.reindex()
 
     # ---- reading -------------------------------------------------------------
@@ -247,6 +253,16 @@ class Tree(Settings):
                 parents[node_id] = pid
             for child in node.children:
                 push((child, node_id))
+
+    def index_subtree(self, top: Node, parent_id: str | None) -> None:
+        """Add a subtree just hung under `parent_id` to the id index."""
+        self._index_subtree(top, parent_id)
+
+    def unindex_subtree(self, top: Node) -> None:
+        """Take a subtree just taken out of the tree off the id index."""
+        for node in top.walk():
+            self._nodes.pop(node.id, None)
+            self._parent.pop(node.id, None)
 
     def node(self, node_id: str) -> Node:
         return self._nodes[node_id]
@@ -292,12 +308,27 @@ class Tree(Settings):
 
     def add_subtree(self, parent_id: str, index: int, subtree: Node) -> None:
         self.notifier.check_allowed()
+        from . import templates
+
+        links = self.links
+        if links is not None:
+            links.check(self, parent_id, "children")
+        linked = templates.has_links(subtree)
+        if linked:  # (a use's branches are made again from its template)
+            for node in subtree.walk():
+                if node.use is not None:
+                    node.children = []
         clash = [n.id for n in subtree.walk() if n.id in self._nodes]
         if clash:
             raise ValueError(f"ids already in the tree: {', '.join(clash)}")
         self._nodes[parent_id].children.insert(index, subtree)
         self._index_subtree(subtree, parent_id)
-        self.notifier.notify(TreeChange("add", frozenset({parent_id, subtree.id}), True))
+        changed = {parent_id, subtree.id}
+        if linked:
+            changed |= templates.relink(self)
+        elif links is not None:
+            changed |= links.mirror_add(self, parent_id, index, subtree)
+        self.notifier.notify(TreeChange("add", frozenset(changed), True))
 
     def remove_subtree(self, node_id: str) -> tuple[str, int, Node]:
         """Detach a subtree; return (parent id, index, the subtree) for undo."""
@@ -305,21 +336,37 @@ class Tree(Settings):
         parent_id = self._parent[node_id]
         if parent_id is None:
             raise ValueError("the root cannot be removed")
+        links = self.links
+        if links is not None:
+            links.check(self, parent_id, "children")
         index = self.index_in_parent(node_id)
         subtree = self._nodes[parent_id].children.pop(index)
-        for node in subtree.walk():
-            self._nodes.pop(node.id, None)
-            self._parent.pop(node.id, None)
-        self.notifier.notify(TreeChange("remove", frozenset({parent_id, node_id}), True))
+        self.unindex_subtree(subtree)
+        changed = {parent_id, node_id}
+        if links is not None:
+            from . import templates
+
+            if templates.has_links(subtree):
+                changed |= templates.relink(self)
+            else:
+                changed |= links.mirror_remove(self, parent_id, index)
+                links.forget(subtree)
+        self.notifier.notify(TreeChange("remove", frozenset(changed), True))
         return parent_id, index, subtree
 
     def move_child(self, parent_id: str, old: int, new: int) -> None:
         self.notifier.check_allowed()
         if old == new:
             return
+        links = self.links
+        if links is not None:
+            links.check(self, parent_id, "children")
         children = self._nodes[parent_id].children
         children.insert(new, children.pop(old))
-        self.notifier.notify(TreeChange("move", frozenset({parent_id}), True))
+        changed = {parent_id}
+        if links is not None:
+            changed |= links.mirror_move(self, parent_id, old, new)
+        self.notifier.notify(TreeChange("move", frozenset(changed), True))
 
     def set_field(self, node_id: str, name: str, value: Any) -> Any:
         """Set one node field (or an `x-` key); return the old value."""
@@ -328,6 +375,9 @@ class Tree(Settings):
         old = node.extras.get(name) if name.startswith("x-") else getattr(node, name)
         if old == value and type(old) is type(value):
             return old
+        links = self.links
+        if links is not None and name != "collapsed":
+            links.check(self, node_id, name)
         if name.startswith("x-"):
             self._set_extra(node, name, value)
         elif name == "id":
@@ -335,9 +385,30 @@ class Tree(Settings):
         else:
             setattr(node, name, copy.deepcopy(value))
         changed = {node_id, value} if name == "id" else {node_id}
-        self.notifier.notify(TreeChange("field", frozenset(changed), name == "type",
+        structural = name == "type"
+        if links is not None or name in ("template", "use"):
+            more, structural = self._follow_links(node, name, old, structural)
+            changed |= more
+        self.notifier.notify(TreeChange("field", frozenset(changed), structural,
                                         frozenset({name})))
         return old
+
+    def _follow_links(self, node: Node, name: str, old: Any,
+                      structural: bool) -> tuple[set[str], bool]:
+        """Bring the uses in step with a field just set; the nodes this changed and
+        whether their structure did."""
+        from . import templates
+
+        links = self.links
+        if name == "use" and node.use is None and links is not None and node.id in links.uses:
+            links.detach(node.id)  # Detach: the copies stay, as nodes of their own
+            return set(), structural
+        if name in ("template", "use") or (name == "id" and links is not None and (
+                old in links.copies or old in links.uses)):
+            return templates.relink(self), True
+        if links is None or name == "id":
+            return set(), structural
+        return links.mirror_field(self, node.id, name), structural
 
     def set_folds(self, folds: dict[str, bool]) -> None:
         """Fold (True) or expand nodes, as one change (Fold All on a large tree)."""

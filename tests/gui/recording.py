@@ -59,6 +59,13 @@ class FakePrompts(Prompts):
                high: int) -> int | None:
         return self._answer(key, title, label, (value, low, high))
 
+    def text(self, key: str, title: str, label: str, value: str = "") -> str | None:
+        return self._answer(key, title, label, value)
+
+    def tick(self, key: str, title: str, text: str, options: list[str],
+             ticked: list[str]) -> list[str] | None:
+        return self._answer(key, title, text, (options, ticked))
+
     def choose(self, key: str, title: str, text: str,
                options: list[tuple[str, str]]) -> int | None:
         return self._answer(key, title, text, options)

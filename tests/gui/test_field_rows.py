@@ -47,6 +47,10 @@ def another_value(field, node):
         return {"security": 3}
     if field.json_type is bool:
         return not value
+    if field.kind is Kind.TEMPLATE:
+        return {"name": "Sample", "parameters": []}
+    if field.kind is Kind.USE:  # (of no template: the node stays as it is, and says so)
+        return {"template": "Sample"}
     assert field.json_type is str, f"no sample value for {field.kind}"
     return f"{value} changed"
 

@@ -16,8 +16,10 @@ from .panels import PanelsFeature
 from .preferences import PreferencesFeature
 from .recovery import RecoveryManager
 from .starting_points import StartingPointsFeature
+from .templates import TemplatesFeature
 from .viewing import ViewingFeature
 
 DEFAULT = (FilesFeature, StartingPointsFeature, InteropFeature, ExportImageFeature, EditingFeature,
+           TemplatesFeature,
            PreferencesFeature, ViewingFeature, PanelsFeature, ModelEditorFeature,
            AnalysisFeature, HelpFeature, RecoveryManager, DiskWatch)

@@ -97,7 +97,7 @@ class EditingFeature:
         def run() -> None:
             node_id = self.document.selected_id
             if node_id is not None:
-                operation(node_id)
+                self._refusable("Cannot edit", "Not changed", lambda: operation(node_id))
         return run
 
     def _paste(self, node_id: str) -> None:

@@ -23,7 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...model import expressions
 from ...model.fields import FIELD, FIELDS, Kind, NodeField
+from ...model.templates import bindings as template_bindings
+from ...model.templates import parameters as template_parameters
 from ...model.tree import CHANCE, DECISION, REMAINDER, TERMINAL, Node, Tree
 from ...model.validate import ID_PATTERN
 from ..text import shown, tooltip
@@ -427,3 +430,61 @@ class NotesPage(PropertyPage):
     def _commit(self) -> None:
         self.notes.document().setModified(False)
         self.set_field("notes", self.notes.toPlainText() or None)
+
+
+@register(*ALL_KINDS)
+class TemplatePage(PropertyPage):
+    """A use's template and its bindings (each editable, one undo step); a master's name
+    and parameters; for a node inside a use, why it cannot be edited here."""
+
+    title = "Template"
+
+    @classmethod
+    def applies(cls, tree: Tree, node: Node) -> bool:
+        links = tree.links
+        return node.use is not None or node.template is not None or (
+            links is not None and node.id in links.owner)
+
+    def build(self) -> None:
+        node, tree = self.node, self.document.tree
+        self.bindings: dict[str, QLineEdit] = {}
+        if node.use is not None:
+            name = str(node.use.get("template", ""))
+            self.form.addRow("Use of", plain_label(name))
+            master_id = tree.links.masters.get(name) if tree.links else None
+            for parameter in template_parameters(tree.node(master_id)) if master_id else []:
+                edit = self.text_field(parameter, f"bind-{parameter}",
+                                       lambda text, p=parameter: self._bind(p, text))
+                edit.setPlaceholderText("its own value")
+                self.bindings[parameter] = edit
+        elif node.template is not None:
+            self.form.addRow("Template", plain_label(str(node.template.get("name", ""))))
+            self.form.addRow("Parameters", plain_label(
+                ", ".join(template_parameters(node)) or "none"))
+        else:
+            why = self.document.edit.refusal(self.node_id) or ""
+            label = plain_label(why)
+            label.setWordWrap(True)
+            label.setObjectName("inside-use")
+            self.form.addRow(label)
+
+    def refresh(self) -> None:
+        bound = template_bindings(self.node)
+        for parameter, edit in self.bindings.items():
+            self.show_text(edit, bound.get(parameter, ""))
+
+    def _bind(self, parameter: str, text: str) -> None:
+        text = text.strip()
+        if text:
+            try:
+                used = expressions.names(expressions.parse(text))
+            except expressions.ExpressionError as error:
+                raise Refused(str(error)) from None
+            unknown = sorted(used - {v.name for v in self.document.tree.variables or []})
+            if unknown:
+                raise Refused(f"“{unknown[0]}” is not a variable")
+        self.document.edit.set_binding(self.node_id, parameter, text or None)
+
+
+#: What a use takes from its template: its editors are locked.
+TAKEN_PAGES = (DecisionPage, PayoffPage, OutcomePage)

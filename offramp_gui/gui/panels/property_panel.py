@@ -25,7 +25,15 @@ from ...model.tree import Node
 from .. import format as fmt
 from ..text import shown
 from .fields import plain_label
-from .property_pages import ALL_KINDS, PropertyPage, pages_for, register
+from .property_pages import (
+    ALL_KINDS,
+    TAKEN_PAGES,
+    NodePage,
+    PropertyPage,
+    TemplatePage,
+    pages_for,
+    register,
+)
 
 if TYPE_CHECKING:
     from ..document import DocumentController
@@ -132,7 +140,9 @@ class PropertyPanel(QWidget):
         settings = (tuple((c.id, c.name, c.unit) for c in tree.effective_criteria()),
                     tuple((p.id, p.name, p.risk_neutral) for p in tree.effective_players()),
                     tuple((o.id, o.name) for o in tree.outcomes or []))
-        return (node.type, tree.parent_id(node.id) is None, pages_for(tree, node), settings)
+        links = (repr(node.use), repr(node.template), self.document.edit.refusal(node.id))
+        return (node.type, tree.parent_id(node.id) is None, pages_for(tree, node), settings,
+                links)
 
     def _sync(self, *_: object) -> None:
         node = self.document.selected_node
@@ -154,6 +164,8 @@ class PropertyPanel(QWidget):
             page.dispose()
         kinds = pages_for(self.document.tree, node) if node is not None else ()
         self.pages = [kind(self.document, node.id) for kind in kinds]  # type: ignore[union-attr]
+        if node is not None:
+            self._lock_what_templates_give(node)
         self._shape, self._node = self._shape_of(node), node
         old = self._scroll.takeWidget()
         if old is not None:
@@ -162,6 +174,21 @@ class PropertyPanel(QWidget):
         self._empty.setVisible(node is None)
         self._scroll.setVisible(node is not None)
         self._restore_focus(focus_name)
+
+    def _lock_what_templates_give(self, node: Node) -> None:
+        """Inside a use, nothing is edited here; a use keeps only its place editable."""
+        if self.document.edit.refusal(node.id) is None:
+            return
+        use = node.use is not None
+        for page in self.pages:
+            if isinstance(page, TemplatePage):
+                continue
+            if not use or isinstance(page, TAKEN_PAGES):
+                page.setEnabled(False)
+            elif isinstance(page, NodePage):
+                page.type_combo.setEnabled(False)
+                if "name" in page.text_edits:
+                    page.text_edits["name"].setEnabled(False)
 
     def _body(self) -> QWidget:
         body = QWidget()

@@ -39,6 +39,8 @@ FOLD_BOX = 14.0  # at least 12 px at 100%, to hit it easily
 #: Lines of a branch label the overview writes at most; the tooltip has all of it.
 MAX_OVERVIEW_LINES = 5
 _TEXT_GAP = TEXT_GAP
+#: How wide the template's name above a use or a master may be.
+_MARK_WIDTH = 120
 
 
 @dataclass
@@ -59,6 +61,9 @@ class NodeLook:
     foldable: bool = False
     folded: bool = False
     hidden: int = 0
+    #: The template this node is a use ("use") or the master ("master") of, and its name.
+    template_role: str = ""
+    template: str = ""
 
 
 @dataclass(frozen=True)
@@ -194,6 +199,10 @@ class NodeItem(QGraphicsItem):
             width = min(LABEL_WIDTH, max(small.advance(self.look.name),
                                          small.advance("-00,000,000")))
             rect = rect.united(QRectF(-HALF - 6 - width, -line, width, 2 * line))
+        if self.look.template_role:
+            small = self.theme.small
+            rect = rect.united(QRectF(-HALF, -HALF - 8 - small.height, _MARK_WIDTH,
+                                      small.height + 4))
         right = LABEL_WIDTH if self.look.kind == "terminal" or self.look.folded else 30
         return rect.united(QRectF(HALF, -line, right, 2 * line + 4)).adjusted(-3, -3, 3, 3)
 
@@ -298,6 +307,23 @@ class NodeItem(QGraphicsItem):
                                            QPointF(HALF, HALF)]))
         if look.foldable:
             self._paint_fold_box(painter)
+        if look.template_role:
+            self._paint_template_mark(painter)
+
+    def _paint_template_mark(self, painter: QPainter) -> None:
+        """A frame round the symbol (dashed: a use; solid: the master) and the template's
+        name above it."""
+        look, theme, small = self.look, self.theme, self.theme.small
+        use = look.template_role == "use"
+        painter.setPen(QPen(theme.chosen, 1.4, Qt.PenStyle.DashLine if use
+                            else Qt.PenStyle.SolidLine))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(QRectF(-HALF - 3.5, -HALF - 3.5, SYMBOL + 7, SYMBOL + 7), 3, 3)
+        painter.setFont(small.font)
+        painter.setPen(theme.muted)
+        words = f"⧉ {look.template}" if use else f"◆ {look.template}"
+        painter.drawText(QPointF(-HALF, -HALF - 6 - small.descent),
+                         small.elided(words, _MARK_WIDTH))
 
     def _paint_fold_box(self, painter: QPainter) -> None:
         box = self.fold_box()

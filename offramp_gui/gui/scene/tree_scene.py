@@ -645,9 +645,12 @@ class TreeScene(QGraphicsScene):
             k = self._place_of.get(item.node_id)
             if k is None:
                 continue
-            item.set_look(looks(k))
+            look = looks(k)
+            item.set_look(look)
             node = self._node_at(k)
-            item.setToolTip(tooltip(node.branch, node.name, node.notes))
+            role = {"use": "Use of template", "master": "Template"}.get(look.template_role)
+            item.setToolTip(tooltip(node.branch, node.name, node.notes,
+                                    role and f"{role} “{look.template}”"))
 
     def _look_maker(self):  # noqa: ANN202 - a function of a placed index
         """A function giving the look of the k-th placed node, with the tree's colours."""
@@ -667,6 +670,11 @@ class TreeScene(QGraphicsScene):
                 if node.outcome in outcomes else "",
                 foldable=bool(node.children), folded=bool(node.children and node.collapsed),
                 hidden=int(placed.hidden[k]))
+            if node.use is not None or node.template is not None:
+                look.template_role = "use" if node.use is not None else "master"
+                link = node.use if node.use is not None else node.template
+                look.template = shown(str(link.get("template" if node.use is not None
+                                                   else "name", "")), 120)
             parent = int(placed.parent[k])
             if parent >= 0:
                 parent_node = self._node_at(parent)
