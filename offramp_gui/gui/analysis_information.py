@@ -58,7 +58,9 @@ class InformationTab(AnalysisTab):
         super().__init__(panel, plots.InformationPlot())
         self.event = NodePicker(event_label)
         self.before = QComboBox()
-        self.before.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.before.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.before.setMinimumContentsLength(20)
         self.test = QCheckBox("A &test right")
         self.test.setChecked(True)
         self.accuracy = QDoubleSpinBox()
@@ -70,14 +72,19 @@ class InformationTab(AnalysisTab):
         self.accuracy.setKeyboardTracking(False)
         labelled(self.controls, "&Event:", self.event)
         labelled(self.controls, "&Known before:", self.before)
-        self.controls.addWidget(self.test)
-        self.controls.addWidget(self.accuracy)
-        self.controls.addWidget(plain_label("of the time"))
+        self.controls.addStretch(1)
+        # The test on a row of its own: with the two pickers, one row would be wider
+        # than the window may be.
+        self.test_row = QHBoxLayout()
+        self.test_row.setContentsMargins(0, 0, 0, 0)
+        self.test_row.addWidget(self.test)
+        self.test_row.addWidget(self.accuracy)
+        self.test_row.addWidget(plain_label("of the time"))
         self.by_signal = QCheckBox("&By signal")
         self.by_signal.setToolTip("Give the chance of each signal of the test given each"
                                   " outcome")
-        self.controls.addWidget(self.by_signal)
-        self.controls.addStretch(1)
+        self.test_row.addWidget(self.by_signal)
+        self.test_row.addStretch(1)
         self.signals = SignalTable()
         self.answer = plain_label()
         self.answer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -115,10 +122,11 @@ class InformationTab(AnalysisTab):
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([440, 660])
         self.splitter = splitter
-        layout.insertWidget(1, self.signals)
+        layout.insertLayout(1, self.test_row)
+        layout.insertWidget(2, self.signals)
         self.signals.hide()
-        layout.insertWidget(3, self.answer)
-        layout.insertWidget(4, splitter, 1)
+        layout.insertWidget(4, self.answer)
+        layout.insertWidget(5, splitter, 1)
 
     # ---- what tests read ------------------------------------------------------------
     def rows(self) -> list[tuple[str, ...]]:
