@@ -170,18 +170,23 @@ def test_threshold_on_the_adversarys_node(tmp_path, capsys):
 def test_the_kremlins_threshold_is_the_crossing_to_1e9(capsys):
     result = run_json(capsys, "threshold", CONCESSIONS, "--node", "fig_leaves", "--var",
                       "face_value")
-    assert result["thresholds"] == pytest.approx([13.78125], rel=1e-9)
+    # By hand, the Kremlin's utility (face 0.8, nuclear risk 0.1, sovereignty -0.1):
+    # accepting the deal is 0.8 (-70 + f) - 0.1 (20 - 5) = 0.8 f - 57.5. Grinding on is
+    # 0.35 x (regime falls) + 0.65 x (-26), where the regime's fall is 0.1 x -86 (hardliners
+    # lash out) + 0.45 x -84 (a worse successor) + 0.45 x -85.5 (a better one) = -84.875:
+    # -46.60625. They cross at f = (57.5 - 46.60625) / 0.8 = 13.6171875.
+    assert result["thresholds"] == pytest.approx([13.6171875], rel=1e-9)
 
 
 def test_what_would_it_take_on_the_concessions_tree(capsys):
     result = run_json(capsys, "threshold", CONCESSIONS, "--node", "fig_leaves", "--var",
                       "face_value")
-    assert result["thresholds"] == pytest.approx([13.78], abs=0.01)
+    assert result["thresholds"] == pytest.approx([13.62], abs=0.01)
     assert [i["choice"] for i in result["intervals"]] == ["fig_leaves.grind",
                                                           "fig_leaves.accept"]
     code, out, _err = run(capsys, "threshold", CONCESSIONS, "--node", "fig_leaves", "--var",
                           "face_value")
-    assert code == 0 and "at face_value = 13.78" in out and "Accept a face-saving deal" in out
+    assert code == 0 and "at face_value = 13.6172" in out and "Accept a face-saving deal" in out
 
 
 def test_map_regions(tmp_path, capsys):
