@@ -70,16 +70,34 @@ def main() -> None:
     dock.resize(1400, 460)
     dock.show()
     analysis.show_requirements("offramp_pledges.stall")
-    for _ in range(40):  # the tab recomputes after a short pause
-        app.processEvents()
-        QThread.msleep(10)
+    settle(app)
     analysis.grab().save(str(HERE / "what-would-it-take.png"))
+    analysis.show_information("defeat_max")  # right-click > What is it worth to know this?
+    dock.resize(1400, 560)  # (its table, plot and notes need more height)
+    settle(app)
+    analysis.grab().save(str(HERE / "value-of-information.png"))
+    dock.setFloating(False)
+    profile = window.panels["risk_profile"]
+    dock = profile.parentWidget()
+    dock.setFloating(True)
+    dock.resize(1400, 460)
+    dock.show()
+    document.select("offramp_pledges.rout")
+    settle(app)
+    profile.grab().save(str(HERE / "risk-profile.png"))
     dock.setFloating(False)
     from offramp_gui.gui.export import export_tree
 
     export_tree(document, HERE / "exported-branch.png", node_id="offramp_pledges.rout")
     drag_in_progress(window, app)
     print("screenshots written to", HERE)
+
+
+def settle(app: QApplication) -> None:
+    """Let a tab recompute (it does after a short pause) and draw."""
+    for _ in range(40):
+        app.processEvents()
+        QThread.msleep(10)
 
 
 def drag_in_progress(window, app) -> None:  # noqa: ANN001
