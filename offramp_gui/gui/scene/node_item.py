@@ -321,7 +321,8 @@ class NodeItem(QGraphicsItem):
         painter.drawRoundedRect(QRectF(-HALF - 3.5, -HALF - 3.5, SYMBOL + 7, SYMBOL + 7), 3, 3)
         painter.setFont(small.font)
         painter.setPen(theme.muted)
-        words = f"⧉ {look.template}" if use else f"◆ {look.template}"
+        # (words, not symbols: the usual fonts have no glyph for a link or a diamond)
+        words = f"use of {look.template}" if use else f"template {look.template}"
         painter.drawText(QPointF(-HALF, -HALF - 6 - small.descent),
                          small.elided(words, _MARK_WIDTH))
 
