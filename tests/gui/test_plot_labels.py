@@ -37,6 +37,12 @@ def in_sight(frame, item) -> tuple[QRect, QRect]:
     return QRect(frame.graphics.mapTo(viewport, rect.topLeft()), rect.size()), viewport.rect()
 
 
+def inside(plot, numbers) -> bool:
+    """Whether the numbers are drawn inside the plot's box."""
+    box = plot.vb.sceneBoundingRect()
+    return all(box.contains(number.sceneBoundingRect()) for number in numbers)
+
+
 def test_the_outcomes_chart_of_a_new_tree_has_plain_ticks_and_its_numbers_inside(
         window, qtbot):
     window.actions["new"].trigger()  # File > New: every value is 0
@@ -55,10 +61,11 @@ def test_the_outcomes_chart_of_a_new_tree_has_plain_ticks_and_its_numbers_inside
         _spacing, ticks = axis.tickValues(low, high, axis.width())[0]  # the labelled ones
         assert ticks and all(abs(t) <= 2 and round(t, 6) == round(t * 4) / 4 for t in ticks), \
             ticks  # whole numbers, or halves and quarters: not ±0.03
-        box = plot.vb.sceneBoundingRect()
-        for number in panel._value_texts[:2]:
-            assert number.textItem.toPlainText() == "0.00"
-            assert box.contains(number.sceneBoundingRect()), width
+        numbers = panel._value_texts[:2]
+        assert [number.textItem.toPlainText() for number in numbers] == ["0.00", "0.00"]
+
+        qtbot.waitUntil(lambda p=plot, n=numbers: inside(p, n),  # once laid out at this width
+                        timeout=2_000)
 
 
 def test_the_monte_carlo_histogram_shows_its_x_axis_title(window, qtbot):
