@@ -276,6 +276,37 @@ class Links:
             if source is not None and node in self.copies.get(source, ()):
                 self.copies[source].remove(node)
 
+    def can_rebind(self, use_id: str, old: Any, new: Any) -> bool:
+        """Whether a use's new `use` differs from the old only in its bindings, and the
+        use is expanded and copied nowhere else (it is not inside a master)."""
+        return (use_id in self.source and not self.copies.get(use_id)
+                and isinstance(old, dict) and isinstance(new, dict)
+                and old.get("template") == new.get("template") == self.uses.get(use_id))
+
+    def rebind(self, tree: Tree, use_id: str) -> set[str]:
+        """Bind the use's copies again after its bindings changed, in place: the same
+        nodes and ids as expanding it afresh, with only probabilities and payoffs
+        changed (a change of numbers, not of shape); their ids."""
+        bound = self.bound(tree, use_id)
+        memo: dict[Any, Any] = {}
+        changed: set[str] = set()
+        use, master = tree.node(use_id), tree.node(self.source[use_id])
+        for name in _EXPRESSIONS.intersection(TAKEN_FIELDS):
+            value = substitute(getattr(master, name), bound)
+            if value != getattr(use, name):
+                setattr(use, name, value)
+                changed.add(use_id)
+        for node_id in self._owned(use_id)[1:]:
+            node, source = tree.node(node_id), tree.node(self.source[node_id])
+            for name in _EXPRESSIONS:
+                value = getattr(source, name)
+                if bound and value is not None:
+                    value = _bound_value(value, bound, memo)
+                if value != getattr(node, name):
+                    setattr(node, name, value)
+                    changed.add(node_id)
+        return changed
+
     def _owned(self, use_id: str) -> list[str]:
         return [use_id, *(node for node, owner in self.owner.items() if owner == use_id)]
 

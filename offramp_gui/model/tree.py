@@ -389,8 +389,11 @@ class Tree(Settings):
         if links is not None or name in ("template", "use"):
             more, structural = self._follow_links(node, name, old, structural)
             changed |= more
+        fields = {name}
+        if name == "use" and not structural:  # the copies' numbers, bound again
+            fields |= {"probability", "payoff"}
         self.notifier.notify(TreeChange("field", frozenset(changed), structural,
-                                        frozenset({name})))
+                                        frozenset(fields)))
         return old
 
     def _follow_links(self, node: Node, name: str, old: Any,
@@ -403,6 +406,8 @@ class Tree(Settings):
         if name == "use" and node.use is None and links is not None and node.id in links.uses:
             links.detach(node.id)  # Detach: the copies stay, as nodes of their own
             return set(), structural
+        if name == "use" and links is not None and links.can_rebind(node.id, old, node.use):
+            return links.rebind(self, node.id), structural  # (new bindings, same shape)
         if name in ("template", "use") or (name == "id" and links is not None and (
                 old in links.copies or old in links.uses)):
             return templates.relink(self), True

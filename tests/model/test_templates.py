@@ -366,14 +366,36 @@ def test_live_evaluation_follows_the_copies(steps):
             getattr(tree, name)(*args)
     assert len(seen) == 1
     taken = live.apply(tree, seen[0])
-    if steps[0][1:3] == ["m-acc", "payoff"]:
-        assert taken, "a number set in a master is taken without a full evaluation"
+    if steps[0][1:3] in (["m-acc", "payoff"], ["b", "use"]):
+        assert taken, "a number set in a master, or a binding, is taken without a full" \
+            " evaluation"
     if not taken:
         live = LiveEvaluation(tree)
     mine, full = live.results(), evaluate_flat(flatten(tree))
     assert list(mine.flat.ids) == list(full.flat.ids)
     np.testing.assert_array_equal(mine.expected, full.expected)
     np.testing.assert_array_equal(mine.probability, full.probability)
+
+
+@pytest.mark.parametrize("use", [
+    {"template": "K", "bind": {"stakes": 0.9}},
+    {"template": "K", "bind": {"stakes": "r * 2", "cost": 4}},
+    {"template": "K"}])
+def test_a_new_binding_binds_the_same_copies_again_as_a_change_of_numbers(use):
+    tree = load(three_uses())
+    ids = [node.id for node in tree.root.walk()]
+    seen: list[TreeChange] = []
+    tree.notifier.subscribe(seen.append)
+    tree.set_field("c", "use", use)
+    assert not seen[0].structural and {"probability", "payoff"} <= seen[0].fields
+    assert [node.id for node in tree.root.walk()] == ids  # the same nodes, kept
+    afresh = load(json.loads(dumps(tree)))  # as expanding it anew gives
+    for node in tree.root.walk():
+        again = afresh.node(node.id)
+        assert (node.probability, node.payoff) == (again.probability, again.payoff), node.id
+    assert values(tree, ["c"]) == values(afresh, ["c"])
+    tree.set_field("c", "use", three_uses()["root"]["children"][2]["use"])  # undone
+    assert values(tree, ["c"]) == pytest.approx([-17.5])
 
 
 def test_make_template_and_detach_for_scripts():
