@@ -85,6 +85,11 @@ def main() -> None:
     (lf, le), (pf, pe) = figures["links"], figures["written out"]
     print(f"links / written out, CPU: flatten {lf / pf:.2f}x, evaluate {le / pe:.2f}x"
           f" (target within 1.2x); same values: {same}")
+    # (last: it changes the tree compared above)
+    steps = iter(range(1, 1_000_000))
+    rebind, _cpu = timed_cpu(lambda: tree.set_field("u1", "use", {
+        "template": "Block", "bind": {"s": next(steps), "t": "x"}}), options.repeat)
+    print(f"a use's bindings changed (its copies bound again in place): {1e3 * rebind:.1f} ms")
 
 
 if __name__ == "__main__":
