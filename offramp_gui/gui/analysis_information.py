@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QPushButton,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -113,15 +112,7 @@ class InformationTab(AnalysisTab):
 
     def _build(self) -> None:
         layout = self.layout()
-        layout.removeWidget(self.plot_area)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.plot_area)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([440, 660])
-        self.splitter = splitter
+        self.splitter = splitter = self.table_beside_plot(self.table)
         layout.insertLayout(1, self.test_row)
         layout.insertWidget(2, self.signals)
         self.signals.hide()

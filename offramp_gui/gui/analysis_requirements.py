@@ -8,12 +8,10 @@ range would make it so. The selected row's whole range is drawn as a band.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHeaderView,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
@@ -75,15 +73,7 @@ class RequirementsTab(AnalysisTab):
 
     def _build(self) -> None:
         layout = self.layout()
-        layout.removeWidget(self.plot_area)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.plot_area)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([440, 660])
-        self.splitter = splitter
+        self.splitter = splitter = self.table_beside_plot(self.table)
         layout.insertWidget(2, self.summary)
         layout.insertWidget(3, splitter, 1)
 

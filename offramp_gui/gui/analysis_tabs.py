@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -197,6 +198,19 @@ class AnalysisTab(QWidget):
                              " is now (this can take a while).")
         self.message.show()
         self.run_button.show()
+
+    def table_beside_plot(self, table: QWidget) -> QSplitter:
+        """The plot taken out of the tab's layout and put right of `table` in a
+        splitter, which the caller lays out."""
+        self.layout().removeWidget(self.plot_area)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(table)
+        splitter.addWidget(self.plot_area)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([440, 660])
+        return splitter
 
     def decision(self) -> ChosenDecision:
         node, player = self.panel.subject_ids()
