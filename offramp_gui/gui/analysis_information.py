@@ -30,18 +30,13 @@ from ..analysis.catalogue import Run
 from ..analysis.catalogue import value_of_information as information
 from ..analysis.event_information import accuracy_likelihood, ancestors
 from ..analysis.flatten import CHANCE_KIND, DECISION_KIND, FlatTree
-from .analysis_picker import NodePicker, same_nodes
+from .analysis_picker import NodePicker, labelled_with_id, same_nodes
 from .analysis_tabs import AnalysisPanel, AnalysisTab, labelled, plain_label
 from .plots import analysis_plots as plots
-from .plots.plot_parts import decision_label
 from .text import shown
 
 DEFAULT_ACCURACY = 80.0  # percent
 SIGNALS_HEIGHT = 140  # px: the table of signals, when shown
-
-
-def event_label(flat: FlatTree, i: int) -> str:
-    return f"{decision_label(flat, i)} ({shown(flat.ids[i], 40)})"
 
 
 def decisions_above(flat: FlatTree, event: int) -> list[int]:
@@ -55,7 +50,7 @@ class InformationTab(AnalysisTab):
 
     def __init__(self, panel: AnalysisPanel):
         super().__init__(panel, plots.InformationPlot())
-        self.event = NodePicker(event_label)
+        self.event = NodePicker(labelled_with_id)
         self.before = QComboBox()
         self.before.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -149,7 +144,7 @@ class InformationTab(AnalysisTab):
         if ids != [self.before.itemData(k) for k in range(self.before.count())]:
             self.before.clear()
             for row in rows:
-                self.before.addItem(event_label(flat, row), flat.ids[row])
+                self.before.addItem(labelled_with_id(flat, row), flat.ids[row])
         self.before.setCurrentIndex(ids.index(current) if current in ids else 0)
         self.before.blockSignals(False)
 

@@ -22,9 +22,17 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QComboBox, QCompleter
 
 from ..analysis.flatten import FlatTree
+from .plots.plot_parts import decision_label
+from .text import shown
 
 _NO_ROWS = np.zeros(0, np.int64)
 Index = QModelIndex | QPersistentModelIndex
+
+
+def labelled_with_id(flat: FlatTree, i: int) -> str:
+    """A node as a picker lists it: its label, then its id (which tells equal labels
+    apart)."""
+    return f"{decision_label(flat, i)} ({shown(flat.ids[i], 40)})"
 
 
 def same_nodes(old: FlatTree | None, new: FlatTree | None) -> bool:

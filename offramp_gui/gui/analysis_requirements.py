@@ -21,10 +21,10 @@ from ..analysis.catalogue import Run
 from ..analysis.catalogue import what_would_it_take as wanted
 from ..analysis.flatten import DECISION_KIND, FlatTree
 from ..analysis.sensitivity import Threshold
-from .analysis_picker import NodePicker, same_nodes
+from .analysis_picker import NodePicker, labelled_with_id, same_nodes
 from .analysis_tabs import AnalysisPanel, AnalysisTab, labelled, plain_label
 from .plots import analysis_plots as plots
-from .plots.plot_parts import decision_label, node_label
+from .plots.plot_parts import node_label
 from .text import shown, tooltip
 
 
@@ -33,17 +33,13 @@ def choice_nodes(flat: FlatTree) -> np.ndarray:
     return np.flatnonzero(flat.kind == DECISION_KIND)
 
 
-def choice_label(flat: FlatTree, i: int) -> str:
-    return f"{decision_label(flat, i)} ({shown(flat.ids[i], 40)})"
-
-
 class RequirementsTab(AnalysisTab):
     kind = wanted.WHAT_WOULD_IT_TAKE
     uses_subject = False
 
     def __init__(self, panel: AnalysisPanel):
         super().__init__(panel, plots.ThresholdPlot())
-        self.node = NodePicker(choice_label)
+        self.node = NodePicker(labelled_with_id)
         self.target = QComboBox()
         self.target.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         labelled(self.controls, "&Decision:", self.node)
