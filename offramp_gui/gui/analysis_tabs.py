@@ -234,35 +234,47 @@ class AnalysisTab(QWidget):
 
     # ---- exporting ------------------------------------------------------------------
     def export_plot(self, path: Path | None = None) -> bool:
-        done = self.run
-        if done is None:
-            return False
-        path = path or self.panel.prompts.save_path(
-            "export-plot", "Export Plot", self.panel.suggested_path(self.kind.name, ".png"),
-            IMAGE_FILTERS, strict_suffix=True)
-        return path is not None and self._write(lambda: self._save_plot(done, path))
-
-    def _save_plot(self, done: Run, path: Path) -> None:
-        widget = self.fresh_plot(done)
-        try:
-            plots.save_widget(widget, path)
-        finally:
-            widget.deleteLater()
+        return export_plot(self.panel.prompts, self.run, self.fresh_plot,
+                           self.panel.suggested_path(self.kind.name, ".png"), path)
 
     def export_data(self, path: Path | None = None) -> bool:
-        done = self.run
-        if done is None:
-            return False
-        path = path or self.panel.prompts.save_path(
-            "export-data", "Export Data", self.panel.suggested_path(self.kind.name, ".csv"),
-            CSV_FILTERS, strict_suffix=True)
-        return path is not None and self._write(lambda: save_table(done, path))
+        return export_data(self.panel.prompts, self.run,
+                           self.panel.suggested_path(self.kind.name, ".csv"), path)
 
-    def _write(self, save: Callable[[], None]) -> bool:
-        """Run an export; on failure say why (plainly) rather than raise."""
-        try:
-            save()
-        except (OSError, ValueError) as error:
-            self.panel.prompts.error("Export failed", sentence(str(error)))
-            return False
-        return True
+
+def export_plot(prompts: Prompts, done: Run | None, draw: Callable[[Run], QWidget],
+                suggested: Path, path: Path | None = None) -> bool:
+    """Ask where (unless given), then draw `done` into a PNG or SVG; an error is said
+    in a dialog, plainly, not raised."""
+    if done is None:
+        return False
+    chosen = path or prompts.save_path("export-plot", "Export Plot", suggested,
+                                       IMAGE_FILTERS, strict_suffix=True)
+    return chosen is not None and _written(prompts, lambda: _save_plot(draw(done), chosen))
+
+
+def export_data(prompts: Prompts, done: Run | None, suggested: Path,
+                path: Path | None = None) -> bool:
+    """Ask where (unless given), then write `done`'s table as CSV, as the command line's
+    -o x.csv does."""
+    if done is None:
+        return False
+    chosen = path or prompts.save_path("export-data", "Export Data", suggested,
+                                       CSV_FILTERS, strict_suffix=True)
+    return chosen is not None and _written(prompts, lambda: save_table(done, chosen))
+
+
+def _save_plot(widget: QWidget, path: Path) -> None:
+    try:
+        plots.save_widget(widget, path)
+    finally:
+        widget.deleteLater()
+
+
+def _written(prompts: Prompts, save: Callable[[], None]) -> bool:
+    try:
+        save()
+    except (OSError, ValueError) as error:
+        prompts.error("Export failed", sentence(str(error)))
+        return False
+    return True

@@ -6,7 +6,6 @@ rollback), and exports its plot and its table as `offramp profile -o` writes the
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +16,7 @@ from ...analysis.catalogue import Run
 from ...analysis.catalogue.risk_profile import RISK_PROFILE, ProfileParameters
 from ...analysis.flatten import ASSUMED_KIND, DECISION_KIND
 from ...analysis.profile import profile_of
-from ..analysis_tabs import CSV_FILTERS, IMAGE_FILTERS, plain_label, save_table, sentence
+from ..analysis_tabs import export_data, export_plot, plain_label
 from ..plots import analysis_plots as plots
 from ..plots.outcomes_plot import decision_shown
 from ..plots.profile_plot import RiskProfilePlot
@@ -105,37 +104,12 @@ class RiskProfilePanel(QWidget):
     # ---- exporting ------------------------------------------------------------------
     def export_plot(self, path: Path | None = None) -> bool:
         """Ask where (unless given), then draw the profile shown into a PNG or SVG."""
-        done = self.run
-        if done is None:
-            return False
-        path = path or self.prompts.save_path("export-plot", "Export Plot",
-                                              self._suggested(".png"), IMAGE_FILTERS,
-                                              strict_suffix=True)
-        if path is None:
-            return False
-        widget = plots.plot_run(done)
-        try:
-            return self._write(lambda: plots.save_widget(widget, path))
-        finally:
-            widget.deleteLater()
+        return export_plot(self.prompts, self.run, plots.plot_run, self._suggested(".png"),
+                           path)
 
     def export_data(self, path: Path | None = None) -> bool:
         """Ask where (unless given), then write the profile's table as CSV."""
-        done = self.run
-        if done is None:
-            return False
-        path = path or self.prompts.save_path("export-data", "Export Data",
-                                              self._suggested(".csv"), CSV_FILTERS,
-                                              strict_suffix=True)
-        return path is not None and self._write(lambda: save_table(done, path))
-
-    def _write(self, save: Callable[[], None]) -> bool:
-        try:
-            save()
-        except (OSError, ValueError) as error:
-            self.prompts.error("Export failed", sentence(str(error)))
-            return False
-        return True
+        return export_data(self.prompts, self.run, self._suggested(".csv"), path)
 
     def _suggested(self, suffix: str) -> Path:
         path = self.document.path
