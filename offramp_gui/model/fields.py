@@ -78,6 +78,10 @@ FIELDS = (
               column="players"),
     NodeField("solve", Kind.CHOICE, "Solve by", "Change how the decision is solved",
               on=(DECISION,), column="solves"),
+    # Decisions of one player that share a name are one information set: the player
+    # cannot tell them apart (analysis/equilibria.py).
+    NodeField("information_set", Kind.TEXT, "Information set", "Change information set",
+              on=(DECISION,)),
     NodeField("probability", Kind.EXPRESSION, "Probability", "Change probability",
               on_root=False, graph_attribute=False, column="probabilities"),
     NodeField("payoff", Kind.PAYOFF, "Payoff", "Change payoff", graph_attribute=False,
