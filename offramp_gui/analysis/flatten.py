@@ -289,7 +289,7 @@ class _Builder:
         self.child_count = np.fromiter(counts, np.int64, len(counts))
         self.child_start = np.cumsum(self.child_count) - self.child_count + 1
         self.parent = np.concatenate([[-1], np.repeat(np.arange(len(counts)), self.child_count)])
-        self.suspect = False
+        self.suspect = columns.information_sets  # (their rules span several nodes)
         self._kinds_and_players(columns)
         self._probabilities(columns.probabilities)
         self._payoffs(columns.payoffs)

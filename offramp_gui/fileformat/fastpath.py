@@ -23,8 +23,9 @@ from .json_io import holds_only, keys_parsed
 from .limits import FileRefused, read_limited
 from .schema import NODE_KEYS, build_settings
 
-#: Templates and their uses are expanded by the careful reader.
-_NODE_KEYS = frozenset(NODE_KEYS) - {"template", "use"}
+#: Templates and their uses are expanded, and information sets checked, by the careful
+#: reader.
+_NODE_KEYS = frozenset(NODE_KEYS) - {"template", "use", "information_set"}
 _FIELDS = tuple(field.name for field in VALUE_FIELDS if field.name in _NODE_KEYS)
 #: The plain fields, with the types their values may have.
 _PLAIN = tuple((field.name, {field.json_type, type(None)}) for field in VALUE_FIELDS

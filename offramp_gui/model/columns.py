@@ -39,6 +39,9 @@ class NodeColumns:
     outcomes: list[Any]
     #: What the values were read from (parsed JSON), so that it lives as long as they do.
     source: Any = None
+    #: Some node names an information set: the tree is solved for its equilibria, and its
+    #: sets' rules are checked by `model.validate`.
+    information_sets: bool = False
 
     def __len__(self) -> int:
         return len(self.counts)
@@ -61,6 +64,7 @@ def columns_of(root: Node) -> NodeColumns:
     payoffs: list = []
     outcomes: list = []
     kids: list[list[Node]] = []
+    information_sets = False
     levels: list[tuple[int, int]] = []
     level = [root]
     while level:
@@ -77,7 +81,10 @@ def columns_of(root: Node) -> NodeColumns:
             payoffs.append(node.payoff)
             outcomes.append(node.outcome)
             kids.append(node.children)
+            if node.information_set is not None:
+                information_sets = True
         level = list(chain.from_iterable(kids[first:]))
     return NodeColumns(list(map(len, kids)), levels, ids=ids, types=types, branches=branches,
                        names=names, players=players, solves=solves,
-                       probabilities=probabilities, payoffs=payoffs, outcomes=outcomes)
+                       probabilities=probabilities, payoffs=payoffs, outcomes=outcomes,
+                       information_sets=information_sets)

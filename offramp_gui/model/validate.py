@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from . import expressions, templates
+from . import expressions, information, templates
 from .expressions import Expr, ExpressionError
 from .issues import OVER_LIMIT, Issue, key_path, quote_text, spell_path
 from .limits import MAX_DEPTH, MAX_OUTCOME_CELLS
@@ -68,7 +68,7 @@ def _remember(text: str, parsed: Expr | str) -> None:
 def validate(tree: Tree) -> list[Issue]:
     """Every structural problem of the tree, in document order."""
     return (validate_settings(tree) + _check_outcome_table(tree) + templates.problems(tree)
-            + _check_nodes(tree))
+            + _check_nodes(tree) + information.problems(tree))
 
 
 def _check_outcome_table(tree: Tree) -> list[Issue]:

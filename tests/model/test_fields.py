@@ -62,6 +62,9 @@ def test_both_readers_agree_on_a_good_value(field, field_document, tmp_path):
     if field.kind in (Kind.TEMPLATE, Kind.USE):
         assert fast is None, "uses are expanded by the careful reader alone"
         return
+    if field.name == "information_set":
+        assert fast is None, "information sets are checked by the careful reader alone"
+        return
     assert fast is not None, "the quick reader declines a plainly valid file"
     assert dataclasses.replace(fast, source=None) == columns_of(careful.tree.root)
 
@@ -118,7 +121,7 @@ def test_a_node_has_every_field_and_no_other_attribute():
 
 def test_engine_columns_follow_the_table():
     per_node = [f.name for f in dataclasses.fields(NodeColumns)
-                if f.name not in ("counts", "levels", "source")]
+                if f.name not in ("counts", "levels", "source", "information_sets")]
     assert sorted(per_node) == sorted(field.column for field in FIELDS if field.column)
 
 
