@@ -136,7 +136,7 @@ def _columns(root: Any, may_hold_null: bool) -> tuple[NodeColumns | None, int]:
     if may_hold_null and node_keys != len(counts) - childless + others + sum(
             len(counts) - column.count(None) for column in field.values()):
         return None, 0
-    engine = {column: field[name] for name, column in ENGINE_FIELDS}
+    engine: dict[str, Any] = {column: field[name] for name, column in ENGINE_FIELDS}
     return NodeColumns(counts, levels, **engine, source=root), node_keys + amount_keys
 
 
