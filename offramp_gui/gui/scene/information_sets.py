@@ -55,6 +55,26 @@ class SetMembers:
         return found
 
 
+def lanes(spans: list[tuple[float, float, float]]) -> list[float]:
+    """How far right of its nodes' centres each set's line runs, so that sets whose
+    lines would lie on one another in a column (x, top, bottom) run side by side,
+    within the symbols they pass through."""
+    offsets = [0.0] * len(spans)
+    ends: dict[tuple[float, int], float] = {}  # the bottom of the last set in a lane
+    for j in sorted(range(len(spans)), key=lambda j: spans[j][1:]):
+        x, top, bottom = spans[j]
+        lane = 0
+        while ends.get((x, lane), -np.inf) >= top:
+            lane += 1
+        ends[(x, lane)] = bottom
+        offsets[j] = _LANES[lane % len(_LANES)]
+    return offsets
+
+
+#: A line's offset in each lane: inside a symbol (SYMBOL wide), far enough apart to tell.
+_LANES = (0.0, 6.0, -6.0)
+
+
 class JoinItem(QGraphicsItem):
     """One information set: a dashed line through its nodes' symbols, in its player's
     colour, and the set's name under its first node, left of the line."""

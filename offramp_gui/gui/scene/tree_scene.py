@@ -25,7 +25,7 @@ from ...model.tree import DECISION, TERMINAL, Node, Tree
 from ..format import NumberFormat
 from ..text import shown, tooltip
 from .drag import DragGesture
-from .information_sets import JoinItem, SetMembers
+from .information_sets import JoinItem, SetMembers, lanes
 from .node_item import HALF, MAX_OVERVIEW_LINES, NodeItem, NodeLook
 from .placement import FlatTree, Placed
 from .readout import Readout, expression_payoffs
@@ -553,7 +553,11 @@ class TreeScene(QGraphicsScene):
         players = {p.id: player_color(p, k)[0] for k, p in enumerate(tree.effective_players())}
         first_player = next(iter(players))
         stale = set(self._joins)
-        for name, members in shown:
+        placed_x, placed_y = placed.x, placed.y
+        offsets = lanes([(float(placed_x[m].min()) if placed_x[m].min() == placed_x[m].max()
+                          else np.nan, float(placed_y[m].min()), float(placed_y[m].max()))
+                         for _name, m in shown])
+        for (name, members), offset in zip(shown, offsets, strict=True):
             nodes = [self._node_at(k) for k in members.tolist()]
             choosers = {node.player or first_player for node in nodes}
             chooser = choosers.pop() if len(choosers) == 1 else None
@@ -563,7 +567,8 @@ class TreeScene(QGraphicsScene):
             if join is None:
                 join = self._joins[name] = JoinItem(self.theme)
                 self.addItem(join)
-            join.set_join(name, color, [self._point(k) for k in members.tolist()], self.theme)
+            join.set_join(name, color, [self._point(k) + QPointF(offset, 0)
+                                        for k in members.tolist()], self.theme)
             stale.discard(name)
         for name in stale:
             self.removeItem(self._joins.pop(name))
