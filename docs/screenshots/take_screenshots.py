@@ -36,6 +36,9 @@ def main() -> None:
     if sys.argv[1:] == ["drag"]:
         drag_in_progress(window, app)
         return
+    if sys.argv[1:] == ["information-set"]:
+        information_set(window, app)
+        return
     document = window.document
     document.select("offramp")
     QTest.qWait(50)  # a running event loop, as the app's: it deletes the docks' old tab bars
@@ -90,6 +93,7 @@ def main() -> None:
 
     export_tree(document, HERE / "exported-branch.png", node_id="offramp_pledges.rout")
     drag_in_progress(window, app)
+    information_set(window, app)
     print("screenshots written to", HERE)
 
 
@@ -126,6 +130,52 @@ def drag_in_progress(window, app) -> None:  # noqa: ANN001
     scene.drag.cancel()
     QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, control, end)
     window.document.undo_stack.undo()  # the expand_all
+
+
+#: Beer or quiche: the receiver sees the drink, not whether the sender is strong or weak.
+SIGNALLING = """{"format": "offramp-tree", "version": 1, "title": "Beer or quiche",
+ "players": [{"id": "sender", "name": "Sender", "weights": {"value": 1}},
+             {"id": "receiver", "name": "Receiver", "weights": {"value": 1}}],
+ "root": {"id": "nature", "type": "chance", "name": "Sender's type", "children": [%s]}}"""
+SENDER = """{"id": "%(t)s", "branch": "%(T)s", "probability": %(p)s, "type": "decision",
+  "player": "sender", "name": "%(T)s sender", "children": [%(beer)s, %(quiche)s]}"""
+RECEIVER = """{"id": "%(t)s-%(d)s", "branch": "%(D)s", "type": "decision",
+  "player": "receiver", "name": "Sees %(d)s", %(set)s"children": [
+   {"branch": "Duel", "type": "terminal", "payoff": %(duel)s},
+   {"branch": "Yield", "type": "terminal", "payoff": %(yield)s}]}"""
+
+
+def information_set(window, app) -> None:  # noqa: ANN001
+    """Two information sets of the receiver, one of them just joined (both nodes still
+    selected): a dashed line through the nodes it cannot tell apart, with the set's name."""
+    from offramp_gui.api import load_text
+
+    def receiver(t: str, drink: str, duel: int, payoff: int, joined: bool) -> str:
+        in_set = '"information_set": "Receiver after Quiche", ' if joined else ""
+        return RECEIVER % {"t": t, "d": drink.lower(), "D": drink, "set": in_set,
+                           "duel": duel, "yield": payoff}
+    senders = [SENDER % {"t": t, "T": t.title(), "p": p,
+                         "beer": receiver(t, "Beer", 1 if t == "strong" else 0, 3, False),
+                         "quiche": receiver(t, "Quiche", 0 if t == "strong" else 1, 2, True)}
+               for t, p in (("strong", 0.9), ("weak", '"#"'))]
+    document = window.document
+    document.replace_tree(load_text(SIGNALLING % ", ".join(senders)), None)
+    document.select_many(["strong-beer", "weak-beer"])
+    window.prompts.text = lambda *_args: "Receiver after Beer"  # the name it proposes
+    window.actions["join-information-set"].trigger()
+    window.resize(1300, 640)
+    if window.actions["show-overview"].isChecked():
+        window.actions["show-overview"].trigger()  # (it would hide part of a small tree)
+    for panel in window.panels.values():  # room for the whole tree
+        dock = panel.parentWidget()
+        if window.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea:
+            dock.hide()
+    window.status.show("Joined “Receiver after Beer”", 0)
+    settle(app)
+    window.view.reset_zoom()
+    window.view.show_start()  # the root's side: all of this small tree but its endings
+    settle(app)
+    window.grab().save(str(HERE / "information-set.png"))
 
 
 if __name__ == "__main__":

@@ -175,6 +175,9 @@ class DocumentController(QObject):
         self.disk_digest: str | None = None
         self.results: Results | None = None
         self.selected_id: str | None = None
+        #: Every selected node, the selected one last: Shift- or Ctrl-click adds nodes
+        #: (Join Information Set acts on them all; everything else on `selected_id`).
+        self.selected_ids: tuple[str, ...] = ()
         self.shown_player = 0
         self.shown_criterion: int | None = None  # None: show the player's utility
         self.show_reach = False
@@ -233,7 +236,7 @@ class DocumentController(QObject):
         old = self.tree
         self.tree.notifier.unsubscribe(self._on_tree_change)
         self.undo_stack.clear()
-        self.selected_id = None
+        self.selected_id, self.selected_ids = None, ()
         self.shown_player, self.shown_criterion = 0, None
         # Absolute: a relative path would name another file once the working folder changes.
         self.path = Path(os.path.abspath(path)) if path is not None else None
@@ -374,6 +377,10 @@ class DocumentController(QObject):
             renamed = "id" in change.fields and len(change.node_ids) == 2
             fallback = next(iter(change.node_ids - {self.selected_id}), None)
             self.selected_id = fallback if renamed or fallback in self.tree else None
+            self.selected_ids = (self.selected_id,) if self.selected_id else ()
+            self.selection_changed.emit(self.selected_id)
+        elif any(node_id not in self.tree for node_id in self.selected_ids):
+            self.selected_ids = tuple(i for i in self.selected_ids if i in self.tree)
             self.selection_changed.emit(self.selected_id)
         self._revision += 1
         self._pending.append(change)
@@ -421,10 +428,31 @@ class DocumentController(QObject):
     def select(self, node_id: str | None) -> None:
         if node_id is not None and node_id not in self.tree:
             node_id = None
-        if node_id != self.selected_id:
+        if node_id != self.selected_id or len(self.selected_ids) > 1:
             self.end_gesture()
             self.selected_id = node_id
+            self.selected_ids = (node_id,) if node_id is not None else ()
             self.selection_changed.emit(node_id)
+
+    def select_also(self, node_id: str) -> None:
+        """Add a node to the selection, or take it out if it is in it (Shift- or
+        Ctrl-click); the node added becomes the selected one."""
+        if node_id not in self.tree:
+            return
+        self.end_gesture()
+        if node_id in self.selected_ids:
+            self.selected_ids = tuple(i for i in self.selected_ids if i != node_id)
+        else:
+            self.selected_ids = (*self.selected_ids, node_id)
+        self.selected_id = self.selected_ids[-1] if self.selected_ids else None
+        self.selection_changed.emit(self.selected_id)
+
+    def select_many(self, node_ids: list[str]) -> None:
+        """Select these nodes (the last one the selected node)."""
+        kept = tuple(dict.fromkeys(i for i in node_ids if i in self.tree))
+        self.end_gesture()
+        self.selected_id, self.selected_ids = (kept[-1] if kept else None), kept
+        self.selection_changed.emit(self.selected_id)
 
     @property
     def selected_node(self) -> Node | None:

@@ -283,6 +283,27 @@ class Edits:
         where = _quoted_use(self._tree.node(use_id))
         self.set_field(use_id, "use", use, text=f"Bind {parameter} in “{where}”")
 
+    # ---- information sets -------------------------------------------------------------
+    def join_information_set(self, node_ids: list[str], name: str) -> None:
+        """Put these decisions in the information set `name`, as one undo step (whether
+        they may share one is the caller's to ask first: `information_set_refusal`)."""
+        self._set_information_set(node_ids, name, f"Join information set “{name}”")
+
+    def leave_information_set(self, node_ids: list[str], text: str) -> None:
+        """Take these nodes out of their information set, as one undo step."""
+        self._set_information_set(node_ids, None, text)
+
+    def _set_information_set(self, node_ids: list[str], name: str | None, text: str) -> None:
+        changing = [i for i in node_ids if self._tree.node(i).information_set != name]
+        for node_id in changing:
+            self._refuse_inside_use(node_id, "information_set")
+        if not changing:
+            return
+        with self._macro(text):
+            for node_id in changing:
+                self._doc.push(SetFieldCommand(self._tree, node_id, "information_set", name,
+                                               text))
+
     # ---- structure by mouse -----------------------------------------------------------
     def drop_refusal(self, node_id: str, parent_id: str, index: int | None,
                      copying: bool) -> str | None:

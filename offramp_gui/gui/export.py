@@ -321,6 +321,7 @@ class _Snapshot(QObject):
         self.tree = tree
         self.results = results
         self.selected_id = None
+        self.selected_ids: tuple[str, ...] = ()
         self.edit = None
         self.shown_player = getattr(source, "shown_player", 0)
         self.shown_criterion = getattr(source, "shown_criterion", None)

@@ -10,6 +10,7 @@ from .editing import EditingFeature
 from .export_image import ExportImageFeature
 from .files import FilesFeature
 from .help import HelpFeature
+from .information_sets import InformationSetsFeature
 from .interop import InteropFeature
 from .model_editor import ModelEditorFeature
 from .panels import PanelsFeature
@@ -20,6 +21,6 @@ from .templates import TemplatesFeature
 from .viewing import ViewingFeature
 
 DEFAULT = (FilesFeature, StartingPointsFeature, InteropFeature, ExportImageFeature, EditingFeature,
-           TemplatesFeature,
+           TemplatesFeature, InformationSetsFeature,
            PreferencesFeature, ViewingFeature, PanelsFeature, ModelEditorFeature,
            AnalysisFeature, HelpFeature, RecoveryManager, DiskWatch)

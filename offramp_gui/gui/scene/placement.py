@@ -58,6 +58,10 @@ class FlatTree:
         self.has_children = kids[order] > 0
         self.folded = np.fromiter((bool(node.collapsed) for node in self.nodes), bool, count)
         self.terminal = np.fromiter((node.type == TERMINAL for node in self.nodes), bool, count)
+        #: The nodes in an information set, in document order (the canvas joins each
+        #: set's nodes; none in most trees, and then nothing more is done for them).
+        self.in_sets = np.array([k for k, node in enumerate(self.nodes)
+                                 if node.information_set is not None], np.int64)
         self._index: dict[str, int] | None = None
 
     def shown(self) -> np.ndarray:

@@ -25,6 +25,7 @@ from ...model.tree import DECISION, TERMINAL, Node, Tree
 from ..format import NumberFormat
 from ..text import shown, tooltip
 from .drag import DragGesture
+from .information_sets import JoinItem, SetMembers, lanes
 from .node_item import HALF, MAX_OVERVIEW_LINES, NodeItem, NodeLook
 from .placement import FlatTree, Placed
 from .readout import Readout, expression_payoffs
@@ -61,6 +62,8 @@ _ROOM_FIELDS = frozenset({"branch", "payoff"})
 #: Tree-level settings the nodes' looks show (colours, outcome names); the others (a
 #: variable's value, the number format) change only numbers, read as items paint.
 _LOOK_SETTINGS = frozenset({"players", "outcomes"})
+#: Fields whose change may change how an information set is drawn (its colour).
+_JOIN_FIELDS = frozenset({"information_set", "player"})
 #: Past this many folds changed at once, the fold of every node is read again (quicker
 #: than finding each one).
 _FOLDS_ONE_BY_ONE = 1000
@@ -120,6 +123,10 @@ class TreeScene(QGraphicsScene):
         #: The outline drawn at a zoom: for which layout and theme, over what part.
         self._outlines: dict[float, tuple[Placed, Theme, QRectF, QPicture]] = {}
         self._overview_wrapped: dict[tuple, tuple[str, ...]] = {}
+        #: The information sets' members by set (None: to be found again), and the
+        #: line drawn for each set shown, by name.
+        self._members: SetMembers | None = None
+        self._joins: dict[str, JoinItem] = {}
         self.readout = Readout(None)
         self.drag = DragGesture(self, document, self.theme, self.ensure_item)
         self._layout_timer = QTimer(self)
@@ -147,6 +154,7 @@ class TreeScene(QGraphicsScene):
             item.set_theme(theme)
         for item in self._spare:
             item.set_theme(theme)
+        self._drop_joins()
         self._measure_rooms()  # the labels may wrap otherwise in the new fonts
         self.relayout()
 
@@ -303,6 +311,11 @@ class TreeScene(QGraphicsScene):
             self._restructured = True
             self._layout_timer.start()
             return
+        if "information_set" in change.fields:
+            self._sets_changed(change.node_ids)
+        if change.fields & _JOIN_FIELDS or not change.node_ids and \
+                change.fields & _LOOK_SETTINGS:
+            self._update_joins()
         moved = False
         if "collapsed" in change.fields and self._flat is not None and \
                 not self._restructured:
@@ -356,6 +369,7 @@ class TreeScene(QGraphicsScene):
             made, self._flat_made = self._flat_made, None
             self._flat = made or FlatTree(self.document.tree.root)
             self._restructured = False
+            self._members = None
             self._measure_rooms()
             before, restyle = None, None
         shown_now = self._flat.shown()
@@ -411,11 +425,11 @@ class TreeScene(QGraphicsScene):
                 if len(wanted) > 2 * ITEM_BUDGET:
                     self._covered = QRectF(area)
                     wanted = placed.in_rect(*self._reach(area, zoom))
-        selected = self._placed_index(self.document.selected_id) \
-            if self.document.selected_id is not None else None
         keep = set(wanted.tolist())
-        if selected is not None:
-            keep.add(selected)  # its highlight, and a drag from it, stay
+        for node_id in self._selected_ids():
+            selected = self._placed_index(node_id)
+            if selected is not None:
+                keep.add(selected)  # its highlight, and a drag from it, stay
         old, same_look = self._places_now(relaid, before, restyle)
         self._place_of = {}
         fresh = []
@@ -436,6 +450,7 @@ class TreeScene(QGraphicsScene):
             for item in self._items.values():
                 item.overview_changed()
         self._on_selection_highlight()
+        self._update_joins()
         self.update()
 
     def _places_now(self, relaid: bool, before: tuple[Placed | None, dict[str, int]] | None,
@@ -500,10 +515,75 @@ class TreeScene(QGraphicsScene):
         item.set_selected(False)
         self._spare.append(item)
 
+    def _selected_ids(self) -> set[str]:
+        document = self.document
+        chosen = set(getattr(document, "selected_ids", ()))
+        if document.selected_id is not None:
+            chosen.add(document.selected_id)
+        return chosen
+
     def _on_selection_highlight(self) -> None:
-        selected = self.document.selected_id
+        selected = self._selected_ids()
         for item in self._items.values():
-            item.set_selected(item.node_id == selected)
+            item.set_selected(item.node_id in selected)
+
+    # ---- information sets -------------------------------------------------------------
+    def _sets_changed(self, node_ids) -> None:  # noqa: ANN001 - any collection of ids
+        """These nodes' information set changed: find the sets' members again."""
+        flat = self._flat
+        if flat is None or self._restructured:
+            return  # (found when the tree is flattened again)
+        changed = [k for node_id in node_ids
+                   if (k := flat.index(node_id, self._current_tree())) is not None]
+        inside = [k for k in changed if flat.nodes[k].information_set is not None]
+        kept = np.setdiff1d(flat.in_sets, np.array(changed, np.int64))
+        flat.in_sets = np.union1d(kept, np.array(inside, np.int64))
+        self._members = None
+
+    def _update_joins(self) -> None:
+        """Join the nodes of each information set shown (its nodes no fold hides) that
+        reaches into the part of the scene the canvas has items for."""
+        flat, placed = self._flat, self._placed
+        if flat is None or placed is None or not len(flat.in_sets) and not self._joins:
+            return
+        if self._members is None:
+            self._members = SetMembers(flat)
+        shown = self._members.shown_sets(placed, self._covered)
+        tree: Tree = self.document.tree
+        players = {p.id: player_color(p, k)[0] for k, p in enumerate(tree.effective_players())}
+        first_player = next(iter(players))
+        stale = set(self._joins)
+        placed_x, placed_y = placed.x, placed.y
+        offsets = lanes([(float(placed_x[m].min()) if placed_x[m].min() == placed_x[m].max()
+                          else np.nan, float(placed_y[m].min()), float(placed_y[m].max()))
+                         for _name, m in shown])
+        for (name, members), offset in zip(shown, offsets, strict=True):
+            nodes = [self._node_at(k) for k in members.tolist()]
+            choosers = {node.player or first_player for node in nodes}
+            chooser = choosers.pop() if len(choosers) == 1 else None
+            # Nodes of several players (a set the Problems panel names): neutral.
+            color = QColor(players.get(chooser or "", self.theme.line))
+            join = self._joins.get(name)
+            if join is None:
+                join = self._joins[name] = JoinItem(self.theme)
+                self.addItem(join)
+            join.set_join(name, color, [self._point(k) + QPointF(offset, 0)
+                                        for k in members.tolist()], self.theme)
+            stale.discard(name)
+        for name in stale:
+            self.removeItem(self._joins.pop(name))
+
+    def _drop_joins(self) -> None:
+        for join in self._joins.values():
+            self.removeItem(join)
+        self._joins.clear()
+
+    def join_names(self) -> set[str]:
+        """The information sets joined on the canvas now."""
+        return set(self._joins)
+
+    def join_item(self, name: str) -> JoinItem | None:
+        return self._joins.get(name)
 
     def refresh(self) -> None:
         """Take the latest results and display choice; items repaint as they show."""
@@ -704,8 +784,22 @@ class TreeScene(QGraphicsScene):
                 self._toggle_fold(item)
             else:
                 self.drag.press(item.node_id, event.screenPos())
-        self.document.select(item.node_id)
+        self._select_pressed(item.node_id, event)
         event.accept()
+
+    def _select_pressed(self, node_id: str, event: QGraphicsSceneMouseEvent) -> None:
+        """Shift- or Ctrl-click adds the node to the selection (or takes it out); a
+        right-click on a node of the selection keeps it, for the menu to act on all."""
+        document = self.document
+        chosen = tuple(getattr(document, "selected_ids", ()))
+        extend = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
+        if event.button() == Qt.MouseButton.LeftButton and event.modifiers() & extend:
+            document.select_also(node_id)
+        elif event.button() == Qt.MouseButton.RightButton and node_id in chosen and \
+                len(chosen) > 1:
+            document.select_many([i for i in chosen if i != node_id] + [node_id])
+        else:
+            document.select(node_id)
 
     def _toggle_fold(self, item: NodeItem) -> None:
         self.folding.emit(item.node_id)
