@@ -47,7 +47,7 @@ def mixed_equilibria(tree: Tree, overrides: Overrides | None = None
     game = _Game(tree, overrides)
     try:
         import pygambit  # type: ignore[import-untyped]
-        from pygambit import H  # type: ignore[import-untyped]
+        from pygambit import H
     except ImportError:
         raise MixedUnavailable(EXTRA) from None
     solved = pygambit.nash.lcp_solve(pygambit.read_efg(io.StringIO(game.efg())),
