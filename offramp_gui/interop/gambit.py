@@ -6,10 +6,11 @@ attached to a node (terminal or not) becomes that node's payoff; offramp adds pa
 along the path (docs/format.md, "Payoffs") as Gambit adds outcomes. Chance moves keep
 their probabilities, exact rationals such as 1/3 included (as the expression "1/3").
 
-offramp solves every decision by backward induction, which is exactly Gambit's
-subgame-perfect solution for games of perfect information. An information set that
-holds several nodes cannot be represented: each of its nodes becomes a decision of its
-own, which the report says (or `strict` refuses).
+A player's information set of several nodes becomes decisions sharing an
+`information_set` name: Gambit's label for the set when it has a unique one, else
+"<player>, set <number>". offramp's information sets need perfect recall (docs/format.md);
+in a game without it, each set where a player forgets becomes decisions of their own,
+which the report says (or `strict` refuses). Chance moves stay chance nodes.
 """
 from __future__ import annotations
 
@@ -38,8 +39,7 @@ from .common import (
 _TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"|([{}])|(,)|([^\s{},"]+)|(\S)', re.S)
 _INTEGER = re.compile(r"\d{1,18}", re.ASCII)  # player, information set and outcome numbers
 _RATIONAL = re.compile(r"([-+]?\d+)/(\d+)", re.ASCII)
-#: Extra keys that carry what offramp has no field for, so an export can write it back.
-INFOSET_KEY = "x-gambit-infoset"
+#: An extra key that carries what offramp has no field for, so an export can write it back.
 OUTCOME_KEY = "x-gambit-outcome"
 
 
@@ -300,40 +300,90 @@ def _checked_number(tokens: _Tokens, text: str, at: int, what: str) -> None:
 
 # ---- the game as an offramp tree ------------------------------------------------------
 def read_gambit(path: str | Path, report: Report, strict: bool = False) -> Tree:
-    """Import an .efg file; information sets of several nodes are reported (or refused)."""
+    """Import an .efg file; sets where a player forgets are reported (or refused)."""
     text = read_source(path).decode("utf-8", errors="replace")
     return from_game(parse_efg(text, str(path)), report, str(path), Path(path).stem, strict)
 
 
 def from_game(game: Game, report: Report, source: str = "<efg>", stem: str = "Game",
               strict: bool = False) -> Tree:
-    shared = _shared_infosets(game)
-    if strict and shared:
-        raise ConversionError([f"{source}: refused (strict): {line}" for line in shared])
-    report.approximated.extend(shared)
-    builder = _Builder(game, source)
+    forgetful = _forgetful_infosets(game)
+    lines = [_forgetful_line(game, key) for key in forgetful]
+    if strict and lines:
+        raise ConversionError([f"{source}: refused (strict): {line}" for line in lines])
+    report.approximated.extend(lines)
+    builder = _Builder(game, source, _set_names(game, forgetful))
     tree = builder.build(game.title.strip() or stem)
     tree = checked(tree, source, builder.where)
     report.converted.append(_summary(tree, game))
     return tree
 
 
-def _shared_infosets(game: Game) -> list[str]:
-    lines = []
-    for (player, number), infoset in game.infosets.items():
-        if player and len(infoset.members) > 1:
-            name = game.players[player - 1] or f"player {player}"
-            label = f' ("{infoset.label}")' if infoset.label else ""
-            lines.append(f'information set {number}{label} of {name} holds'
-                         f" {len(infoset.members)} nodes: offramp lets each of them choose on"
-                         f" its own, as if {name} knew which one had been reached (backward"
-                         " induction, not an equilibrium of the game as written)")
-    return lines
+def _forgetful_infosets(game: Game) -> list[tuple[int, int]]:
+    """The personal sets of several nodes that must be split for perfect recall.
+
+    A set keeps perfect recall when its player has the same own history (its earlier
+    sets and actions) at every node of it. Splitting a set makes the histories through
+    it differ, which can break a later set, so splitting repeats until nothing changes.
+    """
+    if all(len(s.members) == 1 for k, s in game.infosets.items() if k[0]):
+        return []
+    split: set[tuple[int, int]] = set()
+    while True:
+        histories: dict[tuple[int, int], set[tuple]] = {}
+        stack: list[tuple[GameNode, dict[int, tuple]]] = [(game.root, {})]
+        while stack:
+            node, own = stack.pop()
+            key = (node.player, node.infoset)
+            if node.kind == "p" and key not in split and len(game.infosets[key].members) > 1:
+                histories.setdefault(key, set()).add(own.get(node.player, ()))
+            if node.kind != "p":
+                stack.extend((child, own) for child in node.children)
+                continue
+            where = key if key not in split else (*key, id(node))
+            for action, child in enumerate(node.children):
+                step = own.get(node.player, ()) + ((where, action),)
+                stack.append((child, {**own, node.player: step}))
+        broken = {key for key, seen in histories.items() if len(seen) > 1}
+        if not broken:
+            return sorted(split)
+        split |= broken
+
+
+def _forgetful_line(game: Game, key: tuple[int, int]) -> str:
+    player, number = key
+    infoset = game.infosets[key]
+    name = game.players[player - 1] or f"player {player}"
+    label = f' ("{infoset.label}")' if infoset.label else ""
+    return (f"information set {number}{label} of {name} holds {len(infoset.members)} nodes"
+            f" where {name} does not remember the same earlier moves; offramp's information"
+            " sets need perfect recall, so each of its nodes chooses on its own, as if"
+            f" {name} knew which one had been reached")
+
+
+def _set_names(game: Game, forgetful: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The `information_set` name of each personal set of several nodes kept as one."""
+    kept = [key for key, infoset in game.infosets.items()
+            if key[0] and len(infoset.members) > 1 and key not in forgetful]
+    labels = [" ".join(game.infosets[key].label.split()) for key in kept]
+    usable = {label for label in labels if labels.count(label) == 1 and 0 < len(label) <= 64}
+    taken = set(usable)
+    names = {}
+    for key, label in zip(kept, labels, strict=True):
+        if label not in usable:
+            player = game.players[key[0] - 1].strip()[:40] or f"Player {key[0]}"
+            base = label = f"{player}, set {key[1]}"
+            n = 2
+            while label in taken:
+                label, n = f"{base} ({n})", n + 1
+            taken.add(label)
+        names[key] = label
+    return names
 
 
 class _Builder:
-    def __init__(self, game: Game, source: str):
-        self.game, self.source = game, source
+    def __init__(self, game: Game, source: str, set_names: dict[tuple[int, int], str]):
+        self.game, self.source, self.set_names = game, source, set_names
         taken = Names()
         self.player_ids = [taken.unique(slug(name, f"player{i}"))
                            for i, name in enumerate(game.players, 1)]
@@ -371,9 +421,7 @@ class _Builder:
         infoset = self.game.infosets.get((game_node.player, game_node.infoset))
         if game_node.kind == "p":
             node.player = self.player_ids[game_node.player - 1]
-            if infoset is not None and len(infoset.members) > 1:
-                node.extras[INFOSET_KEY] = {"number": game_node.infoset,
-                                            "label": infoset.label}
+            node.information_set = self.set_names.get((game_node.player, game_node.infoset))
         for i, _child in enumerate(game_node.children):
             child = Node(child_id(node.id, i, next(self.serial)))
             assert infoset is not None

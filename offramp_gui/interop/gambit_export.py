@@ -7,6 +7,8 @@ offramp's backward induction maximises, so the solution is the same. Numbers are
 exactly: 0.35 as 0.35, 1/3 as 1/3. Gambit's reader (16.7) requires labels in printable
 ASCII without double spaces, distinct node labels and chance probabilities that add up
 to exactly 1; the writer makes them so and reports every label or number it changes.
+The decisions of one `information_set` are one Gambit information set, labelled with
+the set's name.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ import numpy as np
 from ..fileformat.atomic import SaveError, write_atomic
 from ..model.tree import CHANCE, DECISION, REMAINDER, Node, Tree
 from .common import ConversionError, Report, describe, fraction_text
-from .gambit import INFOSET_KEY, OUTCOME_KEY
+from .gambit import OUTCOME_KEY
 from .values import Evaluated, evaluated
 
 _RATIONAL = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:\s*/\s*\d+)?\s*")
@@ -117,23 +119,24 @@ class _Writer:
         return f"t {name} {outcome}"
 
     def infoset(self, node: Node, player: int) -> tuple[int, str, str]:
-        """The information set: one per node, unless an import recorded a shared one."""
-        saved = node.extras.get(INFOSET_KEY)
+        """The information set: the decisions of one `information_set` share one, with
+        the set's name as its label; any other decision has one of its own."""
+        name = node.information_set
         key: tuple = (player, node.id)
-        if isinstance(saved, dict) and isinstance(saved.get("number"), int):
-            key = (player, "set", saved["number"])
+        if name:
+            key = (player, "set", name)
             first = self.infosets.get(key)
             if first is not None and len(first[1].children) != len(node.children):
                 self.report.approximated.append(
-                    f"{describe(node)}: its recorded information set has another number of"
+                    f"{describe(node)}: its information set has another number of"
                     " actions, so it gets one of its own")
                 key = (player, node.id)
         if key not in self.infosets:
             self.counters[player] = self.counters.get(player, 0) + 1
             self.infosets[key] = (self.counters[player], node)
         number, first_node = self.infosets[key]
-        label = saved.get("label", "") if isinstance(saved, dict) else ""
-        label = self.unique_infoset_label(player, number, str(label or ""))
+        shared = name if name and key[1] == "set" else ""
+        label = self.unique_infoset_label(player, number, shared)
         actions = " ".join(_quoted(self.branch(c)) for c in first_node.children)
         return number, label, actions
 

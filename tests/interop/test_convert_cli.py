@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "interop"
 POKER = DATA / "gambit" / "catalog" / "books" / "myerson1991" / "fig2_1.efg"
 CENTIPEDE = DATA / "gambit" / "contrib" / "games" / "cent4.efg"
+FORGETFUL = DATA / "gambit" / "tests" / "test_games" / "not_perfect_recall.efg"
 SAMPLE_TREE = DATA / "silverdecisions" / "SilverDecisions" / "demo" / "data" / "sample-tree.json"
 BAD_CHANCE = DATA / "silverdecisions" / "SilverDecisions" / "test" / "trees" / "badchance_fail.json"
 TINY = DATA / "silverdecisions" / "synthetic" / "tiny_example.json"
@@ -28,7 +29,7 @@ def offramp(*args: str | Path, timeout: float = 60) -> subprocess.CompletedProce
     return run
 
 
-def test_json_report_lists_what_was_converted_and_approximated(tmp_path):
+def test_json_report_lists_what_was_converted(tmp_path):
     out = tmp_path / "poker.json"
     run = offramp("convert", POKER, "-o", out, "--json")
     assert run.returncode == 0, run.stderr
@@ -37,9 +38,10 @@ def test_json_report_lists_what_was_converted_and_approximated(tmp_path):
     assert (report["from"], report["to"]) == ("gambit", "offramp")
     assert report["target"] == str(out)
     assert any("A simple Poker game" in line for line in report["converted"])
-    assert len(report["approximated"]) == 1 and "information set" in report["approximated"][0]
+    assert report["approximated"] == []  # Alice's information set is kept exactly
     assert isinstance(report["dropped"], list)
     assert load(out).title == "A simple Poker game"
+    assert {n.information_set for n in load(out).root.walk()} == {None, "Alice, set 1"}
 
 
 def test_silverdecisions_to_offramp_keeps_the_values(tmp_path):
@@ -63,7 +65,7 @@ def test_every_writable_format_from_the_command_line(tmp_path):
 @pytest.mark.parametrize("args, status, words", [
     (["convert", BAD_CHANCE, "-o", "{tmp}/x.json"], 1,
      "add up to 1.299"),
-    (["convert", POKER, "-o", "{tmp}/x.json", "--strict"], 1,
+    (["convert", FORGETFUL, "-o", "{tmp}/x.json", "--strict"], 1,
      "refused (strict)"),
     (["convert", OFFRAMP, "-o", "{tmp}/missing/x.csv"], 1, "does not exist"),
     (["convert", "{tmp}/nothing.efg", "-o", "{tmp}/x.json"], 1, "cannot read the file"),

@@ -98,12 +98,32 @@ def signature(tree) -> list[tuple]:
 
 
 def infoset_partition(tree) -> set[frozenset[int]]:
-    groups: dict[tuple, set[int]] = {}
+    """The information sets of several nodes, as sets of preorder positions."""
+    groups: dict[str, set[int]] = {}
     for k, node in enumerate(tree.root.walk()):
-        saved = node.extras.get("x-gambit-infoset")
-        if saved:
-            groups.setdefault((node.player, saved["number"]), set()).add(k)
+        if node.information_set:
+            groups.setdefault(node.information_set, set()).add(k)
     return {frozenset(g) for g in groups.values()}
+
+
+def gambit_partition(game, report: Report) -> set[frozenset[int]]:
+    """The same from the parsed file: each personal set of several nodes, less the sets
+    the report says were split (named by their number and player)."""
+    order: list[GameNode] = []
+    stack = [game.root]
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        stack.extend(reversed(node.children))
+    position = {id(node): k for k, node in enumerate(order)}
+    split = {line.split(" holds ")[0] for line in report.approximated}
+    found = set()
+    for (player, number), infoset in game.infosets.items():
+        label = f' ("{infoset.label}")' if infoset.label else ""
+        said = f"information set {number}{label} of {game.players[player - 1]}"
+        if player and len(infoset.members) > 1 and said not in split:
+            found.add(frozenset(position[id(m)] for m in infoset.members))
+    return found
 
 
 def round_trip(path: Path) -> tuple[object, object, str]:
@@ -164,25 +184,36 @@ def parsed_terminals(game) -> list[tuple]:
 
 # ---- every example game ---------------------------------------------------------------
 @pytest.mark.parametrize("name", GAMES)
-def test_every_game_imports_solves_exports_and_round_trips(name):
+def test_every_game_imports_exports_and_round_trips_with_its_information_sets(name):
     path = GAMBIT / name
-    check_solution(path)
+    report = Report()
+    tree = read_gambit(path, report)
+    game = parse_efg(path.read_text(encoding="utf-8", errors="replace"), name)
+    assert infoset_partition(tree) == gambit_partition(game, report)
+    if not infoset_partition(tree):  # backward induction solves perfect information
+        check_solution(path)
     round_trip(path)
 
 
-def test_the_29_perfect_information_games_import_without_a_warning():
-    perfect = []
+def test_the_29_perfect_information_games_and_those_with_perfect_recall_import_exactly():
+    perfect, exact, forgetful = [], [], []
     for name in GAMES:
         report = Report()
-        read_gambit(GAMBIT / name, report)
-        if not report.approximated:
-            perfect.append(name)
-        else:
-            assert all("information set" in line for line in report.approximated)
+        tree = read_gambit(GAMBIT / name, report)
+        if report.approximated:
+            forgetful.append(name)
+            assert all("offramp's information sets need perfect recall" in line
+                       for line in report.approximated)
             with pytest.raises(ConversionError, match="refused \\(strict\\)"):
                 read_gambit(GAMBIT / name, Report(), strict=True)
+        elif any(node.information_set for node in tree.root.walk()):
+            exact.append(name)
+        else:
+            perfect.append(name)
     assert len(perfect) == 29
     assert "contrib/games/cent4.efg" in perfect and "contrib/games/e10.efg" in perfect
+    assert "catalog/books/myerson1991/fig2_1.efg" in exact and len(exact) > 100
+    assert "tests/test_games/not_perfect_recall.efg" in forgetful
 
 
 @gambit_cross_check
@@ -214,12 +245,36 @@ def test_players_criteria_outcomes_and_rationals():
     assert tree.root.children[0].branch == "Red"
     assert [o.name for o in tree.outcomes] == ["Win Big", "Win", "Lose Big", "Lose"]
     assert tree.description.startswith("This is a simple game of one-card poker")
+    assert report.approximated == []
+    alice = [n for n in tree.root.walk() if n.player == "alice"]
+    assert [n.information_set for n in alice] == ["Alice, set 1"] * 2
+    assert {n.information_set for n in tree.root.walk() if n.player == "fred"} == {None}
+    read(POKER, strict=True)
+
+
+def test_a_unique_gambit_label_names_the_set_and_a_repeated_one_does_not():
+    moves = ('c "" 1 "" { "a" 1/2 "b" 1/2 } 0\n'
+             + 'p "" 1 1 "Not sure" { "x" "y" } 0\nt "" 0\nt "" 0\n' * 2)
+    tree = from_game(parse_efg(game_text(moves=moves), "g.efg"), Report())
+    assert [c.information_set for c in tree.root.children] == ["Not sure"] * 2
+    twice = ('c "" 1 "" { "a" 1/4 "b" 1/4 "c" 1/4 "d" 1/4 } 0\n'
+             + 'p "" 1 1 "Same" { "x" } 0\nt "" 0\n' * 2
+             + 'p "" 1 2 "Same" { "z" } 0\nt "" 0\n' * 2)
+    tree = from_game(parse_efg(game_text(moves=twice), "g.efg"), Report())
+    assert [c.information_set for c in tree.root.children] == \
+        ["P1, set 1", "P1, set 1", "P1, set 2", "P1, set 2"]
+
+
+def test_a_set_where_the_player_forgets_is_split_and_said():
+    path = GAMBIT / "tests" / "test_games" / "not_perfect_recall.efg"
+    tree, report = read(path)
+    assert [n.information_set for n in tree.root.walk()] == [None, None, None]
     assert report.approximated == [
-        "information set 1 of Alice holds 2 nodes: offramp lets each of them choose on its"
-        " own, as if Alice knew which one had been reached (backward induction, not an"
-        " equilibrium of the game as written)"]
+        "information set 1 of Player 1 holds 2 nodes where Player 1 does not remember the"
+        " same earlier moves; offramp's information sets need perfect recall, so each of"
+        " its nodes chooses on its own, as if Player 1 knew which one had been reached"]
     with pytest.raises(ConversionError, match="strict"):
-        read(POKER, strict=True)
+        read(path, strict=True)
 
 
 def test_an_outcome_at_an_inner_node_is_that_nodes_payoff():
@@ -416,3 +471,24 @@ def test_integers_and_lists_are_bounded_and_located(bad, why):
         parse_efg(bad, "bad.efg")
     [line] = refused.value.problems
     assert line.startswith(f"bad.efg:{why}")
+
+
+# ---- information sets ---------------------------------------------------------------
+@gambit_cross_check
+def test_gambit_reads_the_information_sets_of_an_export(tmp_path):
+    import pygambit
+    from pygambit import H
+
+    tree, _report = read(POKER)
+    for node in tree.root.walk():
+        if node.information_set:
+            node.information_set = "Alice after a raise"
+    exported = tmp_path / "poker.efg"
+    exported.write_text(efg_text(tree, Report()), encoding="utf-8")
+    game = pygambit.read_efg(str(exported))
+    members = {player: [sorted(m.actions for m in game.get_members(H.path(*first.actions)))
+                        for first in game.get_infosets(player)] for player in game.players}
+    assert members == {"Fred": [[("Red",)], [("Black",)]],
+                       "Alice": [[("Black", "Raise"), ("Red", "Raise")]]}
+    assert 'p "" 2 1 "Alice after a raise" { "Meet" "Pass" } 0' in game.to_efg()
+    assert game.is_perfect_recall
