@@ -103,6 +103,7 @@ if TYPE_CHECKING:
         name: str | None
         player: str | None
         solve: str | None
+        information_set: str | None
         probability: Value | None
         payoff: Value | dict[str, Value] | None
         outcome: str | None
