@@ -32,8 +32,9 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -63,7 +64,7 @@ class InformationSet:
     labels: tuple[str, ...]  # the branch labels, shared by its nodes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Equilibrium:
     #: Every solved ("best") decision node id -> the chosen child's id.
     choices: Mapping[str, str]
@@ -80,8 +81,14 @@ class Equilibrium:
     kind: str
     #: Survives the Cho-Kreps intuitive criterion; None where the test does not apply.
     intuitive: bool | None
-    #: `evaluate(flat, overrides, fixed=...)` under this profile.
-    results: Results
+    #: Makes `results` (a rollback each: a search may find thousands of equilibria).
+    make_results: Callable[[], Results] = field(repr=False, compare=False)
+
+    @cached_property
+    def results(self) -> Results:
+        """`evaluate(flat, overrides, fixed=...)` under this profile: values,
+        utilities, reach, outcome chances."""
+        return self.make_results()
 
 
 @dataclass(frozen=True)
@@ -139,11 +146,11 @@ def find_equilibria(tree: Tree, overrides: Overrides | None = None,
     deciders = flat.player[flat.kind == DECISION_KIND]
     one_player = len(set(deciders.tolist())) <= 1
     if not sets:
-        only = Equilibrium(_choices(flat, base), {}, {}, {}, "", None, base)
+        only = Equilibrium(_choices(flat, base), {}, {}, {}, "", None, lambda: base)
         return EquilibriumSearch((), (only,), 1, 1, True, one_player, False)
     game = _Game(flat, base, sets, overrides)
     found, searched = game.search(limit, one_player)
-    equilibria = tuple(game.equilibrium(int(index)) for index in found)
+    equilibria = game.equilibria(found)
     return EquilibriumSearch(sets, equilibria, game.profiles, searched,
                              searched == game.profiles, one_player, game.signalling is not None)
 
@@ -195,6 +202,7 @@ class _Game:
         self.subgame_roots = self._subgame_roots()
         self.profiles = math.prod(s.actions for s in self.searched)
         self.signalling = self._signalling()
+        self._labels: dict[str, list[str]] = {}
 
     def _depth_first(self) -> list[int]:
         found, stack = [], [0]
@@ -335,33 +343,55 @@ class _Game:
         return indices.tolist(), searched
 
     # ---- one equilibrium ---------------------------------------------------------------
-    def equilibrium(self, index: int) -> Equilibrium:
-        flat = self.flat
-        digits = self.digits(np.array([index], np.int64))
+    def equilibria(self, indices: list[int]) -> tuple[Equilibrium, ...]:
+        """The equilibria of these profiles, their beliefs worked out all at once; each
+        one's full results when first asked for."""
+        if not indices:
+            return ()
+        count = len(indices)
+        digits = self.digits(np.array(indices, np.int64))
         value, reach = self.run(digits)
-        fixed = {x: self.kids[x][int(digits[0, k])]
+        base_choices = _choices(self.flat, self.base)
+        per_set = []
+        for k, searched in enumerate(self.searched):
+            if len(searched.nodes) >= 2:
+                weights = np.stack([np.broadcast_to(reach[x], (count,))
+                                    for x in searched.nodes])
+                per_set.append((k, searched, weights, self.payoffs(value, searched, count)))
+        return tuple(self._equilibrium(j, digits[j], value, per_set, base_choices)
+                     for j in range(count))
+
+    def _equilibrium(self, j: int, digits: np.ndarray, value: dict[int, np.ndarray],
+                     per_set: list, base_choices: dict[str, str]) -> Equilibrium:
+        flat = self.flat
+        fixed = {x: self.kids[x][int(digits[k])]
                  for k, searched in enumerate(self.searched) for x in searched.nodes}
-        results = evaluate(flat, self.overrides, fixed)
+        choices = dict(base_choices)  # (outside the searched part: backward induction)
+        choices.update((flat.ids[x], flat.ids[c]) for x, c in fixed.items())
         beliefs: dict[str, float] = {}
         off_path: dict[str, str] = {}
         bounds: dict[str, dict[str, tuple[float, float]]] = {}
-        for k, searched in enumerate(self.searched):
-            if len(searched.nodes) < 2:
-                continue
-            weights = [float(np.ravel(reach[x])[0]) for x in searched.nodes]
-            total = sum(weights)
+        for k, searched, weights, payoff in per_set:
+            total = float(weights[:, j].sum())
             if total > 0:
-                beliefs.update({flat.ids[x]: w / total for x, w in zip(searched.nodes, weights)})
+                beliefs.update((flat.ids[x], float(w) / total)
+                               for x, w in zip(searched.nodes, weights[:, j]))
                 continue
-            q = self.payoffs(value, searched, 1)[:, :, 0]
-            region = _belief_bounds(q, int(digits[0, k]))
+            region = _belief_bounds(payoff[:, :, j], int(digits[k]))
             if region is None:  # (cannot happen: the search kept it)
                 continue
             bounds[searched.name] = {flat.ids[x]: b for x, b in zip(searched.nodes, region)}
-            off_path[searched.name] = _in_words(_distinct_labels(flat, searched.nodes), region)
-        kind, intuitive = self._signalling_verdict(digits[0], value)
-        return Equilibrium(_choices(flat, results), beliefs, off_path, bounds, kind,
-                           intuitive, results)
+            off_path[searched.name] = _in_words(self.labels(searched), region)
+        kind, intuitive = self._signalling_verdict(digits, value, j)
+        flat_, overrides = self.flat, self.overrides
+        return Equilibrium(choices, beliefs, off_path, bounds, kind, intuitive,
+                           lambda: evaluate(flat_, overrides, fixed))
+
+    def labels(self, searched: _Searched) -> list[str]:
+        found = self._labels.get(searched.name)
+        if found is None:
+            found = self._labels[searched.name] = _distinct_labels(self.flat, searched.nodes)
+        return found
 
     # ---- signalling games ------------------------------------------------------------
     def _signalling(self) -> _Signalling | None:
@@ -396,8 +426,8 @@ class _Game:
         first = [flat.labels.branches[m] or "" for m in flat.children(types[0])]
         return _Signalling(senders.pop(), types, tuple(first), receiver_sets)
 
-    def _signalling_verdict(self, digits: np.ndarray,
-                            value: dict[int, np.ndarray]) -> tuple[str, bool | None]:
+    def _signalling_verdict(self, digits: np.ndarray, value: dict[int, np.ndarray],
+                            j: int) -> tuple[str, bool | None]:
         game = self.signalling
         if game is None:
             return "", None
@@ -409,7 +439,8 @@ class _Game:
         unsent = [m for m in game.messages if m not in sent]
         if not unsent:
             return kind, None
-        earned = [float(np.ravel(value[t][..., game.sender])[0]) for t in game.types]
+        earned = [float(value[t][..., game.sender] if value[t].ndim == 1
+                        else value[t][j, game.sender]) for t in game.types]
         return kind, all(self._intuitive(game, m, earned) for m in unsent)
 
     def _intuitive(self, game: _Signalling, message: str, earned: list[float]) -> bool:
@@ -477,8 +508,10 @@ def _belief_bounds(payoff: np.ndarray, taken: int) -> list[tuple[float, float]] 
     bounds."""
     nodes = payoff.shape[0]
     gains = [payoff[:, taken] - payoff[:, a] for a in range(payoff.shape[1]) if a != taken]
-    sides = [np.eye(nodes)[x] for x in range(nodes)] + gains  # each side: row . mu >= 0
     scale = TIE_TOLERANCE * max(1.0, float(np.abs(payoff).max()))
+    if nodes == 2:
+        return _interval(gains, scale)
+    sides = [np.eye(nodes)[x] for x in range(nodes)] + gains  # each side: row . mu >= 0
     vertices = []
     for chosen in itertools.combinations(range(len(sides)), nodes - 1):
         system = np.array([sides[s] for s in chosen] + [np.ones(nodes)])
@@ -491,6 +524,23 @@ def _belief_bounds(payoff: np.ndarray, taken: int) -> list[tuple[float, float]] 
         return None
     stacked = np.array(vertices)
     return [(float(low), float(high)) for low, high in zip(stacked.min(0), stacked.max(0))]
+
+
+def _interval(gains: list[np.ndarray], scale: float) -> list[tuple[float, float]] | None:
+    """`_belief_bounds` of a 2-node set: t in the first node, t g0 + (1 - t) g1 >= 0
+    for every other branch's gains g."""
+    low, high = 0.0, 1.0
+    for first, second in gains:
+        slope = float(first - second)
+        if slope == 0:
+            if second < -scale:
+                return None
+            continue
+        edge = (-scale - float(second)) / slope
+        low, high = (max(low, edge), high) if slope > 0 else (low, min(high, edge))
+    if low > high:
+        return None
+    return [(low, high), (1 - high, 1 - low)]
 
 
 def _distinct_labels(flat: FlatTree, nodes: Sequence[int]) -> list[str]:
