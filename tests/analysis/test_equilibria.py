@@ -16,7 +16,7 @@ from offramp_gui.analysis.equilibria import (
 )
 from offramp_gui.analysis.evaluate import evaluate, evaluate_tree
 from offramp_gui.analysis.flatten import DECISION_KIND, flatten
-from offramp_gui.model.tree import Criterion, Node, Player, Tree
+from offramp_gui.model.tree import Criterion, Node, Player, Tree, Utility
 
 
 def decision(node_id: str, player: str, children: list[Node], branch: str | None = None,
@@ -186,6 +186,29 @@ def test_seltens_horse_lists_the_perfect_equilibrium_not_the_incredible_threat()
     assert list(only.results.utility[0]) == [1, 1, 1]
 
 
+def test_an_off_path_set_of_three_nodes_states_the_region_of_beliefs():
+    # A horse with three legs down: player 1 goes across (A: 1 each) or down to one of
+    # B, C, D, which player 3 cannot tell apart. Player 3 gets 1 for L at B and 1 for R
+    # at C or D: R is best when mu(B) <= mu(C) + mu(D), that is mu(B) <= 1/2. Player 1
+    # gets 2 down when L, 0 when R. (A, R): the set is off the path, R sustained by
+    # mu(B) <= 1/2 (C and D anything). (B, L): the set is reached at B alone, L best.
+    # Down to C or D is met with R (0 < 1), and (A, L) loses to B.
+    def leg(name: str) -> Node:
+        return decision(name, "p3", [end(f"{name}_L", "L", p1=2, p3=1 if name == "B" else 0),
+                                     end(f"{name}_R", "R", p1=0, p3=0 if name == "B" else 1)],
+                        branch=name, information_set="player 3")
+    tree = game(decision("one", "p1", [end("A", "A", p1=1, p3=1), leg("B"), leg("C"),
+                                       leg("D")]), "p1", "p3")
+    across, down = find_equilibria(tree).equilibria
+    assert (across.choices["one"], across.choices["B"]) == ("A", "B_R")
+    bounds = across.off_path_bounds["player 3"]
+    assert bounds["B"] == pytest.approx((0, 0.5)) and bounds["C"] == pytest.approx((0, 1))
+    assert across.off_path["player 3"] == (
+        "beliefs within: “B” 0% to 50%, “C” 0% to 100%, “D” 0% to 100%")
+    assert (down.choices["one"], down.choices["B"]) == ("B", "B_L")
+    assert down.beliefs == {"B": 1.0, "C": 0.0, "D": 0.0} and down.off_path == {}
+
+
 # ---- one decision maker --------------------------------------------------------------
 def invest_blind() -> Tree:
     """A decision made before an uncertainty is revealed (Clemen and Reilly, Making Hard
@@ -224,6 +247,20 @@ def test_one_player_strategy_is_the_hand_computed_optimum():
         "research", "r_good_invest", "r_bad_not", "s_good_invest", "s_bad_invest")
     assert best.results.expected[0, 0] == pytest.approx(55)
     assert best.beliefs == pytest.approx({"s_good": 0.6, "s_bad": 0.4})
+
+
+def test_a_risk_averse_decision_maker_weighs_the_blind_choice_by_its_utility():
+    # Exponential utility, risk tolerance 100: investing blind is worth the certainty
+    # equivalent -100 ln(0.6 e^-1 + 0.4 e^1.2) = -43.7 < 0, so it does not invest
+    # (risk-neutral it would: 12 > 0).
+    tree = invest_blind()
+    tree.root.children = [tree.node("skip")]
+    tree.reindex()
+    assert find_equilibria(tree).equilibria[0].choices["s_good"] == "s_good_invest"
+    tree.players = [Player("decision-maker", "Decision maker", {"value": 1},
+                           utility=Utility("exponential", risk_tolerance=100))]
+    (best,) = find_equilibria(tree).equilibria
+    assert best.choices["s_good"] == "s_good_not" == best.results.chosen_id("s_good")
 
 
 def test_one_player_ties_list_every_optimal_strategy():
