@@ -125,7 +125,8 @@ def weighted_sum(values: np.ndarray, weights: np.ndarray,
 
 
 def solve(flat: FlatTree, overrides: Overrides | None = None, samples: int = 1,
-          want_reach: bool = True, want_outcomes: bool = True) -> Solution:
+          want_reach: bool = True, want_outcomes: bool = True,
+          fixed: Mapping[int, int] | None = None) -> Solution:
     """Roll `flat` back for `samples` sets of variable values.
 
     Parameters
@@ -135,12 +136,17 @@ def solve(flat: FlatTree, overrides: Overrides | None = None, samples: int = 1,
         take their own values (expressions are recomputed from the overrides).
     want_reach, want_outcomes
         Skip these parts when an analysis does not need them.
+    fixed
+        Decision node index -> the index of the child taken there, whatever it is worth
+        (an equilibrium's choices at information sets): a choice like any other, with
+        no tie; reach and outcome chances follow it.
     """
-    return _solve(flat, overrides, samples, want_reach, want_outcomes)[0]
+    return _solve(flat, overrides, samples, want_reach, want_outcomes, fixed)[0]
 
 
 def _solve(flat: FlatTree, overrides: Overrides | None, samples: int, want_reach: bool,
-           want_outcomes: bool) -> tuple[Solution, Callable[[], np.ndarray]]:
+           want_outcomes: bool, fixed: Mapping[int, int] | None = None,
+           ) -> tuple[Solution, Callable[[], np.ndarray]]:
     """`solve`, and how to work out the outcome distributions later."""
     problems = _Problems(flat)
     env = _variable_values(flat, overrides or {}, samples, problems)
@@ -149,7 +155,7 @@ def _solve(flat: FlatTree, overrides: Overrides | None, samples: int, want_reach
     weights = _weights(flat, env, samples, problems)
     tolerances = _tolerances(flat, env, samples, problems)
     cumulative = path_totals(flat, payoff)
-    rollback = _Rollback(flat, probability, valid, samples, weights, tolerances)
+    rollback = _Rollback(flat, probability, valid, samples, weights, tolerances, fixed)
     values, weight, choice, tie = rollback.run(cumulative)
     reach = _reach(flat, weight) if want_reach else None
 
@@ -455,6 +461,13 @@ def lottery_certainty(solution: Solution, player: int, chances: np.ndarray,
     return float(-tolerance * (top + math.log1p(np.sum(chances * np.expm1(exponent - top)))))
 
 
+def risk_tolerances(results: Results) -> list[float]:
+    """Each risk attitude's risk tolerance with the variables of `results` (nan where
+    it is not valid; a piecewise utility's is unused)."""
+    env = {name: np.array([value]) for name, value in results.variables.items()}
+    return [float(t[0]) for t in _tolerances(results.flat, env, 1, _Problems(results.flat))]
+
+
 def _tolerances(flat: FlatTree, env: dict[str, np.ndarray], samples: int,
                 problems: _Problems) -> list[np.ndarray]:
     """Each risk attitude's risk tolerance per sample (S,): nan where it is not valid
@@ -498,8 +511,10 @@ class _Rollback:
     children) and reduces it in one segment per parent (`plan.LevelPlan`)."""
 
     def __init__(self, flat: FlatTree, probability: np.ndarray, valid: np.ndarray,
-                 samples: int, weights: np.ndarray, tolerances: list[np.ndarray]):
+                 samples: int, weights: np.ndarray, tolerances: list[np.ndarray],
+                 fixed: Mapping[int, int] | None = None):
         self.flat, self.probability, self.valid, self.samples = flat, probability, valid, samples
+        self.fixed = fixed or None
         self.plans = level_plans(flat)
         self.weights = weights
         # Player -1 (no valid player) takes the last row, of nan.
@@ -543,6 +558,9 @@ class _Rollback:
                 averaged[invalid] = np.nan
         if plan.chooses:
             chosen, chosen_weight, chosen_index, tied = self._choose(plan, child_values)
+            if self.fixed is not None:
+                self._take_fixed(plan, child_values, chosen, chosen_weight, chosen_index,
+                                 tied)
         if self.certainty is not None:
             self._certainty_level(plan, chosen_index if plan.chooses else None)
         if plan.mixed is None:
@@ -605,6 +623,31 @@ class _Rollback:
         if undecidable.any():
             chosen[undecidable] = np.nan
         return chosen, chosen_weight, chosen_index, tied
+
+    def _take_fixed(self, plan: LevelPlan, child_values: np.ndarray, chosen: np.ndarray,
+                    chosen_weight: np.ndarray, chosen_index: np.ndarray,
+                    tied: np.ndarray) -> None:
+        """Overwrite `_choose`'s results at the decisions of `plan` whose child is fixed."""
+        assert self.fixed is not None
+        if isinstance(plan.parents, slice):
+            parents = np.arange(plan.parents.start, plan.parents.stop)
+        else:
+            parents = plan.parents
+        nodes = np.fromiter(self.fixed.keys(), np.int64, len(self.fixed))
+        taken = np.fromiter(self.fixed.values(), np.int64, len(self.fixed))
+        rows = np.searchsorted(parents, nodes)
+        here = (rows < len(parents)) & (parents[np.minimum(rows, len(parents) - 1)] == nodes)
+        rows, local = rows[here], taken[here] - plan.children.start
+        if not rows.size:
+            return
+        counts = plan.counts[rows]
+        offsets = np.cumsum(counts) - counts
+        siblings = np.repeat(plan.starts[rows] - offsets, counts) + np.arange(counts.sum())
+        chosen_weight[siblings] = 0.0
+        chosen_weight[local] = 1.0
+        chosen[rows] = child_values[local]
+        chosen_index[rows] = local[:, None] + plan.children.start
+        tied[rows] = False
 
     def _choose_among_equals(self, plan: LevelPlan, child_values: np.ndarray,
                              utility: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -883,9 +926,11 @@ class Results:
         return self.flat.ids[chosen] if chosen >= 0 else None
 
 
-def evaluate(flat: FlatTree, overrides: Overrides | None = None) -> Results:
-    """Roll back once with the variables' values (and any overrides)."""
-    solution, outcomes_later = _solve(flat, overrides, 1, True, False)
+def evaluate(flat: FlatTree, overrides: Overrides | None = None,
+             fixed: Mapping[int, int] | None = None) -> Results:
+    """Roll back once with the variables' values (and any overrides); `fixed` as in
+    `solve`."""
+    solution, outcomes_later = _solve(flat, overrides, 1, True, False, fixed)
     values = solution.values[:, 0, :]
     weights = solution.sample_weights(0)
     utility = utilities(values, weights)
@@ -907,11 +952,14 @@ def first_sample_certainty(solution: Solution) -> np.ndarray | None:
     return None if risk is None else risk[:, :, 0]
 
 
-def evaluate_tree(tree: Tree, overrides: Overrides | None = None) -> Results:
-    """Validate, flatten and evaluate; the issues hold structural and numeric problems."""
+def evaluate_tree(tree: Tree, overrides: Overrides | None = None,
+                  fixed: Mapping[str, str] | None = None) -> Results:
+    """Validate, flatten and evaluate; the issues hold structural and numeric problems.
+    `fixed`: decision node id -> the id of the child taken there (as in `solve`)."""
     flat = flatten(tree)
     structural = validate(tree) if flat.suspect else validate_settings(tree)
-    results = evaluate(flat, overrides)
+    taken = None if fixed is None else {flat.index[k]: flat.index[v] for k, v in fixed.items()}
+    results = evaluate(flat, overrides, taken)
     if not structural:
         return results
     return dataclasses.replace(results, issues=tuple(structural) + results.issues)
