@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from offramp_gui.analysis.equilibria import has_information_sets
 from offramp_gui.analysis.evaluate import evaluate as evaluate_flat
 from offramp_gui.analysis.flatten import flatten, flatten_columns
 from offramp_gui.analysis.report import evaluation_document, evaluation_json
@@ -274,7 +275,11 @@ def written_out(path: Path, folder: Path) -> Path:
 
 @pytest.mark.parametrize("path", TREES + CONFORMANCE, ids=lambda p: p.name)
 def test_fast_and_careful_paths_agree(path, tmp_path):
-    assert fast_json(written_out(path, tmp_path)) == careful_json(path)
+    written = written_out(path, tmp_path)
+    if has_information_sets(load(path)):  # (their rules are checked by the careful reader)
+        assert read_plain(written) is None
+        return
+    assert fast_json(written) == careful_json(path)
 
 
 def test_a_top_level_x_key_changes_nothing(tmp_path):

@@ -30,6 +30,7 @@ is how its certainty equivalents are made; so its comparisons agree with the rol
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -44,6 +45,7 @@ from .evaluate import (
     TIE_TOLERANCE,
     Overrides,
     Results,
+    Shown,
     evaluate,
     risk_tolerances,
     through,
@@ -153,6 +155,24 @@ def find_equilibria(tree: Tree, overrides: Overrides | None = None,
     equilibria = game.equilibria(found)
     return EquilibriumSearch(sets, equilibria, game.profiles, searched,
                              searched == game.profiles, one_player, game.signalling is not None)
+
+
+def equilibrium_results(tree: Tree, overrides: Overrides | None = None,
+                        chosen: int = 0) -> tuple[Results, EquilibriumSearch | None]:
+    """What a tree with information sets shows: the results of equilibrium `chosen`
+    (the last when there are fewer), `Results.equilibrium` saying which of how many;
+    with no pure-strategy equilibrium, backward induction's. A tree that cannot be
+    evaluated gives its problems, not searched (None)."""
+    base = evaluate(flatten(tree), overrides)
+    if base.issues:
+        return base, None
+    search = find_equilibria(tree, overrides)
+    count = len(search.equilibria)
+    if not count:
+        return dataclasses.replace(base, equilibrium=Shown(-1, 0, search.complete)), search
+    index = max(0, min(chosen, count - 1))
+    shown = Shown(index, count, search.complete)
+    return dataclasses.replace(search.equilibria[index].results, equilibrium=shown), search
 
 
 def _choices(flat: FlatTree, results: Results) -> dict[str, str]:
@@ -390,7 +410,7 @@ class _Game:
     def labels(self, searched: _Searched) -> list[str]:
         found = self._labels.get(searched.name)
         if found is None:
-            found = self._labels[searched.name] = _distinct_labels(self.flat, searched.nodes)
+            found = self._labels[searched.name] = distinct_labels(self.flat, searched.nodes)
         return found
 
     # ---- signalling games ------------------------------------------------------------
@@ -543,17 +563,18 @@ def _interval(gains: list[np.ndarray], scale: float) -> list[tuple[float, float]
     return [(low, high), (1 - high, 1 - low)]
 
 
-def _distinct_labels(flat: FlatTree, nodes: Sequence[int]) -> list[str]:
-    """What tells the set's nodes apart: their own labels, else those of the nearest
-    ancestors that differ (the type a chance move gave)."""
+def distinct_labels(flat: FlatTree, nodes: Sequence[int]) -> list[str]:
+    """What tells the set's nodes apart, in the user's words: the branch labels of the
+    nearest ancestors (or the nodes themselves) where the paths differ: the type a
+    chance move gave ("Resolved West"), else the nodes' own labels."""
     current = list(nodes)
-    while True:
-        labels = [flat.labels.node(i, flat.ids[i]) for i in current]
-        if len(set(labels)) == len(labels):
+    while not any(flat.parent[i] < 0 for i in current):
+        labels = [flat.labels.branches[i] or "" for i in current]
+        if all(labels) and len(set(labels)) == len(labels):
             return labels
-        if any(flat.parent[i] < 0 for i in current):
-            return [flat.ids[i] for i in nodes]
         current = [int(flat.parent[i]) for i in current]
+    labels = [flat.labels.node(i, flat.ids[i]) for i in nodes]
+    return labels if len(set(labels)) == len(labels) else [flat.ids[i] for i in nodes]
 
 
 def _percent(value: float) -> str:

@@ -875,6 +875,19 @@ def _reach(flat: FlatTree, weight: np.ndarray) -> np.ndarray:
 
 
 # ---- one evaluation -----------------------------------------------------------------
+@dataclass(frozen=True)
+class Shown:
+    """Which equilibrium of a tree with information sets a `Results` holds."""
+
+    #: Its place in `equilibria.find_equilibria`'s list (0: the first); -1 when the tree
+    #: has no equilibrium in pure strategies (the results are then backward induction's).
+    index: int
+    #: How many pure-strategy perfect Bayesian equilibria were found.
+    count: int
+    #: False when there were more strategy profiles than were searched.
+    complete: bool
+
+
 @dataclass(frozen=True, eq=False)
 class Results:
     """The rolled-back tree for one set of variable values; nan where not computable."""
@@ -894,6 +907,9 @@ class Results:
     #: The certainty equivalents of the players in `flat.risk`, (len(flat.risk), n);
     #: None when every player is risk-neutral. Read them as `certainty`.
     risk_certainty: np.ndarray | None = None
+    #: In a tree with information sets, which equilibrium these results are; None in a
+    #: tree without (solved by backward induction).
+    equilibrium: Shown | None = None
 
     @cached_property
     def certainty(self) -> np.ndarray | None:
@@ -955,9 +971,14 @@ def first_sample_certainty(solution: Solution) -> np.ndarray | None:
 def evaluate_tree(tree: Tree, overrides: Overrides | None = None,
                   fixed: Mapping[str, str] | None = None) -> Results:
     """Validate, flatten and evaluate; the issues hold structural and numeric problems.
-    `fixed`: decision node id -> the id of the child taken there (as in `solve`)."""
+    `fixed`: decision node id -> the id of the child taken there (as in `solve`). A
+    tree with information sets gives its first equilibrium's results."""
     flat = flatten(tree)
     structural = validate(tree) if flat.suspect else validate_settings(tree)
+    if flat.suspect and fixed is None and not structural:
+        from .equilibria import equilibrium_results  # (it builds on this module)
+
+        return equilibrium_results(tree, overrides)[0]
     taken = None if fixed is None else {flat.index[k]: flat.index[v] for k, v in fixed.items()}
     results = evaluate(flat, overrides, taken)
     if not structural:

@@ -34,11 +34,13 @@ from ..model.fields import FIELDS
 from ..model.issues import Issue
 from ..model.tree import Player, Tree, Utility, Variable
 from ..model.validate import validate, validate_settings
+from .equilibria import EquilibriumSearch, equilibrium_results, has_information_sets
 from .evaluate import (
     PROBABILITY_RANGE_TOLERANCE,
     PROBABILITY_SUM_TOLERANCE,
     TIE_TOLERANCE,
     Results,
+    Shown,
     _Problems,
     _range_problem,
     _sum_problem,
@@ -64,7 +66,7 @@ from .restructure import OLD, patch
 #: Node fields the engine does not read: a change of one leaves the numbers as they are.
 _NEUTRAL_FIELDS = frozenset(f.name for f in FIELDS) - {
     "id", "type", "player", "solve", "outcome", "probability", "payoff", "branch", "name",
-    "children"}
+    "children", "information_set"}
 #: Settings the engine does not read.
 _NEUTRAL_SETTINGS = frozenset({"display", "description", "sources", "extras"})
 _NO_NODES = np.zeros(0, np.int64)
@@ -86,6 +88,22 @@ class LiveEvaluation:
         #: The players' utilities `flat.risk` was made from.
         self._utilities = _utilities_of(tree)
         self._start(flat, tuple(structural))
+        #: In a tree with information sets: its equilibria, and the results of the one
+        #: shown (`choose`); every edit then asks for a full evaluation.
+        self.search: EquilibriumSearch | None = None
+        self._shown: Results | None = None
+        if flat.suspect and not structural and has_information_sets(tree):
+            self._shown, self.search = equilibrium_results(tree)
+
+    def choose(self, index: int) -> None:
+        """Show equilibrium `index` of a tree with information sets (the last, when
+        there are fewer); nothing changes in a tree without."""
+        if self.search is None or not self.search.equilibria or self._shown is None:
+            return
+        index = max(0, min(index, len(self.search.equilibria) - 1))
+        self._shown = dataclasses.replace(
+            self.search.equilibria[index].results,
+            equilibrium=Shown(index, len(self.search.equilibria), self.search.complete))
 
     def _start(self, flat: FlatTree, structural: tuple[Issue, ...]) -> None:
         """Roll `flat` back in full and keep what the edits will need."""
@@ -138,6 +156,8 @@ class LiveEvaluation:
     def results(self) -> Results:
         """The results as `evaluate_tree` gives them; their arrays are this evaluation's
         own, so they show later edits too (`flat` is a snapshot and never changes)."""
+        if self._shown is not None:
+            return self._shown
         if self._results is None or self._results.flat is not self.flat:
             self._results = Results(
                 self.flat, {k: float(v[0]) for k, v in self._env.items()}, self.values[:, 0, :],
@@ -150,8 +170,8 @@ class LiveEvaluation:
     # ---- edits from the model ---------------------------------------------------------
     def apply(self, tree: Tree, change: TreeChange) -> bool:
         """Take a change the tree has made; False when it needs a full evaluation."""
-        if _utilities_of(tree) != self._utilities:
-            return False  # (flat.risk is made by flatten)
+        if _utilities_of(tree) != self._utilities or self._shown is not None:
+            return False  # (flat.risk is made by flatten; equilibria are searched again)
         if not self._apply(tree, change):
             return False
         if self.flat.risk:

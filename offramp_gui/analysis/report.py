@@ -153,6 +153,10 @@ def evaluation_document_head(results: Results) -> dict[str, Any]:
     if flat.risk:  # (only in a tree with a risk attitude)
         kinds = {flat.players[a.player]: a.kind for a in flat.risk}
         head["utilities"] = {p: kinds.get(p, "linear") for p in flat.players}
+    shown = results.equilibrium
+    if shown is not None:  # (only in a tree with information sets)
+        head["equilibrium"] = {"shown": shown.index + 1 if shown.index >= 0 else None,
+                               "of": shown.count, "complete": shown.complete}
     return head
 
 

@@ -6,10 +6,12 @@ import sys
 
 import numpy as np
 
+from ..analysis.equilibria import equilibrium_results, has_information_sets
 from ..analysis.evaluate import Results, evaluate
 from ..analysis.flatten import ASSUMED_KIND, DECISION_KIND, FlatTree
 from ..analysis.readable import number, percent, table
 from ..analysis.report import evaluation_json_pieces, preorder
+from ..model.tree import Tree
 from .common import (
     CommandError,
     add_set_option,
@@ -34,7 +36,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def run(options: argparse.Namespace) -> int:
     settings, flat = load_flat(options.file)
-    results = evaluate(flat, parse_assignments(options.assignments, settings))
+    overrides = parse_assignments(options.assignments, settings)
+    if flat.suspect and isinstance(settings, Tree) and has_information_sets(settings):
+        results = equilibrium_results(settings, overrides)[0]
+    else:
+        results = evaluate(flat, overrides)
     if results.issues:
         _tree, loaded = open_tree(options.file)  # stops here if the file itself is invalid
         report(list(results.issues), options.file, loaded)
@@ -57,9 +63,25 @@ def readable(results: Results) -> str:
               _count(len(flat.players), "player", "players"), _count(flat.size, "node", "nodes")]
     return "\n".join([
         flat.title, ", ".join(counts) + (f"; {variables}" if variables else ""),
+        *_equilibrium(results),
         "", "Policy on the solved path", _policy(results),
         "", _alternatives_heading(flat), _alternatives(results),
         "", "Outcomes (chance of each under the solved policy)", _outcomes(results)])
+
+
+def _equilibrium(results: Results) -> list[str]:
+    """Which equilibrium a tree with information sets shows, in a line of its own."""
+    shown = results.equilibrium
+    if shown is None:
+        return []
+    more = "" if shown.complete else " (not every strategy profile was searched)"
+    if shown.index < 0:
+        return ["", "No equilibrium in pure strategies" + more + ": below, backward"
+                " induction's values, as if each player saw where it stands; `offramp"
+                " equilibria` gives the mixed ones."]
+    many = _count(shown.count, "perfect Bayesian equilibrium", "perfect Bayesian equilibria")
+    return ["", f"Information sets: {many} in pure strategies{more}; below, the first"
+            " (`offramp equilibria` lists them all, with beliefs)."]
 
 
 def _count(n: int, one: str, many: str) -> str:
