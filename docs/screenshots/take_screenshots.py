@@ -39,6 +39,9 @@ def main() -> None:
     if sys.argv[1:] == ["information-set"]:
         information_set(window, app)
         return
+    if sys.argv[1:] == ["equilibria"]:
+        equilibria(window, app)
+        return
     document = window.document
     document.select("offramp")
     QTest.qWait(50)  # a running event loop, as the app's: it deletes the docks' old tab bars
@@ -94,6 +97,7 @@ def main() -> None:
     export_tree(document, HERE / "exported-branch.png", node_id="offramp_pledges.rout")
     drag_in_progress(window, app)
     information_set(window, app)
+    equilibria(window, app)
     print("screenshots written to", HERE)
 
 
@@ -176,6 +180,27 @@ def information_set(window, app) -> None:  # noqa: ANN001
     window.view.show_start()  # the root's side: all of this small tree but its endings
     settle(app)
     window.grab().save(str(HERE / "information-set.png"))
+
+
+def equilibria(window, app) -> None:  # noqa: ANN001
+    """The essay's game of private information, its fourth equilibrium chosen: the
+    strategies in bold, each side's beliefs beside the nodes it cannot tell apart, and
+    the list of equilibria below."""
+    from offramp_gui.bundled import bundled_dir
+
+    window.resize(1600, 1000)
+    window.files.open(bundled_dir("trees") / "resolve.json", ask=False, as_copy=True)
+    settle(app)
+    panel = window.panels["equilibria"]
+    dock = panel.parentWidget()
+    dock.show()
+    dock.raise_()
+    panel.list.setCurrentRow(3)
+    window.document.select("calc-resolved-measured-kremlin")
+    settle(app)
+    window.view.show_start()
+    settle(app)
+    window.grab().save(str(HERE / "equilibria.png"))
 
 
 if __name__ == "__main__":

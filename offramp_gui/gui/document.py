@@ -12,13 +12,14 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from ..analysis.equilibria import EquilibriumSearch
 from ..analysis.evaluate import Results
 from ..analysis.flatten import FlatTree
 from ..analysis.live import LiveEvaluation
@@ -218,6 +219,8 @@ class DocumentController(QObject):
         # (made on the worker that read the file, when it was opened).
         self._pending = []
         self.live = live if live is not None else LiveEvaluation(tree)
+        #: Which equilibrium of a tree with information sets is shown (view state).
+        self.equilibrium = 0
         self.results = self.live.results()
 
     def replace_tree(self, tree: Tree, path: Path | None, digest: str | None = None,
@@ -405,9 +408,35 @@ class DocumentController(QObject):
         self._take_pending()
         if self._stale is self.live:
             self.live = LiveEvaluation(self.tree)  # the full evaluation
+            self.live.choose(self.equilibrium)
         self.results = self.live.results()
         self.results_ready.emit(self.results)
 
+
+    # ---- equilibria of a tree with information sets ----------------------------------
+    @property
+    def equilibria(self) -> EquilibriumSearch | None:
+        """The equilibria of a tree with information sets; None for a tree without."""
+        return self.live.search
+
+    def choose_equilibrium(self, index: int) -> None:
+        """Show another equilibrium: the canvas, panels and analyses follow it."""
+        if self._pending or self._stale is self.live or self._recompute_timer.isActive():
+            self.recompute()  # (an edit waiting is shown first)
+        if self.live.search is None or index == self.equilibrium:
+            return
+        self.equilibrium = index
+        self.live.choose(index)
+        self.results = self.live.results()
+        self.results_ready.emit(self.results)
+
+    def beliefs(self) -> Mapping[str, float]:
+        """Node id -> the chance its player gives it, at the nodes of information sets
+        the shown equilibrium reaches (Bayes' rule)."""
+        search, shown = self.live.search, self.results.equilibrium
+        if search is None or shown is None or shown.index < 0:
+            return {}
+        return search.equilibria[shown.index].beliefs
     # ---- gestures: what merges into one undo step -------------------------------------
     def gesture(self) -> int:
         """The current gesture's number: scrubbing edits merge only within one gesture.

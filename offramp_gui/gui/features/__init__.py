@@ -7,6 +7,7 @@ from __future__ import annotations
 from .analysis import AnalysisFeature
 from .disk_watch import DiskWatch
 from .editing import EditingFeature
+from .equilibria import EquilibriaFeature
 from .export_image import ExportImageFeature
 from .files import FilesFeature
 from .help import HelpFeature
@@ -23,4 +24,4 @@ from .viewing import ViewingFeature
 DEFAULT = (FilesFeature, StartingPointsFeature, InteropFeature, ExportImageFeature, EditingFeature,
            TemplatesFeature, InformationSetsFeature,
            PreferencesFeature, ViewingFeature, PanelsFeature, ModelEditorFeature,
-           AnalysisFeature, HelpFeature, RecoveryManager, DiskWatch)
+           EquilibriaFeature, AnalysisFeature, HelpFeature, RecoveryManager, DiskWatch)

@@ -87,18 +87,32 @@ class JoinItem(QGraphicsItem):
         self.name = ""
         self.color = QColor(theme.line)
         self.points: tuple[QPointF, ...] = ()
+        #: The shown equilibrium's belief at each point's node ("60%"), "" where none.
+        self.beliefs: tuple[str, ...] = ()
         self._bounds = QRectF()
 
     def set_join(self, name: str, color: QColor, points: list[QPointF],
-                 theme: Theme) -> None:
-        if theme is self.theme and (name, color, tuple(points)) == (
-                self.name, self.color, self.points):
+                 theme: Theme, beliefs: tuple[str, ...] = ()) -> None:
+        if theme is self.theme and (name, color, tuple(points), beliefs) == (
+                self.name, self.color, self.points, self.beliefs):
             return
         self.prepareGeometryChange()
         self.name, self.color, self.points, self.theme = name, color, tuple(points), theme
-        span = QPolygonF(list(self.points)).boundingRect()
-        self._bounds = span.united(self.label_rect()).adjusted(-3, -3, 3, 3)
+        self.beliefs = beliefs
+        span = QPolygonF(list(self.points)).boundingRect().united(self.label_rect())
+        for k, text in enumerate(beliefs):
+            if text:
+                span = span.united(self.belief_rect(k))
+        self._bounds = span.adjusted(-3, -3, 3, 3)
         self.update()
+
+    def belief_rect(self, k: int) -> QRectF:
+        """Where the belief at the k-th node is written: just left of its symbol, above
+        the branch leading in."""
+        small, point = self.theme.small, self.points[k]
+        width = small.advance(self.beliefs[k]) + 6
+        return QRectF(point.x() - HALF - 3 - width, point.y() - small.height - 3, width,
+                      small.height)
 
     def label_rect(self) -> QRectF:
         """Where the set's name is written: under the first node's own name, ending where
@@ -125,6 +139,12 @@ class JoinItem(QGraphicsItem):
         if option.levelOfDetailFromTransform(painter.worldTransform()) < 0.35:
             return  # too small to read
         rect, small = self.label_rect(), self.theme.small
+        painter.setFont(small.font)
+        painter.setPen(readable(self.color, self.theme.background))
+        for k, text in enumerate(self.beliefs):
+            if text:
+                painter.drawText(self.belief_rect(k), Qt.AlignmentFlag.AlignRight
+                                 | Qt.AlignmentFlag.AlignVCenter, text)
         painter.setPen(QPen(self.color, 1.0))
         painter.setBrush(QBrush(self.theme.background))
         painter.drawRoundedRect(rect, 3, 3)

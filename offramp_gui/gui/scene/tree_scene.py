@@ -339,11 +339,13 @@ class TreeScene(QGraphicsScene):
         elif change.fields & _LOOK_SETTINGS:  # colours and names anywhere
             self._restyle(self._items)
 
-    def _on_results(self, _results: Results) -> None:
+    def _on_results(self, results: Results) -> None:
         if self._layout_timer.isActive():
             self.relayout()
         else:
             self.refresh()
+            if results is not None and results.equilibrium is not None:
+                self._update_joins()  # (the beliefs of the equilibrium shown)
 
     def _on_display(self) -> None:
         shown_now = bool(getattr(self.document, "show_formulas", False))
@@ -553,6 +555,7 @@ class TreeScene(QGraphicsScene):
         players = {p.id: player_color(p, k)[0] for k, p in enumerate(tree.effective_players())}
         first_player = next(iter(players))
         stale = set(self._joins)
+        beliefs = self.document.beliefs() if hasattr(self.document, "beliefs") else {}
         placed_x, placed_y = placed.x, placed.y
         offsets = lanes([(float(placed_x[m].min()) if placed_x[m].min() == placed_x[m].max()
                           else np.nan, float(placed_y[m].min()), float(placed_y[m].max()))
@@ -568,7 +571,8 @@ class TreeScene(QGraphicsScene):
                 join = self._joins[name] = JoinItem(self.theme)
                 self.addItem(join)
             join.set_join(name, color, [self._point(k) + QPointF(offset, 0)
-                                        for k in members.tolist()], self.theme)
+                                        for k in members.tolist()], self.theme,
+                          tuple(_belief(beliefs.get(node.id)) for node in nodes))
             stale.discard(name)
         for name in stale:
             self.removeItem(self._joins.pop(name))
@@ -930,3 +934,8 @@ def _runs(hit: np.ndarray) -> list[tuple[int, int]]:
     """The runs of True in `hit`, as (start, stop)."""
     edges = np.flatnonzero(np.diff(np.concatenate(([False], hit, [False])).astype(np.int8)))
     return list(zip(edges[0::2].tolist(), edges[1::2].tolist()))
+
+
+def _belief(value: float | None) -> str:
+    """A belief as written beside its node: "60%", "33.3%"; "" where there is none."""
+    return "" if value is None else f"{100 * value:.3g}%"

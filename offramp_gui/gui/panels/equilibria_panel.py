@@ -1,0 +1,151 @@
+"""EquilibriaPanel: the equilibria of a tree with information sets, to pick the one shown.
+
+Each line is one pure-strategy perfect Bayesian equilibrium with its kind, the players'
+values and the outcome chances; choosing a line shows that equilibrium everywhere (the
+canvas's bold strategy and beliefs, the values, the outcome chart). Below, the chosen
+one's choice and beliefs at each information set. A tree without sets says so.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QListWidget,
+    QListWidgetItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...analysis.equilibria import Equilibrium, EquilibriumSearch, distinct_labels
+from ...analysis.evaluate import Results
+from ...analysis.readable import number, percent
+from ..text import shown
+from .fields import plain_label
+
+if TYPE_CHECKING:
+    from ..document import DocumentController
+
+NO_SETS = ("No information sets: every player sees every earlier move, and the tree has"
+           " one solution, backward induction's. Select decisions of one player and choose"
+           " Edit > Join Information Set to make a player unable to tell them apart.")
+
+
+def equilibrium_line(search: EquilibriumSearch, k: int) -> str:
+    """One equilibrium in a line: its number and kind, values at the root, outcomes."""
+    found = search.equilibria[k]
+    results = found.results
+    flat = results.flat
+    kind = [found.kind] if found.kind else []
+    if found.intuitive is not None:
+        kind.append("survives the intuitive criterion" if found.intuitive
+                    else "fails the intuitive criterion")
+    values = ", ".join(f"{name} {number(results.utility[0, p])}"
+                       for p, name in enumerate(flat.labels.players))
+    chances = sorted(((results.outcomes[0, j], name)
+                      for j, name in enumerate(flat.labels.outcomes)), reverse=True)
+    outcomes = ", ".join(f"{name} {percent(p)}" for p, name in chances if p > 0)
+    return f"{k + 1}. " + (f"{', '.join(kind)}. " if kind else "") + f"{values}. {outcomes}"
+
+
+def summary(search: EquilibriumSearch) -> str:
+    sets, count = len(search.information_sets), len(search.equilibria)
+    what = ("optimal strategy" if count == 1 else "optimal strategies") if search.one_player \
+        else ("perfect Bayesian equilibrium" if count == 1 else "perfect Bayesian equilibria")
+    searched = (f"all {search.profiles:,} strategy profiles searched" if search.complete
+                else f"only {search.searched:,} of {search.profiles:,} strategy profiles"
+                " searched: there may be more")
+    if not count:
+        return (f"{sets} information sets; {searched}. No equilibrium in pure strategies:"
+                " the values shown are backward induction's, as if each player saw where it"
+                " stands (offramp equilibria FILE gives the mixed ones).")
+    return (f"{sets} information set{'s' if sets != 1 else ''}; {searched}. {count} {what}"
+            " in pure strategies; choose one to show it on the canvas.")
+
+
+class EquilibriaPanel(QWidget):
+    """The document's equilibria; choosing one shows it."""
+
+    def __init__(self, document: DocumentController, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self._lines: list[str] = []
+        self.summary = plain_label(NO_SETS)
+        self.summary.setObjectName("equilibria-summary")
+        self.summary.setWordWrap(True)
+        self.list = QListWidget(objectName="equilibria-list")
+        self.list.setWordWrap(True)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table = QTableWidget(0, 4, objectName="equilibria-strategy")
+        self.table.setHorizontalHeaderLabels(["Player", "Information set", "Chooses", "Beliefs"])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.table, 2)
+        self.list.currentRowChanged.connect(self._chosen)
+        document.results_ready.connect(self._show)
+        self._show(document.results)
+
+    def _show(self, results: Results | None) -> None:
+        search = self.document.equilibria
+        has_sets = search is not None and bool(search.information_sets)
+        self.list.setVisible(has_sets)
+        self.table.setVisible(has_sets)
+        if search is None or not has_sets or results is None:
+            self.summary.setText(NO_SETS)
+            self._lines = []
+            self.list.clear()
+            return
+        self.summary.setText(summary(search))
+        lines = [shown(equilibrium_line(search, k), 400) for k in range(len(search.equilibria))]
+        index = results.equilibrium.index if results.equilibrium is not None else -1
+        if lines != self._lines:  # a slider drag sends many results; keep the list still
+            self._lines = lines
+            self.list.blockSignals(True)
+            self.list.clear()
+            for line in lines:
+                self.list.addItem(QListWidgetItem(line))
+            self.list.blockSignals(False)
+        if index >= 0 and self.list.currentRow() != index:
+            self.list.blockSignals(True)
+            self.list.setCurrentRow(index)
+            self.list.blockSignals(False)
+        self._fill_strategy(search, search.equilibria[index] if index >= 0 else None)
+
+    def _fill_strategy(self, search: EquilibriumSearch, found: Equilibrium | None) -> None:
+        self.table.setRowCount(0)
+        if found is None:
+            return
+        flat = found.results.flat
+        names = dict(zip(flat.players, flat.labels.players))
+        rows = []
+        for each in search.information_sets:
+            chosen = found.choices.get(each.nodes[0])
+            labels = distinct_labels(flat, [flat.index[node] for node in each.nodes])
+            beliefs = ", ".join(f"{label} {percent(found.beliefs[node])}"
+                                for label, node in zip(labels, each.nodes)
+                                if node in found.beliefs)
+            rows.append((names.get(each.player, each.player), each.name,
+                         flat.labels.branches[flat.index[chosen]] or "" if chosen else "—",
+                         beliefs or "off the path: "
+                         + found.off_path.get(each.name, "any belief")))
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                item = QTableWidgetItem(shown(text, 300))
+                item.setToolTip(text)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                self.table.setItem(r, c, item)
+
+    def _chosen(self, row: int) -> None:
+        if row >= 0:
+            self.document.choose_equilibrium(row)
