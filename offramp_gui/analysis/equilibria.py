@@ -403,9 +403,11 @@ class _Game:
             bounds[searched.name] = {flat.ids[x]: b for x, b in zip(searched.nodes, region)}
             off_path[searched.name] = _in_words(self.labels(searched), region)
         kind, intuitive = self._signalling_verdict(digits, value, j)
-        flat_, overrides = self.flat, self.overrides
+        # Its results are of the tree with this strategy held, so that what is worked
+        # out from them (the app's analyses) keeps the equilibrium.
+        held, overrides = dataclasses.replace(self.flat, held=fixed), self.overrides
         return Equilibrium(choices, beliefs, off_path, bounds, kind, intuitive,
-                           lambda: evaluate(flat_, overrides, fixed))
+                           lambda: evaluate(held, overrides))
 
     def labels(self, searched: _Searched) -> list[str]:
         found = self._labels.get(searched.name)

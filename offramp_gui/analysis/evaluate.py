@@ -155,7 +155,8 @@ def _solve(flat: FlatTree, overrides: Overrides | None, samples: int, want_reach
     weights = _weights(flat, env, samples, problems)
     tolerances = _tolerances(flat, env, samples, problems)
     cumulative = path_totals(flat, payoff)
-    rollback = _Rollback(flat, probability, valid, samples, weights, tolerances, fixed)
+    rollback = _Rollback(flat, probability, valid, samples, weights, tolerances,
+                         flat.held if fixed is None else fixed)
     values, weight, choice, tie = rollback.run(cumulative)
     reach = _reach(flat, weight) if want_reach else None
 

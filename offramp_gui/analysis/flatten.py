@@ -136,6 +136,10 @@ class FlatTree:
     #: The players whose utility is not linear, in the order of `players`; empty when
     #: every player is risk-neutral (the rollback then works as it always has).
     risk: tuple[RiskAttitude, ...] = ()
+    #: Decision index -> the child index held there: in a game with information sets,
+    #: the shown equilibrium's strategy at its sets (and the decisions above them), which
+    #: every evaluation and analysis of this snapshot keeps (`evaluate.solve`).
+    held: Mapping[int, int] | None = None
 
     @cached_property
     def index(self) -> Mapping[str, int]:

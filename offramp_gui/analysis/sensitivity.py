@@ -362,6 +362,11 @@ def threshold(flat: FlatTree, node_id: str, variable: str, low: float, high: flo
                             " probabilities, not a choice that could change")
     if flat.kind[topic.node] != DECISION_KIND:
         raise AnalysisError(f'"{node_id}" is not a decision node')
+    if flat.held is not None and topic.node in flat.held:
+        raise AnalysisError(f'"{node_id}" is in a game with information sets, where its'
+                            " choice is held by the equilibrium analysed (the first, or"
+                            " the one the app shows): `offramp equilibria --var` says where"
+                            " the set of equilibria changes")
     base = dict(base or {})
     x = grid(low, high, steps)
 

@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis.catalogue import Run
+from ..analysis.equilibria import equilibrium_results, has_information_sets
 from ..analysis.evaluate import evaluate
 from ..analysis.flatten import FlatTree
 from ..analysis.sensitivity import AnalysisError, Subject, subject, variable_range
 from ..fileformat.atomic import write_atomic
-from ..model.tree import Settings
+from ..model.tree import Settings, Tree
 from .common import (
     EXIT_USAGE,
     CommandError,
@@ -105,7 +106,14 @@ def prepare(options: argparse.Namespace) -> tuple[Settings, FlatTree, dict[str, 
     """Check the output path, load the file, read --set: the tree and the base values."""
     output_kind(options)
     settings, flat = load_flat(options.file)
-    return settings, flat, parse_assignments(options.assignments, settings)
+    values = parse_assignments(options.assignments, settings)
+    if flat.suspect and isinstance(settings, Tree) and has_information_sets(settings):
+        # A game with private information is analysed under its first equilibrium, as
+        # `evaluate` shows it: its strategy at the information sets is held.
+        shown, search = equilibrium_results(settings, values)
+        if search is not None:
+            flat = shown.flat
+    return settings, flat, values
 
 
 def topic_of(flat: FlatTree, options: argparse.Namespace) -> Subject:

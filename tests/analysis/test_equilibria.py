@@ -14,8 +14,9 @@ from offramp_gui.analysis.equilibria import (
     has_information_sets,
     information_sets,
 )
-from offramp_gui.analysis.evaluate import evaluate, evaluate_tree
+from offramp_gui.analysis.evaluate import evaluate, evaluate_tree, solve
 from offramp_gui.analysis.flatten import DECISION_KIND, flatten
+from offramp_gui.analysis.sensitivity import AnalysisError, threshold
 from offramp_gui.model.tree import Criterion, Node, Player, Tree, Utility
 
 
@@ -364,3 +365,19 @@ def test_search_through_decisions_finds_backward_induction(tree):
     assert expected in [e.choices for e in search.equilibria]
     if not evaluate(flatten(tree)).tie.any():
         assert len(search.equilibria) == 1
+
+
+def test_analyses_of_an_equilibrium_keep_its_strategy():
+    # The quiche equilibrium's results are of the tree with its strategy held: what an
+    # analysis works out from them (here a sweep's rollback) keeps the sender on quiche
+    # and the receiver duelling after beer, where backward induction would not.
+    quiche = find_equilibria(beer_quiche()).equilibria[1]
+    held = quiche.results.flat
+    again = evaluate(held)
+    assert [held.ids[again.choice[held.index[n]]] for n in ("weak", "surly")] == [
+        "weak_quiche", "surly_quiche"]
+    assert again.utility[0] == pytest.approx(quiche.results.utility[0])
+    swept = solve(held, {}, 3, want_reach=False, want_outcomes=False)
+    assert (swept.choice[held.index["weak"]] == held.index["weak_quiche"]).all()
+    with pytest.raises(AnalysisError, match="information sets.*offramp equilibria --var"):
+        threshold(held, "weak_beer", "p", 0, 1)
