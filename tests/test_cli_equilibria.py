@@ -97,3 +97,42 @@ def test_a_value_that_breaks_the_tree_is_an_error_not_a_search(tmp_path):
     run = offramp("equilibria", RESOLVE, "--set", "p_gambler=2")
     assert run.returncode == 1
     assert "cannot be evaluated" in run.stderr
+
+
+def test_var_says_where_the_set_of_equilibria_changes():
+    run = offramp("equilibria", RESOLVE, "--var", "rhetoric_stakes")
+    assert run.returncode == 0, run.stderr
+    out = run.stdout
+    assert "rhetoric_stakes from 0 to 3.125: 11 equilibria, 3 ways of playing" in out
+    assert "rhetoric_stakes from 3.125 to 50: 8 equilibria" in out
+    assert "At rhetoric_stakes = 3.125: the 8 equilibria in which the players choose" \
+        " Maximalist rhetoric at “Resolved West chooses its rhetoric”" in out
+    assert "Western capitals 0.43, The Kremlin -34.25" in out
+
+
+def test_var_json_lists_intervals_and_switches():
+    run = offramp("equilibria", RESOLVE, "--var", "p_resolved", "--from", "0.4",
+                  "--to", "0.6", "--points", "9", "--json")
+    assert run.returncode == 0, run.stderr
+    found = json.loads(run.stdout)
+    assert found["variable"] == "p_resolved" and found["complete"] is True
+    assert [(i["from"], i["count"]) for i in found["intervals"]] == [
+        (0.4, 5), (pytest.approx(0.5197, abs=1e-4), 8)]
+    switch, = found["switches"]
+    assert switch["disappear"] == [] and len(switch["appear"]) == 3
+    assert switch["appear_by"]["Hesitant West, after measured rhetoric and escalation"] \
+        == "Back down"
+    assert found["intervals"][0]["equilibria"][0]["values"]["west"] == pytest.approx(0.425)
+
+
+def test_var_errors_are_one_line():
+    unknown = offramp("equilibria", RESOLVE, "--var", "nope")
+    assert unknown.returncode == 1
+    assert unknown.stderr.strip().splitlines() == [
+        'offramp: there is no variable "nope"; the variables are p_gambler, p_resolved,'
+        " p_nuclear_calculating, p_nuclear_gambler, gambler_face, gambler_deal_loss,"
+        " deal_face_loss, rhetoric_stakes, rhetoric_deterrence, audience_cost,"
+        " hesitation_cost, nuclear_cost, miscalculation"]
+    assert offramp("equilibria", RESOLVE, "--from", "1").returncode == 2
+    assert offramp("equilibria", RESOLVE, "--var", "p_resolved", "--points", "1"
+                   ).returncode == 2

@@ -1,7 +1,9 @@
-"""`offramp equilibria FILE [--set NAME=VALUE]... [--json]`.
+"""`offramp equilibria FILE [--set NAME=VALUE]... [--var NAME [--from X] [--to Y]
+[--points N]] [--json]`.
 
 Every pure-strategy perfect Bayesian equilibrium of a tree with information sets (and,
-for two players, the mixed ones), with strategies, beliefs, values and outcome chances.
+for two players, the mixed ones), with strategies, beliefs, values and outcome chances;
+with --var, where the set of equilibria changes as that variable moves.
 """
 from __future__ import annotations
 
@@ -17,10 +19,19 @@ from ..analysis.equilibria import (
     distinct_labels,
     equilibrium_results,
 )
-from ..analysis.flatten import DECISION_KIND, FlatTree
+from ..analysis.equilibria_sweep import MAX_POINTS, POINTS, equilibria_changes
+from ..analysis.flatten import DECISION_KIND, FlatTree, flatten
 from ..analysis.readable import number, percent, table
 from ..analysis.report import preorder
-from .common import CommandError, add_set_option, open_tree, parse_assignments, report
+from . import analysis_common, equilibria_sweep
+from .common import (
+    EXIT_USAGE,
+    CommandError,
+    add_set_option,
+    open_tree,
+    parse_assignments,
+    report,
+)
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -31,16 +42,28 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         " set, the values and the chance of each outcome), labelled separating or pooling"
         " in a signalling game, with the intuitive criterion; for two players, also the"
         " mixed equilibria (with the optional extra offramp[equilibria]). A tree without"
-        " information sets has one: backward induction's.")
+        " information sets has one: backward induction's. With --var, where the set of"
+        " equilibria changes as that variable moves instead.")
     parser.add_argument("file", metavar="FILE")
     add_set_option(parser)
+    parser.add_argument("--var", metavar="NAME",
+                        help="say where the set of equilibria changes as this variable moves")
+    analysis_common.add_range(parser, what=" of --var")
+    parser.add_argument("--points", metavar="N",
+                        type=analysis_common.whole(2, MAX_POINTS, "--points"),
+                        help=f"values of --var searched before each switch is found by"
+                        f" bisection (default {POINTS})")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(run=run)
 
 
 def run(options: argparse.Namespace) -> int:
+    if options.var is None and (options.low, options.high, options.points) != (None,) * 3:
+        raise CommandError("--from, --to and --points go with --var NAME", EXIT_USAGE)
     tree, _loaded = open_tree(options.file)
     overrides = parse_assignments(options.assignments, tree)
+    if options.var is not None:
+        return _sweep(options, tree, overrides)
     results, search = equilibrium_results(tree, overrides)
     if search is None:
         report(list(results.issues), options.file)
@@ -51,6 +74,18 @@ def run(options: argparse.Namespace) -> int:
                                       option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
         print(readable(search, mixed, not_mixed))
+    return 0
+
+
+def _sweep(options: argparse.Namespace, tree: Any, overrides: dict[str, float]) -> int:
+    with analysis_common.analysis_errors():
+        sweep = equilibria_changes(tree, options.var, options.low, options.high,
+                                   options.points or POINTS, overrides)
+    if options.json:
+        sys.stdout.write(orjson.dumps(equilibria_sweep.document(sweep),
+                                      option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        print(equilibria_sweep.readable(sweep, flatten(tree)))
     return 0
 
 
