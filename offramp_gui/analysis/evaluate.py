@@ -62,8 +62,9 @@ class Solution:
     #: expressions over the variables.
     weights: np.ndarray
     #: The certainty equivalents of the players in `flat.risk`, (len(flat.risk), n, S):
-    #: one contiguous block each. None when every player is risk-neutral.
-    risk_certainty: np.ndarray | None = None
+    #: one contiguous block each, or how to work them out (`risk_block` reads them).
+    #: None when every player is risk-neutral.
+    risk_certainty: np.ndarray | Callable[[], np.ndarray] | None = None
 
     @property
     def samples(self) -> int:
@@ -77,10 +78,15 @@ class Solution:
         """Each player's certainty equivalent, (len(nodes), S, P): what a decision's
         player compares. A risk-neutral player's is its expected utility."""
         found = self.utilities(nodes)
-        if self.risk_certainty is not None:
+        if self.risk_block is not None:
             for slot, attitude in enumerate(self.flat.risk):
-                found[..., attitude.player] = self.risk_certainty[slot][nodes]
+                found[..., attitude.player] = self.risk_block[slot][nodes]
         return found
+
+    @cached_property
+    def risk_block(self) -> np.ndarray | None:
+        """`risk_certainty`, worked out on first reading."""
+        return _table(self.risk_certainty)
 
     def sample_weights(self, sample: int) -> np.ndarray:
         """The weights (P, C) of one sample."""
@@ -505,8 +511,13 @@ class _Rollback:
         # Player -1 (no valid player) takes the last row, of nan.
         self.owner_weights = owner_weights(weights)
         self.tolerances = tolerances
-        #: The risk attitudes' certainty equivalents (Q, n, S), once `run` has run.
-        self.certainty: np.ndarray | None = None
+        #: How to work out the risk attitudes' certainty equivalents (Q, n, S) once `run`
+        #: has run; None when every player is risk-neutral.
+        self.certainty: _CertaintyTable | None = None
+        #: Per risk attitude, a quantity linear in its expected utility, rolled back as the
+        #: values are (Q, n, S); `_Utility` turns it into certainty equivalents.
+        self.rolled: np.ndarray | None = None
+        self.utility_of: list[_Utility] = []
 
     def run(self, cumulative: np.ndarray) -> tuple[np.ndarray, ...]:
         """Values, weights, choices and ties; `cumulative` becomes the values (the
@@ -521,12 +532,9 @@ class _Rollback:
         tie = np.zeros((n, samples), bool)
         with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported after
             if self.flat.risk:
-                # A terminal's certainty equivalent is its score; the others' are
-                # overwritten level by level.
-                self.certainty = np.empty((len(self.flat.risk), n, samples))
-                for slot, attitude in enumerate(self.flat.risk):
-                    player_scores(values, self.weights, attitude.player,
-                                  out=self.certainty[slot])
+                self._terminal_utilities(values)
+                self.certainty = _CertaintyTable(self, values, choice)
+                self.certainty.rolled = self.rolled
             for plan in reversed(self.plans):
                 self._level(plan, values, weight, choice, tie)
         return values, weight, choice, tie
@@ -543,7 +551,7 @@ class _Rollback:
                 averaged[invalid] = np.nan
         if plan.chooses:
             chosen, chosen_weight, chosen_index, tied = self._choose(plan, child_values)
-        if self.certainty is not None:
+        if self.rolled is not None:
             self._certainty_level(plan, chosen_index if plan.chooses else None)
         if plan.mixed is None:
             if plan.averages:
@@ -639,32 +647,64 @@ class _Rollback:
             chosen[~decidable] = np.nan
         return chosen, chosen_weight.reshape(m, -1), chosen_index, within_count > 1
 
+    def _terminal_utilities(self, values: np.ndarray) -> None:
+        """Each risk attitude's utility of the terminals' scores, to be rolled back (the
+        other nodes' are overwritten level by level)."""
+        flat, n = self.flat, self.flat.size
+        self.rolled = np.empty((len(flat.risk), n, self.samples))
+        terminals = structure(flat).terminals
+        # (from the first terminal on: with the nodes numbered breadth first, most of a
+        # large tree's are its last levels)
+        below = slice(int(terminals[0]) if terminals.size else n, n)
+        for slot, attitude in enumerate(flat.risk):
+            rolled = self.rolled[slot, below]
+            if attitude.kind == EXPONENTIAL:
+                utility = _exponential_utilities(values[below],
+                                                 self.weights[..., attitude.player, :],
+                                                 self.tolerances[slot], rolled)
+                if utility.fallback is not None:
+                    # the stable form, parent by parent, rolls back the scores themselves
+                    scores = player_scores(values[below], self.weights, attitude.player,
+                                           out=np.empty(rolled.shape))
+                    rolled[:, utility.fallback] = scores[:, utility.fallback]
+            else:
+                utility = _Piecewise(attitude)
+                _scores_into(values[below], self.weights[..., attitude.player, :], 1.0, rolled)
+                utility.utilities(rolled)
+            self.utility_of.append(utility)
+
     def _compare_certainty(self, plan: LevelPlan, utility: np.ndarray) -> None:
         """A risk-averse or risk-seeking player chooses by its certainty equivalents
-        (which order the branches as their expected utilities do)."""
-        assert self.certainty is not None
-        for slot, mine in enumerate(_owned_by_risk_attitudes(self.flat, plan)):
-            if mine is not None:
-                np.copyto(utility, self.certainty[slot, plan.children], where=mine)
+        (which order the branches as their expected utilities do); a terminal's is its
+        score, which `utility` holds already."""
+        assert self.rolled is not None
+        for slot, rows in enumerate(_owned_by_risk_attitudes(self.flat, plan)):
+            if rows is not None:
+                mine = self.rolled[slot, plan.children]
+                if not isinstance(rows, slice):
+                    mine = mine.take(rows, axis=0)
+                utility[rows] = self.utility_of[slot].certainty(mine)
 
     def _certainty_level(self, plan: LevelPlan, chosen_index: np.ndarray | None) -> None:
-        """The parents' certainty equivalents: at a chance node u^-1(sum p u(CE_i)), at a
-        decision the chosen branch's."""
-        assert self.certainty is not None
+        """The parents' rolled utilities: at a chance node the children's, weighted by
+        their probabilities; at a decision the chosen branch's."""
+        assert self.rolled is not None
         kids = plan.children
         p = self.probability[kids] if plan.averages else None
         invalid = ~self.valid[plan.parents] if p is not None else None
         if invalid is not None and not invalid.any():
             invalid = None
-        for slot, attitude in enumerate(self.flat.risk):
-            certainty = self.certainty[slot]
+        for slot in range(len(self.flat.risk)):
+            rolled = self.rolled[slot]
             if p is not None:
-                averaged = self._chance_certainty(plan, p, certainty[kids], attitude,
-                                                  self.tolerances[slot])
+                averaged = self._chance_certainty(plan, p, rolled[kids], slot)
             if chosen_index is not None:
-                picked = certainty.take(chosen_index.ravel() * self.samples
-                                        + np.tile(np.arange(self.samples), len(chosen_index)))
-                picked = picked.reshape(chosen_index.shape)
+                if self.samples == 1:
+                    picked = rolled.take(chosen_index)
+                else:
+                    picked = rolled.take(chosen_index.ravel() * self.samples
+                                         + np.tile(np.arange(self.samples), len(chosen_index)))
+                    picked = picked.reshape(chosen_index.shape)
                 picked[chosen_index < 0] = np.nan
             if plan.mixed is None:
                 result = averaged if p is not None else picked
@@ -678,34 +718,21 @@ class _Rollback:
                     result[choosing] = picked[choosing]
             if invalid is not None:
                 result[invalid] = np.nan
-            certainty[plan.parents] = result
+            rolled[plan.parents] = result
 
     def _chance_certainty(self, plan: LevelPlan, p: np.ndarray, kids: np.ndarray,
-                          attitude: RiskAttitude, tolerance: np.ndarray) -> np.ndarray:
-        if attitude.kind != EXPONENTIAL:
-            if not attitude.scores.size:
-                return np.full((len(plan.starts), self.samples), np.nan)
-            expected = through(kids, attitude.scores, attitude.utilities)
-            expected *= p
-            return through(segment_sums(plan, expected), attitude.utilities, attitude.scores)
-        # CE = -R ln sum p exp(-x/R), with the largest exponent M of each parent (among
-        # branches that can happen) taken out: -R (M + ln(1 + sum p (exp(d - M) - 1)))
-        # neither overflows nor loses the small differences of a large R.
-        exponent = np.multiply(kids, -1.0 / tolerance)
-        # (a branch of probability 0 must not set M: every other term would vanish)
-        top = segment_maxima(plan, exponent if p.all() else
-                             np.where(p > 0, exponent, -np.inf))
-        if plan.uniform:  # (broadcast over each parent's children: no repeated copy)
-            grouped = exponent.reshape((-1, plan.uniform) + exponent.shape[1:])
-            grouped -= top[:, None]
-        else:
-            exponent -= np.repeat(top, plan.counts, axis=0)
-        np.expm1(exponent, out=exponent)
-        exponent *= p
-        found = segment_sums(plan, exponent)
-        np.log1p(found, out=found)
-        found += top
-        found *= -tolerance
+                          slot: int) -> np.ndarray:
+        """The chance nodes' rolled utilities: sum p x, linear, but in the samples
+        whose scores span too many risk tolerances for that (`_Exponential.fallback`)."""
+        fallback = self.utility_of[slot].fallback
+        if fallback is None:
+            return segment_sums(plan, np.multiply(p, kids))
+        found = np.empty((len(plan.starts), self.samples))
+        linear = self.utility_of[slot].linear
+        if linear is not None:
+            found[:, linear] = segment_sums(plan, np.multiply(p[:, linear], kids[:, linear]))
+        found[:, fallback] = _stable_certainty(plan, p[:, fallback], kids[:, fallback],
+                                               self.tolerances[slot][fallback])
         return found
 
     def outcome_distributions(self, weight: np.ndarray, choice: np.ndarray) -> np.ndarray:
@@ -763,19 +790,214 @@ def through(x: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
 _RISK_OWNERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _owned_by_risk_attitudes(flat: FlatTree, plan: LevelPlan) -> list[np.ndarray | None]:
-    """Per risk attitude, which children of `plan` its player chooses among ((m, 1),
-    None for none), worked out once per tree."""
+def _owned_by_risk_attitudes(flat: FlatTree,
+                             plan: LevelPlan) -> list[np.ndarray | slice | None]:
+    """Per risk attitude, which children of `plan` that are not terminals its player
+    chooses among (positions in the level; None for none), worked out once per tree."""
     per_plan = _RISK_OWNERS.setdefault(flat, {})
     found = per_plan.get(plan.children.start)
     if found is None:
         assert plan.owner is not None
+        inner = flat.child_count[plan.children] > 0
         found = []
         for attitude in flat.risk:
-            mine = plan.owner == attitude.player
-            found.append(mine[:, None] if mine.any() else None)
+            mine = (plan.owner == attitude.player) & inner
+            found.append(slice(None) if mine.all() else
+                         np.flatnonzero(mine) if mine.any() else None)
         per_plan[plan.children.start] = found
     return found
+
+
+# ---- certainty equivalents ----------------------------------------------------------
+# A risk attitude's expected utility is rolled back as a linear quantity (a chance node's
+# is the sum of its children's weighted by their probabilities, a decision's the chosen
+# branch's), and turned into certainty equivalents only where they are read: a player's
+# comparisons at its decisions, and `Solution.certainty`. With e = -score / R and m the
+# largest e of a tree's terminals, the quantity is exp(e - m) (CE = -R (m + ln x)), or
+# exp(e - m) - 1 when the scores span less than R (CE = -R (m + ln(1 + x)): it keeps the
+# small differences of a large tolerance); a piecewise utility's is u itself.
+
+#: Beyond this span of the exponents e, exp(e - m) would leave the normal numbers (below
+#: about e^-708): such samples take the stable form parent by parent (`_stable_certainty`).
+_EXPONENT_SPAN = 700.0
+#: Up to this span, exp(e - m) - 1 is rolled back (expm1, log1p).
+_NEAR_ONE_SPAN = 1.0
+
+
+def _columns(mask: np.ndarray) -> np.ndarray | slice | None:
+    """The samples where `mask` holds: all (a slice), some (their indices) or none."""
+    return slice(None) if mask.all() else np.flatnonzero(mask) if mask.any() else None
+
+
+class _Utility:
+    """How one risk attitude's rolled-back quantity becomes certainty equivalents."""
+
+    #: The samples rolled back linearly, and those holding certainty equivalents solved
+    #: parent by parent (`_stable_certainty`).
+    linear: np.ndarray | slice | None = slice(None)
+    fallback: np.ndarray | slice | None = None
+
+    def certainty(self, rolled: np.ndarray) -> np.ndarray:
+        """Certainty equivalents (k, S) of rolled-back quantities (k, S)."""
+        raise NotImplementedError
+
+
+class _Exponential(_Utility):
+    def __init__(self, tolerance: np.ndarray, top: np.ndarray, span: np.ndarray):
+        self.tolerance, self.top = tolerance, top
+        self.fallback = _columns(~(span <= _EXPONENT_SPAN))  # (nan too: no number)
+        near = span <= _NEAR_ONE_SPAN
+        self.exponential = _columns(~near & (span <= _EXPONENT_SPAN))
+        self.near_one = _columns(near)
+        self.linear = _columns(span <= _EXPONENT_SPAN)
+
+    def certainty(self, rolled: np.ndarray) -> np.ndarray:
+        found = np.empty(rolled.shape)
+        for samples, logarithm in ((self.exponential, np.log), (self.near_one, np.log1p)):
+            if samples is None:
+                continue
+            part = logarithm(rolled[:, samples])
+            part += self.top[samples]
+            part *= -self.tolerance[samples]
+            found[:, samples] = part
+        if self.fallback is not None:
+            found[:, self.fallback] = rolled[:, self.fallback]
+        return found
+
+
+def _exponential_utilities(values: np.ndarray, weights: np.ndarray, tolerance: np.ndarray,
+                           out: np.ndarray) -> _Exponential:
+    """exp(e - m), or exp(e - m) - 1, of `values` (m, S, C) into `out` (m, S)."""
+    _scores_into(values, weights, -1.0 / tolerance, out)  # e
+    top = np.fmax.reduce(out, axis=0)
+    utility = _Exponential(tolerance, top, top - np.fmin.reduce(out, axis=0))
+    for samples, function in ((utility.exponential, np.exp), (utility.near_one, np.expm1)):
+        if isinstance(samples, slice):
+            out -= top
+            function(out, out=out)
+        elif samples is not None:
+            out[:, samples] = function(out[:, samples] - top[samples])
+    return utility
+
+
+def _scores_into(values: np.ndarray, weights: np.ndarray, factor: Any,
+                 out: np.ndarray) -> None:
+    """A player's scores of `values` (m, S, C) times `factor` (a number or (S,)), into
+    `out` (m, S); `weights` are the player's, (C,) or (S, C)."""
+    coefficients = weights * np.reshape(factor, (-1, 1))  # (S or 1, C)
+    if values.shape[-1] == 2 and values.flags.c_contiguous and values.dtype == np.float64:
+        # Both criteria as one complex number: one pass of contiguous reads, where taking
+        # each criterion apart reads with a stride, a few times slower.
+        multiplier = np.empty(len(coefficients), np.complex128)
+        multiplier.real, multiplier.imag = coefficients[:, 0], -coefficients[:, 1]
+        pairs = values.view(np.complex128)[..., 0]
+        np.copyto(out, np.multiply(pairs, multiplier).real)
+    else:
+        np.einsum("...sc,sc->...s", values,
+                  np.broadcast_to(coefficients, values.shape[-2:]), out=out)
+
+
+class _Piecewise(_Utility):
+    def __init__(self, attitude: RiskAttitude):
+        self.scores, self.utilities_at = attitude.scores, attitude.utilities
+
+    def utilities(self, scores: np.ndarray) -> None:
+        """u of `scores`, in place."""
+        if not self.scores.size:
+            scores.fill(np.nan)
+        else:
+            _bent(scores, self.scores, self.utilities_at, out=scores)
+
+    def certainty(self, rolled: np.ndarray) -> np.ndarray:
+        if not self.scores.size:
+            return np.full(rolled.shape, np.nan)
+        return _bent(rolled, self.utilities_at, self.scores)
+
+
+def _bent(x: np.ndarray, xs: np.ndarray, ys: np.ndarray,
+          out: np.ndarray | None = None) -> np.ndarray:
+    """`through`, as the first segment's line plus a hinge at each inner point (a few
+    whole-array operations, where `np.interp` searches for each x)."""
+    slopes = np.diff(ys) / np.diff(xs)
+    bends = None
+    for k in range(1, len(xs) - 1):
+        bend = np.subtract(x, xs[k])
+        np.maximum(bend, 0.0, out=bend)
+        bend *= slopes[k] - slopes[k - 1]
+        bends = bend if bends is None else np.add(bends, bend, out=bends)
+    found = np.subtract(x, xs[0], out=out)
+    found *= slopes[0]
+    found += ys[0]
+    if bends is not None:
+        found += bends
+    return found
+
+
+def _stable_certainty(plan: LevelPlan, p: np.ndarray, kids: np.ndarray,
+                      tolerance: np.ndarray) -> np.ndarray:
+    """Chance nodes' certainty equivalents from their children's (`kids`), parent by
+    parent: CE = -R ln sum p exp(-x/R), with the largest exponent M of each parent
+    (among branches that can happen) taken out: -R (M + ln(1 + sum p (exp(d - M) - 1)))
+    neither overflows nor loses the small differences of a large R."""
+    exponent = np.multiply(kids, -1.0 / tolerance)
+    # (a branch of probability 0 must not set M: every other term would vanish)
+    top = segment_maxima(plan, exponent if p.all() else
+                         np.where(p > 0, exponent, -np.inf))
+    if plan.uniform:  # (broadcast over each parent's children: no repeated copy)
+        grouped = exponent.reshape((-1, plan.uniform) + exponent.shape[1:])
+        grouped -= top[:, None]
+    else:
+        exponent -= np.repeat(top, plan.counts, axis=0)
+    np.expm1(exponent, out=exponent)
+    exponent *= p
+    found = segment_sums(plan, exponent)
+    np.log1p(found, out=found)
+    found += top
+    found *= -tolerance
+    return found
+
+
+class _CertaintyTable:
+    """The risk attitudes' certainty equivalents (Q, n, S), worked out when first asked
+    for: the rolled-back quantities' at chance nodes, a terminal's score, the chosen
+    branch's at a decision."""
+
+    def __init__(self, rollback: _Rollback, values: np.ndarray, choice: np.ndarray):
+        # (what it needs of the rollback, not the rollback: that holds this, and a cycle
+        # would keep both until the garbage collector ran)
+        self.flat, self.plans, self.weights = rollback.flat, rollback.plans, rollback.weights
+        self.samples, self.utility_of = rollback.samples, rollback.utility_of
+        self.values, self.choice = values, choice
+        self.rolled: np.ndarray | None = None  # (set when the rollback has made it)
+        self.found: np.ndarray | None = None
+
+    def __call__(self) -> np.ndarray:
+        if self.found is None:
+            self.found = self._work_out()
+        return self.found
+
+    def _work_out(self) -> np.ndarray:
+        rolled = self.rolled
+        assert rolled is not None
+        flat, samples = self.flat, self.samples
+        terminals = structure(flat).terminals
+        block = np.empty(rolled.shape)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for slot, attitude in enumerate(flat.risk):
+                found = block[slot]
+                found[:] = self.utility_of[slot].certainty(rolled[slot])
+                found[terminals] = player_scores(self.values[terminals], self.weights,
+                                                 attitude.player,
+                                                 out=np.empty((terminals.size, samples)))
+                for plan in reversed(self.plans):
+                    if not plan.chooses:
+                        continue
+                    chosen = self.choice[plan.parents]
+                    decided = chosen >= 0
+                    picked = found.take(np.where(decided, chosen, 0) * samples
+                                        + np.arange(samples))
+                    found[plan.parents] = np.where(decided, picked, found[plan.parents])
+        return block
 
 
 def segment_maxima(plan: LevelPlan, per_child: np.ndarray) -> np.ndarray:
@@ -848,9 +1070,10 @@ class Results:
     outcome_table: np.ndarray | Callable[[], np.ndarray]
     probability: np.ndarray  # (n,) branch probabilities as used
     issues: tuple[Issue, ...]
-    #: The certainty equivalents of the players in `flat.risk`, (len(flat.risk), n);
-    #: None when every player is risk-neutral. Read them as `certainty`.
-    risk_certainty: np.ndarray | None = None
+    #: The certainty equivalents of the players in `flat.risk`, (len(flat.risk), n), or
+    #: how to work them out; None when every player is risk-neutral. Read them as
+    #: `certainty`.
+    risk_certainty: np.ndarray | Callable[[], np.ndarray] | None = None
 
     @cached_property
     def certainty(self) -> np.ndarray | None:
@@ -858,11 +1081,12 @@ class Results:
         `utility` (the score of the whole path, the payoffs above the node included); a
         risk-neutral player's is its `utility`. None when every player is risk-neutral.
         """
-        if self.risk_certainty is None:
+        risk = _table(self.risk_certainty)
+        if risk is None:
             return None
         certainty = np.array(self.utility)
         for slot, attitude in enumerate(self.flat.risk):
-            certainty[:, attitude.player] = self.risk_certainty[slot]
+            certainty[:, attitude.player] = risk[slot]
         return certainty
 
     @cached_property
@@ -897,14 +1121,20 @@ def evaluate(flat: FlatTree, overrides: Overrides | None = None) -> Results:
         tie=solution.tie[:, 0], reach=solution.reach[:, 0],  # type: ignore[index]
         outcome_table=lambda: outcomes_later()[:, 0, :],
         probability=solution.probability[:, 0], issues=solution.issues + tuple(problems.issues),
-        risk_certainty=first_sample_certainty(solution),
+        # (worked out when read: most callers read values and choices alone)
+        risk_certainty=None if solution.risk_certainty is None
+        else lambda: first_sample_certainty(solution),  # type: ignore[arg-type,return-value]
     )
 
 
 def first_sample_certainty(solution: Solution) -> np.ndarray | None:
     """`Results.risk_certainty` (Q, n): the first sample's."""
-    risk = solution.risk_certainty
+    risk = solution.risk_block
     return None if risk is None else risk[:, :, 0]
+
+
+def _table(table: np.ndarray | Callable[[], np.ndarray] | None) -> np.ndarray | None:
+    return table if table is None or isinstance(table, np.ndarray) else table()
 
 
 def evaluate_tree(tree: Tree, overrides: Overrides | None = None) -> Results:
