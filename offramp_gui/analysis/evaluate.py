@@ -943,15 +943,19 @@ class _Piecewise(_Utility):
             return
         xs, ys = self.scores, self.utilities_at
         slopes = np.diff(ys) / np.diff(xs)
-        _scores_into(values, weights, slopes[0], out, ys[0] - slopes[0] * xs[0])
-        bends = None
-        for k in range(1, len(xs) - 1):
-            bend = np.subtract(out, ys[0] + slopes[0] * (xs[k] - xs[0]))
-            np.maximum(bend, 0.0, out=bend)
-            bend *= (slopes[k] - slopes[k - 1]) / slopes[0]
-            bends = bend if bends is None else np.add(bends, bend, out=bends)
-        if bends is not None:
-            out += bends
+        rows = max(1, _BLOCK // max(1, values[:1, ..., 0].size))
+        for start in range(0, len(values), rows):  # (each block's passes in the cache)
+            found = out[start:start + rows]
+            _scores_into(values[start:start + rows], weights, slopes[0], found,
+                         ys[0] - slopes[0] * xs[0])
+            bends = None
+            for k in range(1, len(xs) - 1):
+                bend = np.subtract(found, ys[0] + slopes[0] * (xs[k] - xs[0]))
+                np.maximum(bend, 0.0, out=bend)
+                bend *= (slopes[k] - slopes[k - 1]) / slopes[0]
+                bends = bend if bends is None else np.add(bends, bend, out=bends)
+            if bends is not None:
+                found += bends
 
     def certainty(self, rolled: np.ndarray) -> np.ndarray:
         if not self.scores.size:
