@@ -534,7 +534,6 @@ class _Rollback:
             if self.flat.risk:
                 self._terminal_utilities(values)
                 self.certainty = _CertaintyTable(self, values, choice)
-                self.certainty.rolled = self.rolled
             for plan in reversed(self.plans):
                 self._level(plan, values, weight, choice, tie)
         return values, weight, choice, tie
@@ -963,8 +962,7 @@ class _Piecewise(_Utility):
         return _bent(rolled, self.utilities_at, self.scores)
 
 
-def _bent(x: np.ndarray, xs: np.ndarray, ys: np.ndarray,
-          out: np.ndarray | None = None) -> np.ndarray:
+def _bent(x: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     """`through`, as the first segment's line plus a hinge at each inner point (a few
     whole-array operations, where `np.interp` searches for each x)."""
     slopes = np.diff(ys) / np.diff(xs)
@@ -974,7 +972,7 @@ def _bent(x: np.ndarray, xs: np.ndarray, ys: np.ndarray,
         np.maximum(bend, 0.0, out=bend)
         bend *= slopes[k] - slopes[k - 1]
         bends = bend if bends is None else np.add(bends, bend, out=bends)
-    found = np.subtract(x, xs[0], out=out)
+    found = np.subtract(x, xs[0])
     found *= slopes[0]
     found += ys[0]
     if bends is not None:
@@ -1029,8 +1027,7 @@ class _CertaintyTable:
         # would keep both until the garbage collector ran)
         self.flat, self.plans, self.weights = rollback.flat, rollback.plans, rollback.weights
         self.samples, self.utility_of = rollback.samples, rollback.utility_of
-        self.values, self.choice = values, choice
-        self.rolled: np.ndarray | None = None  # (set when the rollback has made it)
+        self.values, self.choice, self.rolled = values, choice, rollback.rolled
         self.found: np.ndarray | None = None
 
     def __call__(self) -> np.ndarray:
