@@ -444,3 +444,14 @@ def test_samples_rolled_back_apart_and_together_agree_whatever_their_tolerance_s
         np.testing.assert_array_equal(solution.choice[:, sample], one.choice[:, 0])
     at_root = solution.certainty([0])[0, :, 0]
     assert np.isnan(at_root[3]) and not np.isnan(at_root[[0, 1, 2, 4]]).any()
+
+
+@pytest.mark.parametrize("tolerance", [50, -50])
+def test_scores_far_from_zero_keep_their_certainty_equivalent(tolerance):
+    # Every path pays 100,000 more: exp(-x/R) alone would underflow (or overflow), so the
+    # largest exponent is taken out; the CE moves by exactly what was added.
+    shifted = lottery_or_sure({"kind": "exponential", "risk_tolerance": tolerance},
+                              path_payoff=100_000)
+    expected = 100_000 - tolerance * math.log((1 + math.exp(-100 / tolerance)) / 2)
+    assert certainty(shifted, "lottery") == pytest.approx(expected, rel=1e-14)
+    assert certainty(shifted, "sure") == 100_040
