@@ -695,23 +695,18 @@ class _Rollback:
         assert self.rolled is not None
         kids = plan.children
         p = self.probability[kids] if plan.averages else None
-        invalid = ~self.valid[plan.parents] if p is not None else None
-        if invalid is not None and not invalid.any():
-            invalid = None
+        invalid = None
+        if p is not None and not self.valid[plan.parents].all():
+            invalid = ~self.valid[plan.parents]
+        # (chance nodes alone, a slice of them: their sums go straight in)
+        direct = p is not None and plan.mixed is None and isinstance(plan.parents, slice)
         for slot in range(len(self.flat.risk)):
             rolled = self.rolled[slot]
             if p is not None:
-                averaged = self._chance_certainty(plan, p, rolled[kids], slot)
+                averaged = self._chance_certainty(plan, p, rolled[kids], slot,
+                                                  rolled[plan.parents] if direct else None)
             if chosen_index is not None:
-                if self.samples == 1:
-                    picked = rolled.take(chosen_index)
-                else:
-                    picked = rolled.take(chosen_index.ravel() * self.samples
-                                         + np.tile(np.arange(self.samples), len(chosen_index)))
-                    picked = picked.reshape(chosen_index.shape)
-                undecidable = chosen_index < 0
-                if undecidable.any():
-                    picked[undecidable] = np.nan
+                picked = _picked(rolled, chosen_index)
             if plan.mixed is None:
                 result = averaged if p is not None else picked
             else:
@@ -724,19 +719,21 @@ class _Rollback:
                     result[choosing] = picked[choosing]
             if invalid is not None:
                 result[invalid] = np.nan
+            if direct:
+                continue
             if self.samples == 1 and not isinstance(plan.parents, slice):
                 rolled.reshape(-1)[plan.parents] = result.reshape(-1)  # (one index a row)
             else:
                 rolled[plan.parents] = result
 
     def _chance_certainty(self, plan: LevelPlan, p: np.ndarray, kids: np.ndarray,
-                          slot: int) -> np.ndarray:
+                          slot: int, out: np.ndarray | None = None) -> np.ndarray:
         """The chance nodes' rolled utilities: sum p x, linear, but in the samples
         whose scores span too many risk tolerances for that (`_Exponential.fallback`)."""
         fallback = self.utility_of[slot].fallback
         if fallback is None:
-            return _expected(plan, p, kids)
-        found = np.empty((len(plan.starts), self.samples))
+            return _expected(plan, p, kids, out)
+        found = np.empty((len(plan.starts), self.samples)) if out is None else out
         linear = self.utility_of[slot].linear
         if linear is not None:
             found[:, linear] = _expected(plan, p[:, linear], kids[:, linear])
@@ -980,14 +977,30 @@ def _bent(x: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     return found
 
 
-def _expected(plan: LevelPlan, p: np.ndarray, rolled: np.ndarray) -> np.ndarray:
+def _picked(rolled: np.ndarray, chosen_index: np.ndarray) -> np.ndarray:
+    """The chosen branches' rolled utilities (q, S); nan where no branch is chosen."""
+    samples = rolled.shape[1]
+    if samples == 1:
+        picked = rolled.take(chosen_index)
+    else:
+        picked = rolled.take(chosen_index.ravel() * samples
+                             + np.tile(np.arange(samples), len(chosen_index)))
+        picked = picked.reshape(chosen_index.shape)
+    undecidable = chosen_index < 0
+    if undecidable.any():
+        picked[undecidable] = np.nan
+    return picked
+
+
+def _expected(plan: LevelPlan, p: np.ndarray, rolled: np.ndarray,
+              out: np.ndarray | None = None) -> np.ndarray:
     """Each parent's sum of p x over its children."""
     terms = np.multiply(p, rolled)
     if not plan.uniform:
-        return np.add.reduceat(terms, plan.starts, axis=0)
+        return np.add.reduceat(terms, plan.starts, axis=0, out=out)
     # (in one go: `segment_sums` copies the second terms first, to add as reduceat does)
     grouped = terms.reshape((-1, plan.uniform) + terms.shape[1:])
-    found = np.add(grouped[:, 0], grouped[:, 1])
+    found = np.add(grouped[:, 0], grouped[:, 1], out=out)
     for k in range(2, plan.uniform):
         found += grouped[:, k]
     return found
