@@ -1193,10 +1193,17 @@ def evaluate(flat: FlatTree, overrides: Overrides | None = None) -> Results:
         tie=solution.tie[:, 0], reach=solution.reach[:, 0],  # type: ignore[index]
         outcome_table=lambda: outcomes_later()[:, 0, :],
         probability=solution.probability[:, 0], issues=solution.issues + tuple(problems.issues),
-        # (worked out when read: most callers read values and choices alone)
-        risk_certainty=None if solution.risk_certainty is None
-        else lambda: first_sample_certainty(solution),  # type: ignore[arg-type,return-value]
+        risk_certainty=_first_sample_later(solution.risk_certainty),
     )
+
+
+def _first_sample_later(risk: np.ndarray | Callable[[], np.ndarray] | None
+                        ) -> Callable[[], np.ndarray] | None:
+    """`first_sample_certainty`, worked out when read (most callers read values and
+    choices alone), holding only what it needs of the solution."""
+    if risk is None:
+        return None
+    return lambda: _table(risk)[:, :, 0]  # type: ignore[index]
 
 
 def first_sample_certainty(solution: Solution) -> np.ndarray | None:
