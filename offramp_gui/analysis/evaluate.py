@@ -62,8 +62,9 @@ class Solution:
     #: expressions over the variables.
     weights: np.ndarray
     #: The certainty equivalents of the players in `flat.risk`, (len(flat.risk), n, S):
-    #: one contiguous block each. None when every player is risk-neutral.
-    risk_certainty: np.ndarray | None = None
+    #: one contiguous block each, or how to work them out (`risk_block` reads them).
+    #: None when every player is risk-neutral.
+    risk_certainty: np.ndarray | Callable[[], np.ndarray] | None = None
 
     @property
     def samples(self) -> int:
@@ -77,10 +78,15 @@ class Solution:
         """Each player's certainty equivalent, (len(nodes), S, P): what a decision's
         player compares. A risk-neutral player's is its expected utility."""
         found = self.utilities(nodes)
-        if self.risk_certainty is not None:
+        if self.risk_block is not None:
             for slot, attitude in enumerate(self.flat.risk):
-                found[..., attitude.player] = self.risk_certainty[slot][nodes]
+                found[..., attitude.player] = self.risk_block[slot][nodes]
         return found
+
+    @cached_property
+    def risk_block(self) -> np.ndarray | None:
+        """`risk_certainty`, worked out on first reading."""
+        return _table(self.risk_certainty)
 
     def sample_weights(self, sample: int) -> np.ndarray:
         """The weights (P, C) of one sample."""
@@ -521,8 +527,13 @@ class _Rollback:
         # Player -1 (no valid player) takes the last row, of nan.
         self.owner_weights = owner_weights(weights)
         self.tolerances = tolerances
-        #: The risk attitudes' certainty equivalents (Q, n, S), once `run` has run.
-        self.certainty: np.ndarray | None = None
+        #: How to work out the risk attitudes' certainty equivalents (Q, n, S) once `run`
+        #: has run; None when every player is risk-neutral.
+        self.certainty: _CertaintyTable | None = None
+        #: Per risk attitude, a quantity linear in its expected utility, rolled back as the
+        #: values are (Q, n, S); `_Utility` turns it into certainty equivalents.
+        self.rolled: np.ndarray | None = None
+        self.utility_of: list[_Utility] = []
 
     def run(self, cumulative: np.ndarray) -> tuple[np.ndarray, ...]:
         """Values, weights, choices and ties; `cumulative` becomes the values (the
@@ -537,12 +548,8 @@ class _Rollback:
         tie = np.zeros((n, samples), bool)
         with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported after
             if self.flat.risk:
-                # A terminal's certainty equivalent is its score; the others' are
-                # overwritten level by level.
-                self.certainty = np.empty((len(self.flat.risk), n, samples))
-                for slot, attitude in enumerate(self.flat.risk):
-                    player_scores(values, self.weights, attitude.player,
-                                  out=self.certainty[slot])
+                self._terminal_utilities(values)
+                self.certainty = _CertaintyTable(self, values, choice)
             for plan in reversed(self.plans):
                 self._level(plan, values, weight, choice, tie)
         return values, weight, choice, tie
@@ -562,7 +569,7 @@ class _Rollback:
             if self.fixed is not None:
                 self._take_fixed(plan, child_values, chosen, chosen_weight, chosen_index,
                                  tied)
-        if self.certainty is not None:
+        if self.rolled is not None:
             self._certainty_level(plan, chosen_index if plan.chooses else None)
         if plan.mixed is None:
             if plan.averages:
@@ -683,33 +690,67 @@ class _Rollback:
             chosen[~decidable] = np.nan
         return chosen, chosen_weight.reshape(m, -1), chosen_index, within_count > 1
 
+    def _terminal_utilities(self, values: np.ndarray) -> None:
+        """Each risk attitude's utility of the terminals' scores, to be rolled back (the
+        other nodes' are overwritten level by level)."""
+        flat, n = self.flat, self.flat.size
+        self.rolled = np.empty((len(flat.risk), n, self.samples))
+        terminals = structure(flat).terminals
+        # (from the first terminal on: with the nodes numbered breadth first, most of a
+        # large tree's are its last levels)
+        below = slice(int(terminals[0]) if terminals.size else n, n)
+        for slot, attitude in enumerate(flat.risk):
+            rolled = self.rolled[slot, below]
+            mine = self.weights[..., attitude.player, :]
+            if attitude.kind != EXPONENTIAL:
+                piecewise = _Piecewise(attitude)
+                piecewise.utilities(values[below], mine, rolled)
+                self.utility_of.append(piecewise)
+                continue
+            exponential = _exponential_utilities(values[below], mine, self.tolerances[slot],
+                                                 rolled)
+            if exponential.fallback is not None:
+                # the stable form, parent by parent, rolls back the scores themselves
+                scores = player_scores(values[below], self.weights, attitude.player,
+                                       out=np.empty(rolled.shape))
+                rolled[:, exponential.fallback] = scores[:, exponential.fallback]
+            self.utility_of.append(exponential)
+
     def _compare_certainty(self, plan: LevelPlan, utility: np.ndarray) -> None:
         """A risk-averse or risk-seeking player chooses by its certainty equivalents
-        (which order the branches as their expected utilities do)."""
-        assert self.certainty is not None
-        for slot, mine in enumerate(_owned_by_risk_attitudes(self.flat, plan)):
-            if mine is not None:
-                np.copyto(utility, self.certainty[slot, plan.children], where=mine)
+        (which order the branches as their expected utilities do); a terminal's is its
+        score, which `utility` holds already."""
+        assert self.rolled is not None
+        for slot, rows in enumerate(_owned_by_risk_attitudes(self.flat, plan)):
+            if rows is not None:
+                mine = self.rolled[slot, plan.children]
+                if isinstance(rows, slice):
+                    utility[rows] = self.utility_of[slot].certainty(mine)
+                elif self.samples == 1 and utility.flags.c_contiguous:
+                    # (one index a row: a fraction of the time of rows of one element)
+                    found = self.utility_of[slot].certainty(mine.take(rows)[:, None])
+                    utility.reshape(-1)[rows] = found.reshape(-1)
+                else:
+                    utility[rows] = self.utility_of[slot].certainty(mine.take(rows, axis=0))
 
     def _certainty_level(self, plan: LevelPlan, chosen_index: np.ndarray | None) -> None:
-        """The parents' certainty equivalents: at a chance node u^-1(sum p u(CE_i)), at a
-        decision the chosen branch's."""
-        assert self.certainty is not None
+        """The parents' rolled utilities: at a chance node the children's, weighted by
+        their probabilities; at a decision the chosen branch's."""
+        assert self.rolled is not None
         kids = plan.children
         p = self.probability[kids] if plan.averages else None
-        invalid = ~self.valid[plan.parents] if p is not None else None
-        if invalid is not None and not invalid.any():
-            invalid = None
-        for slot, attitude in enumerate(self.flat.risk):
-            certainty = self.certainty[slot]
+        invalid = None
+        if p is not None and not self.valid[plan.parents].all():
+            invalid = ~self.valid[plan.parents]
+        # (chance nodes alone, a slice of them: their sums go straight in)
+        direct = p is not None and plan.mixed is None and isinstance(plan.parents, slice)
+        for slot in range(len(self.flat.risk)):
+            rolled = self.rolled[slot]
             if p is not None:
-                averaged = self._chance_certainty(plan, p, certainty[kids], attitude,
-                                                  self.tolerances[slot])
+                averaged = self._chance_certainty(plan, p, rolled[kids], slot,
+                                                  rolled[plan.parents] if direct else None)
             if chosen_index is not None:
-                picked = certainty.take(chosen_index.ravel() * self.samples
-                                        + np.tile(np.arange(self.samples), len(chosen_index)))
-                picked = picked.reshape(chosen_index.shape)
-                picked[chosen_index < 0] = np.nan
+                picked = _picked(rolled, chosen_index)
             if plan.mixed is None:
                 result = averaged if p is not None else picked
             else:
@@ -722,34 +763,26 @@ class _Rollback:
                     result[choosing] = picked[choosing]
             if invalid is not None:
                 result[invalid] = np.nan
-            certainty[plan.parents] = result
+            if direct:
+                continue
+            if self.samples == 1 and not isinstance(plan.parents, slice):
+                rolled.reshape(-1)[plan.parents] = result.reshape(-1)  # (one index a row)
+            else:
+                rolled[plan.parents] = result
 
     def _chance_certainty(self, plan: LevelPlan, p: np.ndarray, kids: np.ndarray,
-                          attitude: RiskAttitude, tolerance: np.ndarray) -> np.ndarray:
-        if attitude.kind != EXPONENTIAL:
-            if not attitude.scores.size:
-                return np.full((len(plan.starts), self.samples), np.nan)
-            expected = through(kids, attitude.scores, attitude.utilities)
-            expected *= p
-            return through(segment_sums(plan, expected), attitude.utilities, attitude.scores)
-        # CE = -R ln sum p exp(-x/R), with the largest exponent M of each parent (among
-        # branches that can happen) taken out: -R (M + ln(1 + sum p (exp(d - M) - 1)))
-        # neither overflows nor loses the small differences of a large R.
-        exponent = np.multiply(kids, -1.0 / tolerance)
-        # (a branch of probability 0 must not set M: every other term would vanish)
-        top = segment_maxima(plan, exponent if p.all() else
-                             np.where(p > 0, exponent, -np.inf))
-        if plan.uniform:  # (broadcast over each parent's children: no repeated copy)
-            grouped = exponent.reshape((-1, plan.uniform) + exponent.shape[1:])
-            grouped -= top[:, None]
-        else:
-            exponent -= np.repeat(top, plan.counts, axis=0)
-        np.expm1(exponent, out=exponent)
-        exponent *= p
-        found = segment_sums(plan, exponent)
-        np.log1p(found, out=found)
-        found += top
-        found *= -tolerance
+                          slot: int, out: np.ndarray | None = None) -> np.ndarray:
+        """The chance nodes' rolled utilities: sum p x, linear, but in the samples
+        whose scores span too many risk tolerances for that (`_Exponential.fallback`)."""
+        fallback = self.utility_of[slot].fallback
+        if fallback is None:
+            return _expected(plan, p, kids, out)
+        found = np.empty((len(plan.starts), self.samples)) if out is None else out
+        linear = self.utility_of[slot].linear
+        if linear is not None:
+            found[:, linear] = _expected(plan, p[:, linear], kids[:, linear])
+        found[:, fallback] = _stable_certainty(plan, p[:, fallback], kids[:, fallback],
+                                               self.tolerances[slot][fallback])
         return found
 
     def outcome_distributions(self, weight: np.ndarray, choice: np.ndarray) -> np.ndarray:
@@ -807,19 +840,281 @@ def through(x: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
 _RISK_OWNERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _owned_by_risk_attitudes(flat: FlatTree, plan: LevelPlan) -> list[np.ndarray | None]:
-    """Per risk attitude, which children of `plan` its player chooses among ((m, 1),
-    None for none), worked out once per tree."""
+def _owned_by_risk_attitudes(flat: FlatTree,
+                             plan: LevelPlan) -> list[np.ndarray | slice | None]:
+    """Per risk attitude, which children of `plan` that are not terminals its player
+    chooses among (positions in the level; None for none), worked out once per tree."""
     per_plan = _RISK_OWNERS.setdefault(flat, {})
     found = per_plan.get(plan.children.start)
     if found is None:
         assert plan.owner is not None
+        inner = flat.child_count[plan.children] > 0
         found = []
         for attitude in flat.risk:
-            mine = plan.owner == attitude.player
-            found.append(mine[:, None] if mine.any() else None)
+            mine = (plan.owner == attitude.player) & inner
+            found.append(slice(None) if mine.all() else
+                         np.flatnonzero(mine) if mine.any() else None)
         per_plan[plan.children.start] = found
     return found
+
+
+# ---- certainty equivalents ----------------------------------------------------------
+# A risk attitude's expected utility is rolled back as a linear quantity (a chance node's
+# is the sum of its children's weighted by their probabilities, a decision's the chosen
+# branch's), and turned into certainty equivalents only where they are read: a player's
+# comparisons at its decisions, and `Solution.certainty`. With e = -score / R and m the
+# largest e of a tree's terminals (or 0 while exp(e) itself stays in range), the quantity
+# is exp(e - m) (CE = -R (m + ln x)), or exp(e - m) - 1 when the scores span less than R
+# (CE = -R (m + ln(1 + x)): it keeps the small differences of a large tolerance); a
+# piecewise utility's is u itself. No transcendental function per level, and sums of
+# one column: a few times quicker than solving each chance node's CE from its children's.
+
+#: Beyond this span of the exponents e, exp(e - m) would leave the normal numbers (below
+#: about e^-708): such samples take the stable form parent by parent (`_stable_certainty`).
+_EXPONENT_SPAN = 700.0
+#: Up to this span, exp(e - m) - 1 is rolled back (expm1, log1p).
+_NEAR_ONE_SPAN = 1.0
+
+
+def _columns(mask: np.ndarray) -> np.ndarray | slice | None:
+    """The samples where `mask` holds: all (a slice), some (their indices) or none."""
+    return slice(None) if mask.all() else np.flatnonzero(mask) if mask.any() else None
+
+
+class _Utility:
+    """How one risk attitude's rolled-back quantity becomes certainty equivalents."""
+
+    #: The samples rolled back linearly, and those holding certainty equivalents solved
+    #: parent by parent (`_stable_certainty`).
+    linear: np.ndarray | slice | None = slice(None)
+    fallback: np.ndarray | slice | None = None
+
+    def certainty(self, rolled: np.ndarray) -> np.ndarray:
+        """Certainty equivalents (k, S) of rolled-back quantities (k, S)."""
+        raise NotImplementedError
+
+
+class _Exponential(_Utility):
+    def __init__(self, tolerance: np.ndarray, top: np.ndarray, bottom: np.ndarray):
+        span = top - bottom
+        self.tolerance = tolerance
+        self.fallback = _columns(~(span <= _EXPONENT_SPAN))  # (nan too: no number)
+        near = span <= _NEAR_ONE_SPAN
+        self.exponential = _columns(~near & (span <= _EXPONENT_SPAN))
+        self.near_one = _columns(near)
+        self.linear = _columns(span <= _EXPONENT_SPAN)
+        #: m, taken out of the exponents: 0 where exp(e) itself stays in range.
+        self.offset = np.where(near | (top > _EXPONENT_SPAN) | (bottom < -_EXPONENT_SPAN),
+                               top, 0.0)
+        self.offset_any = bool(self.offset.any())
+
+    def certainty(self, rolled: np.ndarray) -> np.ndarray:
+        found = np.empty(rolled.shape)
+        for samples, logarithm in ((self.exponential, np.log), (self.near_one, np.log1p)):
+            if samples is None:
+                continue
+            part = (logarithm(rolled, out=found) if isinstance(samples, slice) else
+                    logarithm(rolled[:, samples]))
+            if self.offset_any:
+                part += self.offset[samples]
+            part *= -self.tolerance[samples]
+            if part is not found:
+                found[:, samples] = part
+        if self.fallback is not None:
+            found[:, self.fallback] = rolled[:, self.fallback]
+        return found
+
+
+def _exponential_utilities(values: np.ndarray, weights: np.ndarray, tolerance: np.ndarray,
+                           out: np.ndarray) -> _Exponential:
+    """exp(e - m), or exp(e - m) - 1, of `values` (m, S, C) into `out` (m, S)."""
+    _scores_into(values, weights, -1.0 / tolerance, out)  # e
+    utility = _Exponential(tolerance, np.fmax.reduce(out, axis=0),
+                           np.fmin.reduce(out, axis=0))
+    offset = utility.offset
+    for samples, function in ((utility.exponential, np.exp), (utility.near_one, np.expm1)):
+        if isinstance(samples, slice):
+            if utility.offset_any:
+                out -= offset
+            function(out, out=out)
+        elif samples is not None:
+            out[:, samples] = function(out[:, samples] - offset[samples])
+    return utility
+
+
+_BLOCK = 65536  # rows of scores: 0.5 MB, with their criteria 1 MB
+
+
+def _scores_into(values: np.ndarray, weights: np.ndarray, factor: Any, out: np.ndarray,
+                 plus: float = 0.0) -> None:
+    """A player's scores of `values` (m, S, C) times `factor` (a number or (S,)), plus
+    `plus`, into `out` (m, S); `weights` are the player's, (C,) or (S, C)."""
+    coefficients = weights * np.reshape(factor, (-1, 1))  # (S or 1, C)
+    if values.shape[-1] == 2 and values.flags.c_contiguous and values.dtype == np.float64:
+        # Criterion by criterion in blocks that stay in the cache: one pass over memory,
+        # not three. (Plain products and sums, never a fused multiply-add, so that a
+        # sample gives the same bits alone as among many.)
+        first, second = coefficients[:, 0], coefficients[:, 1]
+        rows = max(1, _BLOCK // values[:1, ..., 0].size)
+        scratch = np.empty((min(rows, len(values)),) + values.shape[1:-1])
+        for start in range(0, len(values), rows):
+            block = values[start:start + rows]
+            found = out[start:start + rows]
+            np.multiply(block[..., 0], first, out=found)
+            found += np.multiply(block[..., 1], second, out=scratch[:len(block)])
+            if plus:
+                found += plus
+    else:
+        np.einsum("...sc,sc->...s", values,
+                  np.broadcast_to(coefficients, values.shape[-2:]), out=out)
+        if plus:
+            out += plus
+
+
+class _Piecewise(_Utility):
+    def __init__(self, attitude: RiskAttitude):
+        self.scores, self.utilities_at = attitude.scores, attitude.utilities
+
+    def utilities(self, values: np.ndarray, weights: np.ndarray, out: np.ndarray) -> None:
+        """u of the scores of `values` (m, S, C) into `out` (m, S): the first segment's
+        line L = a + b x as the scores are weighted (no pass of its own), then a hinge
+        at each inner point k, b_k max(x - x_k, 0) = (b_k / b) max(L - L(x_k), 0)."""
+        if not self.scores.size:
+            out.fill(np.nan)
+            return
+        xs, ys = self.scores, self.utilities_at
+        slopes = np.diff(ys) / np.diff(xs)
+        rows = max(1, _BLOCK // max(1, values[:1, ..., 0].size))
+        for start in range(0, len(values), rows):  # (each block's passes in the cache)
+            found = out[start:start + rows]
+            _scores_into(values[start:start + rows], weights, slopes[0], found,
+                         ys[0] - slopes[0] * xs[0])
+            bends = None
+            for k in range(1, len(xs) - 1):
+                bend = np.subtract(found, ys[0] + slopes[0] * (xs[k] - xs[0]))
+                np.maximum(bend, 0.0, out=bend)
+                bend *= (slopes[k] - slopes[k - 1]) / slopes[0]
+                bends = bend if bends is None else np.add(bends, bend, out=bends)
+            if bends is not None:
+                found += bends
+
+    def certainty(self, rolled: np.ndarray) -> np.ndarray:
+        if not self.scores.size:
+            return np.full(rolled.shape, np.nan)
+        return _bent(rolled, self.utilities_at, self.scores)
+
+
+def _bent(x: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """`through`, as the first segment's line plus a hinge at each inner point (a few
+    whole-array operations, where `np.interp` searches for each x)."""
+    slopes = np.diff(ys) / np.diff(xs)
+    bends = None
+    for k in range(1, len(xs) - 1):
+        bend = np.subtract(x, xs[k])
+        np.maximum(bend, 0.0, out=bend)
+        bend *= slopes[k] - slopes[k - 1]
+        bends = bend if bends is None else np.add(bends, bend, out=bends)
+    found = np.subtract(x, xs[0])
+    found *= slopes[0]
+    found += ys[0]
+    if bends is not None:
+        found += bends
+    return found
+
+
+def _picked(rolled: np.ndarray, chosen_index: np.ndarray) -> np.ndarray:
+    """The chosen branches' rolled utilities (q, S); nan where no branch is chosen."""
+    samples = rolled.shape[1]
+    if samples == 1:
+        picked = rolled.take(chosen_index)
+    else:
+        picked = rolled.take(chosen_index.ravel() * samples
+                             + np.tile(np.arange(samples), len(chosen_index)))
+        picked = picked.reshape(chosen_index.shape)
+    undecidable = chosen_index < 0
+    if undecidable.any():
+        picked[undecidable] = np.nan
+    return picked
+
+
+def _expected(plan: LevelPlan, p: np.ndarray, rolled: np.ndarray,
+              out: np.ndarray | None = None) -> np.ndarray:
+    """Each parent's sum of p x over its children."""
+    terms = np.multiply(p, rolled)
+    if not plan.uniform:
+        return np.add.reduceat(terms, plan.starts, axis=0, out=out)
+    # (in one go: `segment_sums` copies the second terms first, to add as reduceat does)
+    grouped = terms.reshape((-1, plan.uniform) + terms.shape[1:])
+    found = np.add(grouped[:, 0], grouped[:, 1], out=out)
+    for k in range(2, plan.uniform):
+        found += grouped[:, k]
+    return found
+
+
+def _stable_certainty(plan: LevelPlan, p: np.ndarray, kids: np.ndarray,
+                      tolerance: np.ndarray) -> np.ndarray:
+    """Chance nodes' certainty equivalents from their children's (`kids`), parent by
+    parent: CE = -R ln sum p exp(-x/R), with the largest exponent M of each parent
+    (among branches that can happen) taken out: -R (M + ln(1 + sum p (exp(d - M) - 1)))
+    neither overflows nor loses the small differences of a large R."""
+    exponent = np.multiply(kids, -1.0 / tolerance)
+    # (a branch of probability 0 must not set M: every other term would vanish)
+    top = segment_maxima(plan, exponent if p.all() else
+                         np.where(p > 0, exponent, -np.inf))
+    if plan.uniform:  # (broadcast over each parent's children: no repeated copy)
+        grouped = exponent.reshape((-1, plan.uniform) + exponent.shape[1:])
+        grouped -= top[:, None]
+    else:
+        exponent -= np.repeat(top, plan.counts, axis=0)
+    np.expm1(exponent, out=exponent)
+    exponent *= p
+    found = segment_sums(plan, exponent)
+    np.log1p(found, out=found)
+    found += top
+    found *= -tolerance
+    return found
+
+
+class _CertaintyTable:
+    """The risk attitudes' certainty equivalents (Q, n, S), worked out when first asked
+    for: the rolled-back quantities' at chance nodes, a terminal's score, the chosen
+    branch's at a decision."""
+
+    def __init__(self, rollback: _Rollback, values: np.ndarray, choice: np.ndarray):
+        # (what it needs of the rollback, not the rollback: that holds this, and a cycle
+        # would keep both until the garbage collector ran)
+        self.flat, self.plans, self.weights = rollback.flat, rollback.plans, rollback.weights
+        self.samples, self.utility_of = rollback.samples, rollback.utility_of
+        self.values, self.choice, self.rolled = values, choice, rollback.rolled
+        self.found: np.ndarray | None = None
+
+    def __call__(self) -> np.ndarray:
+        if self.found is None:
+            self.found = self._work_out()
+        return self.found
+
+    def _work_out(self) -> np.ndarray:
+        rolled = self.rolled
+        assert rolled is not None
+        flat, samples = self.flat, self.samples
+        terminals = structure(flat).terminals
+        block = np.empty(rolled.shape)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for slot, attitude in enumerate(flat.risk):
+                found = block[slot]
+                found[:] = self.utility_of[slot].certainty(rolled[slot])
+                found[terminals] = player_scores(self.values[terminals], self.weights,
+                                                 attitude.player,
+                                                 out=np.empty((terminals.size, samples)))
+                for plan in reversed(self.plans):
+                    if not plan.chooses:
+                        continue
+                    chosen = self.choice[plan.parents]
+                    decided = chosen >= 0
+                    picked = found.take(np.where(decided, chosen, 0) * samples
+                                        + np.arange(samples))
+                    found[plan.parents] = np.where(decided, picked, found[plan.parents])
+        return block
 
 
 def segment_maxima(plan: LevelPlan, per_child: np.ndarray) -> np.ndarray:
@@ -905,9 +1200,10 @@ class Results:
     outcome_table: np.ndarray | Callable[[], np.ndarray]
     probability: np.ndarray  # (n,) branch probabilities as used
     issues: tuple[Issue, ...]
-    #: The certainty equivalents of the players in `flat.risk`, (len(flat.risk), n);
-    #: None when every player is risk-neutral. Read them as `certainty`.
-    risk_certainty: np.ndarray | None = None
+    #: The certainty equivalents of the players in `flat.risk`, (len(flat.risk), n), or
+    #: how to work them out; None when every player is risk-neutral. Read them as
+    #: `certainty`.
+    risk_certainty: np.ndarray | Callable[[], np.ndarray] | None = None
     #: In a tree with information sets, which equilibrium these results are; None in a
     #: tree without (solved by backward induction).
     equilibrium: Shown | None = None
@@ -918,11 +1214,12 @@ class Results:
         `utility` (the score of the whole path, the payoffs above the node included); a
         risk-neutral player's is its `utility`. None when every player is risk-neutral.
         """
-        if self.risk_certainty is None:
+        risk = _table(self.risk_certainty)
+        if risk is None:
             return None
         certainty = np.array(self.utility)
         for slot, attitude in enumerate(self.flat.risk):
-            certainty[:, attitude.player] = self.risk_certainty[slot]
+            certainty[:, attitude.player] = risk[slot]
         return certainty
 
     @cached_property
@@ -959,14 +1256,27 @@ def evaluate(flat: FlatTree, overrides: Overrides | None = None,
         tie=solution.tie[:, 0], reach=solution.reach[:, 0],  # type: ignore[index]
         outcome_table=lambda: outcomes_later()[:, 0, :],
         probability=solution.probability[:, 0], issues=solution.issues + tuple(problems.issues),
-        risk_certainty=first_sample_certainty(solution),
+        risk_certainty=_first_sample_later(solution.risk_certainty),
     )
+
+
+def _first_sample_later(risk: np.ndarray | Callable[[], np.ndarray] | None
+                        ) -> Callable[[], np.ndarray] | None:
+    """`first_sample_certainty`, worked out when read (most callers read values and
+    choices alone), holding only what it needs of the solution."""
+    if risk is None:
+        return None
+    return lambda: _table(risk)[:, :, 0]  # type: ignore[index]
 
 
 def first_sample_certainty(solution: Solution) -> np.ndarray | None:
     """`Results.risk_certainty` (Q, n): the first sample's."""
-    risk = solution.risk_certainty
+    risk = solution.risk_block
     return None if risk is None else risk[:, :, 0]
+
+
+def _table(table: np.ndarray | Callable[[], np.ndarray] | None) -> np.ndarray | None:
+    return table if table is None or isinstance(table, np.ndarray) else table()
 
 
 def evaluate_tree(tree: Tree, overrides: Overrides | None = None,

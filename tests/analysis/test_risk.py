@@ -327,3 +327,131 @@ def test_two_way_regions_follow_the_closed_form_certainty_equivalent():
         for column, r in enumerate(found.x):
             lottery = -r * math.log((1 + math.exp(-100 / r)) / 2)
             assert found.best[row][column] == ("lottery" if lottery > s else "sure")
+
+
+def random_game(seed: int, utility: dict, depth: int = 5, spread: float = 100,
+                exact: bool = False) -> dict:
+    """A tree alternating decisions of "me" and chance nodes (three branches each; their
+    probabilities add up to 1 exactly, or off 1 by up to 1e-6 as validation allows),
+    payoffs on every node."""
+    rng = np.random.default_rng(seed)
+    count = iter(range(10 ** 6))
+
+    def node(level: int, kind: str) -> dict:
+        found = {"id": f"n{next(count)}",
+                 "payoff": round(float(rng.uniform(-1, 1)) * spread / depth, 3)}
+        if level == depth:
+            return {**found, "type": "terminal"}
+        child_kind = "chance" if kind == "decision" else "decision"
+        children = [node(level + 1, child_kind) for _ in range(3)]
+        if kind == "chance":
+            chances = (rng.permutation([0.5, 0.375, 0.125]) if exact else
+                       rng.dirichlet(np.ones(3)) * (1 + float(rng.uniform(-1e-6, 1e-6))))
+            for child, chance in zip(children, chances):
+                child["probability"] = float(chance)
+        return {**found, "type": kind, "children": children,
+                **({"player": "me"} if kind == "decision" else {})}
+
+    return {"format": "offramp-tree", "version": 1, "title": "Game",
+            "players": [{"id": "me", "name": "Me", "weights": {"value": 1},
+                         "utility": utility}],
+            "root": node(0, "decision")}
+
+
+def closed_form(root: dict, u, u_inverse) -> dict[str, float]:
+    """Each node's certainty equivalent, node by node from the definition (the chance
+    nodes' probabilities taken as they are, divided by their sum)."""
+    found: dict[str, float] = {}
+
+    def walk(node: dict, above: float) -> float:
+        total = above + node["payoff"]
+        if node["type"] == "terminal":
+            found[node["id"]] = total
+            return total
+        values = [walk(child, total) for child in node["children"]]
+        if node["type"] == "decision":
+            found[node["id"]] = max(values)
+        else:
+            chances = [child["probability"] for child in node["children"]]
+            found[node["id"]] = u_inverse(values, chances)
+        return found[node["id"]]
+
+    walk(root, 0.0)
+    return found
+
+
+def exponential_certainty(tolerance: float):
+    def certainty(values: list[float], chances: list[float]) -> float:
+        exponents = [-value / tolerance for value in values]
+        top = max(exponents)
+        # sum p e^(e - top) / sum p = 1 + sum p (e^(e - top) - 1) / sum p
+        excess = math.fsum(p * math.expm1(e - top) for p, e in zip(chances, exponents))
+        return -tolerance * (top + math.log1p(excess / math.fsum(chances)))
+    return certainty
+
+
+@pytest.mark.parametrize("exact", [True, False])
+@pytest.mark.parametrize("tolerance", [20.0, 1e9, -7.0, 0.05, -0.05])
+def test_certainty_equivalents_of_a_deep_tree_are_the_closed_forms(tolerance, exact):
+    # R = 20: the scores span a few tolerances; 1e9: close to risk-neutral (the small
+    # differences kept); -7: risk-seeking; +-0.05: the scores span thousands of
+    # tolerances, beyond what exp can hold at once (solved parent by parent).
+    game = random_game(7, {"kind": "exponential", "risk_tolerance": tolerance}, exact=exact)
+    results = evaluate_tree(loads(json.dumps(game)).tree)
+    assert not results.issues
+    expected = closed_form(game["root"], None, exponential_certainty(tolerance))
+    # Probabilities 1e-6 off their sum shift a CE by about 1e-6 of the scores' spread
+    # (100) at each chance node above it.
+    off = 1e-12 if exact else 2e-6
+    for node_id, value in expected.items():
+        found = results.certainty[results.index(node_id), 0]
+        assert found == pytest.approx(value, rel=1e-11, abs=off * 100), node_id
+
+
+def test_a_piecewise_utility_beyond_its_points_matches_the_closed_form():
+    xs, ys = [-10.0, 0.0, 10.0, 20.0], [-30.0, 0.0, 5.0, 6.0]  # scores reach +-100
+
+    def u(x: float) -> float:
+        k = min(max(int(np.searchsorted(xs, x)) - 1, 0), len(xs) - 2)
+        return ys[k] + (ys[k + 1] - ys[k]) / (xs[k + 1] - xs[k]) * (x - xs[k])
+
+    def u_inverse(y: float) -> float:
+        k = min(max(int(np.searchsorted(ys, y)) - 1, 0), len(ys) - 2)
+        return xs[k] + (xs[k + 1] - xs[k]) / (ys[k + 1] - ys[k]) * (y - ys[k])
+
+    def certainty(values: list[float], chances: list[float]) -> float:
+        return u_inverse(math.fsum(p * u(v) for p, v in zip(chances, values)))
+
+    game = random_game(3, {"kind": "piecewise", "points": [list(p) for p in zip(xs, ys)]})
+    results = evaluate_tree(loads(json.dumps(game)).tree)
+    expected = closed_form(game["root"], None, certainty)
+    for node_id, value in expected.items():
+        assert results.certainty[results.index(node_id), 0] == pytest.approx(
+            value, rel=1e-9, abs=1e-5), node_id
+
+
+def test_samples_rolled_back_apart_and_together_agree_whatever_their_tolerance_spans():
+    # One sample each: exp of the spread, exp - 1 (near risk-neutral), parent by parent
+    # (the spread is thousands of tolerances), and a tolerance of 0 (not valid).
+    game = random_game(11, {"kind": "exponential", "risk_tolerance": "R"}, depth=4)
+    game["variables"] = [{"name": "R", "value": 20}]
+    flat = flatten(loads(json.dumps(game)).tree)
+    tolerances = np.array([20.0, 1e9, 0.01, 0.0, -3.0])
+    solution = solve(flat, {"R": tolerances}, len(tolerances))
+    for sample, tolerance in enumerate(tolerances):
+        one = solve(flat, {"R": tolerance})
+        np.testing.assert_array_equal(solution.certainty()[:, sample], one.certainty()[:, 0])
+        np.testing.assert_array_equal(solution.choice[:, sample], one.choice[:, 0])
+    at_root = solution.certainty([0])[0, :, 0]
+    assert np.isnan(at_root[3]) and not np.isnan(at_root[[0, 1, 2, 4]]).any()
+
+
+@pytest.mark.parametrize("tolerance", [50, -50])
+def test_scores_far_from_zero_keep_their_certainty_equivalent(tolerance):
+    # Every path pays 100,000 more: exp(-x/R) alone would underflow (or overflow), so the
+    # largest exponent is taken out; the CE moves by exactly what was added.
+    shifted = lottery_or_sure({"kind": "exponential", "risk_tolerance": tolerance},
+                              path_payoff=100_000)
+    expected = 100_000 - tolerance * math.log((1 + math.exp(-100 / tolerance)) / 2)
+    assert certainty(shifted, "lottery") == pytest.approx(expected, rel=1e-14)
+    assert certainty(shifted, "sure") == 100_040
