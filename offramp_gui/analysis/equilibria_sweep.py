@@ -21,6 +21,7 @@ from ..model.tree import Tree
 from .equilibria import Equilibrium, EquilibriumSearch, InformationSet, find_equilibria
 from .evaluate import evaluate
 from .flatten import FlatTree, flatten
+from .readable import number, x_text
 from .sensitivity import AnalysisError, variable_range
 
 POINTS = 41
@@ -275,3 +276,72 @@ def _picked_by(chosen: list[Strategy], among: tuple[Described, ...],
         if fewer and picks(fewer):
             kept = fewer
     return tuple((names[k], chosen[0][k]) for k in kept)
+
+
+# ---- words ---------------------------------------------------------------------------
+def in_words(sweep: EquilibriumSweep, flat: FlatTree) -> str:
+    """The sweep as the command line prints it and the app shows it."""
+    lines = [flat.title,
+             f"How the equilibria change as {sweep.variable} moves from {x_text(sweep.low)}"
+             f" to {x_text(sweep.high)} ({sweep.points} values searched, each switch found"
+             f" by bisection):", ""]
+    for k, interval in enumerate(sweep.intervals):
+        lines += _interval_words(sweep, interval, flat) + [""]
+        if k < len(sweep.switches):
+            lines += [_switch_words(sweep.variable, sweep.switches[k]), ""]
+    if not sweep.complete:
+        lines.append("Some searches stopped at their limit of profiles: there may be more"
+                     " equilibria, and more switches.")
+    return "\n".join(lines).rstrip()
+
+
+def _interval_words(sweep: EquilibriumSweep, interval: Interval, flat: FlatTree) -> list[str]:
+    head = f"{sweep.variable} from {x_text(interval.low)} to {x_text(interval.high)}: "
+    if not interval.evaluable:
+        return [head + "the tree cannot be evaluated"]
+    count = len(interval.equilibria)
+    more = "" if interval.complete else " found (not every profile searched: there may be more)"
+    if not count:
+        return [head + f"no equilibrium in pure strategies{more}"]
+    groups = Counter((d.kind, d.on_path, _values_words(d.values, flat))
+                     for d in interval.equilibria)
+    ways = f", {len(groups)} ways of playing" if len(groups) > 1 else ""
+    lines = [head + f"{count} equilibri{'a' if count != 1 else 'um'}{more}{ways}"
+             f" (values at {x_text(interval.middle)})"]
+    for (kind, on_path, values), n in groups.items():
+        what = f"{n} {kind + ' ' if kind else ''}equilibri{'a' if n != 1 else 'um'}"
+        play = "; ".join(f"{name}: {label}" for name, label in on_path) \
+            or "backward induction's (no information sets)"
+        lines += [f"  {what}: {play}", f"    values: {values}"]
+    return lines
+
+
+def _values_words(values: Mapping[str, float], flat: FlatTree) -> str:
+    return ", ".join(f"{name} {number(values[player])}"
+                     for player, name in zip(flat.players, flat.labels.players))
+
+
+def _switch_words(variable: str, switch: Switch) -> str:
+    parts = []
+    if switch.disappear:
+        parts.append(_which_words(switch.disappear, switch.disappear_by) + " disappear"
+                     + ("s" if len(switch.disappear) == 1 else ""))
+    if switch.appear:
+        parts.append(_which_words(switch.appear, switch.appear_by) + " appear"
+                     + ("s" if len(switch.appear) == 1 else ""))
+    for change in switch.changes:
+        parts.append(f"in {change.count} equilibri{'a' if change.count != 1 else 'um'}"
+                     f" the choice at “{change.set_name}” turns from {change.before}"
+                     f" to {change.after}")
+    return f"At {variable} = {x_text(switch.at)}: " + "; ".join(parts) + "."
+
+
+def _which_words(strategies: tuple[Strategy, ...], picked_by: tuple[tuple[str, str], ...]) -> str:
+    n = len(strategies)
+    if not picked_by:
+        return f"{n} equilibri{'a' if n != 1 else 'um'}"
+    choices = [f"{label} at “{name}”" for name, label in picked_by]
+    listed = choices[0] if len(choices) == 1 else \
+        ", ".join(choices[:-1]) + " and " + choices[-1]
+    return (f"the {n} equilibria in which the players choose {listed}" if n != 1 else
+            f"the equilibrium in which the players choose {listed}")

@@ -19,7 +19,7 @@ from ..analysis.equilibria import (
     distinct_labels,
     equilibrium_results,
 )
-from ..analysis.equilibria_sweep import MAX_POINTS, POINTS, equilibria_changes
+from ..analysis.equilibria_sweep import MAX_POINTS, POINTS, equilibria_changes, in_words
 from ..analysis.flatten import DECISION_KIND, FlatTree, flatten
 from ..analysis.readable import number, percent, table
 from ..analysis.report import preorder
@@ -85,7 +85,7 @@ def _sweep(options: argparse.Namespace, tree: Any, overrides: dict[str, float]) 
         sys.stdout.write(orjson.dumps(equilibria_sweep.document(sweep),
                                       option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
-        print(equilibria_sweep.readable(sweep, flatten(tree)))
+        print(in_words(sweep, flatten(tree)))
     return 0
 
 
