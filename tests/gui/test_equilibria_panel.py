@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 BEER_QUICHE = DATA / "equilibria" / "beer-quiche.json"
@@ -104,3 +105,22 @@ def test_joining_a_set_with_the_mouse_makes_a_game_the_panel_solves(make_window,
     assert document.equilibria is None
     assert document.results.equilibrium is None
     assert "No information sets" in panel.summary.text()
+
+
+def test_where_the_set_of_equilibria_changes_as_a_variable_moves(make_window, tmp_path, qtbot):
+    from offramp_gui.bundled import bundled_dir
+
+    path = tmp_path / "resolve.json"
+    shutil.copy(bundled_dir("trees") / "resolve.json", path)
+    window = make_window()
+    assert window.files.open(path)
+    panel = window.panels["equilibria"]
+    assert panel.where.isEnabled()
+    panel.variable.setCurrentText("rhetoric_stakes")
+    qtbot.mouseClick(panel.where, Qt.MouseButton.LeftButton)
+    text = panel.changes.toPlainText()
+    # The calculating Kremlin takes the deal after maximalist rhetoric while
+    # 0.8 (-40 - s) - 1.5 > -36, that is s < 3.125 (docs/trees.md).
+    assert "rhetoric_stakes from 0 to 3.125: 11 equilibria" in text
+    assert "rhetoric_stakes from 3.125 to 50: 8 equilibria" in text
+    assert "At rhetoric_stakes = 3.125:" in text

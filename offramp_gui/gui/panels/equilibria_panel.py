@@ -3,7 +3,9 @@
 Each line is one pure-strategy perfect Bayesian equilibrium with its kind, the players'
 values and the outcome chances; choosing a line shows that equilibrium everywhere (the
 canvas's bold strategy and beliefs, the values, the outcome chart). Below, the chosen
-one's choice and beliefs at each information set. A tree without sets says so.
+one's choice and beliefs at each information set, and, for a variable the user picks,
+where the set of equilibria changes as it moves over its range. A tree without sets
+says so.
 """
 from __future__ import annotations
 
@@ -12,18 +14,26 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
     QHeaderView,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from ...analysis.equilibria import Equilibrium, EquilibriumSearch, distinct_labels
+from ...analysis.equilibria_sweep import equilibria_changes, in_words
 from ...analysis.evaluate import Results
 from ...analysis.readable import number, percent
+from ...analysis.sensitivity import AnalysisError
 from ..text import shown
 from .fields import plain_label
 
@@ -87,10 +97,31 @@ class EquilibriaPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        self.variable = QComboBox(objectName="equilibria-variable")
+        self.variable.setToolTip("A variable with a range, to move over it")
+        self.where = QPushButton("Where Does It Change?", objectName="equilibria-where")
+        self.where.setToolTip("Search the equilibria across the variable's range and say"
+                              " where the set of equilibria changes")
+        self.changes = QPlainTextEdit(objectName="equilibria-changes")
+        self.changes.setReadOnly(True)
+        self.changes.setPlaceholderText(
+            "Pick a variable and choose Where Does It Change? to see, across its range,"
+            " where equilibria appear, disappear or change what they choose.")
+        self.tabs = QTabWidget(objectName="equilibria-tabs")
+        self.tabs.addTab(self.table, "Strategy and Beliefs")
+        changes = QWidget()
+        column = QVBoxLayout(changes)
+        row = QHBoxLayout()
+        row.addWidget(self.variable, 1)
+        row.addWidget(self.where)
+        column.addLayout(row)
+        column.addWidget(self.changes, 1)
+        self.tabs.addTab(changes, "Where It Changes")
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.list, 1)
-        layout.addWidget(self.table, 2)
+        layout.addWidget(self.tabs, 2)
+        self.where.clicked.connect(self.show_changes)
         self.list.currentRowChanged.connect(self._chosen)
         document.results_ready.connect(self._show)
         self._show(document.results)
@@ -99,7 +130,8 @@ class EquilibriaPanel(QWidget):
         search = self.document.equilibria
         has_sets = search is not None and bool(search.information_sets)
         self.list.setVisible(has_sets)
-        self.table.setVisible(has_sets)
+        self.tabs.setVisible(has_sets)
+        self._fill_variables()
         if search is None or not has_sets or results is None:
             self.summary.setText(NO_SETS)
             self._lines = []
@@ -149,3 +181,31 @@ class EquilibriaPanel(QWidget):
     def _chosen(self, row: int) -> None:
         if row >= 0:
             self.document.choose_equilibrium(row)
+
+    def _fill_variables(self) -> None:
+        tree = self.document.tree
+        names = [v.name for v in tree.variables or []
+                 if v.min is not None and v.max is not None and v.min < v.max]
+        if names != [self.variable.itemText(k) for k in range(self.variable.count())]:
+            kept = self.variable.currentText()
+            self.variable.clear()
+            self.variable.addItems(names)
+            if kept in names:
+                self.variable.setCurrentText(kept)
+        self.where.setEnabled(bool(names))
+
+    def show_changes(self) -> None:
+        """Where the set of equilibria changes as the chosen variable moves over its
+        range (each equilibrium search takes a few milliseconds on a game this size)."""
+        variable = self.variable.currentText()
+        if not variable:
+            return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            sweep = equilibria_changes(self.document.tree, variable)
+            text = in_words(sweep, self.document.results.flat)
+        except AnalysisError as error:
+            text = f"Cannot say where the equilibria change: {error}."
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.changes.setPlainText(text)
