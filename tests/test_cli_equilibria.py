@@ -136,3 +136,19 @@ def test_var_errors_are_one_line():
     assert offramp("equilibria", RESOLVE, "--from", "1").returncode == 2
     assert offramp("equilibria", RESOLVE, "--var", "p_resolved", "--points", "1"
                    ).returncode == 2
+
+
+def test_a_sweep_of_a_game_says_where_its_set_of_equilibria_changes():
+    run = offramp("sensitivity", RESOLVE, "--var", "rhetoric_stakes", "--node", "kremlin-type")
+    assert run.returncode == 0, run.stderr
+    assert "the sweep holds its first equilibrium's strategy" in run.stdout
+    assert "The set of equilibria changes at rhetoric_stakes = 3.125" in run.stdout
+    document = json.loads(offramp("sensitivity", RESOLVE, "--var", "rhetoric_stakes",
+                                  "--node", "kremlin-type", "--json").stdout)
+    assert document["equilibria_change_at"] == pytest.approx([3.125])
+    # A threshold on a decision whose choice the equilibrium holds is refused, saying
+    # where to look instead.
+    refused = offramp("threshold", RESOLVE, "--node", "calc-resolved-measured-kremlin",
+                      "--var", "rhetoric_stakes")
+    assert refused.returncode == 1
+    assert "offramp equilibria --var" in refused.stderr

@@ -205,14 +205,49 @@ def write_output(options: argparse.Namespace, done: Run,
 
 
 def finish(options: argparse.Namespace, done: Run,
-           outcome_colors: Mapping[str, str] | None = None) -> int:
-    """Write -o OUT if asked, then print the result as JSON or as text."""
+           outcome_colors: Mapping[str, str] | None = None,
+           settings: Settings | None = None) -> int:
+    """Write -o OUT if asked, then print the result as JSON or as text; for a sweep of a
+    game with private information (`settings` its tree), also where the set of
+    equilibria changes over the range swept."""
     write_output(options, done, outcome_colors)
+    switches = _equilibrium_switches(options, done, settings)
     if options.json:
-        print_json(done.document())
+        document = done.document()
+        if switches is not None:
+            document["equilibria_change_at"] = switches
+        print_json(document)
     else:
         print(done.text())
+        if switches is not None:
+            print(_switches_in_words(options.var, switches, options.file))
     return 0
+
+
+def _equilibrium_switches(options: argparse.Namespace, done: Run,
+                          settings: Settings | None) -> list[float] | None:
+    """Where the set of equilibria changes over a sweep's range; None for a tree
+    without information sets, or a run that sweeps no variable."""
+    variable = getattr(options, "var", None)
+    if not variable or not isinstance(settings, Tree) or done.flat.held is None:
+        return None
+    from ..analysis.equilibria_sweep import equilibria_changes
+
+    low, high = variable_range(done.flat, variable, options.low, options.high)
+    with analysis_errors():
+        sweep = equilibria_changes(settings, variable, low, high, overrides={
+            k: v for k, v in done.parameters.values.items() if k != variable})
+    return [switch.at for switch in sweep.switches]
+
+
+def _switches_in_words(variable: str, switches: list[float], file: str) -> str:
+    held = ("\nThis tree has information sets: the sweep holds its first equilibrium's"
+            " strategy. ")
+    if not switches:
+        return held + f"The set of equilibria does not change over this range of {variable}."
+    at = ", ".join(f"{at:.6g}" for at in switches)
+    return (held + f"The set of equilibria changes at {variable} = {at}"
+            f" (offramp equilibria {file} --var {variable} says how).")
 
 
 def _load_plots():  # noqa: ANN202 - the gui.plots.analysis_plots module

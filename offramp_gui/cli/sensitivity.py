@@ -26,7 +26,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def run(options: argparse.Namespace) -> int:
-    _settings, flat, base = common.prepare(options)
+    settings, flat, base = common.prepare(options)
     common.topic_of(flat, options)
     low, _high = common.sweep_range(flat, options.var, options.low, options.high)
     common.check_memory(flat, options.steps, "--steps")
@@ -37,4 +37,4 @@ def run(options: argparse.Namespace) -> int:
             node=options.node, player=options.player, values=base))
     if all(b is None for b in done.result.best):
         raise common.nowhere_evaluable(options, flat, {**base, options.var: low})
-    return common.finish(options, done)
+    return common.finish(options, done, settings=settings)

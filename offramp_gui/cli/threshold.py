@@ -27,7 +27,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def run(options: argparse.Namespace) -> int:
-    _settings, flat, base = common.prepare(options)
+    settings, flat, base = common.prepare(options)
     topic = common.topic_of(flat, options)
     decider = int(flat.player[topic.node])
     if options.player is not None and decider >= 0 and topic.player != decider:
@@ -43,4 +43,4 @@ def run(options: argparse.Namespace) -> int:
             steps=options.steps, values=base))
     if all(choice is None for _a, _b, choice in done.result.intervals):
         raise common.nowhere_evaluable(options, flat, {**base, options.var: low})
-    return common.finish(options, done)
+    return common.finish(options, done, settings=settings)
