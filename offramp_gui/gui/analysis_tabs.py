@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 
 from ..analysis.catalogue import AnalysisKind, Run
 from ..analysis.flatten import FlatTree
+from ..analysis.sensitivity import AnalysisError, variable_range
 from ..fileformat.atomic import check_writable, write_atomic
+from .equilibrium_note import EquilibriumNote
 from .plots import analysis_plots as plots
 from .plots.plot_parts import PlotFrame
 from .text import shown
@@ -120,6 +122,12 @@ class AnalysisTab(QWidget):
         self.controls.setContentsMargins(0, 0, 0, 0)
         self.message = plain_label()
         self.message.hide()
+        #: On a game with private information: where the set of equilibria changes
+        #: over the range a sweep covers (`equilibrium_note`).
+        self.equilibria_line = plain_label(muted=True)
+        self.equilibria_line.setObjectName("equilibria-line")
+        self.equilibria_line.hide()
+        self._equilibria = EquilibriumNote(panel.document, self._show_equilibria)
         self.export_plot_button = QPushButton("Export plot…")
         self.export_data_button = QPushButton("Export data…")
         self.export_plot_button.clicked.connect(self.export_plot)
@@ -137,6 +145,7 @@ class AnalysisTab(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(self.controls)
         layout.addWidget(self.message)
+        layout.addWidget(self.equilibria_line)
         self.plot_area = QScrollArea()
         self.plot_area.setWidgetResizable(True)
         self.plot_area.setFrameShape(QFrame.Shape.NoFrame)
@@ -175,6 +184,25 @@ class AnalysisTab(QWidget):
         self.plot_area.show()
         self.draw(done)
         self._show_exports(True)
+        self._ask_equilibria(done)
+
+    def _ask_equilibria(self, done: Run) -> None:
+        """A sweep of one variable over a game: say where its set of equilibria changes."""
+        variable = getattr(done.parameters, "variable", None)
+        if not isinstance(variable, str) or done.flat.held is None:
+            self._show_equilibria("")
+            return
+        try:
+            low, high = variable_range(done.flat, variable, getattr(done.parameters, "low", None),
+                                       getattr(done.parameters, "high", None))
+        except AnalysisError:
+            self._show_equilibria("")
+            return
+        self._equilibria.ask(variable, low, high)
+
+    def _show_equilibria(self, text: str) -> None:
+        self.equilibria_line.setText(text)
+        self.equilibria_line.setVisible(bool(text))
 
     def draw(self, done: Run) -> None:
         self.plot.set_result(done.flat, done.topic, done.result)  # type: ignore[attr-defined]
@@ -218,6 +246,7 @@ class AnalysisTab(QWidget):
 
     def show_message(self, text: str) -> None:
         self.run = None
+        self._show_equilibria("")
         self.message.setText(text)
         self.message.show()
         self.plot_area.hide()

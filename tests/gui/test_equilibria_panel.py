@@ -124,3 +124,26 @@ def test_where_the_set_of_equilibria_changes_as_a_variable_moves(make_window, tm
     assert "rhetoric_stakes from 0 to 3.125: 11 equilibria" in text
     assert "rhetoric_stakes from 3.125 to 50: 8 equilibria" in text
     assert "At rhetoric_stakes = 3.125:" in text
+
+
+def test_the_one_way_tab_of_a_game_says_where_its_equilibria_change(make_window, qtbot):
+    from PySide6.QtWidgets import QDockWidget
+
+    from offramp_gui.bundled import bundled_dir
+
+    window = make_window()
+    window.document.open(bundled_dir("trees") / "resolve.json")
+    window.show()
+    window.findChild(QDockWidget, "analysis-dock").raise_()
+    panel = window.panels["analysis"]
+    tab = panel.one_way
+    panel.tabs.setCurrentWidget(tab)
+    tab.variable.setCurrentIndex(tab.variable.findData("rhetoric_stakes"))
+    qtbot.waitUntil(lambda: tab.result is not None and not tab.dirty
+                    and tab.run.parameters.variable == "rhetoric_stakes", timeout=10_000)
+    # The sweep holds the shown equilibrium; the line says where the set changes, found
+    # on a worker (the calculating Kremlin's deal after maximalist rhetoric: s < 3.125).
+    qtbot.waitUntil(lambda: "changes at rhetoric_stakes = 3.125"
+                    in tab.equilibria_line.text(), timeout=20_000)
+    assert tab.equilibria_line.isVisible()
+    assert "strategy is held" in tab.equilibria_line.text()
