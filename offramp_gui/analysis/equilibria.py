@@ -51,6 +51,7 @@ from .evaluate import (
     through,
 )
 from .flatten import CHANCE_KIND, DECISION_KIND, FlatTree, flatten
+from .readable import percent
 
 Reach = np.ndarray | float
 
@@ -563,6 +564,35 @@ def _interval(gains: list[np.ndarray], scale: float) -> list[tuple[float, float]
     if low > high:
         return None
     return [(low, high), (1 - high, 1 - low)]
+
+
+def kind_in_words(found: Equilibrium) -> str:
+    """Its kind and the intuitive criterion's verdict, as a reader sees them ("pooling,
+    fails the intuitive criterion"); "" when neither applies."""
+    words = [found.kind] if found.kind else []
+    if found.intuitive is not None:
+        words.append("survives the intuitive criterion" if found.intuitive
+                     else "fails the intuitive criterion")
+    return ", ".join(words)
+
+
+def strategy_rows(search: EquilibriumSearch,
+                  found: Equilibrium) -> list[tuple[str, str, str, str]]:
+    """Per information set: the player's name, the set's, the branch chosen, and the
+    beliefs (by Bayes' rule where reached; off the path, the range that sustains it)."""
+    flat = found.results.flat
+    names = dict(zip(flat.players, flat.labels.players))
+    rows = []
+    for each in search.information_sets:
+        chosen = found.choices.get(each.nodes[0])
+        labels = distinct_labels(flat, [flat.index[node] for node in each.nodes])
+        beliefs = ", ".join(f"{label} {percent(found.beliefs[node])}"
+                            for label, node in zip(labels, each.nodes)
+                            if node in found.beliefs)
+        rows.append((names.get(each.player, each.player), each.name,
+                     (flat.labels.branches[flat.index[chosen]] or chosen) if chosen else "—",
+                     beliefs or "off the path: " + found.off_path.get(each.name, "any belief")))
+    return rows
 
 
 def distinct_labels(flat: FlatTree, nodes: Sequence[int]) -> list[str]:

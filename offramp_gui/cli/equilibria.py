@@ -16,8 +16,9 @@ import orjson
 from ..analysis.equilibria import (
     Equilibrium,
     EquilibriumSearch,
-    distinct_labels,
     equilibrium_results,
+    kind_in_words,
+    strategy_rows,
 )
 from ..analysis.equilibria_sweep import MAX_POINTS, POINTS, equilibria_changes, in_words
 from ..analysis.flatten import DECISION_KIND, FlatTree, flatten
@@ -142,21 +143,10 @@ def _summary(search: EquilibriumSearch) -> str:
 def _equilibrium(search: EquilibriumSearch, k: int, found: Equilibrium) -> list[str]:
     results = found.results
     flat = results.flat
-    kind = [found.kind] if found.kind else []
-    if found.intuitive is not None:
-        kind.append("survives the intuitive criterion" if found.intuitive
-                    else "fails the intuitive criterion")
-    lines = [f"Equilibrium {k}" + (f": {', '.join(kind)}" if kind else "")]
-    rows = []
+    kind = kind_in_words(found)
+    lines = [f"Equilibrium {k}" + (f": {kind}" if kind else "")]
+    rows = [list(row) for row in strategy_rows(search, found)]
     grouped = {node for each in search.information_sets for node in each.nodes}
-    for each in search.information_sets:
-        chosen = found.choices.get(each.nodes[0])
-        labels = distinct_labels(flat, [flat.index[node] for node in each.nodes])
-        beliefs = ", ".join(f"{label} {percent(found.beliefs[node])}"
-                            for label, node in zip(labels, each.nodes) if node in found.beliefs)
-        rows.append([_player_name(flat, each.player), each.name,
-                     _branch(flat, chosen) if chosen else "—",
-                     beliefs or f"off the path: {found.off_path.get(each.name, 'any belief')}"])
     for i in preorder(flat):
         node_id = flat.ids[i]
         if (flat.kind[i] == DECISION_KIND and node_id not in grouped

@@ -29,7 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...analysis.equilibria import Equilibrium, EquilibriumSearch, distinct_labels
+from ...analysis.equilibria import (
+    Equilibrium,
+    EquilibriumSearch,
+    kind_in_words,
+    strategy_rows,
+)
 from ...analysis.equilibria_sweep import equilibria_changes, in_words
 from ...analysis.evaluate import Results
 from ...analysis.readable import number, percent
@@ -50,16 +55,13 @@ def equilibrium_line(search: EquilibriumSearch, k: int) -> str:
     found = search.equilibria[k]
     results = found.results
     flat = results.flat
-    kind = [found.kind] if found.kind else []
-    if found.intuitive is not None:
-        kind.append("survives the intuitive criterion" if found.intuitive
-                    else "fails the intuitive criterion")
+    kind = kind_in_words(found)
     values = ", ".join(f"{name} {number(results.utility[0, p])}"
                        for p, name in enumerate(flat.labels.players))
     chances = sorted(((results.outcomes[0, j], name)
                       for j, name in enumerate(flat.labels.outcomes)), reverse=True)
     outcomes = ", ".join(f"{name} {percent(p)}" for p, name in chances if p > 0)
-    return f"{k + 1}. " + (f"{', '.join(kind)}. " if kind else "") + f"{values}. {outcomes}"
+    return f"{k + 1}. " + (f"{kind}. " if kind else "") + f"{values}. {outcomes}"
 
 
 def summary(search: EquilibriumSearch) -> str:
@@ -157,19 +159,7 @@ class EquilibriaPanel(QWidget):
         self.table.setRowCount(0)
         if found is None:
             return
-        flat = found.results.flat
-        names = dict(zip(flat.players, flat.labels.players))
-        rows = []
-        for each in search.information_sets:
-            chosen = found.choices.get(each.nodes[0])
-            labels = distinct_labels(flat, [flat.index[node] for node in each.nodes])
-            beliefs = ", ".join(f"{label} {percent(found.beliefs[node])}"
-                                for label, node in zip(labels, each.nodes)
-                                if node in found.beliefs)
-            rows.append((names.get(each.player, each.player), each.name,
-                         flat.labels.branches[flat.index[chosen]] or "" if chosen else "—",
-                         beliefs or "off the path: "
-                         + found.off_path.get(each.name, "any belief")))
+        rows = strategy_rows(search, found)
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
             for c, text in enumerate(row):
