@@ -16,7 +16,6 @@ import gc
 import random
 import statistics
 import time
-
 from pathlib import Path
 
 from offramp_gui.analysis.equilibria import find_equilibria

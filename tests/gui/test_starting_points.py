@@ -98,12 +98,13 @@ def test_cancelling_the_choice_changes_nothing(make_window):
     assert window.document.tree is before
 
 
-def test_open_example_lists_the_four_bundled_trees_and_opens_a_copy(make_window, tmp_path):
+def test_open_example_lists_the_bundled_trees_and_opens_a_copy(make_window, tmp_path):
     window = make_window()
     _key, _title, _text, options = _choose(window, "open-example", "example", 3)
     names = [name for name, _line in options]
-    assert len(names) == 4 and names[0] == "Putin needs an off-ramp"
+    assert len(names) == 5 and names[0] == "Putin needs an off-ramp"
     assert "The Cuban missile crisis, 1962" in names
+    assert "Resolve and rhetoric: a game of private information" in names
     assert all(line.endswith((".", "?")) for _name, line in options)
     document = window.document
     assert document.tree.title == names[3] and document.path is None

@@ -41,6 +41,11 @@ class FilesFeature:
                         self.fill_recent, lambda: bool(files.recent())),
         ))
 
+    def closed(self) -> None:
+        """The window is going: a file still being opened is not shown in it (its
+        progress would reach a status line that is gone)."""
+        self.files.cancel_opening()
+
     def may_close(self) -> bool:
         """Closing the window closes the document: save or discard its changes first."""
         return self.files.may_discard()
