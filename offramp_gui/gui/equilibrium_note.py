@@ -51,10 +51,11 @@ class EquilibriumNote:
         self._asked = asked
         if self._job is not None:
             self._job.cancel()
-        self.show(f"{HELD} Searching where the set of equilibria changes over {variable}…")
         copy = loads(dumps(document.tree)).tree  # (the tree may change while it runs)
-        if copy is None:
+        if copy is None:  # (a tree shown is one the reader takes back: not expected)
+            self.show(HELD)
             return
+        self.show(f"{HELD} Searching where the set of equilibria changes over {variable}…")
         job: WorkerJob[str] = WorkerJob(
             lambda: in_a_line(variable, equilibria_changes(copy, variable, low, high)),
             "equilibria across a range", daemon=True)
