@@ -52,7 +52,7 @@ class EquilibriumNote:
         if self._job is not None:
             self._job.cancel()
         copy = loads(dumps(document.tree)).tree  # (the tree may change while it runs)
-        if copy is None:  # (a tree shown is one the reader takes back: not expected)
+        if copy is None:  # (only a file the reader refuses has none; a shown tree is not one)
             self.show(HELD)
             return
         self.show(f"{HELD} Searching where the set of equilibria changes over {variable}…")
