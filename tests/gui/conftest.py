@@ -55,8 +55,16 @@ def collect_closed_windows():
     """Free each test's closed windows as it ends. Their Python wrappers hold one
     another in cycles whose Qt objects are gone; left to pile up over hundreds of tests
     (half a million objects), one collection in the middle of a later test crashed
-    inside shiboken's deallocation."""
+    inside shiboken's deallocation. A window the test left open (one crash recovery
+    opened) first finishes the file it is opening: freed, it could not show it."""
     yield
+    from PySide6.QtWidgets import QApplication
+
+    from offramp_gui.gui.main_window import MainWindow
+
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, MainWindow):
+            widget.files.finish_opening()
     gc.collect()
 
 
