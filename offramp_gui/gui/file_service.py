@@ -41,6 +41,8 @@ class FileService(QObject):
         self._job: SaveJob | None = None
         #: Where File > Save asked to save while another save ran: done after it.
         self._again: Path | None = None
+        #: The window is gone (or going): no file is opened into it any more.
+        self.closed = False
 
     def display_name(self) -> str:
         path = self.document.path
@@ -87,7 +89,7 @@ class FileService(QObject):
         """Start opening `path` (see `open`) and return at once: the file is read and
         checked on a worker, with its progress and a Cancel button in the status line,
         and shown when it is ready. None when the user kept the tree there is."""
-        if ask and not self.may_discard():
+        if self.closed or ask and not self.may_discard():
             return None
         self.finish_saving()  # (Revert, Reload) never read a file we are writing
         path = Path(path)
@@ -102,6 +104,11 @@ class FileService(QObject):
     @property
     def opening(self) -> bool:
         return self.document.opening is not None
+
+    def close(self) -> None:
+        """The window is going: stop the file being opened, and open no other."""
+        self.closed = True
+        self.cancel_opening()
 
     def cancel_opening(self) -> None:
         """Stop reading the file being opened: the tree shown stays as it is."""

@@ -39,12 +39,22 @@ class DiskWatch(QObject):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.check)
         self._asking = False
+        self._closed = False
         self._dismissed: str | None = None  # bytes we could not reload: do not ask again
         self.document.path_changed.connect(self.follow)
         self.follow()
 
     def contributions(self) -> Contributions:
         return Contributions()
+
+    def closed(self) -> None:
+        """The window is going: stop looking at its file (a reload would open it into a
+        window that is gone)."""
+        self._closed = True
+        self._timer.stop()
+        watched = self.watched()
+        if watched:
+            self._watcher.removePaths(watched)
 
     def follow(self, *_: object) -> None:
         """Watch the document's file, and its folder, instead of whatever was watched."""
@@ -77,7 +87,7 @@ class DiskWatch(QObject):
     def check(self) -> None:
         """Look at the file; if someone else changed its bytes, ask what to do."""
         path = self.document.path
-        if path is None or self._asking:
+        if path is None or self._asking or self._closed:
             return
         self._rewatch()
         now = file_digest(path)

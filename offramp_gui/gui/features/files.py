@@ -44,7 +44,7 @@ class FilesFeature:
     def closed(self) -> None:
         """The window is going: a file still being opened is not shown in it (its
         progress would reach a status line that is gone)."""
-        self.files.cancel_opening()
+        self.files.close()
 
     def may_close(self) -> bool:
         """Closing the window closes the document: save or discard its changes first."""
