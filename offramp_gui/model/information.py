@@ -15,14 +15,13 @@ def label(node: Node) -> str:
     return "“" + quote_text(node.name or node.branch or node.id) + "”"
 
 
-def problems(tree: Tree) -> list[Issue]:
-    """Every broken rule of the tree's information sets; none when it has none."""
+def problems(tree: Tree, marked: list[Node]) -> list[Issue]:
+    """Every broken rule of the tree's information sets; `marked` are the nodes that
+    name one, in document order (found by the walk that checks every node)."""
     members: dict[str, list[Node]] = {}
     issues: list[Issue] = []
-    for node in tree.root.walk():
+    for node in marked:
         name = node.information_set
-        if name is None:
-            continue
         if node.type != DECISION:
             issues.append(_issue(tree, node, f"{label(node)} is a {node.type} node: only"
                                  " decisions belong to information sets"))

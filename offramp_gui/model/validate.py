@@ -67,8 +67,10 @@ def _remember(text: str, parsed: Expr | str) -> None:
 
 def validate(tree: Tree) -> list[Issue]:
     """Every structural problem of the tree, in document order."""
+    marked: list[Node] = []  # the nodes naming an information set
+    nodes = _check_nodes(tree, marked)
     return (validate_settings(tree) + _check_outcome_table(tree) + templates.problems(tree)
-            + _check_nodes(tree) + information.problems(tree))
+            + nodes + information.problems(tree, marked))
 
 
 def _check_outcome_table(tree: Tree) -> list[Issue]:
@@ -289,8 +291,9 @@ def find_cycles(depends: dict[str, set[str]]) -> list[list[str]]:
     return cycles
 
 
-def _check_nodes(tree: Tree) -> list[Issue]:
-    """Every problem of every node, walked one by one with paths made only for problems.
+def _check_nodes(tree: Tree, marked: list[Node]) -> list[Issue]:
+    """Every problem of every node, walked one by one with paths made only for problems;
+    the nodes that name an information set are added to `marked`, in document order.
 
     (The engine's `FlatTree.suspect` tells cheaply whether this walk can find
     anything; callers that have flattened the tree use it to skip the walk.)
@@ -301,6 +304,8 @@ def _check_nodes(tree: Tree) -> list[Issue]:
     pop, push = stack.pop, stack.append
     while stack:
         node, parent, where, depth = pop()
+        if node.information_set is not None:
+            marked.append(node)
         if context.suspicious(node, parent):
             issues += context.check(node, parent, spell_path(where))
         if depth >= MAX_DEPTH and node.children:
