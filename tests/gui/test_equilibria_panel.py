@@ -118,6 +118,8 @@ def test_where_the_set_of_equilibria_changes_as_a_variable_moves(make_window, tm
     assert panel.where.isEnabled()
     panel.variable.setCurrentText("rhetoric_stakes")
     qtbot.mouseClick(panel.where, Qt.MouseButton.LeftButton)
+    assert not panel.where.isEnabled()  # (searched on a worker; the window stays live)
+    qtbot.waitUntil(panel.where.isEnabled, timeout=20_000)
     text = panel.changes.toPlainText()
     # The calculating Kremlin takes the deal after maximalist rhetoric while
     # 0.8 (-40 - s) - 1.5 > -36, that is s < 3.125 (docs/trees.md).

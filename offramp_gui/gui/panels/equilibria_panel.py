@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -39,6 +38,8 @@ from ...analysis.equilibria_sweep import equilibria_changes, in_words
 from ...analysis.evaluate import Results
 from ...analysis.readable import number, percent
 from ...analysis.sensitivity import AnalysisError
+from ...fileformat.json_io import dumps, loads
+from ..background_save import WorkerJob
 from ..text import shown
 from .fields import plain_label
 
@@ -123,6 +124,7 @@ class EquilibriaPanel(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.tabs, 2)
+        self._search: WorkerJob | None = None
         self.where.clicked.connect(self.show_changes)
         self.list.currentRowChanged.connect(self._chosen)
         document.results_ready.connect(self._show)
@@ -182,20 +184,34 @@ class EquilibriaPanel(QWidget):
             self.variable.addItems(names)
             if kept in names:
                 self.variable.setCurrentText(kept)
-        self.where.setEnabled(bool(names))
+        self.where.setEnabled(bool(names) and self._search is None)
 
     def show_changes(self) -> None:
         """Where the set of equilibria changes as the chosen variable moves over its
-        range (each equilibrium search takes a few milliseconds on a game this size)."""
+        range: searched on a worker, on a copy of the tree (a second or so on a game),
+        while the window stays live."""
         variable = self.variable.currentText()
-        if not variable:
+        copy = loads(dumps(self.document.tree)).tree if variable else None
+        if copy is None:
             return
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            sweep = equilibria_changes(self.document.tree, variable)
-            text = in_words(sweep, self.document.results.flat)
-        except AnalysisError as error:
-            text = f"Cannot say where the equilibria change: {error}."
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.changes.setPlainText(text)
+        flat = self.document.results.flat
+        self.where.setEnabled(False)
+        self.changes.setPlainText(f"Searching the equilibria across {variable}…")
+        job: WorkerJob[str] = WorkerJob(
+            lambda: in_words(equilibria_changes(copy, variable), flat),
+            "where the equilibria change", daemon=True)
+        job.finished.connect(lambda: self._changes_found(job))
+        self._search = job
+        job.start()
+
+    def _changes_found(self, job: WorkerJob) -> None:
+        if job is not self._search:
+            return
+        self._search = None
+        self.where.setEnabled(True)
+        if isinstance(job.error, AnalysisError):
+            self.changes.setPlainText(f"Cannot say where the equilibria change: {job.error}.")
+        elif job.error is not None:
+            raise job.error
+        elif job.result is not None:
+            self.changes.setPlainText(job.result)
