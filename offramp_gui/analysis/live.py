@@ -68,7 +68,8 @@ _NEUTRAL_FIELDS = frozenset(f.name for f in FIELDS) - {
     "id", "type", "player", "solve", "outcome", "probability", "payoff", "branch", "name",
     "children", "information_set"}
 #: Settings the engine does not read.
-_NEUTRAL_SETTINGS = frozenset({"display", "description", "sources", "extras"})
+_NEUTRAL_SETTINGS = frozenset({"display", "description", "sources", "scenarios", "base_case",
+                               "extras"})
 _NO_NODES = np.zeros(0, np.int64)
 #: Plans of `_resolve` kept: a slider's, and a few edits made in turn.
 _PLANS_KEPT = 4

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from ..analysis.flatten import FlatTree, flatten, flatten_columns
 from ..fileformat.fastpath import read_plain
+from ..model.scenarios import restore_base
 
 if TYPE_CHECKING:
     from ..fileformat.json_io import Loaded
@@ -62,6 +63,7 @@ def open_tree(path: str) -> tuple[Tree, Loaded]:
     if issues or loaded.tree is None:
         report(issues, path)
         raise CommandError("")
+    restore_base(loaded.tree)
     return loaded.tree, loaded
 
 
@@ -79,6 +81,7 @@ def load_flat(path: str) -> tuple[Settings, FlatTree]:
     plain = read_plain(path)
     if plain is not None:
         settings, columns = plain
+        restore_base(settings)
         leave_for_exit(columns)
         flat = flatten_columns(settings, columns)
         if not flat.suspect:

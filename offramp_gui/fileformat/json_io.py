@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..model import collector, templates
+from ..model import collector, scenarios, templates
 from ..model.issues import OVER_LIMIT, Issue, TreeFormatError, fixable, quote_text
 from ..model.limits import MAX_DEPTH, MAX_NODES
+from ..model.scenarios import Scenario, Values
 from ..model.tree import NODE_FIELDS, Node, Player, Tree, assign_missing_ids
 from ..model.validate import validate
 from .limits import MAX_FILE_BYTES, FileRefused, deep_recursion, open_regular, read_limited
@@ -603,6 +604,11 @@ def _head(tree: Tree) -> dict[str, Any]:
         doc["outcomes"] = [_record(o, OUTCOME_KEYS) for o in tree.outcomes]
     if tree.display is not None:
         doc["display"] = _ordered(tree.display, DISPLAY_KEYS)
+    if tree.scenarios is not None:
+        doc["scenarios"] = [_scenario(s) for s in tree.scenarios]
+    if tree.base_case is not None:
+        _write_base_case(doc, tree.base_case)
+        doc["what_if"] = _values(scenarios.what_if(tree))
     doc.update(tree.extras)
     return doc
 
@@ -634,6 +640,36 @@ def _player(player: Player) -> dict[str, Any]:
     if player.utility is not None:
         data["utility"] = _record(player.utility, ("kind", "risk_tolerance", "points"))
     data.update(player.extras)
+    return data
+
+
+def _write_base_case(doc: dict[str, Any], base: Values) -> None:
+    """The base case in the variables' and players' usual places (the what-if values
+    are written apart)."""
+    for variable in doc.get("variables", []):
+        if variable["name"] in base.variables:
+            variable["value"] = base.variables[variable["name"]]
+    for player in doc.get("players", []):
+        if player["id"] in base.weights:
+            player["weights"] = {**player["weights"], **base.weights[player["id"]]}
+
+
+def _scenario(scenario: Scenario) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": scenario.name}
+    if scenario.note is not None:
+        data["note"] = scenario.note
+    data.update(_values(scenario.values))
+    data.update(scenario.extras)
+    return data
+
+
+def _values(values: Values) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if values.variables:
+        data["variables"] = dict(values.variables)
+    weights = {player: dict(w) for player, w in values.weights.items() if w}
+    if weights:
+        data["weights"] = weights
     return data
 
 

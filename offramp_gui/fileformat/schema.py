@@ -20,8 +20,10 @@ from ..model.limits import (
     MAX_NODES,
     MAX_OUTCOMES,
     MAX_PLAYERS,
+    MAX_SCENARIOS,
     MAX_VARIABLES,
 )
+from ..model.scenarios import Scenario, Values
 from ..model.templates import TAKEN_FIELDS
 from ..model.tree import Criterion, Node, Outcome, Player, Settings, Tree, Utility, Variable
 
@@ -29,8 +31,10 @@ FORMAT = "offramp-tree"
 CURRENT_VERSION = 1
 
 TOP_KEYS = ("format", "version", "title", "description", "sources", "criteria", "players",
-            "variables", "outcomes", "display", "root")
+            "variables", "outcomes", "display", "scenarios", "what_if", "root")
 NODE_KEYS = tuple(field.name for field in FIELDS)
+SCENARIO_KEYS = ("name", "note", "variables", "weights")
+WHAT_IF_KEYS = ("variables", "weights")
 SOURCE_KEYS = ("title", "author", "publisher", "year", "url")
 CRITERION_KEYS = ("id", "name", "unit", "description")
 PLAYER_KEYS = ("id", "name", "weights", "utility")
@@ -50,7 +54,7 @@ DISTRIBUTION_PARAMETERS = {
 }
 #: The lists of the document that have a limit (model/limits.py).
 LIST_LIMITS = {"criteria": MAX_CRITERIA, "players": MAX_PLAYERS, "variables": MAX_VARIABLES,
-               "outcomes": MAX_OUTCOMES}
+               "outcomes": MAX_OUTCOMES, "scenarios": MAX_SCENARIOS}
 
 
 def too_many_nodes(count: int) -> str:
@@ -238,6 +242,8 @@ def _settings(raw: Any) -> tuple[Settings | None, _Checker]:
     settings.variables = _variables(raw, check)
     settings.outcomes = _outcomes(raw, check)
     settings.display = _display(raw, check)
+    settings.scenarios = _scenarios(raw, settings, check)
+    _what_if(raw, settings, check)
     return settings, check
 
 
@@ -455,6 +461,105 @@ def _outcomes(raw: dict, check: _Checker) -> list[Outcome] | None:
                                  check.text(item, "description", path), extras),
                     path, "outcome", seen, check)
     return out
+
+
+def _scenarios(raw: dict, settings: Settings, check: _Checker) -> list[Scenario] | None:
+    if "scenarios" not in raw:
+        return None
+    out: list[Scenario] = []
+    seen: set[str] = set()
+    for path, item in check.objects(raw, "scenarios"):
+        extras = check.keys(item, SCENARIO_KEYS, path)
+        name = check.text(item, "name", path, True)
+        if not name:
+            if name is not None:
+                check.problem(f"{path}.name", "a scenario's name must not be empty")
+            continue
+        if name in seen:
+            check.problem(f"{path}.name", f'two scenarios are named "{quote_text(name)}"')
+            continue
+        seen.add(name)
+        values = _values(item, path, f'scenario "{quote_text(name)}"', settings, check)
+        out.append(Scenario(name, values, check.text(item, "note", path), extras))
+    return out
+
+
+def _what_if(raw: dict, settings: Settings, check: _Checker) -> None:
+    """Set the what-if values over the base case read, which `base_case` keeps."""
+    if "what_if" not in raw:
+        return
+    item = raw["what_if"]
+    if not isinstance(item, dict):
+        check.problem("$.what_if", f'"what_if" must be an object, not {_describe(item)}')
+        return
+    check.keys(item, WHAT_IF_KEYS, "$.what_if")
+    values = _values(item, "$.what_if", "the what-if values", settings, check)
+    base = Values()
+    for variable in settings.variables or []:
+        if variable.name in values.variables and not isinstance(variable.value, str):
+            base.variables[variable.name] = variable.value
+            variable.value = values.variables[variable.name]
+    for player in settings.players or []:
+        for criterion, weight in values.weights.get(player.id, {}).items():
+            was = player.weights.get(criterion, 0)
+            if not isinstance(was, str):
+                base.weights.setdefault(player.id, {})[criterion] = was
+                player.weights[criterion] = weight
+    settings.base_case = base or None
+
+
+def _values(item: dict, path: str, what: str, settings: Settings, check: _Checker) -> Values:
+    """The "variables" and "weights" of a scenario or of the what-if values, each
+    checked against the tree's own variables, players and criteria."""
+    values = Values()
+    variables = {v.name: v for v in settings.variables or []}
+    for name, value in _entries(item, "variables", path, check):
+        where = key_path(f"{path}.variables", name)
+        variable = variables.get(name)
+        if variable is None:
+            check.problem(where, f'{what} sets "{quote_text(name)}", which is not a variable'
+                          " of the tree")
+        elif isinstance(variable.value, str):
+            check.problem(where, f'{what} sets "{quote_text(name)}", which is computed from'
+                          " a formula; set the variables it is computed from")
+        elif check.number(value, where, f'the value of "{quote_text(name)}"'):
+            values.variables[name] = value
+    players = {p.id: p for p in settings.players or []}
+    criteria = {c.id: c.name for c in settings.effective_criteria()}
+    for player_id, weights in _entries(item, "weights", path, check):
+        where = key_path(f"{path}.weights", player_id)
+        player = players.get(player_id)
+        if player is None:
+            check.problem(where, f'{what} sets weights of "{quote_text(player_id)}", which is'
+                          " not a player of the tree")
+            continue
+        if not isinstance(weights, dict):
+            check.problem(where, f"{player.name}'s weights must be an object, not"
+                          f" {_describe(weights)}")
+            continue
+        check.keys(weights, tuple(weights), where)
+        for criterion, weight in weights.items():
+            at = key_path(where, criterion)
+            if criterion not in criteria:
+                check.problem(at, f'{what} sets {player.name}\'s weight on "'
+                              f'{quote_text(criterion)}", which is not a criterion of the tree')
+            elif isinstance(player.weights.get(criterion), str):
+                check.problem(at, f"{what} sets {player.name}'s weight on"
+                              f" {criteria[criterion]}, which is a formula")
+            elif check.number(weight, at, f"{player.name}'s weight on {criteria[criterion]}"):
+                values.weights.setdefault(player_id, {})[criterion] = weight
+    return values
+
+
+def _entries(item: dict, key: str, path: str, check: _Checker) -> list[tuple[str, Any]]:
+    found = item.get(key)
+    if found is None:
+        return []
+    if not isinstance(found, dict):
+        check.problem(f"{path}.{key}", f'"{key}" must be an object, not {_describe(found)}')
+        return []
+    check.keys(found, tuple(found), f"{path}.{key}")  # (repeated keys)
+    return list(found.items())
 
 
 def _display(raw: dict, check: _Checker) -> dict[str, Any] | None:

@@ -18,6 +18,7 @@ MAX_VARIABLES = 50_000
 MAX_PLAYERS = 100
 MAX_CRITERIA = 100
 MAX_OUTCOMES = 1_000
+MAX_SCENARIOS = 1_000
 #: Nodes times (outcomes + 1): the engine keeps the chance of each outcome (and of none)
 #: at each node, 8 bytes each, so this bounds that table to 400 MB.
 MAX_OUTCOME_CELLS = 50_000_000

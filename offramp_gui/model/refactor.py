@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import expressions
+from . import expressions, scenarios
 from .expressions import ExpressionError
 from .fields import FIELDS, Kind
 from .tree import DECISION, Criterion, Node, Player, Settings, Tree, Value, unique_id
@@ -169,7 +169,9 @@ def _node_uses(node: Node, kind: str, key: str) -> bool:
 def rename(tree: Tree, kind: str, old: str, new: str) -> Rewrite:
     """Everything that changes when a variable, player, criterion or outcome `old` is
     called `new`: the thing itself and every reference to it."""
-    return _own_fields(tree, _RENAMES[kind](tree, old, new))
+    rewrite = _RENAMES[kind](tree, old, new)
+    rewrite.settings.update(scenarios.follow(tree, kind, old, new))
+    return _own_fields(tree, rewrite)
 
 
 def _own_fields(tree: Tree, rewrite: Rewrite) -> Rewrite:
@@ -295,6 +297,7 @@ def remove(tree: Tree, kind: str, key: str) -> Rewrite:
     items = [item for item in copy.deepcopy(_effective(tree, kind))
              if (item.name if kind == VARIABLE else item.id) != key]
     rewrite = Rewrite({SETTING[kind]: items or None})
+    rewrite.settings.update(scenarios.follow(tree, kind, key, None))
     if kind == VARIABLE:
         variable = tree.variable(key)
         value = variable.value if variable is not None else 0

@@ -92,6 +92,7 @@ DEFAULT_PLAYER_ID = "decision-maker"
 
 
 if TYPE_CHECKING:
+    from .scenarios import Scenario, Values
     from .templates import Links
 
     class _NodeFields:
@@ -202,6 +203,10 @@ class Settings:
         self.outcomes: list[Outcome] | None = None
         #: How the app shows numbers (docs/format.md, "Display"): the file's object as read.
         self.display: dict[str, Any] | None = None
+        #: Named sets of values (model/scenarios.py), None while the file has none.
+        self.scenarios: list[Scenario] | None = None
+        #: The base values of the variables and weights that now hold what-if values.
+        self.base_case: Values | None = None
         self.extras: dict[str, Any] = {}
 
     def effective_criteria(self) -> list[Criterion]:
@@ -218,7 +223,7 @@ class Settings:
 
     def copy_settings_from(self, other: Settings) -> None:
         for key in ("title", "description", "sources", "criteria", "players", "variables",
-                    "outcomes", "display", "extras"):
+                    "outcomes", "display", "scenarios", "base_case", "extras"):
             setattr(self, key, getattr(other, key))
 
 
