@@ -41,7 +41,7 @@ PLAYER_KEYS = ("id", "name", "weights", "utility")
 UTILITY_KEYS = ("kind", "risk_tolerance", "points")
 #: How many points a piecewise utility may have.
 MAX_UTILITY_POINTS = 1000
-VARIABLE_KEYS = ("name", "value", "min", "max", "description", "distribution")
+VARIABLE_KEYS = ("name", "value", "min", "max", "description", "source", "distribution")
 OUTCOME_KEYS = ("id", "name", "color", "description")
 DISPLAY_KEYS = ("decimals", "probabilities", "units")
 #: How many decimals "display" may ask for.
@@ -412,7 +412,8 @@ def _variables(raw: dict, check: _Checker) -> list[Variable] | None:
         distribution = _distribution(item.get("distribution"), f"{path}.distribution", check)
         out.append(Variable(check.text(item, "name", path, True) or "",
                             0 if value is None else value, bounds[0], bounds[1],
-                            check.text(item, "description", path), distribution, extras))
+                            check.text(item, "description", path), distribution, extras,
+                            check.text(item, "source", path)))
     return out
 
 

@@ -76,6 +76,9 @@ class Variable:
     description: str | None = None
     distribution: dict[str, Any] | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    #: Where the value and range come from, in words (a forecast, a base rate, an
+    #: elicitation, or "illustrative").
+    source: str | None = None
 
 
 @dataclass
