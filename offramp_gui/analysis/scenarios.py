@@ -16,6 +16,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from ..model.columns import columns_of
 from ..model.scenarios import Scenario, Values, what_if, with_values
 from ..model.tree import DECISION, Settings, Tree
 from .evaluate import Results, evaluate_tree
@@ -128,7 +129,8 @@ def compare(tree: Tree, scenarios: list[Scenario], player: str | None = None) ->
     `player`: a player id whose values of the alternatives are shown; by default the
     player who makes the first decision on the base case's solved path.
     """
-    columns = [Column(s.name, s.note, evaluate_tree(variant(tree, s.values)))
+    nodes = columns_of(tree.root)  # (read once: only the settings differ)
+    columns = [Column(s.name, s.note, evaluate_tree(variant(tree, s.values), nodes=nodes))
                for s in scenarios]
     first = columns[0].results
     flat = first.flat
@@ -233,7 +235,8 @@ def decide_and_live(tree: Tree, believed: Scenario, true: Scenario,
                     player: str) -> TwoWorlds:
     """`player` (an id) solves the tree in `believed` and keeps its choices at each of
     its decisions; the others choose in `true`, knowing those choices, as they would."""
-    in_beliefs = evaluate_tree(variant(tree, believed.values))
+    nodes = columns_of(tree.root)
+    in_beliefs = evaluate_tree(variant(tree, believed.values), nodes=nodes)
     flat = in_beliefs.flat
     who = flat.players.index(player)
     policy = {}
@@ -243,8 +246,8 @@ def decide_and_live(tree: Tree, believed: Scenario, true: Scenario,
             if chosen is not None:
                 policy[node.id] = chosen
     world = variant(tree, true.values)
-    held = evaluate_tree(world, fixed=policy)
-    best = evaluate_tree(world)
+    held = evaluate_tree(world, fixed=policy, nodes=nodes)
+    best = evaluate_tree(world, nodes=nodes)
     risky = any(a.player == who for a in flat.risk)
     rows = []
     for i in sorted(set(_path(held)) | set(_path(best))):
