@@ -42,6 +42,9 @@ def main() -> None:
     if sys.argv[1:] == ["equilibria"]:
         equilibria(window, app)
         return
+    if sys.argv[1:] == ["compare"]:
+        compare(window, app)
+        return
     document = window.document
     document.select("offramp")
     QTest.qWait(50)  # a running event loop, as the app's: it deletes the docks' old tab bars
@@ -98,6 +101,7 @@ def main() -> None:
     drag_in_progress(window, app)
     information_set(window, app)
     equilibria(window, app)
+    compare(window, app)
     print("screenshots written to", HERE)
 
 
@@ -201,6 +205,36 @@ def equilibria(window, app) -> None:  # noqa: ANN001
     window.view.show_start()
     settle(app)
     window.grab().save(str(HERE / "equilibria.png"))
+
+
+def compare(window, app) -> None:  # noqa: ANN001
+    """View > Compare Scenarios… on the off-ramp tree with two scenarios, at a width of
+    800: the essay's values flip the Kremlin's choice after a stalemate; then the
+    Kremlin deciding as if the essay were right, living in the base case."""
+    from offramp_gui.bundled import default_tree
+    from offramp_gui.gui.commands import SetMetaCommand
+    from offramp_gui.model.scenarios import Scenario, Values
+
+    window.files.open(default_tree(), ask=False, as_copy=True)
+    document = window.document
+    document.push(SetMetaCommand(document.tree, "scenarios", [
+        Scenario("Essay", Values({"face_value": 80, "rhetoric_stakes": 50}),
+                 "Face matters more to the Kremlin; rhetoric binds."),
+        Scenario("Escalation is a bluff", Values({"p_nuclear_use": 0.05, "p_wider_war": 0.05,
+                                                  "p_collapse": 0.6, "p_miscalc": 0.02}),
+                 "The Kremlin will not escalate, and the front will collapse.")],
+        "Add scenarios"))
+    settle(app)
+    window.actions["compare-scenarios"].trigger()
+    shown = window.features["compare"].window
+    shown.resize(800, 760)
+    settle(app)
+    shown.grab().save(str(HERE / "compare.png"))
+    shown.tabs.setCurrentIndex(1)
+    shown.resize(800, 420)
+    settle(app)
+    shown.grab().save(str(HERE / "compare-two-worlds.png"))
+    shown.close()
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ..model.columns import NodeColumns
 from ..model.expressions import names
 from ..model.issues import Issue
 from ..model.tree import EXPONENTIAL, Tree
@@ -33,6 +34,7 @@ from .flatten import (
     RiskAttitude,
     VariableDef,
     flatten,
+    flatten_columns,
 )
 from .plan import LevelPlan, as_pairs, level_plans, segment_sums, structure
 
@@ -1280,11 +1282,13 @@ def _table(table: np.ndarray | Callable[[], np.ndarray] | None) -> np.ndarray | 
 
 
 def evaluate_tree(tree: Tree, overrides: Overrides | None = None,
-                  fixed: Mapping[str, str] | None = None) -> Results:
+                  fixed: Mapping[str, str] | None = None,
+                  nodes: NodeColumns | None = None) -> Results:
     """Validate, flatten and evaluate; the issues hold structural and numeric problems.
     `fixed`: decision node id -> the id of the child taken there (as in `solve`). A
-    tree with information sets gives its first equilibrium's results."""
-    flat = flatten(tree)
+    tree with information sets gives its first equilibrium's results. `nodes`: the
+    tree's node columns, when already read (a tree solved with several settings)."""
+    flat = flatten_columns(tree, nodes) if nodes is not None else flatten(tree)
     structural = validate(tree) if flat.suspect else validate_settings(tree)
     if flat.suspect and fixed is None and not structural:
         from .equilibria import equilibrium_results  # (it builds on this module)

@@ -16,12 +16,15 @@ from typing import TypeVar
 
 import numpy as np
 
-from ..model.scenarios import Scenario, Values, with_values
+from ..model.columns import columns_of
+from ..model.scenarios import Scenario, Values, what_if, with_values
 from ..model.tree import DECISION, Settings, Tree
 from .evaluate import Results, evaluate_tree
 from .flatten import DECISION_KIND, FlatTree
 
 BASE_CASE = "Base case"
+#: The values the app's sliders have moved from the base case, as a column.
+WHAT_IF = "What-if values"
 #: Values closer than this are the same to a reader (display rounds far coarser).
 SAME = 1e-9
 
@@ -38,15 +41,24 @@ def variant(settings: S, values: Values | None) -> S:
 
 
 def scenario_named(settings: Settings, name: str) -> Scenario | None:
-    """The scenario called `name` (or the base case, by its own name); None if none."""
+    """The scenario called `name` (or the base case or the what-if values, by their own
+    names); None if none."""
     if name.casefold() == BASE_CASE.casefold():
         return Scenario(BASE_CASE)
+    if name.casefold() == WHAT_IF.casefold() and settings.base_case is not None:
+        return Scenario(WHAT_IF, what_if(settings))
     return next((s for s in settings.scenarios or [] if s.name == name), None)
 
 
+def every_column(settings: Settings) -> list[Scenario]:
+    """What a comparison shows unless told otherwise: the base case, the what-if values
+    when some are set, then each scenario in the file's order."""
+    moved = [Scenario(WHAT_IF, what_if(settings))] if settings.base_case is not None else []
+    return [Scenario(BASE_CASE), *moved, *(settings.scenarios or [])]
+
+
 def unknown_scenario(settings: Settings, name: str) -> str:
-    names = [s.name for s in settings.scenarios or []]
-    known = ", ".join(f'"{n}"' for n in [BASE_CASE, *names])
+    known = ", ".join(f'"{s.name}"' for s in every_column(settings))
     return f'there is no scenario "{name}"; the tree has {known}'
 
 
@@ -117,7 +129,8 @@ def compare(tree: Tree, scenarios: list[Scenario], player: str | None = None) ->
     `player`: a player id whose values of the alternatives are shown; by default the
     player who makes the first decision on the base case's solved path.
     """
-    columns = [Column(s.name, s.note, evaluate_tree(variant(tree, s.values)))
+    nodes = columns_of(tree.root)  # (read once: only the settings differ)
+    columns = [Column(s.name, s.note, evaluate_tree(variant(tree, s.values), nodes=nodes))
                for s in scenarios]
     first = columns[0].results
     flat = first.flat
@@ -222,7 +235,8 @@ def decide_and_live(tree: Tree, believed: Scenario, true: Scenario,
                     player: str) -> TwoWorlds:
     """`player` (an id) solves the tree in `believed` and keeps its choices at each of
     its decisions; the others choose in `true`, knowing those choices, as they would."""
-    in_beliefs = evaluate_tree(variant(tree, believed.values))
+    nodes = columns_of(tree.root)
+    in_beliefs = evaluate_tree(variant(tree, believed.values), nodes=nodes)
     flat = in_beliefs.flat
     who = flat.players.index(player)
     policy = {}
@@ -232,8 +246,8 @@ def decide_and_live(tree: Tree, believed: Scenario, true: Scenario,
             if chosen is not None:
                 policy[node.id] = chosen
     world = variant(tree, true.values)
-    held = evaluate_tree(world, fixed=policy)
-    best = evaluate_tree(world)
+    held = evaluate_tree(world, fixed=policy, nodes=nodes)
+    best = evaluate_tree(world, nodes=nodes)
     risky = any(a.player == who for a in flat.risk)
     rows = []
     for i in sorted(set(_path(held)) | set(_path(best))):
@@ -245,6 +259,18 @@ def decide_and_live(tree: Tree, believed: Scenario, true: Scenario,
     return TwoWorlds(flat.labels.players[who], believed.name, true.name, rows,
                      float(_values_of(held)[0, who]), float(_values_of(best)[0, who]),
                      "certainty equivalent" if risky else "utility", held, best)
+
+
+def player_at_stake(tree: Tree, believed: Scenario, true: Scenario) -> str:
+    """The id of the player whose choices the two worlds change: the one deciding the
+    first decision, on either world's solved path, chosen differently in them; else the
+    player of the first decision; else the tree's first player."""
+    seen = compare(tree, [believed, true])
+    flat = seen.columns[0].results.flat
+    changed = next((row.decider for row in seen.decisions if row.differs), seen.player)
+    if changed in flat.labels.players:
+        return flat.players[flat.labels.players.index(changed)]
+    return tree.effective_players()[0].id
 
 
 def _player_of(tree: Tree, player: str | None) -> str:

@@ -52,8 +52,10 @@ def add_set_option(parser: argparse.ArgumentParser) -> None:
                         dest="assignments", help="give a variable another value (repeatable)")
 
 
-def open_tree(path: str) -> tuple[Tree, Loaded]:
-    """Load and check a tree file; print every problem and stop if it is invalid."""
+def open_tree(path: str, what_if: bool = False) -> tuple[Tree, Loaded]:
+    """Load and check a tree file; print every problem and stop if it is invalid.
+    The tree holds its base case, or with `what_if` the what-if values it was saved
+    with (its `base_case` keeping their base values)."""
     # The careful reader: a plainly valid file never needs it (see `load_flat`).
     from ..api import check
     from ..fileformat.json_io import read_file
@@ -63,7 +65,8 @@ def open_tree(path: str) -> tuple[Tree, Loaded]:
     if issues or loaded.tree is None:
         report(issues, path)
         raise CommandError("")
-    restore_base(loaded.tree)
+    if not what_if:
+        restore_base(loaded.tree)
     return loaded.tree, loaded
 
 

@@ -5,6 +5,7 @@ installed in, which is also the order of their docks in View > Panels.
 from __future__ import annotations
 
 from .analysis import AnalysisFeature
+from .compare import CompareFeature
 from .disk_watch import DiskWatch
 from .editing import EditingFeature
 from .equilibria import EquilibriaFeature
@@ -24,4 +25,5 @@ from .viewing import ViewingFeature
 DEFAULT = (FilesFeature, StartingPointsFeature, InteropFeature, ExportImageFeature, EditingFeature,
            TemplatesFeature, InformationSetsFeature,
            PreferencesFeature, ViewingFeature, PanelsFeature, ModelEditorFeature,
-           EquilibriaFeature, AnalysisFeature, HelpFeature, RecoveryManager, DiskWatch)
+           EquilibriaFeature, AnalysisFeature, CompareFeature, HelpFeature, RecoveryManager,
+           DiskWatch)
