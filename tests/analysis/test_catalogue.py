@@ -54,7 +54,7 @@ BUNDLED = [
     Bundled("offramp", "face_value", "p_collapse", "offramp_pledges.stall",
             "offramp_pledges.stall.accept"),
     Bundled("concessions", "face_value", "p_west_blinks", "fig_leaves", "fig_leaves.accept"),
-    Bundled("cuban-missile-crisis-1962", "jupiter_face", "p_tactical",
+    Bundled("cuban-missile-crisis-1962", "jupiter_face", "p_tactical_use",
             "quarantine.demand_jupiters", "quarantine.demand_jupiters.quiet_deal"),
     Bundled("rhetoric", "rhetoric_stakes", "p_calculating", "maximalist.calculating",
             "maximalist.calculating.accept"),
