@@ -250,14 +250,15 @@ class Explanation:
         if self.simulation is not None:
             lines.append(f"How often each choice holds: {self.simulation['samples']:,} samples of"
                          f" the uncertain variables, seed {self.simulation['seed']}")
+        def wrapped(words: str) -> list[str]:
+            return textwrap.wrap(words, width, initial_indent="  ", subsequent_indent="  ",
+                                 break_on_hyphens=False)
+
         for decision in self.decisions:
             lines += ["", f"“{decision.name}” ({decision.player_name})",
-                      *textwrap.wrap(decision.text, width, initial_indent="  ",
-                                     subsequent_indent="  ")]
+                      *wrapped(decision.text)]
         if story and self.narrative:
-            lines += ["", "The solved path",
-                      *textwrap.wrap(" ".join(self.narrative), width, initial_indent="  ",
-                                     subsequent_indent="  ")]
+            lines += ["", "The solved path", *wrapped(" ".join(self.narrative))]
         return "\n".join(lines)
 
 

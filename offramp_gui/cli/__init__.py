@@ -14,7 +14,7 @@ from .common import CommandError, escaped, left_for_exit
 
 # Each command's module, imported only when needed: a run pays for its own command.
 _COMMANDS = ("validate", "evaluate", "export", "convert", "sensitivity", "map", "tornado",
-             "spider", "threshold", "simulate", "voi", "profile", "equilibria")
+             "spider", "threshold", "simulate", "voi", "profile", "equilibria", "explain")
 _MODULES = {"map": "region_map"}
 
 
