@@ -17,7 +17,8 @@ KEYS = {"format", "version", "title", "equilibrium", "simulation", "decisions", 
         "outcomes", "values"}
 DECISION_KEYS = {"node", "name", "player", "kind", "reached", "reach", "tie", "held",
                  "information_set", "chosen", "runner_up", "margin", "margin_certainty",
-                 "alternatives", "criteria", "thresholds", "tried", "holds", "sentences"}
+                 "alternatives", "criteria", "thresholds", "tried", "holds", "sentences",
+                 "said"}
 
 
 def run(capsys, *args) -> tuple[int, str, str]:

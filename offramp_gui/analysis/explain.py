@@ -114,6 +114,8 @@ class Flip:
     #: the choice changes; the choice is None where it cannot be computed.
     below: tuple[float, str | None] | None
     above: tuple[float, str | None] | None
+    #: In words: "face_value above 56.225 (now 40), for “Accept a face-saving deal”".
+    phrase: str = ""
 
     @property
     def variable(self) -> str:
@@ -137,7 +139,7 @@ class Flip:
                 "to": plain(found.high), "thresholds": [plain(t) for t in found.thresholds],
                 "intervals": [{"from": plain(a), "to": plain(b), "choice": c}
                               for a, b, c in found.intervals],
-                "below": side(self.below), "above": side(self.above)}
+                "below": side(self.below), "above": side(self.above), "phrase": self.phrase}
 
 
 @dataclass(frozen=True)
@@ -191,11 +193,18 @@ class DecisionExplanation:
     flips: tuple[Flip, ...] | None
     tried: tuple[str, ...]  # the variables moved in search of thresholds
     holding: Holding | None
-    sentences: tuple[str, ...] = field(default=())
+    #: The sentences, by what they say, in order: "decision" (who picks what; or the
+    #: chances of an assumed decision), "reach" (off the solved path), "equilibrium" (a
+    #: held choice), "margin", "criteria", "thresholds", "holds".
+    said: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def reached(self) -> bool:
         return self.reach > 0
+
+    @property
+    def sentences(self) -> tuple[str, ...]:
+        return tuple(sentence for part in self.said.values() for sentence in part)
 
     @property
     def text(self) -> str:
@@ -214,7 +223,8 @@ class DecisionExplanation:
             "thresholds": None if self.flips is None else [f.document() for f in self.flips],
             "tried": list(self.tried),
             "holds": self.holding and self.holding.document(),
-            "sentences": list(self.sentences)}
+            "sentences": list(self.sentences),
+            "said": {about: list(part) for about, part in self.said.items()}}
 
 
 @dataclass(frozen=True)
@@ -357,7 +367,8 @@ def _holdings(flat: FlatTree, results: Results, simulation: ChoiceShares | Run |
     if isinstance(simulation, ChoiceShares):
         for i in nodes:
             chosen, total = int(results.choice[i]), int(simulation.valid[i])
-            if chosen < 0 or flat.kind[i] != DECISION_KIND or not total:
+            held = flat.held is not None and i in flat.held  # (chosen in every sample)
+            if chosen < 0 or flat.kind[i] != DECISION_KIND or not total or held:
                 continue
             shares = {flat.ids[c]: float(simulation.counts[c] / total)
                       for c in flat.children(i)}
@@ -461,8 +472,7 @@ class _Writer:
         """`found` read from the variable's value now; None if it never changes the
         choice."""
         now = self.results.variables[found.variable]
-        changes = [(a, b, c) for a, b, c in found.intervals if c != chosen]
-        if not found.thresholds or not changes:
+        if not found.thresholds or all(c == chosen for _a, _b, c in found.intervals):
             return None
         below = above = None
         for k, (a, b, c) in enumerate(found.intervals):
@@ -472,7 +482,33 @@ class _Writer:
                 below = (a, before[2]) if before is not None else None
                 above = (b, after[2]) if after is not None else None
                 break
-        return Flip(found, now, below, above)
+        flip = Flip(found, now, below, above)
+        return dataclasses.replace(flip, phrase=self.flip_phrase(flip, chosen))
+
+    def flip_phrase(self, flip: Flip, chosen: str) -> str:
+        name, now = flip.variable, x_text(flip.now)
+        ends = [(way, end) for way, end in (("below", flip.below), ("above", flip.above))
+                if end is not None]
+        if len(ends) == 2 and ends[0][1][1] == ends[1][1][1]:  # (the same choice either way)
+            return (f"{name} below {x_text(ends[0][1][0])} or above {x_text(ends[1][1][0])}"
+                    f" (now {now}), for {self.choice(ends[0][1][1])}")
+        if len(ends) == 2:
+            return (f"{name} below {x_text(ends[0][1][0])} (for {self.choice(ends[0][1][1])})"
+                    f" or above {x_text(ends[1][1][0])} (for {self.choice(ends[1][1][1])}),"
+                    f" now {now}")
+        if ends:
+            way, (at, choice) = ends[0]
+            return f"{name} {way} {x_text(at)} (now {now}), for {self.choice(choice)}"
+        # Its value lies outside the range searched: where in the range it chooses otherwise.
+        return "; ".join(f"{name} from {x_text(a)} to {x_text(b)} (now {now}), for"
+                         f" {self.choice(c)}" for a, b, c in flip.threshold.intervals
+                         if c != chosen)
+
+    def choice(self, node_id: str | None) -> str:
+        """A branch chosen, in words."""
+        if node_id is None:
+            return "a choice that cannot be worked out"
+        return f"“{self.branch(self.flat.index[node_id])}”"
 
     def is_held(self, i: int) -> bool:
         return self.flat.held is not None and i in self.flat.held
@@ -510,8 +546,7 @@ class _Writer:
             alternatives=alternatives, chosen=chosen, runner_up=runner_up, margin=margin,
             margin_certainty=margin_certainty, criteria=criteria, flips=flips,
             tried=tuple(self.moved()) if flips is not None else (), holding=holding)
-        return dataclasses.replace(record,
-                                   sentences=tuple(_Sentences(self, record).all()))
+        return dataclasses.replace(record, said=_Sentences(self, record).all())
 
     def kind_of(self, i: int, alternatives: tuple[Alternative, ...]
                 ) -> tuple[str, Alternative | None, Alternative | None]:
@@ -580,23 +615,29 @@ class _Sentences:
         self.w, self.r = writer, record
         self.who = record.player_name
 
-    def all(self) -> list[str]:
+    def all(self) -> dict[str, tuple[str, ...]]:
         r = self.r
+        said: dict[str, list[str]] = {}
         if r.kind == ASSUMED:
-            said = self.assumed()
+            said["decision"] = self.assumed()
         elif r.kind == UNDECIDED:
-            said = [f"At “{r.name}”, {self.who}’s choice cannot be worked out with these"
-                    " values: the values of some of its branches cannot be computed."]
+            said["decision"] = [f"At “{r.name}”, {_possessive(self.who)} choice cannot be"
+                                " worked out with these values: the values of some of its"
+                                " branches cannot be computed."]
         elif r.kind == SINGLE:
-            said = [f"At “{r.name}”, {self.who} has one branch only, “{r.chosen.label}”"  # type: ignore[union-attr]
-                    ": there is nothing to compare."]
+            said["decision"] = [f"At “{r.name}”, {self.who} has one branch only,"
+                                f" “{r.chosen.label}”: there is nothing to compare."]  # type: ignore[union-attr]
         else:
-            said = [f"At “{r.name}”, {self.who} chooses “{r.chosen.label}”.",  # type: ignore[union-attr]
-                    *self.margin(), *self.criteria(), *self.flips(), *self.holding()]
+            said["decision"] = [f"At “{r.name}”, {self.who} chooses “{r.chosen.label}”."]  # type: ignore[union-attr]
         if not r.reached:
-            said.insert(1, f"The solved policy does not reach this decision: this is what"
-                        f" {self.who} would do if play got here.")
-        return said
+            said["reach"] = [f"The solved policy does not reach this decision: this is what"
+                             f" {self.who} would do if play got here."]
+        if r.kind == CHOICE:
+            if r.held:
+                said["equilibrium"] = [self.held()]
+            said.update(margin=self.margin(), criteria=self.criteria(),
+                        thresholds=self.flips(), holds=self.holding())
+        return {about: tuple(part) for about, part in said.items() if part}
 
     def assumed(self) -> list[str]:
         r, w = self.r, self.w
@@ -616,8 +657,6 @@ class _Sentences:
         assert chosen is not None and other is not None
         whose = f"{_possessive(self.who)} utility"
         said = []
-        if r.held:
-            said.append(self.held())
         if r.tie:
             said.append(f"It is a tie: “{other.label}” is worth as much to {self.who}"
                         f" ({w.number(_worth(other))}), and the first in the tree’s order is"
@@ -697,33 +736,9 @@ class _Sentences:
             return [f"No variable alone, moved across its range, changes this choice"
                     f" ({count} tried)." if count > 1 else
                     f"Moving {r.tried[0]} across its range does not change this choice."]
-        items = [item for flip in r.flips for item in self.flip(flip)]
         lead = ("One variable alone would change it" if len(r.flips) == 1
                 else "Each of these variables alone would change it")
-        return [f"{lead}: {'; '.join(items)}."]
-
-    def flip(self, flip: Flip) -> list[str]:
-        name, now = flip.variable, x_text(flip.now)
-        ends = [(way, end) for way, end in (("below", flip.below), ("above", flip.above))
-                if end is not None]
-        if len(ends) == 2 and ends[0][1][1] == ends[1][1][1]:  # (the same choice either way)
-            return [f"{name} below {x_text(ends[0][1][0])} or above {x_text(ends[1][1][0])}"
-                    f" (now {now}), for {self.choice(ends[0][1][1])}"]
-        if len(ends) == 2:
-            return [f"{name} below {x_text(ends[0][1][0])} (for {self.choice(ends[0][1][1])})"
-                    f" or above {x_text(ends[1][1][0])} (for {self.choice(ends[1][1][1])}),"
-                    f" now {now}"]
-        if ends:
-            way, (at, choice) = ends[0]
-            return [f"{name} {way} {x_text(at)} (now {now}), for {self.choice(choice)}"]
-        # Its value lies outside the range searched: where in the range it chooses otherwise.
-        return [f"{name} from {x_text(a)} to {x_text(b)} (now {now}), for {self.choice(c)}"
-                for a, b, c in flip.threshold.intervals if c != self.r.chosen.id]  # type: ignore[union-attr]
-
-    def choice(self, node_id: str | None) -> str:
-        if node_id is None:
-            return "a choice that cannot be worked out"
-        return f"“{self.w.branch(self.w.flat.index[node_id])}”"
+        return [f"{lead}: {'; '.join(flip.phrase for flip in r.flips)}."]
 
     def holding(self) -> list[str]:
         held, r = self.r.holding, self.r
@@ -731,13 +746,14 @@ class _Sentences:
             return []
         others = sorted(((share, node) for node, share in held.shares.items()
                          if node != held.chosen and share > 0), reverse=True)
-        rest = _listed([f"{self.choice(node)} in {self.w.chance(share)}"
+        rest = _listed([f"{self.w.choice(node)} in {self.w.chance(share)}"
                         for share, node in others[:3]])
-        dropped = held.samples - held.valid
-        unworked = f" ({dropped:,} could not be evaluated)" if dropped else ""
-        return [f"Across {held.valid:,} samples of the uncertain variables{unworked},"
-                f" {self.who} chooses “{r.chosen.label}” in {self.w.chance(held.share)} of them"
-                + (f"; otherwise {rest}." if rest else ".")]
+        across = (f"Across {held.valid:,} samples of the uncertain variables"
+                  if held.valid == held.samples else
+                  f"Across the {held.valid:,} of {held.samples:,} samples of the uncertain"
+                  " variables in which the choice can be worked out")
+        return [f"{across}, {self.who} chooses “{r.chosen.label}” in"
+                f" {self.w.chance(held.share)} of them" + (f"; otherwise {rest}." if rest else ".")]
 
 
 class _Story:

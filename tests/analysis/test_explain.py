@@ -94,9 +94,15 @@ def test_the_stalemate_in_words(told):
         " has 13.6 score more Regime survival and face (worth 10.9) and 35.8 score less"
         " Ukrainian sovereignty (worth 3.58); “Accept a face-saving deal” has 14.8 score"
         " more Nuclear risk avoided (worth 1.48).")
-    assert ("Each of these variables alone would change it: face_value above 56.225 (now 40),"
-            " for “Accept a face-saving deal”; defeat_face_loss below 53.775 (now 70), for"
-            " “Accept a face-saving deal”.") in stall.text
+    assert stall.said["thresholds"] == (
+        "Each of these variables alone would change it: face_value above 56.225 (now 40),"
+        " for “Accept a face-saving deal”; defeat_face_loss below 53.775 (now 70), for"
+        " “Accept a face-saving deal”.",)
+    assert [f.phrase for f in stall.flips] == [
+        "face_value above 56.225 (now 40), for “Accept a face-saving deal”",
+        "defeat_face_loss below 53.775 (now 70), for “Accept a face-saving deal”"]
+    assert list(stall.said) == ["decision", "margin", "criteria", "thresholds"]
+    assert stall.sentences == tuple(s for part in stall.said.values() for s in part)
 
 
 def test_the_criteria_make_up_the_margin_in_the_deciders_weights(told):
@@ -260,6 +266,9 @@ def test_a_game_with_information_sets_is_told_by_its_first_equilibrium():
     assert ("The equilibrium shown (the first of 8) holds this choice: it is made for the"
             " whole information set “Resolved West chooses its rhetoric”") in first.text
     assert first.sentences[-1] == "No threshold is sought for a choice an equilibrium holds."
+    assert list(first.said) == ["decision", "equilibrium", "margin", "criteria", "thresholds"]
+    shares = choice_shares(flatten(tree), 50, seed=2)  # a held choice is made in every sample
+    assert all(d.holding is None for d in explain(tree, simulation=shares).decisions)
     assert told.narrative[0].startswith("This game of private information has 8 perfect"
                                         " Bayesian equilibria in pure strategies")
 
