@@ -137,6 +137,8 @@ def one_way(flat: FlatTree, topic: Subject, variable: str, low: float, high: flo
 Probe = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 #: A probe of several sweeps at once: (points, the sweep each belongs to) -> as Probe.
 LinesProbe = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+#: A probe of some of the cells being located: (a point of each, which cells) -> as Probe.
+CellsProbe = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
 def _switch_points(x: np.ndarray, labels: np.ndarray, probe: Probe,
@@ -180,7 +182,7 @@ def _switch_points_of_lines(x: np.ndarray, labels: np.ndarray, lines: np.ndarray
         owners = cell_lines[k]
         at[k] = _crossings(low[k], high[k], [row[f] for f in left[k]],
                            [row[t] for t in right[k]],
-                           lambda points: probe(points, owners), scale[k])
+                           lambda points, which: probe(points, owners[which]), scale[k])
     found = np.isfinite(at)
     if found.any():  # keep a crossing only if the label really changes there
         step = PRECISION * np.maximum(np.abs(at[found]), scale[found]) * 10
@@ -192,57 +194,65 @@ def _switch_points_of_lines(x: np.ndarray, labels: np.ndarray, lines: np.ndarray
     if missing.size:
         unfound = cell_lines[missing]
         at[missing] = _bisect(low[missing], high[missing], left[missing],
-                              lambda points: probe(points, unfound), scale[missing])
+                              lambda points, which: probe(points, unfound[which]),
+                              scale[missing])
     return [(int(n), float(a), int(f), int(t))
             for n, a, f, t in zip(cell_lines, at, left, right)]
 
 
 def _crossings(low: np.ndarray, high: np.ndarray, first: list[int], second: list[int],
-               probe: Probe, scale: np.ndarray) -> np.ndarray:
-    """Where score[first] - score[second] is zero in each [low, high]; nan if it isn't."""
-    columns = np.arange(low.size)
+               probe: CellsProbe, scale: np.ndarray) -> np.ndarray:
+    """Where score[first] - score[second] is zero in each [low, high]; nan if it isn't.
 
-    def gap(points: np.ndarray) -> np.ndarray:
-        _labels, scores = probe(points)
-        return scores[first, columns] - scores[second, columns]
+    `probe(points, cells)` gives the labels and scores at one point of each of `cells`.
+    A bracket found stops moving, and is probed no more: a cell comes out the same
+    located alone or with others (`thresholds` locates many at once).
+    """
+    rows = (np.asarray(first, int), np.asarray(second, int))
 
-    g_low, g_high = gap(low), gap(high)
+    def gap(points: np.ndarray, cells: np.ndarray) -> np.ndarray:
+        _labels, scores = probe(points, cells)
+        columns = np.arange(cells.size)
+        return scores[rows[0][cells], columns] - scores[rows[1][cells], columns]
+
+    every = np.arange(low.size)
+    g_low, g_high = gap(low, every), gap(high, every)
     usable = np.isfinite(g_low) & np.isfinite(g_high) & (np.sign(g_low) != np.sign(g_high))
     for _ in range(100):
-        # A bracket found stops moving: a cell comes out the same located alone or with
-        # others (`thresholds` locates many at once).
-        moving = usable & (high - low > _tolerance(low, scale))
-        if not moving.any():
+        cells = np.flatnonzero(usable & (high - low > _tolerance(low, scale)))
+        if not cells.size:
             break
+        a, b, g_a, g_b = low[cells], high[cells], g_low[cells], g_high[cells]
         # (written so that nothing overflows, even for a cell near -1e308..1e308)
-        share = g_high / np.where(g_high != g_low, g_high - g_low, 1.0)
-        guess = high * (1 - share) + low * share
-        guess = np.where(usable & (guess > low) & (guess < high), guess, low / 2 + high / 2)
-        g_guess = gap(guess)
-        to_low = moving & (np.sign(g_guess) == np.sign(g_low))
-        to_high = moving & ~to_low
-        exact = moving & (g_guess == 0)
-        low, g_low, g_high = (np.where(to_low, guess, low), np.where(to_low, g_guess, g_low),
-                              np.where(to_low, g_high / 2, g_high))  # Illinois: halve the stale end
-        high, g_high = np.where(to_high, guess, high), np.where(to_high, g_guess, g_high)
-        g_low = np.where(to_high, g_low / 2, g_low)
-        low = np.where(exact, guess, low)
-        high = np.where(exact, guess, high)
+        share = g_b / np.where(g_b != g_a, g_b - g_a, 1.0)
+        guess = b * (1 - share) + a * share
+        guess = np.where((guess > a) & (guess < b), guess, a / 2 + b / 2)
+        g_guess = gap(guess, cells)
+        to_low = np.sign(g_guess) == np.sign(g_a)
+        exact = g_guess == 0
+        # Illinois: the end kept has its value halved
+        a, g_a, g_b = (np.where(to_low, guess, a), np.where(to_low, g_guess, g_a),
+                       np.where(to_low, g_b / 2, g_b))
+        b, g_b = np.where(to_low, b, guess), np.where(to_low, g_b, g_guess)
+        g_a = np.where(~to_low, g_a / 2, g_a)
+        low[cells], high[cells] = np.where(exact, guess, a), np.where(exact, guess, b)
+        g_low[cells], g_high[cells] = g_a, g_b
     middle = np.where(np.abs(g_low) < np.abs(g_high), low, high)
     return np.where(usable, middle, np.nan)
 
 
-def _bisect(low: np.ndarray, high: np.ndarray, left: np.ndarray, probe: Probe,
+def _bisect(low: np.ndarray, high: np.ndarray, left: np.ndarray, probe: CellsProbe,
             scale: np.ndarray) -> np.ndarray:
-    """Where the label stops being `left`, by halving each cell."""
+    """Where the label stops being `left`, by halving each cell (a cell found stops
+    moving and is probed no more, as in `_crossings`)."""
     for _ in range(200):
-        moving = high - low > _tolerance(low, scale)  # (found ones stop, as in _crossings)
-        if not moving.any():
+        cells = np.flatnonzero(high - low > _tolerance(low, scale))
+        if not cells.size:
             break
-        middle = low / 2 + high / 2
-        same = probe(middle)[0] == left
-        low = np.where(moving & same, middle, low)
-        high = np.where(moving & ~same, middle, high)
+        middle = low[cells] / 2 + high[cells] / 2
+        same = probe(middle, cells)[0] == left[cells]
+        low[cells] = np.where(same, middle, low[cells])
+        high[cells] = np.where(same, high[cells], middle)
     return low / 2 + high / 2
 
 
