@@ -47,6 +47,8 @@ _LAZY = {
     "InformationParameters": "offramp_gui.analysis.catalogue",
     "ProfileParameters": "offramp_gui.analysis.catalogue",
     "risk_profile": "offramp_gui.analysis.profile",
+    "explain": "offramp_gui.analysis.explain",
+    "choice_shares": "offramp_gui.analysis.explain",
     "convert": "offramp_gui.interop",
     "read": "offramp_gui.interop",
     "write": "offramp_gui.interop",

@@ -19,6 +19,7 @@ HAWK = {"name": "Hawk", "variables": {"p_nuclear_use": 0.05}}
 
 def tree_file(tmp_path: Path, **keys: object) -> str:
     document = json.loads(OFFRAMP.read_text(encoding="utf-8"))
+    document.pop("scenarios", None)  # the tree's own: each test gives the ones it needs
     document.update(keys)
     path = tmp_path / "offramp.json"
     path.write_text(json.dumps(document), encoding="utf-8")

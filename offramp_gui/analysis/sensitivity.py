@@ -9,7 +9,7 @@ range's ends), not the grid step.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,15 +91,6 @@ def best_of(values: np.ndarray, topic: Subject) -> np.ndarray:
     return np.where(np.isnan(top), NONE, best)
 
 
-def _choices(flat: FlatTree, topic: Subject, overrides: Mapping[str, Any],
-             samples: int) -> tuple[np.ndarray, np.ndarray]:
-    """The node's choice (S,) and its owner's utility of each branch (A, S)."""
-    solution = solve(flat, overrides, samples, want_reach=False, want_outcomes=False)
-    owner = int(flat.player[topic.node])
-    scores = solution.certainty(list(topic.alternatives))[:, :, owner]
-    return solution.choice[topic.node], scores
-
-
 def grid(low: float, high: float, steps: int) -> np.ndarray:
     """`steps` (at least 2) evenly spaced points from `low` to `high`.
 
@@ -146,6 +137,8 @@ def one_way(flat: FlatTree, topic: Subject, variable: str, low: float, high: flo
 Probe = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 #: A probe of several sweeps at once: (points, the sweep each belongs to) -> as Probe.
 LinesProbe = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+#: A probe of some of the cells being located: (a point of each, which cells) -> as Probe.
+CellsProbe = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
 def _switch_points(x: np.ndarray, labels: np.ndarray, probe: Probe,
@@ -189,7 +182,7 @@ def _switch_points_of_lines(x: np.ndarray, labels: np.ndarray, lines: np.ndarray
         owners = cell_lines[k]
         at[k] = _crossings(low[k], high[k], [row[f] for f in left[k]],
                            [row[t] for t in right[k]],
-                           lambda points: probe(points, owners), scale[k])
+                           lambda points, which: probe(points, owners[which]), scale[k])
     found = np.isfinite(at)
     if found.any():  # keep a crossing only if the label really changes there
         step = PRECISION * np.maximum(np.abs(at[found]), scale[found]) * 10
@@ -201,52 +194,65 @@ def _switch_points_of_lines(x: np.ndarray, labels: np.ndarray, lines: np.ndarray
     if missing.size:
         unfound = cell_lines[missing]
         at[missing] = _bisect(low[missing], high[missing], left[missing],
-                              lambda points: probe(points, unfound), scale[missing])
+                              lambda points, which: probe(points, unfound[which]),
+                              scale[missing])
     return [(int(n), float(a), int(f), int(t))
             for n, a, f, t in zip(cell_lines, at, left, right)]
 
 
 def _crossings(low: np.ndarray, high: np.ndarray, first: list[int], second: list[int],
-               probe: Probe, scale: np.ndarray) -> np.ndarray:
-    """Where score[first] - score[second] is zero in each [low, high]; nan if it isn't."""
-    columns = np.arange(low.size)
+               probe: CellsProbe, scale: np.ndarray) -> np.ndarray:
+    """Where score[first] - score[second] is zero in each [low, high]; nan if it isn't.
 
-    def gap(points: np.ndarray) -> np.ndarray:
-        _labels, scores = probe(points)
-        return scores[first, columns] - scores[second, columns]
+    `probe(points, cells)` gives the labels and scores at one point of each of `cells`.
+    A bracket found stops moving, and is probed no more: a cell comes out the same
+    located alone or with others (`thresholds` locates many at once).
+    """
+    rows = (np.asarray(first, int), np.asarray(second, int))
 
-    g_low, g_high = gap(low), gap(high)
+    def gap(points: np.ndarray, cells: np.ndarray) -> np.ndarray:
+        _labels, scores = probe(points, cells)
+        columns = np.arange(cells.size)
+        return scores[rows[0][cells], columns] - scores[rows[1][cells], columns]
+
+    every = np.arange(low.size)
+    g_low, g_high = gap(low, every), gap(high, every)
     usable = np.isfinite(g_low) & np.isfinite(g_high) & (np.sign(g_low) != np.sign(g_high))
     for _ in range(100):
-        width = high - low
-        if np.all(~usable | (width <= _tolerance(low, scale))):
+        cells = np.flatnonzero(usable & (high - low > _tolerance(low, scale)))
+        if not cells.size:
             break
+        a, b, g_a, g_b = low[cells], high[cells], g_low[cells], g_high[cells]
         # (written so that nothing overflows, even for a cell near -1e308..1e308)
-        share = g_high / np.where(g_high != g_low, g_high - g_low, 1.0)
-        guess = high * (1 - share) + low * share
-        guess = np.where(usable & (guess > low) & (guess < high), guess, low / 2 + high / 2)
-        g_guess = gap(guess)
-        to_low = np.sign(g_guess) == np.sign(g_low)
+        share = g_b / np.where(g_b != g_a, g_b - g_a, 1.0)
+        guess = b * (1 - share) + a * share
+        guess = np.where((guess > a) & (guess < b), guess, a / 2 + b / 2)
+        g_guess = gap(guess, cells)
+        to_low = np.sign(g_guess) == np.sign(g_a)
         exact = g_guess == 0
-        low, g_low, g_high = (np.where(to_low, guess, low), np.where(to_low, g_guess, g_low),
-                              np.where(to_low, g_high / 2, g_high))  # Illinois: halve the stale end
-        high, g_high = np.where(to_low, high, guess), np.where(to_low, g_high, g_guess)
-        g_low = np.where(~to_low, g_low / 2, g_low)
-        low = np.where(exact, guess, low)
-        high = np.where(exact, guess, high)
+        # Illinois: the end kept has its value halved
+        a, g_a, g_b = (np.where(to_low, guess, a), np.where(to_low, g_guess, g_a),
+                       np.where(to_low, g_b / 2, g_b))
+        b, g_b = np.where(to_low, b, guess), np.where(to_low, g_b, g_guess)
+        g_a = np.where(~to_low, g_a / 2, g_a)
+        low[cells], high[cells] = np.where(exact, guess, a), np.where(exact, guess, b)
+        g_low[cells], g_high[cells] = g_a, g_b
     middle = np.where(np.abs(g_low) < np.abs(g_high), low, high)
     return np.where(usable, middle, np.nan)
 
 
-def _bisect(low: np.ndarray, high: np.ndarray, left: np.ndarray, probe: Probe,
+def _bisect(low: np.ndarray, high: np.ndarray, left: np.ndarray, probe: CellsProbe,
             scale: np.ndarray) -> np.ndarray:
-    """Where the label stops being `left`, by halving each cell."""
+    """Where the label stops being `left`, by halving each cell (a cell found stops
+    moving and is probed no more, as in `_crossings`)."""
     for _ in range(200):
-        if np.all(high - low <= _tolerance(low, scale)):
+        cells = np.flatnonzero(high - low > _tolerance(low, scale))
+        if not cells.size:
             break
-        middle = low / 2 + high / 2
-        same = probe(middle)[0] == left
-        low, high = np.where(same, middle, low), np.where(same, high, middle)
+        middle = low[cells] / 2 + high[cells] / 2
+        same = probe(middle, cells)[0] == left[cells]
+        low[cells] = np.where(same, middle, low[cells])
+        high[cells] = np.where(same, high[cells], middle)
     return low / 2 + high / 2
 
 
@@ -356,6 +362,41 @@ class Threshold:
 def threshold(flat: FlatTree, node_id: str, variable: str, low: float, high: float,
               steps: int = 200, base: Mapping[str, Any] | None = None) -> Threshold:
     """The exact values of `variable` at which the choice at `node_id` changes."""
+    return thresholds(flat, [(node_id, variable, low, high)], steps, base)[0]
+
+
+#: What `thresholds` is asked: a decision's id, a variable, and the range to move it over.
+Asked = tuple[str, str, float, float]
+#: Numbers of node x sample x criterion a sweep's solve holds at once: bounds memory.
+_CHUNK_ELEMENTS = 8_000_000
+
+
+def thresholds(flat: FlatTree, asked: Sequence[Asked], steps: int = 200,
+               base: Mapping[str, Any] | None = None) -> list[Threshold]:
+    """`threshold` of each (node id, variable, low, high), in order, worked out together:
+    every grid in a few solves, then every switch located in one probe a step.
+
+    The numbers are those of each alone: every sample is solved on its own, the grid
+    is the same, and a located switch stops moving while the others are still sought.
+    Variables without formulas move together in one set of samples (a sample moving
+    one holds the others at their values); a variable with a formula moves alone, so
+    that no other variable is held at a value that should follow it.
+    """
+    base = dict(base or {})
+    topics = [_threshold_topic(flat, node_id) for node_id, _v, _l, _h in asked]
+    now = _plain_values(flat, base, {variable for _n, variable, _l, _h in asked})
+    found: list[Threshold | None] = [None] * len(asked)
+    batches: dict[str | None, list[int]] = {}
+    for k, (_node, variable, _low, _high) in enumerate(asked):
+        batches.setdefault(None if variable in now else variable, []).append(k)
+    for members in batches.values():
+        lines = [(topics[k], *asked[k][1:]) for k in members]
+        for k, result in zip(members, _thresholds_together(flat, lines, steps, base, now)):
+            found[k] = result
+    return [result for result in found if result is not None]
+
+
+def _threshold_topic(flat: FlatTree, node_id: str) -> Subject:
     topic = subject(flat, node_id)
     if flat.kind[topic.node] == ASSUMED_KIND:
         raise AnalysisError(f'"{node_id}" is an assumed decision: its branches have'
@@ -367,20 +408,101 @@ def threshold(flat: FlatTree, node_id: str, variable: str, low: float, high: flo
                             " choice is held by the equilibrium analysed (the first, or"
                             " the one the app shows): `offramp equilibria --var` says where"
                             " the set of equilibria changes")
-    base = dict(base or {})
-    x = grid(low, high, steps)
+    return topic  # (seen by whoever decides there, whose choice a threshold follows)
 
-    def probe(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return _choices(flat, topic, _with(base, variable, points), points.size)
 
-    choices, _scores = probe(x)
-    switches = _switch_points(x, choices, probe, topic.alternatives)
+def _plain_values(flat: FlatTree, base: Mapping[str, Any],
+                  names: set[str]) -> dict[str, float]:
+    """The value of each of `names` that has no formula (or is given one in `base`):
+    these may be held at it while another moves. An unknown name is an error."""
+    known = {var.name: var for var in flat.variables}
+    values = {}
+    for name in names:
+        var = known.get(name)
+        if var is None:
+            listing = ", ".join(flat.variable_names()) or "none"
+            raise AnalysisError(f'there is no variable "{name}"; the variables are {listing}')
+        if name in base:
+            values[name] = float(base[name])
+        elif var.formula is None and not var.broken:
+            values[name] = float(var.value)
+    return values
+
+
+def _thresholds_together(flat: FlatTree, lines: list[tuple[Subject, str, float, float]],
+                         steps: int, base: dict[str, Any],
+                         now: dict[str, float]) -> list[Threshold]:
+    """The thresholds of (decision, variable, low, high) lines whose variables may
+    move in one set of samples."""
+    grids = {(variable, low, high): grid(low, high, steps)
+             for _topic, variable, low, high in lines}
+    chosen = _grid_choices(flat, grids, base, now)
+    x = np.concatenate([grids[key] for key in (line[1:] for line in lines)])
+    labels = np.concatenate([chosen[line[1:]][line[0].node] for line in lines])
+    owner = np.repeat(np.arange(len(lines)), [grids[line[1:]].size for line in lines])
+    candidates = tuple(a for topic, *_rest in lines for a in topic.alternatives)
+    deciders = np.array([topic.player for topic, *_rest in lines for _a in topic.alternatives])
+    nodes = np.array([topic.node for topic, *_rest in lines])
+    variables = np.array([variable for _topic, variable, _low, _high in lines])
+
+    def probe(points: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        overrides = dict(base)
+        moved = variables[owners]
+        for name in set(moved.tolist()):
+            column = np.full(points.size, now.get(name, np.nan))
+            column[moved == name] = points[moved == name]
+            overrides[name] = column
+        solution = solve(flat, overrides, points.size, want_reach=False, want_outcomes=False)
+        columns = np.arange(points.size)
+        scores = solution.certainty(list(candidates))[
+            np.arange(len(candidates))[:, None], columns, deciders[:, None]]
+        return solution.choice[nodes[owners], columns], scores
+
+    switches = _switch_points_of_lines(x, labels, owner, probe, candidates)
     name = _namer(flat)
-    edges = [low] + [at for at, _f, _t in switches] + [high]
-    picks = [int(choices[0])] + [t for _at, _f, t in switches]
-    intervals = [(edges[k], edges[k + 1], name(picks[k])) for k in range(len(picks))]
-    return Threshold(flat.ids[topic.node], variable, low, high, intervals,
-                     [at for at, _f, _t in switches])
+    results = []
+    for n, (topic, variable, low, high) in enumerate(lines):
+        mine = [(at, t) for line, at, _f, t in switches if line == n]
+        edges = [low] + [at for at, _t in mine] + [high]
+        picks = [int(labels[owner == n][0])] + [t for _at, t in mine]
+        results.append(Threshold(
+            flat.ids[topic.node], variable, low, high,
+            [(edges[k], edges[k + 1], name(picks[k])) for k in range(len(picks))],
+            [at for at, _t in mine]))
+    return results
+
+
+def _grid_choices(flat: FlatTree, grids: dict[tuple[str, float, float], np.ndarray],
+                  base: dict[str, Any], now: dict[str, float]
+                  ) -> dict[tuple[str, float, float], np.ndarray]:
+    """Every decision's choice (n, points) at each grid's points, the grid's variable
+    moved alone: the grids in chunks of samples that bound memory."""
+    per_sample = max(1, flat.size * (len(flat.criteria) + 2))
+    keys = list(grids)
+    found = {}
+    start = 0
+    while start < len(keys):
+        chunk = [keys[start]]
+        width = grids[keys[start]].size
+        while (start + len(chunk) < len(keys)
+               and (width + grids[keys[start + len(chunk)]].size) * per_sample
+               <= _CHUNK_ELEMENTS):
+            width += grids[keys[start + len(chunk)]].size
+            chunk.append(keys[start + len(chunk)])
+        columns: dict[str, np.ndarray] = {}
+        offset = 0
+        for key in chunk:
+            column = columns.setdefault(key[0], np.full(width, now.get(key[0], np.nan)))
+            column[offset:offset + grids[key].size] = grids[key]
+            offset += grids[key].size
+        overrides = {**base, **columns}
+        choice = solve(flat, overrides, width, want_reach=False, want_outcomes=False).choice
+        offset = 0
+        for key in chunk:
+            found[key] = choice[:, offset:offset + grids[key].size]
+            offset += grids[key].size
+        start += len(chunk)
+    return found
 
 
 @dataclass(frozen=True)
@@ -412,10 +534,10 @@ def requirements(flat: FlatTree, node_id: str, target_id: str,
     topic = subject(flat, node_id)
     if target_id not in topic.ids(flat):
         raise AnalysisError(f'"{target_id}" is not a branch of "{node_id}"')
-    found = tuple(threshold(flat, node_id, var.name, *variable_range(flat, var.name),
-                            steps, base)
-                  for var in flat.variables if var.low is not None and var.high is not None
-                  and var.low < var.high and var.name not in (base or {}))
+    found = tuple(thresholds(flat, [(node_id, var.name, *variable_range(flat, var.name))
+                                    for var in flat.variables if var.low is not None
+                                    and var.high is not None and var.low < var.high
+                                    and var.name not in (base or {})], steps, base))
     if not found:
         raise AnalysisError("no variable has a range (min and max) to try")
     return Requirements(flat.ids[topic.node], target_id, found)

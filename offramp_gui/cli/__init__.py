@@ -14,7 +14,8 @@ from .common import CommandError, escaped, left_for_exit
 
 # Each command's module, imported only when needed: a run pays for its own command.
 _COMMANDS = ("validate", "evaluate", "export", "convert", "sensitivity", "map", "tornado",
-             "spider", "threshold", "simulate", "voi", "profile", "equilibria", "compare")
+             "spider", "threshold", "simulate", "voi", "profile", "equilibria", "compare",
+             "explain")
 _MODULES = {"map": "region_map"}
 
 

@@ -22,6 +22,7 @@ from offramp_gui.analysis.sensitivity import (
     spider,
     subject,
     threshold,
+    thresholds,
     tornado,
     two_way,
     variable_range,
@@ -504,6 +505,32 @@ def test_a_window_inside_the_range_is_found_with_the_default_grid():
     assert near(result.thresholds[0], 0.3) and near(result.thresholds[1], 0.6)
     [(start, end)] = requirements(flat, "r", "b").intervals("p")
     assert near(start, 0.3) and near(end, 0.6)
+
+
+def test_thresholds_found_together_are_those_found_alone():
+    """Several decisions and variables located at once: each threshold bit for bit as
+    `threshold` finds it alone (of a sweep with several switches too)."""
+    flat = flatten(load(TREES / "offramp.json"))
+    asked = [(node, v.name, v.low, v.high) for node in ("aim", "offramp_pledges.stall")
+             for v in flat.variables]
+    together = thresholds(flat, asked, base={"pledge_cost": 6})
+    alone = [threshold(flat, *one, base={"pledge_cost": 6}) for one in asked]
+    assert together == alone
+    assert len(together[asked.index(("aim", "defeat_face_loss", 40, 100))].thresholds) == 2
+
+
+def test_a_variable_with_a_formula_is_moved_with_what_follows_it():
+    # q = 2p: moving p moves q, so "a" (worth q) beats "b" (p + r) above p = 0.5; moving
+    # q alone, above 0.6; moving r, "b" wins above r = 0.1
+    flat = tree(choice("pick", leaf("a", "q"), leaf("b", "p + r")),
+                [var("p", 0.1, 0, 1), var("r", 0.5, 0, 1),
+                 {"name": "q", "value": "2 * p", "min": 0, "max": 2}])
+    found = thresholds(flat, [("pick", "p", 0, 1), ("pick", "q", 0, 2), ("pick", "r", 0, 1)])
+    assert [[c for _a, _b, c in t.intervals] for t in found] == [["b", "a"], ["b", "a"],
+                                                                  ["a", "b"]]
+    assert [t.thresholds[0] for t in found] == pytest.approx([0.5, 0.6, 0.1], rel=1e-9)
+    assert found == [threshold(flat, "pick", name, low, high)
+                     for name, low, high in (("p", 0, 1), ("q", 0, 2), ("r", 0, 1))]
 
 
 def test_what_would_it_take_passes_over_variables_without_a_range():

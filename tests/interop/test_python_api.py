@@ -89,6 +89,15 @@ def test_the_documented_analyses_are_the_command_lines():
                                             "p_collapse=0.4", "--json")
 
 
+def test_the_documented_explanation_is_the_command_lines():
+    example = documented_example(3)
+    cli = offramp_json("explain", "trees/offramp.json", "--json")
+    assert example["told"].to_json() == cli
+    holds = offramp_json("explain", "trees/offramp.json", "--node", "aim", "-n", "2000",
+                         "--seed", "1", "--json")["decisions"][0]["holds"]
+    assert example["printed"].splitlines()[-1] == str(holds["share"])
+
+
 def test_convert_from_python_equals_convert_from_the_command_line(tmp_path):
     from offramp_gui import convert
     report = convert(ROOT / "trees" / "offramp.json", tmp_path / "api.csv")
