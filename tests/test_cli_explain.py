@@ -137,3 +137,20 @@ def test_a_game_with_information_sets(capsys):
     told = run_json(capsys, "explain", ROOT / "trees" / "resolve.json")
     assert told["equilibrium"] == {"shown": 1, "of": 8, "complete": True}
     assert all(d["held"] and d["thresholds"] is None for d in told["decisions"])
+
+
+def test_a_scenario_is_explained_in_its_own_world(capsys):
+    """In "As the essay argues" (face_value 60, over the threshold of 56.225) the Kremlin
+    takes the deal at a stalemate; the explanation says which world it is told in."""
+    code, out, err = run(capsys, "explain", OFFRAMP, "--node", "offramp_pledges.stall",
+                         "--scenario", "As the essay argues")
+    assert code == 0, err
+    assert out.splitlines()[1] == "In the scenario “As the essay argues”"
+    assert "The Kremlin chooses “Accept a face-saving deal”" in out
+    assert "The runner-up is “Grind on”" in out
+    document = run_json(capsys, "explain", OFFRAMP, "--scenario", "As the essay argues")
+    assert document["scenario"] == "As the essay argues"
+    code, out, err = run(capsys, "explain", OFFRAMP, "--scenario", "Dove")
+    assert code == 2
+    assert err.strip().endswith('there is no scenario "Dove"; the tree has "Base case",'
+                                ' "As the essay argues", "Rhetoric commits the West"')

@@ -127,3 +127,24 @@ def parse_assignments(assignments: list[str], tree: Settings) -> dict[str, float
                                " number", EXIT_USAGE)
         values[name] = number
     return values
+
+
+def add_scenario_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scenario", metavar="NAME",
+                        help='work in this scenario of the file: its values over the base'
+                        ' case ("Base case" names the base case itself)')
+
+
+def load_in_scenario(path: str, name: str | None) -> tuple[Settings, FlatTree]:
+    """A checked file's settings and engine arrays, in the scenario `name` if given."""
+    if name is None:
+        return load_flat(path)
+    from ..analysis.scenarios import scenario_named, unknown_scenario, variant
+
+    tree, _loaded = open_tree(path, what_if=True)  # (the what-if values, if it names them)
+    scenario = scenario_named(tree, name)
+    if scenario is None:
+        raise CommandError(f"--scenario {escaped(name)}: {unknown_scenario(tree, name)}",
+                           EXIT_USAGE)
+    world = variant(tree, scenario.values)
+    return world, flatten(world)

@@ -1,4 +1,4 @@
-"""`offramp explain FILE [--node ID] [--set NAME=VALUE]... [--json] [-n N [--seed S]]`.
+"""`offramp explain FILE [--node ID] [--scenario NAME] [--set NAME=VALUE]... [--json] [-n N]`.
 
 The reasoning in words: for each decision on the solved path (or the one named), who
 decides, what it picks, the runner-up and the margin, the criteria behind it, the
@@ -22,10 +22,11 @@ from .analysis_common import print_json, whole
 from .common import (
     EXIT_USAGE,
     CommandError,
+    add_scenario_option,
     add_set_option,
     escaped,
     leave_for_exit,
-    load_flat,
+    load_in_scenario,
     open_tree,
     parse_assignments,
     report,
@@ -45,6 +46,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                         help="explain this decision, named by its id or by a label no other"
                         " decision has (default: every decision on the solved path)")
     add_set_option(parser)
+    add_scenario_option(parser)
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("-n", "--samples", metavar="N", type=whole(1, MAX_SAMPLES, "-n"),
                         help="also draw N samples of the variables that have a distribution,"
@@ -58,7 +60,7 @@ def run(options: argparse.Namespace) -> int:
     if options.seed is not None and options.samples is None:
         raise CommandError("--seed goes with -n/--samples: give the number of samples too",
                            EXIT_USAGE)
-    settings, flat = load_flat(options.file)
+    settings, flat = load_in_scenario(options.file, options.scenario)
     values = parse_assignments(options.assignments, settings)
     results = _evaluated(settings, flat, values, options.file)
     node = None if options.node is None else _decision(results.flat, options.node)
@@ -73,9 +75,15 @@ def run(options: argparse.Namespace) -> int:
         raise CommandError(str(error)) from None
     leave_for_exit(results, told)
     if options.json:
-        print_json(told.to_json())
-    else:
-        print(told.text(story=node is None))
+        document = told.to_json()
+        if options.scenario is not None:
+            document["scenario"] = options.scenario
+        print_json(document)
+        return 0
+    title, _, rest = told.text(story=node is None).partition("\n")
+    if options.scenario is not None:
+        title += f"\nIn the scenario “{escaped(options.scenario)}”"
+    print(f"{title}\n{rest}")
     return 0
 
 
