@@ -17,6 +17,7 @@ from .model_editor import ModelEditorFeature
 from .panels import PanelsFeature
 from .preferences import PreferencesFeature
 from .recovery import RecoveryManager
+from .scenarios import ScenariosFeature
 from .starting_points import StartingPointsFeature
 from .templates import TemplatesFeature
 from .viewing import ViewingFeature
@@ -24,4 +25,5 @@ from .viewing import ViewingFeature
 DEFAULT = (FilesFeature, StartingPointsFeature, InteropFeature, ExportImageFeature, EditingFeature,
            TemplatesFeature, InformationSetsFeature,
            PreferencesFeature, ViewingFeature, PanelsFeature, ModelEditorFeature,
-           EquilibriaFeature, AnalysisFeature, HelpFeature, RecoveryManager, DiskWatch)
+           ScenariosFeature, EquilibriaFeature, AnalysisFeature, HelpFeature, RecoveryManager,
+           DiskWatch)
