@@ -149,6 +149,14 @@ def test_a_removal_follows_into_the_scenarios_and_the_base_case(tree, kind, key)
     assert load_text(dumps(tree)).scenarios == tree.scenarios
 
 
+def test_a_variable_removed_is_written_where_it_was_used_at_its_base_value(tree):
+    move(tree, Values({"p": 0.45}))
+    refactor.apply(tree, refactor.remove(tree, VARIABLE, "p"))
+    assert tree.variable("p2").value == "0.3 * 2"
+    assert tree.node("fold").probability == 0.3
+    assert tree.base_case is None
+
+
 def test_follow_leaves_alone_what_it_does_not_name(tree):
     assert follow(tree, VARIABLE, "cost_of_war", "cost_of_peace") == {}
     assert follow(tree, "outcome", "deal", "peace") == {}
