@@ -87,6 +87,8 @@ class ScenariosPanel(QWidget):
         super().__init__(parent)
         self.document, self.prompts = document, prompts
         self.edits = document.scenario_edit
+        #: What the list shows: each scenario's name, note and count, and the one now.
+        self._shown: tuple = ()
         self.now = plain_label()
         self.now.setObjectName("scenario-now")
         self.now.setWordWrap(True)
@@ -186,19 +188,10 @@ class ScenariosPanel(QWidget):
     def refresh(self) -> None:
         scenarios = self.edits.scenarios()
         now = self.edits.now()
-        keep = self.selected()
-        row = self.list.indexOfTopLevelItem(self.list.currentItem()) \
-            if self.list.currentItem() else 0
-        self.list.blockSignals(True)
-        self.list.clear()
-        for scenario in scenarios:
-            self.list.addTopLevelItem(self._item(scenario, scenario.name == now))
-        self.list.blockSignals(False)
-        names = [s.name for s in scenarios]
-        if keep in names:
-            self.select(keep)
-        elif scenarios:
-            self.list.setCurrentItem(self.list.topLevelItem(min(max(row, 0), len(names) - 1)))
+        state = ([(s.name, s.note, s.values.count()) for s in scenarios], now)
+        if state != self._shown:  # (not at each step of a drag)
+            self._shown = state
+            self._fill(scenarios, now)
         differing = self.edits.differing().count()
         if now == BASE_CASE:
             self.now.setText("Now: the base case")
@@ -210,6 +203,22 @@ class ScenariosPanel(QWidget):
         self.empty.setVisible(not scenarios)
         self.list.setVisible(bool(scenarios))
         self._show_selected()
+
+    def _fill(self, scenarios: list[Scenario], now: str | None) -> None:
+        """The list afresh, the same scenario selected (or the one now in its row)."""
+        keep = self.selected()
+        current = self.list.currentItem()
+        row = self.list.indexOfTopLevelItem(current) if current is not None else 0
+        self.list.blockSignals(True)
+        self.list.clear()
+        for scenario in scenarios:
+            self.list.addTopLevelItem(self._item(scenario, scenario.name == now))
+        self.list.blockSignals(False)
+        names = [s.name for s in scenarios]
+        if keep in names:
+            self.select(keep)
+        elif scenarios:
+            self.list.setCurrentItem(self.list.topLevelItem(min(max(row, 0), len(names) - 1)))
 
     def _item(self, scenario: Scenario, applied: bool) -> QTreeWidgetItem:
         count = scenario.values.count()
