@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 
 #: Settings whose change may change which values differ from the base case.
 VALUE_FIELDS = frozenset({"variables", "players", "base_case"})
-#: The base mark's size, in pixels: its height below the groove and its half width.
-MARK_HEIGHT, MARK_HALF_WIDTH = 5, 4
+#: The base mark's size, in pixels: its height, its half width, and the room between it
+#: and the handle.
+MARK_HEIGHT, MARK_HALF_WIDTH, MARK_GAP = 5, 4, 1
 
 
 def muted(label: QLabel) -> QLabel:
@@ -71,7 +72,8 @@ class MarkedSlider(QSlider):
     def __init__(self, name: str):
         super().__init__(Qt.Orientation.Horizontal, objectName=name)
         self.base_position: int | None = None
-        self.setMinimumHeight(self.sizeHint().height() + MARK_HEIGHT)
+        # The handle is centred: room for the mark below it, clear of it at the base.
+        self.setMinimumHeight(self.sizeHint().height() + 2 * (MARK_HEIGHT + MARK_GAP))
 
     def set_base(self, position: int | None) -> None:
         if position != self.base_position:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,6 +45,8 @@ WATCHED = VALUE_FIELDS | {"scenarios", "criteria"}
 NO_SCENARIOS = ("No scenarios yet. Move the sliders of the Variables and Weights panels"
                 " to one view's values, then Add… keeps them under a name.")
 NAME, SETS, NOTE = range(3)
+#: Scenarios the list has room for before it scrolls, unless the panel is given more.
+LIST_ROWS = 5
 #: The list's keys that act on the selected scenario, before the window's shortcuts.
 _KEYS = {Qt.Key.Key_F2, Qt.Key.Key_Delete, Qt.Key.Key_Return, Qt.Key.Key_Enter}
 
@@ -79,6 +81,16 @@ class _Keys(QObject):
         return True
 
 
+class _List(QTreeWidget):
+    """The list of scenarios, asking for room for a few (a tree has a handful; the
+    values below need the rest)."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        rows = self.fontMetrics().height() + 6
+        return QSize(hint.width(), self.header().sizeHint().height() + LIST_ROWS * rows)
+
+
 class ScenariosPanel(QWidget):
     """The document's scenarios and the values now."""
 
@@ -97,7 +109,7 @@ class ScenariosPanel(QWidget):
         self.now.setFont(font)
         self.empty = muted(plain_label(NO_SCENARIOS))
         self.empty.setWordWrap(True)
-        self.list = QTreeWidget(objectName="scenario-list")
+        self.list = _List(objectName="scenario-list")
         self.list.setColumnCount(3)
         self.list.setHeaderLabels(["Scenario", "Sets", "Note"])
         self.list.setRootIsDecorated(False)
@@ -166,6 +178,7 @@ class ScenariosPanel(QWidget):
         split.setChildrenCollapsible(False)
         split.addWidget(top)
         split.addWidget(bottom)
+        split.setStretchFactor(1, 1)  # the room the list does not ask for, to the values
         layout = QVBoxLayout(self)
         layout.addWidget(split)
 

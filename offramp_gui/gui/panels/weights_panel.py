@@ -150,14 +150,14 @@ class WeightsPanel(QWidget):
             base = base_label(f"weight-base-{player.id}-{criterion.id}")
             self.bases[(player.id, criterion.id)] = base
             cell = QHBoxLayout()  # the spin box, or the expression in its place
-            cell.addWidget(base)
             cell.addWidget(spin)
             cell.addWidget(expression)
             label = plain_label(criterion_text(criterion))
             label.setWordWrap(True)
             label.setBuddy(spin)
             grid.addWidget(label, row, 0)
-            grid.addLayout(cell, row, 1)
+            grid.addWidget(base, row, 1, Qt.AlignmentFlag.AlignRight)
+            grid.addLayout(cell, row, 2)
         return group
 
     def _fill_display_combo(self) -> None:
