@@ -42,6 +42,9 @@ def main() -> None:
     if sys.argv[1:] == ["equilibria"]:
         equilibria(window, app)
         return
+    if sys.argv[1:] == ["scenarios"]:
+        scenarios(window, app)
+        return
     document = window.document
     document.select("offramp")
     QTest.qWait(50)  # a running event loop, as the app's: it deletes the docks' old tab bars
@@ -98,6 +101,7 @@ def main() -> None:
     drag_in_progress(window, app)
     information_set(window, app)
     equilibria(window, app)
+    scenarios(window, app)
     print("screenshots written to", HERE)
 
 
@@ -201,6 +205,48 @@ def equilibria(window, app) -> None:  # noqa: ANN001
     window.view.show_start()
     settle(app)
     window.grab().save(str(HERE / "equilibria.png"))
+
+
+def scenarios(window, app) -> None:  # noqa: ANN001
+    """A hawk's and a dove's view of the essay's tree kept as scenarios, the hawk's
+    applied: the Variables panel marks each slider's base value and shows the base
+    beside each value that differs, above the Scenarios panel."""
+    from offramp_gui.bundled import default_tree
+
+    window.resize(1400, 900)
+    window.files.open(default_tree(), ask=False, as_copy=True)
+    settle(app)
+    document = window.document
+    edit = document.scenario_edit
+    for name, note, values in (
+            ("Hawk", "Escalation is a bluff: a routed Kremlin takes a deal.",
+             {"p_collapse": 0.45, "p_nuclear_use": 0.08, "p_west_blinks": 0.2}),
+            ("Dove", "A cornered Kremlin escalates, and the West blinks.",
+             {"p_collapse": 0.2, "p_nuclear_use": 0.4, "p_west_blinks": 0.55})):
+        for variable, value in values.items():
+            edit.move_variable(variable, value)
+        edit.add(name, note)
+    edit.reset_to_base()
+    edit.apply("Hawk")
+    variables, panel = window.panels["variables"], window.panels["scenarios"]
+    docks = [variables.parentWidget(), panel.parentWidget()]
+    for dock in docks:
+        window.removeDockWidget(dock)  # out of their tabs, one above the other
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, docks[0])
+    window.splitDockWidget(docks[0], docks[1], Qt.Orientation.Vertical)
+    for dock in docks:
+        dock.show()
+    for name in ("properties", "weights", "model"):
+        window.panels[name].parentWidget().hide()
+    # The right-hand docks the whole height, beside the canvas and the outcomes.
+    window.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+    window.resizeDocks(docks, [470, 380], Qt.Orientation.Vertical)
+    window.resizeDocks([docks[0]], [470], Qt.Orientation.Horizontal)
+    panel.select("Hawk")
+    settle(app)
+    window.view.show_start()
+    settle(app)
+    window.grab().save(str(HERE / "scenarios.png"))
 
 
 if __name__ == "__main__":
