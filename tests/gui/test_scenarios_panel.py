@@ -129,7 +129,7 @@ def test_applying_a_scenario_sets_its_values_and_every_other_back_to_base(window
     assert panel.now.text() == "Now: Hawk"
     window.actions["reset-to-base"].trigger()
     menu = next(a.menu() for a in window.menuBar().actions()[1].menu().actions()
-                if a.menu() is not None and a.text() == "A&pply Scenario")
+                if a.menu() is not None and a.text() == "Appl&y Scenario")
     menu.aboutToShow.emit()
     [entry] = menu.actions()
     assert entry.text() == "Hawk" and not entry.isChecked()

@@ -34,11 +34,11 @@ class ScenariosFeature:
         edit = self.document.scenario_edit
         return Contributions(
             actions=(
-                ActionSpec("reset-to-base", "&Reset to Base Case", edit.reset_to_base,
+                ActionSpec("reset-to-base", "Reset to Bas&e Case", edit.reset_to_base,
                            (Place("edit", GROUP, 10),), "Ctrl+Shift+R", None,
                            "Put every value moved on the Variables and Weights panels back"
                            " to its base value", self._differs),
-                ActionSpec("make-base-case", "Make These the Base &Case", edit.make_base_case,
+                ActionSpec("make-base-case", "Make T&hese the Base Case", edit.make_base_case,
                            (Place("edit", GROUP, 20),), None, None,
                            "Keep the values now as the base case, written in place in the"
                            " file", self._differs),
@@ -47,7 +47,7 @@ class ScenariosFeature:
                            "Keep the values now, those that differ from the base case, as a"
                            " named scenario"),
             ),
-            submenus=(SubmenuSpec(APPLY_MENU, "A&pply Scenario", (Place("edit", GROUP, 40),),
+            submenus=(SubmenuSpec(APPLY_MENU, "Appl&y Scenario", (Place("edit", GROUP, 40),),
                                   self._fill, lambda: bool(self.document.tree.scenarios)),),
             docks=(DockSpec("scenarios", "&Scenarios", self.panel,
                             Qt.DockWidgetArea.RightDockWidgetArea, 33,
