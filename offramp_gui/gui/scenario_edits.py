@@ -22,6 +22,7 @@ from ..model.scenarios import (
     base_values,
     matches,
     moved,
+    numeric_values,
     over_base,
     what_if,
     with_values,
@@ -61,9 +62,11 @@ class ScenarioEdits:
     def now(self) -> str | None:
         """What the values now are: `BASE_CASE`, the name of the first scenario they
         equal, or None (what-if values of no scenario)."""
-        if self._tree.base_case is None:
+        tree = self._tree
+        if tree.base_case is None:
             return BASE_CASE
-        return next((s.name for s in self.scenarios() if matches(self._tree, s.values)), None)
+        now = numeric_values(tree)
+        return next((s.name for s in self.scenarios() if matches(tree, s.values, now)), None)
 
     # ---- what-if values -----------------------------------------------------------------
     def set_what_if(self, values: Values, text: str, merge: Any = None) -> None:

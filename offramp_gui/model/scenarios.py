@@ -151,9 +151,23 @@ def with_values(settings: Settings, values: Values) -> tuple[list[Variable] | No
     return variables, players
 
 
-def matches(settings: Settings, values: Values) -> bool:
-    """Whether the values now are the base case with `values` set over it."""
-    return with_values(settings, values) == (settings.variables, settings.players)
+def matches(settings: Settings, values: Values, now: Values | None = None) -> bool:
+    """Whether the values now (`numeric_values`, if the caller has them) are the base
+    case with `values` set over it: each value that differs from its base is one
+    `values` sets, and each it sets is so now. (No copy of the tree's variables: the
+    Scenarios panel asks at each step of a drag.)"""
+    now = now if now is not None else numeric_values(settings)
+    base = settings.base_case or Values()
+    if any(name not in values.variables and now.variables.get(name) != was
+           for name, was in base.variables.items()):
+        return False
+    if any(c not in values.weights.get(player, {})
+           and now.weights.get(player, {}).get(c, 0) != (was or 0)
+           for player, weights in base.weights.items() for c, was in weights.items()):
+        return False
+    return all(now.variables.get(name) == value for name, value in values.variables.items()) \
+        and all(now.weights.get(player, {}).get(c, 0) == weight
+                for player, weights in values.weights.items() for c, weight in weights.items())
 
 
 def weight_label(settings: Settings, player_id: str, criterion_id: str) -> str:

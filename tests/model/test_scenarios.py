@@ -117,6 +117,8 @@ def test_a_scenario_is_set_over_the_base_case(tree):
     tree.variables, tree.players = with_values(tree, Values())
     tree.base_case = None
     assert matches(tree, Values())
+    assert matches(tree, Values({"cost": 100}, {"east": {"risk": 0}}))  # (as the base has)
+    assert not matches(tree, Values({"cost": 101}))
 
 
 @pytest.mark.parametrize("kind, old, new", [
