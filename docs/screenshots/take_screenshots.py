@@ -45,6 +45,9 @@ def main() -> None:
     if sys.argv[1:] == ["compare"]:
         compare(window, app)
         return
+    if sys.argv[1:] == ["scenarios"]:
+        scenarios(window, app)
+        return
     document = window.document
     document.select("offramp")
     QTest.qWait(50)  # a running event loop, as the app's: it deletes the docks' old tab bars
@@ -102,6 +105,7 @@ def main() -> None:
     information_set(window, app)
     equilibria(window, app)
     compare(window, app)
+    scenarios(window, app)
     print("screenshots written to", HERE)
 
 
@@ -208,22 +212,13 @@ def equilibria(window, app) -> None:  # noqa: ANN001
 
 
 def compare(window, app) -> None:  # noqa: ANN001
-    """View > Compare Scenarios… on the off-ramp tree with two scenarios, at a width of
-    800: the essay's values flip the Kremlin's choice after a stalemate; then the
-    Kremlin deciding as if the essay were right, living in the base case."""
+    """View > Compare Scenarios… on the off-ramp tree and its two scenarios, at a width
+    of 800: the essay's view ends a stalemate in a deal, rhetoric that commits the West
+    makes it seek Russia's defeat; then the West deciding as if its rhetoric committed
+    it, living in the base case."""
     from offramp_gui.bundled import default_tree
-    from offramp_gui.gui.commands import SetMetaCommand
-    from offramp_gui.model.scenarios import Scenario, Values
 
     window.files.open(default_tree(), ask=False, as_copy=True)
-    document = window.document
-    document.push(SetMetaCommand(document.tree, "scenarios", [
-        Scenario("Essay", Values({"face_value": 80, "rhetoric_stakes": 50}),
-                 "Face matters more to the Kremlin; rhetoric binds."),
-        Scenario("Escalation is a bluff", Values({"p_nuclear_use": 0.05, "p_wider_war": 0.05,
-                                                  "p_collapse": 0.6, "p_miscalc": 0.02}),
-                 "The Kremlin will not escalate, and the front will collapse.")],
-        "Add scenarios"))
     settle(app)
     window.actions["compare-scenarios"].trigger()
     shown = window.features["compare"].window
@@ -235,6 +230,48 @@ def compare(window, app) -> None:  # noqa: ANN001
     settle(app)
     shown.grab().save(str(HERE / "compare-two-worlds.png"))
     shown.close()
+
+
+def scenarios(window, app) -> None:  # noqa: ANN001
+    """A hawk's and a dove's view of the essay's tree kept as scenarios, the hawk's
+    applied: the Variables panel marks each slider's base value and shows the base
+    beside each value that differs, above the Scenarios panel."""
+    from offramp_gui.bundled import default_tree
+
+    window.resize(1400, 900)
+    window.files.open(default_tree(), ask=False, as_copy=True)
+    settle(app)
+    document = window.document
+    edit = document.scenario_edit
+    for name, note, values in (
+            ("Hawk", "Escalation is a bluff: a routed Kremlin takes a deal.",
+             {"p_collapse": 0.45, "p_nuclear_use": 0.08, "p_west_blinks": 0.2}),
+            ("Dove", "A cornered Kremlin escalates, and the West blinks.",
+             {"p_collapse": 0.2, "p_nuclear_use": 0.4, "p_west_blinks": 0.55})):
+        for variable, value in values.items():
+            edit.move_variable(variable, value)
+        edit.add(name, note)
+    edit.reset_to_base()
+    edit.apply("Hawk")
+    variables, panel = window.panels["variables"], window.panels["scenarios"]
+    docks = [variables.parentWidget(), panel.parentWidget()]
+    for dock in docks:
+        window.removeDockWidget(dock)  # out of their tabs, one above the other
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, docks[0])
+    window.splitDockWidget(docks[0], docks[1], Qt.Orientation.Vertical)
+    for dock in docks:
+        dock.show()
+    for name in ("properties", "weights", "model"):
+        window.panels[name].parentWidget().hide()
+    # The right-hand docks the whole height, beside the canvas and the outcomes.
+    window.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+    window.resizeDocks(docks, [470, 380], Qt.Orientation.Vertical)
+    window.resizeDocks([docks[0]], [470], Qt.Orientation.Horizontal)
+    panel.select("Hawk")
+    settle(app)
+    window.view.show_start()
+    settle(app)
+    window.grab().save(str(HERE / "scenarios.png"))
 
 
 if __name__ == "__main__":

@@ -651,7 +651,8 @@ def _write_base_case(doc: dict[str, Any], base: Values) -> None:
             variable["value"] = base.variables[variable["name"]]
     for player in doc.get("players", []):
         if player["id"] in base.weights:
-            player["weights"] = {**player["weights"], **base.weights[player["id"]]}
+            weights = {**player["weights"], **base.weights[player["id"]]}
+            player["weights"] = {c: w for c, w in weights.items() if w is not None}
 
 
 def _scenario(scenario: Scenario) -> dict[str, Any]:

@@ -502,8 +502,8 @@ def _what_if(raw: dict, settings: Settings, check: _Checker) -> None:
             variable.value = values.variables[variable.name]
     for player in settings.players or []:
         for criterion, weight in values.weights.get(player.id, {}).items():
-            was = player.weights.get(criterion, 0)
-            if not isinstance(was, str):
+            was = player.weights.get(criterion)  # None: the base case gives no weight
+            if not isinstance(was, str) and weight is not None:
                 base.weights.setdefault(player.id, {})[criterion] = was
                 player.weights[criterion] = weight
     settings.base_case = base or None

@@ -12,7 +12,7 @@ from PySide6.QtGui import QUndoCommand
 from ..fileformat.json_io import node_from_dict, node_to_dict
 from ..model.tree import Tree
 
-_MERGE_FIELD, _MERGE_META = 1, 2
+_MERGE_FIELD, _MERGE_META, _MERGE_SETTINGS = 1, 2, 3
 
 
 class SetFieldCommand(QUndoCommand):
@@ -76,6 +76,43 @@ class SetMetaCommand(QUndoCommand):
     def undo(self) -> None:
         with self._tree.batch():
             self._tree.set_meta(self._field, self._old)
+
+
+class SetSettingsCommand(QUndoCommand):
+    """Replace several tree-level settings at once (variables, players and the base
+    case, when a slider moves a what-if value). Changes with the same `merge_key` (one
+    drag) merge into one step, which drops out of the history if it ends where it
+    began."""
+
+    def __init__(self, tree: Tree, changes: dict[str, Any], text: str,
+                 merge_key: Any = None):
+        super().__init__(text)
+        self._tree, self._new = tree, dict(changes)
+        self._old = {name: getattr(tree, name) for name in changes}
+        self._merge_key = merge_key
+
+    def id(self) -> int:
+        return _MERGE_SETTINGS if self._merge_key is not None else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetSettingsCommand) or other._merge_key != self._merge_key:
+            return False
+        for name, value in other._old.items():
+            self._old.setdefault(name, value)
+        self._new.update(other._new)
+        self.setObsolete(self._new == self._old)
+        return True
+
+    def redo(self) -> None:
+        self._set(self._new)
+
+    def undo(self) -> None:
+        self._set(self._old)
+
+    def _set(self, values: dict[str, Any]) -> None:
+        with self._tree.batch():
+            for name, value in values.items():
+                self._tree.set_meta(name, value)
 
 
 class AddSubtreeCommand(QUndoCommand):

@@ -32,6 +32,7 @@ from ..model.issues import Issue, TreeFormatError, refusals
 from ..model.tree import CHANCE, TERMINAL, Node, Tree
 from .background_save import Cancelled, SaveJob, WorkerJob
 from .edits import Edits
+from .scenario_edits import ScenarioEdits
 
 #: Seconds without a change after which scrubbing starts a new undo step.
 GESTURE_PAUSE = 1.5
@@ -168,6 +169,8 @@ class DocumentController(QObject):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
         self.edit = Edits(self)
+        #: What-if values and named scenarios (gui/scenario_edits.py).
+        self.scenario_edit = ScenarioEdits(self)
         self.tree: Tree = tree or new_tree()
         self.path: Path | None = None
         #: What Save As proposes for an untitled document (one restored after a crash).

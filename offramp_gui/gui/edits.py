@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from ..analysis.flatten import FlatTree
 from ..fileformat.json_io import node_from_text, node_to_dict
 from ..fileformat.schema import too_many_nodes
+from ..model import scenarios
 from ..model.fields import NODE_TYPES, VALUE_FIELDS
 from ..model.issues import TreeFormatError
 from ..model.limits import MAX_CHILDREN, MAX_DEPTH, MAX_NODES
@@ -32,6 +33,7 @@ from .commands import (
     RemoveSubtreeCommand,
     SetFieldCommand,
     SetMetaCommand,
+    SetSettingsCommand,
 )
 
 FIELD_WORDS = {field.name: field.undo_text for field in VALUE_FIELDS if field.undo_text}
@@ -456,25 +458,31 @@ class Edits:
 
     # ---- settings -------------------------------------------------------------------
     def set_variable(self, name: str, field: str, value: Any, merge: bool = False) -> None:
+        """Set a field of a variable; its value is its base value (a what-if value, moved
+        on the Variables panel, stays one: `ScenarioEdits`)."""
+        key = ("variable", name, field, self._doc.gesture()) if merge else None
+        text = f"Change variable {name}"
+        if field == "value":
+            changes = scenarios.base_variable(self._tree, name, value)
+            if changes:
+                self._doc.push(SetSettingsCommand(self._tree, changes, text, key))
+            return
         variables = copy.deepcopy(self._tree.variables or [])
         target = next(v for v in variables if v.name == name)
         if getattr(target, field) == value:
             return
         setattr(target, field, value)
-        key = ("variable", name, field, self._doc.gesture()) if merge else None
-        self._doc.push(SetMetaCommand(self._tree, "variables", variables,
-                                      f"Change variable {name}", key))
+        self._doc.push(SetMetaCommand(self._tree, "variables", variables, text, key))
 
     def set_weight(self, player_id: str, criterion_id: str, value: float | str,
                    merge: bool = False) -> None:
-        players = copy.deepcopy(self._tree.effective_players())
-        player = next(p for p in players if p.id == player_id)
-        if player.weights.get(criterion_id) == value:
+        """Set a player's base weight on a criterion (as `set_variable` a value)."""
+        changes = scenarios.base_weights(self._tree, player_id, {criterion_id: value})
+        if not changes:
             return
-        player.weights[criterion_id] = value
+        name = next(p.name for p in self._tree.effective_players() if p.id == player_id)
         key = ("weight", player_id, criterion_id, self._doc.gesture()) if merge else None
-        self._doc.push(SetMetaCommand(self._tree, "players", players,
-                                      f"Change {player.name}'s weight", key))
+        self._doc.push(SetSettingsCommand(self._tree, changes, f"Change {name}'s weight", key))
 
     def set_title(self, title: str) -> None:
         if title != self._tree.title:

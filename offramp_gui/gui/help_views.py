@@ -48,6 +48,8 @@ TOUR = (
     ("Analyse it",
      "Drag the sliders of the Variables panel, or the weights of the Weights panel: every"
      " value recomputes as you go, and the Outcomes panel compares the alternatives. The"
+     " file keeps its base case: Edit > Reset to Base Case (Ctrl+Shift+R) puts it back, and"
+     " the Scenarios panel keeps a set of values under a name, to apply again. The"
      " Analysis panel (View > Panels > Analysis) sweeps a variable, maps two, ranks them"
      " (tornado) and follows each across its range (spider), runs a Monte Carlo and"
      " answers \u201cwhat would it take\u201d; right-click"

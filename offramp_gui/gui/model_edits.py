@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ..model import refactor
+from ..model import refactor, scenarios
 from ..model.limits import MAX_CRITERIA, MAX_OUTCOMES, MAX_PLAYERS, MAX_VARIABLES
 from ..model.refactor import CRITERION, OUTCOME, PLAYER, SETTING, VARIABLE, Rewrite
 from ..model.tree import (
@@ -137,7 +137,13 @@ class ModelEdits:
     # ---- other fields -------------------------------------------------------------------
     def set_attribute(self, kind: str, key: str, attribute: str, value: Any,
                       text: str | None = None) -> None:
-        """Set one attribute (or `x-` key) of one player, criterion, outcome or variable."""
+        """Set one attribute (or `x-` key) of one player, criterion, outcome or variable.
+        A variable's value is its base value: a what-if value stays one."""
+        words = _ATTRIBUTE_WORDS.get(attribute, attribute)
+        text = text or f"Change {WORDS[kind]} {quoted(self.label(kind, key))}'s {words}"
+        if kind == VARIABLE and attribute == "value":
+            self.apply(Rewrite(scenarios.base_variable(self.tree, key, value)), text)
+            return
         items = copy.deepcopy(self.items(kind))
         target = next(i for i in items if self.key(kind, i) == key)
         if attribute.startswith("x-"):
@@ -151,12 +157,20 @@ class ModelEdits:
             if getattr(target, attribute) == value:
                 return
             setattr(target, attribute, value)
-        words = _ATTRIBUTE_WORDS.get(attribute, attribute)
-        self._push_meta(SETTING[kind], items,
-                        text or f"Change {WORDS[kind]} {quoted(self.label(kind, key))}'s {words}")
+        self._push_meta(SETTING[kind], items, text)
 
     def set_weights(self, player_id: str, weights: dict[str, Any], text: str) -> None:
-        self.set_attribute(PLAYER, player_id, "weights", weights, text)
+        """Set a player's base weights on these criteria (what-if values stay so)."""
+        self.apply(Rewrite(scenarios.base_weights(self.tree, player_id, weights)), text)
+
+    def base_weights(self, player_id: str) -> dict[str, Any]:
+        """A player's weights in the base case (expressions as they are)."""
+        player = self.item(PLAYER, player_id)
+        if self.tree.players is None:
+            return dict(player.weights)  # the implied player's
+        base = scenarios.base_values(self.tree).weights.get(player_id, {})
+        return {c: base.get(c, w) for c, w in player.weights.items()
+                if c in base or isinstance(w, str)}
 
     # ---- a player's attitude to risk ----------------------------------------------------
     def utility(self, player_id: str) -> Utility:
@@ -211,7 +225,8 @@ class ModelEdits:
     def normalise(self, player_id: str) -> None:
         """Scale a player's weights to add up to 1, as one step."""
         player = self.item(PLAYER, player_id)
-        weights = {c.id: player.weights.get(c.id, 0) for c in self.tree.effective_criteria()}
+        given = self.base_weights(player_id)
+        weights = {c.id: given.get(c.id, 0) for c in self.tree.effective_criteria()}
         expressions = [c.name for c in self.tree.effective_criteria()
                        if isinstance(weights[c.id], str)]
         if expressions:
@@ -222,7 +237,7 @@ class ModelEdits:
         if scaled is None:
             raise EditRefused(f"{player.name}'s weights add up to 0: there is nothing to"
                               " scale them by.")
-        kept = {c: w for c, w in scaled.items() if w != 0 or c in player.weights}
+        kept = {c: w for c, w in scaled.items() if w != 0 or c in given}
         self.set_weights(player_id, kept, f"Normalise {quoted(player.name)}'s weights")
 
     def set_source(self, index: int, key: str, value: str | None) -> None:
@@ -275,7 +290,9 @@ class ModelEdits:
 
     # ---- one step -----------------------------------------------------------------------
     def apply(self, rewrite: Rewrite, text: str) -> None:
-        """Push a rewrite's changes as one undo step named `text`."""
+        """Push a rewrite's changes as one undo step named `text` (none: no step)."""
+        if not rewrite.settings and not rewrite.nodes:
+            return
         with _Macro(self._doc, text):
             for name, value in rewrite.settings.items():
                 self._doc.push(SetMetaCommand(self.tree, name, value, text))

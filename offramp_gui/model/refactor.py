@@ -301,6 +301,7 @@ def remove(tree: Tree, kind: str, key: str) -> Rewrite:
     if kind == VARIABLE:
         variable = tree.variable(key)
         value = variable.value if variable is not None else 0
+        value = scenarios.base_values(tree).variables.get(key, value)  # not a what-if
         inlined = f"({value})" if isinstance(value, str) else format(value, ".15g")
         for other in items:
             other.value = _written_for(other.value, key, inlined)

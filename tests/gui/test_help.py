@@ -17,8 +17,8 @@ from offramp_gui.gui.help_views import TOUR, ManualDialog, ShortcutsDialog, Tour
 from offramp_gui.gui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
-PANELS = ("properties", "variables", "weights", "model", "outcomes", "risk_profile",
-          "equilibria", "problems", "analysis")
+PANELS = ("properties", "variables", "weights", "model", "scenarios", "outcomes",
+          "risk_profile", "equilibria", "problems", "analysis")
 
 
 def help_menu(window):

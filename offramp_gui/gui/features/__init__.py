@@ -18,6 +18,7 @@ from .model_editor import ModelEditorFeature
 from .panels import PanelsFeature
 from .preferences import PreferencesFeature
 from .recovery import RecoveryManager
+from .scenarios import ScenariosFeature
 from .starting_points import StartingPointsFeature
 from .templates import TemplatesFeature
 from .viewing import ViewingFeature
@@ -25,5 +26,6 @@ from .viewing import ViewingFeature
 DEFAULT = (FilesFeature, StartingPointsFeature, InteropFeature, ExportImageFeature, EditingFeature,
            TemplatesFeature, InformationSetsFeature,
            PreferencesFeature, ViewingFeature, PanelsFeature, ModelEditorFeature,
-           EquilibriaFeature, AnalysisFeature, CompareFeature, HelpFeature, RecoveryManager,
+           ScenariosFeature, EquilibriaFeature, AnalysisFeature, CompareFeature, HelpFeature,
+           RecoveryManager,
            DiskWatch)

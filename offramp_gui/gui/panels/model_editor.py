@@ -41,7 +41,7 @@ from .variable_editor import VariablesTab
 
 class PlayersTab(ItemsTab):
     kind = PLAYER
-    watched = frozenset({"players", "criteria"})
+    watched = frozenset({"players", "criteria", "base_case"})
 
     def build_form(self) -> None:
         self.name_and_id()
@@ -77,12 +77,18 @@ class PlayersTab(ItemsTab):
             self._build_weights(item.id, criteria)
         numbers = []
         variables = self._variables()
+        base = self.edits.base_weights(item.id)  # the base case's: what-ifs stay so
         for criterion in criteria:
-            weight = item.weights.get(criterion.id, 0)
+            weight = base.get(criterion.id, 0)
+            now = item.weights.get(criterion.id, 0)
             show_text(self.weight_edits[criterion.id], number_text(weight))
             numeric = isinstance(weight, (int, float))
             self.weight_values[criterion.id].setText(
-                "" if numeric else value_now(str(weight), variables))
+                value_now(str(weight), variables) if not numeric else
+                f"now {number_text(now)}" if now != weight else "")
+            self.weight_values[criterion.id].setToolTip(
+                "A what-if value, moved on the Weights panel" if numeric and now != weight
+                else "")
             if numeric:
                 numbers.append(weight)
         self.total.setText(format(sum(numbers), ".4g") + ("" if len(numbers) == len(criteria)

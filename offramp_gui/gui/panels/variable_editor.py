@@ -1,7 +1,9 @@
 """The model editor's Variables tab: a variable's name, value, range, step, description
 and distribution, the distribution previewed as a small density plot.
 
-Renaming a variable rewrites every expression that uses it, in one undo step.
+Renaming a variable rewrites every expression that uses it, in one undo step. The value
+here is the base case's: a what-if value moved on the Variables panel stays one, and is
+said under it.
 """
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ from ...fileformat.schema import DISTRIBUTION_PARAMETERS
 from ...model.refactor import VARIABLE
 from ..format import plot_unit, unit_text
 from ..model_edits import STEP_KEY
-from .fields import Refused, guard_wheel, number_text, parse_amount
+from .base_case import muted
+from .fields import Refused, guard_wheel, number_text, parse_amount, plain_label
 from .model_forms import Form, ItemsTab, attempt, optional, show_text
 
 #: Points of a density curve.
@@ -178,7 +181,7 @@ class DensityPlot(pg.PlotWidget):
 
 class VariablesTab(ItemsTab):
     kind = VARIABLE
-    watched = frozenset({"variables"})
+    watched = frozenset({"variables", "base_case"})
 
     def entries(self) -> list[tuple[str, str]]:
         return [(v.name, v.name) for v in self.edits.items(VARIABLE)]
@@ -189,6 +192,12 @@ class VariablesTab(ItemsTab):
         self.name_edit.setToolTip("How expressions refer to it; renaming it rewrites them")
         self.value_edit = form.text("Value", "value", self._commit_value,
                                     "a number, or an expression over the other variables")
+        self.value_edit.setToolTip("The base case's value (the file keeps it); the Variables"
+                                   " panel's slider moves a what-if value instead")
+        self.what_if_note = muted(plain_label())
+        self.what_if_note.setObjectName("variable-what-if")
+        self.what_if_note.setWordWrap(True)
+        form.layout.addRow(self.what_if_note)
         self.min_edit = form.text("Min", "min", lambda t: self._commit_bound("min", t))
         self.max_edit = form.text("Max", "max", lambda t: self._commit_bound("max", t))
         self.step_edit = form.text("Step", "step", self._commit_step,
@@ -214,7 +223,13 @@ class VariablesTab(ItemsTab):
 
     def show_item(self, item: Any) -> None:
         show_text(self.name_edit, item.name)
-        show_text(self.value_edit, number_text(item.value))
+        base = self.document.scenario_edit.base().variables.get(item.name, item.value)
+        show_text(self.value_edit, number_text(base))
+        differs = base != item.value
+        self.form.layout.setRowVisible(self.what_if_note, differs)
+        self.what_if_note.setText(f"Now {number_text(item.value)}, a what-if value (Variables"
+                                  " panel; Edit > Reset to Base Case puts the base back)"
+                                  if differs else "")
         show_text(self.min_edit, number_text(item.min))
         show_text(self.max_edit, number_text(item.max))
         show_text(self.step_edit, number_text(item.extras.get(STEP_KEY)))

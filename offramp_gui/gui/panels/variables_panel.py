@@ -4,6 +4,11 @@ A row per variable: its name, its value in a spin box (or, for a variable define
 an expression, the computed value and the expression, read-only), a slider over its
 range when it has both ends, and its description. A drag or a run of spin-box steps
 on one variable is one undo step (the edits merge).
+
+The values moved here are what-if values: the base case stays as it was. Each slider
+marks its base value, a value that differs from it shows in bold with its base beside
+it, and the line above the rows counts them, with Reset to base and Make these the
+base case (`base_case.py`).
 """
 from __future__ import annotations
 
@@ -11,21 +16,20 @@ import math
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFrame,
     QGridLayout,
     QScrollArea,
-    QSlider,
     QVBoxLayout,
     QWidget,
 )
 
 from ...analysis.evaluate import Results
 from ...model.events import TreeChange
-from ...model.tree import Variable
+from ...model.tree import Number, Variable
 from ..model_edits import STEP_KEY
+from .base_case import VALUE_FIELDS, BaseCaseBar, MarkedSlider, base_label, muted, show_base
 from .fields import guard_wheel, is_typing, number_text, plain_label
 
 if TYPE_CHECKING:
@@ -61,7 +65,7 @@ class VariableRow(QWidget):
         super().__init__()
         self.document, self.name = document, variable.name
         self.spin: QDoubleSpinBox | None = None
-        self.slider: QSlider | None = None
+        self.slider: MarkedSlider | None = None
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 4, 0, 4)
         self.grid.setColumnStretch(1, 1)
@@ -69,7 +73,9 @@ class VariableRow(QWidget):
         font = title.font()
         font.setBold(True)
         title.setFont(font)
-        self.grid.addWidget(title, 0, 0, 1, 2)
+        self.grid.addWidget(title, 0, 0)
+        self.base = base_label(f"variable-{self.name}-base")
+        self.grid.addWidget(self.base, 0, 1, Qt.AlignmentFlag.AlignRight)
         self.computed = plain_label("—")  # an expression's value, read-only
         if isinstance(variable.value, str):
             self._build_formula(variable.value)
@@ -98,7 +104,7 @@ class VariableRow(QWidget):
         guard_wheel(self.spin)
         if not _has_range(variable):
             return
-        self.slider = QSlider(Qt.Orientation.Horizontal, objectName=f"variable-{self.name}-slider")
+        self.slider = MarkedSlider(f"variable-{self.name}-slider")
         self.slider.setRange(0, SLIDER_STEPS)
         guard_wheel(self.slider)
         self.grid.addWidget(plain_label(number_text(variable.min)), 1, 0)
@@ -110,17 +116,16 @@ class VariableRow(QWidget):
     def _add_description(self, description: str | None) -> None:
         if not description:
             return
-        label = plain_label(description)
+        label = muted(plain_label(description))  # so the name and the value stand out
         label.setObjectName(f"variable-{self.name}-description")
         label.setWordWrap(True)
-        palette = label.palette()  # muted, so the name and the value stand out
-        palette.setColor(QPalette.ColorRole.WindowText,
-                         palette.color(QPalette.ColorRole.PlaceholderText))
-        label.setPalette(palette)
         self.grid.addWidget(label, 2, 0, 1, 4)
 
     # ---- model -> widgets -------------------------------------------------------------
-    def show_value(self, variable: Variable, results: Results | None) -> None:
+    def show_value(self, variable: Variable, results: Results | None,
+                   base: Number | None) -> None:
+        """Show the value now; `base` is its base value (None: it has none, being an
+        expression)."""
         if self.spin is None:
             value = results.variables.get(self.name, math.nan) if results else math.nan
             self.computed.setText("—" if math.isnan(value) else f"{value:.6g}")
@@ -133,6 +138,11 @@ class VariableRow(QWidget):
         if self.slider is not None:
             with QSignalBlocker(self.slider):
                 self.slider.setValue(self._position(variable, value))
+            self.slider.set_base(None if base is None else self._position(variable, base))
+            self.slider.setToolTip("" if base is None else
+                                   f"The mark under the slider is the base value,"
+                                   f" {number_text(base)}")
+        show_base(self.base, self.spin, None if base is None or base == value else base)
 
     def _fit_range(self, variable: Variable, value: float) -> None:
         """The spin box covers min..max, and the value even when it lies outside."""
@@ -157,7 +167,7 @@ class VariableRow(QWidget):
         if self.slider is not None:
             with QSignalBlocker(self.slider):
                 self.slider.setValue(self._position(variable, value))
-        self.document.edit.set_variable(self.name, "value", _clean(value), merge=True)
+        self.document.scenario_edit.move_variable(self.name, _clean(value), merge=True)
 
     def _slider_moved(self, position: int) -> None:
         variable = self._variable()
@@ -168,7 +178,7 @@ class VariableRow(QWidget):
         if self.spin is not None:
             with QSignalBlocker(self.spin):
                 self.spin.setValue(value)
-        self.document.edit.set_variable(self.name, "value", value, merge=True)
+        self.document.scenario_edit.move_variable(self.name, value, merge=True)
 
 
 class VariablesPanel(QWidget):
@@ -184,7 +194,9 @@ class VariablesPanel(QWidget):
         self._scroll.setWidgetResizable(True)
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
         self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.bar = BaseCaseBar(document)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.bar)
         layout.addWidget(self._empty, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self._scroll)
         document.document_reset.connect(self._rebuild)
@@ -210,7 +222,7 @@ class VariablesPanel(QWidget):
                      for v in self._variables())
 
     def _on_tree_changed(self, change: TreeChange) -> None:
-        if "variables" not in change.fields:
+        if not change.fields & VALUE_FIELDS:
             return  # a node changed: the variables did not
         if self._shape_of() != self._shape:
             self._rebuild()
@@ -243,7 +255,8 @@ class VariablesPanel(QWidget):
         return body
 
     def _refresh(self) -> None:
+        base = self.document.scenario_edit.base().variables
         for variable in self._variables():
             row = self.rows.get(variable.name)
             if row is not None:
-                row.show_value(variable, self.document.results)
+                row.show_value(variable, self.document.results, base.get(variable.name))

@@ -5,6 +5,10 @@ undo step (the edits merge). A weight given as an expression over the variables 
 the expression and its value now, read-only: the model editor's Players tab edits it.
 Above them, "Show values for:" picks a player's utility or one criterion for the tree
 to show, and "Show reach" adds reach probabilities.
+
+The weights moved here are what-if values, as the Variables panel's are: a weight that
+differs from its base shows in bold with its base beside it, and the line at the top
+counts the values that differ, with Reset to base and Make these the base case.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QScrollArea,
     QVBoxLayout,
@@ -29,6 +34,7 @@ from PySide6.QtWidgets import (
 from ...model.events import TreeChange
 from ...model.tree import Criterion, Player
 from ..text import shown, tooltip
+from .base_case import VALUE_FIELDS, BaseCaseBar, base_label, show_base
 from .fields import expression_now, guard_wheel, is_typing, plain_label
 
 if TYPE_CHECKING:
@@ -60,11 +66,14 @@ class WeightsPanel(QWidget):
         self.document = document
         self.spins: dict[tuple[str, str], QDoubleSpinBox] = {}
         self.expressions: dict[tuple[str, str], QLineEdit] = {}
+        self.bases: dict[tuple[str, str], QLabel] = {}
         self._shape: tuple = ()
         self.display_combo = QComboBox(objectName="display-combo")
         self.reach_check = QCheckBox("Show reach", objectName="reach-check")
         self._scroll = QScrollArea()
+        self.bar = BaseCaseBar(document)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.bar)
         layout.addLayout(self._display_controls())
         layout.addWidget(self._scroll)
         self._scroll.setWidgetResizable(True)
@@ -100,7 +109,7 @@ class WeightsPanel(QWidget):
                 tuple((c.id, c.name, c.unit) for c in self._criteria()))
 
     def _on_tree_changed(self, change: TreeChange) -> None:
-        if not change.fields & _SHAPE_FIELDS:
+        if not change.fields & (_SHAPE_FIELDS | VALUE_FIELDS):
             return
         if self._shape_of() != self._shape:
             self._rebuild()
@@ -110,7 +119,7 @@ class WeightsPanel(QWidget):
     def _rebuild(self) -> None:
         self._shape = self._shape_of()
         self._fill_display_combo()
-        self.spins, self.expressions = {}, {}
+        self.spins, self.expressions, self.bases = {}, {}, {}
         old = self._scroll.takeWidget()
         if old is not None:
             old.deleteLater()  # later: one of its spin boxes may be emitting right now
@@ -138,6 +147,8 @@ class WeightsPanel(QWidget):
                                    readOnly=True)
             expression.hide()
             self.expressions[(player.id, criterion.id)] = expression
+            base = base_label(f"weight-base-{player.id}-{criterion.id}")
+            self.bases[(player.id, criterion.id)] = base
             cell = QHBoxLayout()  # the spin box, or the expression in its place
             cell.addWidget(spin)
             cell.addWidget(expression)
@@ -145,7 +156,8 @@ class WeightsPanel(QWidget):
             label.setWordWrap(True)
             label.setBuddy(spin)
             grid.addWidget(label, row, 0)
-            grid.addLayout(cell, row, 1)
+            grid.addWidget(base, row, 1, Qt.AlignmentFlag.AlignRight)
+            grid.addLayout(cell, row, 2)
         return group
 
     def _fill_display_combo(self) -> None:
@@ -160,12 +172,17 @@ class WeightsPanel(QWidget):
     def _refresh(self) -> None:
         results = self.document.results
         variables = dict(results.variables) if results else {}
+        base = self.document.scenario_edit.base().weights
         for player in self._players():
             for criterion in self._criteria():
                 key = (player.id, criterion.id)
                 if key in self.spins:
-                    self._show_weight(self.spins[key], self.expressions[key],
-                                      player.weights.get(criterion.id, 0), variables)
+                    weight = player.weights.get(criterion.id, 0)
+                    self._show_weight(self.spins[key], self.expressions[key], weight,
+                                      variables)
+                    was = base.get(player.id, {}).get(criterion.id, 0)
+                    show_base(self.bases[key], self.spins[key],
+                              None if isinstance(weight, str) or weight == was else was)
 
     @staticmethod
     def _show_weight(spin: QDoubleSpinBox, expression: QLineEdit, weight: object,
@@ -195,7 +212,8 @@ class WeightsPanel(QWidget):
 
     # ---- widgets -> model -------------------------------------------------------------
     def _weight_moved(self, player_id: str, criterion_id: str, value: float) -> None:
-        self.document.edit.set_weight(player_id, criterion_id, round(value, 2), merge=True)
+        self.document.scenario_edit.move_weight(player_id, criterion_id, round(value, 2),
+                                                merge=True)
 
     def _display_chosen(self, index: int) -> None:
         data = self.display_combo.itemData(index)
