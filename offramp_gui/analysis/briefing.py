@@ -197,7 +197,8 @@ def outcomes_sections(flat: FlatTree, results: Results, root_decides: bool) -> l
                   profile_of(results, 0))
         sections.append(Section("risk-profile", "Risk profile of the root decision", (
             PlotFigure(f"The risk profile of “{root}”: for each alternative, the chance of"
-                       f" each score for {who}, and of each score or less", run),)))
+                       f" each score for {who}, and of each score or less", run),),
+            new_page=False))
     return sections
 
 
