@@ -497,7 +497,9 @@ def _keep_headings_with_next(document: QTextDocument) -> None:
                 lines = after.layout()
                 there = layout.blockBoundingRect(after).top() + (
                     lines.lineAt(0).y() if lines.lineCount() else 0.0)
-                if int(here // height) != int(there // height):
+                # (a line moved to the next page starts right at its top: a device
+                # pixel past it, so that rounding cannot leave it on this one)
+                if int(here // height) != int((there + 1) // height):
                     form = QTextBlockFormat()
                     form.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
                     QTextCursor(block).mergeBlockFormat(form)
