@@ -61,6 +61,7 @@ class BriefingFeature:
                              5000)
             return
         document = self.document
+        document.recompute()  # (an edit just made has its results a moment later)
         results = document.results
         scene = build_scene(document, titled=False, results=results)
         provenance = document_provenance(document)
