@@ -62,12 +62,11 @@ from ..fileformat.atomic import check_writable, write_atomic
 from ..fileformat.json_io import dumps
 from ..model.tree import Tree
 from .export import (
+    MARGIN,
     FrozenDocument,
     build_scene,
-    check_png_size,
     export_rect,
     paint_scene,
-    png_bytes,
 )
 from .export_legend import LegendItem, legend_groups
 from .plots.analysis_plots import lay_out, paint_widget, widget_png
@@ -94,9 +93,8 @@ MAX_PARTS = 40
 #: Room kept above a figure on its page for the heading and a line or two (logical px).
 _HEADING_ROOM, _CAPTION_ROOM = 120.0, 36.0
 CHART_WIDTH = 820  # the charts are laid out this wide, then scaled to the page
-HTML_WIDTH = 860  # the HTML's column
-#: The tree's picture in the HTML at two image pixels per pixel, unless larger than this.
-_HTML_SHARP_PIXELS = 40_000_000
+#: The HTML's column, and the height of a part of the tree there (a screenful or so).
+HTML_WIDTH, HTML_PAGE_HEIGHT = 860, 1100
 _ACCENT = "#9b2226"
 _TEXT, _MUTED, _RULE = "#1b1f24", "#5f6770", "#c9ced4"
 _FONTS = ("Helvetica Neue", "Helvetica", "Arial", "Liberation Sans", "DejaVu Sans")
@@ -179,7 +177,10 @@ class TreePart:
 class TreeParts:
     """How the tree goes on pages: one picture, or parts after an overview."""
 
-    whole: QRectF  # the drawing, in the scene's pixels
+    #: The drawing, in the scene's pixels: with its legend when it is one picture,
+    #: without when it is in parts (the overview is followed by the legend at the parts'
+    #: size).
+    whole: QRectF
     scale: float  # page pixels per scene pixel: of the one picture, or of every part
     parts: tuple[TreePart, ...]  # column by column (the root's first), top to bottom
     #: How many parts a readable print would take, when that is more than MAX_PARTS
@@ -201,6 +202,7 @@ def tree_parts(scene: TreeScene, width: float, height: float,
     fit = min(1.0, width / whole.width(), (height if first is None else first) / whole.height())
     if fit >= MIN_READABLE:
         return TreeParts(whole, fit, (TreePart(whole),))
+    whole = _without_legend(scene)
     scale = min(1.0, max(MIN_READABLE, width / whole.width()))
     most_wide, most_high = width / scale - 2 * _PART_MARGIN, height / scale - 2 * _PART_MARGIN
     # (the least there can be: more means shares to work out, and nothing printed)
@@ -263,13 +265,25 @@ def _shares(things: list[tuple[float, float, float, T]], most: float) -> list[li
     return runs(large)
 
 
-def _paint_part(scene: TreeScene, part: TreePart, painter: QPainter, target: QRectF) -> None:
-    """One part: the scene's other nodes, the legend and the title hidden meanwhile."""
+def _without_legend(scene: TreeScene) -> QRectF:
+    """The drawing's bounds without its legend and title, and a margin."""
+    rect = QRectF()
+    for item in scene.items():
+        if item.parentItem() is None and isinstance(item, (NodeItem, JoinItem)):
+            rect = rect.united(item.sceneBoundingRect())
+    return rect.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+
+
+def _paint_part(scene: TreeScene, part: TreePart, painter: QPainter, target: QRectF,
+                shown: Callable[[QGraphicsItem], bool] | None = None) -> None:
+    """One part: the scene's other nodes, the legend and the title hidden meanwhile
+    (or all but the items `shown` says)."""
+    if shown is None and part.items is not None:
+        shown = _owned_by(part.items)
     hidden = []
-    if part.items is not None:
+    if shown is not None:
         for item in scene.items():
-            if item.parentItem() is None and item.isVisible() and \
-                    not isinstance(item, JoinItem) and item not in part.items:
+            if item.parentItem() is None and item.isVisible() and not shown(item):
                 item.setVisible(False)
                 hidden.append(item)
     try:
@@ -279,11 +293,17 @@ def _paint_part(scene: TreeScene, part: TreePart, painter: QPainter, target: QRe
             item.setVisible(True)
 
 
+def _owned_by(items: frozenset[QGraphicsItem]) -> Callable[[QGraphicsItem], bool]:
+    """The part's nodes, and the lines of the information sets (which may span parts)."""
+    return lambda item: isinstance(item, JoinItem) or item in items
+
+
 def _paint_overview(scene: TreeScene, parts: TreeParts, painter: QPainter, target: QRectF,
                     pixel: float) -> None:
-    """The whole tree in `target`, each part framed and numbered; `pixel` is the size
-    of a page pixel on the device."""
-    paint_scene(scene, painter, target, parts.whole, QColor("#ffffff"))
+    """The whole tree in `target` (its legend left out), each part framed and numbered;
+    `pixel` is the size of a page pixel on the device."""
+    _paint_part(scene, TreePart(parts.whole), painter, target,
+                lambda item: isinstance(item, (NodeItem, JoinItem)))
     scale = target.width() / parts.whole.width()
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -514,9 +534,12 @@ def _qt_html(sections: list[Section], scene: TreeScene, charts: _Charts,
     """The sections in the HTML Qt's text documents read, each figure an image that
     `_FigureObject` draws."""
 
-    def image(size: QSizeF, paint: Callable[[QPainter, QRectF], None]) -> str:
+    def image(size: QSizeF, paint: Paint, _alt: str = "") -> str:
         drawings.append(_Drawing(size, paint))
         return f'<p class="figure" align="center"><img src="offramp:{len(drawings) - 1}"></p>'
+
+    markup = _Markup(image, lambda text: _p(text, NOTE), lambda text: (
+        f'<p class="caption" style="page-break-before: always">{_escape(text)}</p>'))
 
     out = []
     for n, section in enumerate(sections):
@@ -527,7 +550,7 @@ def _qt_html(sections: list[Section], scene: TreeScene, charts: _Charts,
         out.append(f"<{tag}{breaking}>{_escape(section.heading)}</{tag}>")
         for block in section.blocks:
             if isinstance(block, TreeFigure):
-                out.append(_qt_tree(scene, page, image))
+                out.append(_tree_figure(scene, page, block.alt, markup))
             elif isinstance(block, (OutcomesFigure, PlotFigure)):
                 widget = charts.widgets[id(block)]
                 fit = min(1.0, page.width() / widget.width(),
@@ -539,16 +562,27 @@ def _qt_html(sections: list[Section], scene: TreeScene, charts: _Charts,
     return "<html><body>" + "".join(out) + "</body></html>"
 
 
-def _qt_tree(scene: TreeScene, page: QSizeF,
-             image: Callable[[QSizeF, Callable[[QPainter, QRectF], None]], str]) -> str:
-    """The tree fitted under its heading, or an overview there (with the legend at the
-    parts' size) and each part on a page of its own."""
+Paint = Callable[[QPainter, QRectF], None]
+
+
+@dataclass(frozen=True)
+class _Markup:
+    """How one output writes what the tree's figure is made of."""
+
+    image: Callable[[QSizeF, Paint, str], str]  # size in page pixels, painter, words
+    note: Callable[[str], str]
+    part: Callable[[str], str]  # the caption of a part, which starts a page on paper
+
+
+def _tree_figure(scene: TreeScene, page: QSizeF, alt: str, markup: _Markup) -> str:
+    """The tree fitted to the page under its heading, or an overview there (with the
+    legend at the parts' size) and each part after it, on a page of its own on paper."""
     parts = tree_parts(scene, page.width(), page.height() - _CAPTION_ROOM,
                        page.height() - _HEADING_ROOM)
     if not parts.split:
-        return image(parts.whole.size() * parts.scale,
-                     lambda painter, rect: paint_scene(scene, painter, rect, parts.whole,
-                                                       QColor("#ffffff")))
+        return markup.image(parts.whole.size() * parts.scale,
+                            lambda painter, rect: paint_scene(scene, painter, rect, parts.whole,
+                                                              QColor("#ffffff")), alt)
     key = _key(scene, page.width() / parts.scale)
     key_rect = key.itemsBoundingRect()
     key_size = key_rect.size() * parts.scale
@@ -557,22 +591,25 @@ def _qt_tree(scene: TreeScene, page: QSizeF,
                    / parts.whole.height())
     size = parts.whole.size() * overview
     count = len(parts.parts)
-    out = [_p(f"At a readable size the tree would take {parts.too_many:,} pages: fold"
-              " branches to print it, or export it as an image (File > Export Image…, or"
-              " offramp export) to read it whole." if parts.too_many else
-              f"The tree is printed in {count} parts at a readable size on the pages that"
-              " follow; the numbered frames show where each part lies.", NOTE),
-           image(size, lambda painter, rect: _paint_overview(
-               scene, parts, painter, rect, rect.width() / size.width())),
-           image(key_size, lambda painter, rect: paint_scene(key, painter, rect, key_rect))]
+    out = [markup.note(
+        f"At a readable size the tree would take {parts.too_many:,} pages: fold branches"
+        " to print it, or export it as an image (File > Export Image…, or offramp export)"
+        " to read it whole." if parts.too_many else
+        f"The tree is shown in {count} parts at a readable size after this overview; the"
+        " numbered frames show where each part lies."),
+        markup.image(size, lambda painter, rect: _paint_overview(
+            scene, parts, painter, rect, rect.width() / size.width()),
+            f"{alt}: the whole tree, small, each part framed"),
+        markup.image(key_size, lambda painter, rect: paint_scene(key, painter, rect, key_rect),
+                     "The legend of the tree")]
     for k, part in enumerate(parts.parts, 1):
-        out.append(f'<p class="caption" style="page-break-before: always">The tree, part'
-                   f" {k} of {count}</p>")
+        out.append(markup.part(f"The tree, part {k} of {count}"))
         fit = parts.scale * min(1.0, page.width() / (part.rect.width() * parts.scale),
                                 (page.height() - _CAPTION_ROOM)
                                 / (part.rect.height() * parts.scale))
-        out.append(image(part.rect.size() * fit, lambda painter, rect, part=part: _paint_part(
-            scene, part, painter, rect)))
+        out.append(markup.image(part.rect.size() * fit, lambda painter, rect, part=part:
+                                _paint_part(scene, part, painter, rect),
+                                f"{alt}: part {k} of {count}"))
     return "".join(out)
 
 
@@ -637,6 +674,9 @@ def briefing_html(sections: list[Section], scene: TreeScene, provenance: Provena
                   page: str = "a4", landscape: bool = False) -> bytes:
     """The briefing as one HTML file: styles in it, figures as data: URIs, no script."""
     charts = _Charts(scene, sections)
+    markup = _Markup(lambda size, paint, alt: _html_image(_drawn_png(size, paint), size, alt),
+                     lambda text: _p(text, NOTE),
+                     lambda text: f'<h3 class="part">{_escape(text)}</h3>')
     try:
         body = []
         for section in sections:
@@ -648,11 +688,12 @@ def briefing_html(sections: list[Section], scene: TreeScene, provenance: Provena
             body.append(f"<{tag}>{_escape(section.heading)}</{tag}>")
             for block in section.blocks:
                 if isinstance(block, TreeFigure):
-                    body.append(_html_tree(scene, block.alt))
+                    body.append(_tree_figure(scene, QSizeF(HTML_WIDTH, HTML_PAGE_HEIGHT),
+                                             block.alt, markup))
                 elif isinstance(block, (OutcomesFigure, PlotFigure)):
                     widget = charts.widgets[id(block)]
                     data = widget_png(widget, widget.width(), widget.height(), ratio=2)
-                    body.append(_html_image(data, widget.width(), widget.height(), block.alt))
+                    body.append(_html_image(data, QSizeF(widget.size()), block.alt))
                 else:
                     body.append(_text_html(block, qt=False))
             body.append("</section>")
@@ -670,38 +711,14 @@ def briefing_html(sections: list[Section], scene: TreeScene, provenance: Provena
     return text.encode("utf-8")
 
 
-def _html_tree(scene: TreeScene, alt: str) -> str:
-    """The tree at the column's width if it reads there; else an overview fitted to the
-    column, then the tree at full size in a box that scrolls sideways."""
-    whole = export_rect(scene)
-    fit = min(1.0, HTML_WIDTH / whole.width())
-    if fit >= MIN_READABLE:
-        return _html_image(_scene_png(scene, whole, 2 * fit), whole.width() * fit,
-                           whole.height() * fit, alt)
-    overview = HTML_WIDTH / whole.width()
-    out = [_html_image(_scene_png(scene, whole, 2 * overview), HTML_WIDTH,
-                       whole.height() * overview, alt + " (the whole tree, small)")]
-    sharp = 2 if whole.width() * whole.height() * 4 <= _HTML_SHARP_PIXELS else 1
-    try:
-        check_png_size(round(whole.width() * sharp), round(whole.height() * sharp), whole)
-    except ValueError:
-        out.append(_p("The tree is too large to include at full size: export it as an image"
-                      " (File > Export Image…, or offramp export) to read it whole.", NOTE))
-        return "".join(out)
-    out.append(_p("The same tree at full size: scroll sideways to follow it.", NOTE))
-    out.append('<div class="wide">' + _html_image(png_bytes(scene, sharp), whole.width(),
-                                                  whole.height(), alt, fixed=True) + "</div>")
-    return "".join(out)
-
-
-def _scene_png(scene: TreeScene, whole: QRectF, scale: float) -> bytes:
-    image = QImage(max(1, round(whole.width() * scale)), max(1, round(whole.height() * scale)),
+def _drawn_png(size: QSizeF, paint: Paint) -> bytes:
+    """A figure drawn at twice its size in pixels, sharp on a high-density screen."""
+    image = QImage(max(1, round(2 * size.width())), max(1, round(2 * size.height())),
                    QImage.Format.Format_RGB32)
     image.fill(QColor("#ffffff"))
     painter = QPainter(image)
     try:
-        paint_scene(scene, painter, QRectF(0, 0, image.width(), image.height()), whole,
-                    QColor("#ffffff"))
+        paint(painter, QRectF(0, 0, image.width(), image.height()))
     finally:
         painter.end()
     buffer = QBuffer()
@@ -711,11 +728,10 @@ def _scene_png(scene: TreeScene, whole: QRectF, scale: float) -> bytes:
     return bytes(buffer.data())
 
 
-def _html_image(png: bytes, width: float, height: float, alt: str, fixed: bool = False) -> str:
+def _html_image(png: bytes, size: QSizeF, alt: str) -> str:
     source = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-    style = f' style="width: {round(width)}px; max-width: none"' if fixed else ""
-    return (f'<figure><img src="{source}" width="{round(width)}" height="{round(height)}"'
-            f' alt="{_escape(alt)}"{style}></figure>')
+    return (f'<figure><img src="{source}" width="{round(size.width())}"'
+            f' height="{round(size.height())}" alt="{_escape(alt)}"></figure>')
 
 
 _HTML_STYLE = f"""
@@ -740,8 +756,7 @@ ul {{ margin: 0 0 12px; padding-left: 22px; }}
 li {{ margin: 0 0 4px; }}
 figure {{ margin: 8px 0 16px; }}
 figure img {{ display: block; max-width: 100%; height: auto; }}
-.wide {{ overflow-x: auto; border: 1px solid {_RULE}; }}
-.wide figure {{ margin: 0; }}
+h3.part {{ margin: 28px 0 6px; font-size: 15px; font-weight: 700; color: {_MUTED}; }}
 table {{ width: 100%; border-collapse: collapse; margin: 4px 0 14px; font-size: 14px;
   line-height: 1.4; }}
 th {{ text-align: left; font-weight: 700; padding: 7px 10px 7px 0;
@@ -756,7 +771,6 @@ footer {{ margin-top: 48px; padding-top: 10px; border-top: 1px solid {_RULE}; co
   section.page {{ break-before: page; }}
   h2 {{ break-after: avoid; }}
   figure, tr {{ break-inside: avoid; }}
-  .wide {{ overflow: visible; border: 0; }}
-  .wide img {{ width: 100% !important; }}
+  h3.part {{ break-before: page; }}
 }}
 """

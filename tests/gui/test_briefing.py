@@ -144,7 +144,7 @@ def test_a_tree_too_wide_to_read_is_printed_in_parts_after_an_overview(tmp_path,
     out = tmp_path / "briefing.pdf"
     export_briefing(load(OFFRAMP), out, "a4")
     pages = pdf_pages(out)
-    found = re.search(r"The tree is printed in (\d+) parts", one_line(pages[1]))
+    found = re.search(r"The tree is shown in (\d+) parts", one_line(pages[1]))
     assert found, "no overview"
     count = int(found[1])
     assert count > 1
@@ -191,9 +191,14 @@ def test_the_html_is_one_page_with_everything_in_it(tmp_path, qapp):
     digest = hashlib.sha256(OFFRAMP.read_bytes()).hexdigest()[:12]
     assert f"offramp.json · SHA-256 {digest}" in text and f"offramp {__version__}" in text
     assert "script" not in page.tags and page.links == []
-    # The tree (fitted, then at full size), what each alternative leads to, the risk
-    # profile and the tornado, all in the file.
-    assert len(page.images) == 5
+    # The tree's overview and its legend, then each of its parts (too wide to read at
+    # the column's width); what each alternative leads to, the risk profile and the
+    # tornado: all in the file.
+    found = re.search(r"The tree is shown in (\d+) parts", text)
+    assert found, "no overview"
+    count = int(found[1])
+    assert all(f"The tree, part {k} of {count}" in text for k in range(1, count + 1))
+    assert len(page.images) == 2 + count + 3
     for source in page.images:
         assert source.startswith("data:image/png;base64,")
         assert base64.b64decode(source.partition(",")[2])[:8] == b"\x89PNG\r\n\x1a\n"
