@@ -246,6 +246,9 @@ def click_export(dialog: BriefingDialog, qtbot) -> None:
 
 
 def test_file_export_briefing_writes_the_pdf_and_offers_the_folder(window, qtbot, tmp_path):
+    [file_menu] = [a.menu() for a in window.menuBar().actions() if a.text() == "&File"]
+    texts = [a.text() for a in file_menu.actions()]
+    assert texts.index("Export &Briefing…") == texts.index("Export &Data…") + 1
     assert window.actions["export-briefing"].shortcut().toString() == "Ctrl+Shift+B"
     dialog = open_briefing(window, qtbot)
     assert dialog.file.text() == str(tmp_path / "offramp-briefing.pdf")

@@ -42,7 +42,7 @@ class BriefingFeature:
     def contributions(self) -> Contributions:
         return Contributions(actions=(ActionSpec(
             "export-briefing", "Export &Briefing…", self.export_briefing,
-            (Place("file", "2_export", 15),), "Ctrl+Shift+B", None,
+            (Place("file", "2_export", 30),), "Ctrl+Shift+B", None,
             "Write a briefing: the tree with its solved path, its analyses and its"
             " assumptions, as PDF or a web page"),))
 
