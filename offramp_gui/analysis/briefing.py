@@ -106,8 +106,10 @@ class Provenance:
         return Provenance(file_name, hashlib.sha256(data).hexdigest(), made or date.today(),
                           version, unsaved)
 
-    def footer(self) -> str:
-        name = self.file_name + (" (unsaved changes)" if self.unsaved else "")
+    def footer(self, file_name: str | None = None) -> str:
+        """The line, with `file_name` for the file's name (a shortened one, say)."""
+        name = (self.file_name if file_name is None else file_name) + (
+            " (unsaved changes)" if self.unsaved else "")
         return (f"{name} · SHA-256 {self.digest[:12]} · {long_date(self.made)}"
                 f" · offramp {self.version}")
 

@@ -151,15 +151,17 @@ def check_page(page: str) -> str:
 
 
 def document_provenance(source: Tree | object) -> Provenance:
-    """The footer of a document's briefing: its file as read, or its text as it would
-    be saved when it has unsaved changes (or no file)."""
+    """The footer of the briefing of a document: its file as last read or written; or,
+    when it has changes not saved (or no file), the text it would be saved as. A tree
+    alone, whose file is not known, is named "Untitled" with the digest of that text."""
     path = getattr(source, "path", None)
     digest = getattr(source, "disk_digest", None)
     if path is not None and digest and not getattr(source, "modified", False):
         return Provenance(Path(path).name, digest, date.today(), __version__)
     tree: Tree = source if isinstance(source, Tree) else source.tree  # type: ignore[attr-defined]
     return Provenance.of_bytes(Path(path).name if path is not None else "Untitled",
-                               dumps(tree).encode("utf-8"), __version__, unsaved=True)
+                               dumps(tree).encode("utf-8"), __version__,
+                               unsaved=not isinstance(source, Tree))
 
 
 # ---- the tree, in parts a page holds -----------------------------------------------------
@@ -453,14 +455,15 @@ def briefing_pdf(sections: list[Section], scene: TreeScene, provenance: Provenan
         page_px = QSizeF(body.width() * _PX / _RESOLUTION, body.height() * _PX / _RESOLUTION)
         document.setHtml(_qt_html(sections, scene, charts, drawings, page_px))
         _keep_headings_with_next(document)
-        _paint_pages(document, writer, sheet, body, provenance)
+        _paint_pages(document, writer, body, provenance)
     finally:
         charts.close()
+    del document  # (laid out on the writer: gone first)
     del writer  # finishes the file
     return bytes(buffer.data())
 
 
-def _paint_pages(document: QTextDocument, writer: QPdfWriter, sheet: QRectF, body: QRectF,
+def _paint_pages(document: QTextDocument, writer: QPdfWriter, body: QRectF,
                  provenance: Provenance) -> None:
     height = document.pageSize().height()
     count = document.pageCount()
@@ -477,13 +480,12 @@ def _paint_pages(document: QTextDocument, writer: QPdfWriter, sheet: QRectF, bod
             context.clip = clip
             document.documentLayout().draw(painter, context)
             painter.restore()
-            _paint_footer(painter, sheet, body, provenance.footer(), f"{k + 1} of {count}")
+            _paint_footer(painter, body, provenance, f"{k + 1} of {count}")
     finally:
         painter.end()
 
 
-def _paint_footer(painter: QPainter, sheet: QRectF, body: QRectF, text: str,
-                  page: str) -> None:
+def _paint_footer(painter: QPainter, body: QRectF, provenance: Provenance, page: str) -> None:
     point = _RESOLUTION / 72
     rule = body.bottom() + 18 * point
     painter.setPen(QPen(QColor(_RULE), 0.6 * point))
@@ -491,9 +493,16 @@ def _paint_footer(painter: QPainter, sheet: QRectF, body: QRectF, text: str,
     painter.setFont(_font(7.5))
     painter.setPen(QColor(_MUTED))
     line = QRectF(body.left(), rule + 4 * point, body.width(), 12 * point)
-    painter.drawText(line, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, text)
-    painter.drawText(line, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
-                     f"Page {page}")
+    number = f"Page {page}"
+    metrics = painter.fontMetrics()
+    # A long file name is shortened in its middle: the digest and the date stay whole.
+    room = line.width() - metrics.horizontalAdvance(number + provenance.footer("")) \
+        - 18 * point
+    name = metrics.elidedText(provenance.file_name, Qt.TextElideMode.ElideMiddle,
+                              max(0, round(room)))
+    painter.drawText(line, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                     provenance.footer(name))
+    painter.drawText(line, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, number)
 
 
 def _font(points: float) -> QFont:

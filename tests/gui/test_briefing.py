@@ -110,7 +110,7 @@ def test_the_pdf_of_a_small_tree_page_by_page(tmp_path, qapp):
     assert one_line(pages[6]).startswith("Assumptions")
     for k, page in enumerate(pages, 1):
         assert f"Page {k} of 7" in page
-        assert "Untitled (unsaved changes) · SHA-256" in one_line(page)
+        assert "Untitled · SHA-256" in one_line(page)
 
     out = tmp_path / "landscape.pdf"
     export_briefing(tree, out, "a4", landscape=True)
