@@ -171,6 +171,20 @@ def test_every_node_is_drawn_whole_in_exactly_one_part(qapp):
     scene.clear()
 
 
+def test_a_tree_too_large_to_print_in_parts_gets_its_overview_alone(tmp_path, qapp):
+    children = ", ".join(f'{{"branch": "Choice {k}", "type": "terminal", "payoff": {k}}}'
+                         for k in range(1500))
+    tree = load_text('{"format": "offramp-tree", "version": 1, "title": "Many choices",'
+                     f' "root": {{"type": "decision", "children": [{children}]}}}}')
+    out = tmp_path / "wide.pdf"
+    export_briefing(tree, out, "a4")
+    pages = pdf_pages(out)
+    found = re.search(r"At a readable size the tree would take (\d+) pages", one_line(pages[1]))
+    assert found and int(found[1]) > 40
+    assert "The tree, part" not in " ".join(pages)
+    assert one_line(pages[2]).startswith("What each alternative leads to")  # the next
+
+
 def test_a_tree_that_fits_is_one_picture(qapp):
     scene = build_scene(load_text(SMALL), titled=False)
     parts = tree_parts(scene, 960.0, 600.0)  # Letter turned sideways
