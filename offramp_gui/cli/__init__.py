@@ -13,9 +13,9 @@ from .. import __version__
 from .common import CommandError, escaped, left_for_exit
 
 # Each command's module, imported only when needed: a run pays for its own command.
-_COMMANDS = ("validate", "evaluate", "export", "convert", "sensitivity", "map", "tornado",
-             "spider", "threshold", "simulate", "voi", "profile", "equilibria", "compare",
-             "explain")
+_COMMANDS = ("validate", "evaluate", "export", "brief", "convert", "sensitivity", "map",
+             "tornado", "spider", "threshold", "simulate", "voi", "profile", "equilibria",
+             "compare", "explain")
 _MODULES = {"map": "region_map"}
 
 

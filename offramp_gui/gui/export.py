@@ -78,10 +78,20 @@ def render(scene: QGraphicsScene, target_rect: QRectF, device: QPaintDevice,
     The scene's own background brush is left out: `background` fills the target
     instead, or nothing does (a transparent PNG).
     """
+    painter = QPainter(device)
+    try:
+        paint_scene(scene, painter, target_rect, source_rect, background)
+    finally:
+        painter.end()
+
+
+def paint_scene(scene: QGraphicsScene, painter: QPainter, target_rect: QRectF,
+                source_rect: QRectF | None = None, background: QColor | None = None) -> None:
+    """`render` with a painter already open: a page of a longer document (a briefing)."""
     source = source_rect if source_rect is not None else export_rect(scene)
     saved = scene.backgroundBrush()
     scene.setBackgroundBrush(Qt.BrushStyle.NoBrush)
-    painter = QPainter(device)
+    painter.save()
     try:
         painter.setRenderHints(QPainter.RenderHint.Antialiasing
                                | QPainter.RenderHint.TextAntialiasing
@@ -90,7 +100,7 @@ def render(scene: QGraphicsScene, target_rect: QRectF, device: QPaintDevice,
             painter.fillRect(target_rect, background)
         scene.render(painter, target_rect, source, Qt.AspectRatioMode.KeepAspectRatio)
     finally:
-        painter.end()
+        painter.restore()
         scene.setBackgroundBrush(saved)
 
 
@@ -306,7 +316,7 @@ def check_target(path: str | os.PathLike, suffix: str | None = None) -> str:
 
 
 # ---- the tree, off screen -----------------------------------------------------------------
-class _Snapshot(QObject):
+class FrozenDocument(QObject):
     """What TreeScene reads from a document, frozen: a copy of the tree and its results."""
 
     #: Never emitted: a snapshot does not change. TreeScene connects to them.
@@ -340,11 +350,15 @@ def export_theme() -> Theme:
 
 
 def build_scene(source: Tree | object, node_id: str | None = None,
-                expanded: bool = False) -> TreeScene:
-    """An off-screen scene of the tree, or of the branch under `node_id`, titled, with a legend.
+                expanded: bool = False, titled: bool = True,
+                results: Results | None = None) -> TreeScene:
+    """An off-screen scene of the tree, or of the branch under `node_id`, titled (unless
+    a page around it has the title), with a legend.
 
     Works on a copy: the user's tree (and what it has folded) is never touched. The
-    numbers are the whole tree's, so a branch shows the values it has in context.
+    numbers are the whole tree's, so a branch shows the values it has in context;
+    `results`, when given, are the tree's as already evaluated (a briefing shows the
+    numbers its tables and charts show).
     """
     tree: Tree = source if isinstance(source, Tree) else source.tree  # type: ignore[attr-defined]
     if node_id is not None and node_id not in tree:
@@ -357,11 +371,12 @@ def build_scene(source: Tree | object, node_id: str | None = None,
     top = root if node_id is None else _find(root, node_id)
     top.collapsed = None  # exporting a folded branch means showing it
     drawn = full if top is root else _tree_like(tree, top)
-    document = _Snapshot(drawn, evaluate_tree(full), source)
+    document = FrozenDocument(drawn, results if results is not None else evaluate_tree(full),
+                         source)
     scene = TreeScene(document, export_theme(), label_lines=None)  # a page shows it all
     scene.snapshot = document  # keep it alive as long as the scene
     _drop_fold_boxes(scene)
-    _decorate(scene, drawn, None if top is root else top)
+    _decorate(scene, drawn, None if top is root else top, titled)
     return scene
 
 
@@ -383,14 +398,15 @@ def _find(root: Node, node_id: str) -> Node:
     return next(node for node in root.walk() if node.id == node_id)
 
 
-def _decorate(scene: TreeScene, tree: Tree, branch: Node | None) -> None:
+def _decorate(scene: TreeScene, tree: Tree, branch: Node | None, titled: bool = True) -> None:
     """Put the title above the drawing and the legend below it."""
     theme = scene.theme
     drawing = scene.itemsBoundingRect()
     heading = QFont(theme.font)
     heading.setPixelSize(TITLE_FONT_PX)
     heading.setBold(True)
-    lines = [(shown(tree.title, 300) or "Untitled tree", heading, theme.text)]
+    lines = [(shown(tree.title, 300) or "Untitled tree", heading, theme.text)] if titled \
+        else []
     if branch is not None:
         what = branch.branch or branch.name or branch.id
         lines.append((f"Branch: {shown(what, 300)}", theme.font, theme.muted))

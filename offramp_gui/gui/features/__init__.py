@@ -5,6 +5,7 @@ installed in, which is also the order of their docks in View > Panels.
 from __future__ import annotations
 
 from .analysis import AnalysisFeature
+from .briefing import BriefingFeature
 from .compare import CompareFeature
 from .disk_watch import DiskWatch
 from .editing import EditingFeature
@@ -23,8 +24,8 @@ from .starting_points import StartingPointsFeature
 from .templates import TemplatesFeature
 from .viewing import ViewingFeature
 
-DEFAULT = (FilesFeature, StartingPointsFeature, InteropFeature, ExportImageFeature, EditingFeature,
-           TemplatesFeature, InformationSetsFeature,
+DEFAULT = (FilesFeature, StartingPointsFeature, InteropFeature, ExportImageFeature,
+           BriefingFeature, EditingFeature, TemplatesFeature, InformationSetsFeature,
            PreferencesFeature, ViewingFeature, PanelsFeature, ModelEditorFeature,
            ScenariosFeature, EquilibriaFeature, AnalysisFeature, CompareFeature, HelpFeature,
            RecoveryManager,

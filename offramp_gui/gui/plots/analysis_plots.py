@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QIODevice, QPoint, QRect, QSize
+from PySide6.QtCore import QBuffer, QIODevice, QPoint, QRect, QRectF, QSize
 from PySide6.QtGui import QImage, QPaintDevice, QPainter, QPalette
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication, QWidget
@@ -35,7 +35,7 @@ __all__ = ["PLOTS", "InformationPlot", "OneWayPlot", "RiskProfilePlot", "Simulat
            "SpiderPlot", "ThresholdPlot", "TornadoPlot", "TwoWayPlot", "plot_information",
            "plot_one_way", "plot_risk_profile", "plot_run", "plot_simulation", "plot_spider",
            "plot_threshold", "plot_tornado", "plot_two_way", "save_widget", "widget_png",
-           "widget_svg"]
+           "widget_svg", "lay_out", "paint_widget"]
 
 IMAGE_FORMATS = (".png", ".svg")
 
@@ -140,9 +140,12 @@ def check_image_path(path: str | os.PathLike) -> str:
     return kind
 
 
-def widget_png(widget: QWidget, width: int = 900, height: int = 600) -> bytes:
-    _lay_out(widget, width, height)
-    image = QImage(QSize(width, height), QImage.Format.Format_RGB32)
+def widget_png(widget: QWidget, width: int = 900, height: int = 600, ratio: int = 1) -> bytes:
+    """The widget drawn at `width` x `height`, with `ratio` image pixels per pixel (2 for a
+    page that a high-density screen shows sharp)."""
+    lay_out(widget, width, height)
+    image = QImage(QSize(width * ratio, height * ratio), QImage.Format.Format_RGB32)
+    image.setDevicePixelRatio(ratio)
     image.fill(widget.palette().color(QPalette.ColorRole.Base))
     _paint(widget, image)
     buffer = QBuffer()
@@ -153,7 +156,7 @@ def widget_png(widget: QWidget, width: int = 900, height: int = 600) -> bytes:
 
 
 def widget_svg(widget: QWidget, width: int = 900, height: int = 600) -> bytes:
-    _lay_out(widget, width, height)
+    lay_out(widget, width, height)
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     generator = QSvgGenerator()
@@ -168,7 +171,7 @@ def widget_svg(widget: QWidget, width: int = 900, height: int = 600) -> bytes:
     return xml_document(bytes(buffer.data()))
 
 
-def _lay_out(widget: QWidget, width: int, height: int) -> None:
+def lay_out(widget: QWidget, width: int, height: int) -> None:
     """Size the widget and let its layouts (Qt's and pyqtgraph's) settle.
 
     A widget never shown gets its resize events only when first painted, and
@@ -187,10 +190,27 @@ def _lay_out(widget: QWidget, width: int, height: int) -> None:
 def _paint(widget: QWidget, device: QPaintDevice) -> None:
     painter = QPainter(device)
     try:
-        painter.setRenderHints(QPainter.RenderHint.Antialiasing
-                               | QPainter.RenderHint.TextAntialiasing)
-        widget.render(painter, QPoint(), renderFlags=QWidget.RenderFlag.DrawChildren
-                      | QWidget.RenderFlag.DrawWindowBackground)
+        _render(widget, painter)
     finally:
         painter.end()
+
+
+def paint_widget(widget: QWidget, painter: QPainter, target: QRectF) -> None:
+    """Draw a widget already laid out (`lay_out`) into `target` with a painter already
+    open, scaled to fit: a page of a longer document, as vectors on a PDF."""
+    painter.save()
+    try:
+        painter.translate(target.topLeft())
+        painter.scale(target.width() / max(widget.width(), 1),
+                      target.height() / max(widget.height(), 1))
+        _render(widget, painter)
+    finally:
+        painter.restore()
+
+
+def _render(widget: QWidget, painter: QPainter) -> None:
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing
+                           | QPainter.RenderHint.TextAntialiasing)
+    widget.render(painter, QPoint(), renderFlags=QWidget.RenderFlag.DrawChildren
+                  | QWidget.RenderFlag.DrawWindowBackground)
 

@@ -206,6 +206,19 @@ class NodeItem(QGraphicsItem):
         right = LABEL_WIDTH if self.look.kind == "terminal" or self.look.folded else 30
         return rect.united(QRectF(HALF, -line, right, 2 * line + 4)).adjusted(-3, -3, 3, 3)
 
+    def text_rect(self) -> QRectF:
+        """What the node draws about its own row: its symbol and every text round it (its
+        branch label, numbers, name, template mark), without the branch's line up or down
+        to its parent, which a page may cut where no text is."""
+        drawing = self.drawing_rect()
+        line = self.theme.body.height
+        mark = self.theme.small.height + 4 if self.look.template_role else 0.0
+        top = min(-HALF - line - 6, -line - 4 - self._extra_label_height()) - mark
+        bottom = max(HALF + line + 6,
+                     line + 10 + self.theme.small.line_spacing * self.look.formula_line)
+        left = self._elbow_x() if self.look.parent_offset is not None else drawing.left()
+        return QRectF(left, top, drawing.right() - left, bottom - top)
+
     def shape(self) -> QPainterPath:
         path = QPainterPath()
         path.addRect(QRectF(-HALF - 3, -HALF - 3, SYMBOL + FOLD_BOX + 12, SYMBOL + 6))

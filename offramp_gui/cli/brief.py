@@ -1,0 +1,72 @@
+"""`offramp brief FILE -o OUT.pdf|OUT.html [--page a4|letter] [--landscape]`.
+
+Writes the briefing the app's File > Export Briefing writes, with no window: Qt runs on
+its offscreen platform, imported only when the command runs.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+from datetime import date
+from pathlib import Path
+
+from .. import __version__
+from ..analysis.briefing import Provenance
+from .common import EXIT_USAGE, CommandError, open_tree, quoted
+
+FORMATS = (".pdf", ".html", ".htm")
+PAGES = ("a4", "letter")  # as gui.briefing.PAGES, known before Qt is loaded
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "brief", help="write a briefing of a tree as PDF or HTML",
+        description="Write a briefing of the tree: its title, description and sources; the"
+        " tree with its solved path; what each alternative of the root decision leads to"
+        " and its risk profile; the tornado; the table of assumptions. A PDF (pages with a"
+        " footer naming the file, the date, the version and a digest of the file) or one"
+        " HTML file that needs nothing else, by OUT's extension. Needs no display.")
+    parser.add_argument("file", metavar="FILE")
+    parser.add_argument("-o", "--output", metavar="OUT", required=True,
+                        help="the file to write (.pdf or .html)")
+    parser.add_argument("--page", choices=PAGES, default="a4",
+                        help="the paper: A4 (default) or Letter")
+    parser.add_argument("--landscape", action="store_true", help="the paper turned sideways")
+    parser.set_defaults(run=run)
+
+
+def run(options: argparse.Namespace) -> int:
+    out = Path(options.output)
+    if out.suffix.lower() not in FORMATS:
+        raise CommandError(f"-o {quoted(options.output)}: the file name must end in .pdf or"
+                           " .html", EXIT_USAGE)
+    tree, loaded = open_tree(options.file)
+    assert loaded.digest is not None  # (read_file sets it)
+    provenance = Provenance(Path(options.file).name, loaded.digest, date.today(), __version__)
+    briefing = _load_briefing()
+    try:
+        briefing.export_briefing(tree, out, page=options.page, landscape=options.landscape,
+                                 provenance=provenance)
+    except (OSError, ValueError, MemoryError) as error:
+        raise CommandError(f"cannot write {quoted(options.output)}: {_one_line(error)}") \
+            from None
+    return 0
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join((str(error) or type(error).__name__).split())
+
+
+def _load_briefing():  # noqa: ANN202 - the gui.briefing module
+    """Start Qt without a display and import the briefing (which imports Qt)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        from PySide6.QtWidgets import QApplication
+
+        from ..gui import briefing
+    except ImportError as error:
+        raise CommandError(f"brief needs PySide6 and pyqtgraph ({error})") from None
+    if QApplication.instance() is None:
+        # Kept on the function so the application outlives this call.
+        _load_briefing.app = QApplication(["offramp"])  # type: ignore[attr-defined]
+    return briefing
