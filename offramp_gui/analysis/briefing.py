@@ -13,16 +13,26 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..model.tree import Settings
+from ..model.scenarios import Scenario
+from ..model.tree import Settings, Tree
 from . import readable as words
 from .catalogue import RISK_PROFILE, TORNADO, ProfileParameters, Run, TornadoParameters
 from .evaluate import Results
+from .explain import ExplainError, Explanation, explain
 from .flatten import ASSUMED_KIND, DECISION_KIND, FlatTree
 from .profile import profile_of
+from .scenarios import (
+    BASE_CASE,
+    Comparison,
+    compare,
+    every_column,
+    scenario_named,
+    unknown_scenario,
+)
 from .sensitivity import AnalysisError
 
-#: Paragraph styles.
-BODY, NOTE = "body", "note"
+#: Paragraph styles: LEAD opens what follows it (a decision explained, a table).
+BODY, NOTE, LEAD = "body", "note", "lead"
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 
@@ -31,7 +41,8 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 @dataclass(frozen=True)
 class Paragraph:
     text: str
-    style: str = BODY  # BODY, or NOTE (smaller, for what qualifies what precedes it)
+    #: BODY, NOTE (smaller, for what qualifies what precedes it) or LEAD (bold)
+    style: str = BODY
 
 
 @dataclass(frozen=True)
@@ -120,22 +131,105 @@ def long_date(day: date) -> str:
 
 
 # ---- the sections ------------------------------------------------------------------
-def briefing_sections(settings: Settings, results: Results) -> list[Section]:
+def briefing_sections(settings: Settings, results: Results,
+                      comparison: Comparison | None = None) -> list[Section]:
     """Every section of the briefing of a tree (its `settings`: title, description,
-    sources, variables) solved as `results`, in order.
+    sources, variables) solved as `results`, in order; `comparison`: its scenarios side
+    by side, when it has some.
 
-    Runs the analyses the figures show (the root's risk profile, the tornado): on a
-    large tree, call it off the window's thread.
+    Runs the analyses the figures show (the root's risk profile, the tornado) and the
+    explanation's search for thresholds: on a large tree, call it off the window's
+    thread.
     """
     flat = results.flat
     root_decides = bool(flat.size) and int(flat.kind[0]) in (DECISION_KIND, ASSUMED_KIND) \
         and bool(flat.child_count[0])
-    sections = [title_section(settings, results), sources_section(settings),
-                tree_section(settings, results)]
+    try:
+        told: Explanation | str = explain(settings, results=results)
+    except (ExplainError, AnalysisError) as error:
+        told = f"The reasoning cannot be told: {error}"
+    sections = [title_section(settings, results)]
+    if isinstance(told, Explanation) and told.decisions:
+        sections.append(summary_section(told))
+    sections += [sources_section(settings), tree_section(settings, results),
+                 explanation_section(told)]
     sections += outcomes_sections(flat, results, root_decides)
     sections.append(tornado_section(flat, root_decides))
     sections.append(assumptions_section(settings, results))
+    if comparison is not None:
+        sections.append(comparison_section(comparison))
     return sections
+
+
+def briefing_comparison(tree: Tree, names: list[str] | None = None) -> Comparison | None:
+    """The base case beside the scenarios `names` (by default, every scenario of the
+    tree, and its what-if values); None for a tree without scenarios, unless named.
+    Raises KeyError, with a message for the user, for a name the tree does not have."""
+    if names is None:
+        return compare(tree, every_column(tree)) if tree.scenarios else None
+    columns = [Scenario(BASE_CASE)]
+    for name in names:
+        scenario = scenario_named(tree, name)
+        if scenario is None:
+            raise KeyError(unknown_scenario(tree, name))
+        if scenario.name not in [c.name for c in columns]:
+            columns.append(scenario)
+    return compare(tree, columns)
+
+
+def summary_section(told: Explanation) -> Section:
+    """In brief: the first decision, its margin, and where the solved path leads."""
+    first = told.decisions[0]
+    points = [" ".join(first.said.get("decision", ()) + first.said.get("margin", ()))]
+    points += [sentence for sentence in told.narrative[-2:] if sentence.startswith(
+        ("Under this policy", "At the start"))]
+    return Section("summary", "In brief", (Bullets(tuple(p for p in points if p)),),
+                   new_page=False)
+
+
+def explanation_section(told: Explanation | str) -> Section:
+    """The reasoning in words: each decision on the solved path, then the path told."""
+    heading = "Why the tree decides as it does"
+    if isinstance(told, str):
+        return Section("explanation", heading, (Paragraph(told, NOTE),))
+    blocks: list[Block] = []
+    for decision in told.decisions:
+        blocks.append(Paragraph(f"{decision.name} ({decision.player_name})", LEAD))
+        blocks.append(Paragraph(" ".join(decision.sentences)))
+    if told.narrative:
+        blocks.append(Paragraph("The solved path", LEAD))
+        blocks.append(Paragraph(" ".join(told.narrative)))
+    return Section("explanation", heading, tuple(blocks))
+
+
+def comparison_section(comparison: Comparison) -> Section:
+    """The scenarios side by side: choices, the first decision's values, outcome chances."""
+    names = tuple(c.name for c in comparison.columns)
+    mark = "* "
+    blocks: list[Block] = [Paragraph(
+        "Each scenario sets some of the values in the table of assumptions; the others"
+        " keep their base values. Rows marked * differ between the columns.")]
+    notes = tuple(f"{c.name}: {c.note}" for c in comparison.columns if c.note)
+    if notes:
+        blocks.append(Bullets(notes))
+    blocks += [Paragraph("The choices on the solved paths", LEAD), Table(
+        ("Decision", "Decider") + names,
+        tuple(((mark if r.differs else "") + r.label, r.decider)
+              + tuple(choice or "—" for choice in r.choices) for r in comparison.decisions),
+        (False, False) + (False,) * len(names))]
+    if comparison.alternatives:
+        blocks += [Paragraph(f"The value of each alternative at “{comparison.decision}” for"
+                             f" {comparison.player} ({comparison.values_are})", LEAD), Table(
+            ("Alternative",) + names,
+            tuple(((mark if r.differs else "") + r.label,) + tuple(
+                words.number(v) for v in r.values) for r in comparison.alternatives),
+            (False,) + (True,) * len(names))]
+    blocks += [Paragraph("The chance of each outcome", LEAD), Table(
+        ("Outcome",) + names,
+        tuple(((mark if r.differs else "") + r.label,) + tuple(
+            words.percent(v) for v in r.values) for r in comparison.outcomes),
+        (False,) + (True,) * len(names))]
+    return Section("scenarios", "Scenarios compared", tuple(blocks))
 
 
 def title_section(settings: Settings, results: Results) -> Section:
@@ -227,16 +321,18 @@ def assumptions_section(settings: Settings, results: Results) -> Section:
         blocks.append(Paragraph("This tree has no variables: its numbers are written into"
                                 " its nodes."))
     else:
-        own = "none of its own" if settings.sources else "none recorded"
+        missing = "none of its own" if settings.sources else "none recorded"
         rows = tuple((v.name, _value(v.value, results.variables.get(v.name)),
-                      _range(v.min, v.max, v.distribution), _text(v.description) or "—", own)
+                      _range(v.min, v.max, v.distribution), _text(v.description) or "—",
+                      _text(v.source) or missing)
                      for v in variables)
         blocks.append(Table(("Variable", "Value", "Range", "Description", "Source"), rows,
                             (False, True, False, False, False)))
-        blocks.append(Paragraph(
-            "The file records sources for the tree as a whole (listed under Sources), not"
-            " for each variable." if settings.sources else
-            "The file records no sources, for the tree or for its variables.", NOTE))
+        if not all(v.source for v in variables):
+            blocks.append(Paragraph(
+                "A variable without a source of its own rests on the tree's sources (listed"
+                " under Sources)." if settings.sources else
+                "The file records no sources, for the tree or for its variables.", NOTE))
     weights = weights_table(settings)
     if weights is not None:
         blocks += [Paragraph("What each player values: the weight of each criterion in"

@@ -55,6 +55,7 @@ from ..analysis.briefing import (
     Section,
     Table,
     TreeFigure,
+    briefing_comparison,
     briefing_sections,
 )
 from ..analysis.evaluate import evaluate_tree
@@ -103,22 +104,26 @@ T = TypeVar("T")
 
 # ---- the whole of it ----------------------------------------------------------------------
 def export_briefing(source: Tree | object, path: str | os.PathLike, page: str = "a4",
-                    landscape: bool = False, provenance: Provenance | None = None) -> None:
+                    landscape: bool = False, provenance: Provenance | None = None,
+                    scenarios: list[str] | None = None) -> None:
     """Write the briefing of a tree (or of a DocumentController's tree as shown) to a
-    .pdf or .html file, by its extension.
+    .pdf or .html file, by its extension; `scenarios`: those to compare with the base
+    case (by default every scenario of the tree).
 
-    Raises ValueError (another extension or page) or SaveError (a folder that does not
-    exist or cannot be written) before anything is drawn; nothing is written then.
+    Raises ValueError (another extension or page), KeyError (a scenario the tree does
+    not have) or SaveError (a folder that does not exist or cannot be written) before
+    anything is drawn; nothing is written then.
     """
     check_briefing_path(path)
     check_page(page)
     tree: Tree = source if isinstance(source, Tree) else source.tree  # type: ignore[attr-defined]
+    comparison = briefing_comparison(tree, scenarios)
     results = getattr(source, "results", None)
     if results is None:
         results = evaluate_tree(tree)
     scene = build_scene(source, titled=False, results=results)
     try:
-        write_briefing(path, briefing_sections(tree, results), scene,
+        write_briefing(path, briefing_sections(tree, results, comparison), scene,
                        provenance or document_provenance(source), page, landscape)
     finally:
         scene.clear()
@@ -629,6 +634,7 @@ h2 {{ font-size: 14pt; font-weight: 600; color: {_TEXT}; margin-top: 22px;
 p {{ margin-top: 0px; margin-bottom: 8px; line-height: 135%; color: {_TEXT}; }}
 p.kicker {{ font-size: 8pt; font-weight: 600; color: {_ACCENT}; margin-bottom: 4px; }}
 p.note {{ font-size: 8.5pt; color: {_MUTED}; }}
+p.lead {{ font-weight: 600; margin-top: 10px; margin-bottom: 4px; }}
 p.figure {{ line-height: 100%; margin-bottom: 6px; }}
 p.caption {{ font-size: 9pt; font-weight: 600; color: {_MUTED}; }}
 li {{ margin-bottom: 4px; line-height: 135%; }}
@@ -761,6 +767,7 @@ section {{ margin: 0 0 44px; }}
 section#title p {{ font-size: 17px; }}
 p {{ margin: 0 0 12px; max-width: 46em; }}
 p.note {{ color: {_MUTED}; font-size: 14px; }}
+p.lead {{ font-weight: 600; margin: 18px 0 4px; }}
 ul {{ margin: 0 0 12px; padding-left: 22px; }}
 li {{ margin: 0 0 4px; }}
 figure {{ margin: 8px 0 16px; }}

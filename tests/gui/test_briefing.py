@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from offramp_gui import __version__
 from offramp_gui.analysis.briefing import Provenance
+from offramp_gui.analysis.explain import explain
 from offramp_gui.api import load, load_text
 from offramp_gui.gui.briefing import export_briefing, tree_parts
 from offramp_gui.gui.briefing_dialog import BriefingDialog
@@ -96,27 +97,28 @@ def test_the_pdf_of_a_small_tree_page_by_page(tmp_path, qapp):
     out = tmp_path / "small.pdf"
     export_briefing(tree, out, "a4")
     pages = pdf_pages(out)
-    # The title and sources; the tree's overview and its two parts (the tree is too wide
-    # to read fitted to a portrait A4 page); what each alternative leads to, with the
-    # risk profile under it; the tornado; the assumptions.
-    assert page_count(out) == len(pages) == 7
+    # The title, the summary and sources; the tree's overview and its two parts (the tree
+    # is too wide to read fitted to a portrait A4 page); the reasoning in words; what each
+    # alternative leads to, with the risk profile under it; the tornado; the assumptions.
+    assert page_count(out) == len(pages) == 8
     assert media_box(out) == pytest.approx((595.3, 841.9), abs=0.5)
     firsts = [one_line(page).split(" Page ")[0][:40] for page in pages]
-    assert firsts[0].startswith("DECISION BRIEFING Small Sources")
+    assert firsts[0].startswith("DECISION BRIEFING Small In brief")
     assert [one_line(p).startswith(("The tree, part 1 of 2", "The tree, part 2 of 2"))
             for p in pages[2:4]] == [True, True]
-    assert "Risk profile of the root decision" in pages[4]
-    assert one_line(pages[5]).startswith("What moves the decision most")
-    assert one_line(pages[6]).startswith("Assumptions")
+    assert one_line(pages[4]).startswith("Why the tree decides as it does")
+    assert "Risk profile of the root decision" in pages[5]
+    assert one_line(pages[6]).startswith("What moves the decision most")
+    assert one_line(pages[7]).startswith("Assumptions")
     for k, page in enumerate(pages, 1):
-        assert f"Page {k} of 7" in page
+        assert f"Page {k} of 8" in page
         assert "Untitled · SHA-256" in one_line(page)
 
     out = tmp_path / "landscape.pdf"
     export_briefing(tree, out, "a4", landscape=True)
     # On its side the page holds the tree fitted, but not the outcomes and the risk
     # profile together.
-    assert page_count(out) == 6
+    assert page_count(out) == 7
     assert media_box(out) == pytest.approx((841.9, 595.3), abs=0.5)
     export_briefing(tree, tmp_path / "letter.pdf", "letter")
     assert media_box(tmp_path / "letter.pdf") == pytest.approx((612, 792), abs=0.5)
@@ -138,6 +140,12 @@ def test_the_pdf_has_the_title_every_variable_and_the_footer(tmp_path, qapp):
                for page in pages)
     assert "Tom McTague, Putin Needs an Off-Ramp. The Atlantic, 2022." in text
     assert "Western war aim: what moves its value most" in text  # the tornado's title
+    first = explain(tree).decisions[0].sentences[0]
+    assert first == ("At “Western war aim”, Western capitals chooses “Support Ukraine while"
+                     " keeping an off-ramp open”.")
+    assert text.count(first) == 2  # in brief, and where the reasoning is told
+    compared = text[text.index("Scenarios compared"):]
+    assert "As the essay argues" in compared and "Rhetoric commits the West" in compared
 
 
 def test_a_tree_too_wide_to_read_is_printed_in_parts_after_an_overview(tmp_path, qapp):
@@ -150,8 +158,11 @@ def test_a_tree_too_wide_to_read_is_printed_in_parts_after_an_overview(tmp_path,
     assert count > 1
     for k in range(1, count + 1):
         assert one_line(pages[1 + k]).startswith(f"The tree, part {k} of {count}")
-    # then the outcomes, with the risk profile; the tornado; the assumptions (two pages)
-    assert len(pages) == 2 + count + 4
+    # then the reasoning (two pages), the outcomes with the risk profile, the tornado, the
+    # assumptions (two pages) and the scenarios compared
+    assert len(pages) == 2 + count + 7
+    assert one_line(pages[2 + count]).startswith("Why the tree decides as it does")
+    assert one_line(pages[-1]).startswith("Scenarios compared")
 
 
 def test_every_node_is_drawn_whole_in_exactly_one_part(qapp):
@@ -182,7 +193,8 @@ def test_a_tree_too_large_to_print_in_parts_gets_its_overview_alone(tmp_path, qa
     found = re.search(r"At a readable size the tree would take (\d+) pages", one_line(pages[1]))
     assert found and int(found[1]) > 40
     assert "The tree, part" not in " ".join(pages)
-    assert one_line(pages[2]).startswith("What each alternative leads to")  # the next
+    assert one_line(pages[2]).startswith("Why the tree decides as it does")  # the next
+    assert one_line(pages[3]).startswith("What each alternative leads to")
 
 
 def test_a_tree_that_fits_is_one_picture(qapp):
@@ -217,6 +229,8 @@ def test_the_html_is_one_page_with_everything_in_it(tmp_path, qapp):
         assert source.startswith("data:image/png;base64,")
         assert base64.b64decode(source.partition(",")[2])[:8] == b"\x89PNG\r\n\x1a\n"
     assert "@page { size: A4 portrait;" in out.read_text("utf-8")
+    assert explain(tree).decisions[0].sentences[0] in text
+    assert "Why the tree decides as it does" in text and "Scenarios compared" in text
 
 
 def test_the_charts_are_dark_on_white_whatever_the_app_colours(tmp_path, qapp):
@@ -341,3 +355,19 @@ def test_cli_refuses_what_it_cannot_write(tmp_path, args, status, message):
     done = run_cli(str(OFFRAMP), *[str(tmp_path / a) if "b." in a else a for a in args])
     assert (done.returncode, done.stderr) == (status, message.format(dir=tmp_path) + "\n")
     assert list(tmp_path.rglob("b.*")) == []
+
+
+def test_cli_compares_the_scenarios_named_and_refuses_one_the_tree_lacks(tmp_path):
+    out = tmp_path / "b.html"
+    done = run_cli(str(OFFRAMP), "-o", str(out), "--scenario", "Rhetoric commits the West")
+    assert (done.returncode, done.stderr) == (0, "")
+    text = Page(out.read_text("utf-8")).text
+    compared = text[text.index("Scenarios compared"):]
+    assert "Rhetoric commits the West" in compared and "As the essay argues" not in compared
+    assert "* Western war aim" in compared  # the West seeks Russia's defeat there
+    done = run_cli(str(OFFRAMP), "-o", str(tmp_path / "c.pdf"), "--scenario", "Dove")
+    assert done.returncode == 2
+    assert done.stderr == ('offramp: --scenario: there is no scenario "Dove"; the tree has'
+                           ' "Base case", "As the essay argues", "Rhetoric commits the'
+                           ' West"\n')
+    assert not (tmp_path / "c.pdf").exists()

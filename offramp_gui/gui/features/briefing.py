@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QWidget
 
-from ...analysis.briefing import Provenance, Section, briefing_sections
+from ...analysis.briefing import Provenance, Section, briefing_comparison, briefing_sections
 from ...model.tree import Settings
 from ..background_save import WorkerJob
 from ..briefing import document_provenance, write_briefing
@@ -67,9 +67,12 @@ class BriefingFeature:
         provenance = document_provenance(document)
         settings = Settings()
         settings.copy_settings_from(document.tree)  # (edits replace these, never change them)
+        # The scenarios are solved here: they read the nodes, which edits change in place.
+        comparison = briefing_comparison(document.tree)
         self.status.show(f"Making the briefing {path.name}…")
         job: WorkerJob[list[Section]] = WorkerJob(
-            lambda: briefing_sections(settings, results), "offramp-briefing", daemon=True)
+            lambda: briefing_sections(settings, results, comparison), "offramp-briefing",
+            daemon=True)
         job.finished.connect(lambda: self._write(job, path, scene, provenance, page, landscape))
         self._job = job
         job.start()
