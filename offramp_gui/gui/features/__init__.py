@@ -9,6 +9,7 @@ from .compare import CompareFeature
 from .disk_watch import DiskWatch
 from .editing import EditingFeature
 from .equilibria import EquilibriaFeature
+from .explain import ExplainFeature
 from .export_image import ExportImageFeature
 from .files import FilesFeature
 from .help import HelpFeature
@@ -25,5 +26,5 @@ from .viewing import ViewingFeature
 DEFAULT = (FilesFeature, StartingPointsFeature, InteropFeature, ExportImageFeature, EditingFeature,
            TemplatesFeature, InformationSetsFeature,
            PreferencesFeature, ViewingFeature, PanelsFeature, ModelEditorFeature,
-           EquilibriaFeature, AnalysisFeature, CompareFeature, HelpFeature, RecoveryManager,
-           DiskWatch)
+           EquilibriaFeature, AnalysisFeature, ExplainFeature, CompareFeature, HelpFeature,
+           RecoveryManager, DiskWatch)
