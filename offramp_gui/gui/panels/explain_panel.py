@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeySequence, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -133,9 +133,6 @@ class Lane(QObject):
 class ExplainPanel(QWidget):
     """The Explain dock's widget."""
 
-    #: The page was written again (tests wait for it).
-    written = Signal()
-
     def __init__(self, document: DocumentController, parent: QWidget | None = None):
         super().__init__(parent)
         self.document = document
@@ -238,6 +235,7 @@ class ExplainPanel(QWidget):
         self._quick.drop()
         self._full.drop()
         self._subject = self._subject_now()
+        self.status.hide()  # (what it said is of the tree before)
         results = self.document.results
         self._update_hold_button()
         if results is None or results.issues or not results.flat.size:
@@ -250,7 +248,13 @@ class ExplainPanel(QWidget):
         inline = ONE_INLINE if request.subject is not None else PATH_INLINE
         if results.flat.size <= inline:
             quick = dataclasses.replace(request, tree=self.document.tree)
-            self._show(quick.explained(thresholds=False, here=True), True)
+            try:
+                told = quick.explained(thresholds=False, here=True)
+            except ValueError as error:  # (what the engine refuses, in its words)
+                self._request = self._shown = None
+                self._write_message(f"This cannot be explained: {error}")
+                return
+            self._show(told, True)
             self._full.ask(request.generation, lambda: request.explained(thresholds=True))
         else:
             self.status.setText(EXPLAINING)
@@ -314,12 +318,10 @@ class ExplainPanel(QWidget):
         style = NumberFormat.of(self.document.tree.display)
         self.browser.setHtml(page(told, subject, pending, style, self._look()))
         bar.setValue(kept)
-        self.written.emit()
 
     def _write_message(self, text: str) -> None:
         self.status.hide()
         self.browser.setPlainText(shown(text))
-        self.written.emit()
 
     def _look(self) -> Look:
         """Muted text halfway between the text and the page (a placeholder's colour
