@@ -201,3 +201,14 @@ def test_a_tree_with_problems_is_not_explained(qtbot, window, panel):
     window.document.edit.set_variable("p_collapse", "value", "no_such_name * 2")
     qtbot.waitUntil(lambda: panel.text() == explain_panel.NOT_READY, timeout=WAIT)
     assert not panel.hold_button.isVisible()
+
+
+def test_the_page_wraps_to_a_window_800_pixels_wide(qtbot, window, panel):
+    window.resize(800, 700)
+    window.document.select(STALL)
+    settled(qtbot, panel)
+    qtbot.wait(50)  # (the page is laid out again at the dock's width)
+    assert window.width() == 800 and 0 < panel.browser.width() < 800
+    assert panel.browser.horizontalScrollBar().maximum() == 0  # every line wraps
+    assert panel.hold_button.isVisible()
+    assert panel.hold_button.geometry().right() < panel.width()
