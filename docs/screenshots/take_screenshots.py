@@ -48,6 +48,9 @@ def main() -> None:
     if sys.argv[1:] == ["scenarios"]:
         scenarios(window, app)
         return
+    if sys.argv[1:] == ["explain"]:
+        explain(window, app)
+        return
     document = window.document
     document.select("offramp")
     QTest.qWait(50)  # a running event loop, as the app's: it deletes the docks' old tab bars
@@ -106,6 +109,7 @@ def main() -> None:
     equilibria(window, app)
     compare(window, app)
     scenarios(window, app)
+    explain(window, app)
     print("screenshots written to", HERE)
 
 
@@ -272,6 +276,26 @@ def scenarios(window, app) -> None:  # noqa: ANN001
     window.view.show_start()
     settle(app)
     window.grab().save(str(HERE / "scenarios.png"))
+
+
+def explain(window, app) -> None:  # noqa: ANN001
+    """The Explain panel on the Kremlin's choice after a stalemate: the choice, the
+    runner-up and the margin, the criteria that make it, the variables that would
+    change it (found on a worker), and the solved path below."""
+    from offramp_gui.bundled import default_tree
+
+    window.files.open(default_tree(), ask=False, as_copy=True)
+    window.resize(1280, 900)
+    panel = window.panels["explain"]
+    dock = panel.parentWidget()
+    dock.show()
+    dock.raise_()
+    window.document.select("offramp_pledges.stall")
+    while panel.pending:
+        settle(app)
+    window.view.centerOn(window.scene.item_for_node("offramp_pledges.stall"))
+    settle(app)
+    window.grab().save(str(HERE / "explain.png"))
 
 
 if __name__ == "__main__":

@@ -258,6 +258,7 @@ class SimulationTab(AnalysisTab):
         self._set_running(False)
         self._run_of = (done.flat, *self._pending)
         self.show_run(done)
+        self.panel.document.simulated(done)  # (the Explain panel says how often it holds)
         seconds = time.monotonic() - self._started
         self.status.setText(f"{done.result.valid:,} samples in {seconds:.1f} s.")
         self._update_stale()

@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from ..analysis.catalogue import Run
 from ..analysis.equilibria import EquilibriumSearch
 from ..analysis.evaluate import Results
 from ..analysis.flatten import FlatTree
@@ -164,6 +165,8 @@ class DocumentController(QObject):
     #: The player or criterion whose values are shown changed, or "show reach", "show
     #: formulas" or "show certainty equivalents".
     display_changed = Signal()
+    #: A Monte Carlo run of the Analysis dock finished (or was forgotten): `simulation`.
+    simulation_changed = Signal()
 
     def __init__(self, tree: Tree | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -190,6 +193,9 @@ class DocumentController(QObject):
         #: A risk-averse or risk-seeking player's certainty equivalent shown beside its
         #: expected value (View > Show Certainty Equivalents).
         self.show_certainty = False
+        #: The last Monte Carlo run of the Analysis dock (a catalogue `Run`, on the
+        #: snapshot it drew from), for the panels that say how often a choice holds.
+        self.simulation: Run | None = None
         self._gesture = 0
         self._last_merge = 0.0
         #: Counts the model's changes: a save knows whether its snapshot is still current.
@@ -244,6 +250,7 @@ class DocumentController(QObject):
         self.undo_stack.clear()
         self.selected_id, self.selected_ids = None, ()
         self.shown_player, self.shown_criterion = 0, None
+        self.simulation = None
         # Absolute: a relative path would name another file once the working folder changes.
         self.path = Path(os.path.abspath(path)) if path is not None else None
         self.suggested_path = suggestion
@@ -415,6 +422,10 @@ class DocumentController(QObject):
         self.results = self.live.results()
         self.results_ready.emit(self.results)
 
+    def simulated(self, run: Run | None) -> None:
+        """The Analysis dock's Monte Carlo has a new run (None: none to speak of)."""
+        self.simulation = run
+        self.simulation_changed.emit()
 
     # ---- equilibria of a tree with information sets ----------------------------------
     @property

@@ -53,7 +53,8 @@ TOUR = (
      " Analysis panel (View > Panels > Analysis) sweeps a variable, maps two, ranks them"
      " (tornado) and follows each across its range (spider), runs a Monte Carlo and"
      " answers \u201cwhat would it take\u201d; right-click"
-     " a branch to ask it there."),
+     " a branch to ask it there. The Explain panel says in words why the selected"
+     " decision goes as it does, and what would change it."),
     ("Export and save",
      "File > Save (Ctrl+S) keeps your tree. File > Export Image draws the tree or a branch to"
      " PNG, SVG or PDF; each analysis plot exports its picture and its data as CSV. Help >"

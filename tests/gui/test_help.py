@@ -18,7 +18,7 @@ from offramp_gui.gui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
 PANELS = ("properties", "variables", "weights", "model", "scenarios", "outcomes",
-          "risk_profile", "equilibria", "problems", "analysis")
+          "risk_profile", "equilibria", "problems", "analysis", "explain")
 
 
 def help_menu(window):

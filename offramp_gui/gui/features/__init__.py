@@ -10,6 +10,7 @@ from .compare import CompareFeature
 from .disk_watch import DiskWatch
 from .editing import EditingFeature
 from .equilibria import EquilibriaFeature
+from .explain import ExplainFeature
 from .export_image import ExportImageFeature
 from .files import FilesFeature
 from .help import HelpFeature
@@ -27,6 +28,5 @@ from .viewing import ViewingFeature
 DEFAULT = (FilesFeature, StartingPointsFeature, InteropFeature, ExportImageFeature,
            BriefingFeature, EditingFeature, TemplatesFeature, InformationSetsFeature,
            PreferencesFeature, ViewingFeature, PanelsFeature, ModelEditorFeature,
-           ScenariosFeature, EquilibriaFeature, AnalysisFeature, CompareFeature, HelpFeature,
-           RecoveryManager,
-           DiskWatch)
+           ScenariosFeature, EquilibriaFeature, AnalysisFeature, ExplainFeature, CompareFeature,
+           HelpFeature, RecoveryManager, DiskWatch)
