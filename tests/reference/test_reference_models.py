@@ -4,6 +4,7 @@ formula and the parameters in the file, never copied from the engine's output.""
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from offramp_gui.cli import main
 
 REFERENCE = Path(__file__).resolve().parents[2] / "trees" / "reference"
 FEARON = REFERENCE / "fearon-1995.json"
+POWELL = REFERENCE / "powell-brinkmanship.json"
 
 
 def values(tree) -> dict[str, float]:
@@ -25,6 +27,11 @@ def values(tree) -> dict[str, float]:
 def outcomes(results, node_id: str | None = None) -> dict[str, float]:
     row = results.outcomes[results.index(node_id or results.flat.ids[0])]
     return {key: float(chance) for key, chance in zip(results.outcome_keys, row) if chance}
+
+
+def exponential(risk_tolerance: float):
+    """The utility of format.md's "exponential" kind: u(x) = -exp(-x / R)."""
+    return lambda x: -math.exp(-x / risk_tolerance)
 
 
 def run_json(capsys, *arguments: str) -> dict:
@@ -103,3 +110,94 @@ def test_fearon_a_dearer_war_for_b_buys_peace():
     assert [s.at for s in sweep.switches] == pytest.approx([2 * delta, 4 * delta], abs=1e-6)
     [last] = find_equilibria(tree, {"cost_b": 0.5}).equilibria
     assert last.results.chosen_id("type0") == "offer0" and "war" not in outcomes(last.results)
+
+
+# ---- Powell (1987, 1990): brinkmanship as a competition in risk-taking -------------------
+def powell(tree, risk_tolerance: float | None = None) -> dict[str, float]:
+    """Resolve r = (u(w) - u(s)) / (u(w) - u(d)): the highest chance of disaster a side
+    runs rather than back down (w prevailing, s backing down, d disaster), and the prior
+    π* up to which the challenger starts the crisis."""
+    v = values(tree)
+    u = exponential(risk_tolerance or v["r_challenger"])
+    w, s, d = v["c_stakes"], 0.0, -v["c_cost"]
+    r1, r2 = v["risk1"], v["risk2"]
+    # Escalating, the challenger meets a defender who backs down (A) or, resolute, one who
+    # raises the risk, after which it backs down itself (B: rung 3 is beyond its resolve).
+    a = (1 - r1) * u(w) + r1 * u(d)
+    b = (1 - r1) * ((1 - r2) * u(s) + r2 * u(d)) + r1 * u(d)
+    return {"challenger": (u(w) - u(s)) / (u(w) - u(d)),
+            "resolute": v["d_stakes"] / v["cost_resolute"],
+            "irresolute": v["d_stakes"] / v["cost_irresolute"],
+            "cutoff": (a - u(s)) / (a - b)}
+
+
+def test_powell_each_defender_runs_risks_up_to_its_resolve(capsys):
+    tree = load(POWELL)
+    r = powell(tree)
+    # Resolute: 50/80 = 0.625; irresolute: 50/450 = 0.111.
+    assert (r["resolute"], r["irresolute"]) == pytest.approx((0.625, 1 / 9))
+    for node, resolve in (("d4", r["resolute"]), ("irresolute__d4", r["irresolute"])):
+        found = run_json(capsys, "threshold", str(POWELL), "--node", node, "--var", "risk4")
+        assert found["thresholds"] == pytest.approx([resolve], abs=1e-6)
+        assert [i["choice"] for i in found["intervals"]] == [
+            node.replace("d4", "rung4"), node.replace("d4", "d4.back_down")]
+
+
+def test_powell_the_more_resolute_side_prevails(capsys):
+    tree = load(POWELL)
+    r = powell(tree)
+    # The challenger, risk-acceptant (R = -200): (e^0.25 - 1)/(e^0.25 - e^-0.75) = 0.350,
+    # between the defenders' 0.111 and 0.625; below the risk of rung 3 (0.4), above that
+    # of rung 1 (0.05).
+    assert r["challenger"] == pytest.approx(0.3499, abs=1e-4)
+    v = values(tree)
+    assert r["irresolute"] < v["risk2"] <= r["resolute"] and v["risk1"] <= r["challenger"]
+    assert r["challenger"] < v["risk3"] and v["risk4"] <= r["resolute"]
+    # Against a defender known to be irresolute the challenger escalates, as long as the
+    # first rung's risk is within its resolve, and the defender backs down at once.
+    sweep = equilibria_changes(tree, "risk1", 0.0, 0.6, overrides={"pi_resolute": 0.0})
+    assert [s.at for s in sweep.switches] == pytest.approx([r["challenger"]], abs=1e-6)
+    [weak] = find_equilibria(tree, {"pi_resolute": 0.0}).equilibria
+    assert outcomes(weak.results) == pytest.approx({"c_prevails": 1 - v["risk1"],
+                                                    "disaster": v["risk1"]})
+    # Against one known to be resolute it leaves the status quo alone: the defender prevails.
+    [strong] = find_equilibria(tree, {"pi_resolute": 1.0}).equilibria
+    assert outcomes(strong.results) == {"status_quo": 1.0}
+    document = run_json(capsys, "evaluate", str(POWELL), "--set", "pi_resolute=1")
+    assert document["nodes"]["resolve"]["outcomes"] == {"status_quo": 1.0}
+
+
+def test_powell_the_challenger_starts_the_crisis_iff_the_prior_is_below_its_cutoff():
+    tree = load(POWELL)
+    r = powell(tree)
+    assert r["cutoff"] == pytest.approx(0.7056, abs=1e-4)
+    sweep = equilibria_changes(tree, "pi_resolute")
+    assert [s.at for s in sweep.switches] == pytest.approx([r["cutoff"]], abs=1e-6)
+    start = "The challenger, at the start"
+    below, above = sweep.intervals
+    assert [dict(d.on_path)[start] for d in below.equilibria] == ["Escalate (risk1)"]
+    assert [dict(d.on_path)[start] for d in above.equilibria] == ["Leave the status quo alone"]
+    # At π = 0.5: the irresolute defender backs down (the challenger prevails), the
+    # resolute one raises the risk and the challenger backs down at rung 3.
+    v = values(tree)
+    pi, r1, r2 = v["pi_resolute"], v["risk1"], v["risk2"]
+    [found] = find_equilibria(tree).equilibria
+    assert outcomes(found.results) == pytest.approx({
+        "c_prevails": (1 - r1) * (1 - pi), "d_prevails": (1 - r1) * pi * (1 - r2),
+        "disaster": r1 + (1 - r1) * pi * r2})
+    assert found.results.chosen_id("c3") == "c3.back_down"
+    assert f"π* ≈ {r['cutoff']:.3f}" in tree.root.notes
+
+
+def test_powell_a_risk_averse_challenger_does_not_start_the_crisis():
+    tree = load(POWELL)
+    [scenario] = tree.scenarios
+    risk_tolerance = scenario.values.variables["r_challenger"]
+    r = powell(tree, risk_tolerance)
+    # R = 300: resolve 0.191 and cutoff 0.476, below the prior 0.5.
+    assert r["cutoff"] == pytest.approx(0.4759, abs=1e-4)
+    assert r["cutoff"] < values(tree)["pi_resolute"]
+    [found] = find_equilibria(tree, {"r_challenger": risk_tolerance}).equilibria
+    assert outcomes(found.results) == {"status_quo": 1.0}
+    sweep = equilibria_changes(tree, "pi_resolute", overrides={"r_challenger": risk_tolerance})
+    assert [s.at for s in sweep.switches] == pytest.approx([r["cutoff"]], abs=1e-6)
