@@ -9,14 +9,16 @@ from pathlib import Path
 
 import pytest
 
+from offramp_gui.analysis.catalogue.threshold import ThresholdParameters
 from offramp_gui.analysis.equilibria import find_equilibria
 from offramp_gui.analysis.equilibria_sweep import equilibria_changes
-from offramp_gui.api import load
+from offramp_gui.api import analyse, evaluate, load
 from offramp_gui.cli import main
 
 REFERENCE = Path(__file__).resolve().parents[2] / "trees" / "reference"
 FEARON = REFERENCE / "fearon-1995.json"
 POWELL = REFERENCE / "powell-brinkmanship.json"
+SCHELLING = REFERENCE / "schelling-chicken.json"
 
 
 def values(tree) -> dict[str, float]:
@@ -201,3 +203,86 @@ def test_powell_a_risk_averse_challenger_does_not_start_the_crisis():
     assert outcomes(found.results) == {"status_quo": 1.0}
     sweep = equilibria_changes(tree, "pi_resolute", overrides={"r_challenger": risk_tolerance})
     assert [s.at for s in sweep.switches] == pytest.approx([r["cutoff"]], abs=1e-6)
+
+
+# ---- Schelling (1960): the threat that leaves something to chance ------------------------
+def schelling(tree, **changed: float) -> dict[str, float]:
+    """The window of risk: the moderate challenger complies iff
+        u_C(-b) >= p u_C(-W_C) + (1 - p) u_C(g)
+        <=>  p >= (u_C(g) - u_C(-b)) / (u_C(g) - u_C(-W_C)),
+    and the deterrer threatens (the hardliner, with chance q, always defies) iff
+        (1 - q) u_D(0) + q (p u_D(-W_D) + (1 - p) u_D(-l)) >= u_D(-l)
+        <=>  p <= (1 - q)(u_D(0) - u_D(-l)) / (q (u_D(-l) - u_D(-W_D)))."""
+    v = {**values(tree), **changed}
+    uc, ud = exponential(v["r_challenger"]), exponential(v["r_deterrer"])
+    gain, back, loss = v["c_gain"], v["moderate_backdown"], v["d_loss"]
+    q, p = v["q_hardline"], v["p_risk"]
+    low = (uc(gain) - uc(-back)) / (uc(gain) - uc(-v["c_war_cost"]))
+    high = (1 - q) * (ud(0) - ud(-loss)) / (q * (ud(-loss) - ud(-v["d_war_cost"])))
+    q_max = (ud(0) - ud(-loss)) / ((ud(0) - ud(-loss)) + p * (ud(-loss) - ud(-v["d_war_cost"])))
+    return {"low": low, "high": high, "q_max": q_max}
+
+
+def threshold(tree, node: str, variable: str, **given: float):
+    return analyse(tree, ThresholdParameters(node=node, variable=variable, values=given)).result
+
+
+def test_schelling_the_risk_deters_iff_it_exceeds_the_challengers_threshold():
+    tree = load(SCHELLING)
+    window = schelling(tree)
+    # R_C = -50: (e^0.4 - e^-0.1)/(e^0.4 - e^-2) = 0.4327; risk-neutral it would be
+    # (20 + 5)/(20 + 100) = 0.208: a risk-acceptant challenger needs a larger risk.
+    assert window["low"] == pytest.approx(0.4327, abs=1e-4)
+    assert schelling(tree, r_challenger=-1e9)["low"] == pytest.approx(25 / 120, abs=1e-6)
+    found = threshold(tree, "moderate", "p_risk")
+    assert found.thresholds == pytest.approx([window["low"]], abs=1e-6)
+    assert [choice for _a, _b, choice in found.intervals] == ["defy", "comply"]
+
+
+def test_schelling_the_deterrer_runs_the_risk_only_inside_the_window():
+    tree = load(SCHELLING)
+    window = schelling(tree)
+    # R_D = 100, q = 0.2: 0.8 (1 - e^0.2) / (0.2 (e^0.2 - e)) = 0.5916 (1 if risk-neutral).
+    assert window["high"] == pytest.approx(0.5916, abs=1e-4)
+    found = threshold(tree, "response", "p_risk")
+    assert found.thresholds == pytest.approx([window["low"], window["high"]], abs=1e-6)
+    assert [choice for _a, _b, choice in found.intervals] == ["acquiesce", "risk", "acquiesce"]
+    # At p = 0.5, inside: the moderate complies, the hardliner defies.
+    v = values(tree)
+    p, q = v["p_risk"], v["q_hardline"]
+    results = evaluate(tree)
+    assert results.chosen_id("response") == "risk"
+    assert outcomes(results) == pytest.approx({"deterred": 1 - q, "disaster": q * p,
+                                               "challenger_wins": q * (1 - p)})
+    # More hardliners than q_max and the risk is no longer worth running.
+    found = threshold(tree, "response", "q_hardline")
+    assert found.thresholds == pytest.approx([window["q_max"]], abs=1e-6)
+    assert f"p_min ≈ {window['low']:.3f}" in tree.root.notes
+    assert f"p_max ≈ {window['high']:.3f}" in tree.root.notes
+
+
+def test_schelling_a_firm_threat_is_not_believed():
+    tree = load(SCHELLING)
+    v = values(tree)
+    results = evaluate(tree)
+    # Carrying the threat out costs the deterrer W_D = 100, giving way l + bluff = 25.
+    assert results.chosen_id("firm.defy") == "firm.give_way"
+    assert results.chosen_id("firm.moderate") == "firm.defy"
+    deterrer = list(results.flat.players).index("d")
+    assert results.utility[results.index("firm"), deterrer] == pytest.approx(
+        -(v["d_loss"] + v["bluff_cost"]))
+
+
+def test_schelling_a_more_risk_acceptant_challenger_is_not_deterred():
+    tree = load(SCHELLING)
+    p = values(tree)["p_risk"]
+    # The risk tolerance at which the challenger's threshold reaches p = 0.5, found by
+    # bisection on the closed form above (it rises as R goes from -200 towards 0).
+    low, high = -200.0, -20.0
+    for _ in range(200):
+        middle = (low + high) / 2
+        low, high = (middle, high) if schelling(tree, r_challenger=middle)["low"] < p else (
+            low, middle)
+    found = threshold(tree, "moderate", "r_challenger")
+    assert found.thresholds == pytest.approx([low], abs=1e-6)
+    assert [choice for _a, _b, choice in found.intervals] == ["comply", "defy"]
