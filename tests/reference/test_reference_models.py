@@ -19,6 +19,7 @@ REFERENCE = Path(__file__).resolve().parents[2] / "trees" / "reference"
 FEARON = REFERENCE / "fearon-1995.json"
 POWELL = REFERENCE / "powell-brinkmanship.json"
 SCHELLING = REFERENCE / "schelling-chicken.json"
+ZAGARE_KILGOUR = REFERENCE / "zagare-kilgour-2000.json"
 
 
 def values(tree) -> dict[str, float]:
@@ -39,6 +40,17 @@ def exponential(risk_tolerance: float):
 def run_json(capsys, *arguments: str) -> dict:
     assert main([*arguments, "--json"]) == 0
     return json.loads(capsys.readouterr().out)
+
+
+def test_every_reference_model_names_its_sources_and_states_its_result():
+    for path in (FEARON, POWELL, SCHELLING, ZAGARE_KILGOUR):
+        tree = load(path)
+        assert tree.description and tree.sources
+        assert all({"title", "author", "publisher", "year"} <= set(s) for s in tree.sources)
+        assert tree.root.notes.startswith("Expected result (")
+        assert all(v.source and v.description and v.min is not None and v.max is not None
+                   for v in tree.variables)
+        assert len(list(tree.root.walk())) <= 150
 
 
 # ---- Fearon (1995): the risk-return trade-off -------------------------------------------
@@ -286,3 +298,73 @@ def test_schelling_a_more_risk_acceptant_challenger_is_not_deterred():
     found = threshold(tree, "moderate", "r_challenger")
     assert found.thresholds == pytest.approx([low], abs=1e-6)
     assert [choice for _a, _b, choice in found.intervals] == ["comply", "defy"]
+
+
+# ---- Zagare and Kilgour (2000): perfect deterrence ---------------------------------------
+def zagare_kilgour(tree, **changed: float) -> dict[str, float]:
+    v = {**values(tree), **changed}
+    dc, sq = v["c_dc"], v["c_sq"]
+    return {
+        # A Hard Challenger challenges a Defender whose Soft type concedes iff
+        # p_Def c_DD+ + (1 - p_Def) c_DC > c_SQ:
+        "hard": (dc - sq) / (dc - v["c_dd_hard"]),
+        # a Soft one (it backs down if denied) iff p_Def c_CD + (1 - p_Def) c_DC > c_SQ;
+        "soft": (dc - sq) / (dc - v["c_cd"]),
+        # a Soft Defender concedes iff its belief that the challenger is Hard is at least
+        # (d_CD - d_DC) / (d_CD - d_DD-).
+        "defender": (v["d_cd"] - v["d_dc"]) / (v["d_cd"] - v["d_dd_soft"])}
+
+
+def challenges(found) -> float:
+    return 1.0 - outcomes(found.results).get("sq", 0.0)
+
+
+def test_zagare_kilgour_the_status_quo_survives_iff_the_defender_is_credible_enough():
+    tree = load(ZAGARE_KILGOUR)
+    t = zagare_kilgour(tree)
+    # (60 - 30)/(60 - 10) = 0.6 and (60 - 30)/(60 - 0) = 0.5.
+    assert (t["hard"], t["soft"]) == pytest.approx((0.6, 0.5))
+    assert values(tree)["p_ch"] >= t["defender"]  # 0.5 >= 30/70: the Soft Defender concedes
+    sweep = equilibria_changes(tree, "p_def")
+    assert [s.at for s in sweep.switches] == pytest.approx([t["soft"], t["hard"]], abs=1e-6)
+    v = values(tree)
+    p_ch = v["p_ch"]
+    for p_def, challenged in ((0.8, 0.0), (0.55, p_ch), (0.3, 1.0)):
+        found = find_equilibria(tree, {"p_def": p_def})
+        assert found.complete
+        # The most a challenger does in any equilibrium: nothing above 0.6, the Hard one
+        # challenges between 0.5 and 0.6, both below 0.5.
+        assert max(challenges(e) for e in found.equilibria) == pytest.approx(challenged)
+    [hard_only] = [e for e in find_equilibria(tree, {"p_def": 0.55}).equilibria
+                   if challenges(e)]
+    # The Hard Challenger meets conflict from the Hard Defender and wins from the Soft.
+    assert outcomes(hard_only.results) == pytest.approx(
+        {"sq": 1 - p_ch, "dd": p_ch * 0.55, "dc": p_ch * 0.45})
+    assert v["p_def"] > t["hard"]
+    assert all(outcomes(e.results) == {"sq": 1.0} for e in find_equilibria(tree).equilibria)
+
+
+def test_zagare_kilgour_the_status_quo_must_be_worth_keeping():
+    tree = load(ZAGARE_KILGOUR)
+    v = values(tree)
+    p_def, dc = v["p_def"], v["c_dc"]
+    # The thresholds in c_SQ: where each challenger's expected gain equals the status quo,
+    # 0.7·0 + 0.3·60 = 18 (Soft) and 0.7·10 + 0.3·60 = 25 (Hard).
+    soft = p_def * v["c_cd"] + (1 - p_def) * dc
+    hard = p_def * v["c_dd_hard"] + (1 - p_def) * dc
+    assert (soft, hard) == pytest.approx((18, 25))
+    sweep = equilibria_changes(tree, "c_sq")
+    assert [s.at for s in sweep.switches] == pytest.approx([soft, hard], abs=1e-6)
+    assert zagare_kilgour(tree, c_sq=hard)["hard"] == pytest.approx(p_def)
+
+
+def test_zagare_kilgour_a_bluff_needs_a_defender_who_cannot_read_it():
+    tree = load(ZAGARE_KILGOUR)
+    t = zagare_kilgour(tree)
+    assert t["defender"] == pytest.approx(3 / 7)
+    # With p_Def below both thresholds each challenger would challenge a Defender whose
+    # Soft type concedes; it concedes to the pooled challenge iff p_Ch >= 3/7.
+    sweep = equilibria_changes(tree, "p_ch", overrides={"p_def": 0.3})
+    assert [s.at for s in sweep.switches] == pytest.approx([t["defender"]], abs=1e-6)
+    below, above = sweep.intervals
+    assert below.count == 1 and above.count == 2
