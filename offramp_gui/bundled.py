@@ -1,5 +1,5 @@
-"""Files that ship with offramp: the article's trees, the templates, the app's icons and
-the user manual."""
+"""Files that ship with offramp: the article's trees, the reference models, the templates,
+the app's icons and the user manual."""
 from __future__ import annotations
 
 import json
@@ -52,6 +52,13 @@ def examples() -> list[BundledTree]:
     paths = sorted(bundled_dir("trees").glob("*.json"),
                    key=lambda path: (path.name != DEFAULT_TREE, path.name))
     return [_described(path) for path in paths]
+
+
+def reference_models() -> list[BundledTree]:
+    """The canonical models of trees/reference/ (File > Reference Models), in the order
+    of their file names."""
+    return [_described(path)
+            for path in sorted((bundled_dir("trees") / "reference").glob("*.json"))]
 
 
 def templates() -> list[BundledTree]:

@@ -24,7 +24,7 @@ from offramp_gui.fileformat.json_io import read_file
 from offramp_gui.model import templates
 
 ROOT = Path(__file__).resolve().parent.parent
-TREES = sorted((ROOT / "trees").glob("*.json"))
+TREES = sorted((ROOT / "trees").rglob("*.json"))  # the reference models too
 TEMPLATES = sorted((ROOT / "resources" / "templates").glob("*.json"))
 CONFORMANCE = sorted(p for p in (ROOT / "tests" / "data" / "conformance").glob("*.json")
                      if ".expected" not in p.name)

@@ -32,8 +32,9 @@ from PySide6.QtWidgets import (
 TOUR = (
     ("Open a tree",
      "offramp starts on the essay's tree, as an untitled copy. File > Open (Ctrl+O) opens a"
-     " tree of yours, File > Open Example one of the four bundled trees, File > New from"
-     " Template (Ctrl+Shift+N) a starting point. You can also drop a file on the window."),
+     " tree of yours, File > Open Example one of the bundled trees, File > Reference Models"
+     " a classic model with its published result, File > New from Template (Ctrl+Shift+N)"
+     " a starting point. You can also drop a file on the window."),
     ("Read it",
      "Squares are decisions in their player's colour, circles chance, triangles endings."
      " Under each branch: its probability and the node's value; the branch each decision"

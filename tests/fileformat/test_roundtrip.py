@@ -29,7 +29,8 @@ from offramp_gui.fileformat.limits import deep_recursion
 from offramp_gui.model.limits import MAX_DEPTH
 from offramp_gui.model.tree import Criterion, Node, Outcome, Player, Tree, Variable
 
-TREES = sorted((Path(__file__).resolve().parents[2] / "trees").glob("*.json"))
+# Every bundled tree, the reference models in trees/reference/ too.
+TREES = sorted((Path(__file__).resolve().parents[2] / "trees").rglob("*.json"))
 SETTINGS = ("title", "description", "sources", "criteria", "players", "variables", "outcomes",
             "extras")
 

@@ -26,7 +26,7 @@ def test_the_file_menu_offers_import_and_export_data(window):
     [file_menu] = [a.menu() for a in window.menuBar().actions() if a.text() == "&File"]
     texts = [a.text() for a in file_menu.actions()]
     assert texts.index("Open &Example…") == texts.index("Open &Recent") + 1
-    assert texts.index("&Import…") == texts.index("Open &Example…") + 1
+    assert texts.index("&Import…") == texts.index("Reference &Models") + 1
     assert texts.index("Export &Data…") == texts.index("&Export Image…") + 1
 
 

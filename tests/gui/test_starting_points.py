@@ -116,6 +116,30 @@ def test_open_example_lists_the_bundled_trees_and_opens_a_copy(make_window, tmp_
     assert target.exists() and document.path == target
 
 
+def test_the_reference_models_open_from_their_submenu(make_window):
+    window = make_window()
+    [file_menu] = [a.menu() for a in window.menuBar().actions() if a.text() == "&File"]
+    texts = [a.text() for a in file_menu.actions()]
+    assert texts.index("Reference &Models") == texts.index("Open &Example…") + 1
+    [submenu] = [a.menu() for a in file_menu.actions() if a.text() == "Reference &Models"]
+    assert [a.text() for a in submenu.actions()] == [
+        "&1 Fearon (1995): bargaining with private information about the cost of war",
+        "&2 Powell (1987, 1990): brinkmanship as a competition in risk-taking",
+        "&3 Schelling (1960): chicken and the threat that leaves something to chance",
+        "&4 Zagare and Kilgour (2000): perfect deterrence"]
+    assert all(a.statusTip().endswith(".") for a in submenu.actions())
+    submenu.actions()[0].trigger()
+    document = window.document
+    assert document.tree.title.startswith("Fearon (1995)")
+    assert document.path is None and not document.modified
+    # A game with private information opens on its equilibrium: the proposer, not knowing
+    # the receiver's cost, makes the same offer to every type and risks war.
+    results = document.results
+    assert (results.equilibrium.index, results.equilibrium.count) == (0, 1)
+    offers = {document.tree.node(results.chosen_id(f"type{j}")).branch for j in range(5)}
+    assert offers == {"Offer p − c̄/2: the three weakest accept"}
+
+
 @pytest.mark.parametrize("name", ["trees", "resources"])
 def test_the_wheel_carries_the_bundled_folders(name):
     """A non-editable install copies trees/ and resources/ (templates with it) into the

@@ -19,7 +19,7 @@ from offramp_gui.interop.graph import dot_text, to_networkx
 from offramp_gui.interop.values import evaluated
 
 ROOT = Path(__file__).resolve().parents[2]
-TREES = sorted((ROOT / "trees").glob("*.json"))
+TREES = sorted((ROOT / "trees").rglob("*.json"))  # the reference models too
 
 
 def cli_evaluation(path: Path) -> dict:

@@ -15,7 +15,7 @@ from offramp_gui.interop.gambit_export import efg_text, gambit_label
 from offramp_gui.interop.values import evaluated
 
 HERE = Path(__file__).resolve().parent
-TREES = sorted((HERE.parents[1] / "trees").glob("*.json"))
+TREES = sorted((HERE.parents[1] / "trees").rglob("*.json"))  # the reference models too
 GAMBIT = HERE.parent / "data" / "interop" / "gambit"
 GAMES = sorted(str(p.relative_to(GAMBIT)) for p in GAMBIT.rglob("*.efg"))
 POKER = GAMBIT / "catalog" / "books" / "myerson1991" / "fig2_1.efg"

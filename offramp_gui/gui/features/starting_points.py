@@ -1,12 +1,15 @@
-"""File > New from Template and File > Open Example: trees that ship with offramp, each
-opened as an untitled copy (Save asks where to keep it)."""
+"""File > New from Template, File > Open Example and File > Reference Models: trees that
+ship with offramp, each opened as an untitled copy (Save asks where to keep it)."""
 from __future__ import annotations
 
-from ...bundled import BundledTree, examples, templates
-from ..contributions import ActionSpec, Contributions, Place
+from ...bundled import BundledTree, examples, reference_models, templates
+from ..contributions import ActionSpec, Contributions, Place, SubmenuSpec
 from ..file_service import FileService
 from ..prompts import Prompts
 from .files import OPEN
+
+#: Canonical models with published results (trees/reference/), each opened as a copy.
+REFERENCE_MENU = "file/reference"
 
 
 class StartingPointsFeature:
@@ -17,6 +20,11 @@ class StartingPointsFeature:
         self.prompts = prompts
 
     def contributions(self) -> Contributions:
+        models = tuple(
+            ActionSpec(f"reference-model-{number}", f"&{number} {model.title}",
+                       lambda _p=model.path: self.files.open(_p, as_copy=True),
+                       (Place(REFERENCE_MENU, "", number),), None, None, model.summary)
+            for number, model in enumerate(reference_models(), 1))
         return Contributions(actions=(
             ActionSpec("new-from-template", "New from &Template…", self.new_from_template,
                        (Place("file", OPEN, 15),), "Ctrl+Shift+N", None,
@@ -24,6 +32,9 @@ class StartingPointsFeature:
             ActionSpec("open-example", "Open &Example…", self.open_example,
                        (Place("file", OPEN, 35),), None, None,
                        "Open a copy of one of the trees that come with offramp"),
+            *models,
+        ), submenus=(
+            SubmenuSpec(REFERENCE_MENU, "Reference &Models", (Place("file", OPEN, 36),)),
         ))
 
     def new_from_template(self) -> bool:
