@@ -69,9 +69,10 @@ class BriefingDialog(QDialog):
         self._build_layout(browse)
 
     def _build_layout(self, browse: QPushButton) -> None:
-        what = QLabel("The title, description and sources; the tree with its solved path;"
-                      " what each alternative leads to, its risk profile and the tornado;"
-                      " the assumptions.")
+        what = QLabel("The title, the result in brief and the sources; the tree with its"
+                      " solved path; the reasoning in words; what each alternative leads"
+                      " to, its risk profile and the tornado; the assumptions; the"
+                      " scenarios compared, when the tree has some.")
         what.setWordWrap(True)
         file_row = QHBoxLayout()
         file_row.addWidget(self.file, 1)
