@@ -1,6 +1,6 @@
 """The essay's trees: with every rival hypothesis switched off they give the numbers
-docs/trees.md gives for them, and each switch flips (or not) the West's war aim where the
-document says."""
+docs/trees.md gives for them; each switch flips (or not) the West's war aim where the
+document says; and every variable says where its value and range come from."""
 from __future__ import annotations
 
 import re
@@ -169,3 +169,33 @@ def test_the_scenarios_that_were_there_are_kept():
     assert [s.name for s in tree.scenarios[:2]] == ["As the essay argues",
                                                     "Rhetoric commits the West"]
     assert len(tree.scenarios) == 2 + len(SWITCHES)
+
+
+# ---- sources ---------------------------------------------------------------------------
+CITATION = re.compile(r"^([A-Z][\w'-]+)(?: and [A-Z][\w'-]+)? (\d{4})$")
+
+
+def citations(text: str) -> set[tuple[str, int]]:
+    """The works a text cites, "(Fearon 1995; Powell 2006)", as (first author, year)."""
+    return {(m.group(1), int(m.group(2))) for group in re.findall(r"\(([^()]*)\)", text)
+            for part in group.split("; ") if (m := CITATION.match(part.strip()))}
+
+
+@pytest.mark.parametrize("tree_file", ESSAY_TREES)
+def test_every_variable_says_where_it_comes_from_and_the_tree_lists_what_is_cited(tree_file):
+    tree = api.load(TREES / tree_file)
+    cited: set[tuple[str, int]] = set()
+    for variable in tree.variables:
+        source = variable.source or ""
+        assert len(source) > 20, f"{variable.name} has no source"
+        assert "illustrative" in source.lower() or citations(source), variable.name
+        cited |= citations(source)
+    listed = {(work.get("author"), work.get("year")) for work in tree.sources or []}
+    for author, year in cited:
+        assert any(author in (who or "") and year == when for who, when in listed), \
+            f"{tree_file} cites {author} {year} but does not list it"
+    essay = ("Tom McTague", 2022)
+    for who, when in listed - {essay}:
+        assert any(author in (who or "") and year == when for author, year in cited), \
+            f"{tree_file} lists {who} {when}, which no variable cites"
+    assert essay in listed
