@@ -73,7 +73,7 @@ def test_compare_lines_up_choices_values_and_outcome_chances_marking_differences
 
 def test_the_off_ramp_trees_scenarios_flip_the_kremlins_choice_at_a_stalemate():
     tree = api.load(Path(__file__).resolve().parents[2] / "trees" / "offramp.json")
-    essay, rhetoric = tree.scenarios
+    essay, rhetoric = tree.scenarios[:2]
     done = compare(tree, [Scenario(BASE_CASE), essay])
     stalemate = next(r for r in done.decisions if r.label.startswith(
         "Kremlin response to a stalemate"))

@@ -22,11 +22,11 @@ def _document(**extra: object) -> dict:
     return doc
 
 
-def test_the_bundled_tree_keeps_two_scenarios_that_round_trip():
+def test_the_bundled_tree_keeps_its_first_two_scenarios_that_round_trip():
     text = (TREES / "offramp.json").read_text()
     tree = api.load_text(text)
-    assert [s.name for s in tree.scenarios] == ["As the essay argues",
-                                                "Rhetoric commits the West"]
+    assert [s.name for s in tree.scenarios[:2]] == ["As the essay argues",
+                                                    "Rhetoric commits the West"]
     assert tree.scenarios[1].values.variables == {"p_west_blinks": 0.1,
                                                   "rhetoric_deterrence": 16}
     assert tree.scenarios[0].note.startswith("Kyiv's cheap pledges")

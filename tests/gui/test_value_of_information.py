@@ -89,7 +89,7 @@ def test_the_item_is_only_on_chance_nodes_below_a_decision(window):
         return [a.text() for a in window.context_menu(node_id).actions()]
     assert ASK in items("defeat_max")
     assert ASK not in items("aim")  # a decision
-    assert ASK not in items("settle.accept")  # a terminal
+    assert ASK not in items("settle.accept.holds")  # a terminal
 
 
 def test_exports_are_the_command_lines(qtbot, window, tmp_path):
