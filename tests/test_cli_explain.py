@@ -76,7 +76,9 @@ def test_the_summary_names_labels_and_thresholds_never_ids(capsys):
     assert out.startswith("Putin needs an off-ramp\n\n“Western war aim” (Western capitals)\n")
     prose = " ".join(out.split())
     assert ("face_value above 56.225 (now 40), for “Accept a face-saving deal”;"
-            " defeat_face_loss below 53.775 (now 70), for “Accept a face-saving deal”.") in prose
+            " defeat_face_loss below 53.775 (now 70), for “Accept a face-saving deal”;"
+            " kremlin_cost_weight above 0.339791 (now 0), for “Accept a face-saving deal”."
+            ) in prose
     assert "\nThe solved path\n" in out
     ids = json.loads(OFFRAMP.read_text())
     for node_id in _ids(ids["root"]):
@@ -152,5 +154,6 @@ def test_a_scenario_is_explained_in_its_own_world(capsys):
     assert document["scenario"] == "As the essay argues"
     code, out, err = run(capsys, "explain", OFFRAMP, "--scenario", "Dove")
     assert code == 2
-    assert err.strip().endswith('there is no scenario "Dove"; the tree has "Base case",'
-                                ' "As the essay argues", "Rhetoric commits the West"')
+    assert err.startswith('offramp: --scenario Dove: there is no scenario "Dove"; the tree'
+                          ' has "Base case", "As the essay argues", "Rhetoric commits the'
+                          ' West", ')
