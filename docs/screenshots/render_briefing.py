@@ -1,7 +1,8 @@
 """Write the briefing of the bundled off-ramp tree and look at it as a reader would:
 `python docs/screenshots/render_briefing.py`.
 
-Runs `offramp brief` for docs/examples/briefing.pdf and briefing.html, checks that the
+Runs `offramp brief` for docs/examples/briefing.pdf and briefing.html (comparing the
+essay's view with rhetoric that commits the West), checks that the
 HTML is one file that loads nothing (no script, every picture a data: address), and
 renders it in headless Chromium to docs/screenshots/briefing-html.png. Each PDF page is
 also drawn to a PNG with pdftoppm (poppler), into a temporary folder it names, to look
@@ -23,6 +24,8 @@ TREE = ROOT / "trees" / "offramp.json"
 EXAMPLES = ROOT / "docs" / "examples"
 SCREENSHOT = ROOT / "docs" / "screenshots" / "briefing-html.png"
 WINDOW = (1200, 3000)
+#: The essay's view beside rhetoric that commits the West (the tree's first two scenarios).
+SCENARIOS = ("As the essay argues", "Rhetoric commits the West")
 
 
 class Loads(HTMLParser):
@@ -49,8 +52,10 @@ def fail(message: str) -> None:
 def brief(out: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    scenarios = [arg for name in SCENARIOS for arg in ("--scenario", name)]
     done = subprocess.run([sys.executable, "-m", "offramp_gui", "brief", str(TREE), "-o",
-                           str(out)], env=env, capture_output=True, text=True, timeout=600)
+                           str(out), *scenarios], env=env, capture_output=True, text=True,
+                          timeout=600)
     if done.returncode:
         fail(f"offramp brief -o {out.name} failed: {done.stderr.strip()}")
 
