@@ -79,7 +79,7 @@ def anchors(text: str) -> set[str]:
             for heading in re.findall(r"^#+ (.*)$", prose, flags=re.M)}
 
 
-@pytest.mark.parametrize("document", ["format.md", "cli.md"])
+@pytest.mark.parametrize("document", ["format.md", "cli.md", "trees.md", "teaching.md"])
 def test_links_lead_to_a_document_and_heading_that_exist(document: str) -> None:
     text = (DOCS / document).read_text(encoding="utf-8")
     links = re.findall(r"\]\(([^):]*)\)", text)
