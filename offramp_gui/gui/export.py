@@ -341,12 +341,13 @@ class FrozenDocument(QObject):
 
 
 def export_theme() -> Theme:
-    """Black on white, with text sized in pixels so every format draws it alike."""
+    """Black on white, with text sized in pixels so every format draws it alike, and
+    every label whole."""
     theme = Theme.light()
     font, small = QFont(theme.font), QFont(theme.small_font)
     font.setPixelSize(FONT_PX)
     small.setPixelSize(SMALL_FONT_PX)
-    return dataclasses.replace(theme, font=font, small_font=small)
+    return dataclasses.replace(theme, font=font, small_font=small, whole_labels=True)
 
 
 def build_scene(source: Tree | object, node_id: str | None = None,

@@ -243,7 +243,7 @@ def test_cli_refuses_a_png_beyond_the_size_limit(tmp_path):
     done = run_cli(str(deep_branching(tmp_path / "deep.json")), "-o", str(out))
     assert done.returncode == 1 and done.stdout == ""
     [line] = done.stderr.splitlines()
-    assert "the PNG would be 270,359 by 52,234 pixels, more than the 250 million" in line
+    assert "the PNG would be 270,324 by 52,234 pixels, more than the 250 million" in line
     assert "export to PDF or SVG" in line and "branch" in line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deep.json"]
 
@@ -268,7 +268,7 @@ def test_the_app_refuses_a_png_beyond_the_size_limit(make_window, tmp_path, qtbo
     assert not dialog.export(tmp_path / "deep.png")
     [(title, text, _details)] = window.prompts.errors
     assert title == "Export failed"
-    assert "270,359 by 52,234 pixels" in text and "export to PDF or SVG" in text
+    assert "270,324 by 52,234 pixels" in text and "export to PDF or SVG" in text
     assert not (tmp_path / "deep.png").exists()
     assert dialog.export(tmp_path / "deep.pdf"), dialog.last_error  # as the message says
 

@@ -14,10 +14,21 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from .node_item import HALF
 from .placement import FlatTree, Placed
-from .theme import TEXT_GAP, Theme, readable
+from .theme import BRANCH_TEXT_WIDTH, TEXT_GAP, Theme, readable
+from .wrap import wrap
 
-#: How wide the set's name may be written beside its first node.
+#: How wide the set's name may be written beside its first node (drawn whole, how wide
+#: its lines may be).
 _LABEL_WIDTH = 160.0
+_WHOLE_WIDTH = BRANCH_TEXT_WIDTH - 8
+
+
+def name_lines(name: str, theme: Theme) -> tuple[str, ...]:
+    """The lines a set's name is written in: one (elided on the canvas), or with whole
+    labels as many as it needs."""
+    if not theme.whole_labels:
+        return (name,)
+    return wrap(name, theme.small.font, _WHOLE_WIDTH, None)
 
 
 class SetMembers:
@@ -89,16 +100,21 @@ class JoinItem(QGraphicsItem):
         self.points: tuple[QPointF, ...] = ()
         #: The shown equilibrium's belief at each point's node ("60%"), "" where none.
         self.beliefs: tuple[str, ...] = ()
+        #: How far below its numbers the first node writes (with whole labels, its name
+        #: and template mark may take lines there).
+        self.under = 0.0
+        self._lines: tuple[str, ...] = ()
         self._bounds = QRectF()
 
     def set_join(self, name: str, color: QColor, points: list[QPointF],
-                 theme: Theme, beliefs: tuple[str, ...] = ()) -> None:
-        if theme is self.theme and (name, color, tuple(points), beliefs) == (
-                self.name, self.color, self.points, self.beliefs):
+                 theme: Theme, beliefs: tuple[str, ...] = (), under: float = 0.0) -> None:
+        if theme is self.theme and (name, color, tuple(points), beliefs, under) == (
+                self.name, self.color, self.points, self.beliefs, self.under):
             return
         self.prepareGeometryChange()
         self.name, self.color, self.points, self.theme = name, color, tuple(points), theme
-        self.beliefs = beliefs
+        self.beliefs, self.under = beliefs, under
+        self._lines = name_lines(name, theme)
         span = QPolygonF(list(self.points)).boundingRect().united(self.label_rect())
         for k, text in enumerate(beliefs):
             if text:
@@ -119,9 +135,13 @@ class JoinItem(QGraphicsItem):
         the branch into that node ends."""
         small = self.theme.small
         first = self.points[0]
-        width = min(_LABEL_WIDTH, small.advance(self.name) + 8)
-        top = first.y() + TEXT_GAP + small.line_spacing + 2
-        return QRectF(first.x() - HALF - TEXT_GAP - width, top, width, small.height + 2)
+        if self.theme.whole_labels:
+            width = max(small.advance(line) for line in self._lines) + 8
+        else:
+            width = min(_LABEL_WIDTH, small.advance(self.name) + 8)
+        top = first.y() + TEXT_GAP + small.line_spacing + 2 + self.under
+        height = small.height + 2 + (len(self._lines) - 1) * small.line_spacing
+        return QRectF(first.x() - HALF - TEXT_GAP - width, top, width, height)
 
     def boundingRect(self) -> QRectF:
         return self._bounds
@@ -150,5 +170,11 @@ class JoinItem(QGraphicsItem):
         painter.drawRoundedRect(rect, 3, 3)
         painter.setFont(small.font)
         painter.setPen(readable(self.color, self.theme.background))
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter,
-                         small.elided(self.name, rect.width() - 6))
+        if not self.theme.whole_labels:
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter,
+                             small.elided(self.name, rect.width() - 6))
+            return
+        row = QRectF(rect.left(), rect.top() + 1, rect.width(), small.height)
+        for line in self._lines:
+            painter.drawText(row, Qt.AlignmentFlag.AlignCenter, line)
+            row.translate(0, small.line_spacing)

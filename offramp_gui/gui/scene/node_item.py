@@ -41,6 +41,8 @@ MAX_OVERVIEW_LINES = 5
 _TEXT_GAP = TEXT_GAP
 #: How wide the template's name above a use or a master may be.
 _MARK_WIDTH = 120
+#: The least room between the numbers under a branch and the node's name beside them.
+NAME_GAP = 12.0
 
 
 @dataclass
@@ -64,6 +66,17 @@ class NodeLook:
     #: The template this node is a use ("use") or the master ("master") of, and its name.
     template_role: str = ""
     template: str = ""
+    #: With whole labels (`Theme.whole_labels`): the node's own name in lines under its
+    #: numbers when they leave it no room beside them (else none), or the root's on its
+    #: left; and the template mark's lines, under the name (else it is above the symbol).
+    name_lines: tuple[str, ...] = ()
+    mark_lines: tuple[str, ...] = ()
+
+
+def mark_words(role: str, template: str) -> str:
+    """What marks a use ("use") or the master ("master") of the template named."""
+    # (words, not symbols: the usual fonts have no glyph for a link or a diamond)
+    return f"use of {template}" if role == "use" else f"template {template}"
 
 
 @dataclass(frozen=True)
@@ -115,6 +128,12 @@ class NodeItem(QGraphicsItem):
         self.theme = theme
         self._forget()
         self.update()
+
+    def numbers_changed(self) -> None:
+        """New numbers, with whole labels: the texts right of an ending and left of the
+        root may take other room."""
+        self.prepareGeometryChange()
+        self._forget()
 
     def _forget(self) -> None:
         """What was worked out from the look, the theme or the layout no longer holds."""
@@ -184,39 +203,65 @@ class NodeItem(QGraphicsItem):
 
     def drawing_rect(self) -> QRectF:
         """What the node draws at a zoom its own texts can be read at."""
+        look, small = self.look, self.theme.small
         line = self.theme.body.height
         rect = QRectF(-HALF - 4, -HALF - line - 6, SYMBOL + 8, SYMBOL + 2 * line + 12)
-        offset = self.look.parent_offset
+        offset = look.parent_offset
         if offset is not None:
             above = self._extra_label_height()
-            below = self.theme.small.line_spacing * self.look.formula_line
+            below = small.line_spacing * self._lines_below()
             rect = rect.united(QRectF(offset.x(), min(offset.y(), 0) - line - 4 - above,
                                       -offset.x(),
                                       abs(offset.y()) + 2 * line + 10 + above + below))
         else:
-            small = self.theme.small
-            # The value is read at paint time: leave room for a long one.
-            width = min(LABEL_WIDTH, max(small.advance(self.look.name),
-                                         small.advance("-00,000,000")))
-            rect = rect.united(QRectF(-HALF - 6 - width, -line, width, 2 * line))
-        if self.look.template_role:
-            small = self.theme.small
+            rect = rect.united(self._root_texts_rect())
+        if look.template_role and not look.mark_lines:
             rect = rect.united(QRectF(-HALF, -HALF - 8 - small.height, _MARK_WIDTH,
                                       small.height + 4))
-        right = LABEL_WIDTH if self.look.kind == "terminal" or self.look.folded else 30
+        right = 30.0
+        if look.kind == "terminal" or look.folded:
+            right = LABEL_WIDTH
+            if self.theme.whole_labels:
+                right = max(right, self._right_x() - HALF + self._right_texts_width() + 2)
         return rect.united(QRectF(HALF, -line, right, 2 * line + 4)).adjusted(-3, -3, 3, 3)
+
+    def _root_texts_rect(self) -> QRectF:
+        """Where the root writes its name and value (and its template mark, with whole
+        labels), on its left."""
+        look, small = self.look, self.theme.small
+        line = self.theme.body.height
+        if not self.theme.whole_labels:
+            # The value is read at paint time: leave room for a long one.
+            width = min(LABEL_WIDTH, max(small.advance(look.name),
+                                         small.advance("-00,000,000")))
+            return QRectF(-HALF - 6 - width, -line, width, 2 * line)
+        texts = (*look.name_lines, self.reading().value, *look.mark_lines)
+        width = max(small.advance(text) for text in texts)
+        spacing = small.line_spacing
+        top = min(-line, -2 - small.ascent - max(0, len(look.name_lines) - 1) * spacing)
+        bottom = max(line, small.ascent + 2 + small.descent + len(look.mark_lines) * spacing)
+        return QRectF(-HALF - 6 - width, top, width, bottom - top)
+
+    def _lines_below(self) -> int:
+        """The lines under the numbers below the branch: one of formulas, and with whole
+        labels the name's and the template mark's."""
+        look = self.look
+        return look.formula_line + len(look.name_lines) + len(look.mark_lines)
 
     def text_rect(self) -> QRectF:
         """What the node draws about its own row: its symbol and every text round it (its
         branch label, numbers, name, template mark), without the branch's line up or down
         to its parent, which a page may cut where no text is."""
         drawing = self.drawing_rect()
+        if self.look.parent_offset is None:
+            return drawing  # (the root has no branch)
         line = self.theme.body.height
-        mark = self.theme.small.height + 4 if self.look.template_role else 0.0
+        small = self.theme.small
+        mark = small.height + 4 if self.look.template_role and not self.look.mark_lines \
+            else 0.0
         top = min(-HALF - line - 6, -line - 4 - self._extra_label_height()) - mark
-        bottom = max(HALF + line + 6,
-                     line + 10 + self.theme.small.line_spacing * self.look.formula_line)
-        left = self._elbow_x() if self.look.parent_offset is not None else drawing.left()
+        bottom = max(HALF + line + 6, line + 10 + small.line_spacing * self._lines_below())
+        left = self._elbow_x()
         return QRectF(left, top, drawing.right() - left, bottom - top)
 
     def shape(self) -> QPainterPath:
@@ -285,12 +330,11 @@ class NodeItem(QGraphicsItem):
         small = theme.small
         painter.setFont(small.font)
         baseline = small.ascent + 3
-        numbers = "   ".join(t for t in (reading.probability, reading.value, reading.reach)
-                               if t)
-        numbers = small.elided(numbers, end - start)
+        numbers = small.elided(reading.numbers, end - start)
         painter.drawText(QPointF(start, baseline), numbers)
-        room = end - start - small.advance(numbers) - 12
-        if look.name and room > 30:
+        room = end - start - small.advance(numbers) - NAME_GAP
+        # (drawn whole, a name is on this line only if it fits: the scene saw to it)
+        if look.name and not look.name_lines and (room > 30 or theme.whole_labels):
             name = small.elided(look.name, room)
             painter.setPen(theme.muted)
             painter.drawText(QPointF(end - small.advance(name), baseline), name)
@@ -298,6 +342,12 @@ class NodeItem(QGraphicsItem):
             painter.setPen(theme.text)
             painter.drawText(QPointF(start, baseline + small.line_spacing),
                              small.elided(reading.formulas, end - start))
+        if look.name_lines or look.mark_lines:
+            painter.setPen(theme.muted)
+            baseline += small.line_spacing * look.formula_line
+            for text in (*look.name_lines, *look.mark_lines):
+                baseline += small.line_spacing
+                painter.drawText(QPointF(end - small.advance(text), baseline), text)
 
     def _paint_symbol(self, painter: QPainter, reading: Reading) -> None:
         look, theme = self.look, self.theme
@@ -332,12 +382,13 @@ class NodeItem(QGraphicsItem):
                             else Qt.PenStyle.SolidLine))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRoundedRect(QRectF(-HALF - 3.5, -HALF - 3.5, SYMBOL + 7, SYMBOL + 7), 3, 3)
+        if look.mark_lines:
+            return  # (drawn whole, under the node's name)
         painter.setFont(small.font)
         painter.setPen(theme.muted)
-        # (words, not symbols: the usual fonts have no glyph for a link or a diamond)
-        words = f"use of {look.template}" if use else f"template {look.template}"
         painter.drawText(QPointF(-HALF, -HALF - 6 - small.descent),
-                         small.elided(words, _MARK_WIDTH))
+                         small.elided(mark_words(look.template_role, look.template),
+                                      _MARK_WIDTH))
 
     def _paint_fold_box(self, painter: QPainter) -> None:
         box = self.fold_box()
@@ -360,33 +411,60 @@ class NodeItem(QGraphicsItem):
             self._paint_root_texts(painter, reading.value)
 
     def _paint_root_texts(self, painter: QPainter, value: str) -> None:
-        """The root's name and value sit to its left, clear of the branches."""
+        """The root's name and value sit to its left, clear of the branches (drawn
+        whole, the name's lines rise from where its one line would be, and the template
+        mark is under the value)."""
         look, theme = self.look, self.theme
         small = theme.small
         right = -HALF - 6
         painter.setFont(small.font)
-        if look.name:
+        painter.setPen(theme.muted)
+        if look.name_lines:
+            baseline = -2 - (len(look.name_lines) - 1) * small.line_spacing
+            for text in look.name_lines:
+                painter.drawText(QPointF(right - small.advance(text), baseline), text)
+                baseline += small.line_spacing
+        elif look.name:
             name = small.elided(look.name, LABEL_WIDTH)
-            painter.setPen(theme.muted)
             painter.drawText(QPointF(right - small.advance(name), -2), name)
+        baseline = small.ascent + 2
+        for text in look.mark_lines:
+            baseline += small.line_spacing
+            painter.drawText(QPointF(right - small.advance(text), baseline), text)
         if value and not look.folded:
             painter.setPen(theme.text)
             painter.drawText(QPointF(right - small.advance(value), small.ascent + 2), value)
 
+    def _right_x(self) -> float:
+        """Where the texts right of an ending (or a folded node) start."""
+        return HALF + (FOLD_BOX + 10 if self.look.foldable else 6)
+
+    def _right_first(self, value: str) -> str:
+        look = self.look
+        return f"+{look.hidden} nodes   {value}" if look.folded else value
+
+    def _right_texts_width(self) -> float:
+        """How wide the texts right of an ending are, drawn whole."""
+        theme = self.theme
+        return max(theme.body.advance(self._right_first(self.reading().value)),
+                   theme.small.advance(self.look.outcome))
+
     def _paint_right_texts(self, painter: QPainter, value: str) -> None:
         look, theme = self.look, self.theme
         body, small = theme.body, theme.small
-        x = HALF + (FOLD_BOX + 10 if look.foldable else 6)
+        whole = theme.whole_labels  # (there is room on their right)
+        x = self._right_x()
         painter.setFont(body.font)
         painter.setPen(theme.text)
-        first = f"+{look.hidden} nodes   {value}" if look.folded else value
-        painter.drawText(QPointF(x, body.ascent / 2 - 2), body.elided(first, LABEL_WIDTH))
+        first = self._right_first(value)
+        painter.drawText(QPointF(x, body.ascent / 2 - 2),
+                         first if whole else body.elided(first, LABEL_WIDTH))
         if look.outcome:
             painter.setFont(small.font)
             painter.setPen(readable(look.color, theme.background) if look.kind == "terminal"
                            else theme.muted)
-            painter.drawText(QPointF(x, body.ascent / 2 + small.height),
-                             small.elided(look.outcome, LABEL_WIDTH))
+            painter.drawText(QPointF(x, body.ascent / 2 + small.height), look.outcome
+                             if whole else small.elided(look.outcome, LABEL_WIDTH))
 
     # ---- the overview: a view zoomed out past reading --------------------------------
     def overview_texts(self, zoom: float) -> list[OverviewText]:

@@ -32,6 +32,11 @@ class Reading:
     #: The node's payoffs that are expressions, with their values (View > Show Formulas).
     formulas: str = ""
 
+    @property
+    def numbers(self) -> str:
+        """The line written under the node's branch."""
+        return "   ".join(t for t in (self.probability, self.value, self.reach) if t)
+
 
 NOTHING = Reading()
 

@@ -171,6 +171,9 @@ class Theme:
     selection: QColor
     font: QFont
     small_font: QFont
+    #: Every text drawn whole, wrapped into lines where it needs them (a page, which has
+    #: no tooltip or Properties panel to read the rest in); else a long one is elided.
+    whole_labels: bool = False
     #: The fonts above and their variants with their metrics, made when first asked for.
     _styles: dict[tuple, TextStyle] = field(default_factory=dict, init=False, repr=False,
                                             compare=False)

@@ -23,10 +23,10 @@ from ...model.events import TreeChange
 from ...model.fields import FIELDS
 from ...model.tree import DECISION, TERMINAL, Node, Tree
 from ..format import NumberFormat
-from ..text import shown, tooltip
+from ..text import MAX_SHOWN, shown, tooltip
 from .drag import DragGesture
-from .information_sets import JoinItem, SetMembers, lanes
-from .node_item import HALF, MAX_OVERVIEW_LINES, NodeItem, NodeLook
+from .information_sets import JoinItem, SetMembers, lanes, name_lines
+from .node_item import HALF, MAX_OVERVIEW_LINES, NAME_GAP, NodeItem, NodeLook, mark_words
 from .placement import FlatTree, Placed
 from .readout import Readout, expression_payoffs
 from .theme import (
@@ -90,6 +90,8 @@ class TreeScene(QGraphicsScene):
         self.label_lines = label_lines
         self._wrapped: dict[str, tuple[str, ...]] = {}
         self._line_counts: dict[str | None, int] = {}
+        #: With whole labels: names and template marks wrapped, by text and width.
+        self._wrapped_small: dict[tuple[str, float], tuple[str, ...]] = {}
         self._formulas_shown = bool(getattr(document, "show_formulas", False))
         self.setBackgroundBrush(QBrush(self.theme.background))
         self._flat: FlatTree | None = None
@@ -149,6 +151,7 @@ class TreeScene(QGraphicsScene):
         self.setBackgroundBrush(QBrush(theme.background))
         self._wrapped.clear()
         self._line_counts.clear()
+        self._wrapped_small.clear()
         self.drag.theme = theme
         for item in self._items.values():
             item.set_theme(theme)
@@ -340,7 +343,9 @@ class TreeScene(QGraphicsScene):
             self._restyle(self._items)
 
     def _on_results(self, results: Results) -> None:
-        if self._layout_timer.isActive():
+        if self._layout_timer.isActive() or self.theme.whole_labels:
+            if self.theme.whole_labels:
+                self._measure_rooms()  # a name may fit beside its new numbers, or not
             self.relayout()
         else:
             self.refresh()
@@ -349,9 +354,11 @@ class TreeScene(QGraphicsScene):
 
     def _on_display(self) -> None:
         shown_now = bool(getattr(self.document, "show_formulas", False))
-        if shown_now != self._formulas_shown:
+        if shown_now != self._formulas_shown or self.theme.whole_labels:
             self._formulas_shown = shown_now
-            self._measure_rooms()  # a line of payoff formulas needs room
+            # A line of payoff formulas needs room; with whole labels, so may a name
+            # that no longer fits beside its numbers.
+            self._measure_rooms()
             self.relayout()
         else:
             self.refresh()
@@ -365,6 +372,7 @@ class TreeScene(QGraphicsScene):
         """Place the visible nodes; make items for those in view."""
         self._layout_timer.stop()
         self.laying_out.emit()
+        self.refresh()  # (with whole labels, the numbers tell where names go)
         restyle, self._restyle_after = self._restyle_after, None
         before = self._placed, self._place_of
         if self._flat is None or self._restructured:
@@ -390,7 +398,6 @@ class TreeScene(QGraphicsScene):
         finally:
             self._placing = False
         self._fill(relaid=True, before=before, restyle=restyle)
-        self.refresh()
 
     def show_area(self, area: QRectF, zoom: float) -> None:
         """The canvas shows `area` of the scene at `zoom`: give the nodes there items."""
@@ -572,7 +579,8 @@ class TreeScene(QGraphicsScene):
                 self.addItem(join)
             join.set_join(name, color, [self._point(k) + QPointF(offset, 0)
                                         for k in members.tolist()], self.theme,
-                          tuple(_belief(beliefs.get(node.id)) for node in nodes))
+                          tuple(_belief(beliefs.get(node.id)) for node in nodes),
+                          self.theme.small.line_spacing * self._lines_under(nodes[0]))
             stale.discard(name)
         for name in stale:
             self.removeItem(self._joins.pop(name))
@@ -600,6 +608,9 @@ class TreeScene(QGraphicsScene):
                                document.show_reach, tree if self._formulas_shown else None,
                                NumberFormat.of(tree.display), unit,
                                bool(getattr(document, "show_certainty", False)))
+        if self.theme.whole_labels:
+            for item in self._items.values():
+                item.numbers_changed()
         self.update()
 
     # ---- the canvas zoomed out past single rows, and the overview map -------------------
@@ -687,6 +698,9 @@ class TreeScene(QGraphicsScene):
             self._below[todo] = np.fromiter(
                 (self._formula_line(flat_nodes[k]) for k in todo.tolist()), bool,
                 len(todo)) * small
+        if self.theme.whole_labels:
+            self._below[todo] += np.fromiter(
+                (self._whole_below(flat_nodes[k]) for k in todo.tolist()), float, len(todo))
         self._above[0] = self._below[0] = 0.0  # the root has no branch
         self._measured[todo] = True
 
@@ -696,7 +710,49 @@ class TreeScene(QGraphicsScene):
         line = QFontMetricsF(self.theme.font).lineSpacing()
         small = QFontMetricsF(self.theme.small_font).lineSpacing()
         return ((len(self.branch_lines(node)) - 1) * line / ROW_HEIGHT,
-                small / ROW_HEIGHT if self._formula_line(node) else 0.0)
+                (small / ROW_HEIGHT if self._formula_line(node) else 0.0)
+                + (self._whole_below(node) if self.theme.whole_labels else 0.0))
+
+    def _whole_lines(self, node: Node, root: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """With whole labels, the lines of the node's own name (under its numbers when
+        they leave it no room beside them, else none; the root's on its left) and of its
+        template mark; else none."""
+        if not self.theme.whole_labels:
+            return (), ()
+        small = self.theme.small
+        width = LABEL_WIDTH if root else BRANCH_TEXT_WIDTH
+        name = shown(node.name)
+        if name and not root:
+            numbers = small.elided(self.readout(node.id).numbers, width)
+            if small.advance(name) <= width - small.advance(numbers) - NAME_GAP:
+                name = ""  # (it is written beside them)
+        role, template = _template_of(node)
+        return (self._wrapped_whole(name, width) if name else (),
+                self._wrapped_whole(mark_words(role, shown(template)), width) if role else ())
+
+    def _wrapped_whole(self, text: str, width: float) -> tuple[str, ...]:
+        lines = self._wrapped_small.get((text, width))
+        if lines is None:
+            lines = self._wrapped_small[(text, width)] = wrap(text, self.theme.small.font,
+                                                              width, None)
+        return lines
+
+    def _lines_under(self, node: Node) -> int:
+        """With whole labels, the lines a node other than the root writes under its
+        numbers: its formulas', its name's and its template mark's (else none)."""
+        if not self.theme.whole_labels:
+            return 0
+        names, marks = self._whole_lines(node, False)
+        return self._formula_line(node) + len(names) + len(marks)
+
+    def _whole_below(self, node: Node) -> float:
+        """The rows under a node's branch its name and template mark take with whole
+        labels, and the name of its information set (written under them)."""
+        names, marks = self._whole_lines(node, False)
+        lines = len(names) + len(marks)
+        if node.information_set is not None:
+            lines += len(name_lines(node.information_set, self.theme))
+        return lines * self.theme.small.line_spacing / ROW_HEIGHT
 
     def _room_changed(self, node_ids) -> bool:  # noqa: ANN001 - any collection of ids
         """Whether these nodes need other room now (noted for the next layout)."""
@@ -744,21 +800,22 @@ class TreeScene(QGraphicsScene):
         placed = self._placed
         assert placed is not None
 
+        # (the canvas's tooltips and Properties panel have all of a long one)
+        most, most_template = (MAX_SHOWN, MAX_SHOWN) if self.theme.whole_labels else (200, 120)
+
         def look_of(k: int) -> NodeLook:
             node = self._node_at(k)
             look = NodeLook(
                 kind=_kind(node), color=_color(node, players, outcomes),
-                name=shown(node.name, 200), branch=shown(node.branch),
+                name=shown(node.name, most), branch=shown(node.branch),
                 branch_lines=self.branch_lines(node), formula_line=self._formula_line(node),
-                outcome=shown(outcomes[node.outcome].name, 200)
+                outcome=shown(outcomes[node.outcome].name, most)
                 if node.outcome in outcomes else "",
                 foldable=bool(node.children), folded=bool(node.children and node.collapsed),
                 hidden=int(placed.hidden[k]))
-            if node.use is not None or node.template is not None:
-                look.template_role = "use" if node.use is not None else "master"
-                link = node.use if node.use is not None else node.template
-                look.template = shown(str(link.get("template" if node.use is not None
-                                                   else "name", "")), 120)
+            look.template_role, template = _template_of(node)
+            look.template = shown(template, most_template)
+            look.name_lines, look.mark_lines = self._whole_lines(node, k == 0)
             parent = int(placed.parent[k])
             if parent >= 0:
                 parent_node = self._node_at(parent)
@@ -857,6 +914,16 @@ _FLATTENED = "canvas: flattened"
 
 def _flatten(tree: Tree) -> FlatTree:
     return FlatTree(tree.root)
+
+
+def _template_of(node: Node) -> tuple[str, str]:
+    """The template the node is a use ("use") or the master ("master") of, and its name
+    (("", "") for neither)."""
+    if node.use is not None:
+        return "use", str(node.use.get("template", ""))
+    if node.template is not None:
+        return "master", str(node.template.get("name", ""))
+    return "", ""
 
 
 def _kind(node: Node) -> str:
