@@ -30,6 +30,8 @@ from .common import (
     CommandError,
     add_set_option,
     load_flat,
+    offscreen_gui,
+    one_line,
     open_tree,
     parse_assignments,
     quoted,
@@ -197,10 +199,12 @@ def write_output(options: argparse.Namespace, done: Run,
         if kind == "csv":
             write_atomic(options.output, done.csv(), backup=False)
         else:
-            plots = _load_plots()
+            plots = offscreen_gui("plots.analysis_plots", "plots need PySide6 and pyqtgraph"
+                                  " ({error}); -o OUT.csv writes the table of values"
+                                  " without them")
             plots.save_widget(plots.plot_run(done, outcome_colors), options.output)
     except (OSError, ValueError, MemoryError) as error:
-        raise CommandError(f"cannot write {quoted(options.output)}: {_one_line(error)}") \
+        raise CommandError(f"cannot write {quoted(options.output)}: {one_line(error)}") \
             from None
 
 
@@ -248,23 +252,3 @@ def _switches_in_words(variable: str, switches: list[float], file: str) -> str:
     at = ", ".join(f"{at:.6g}" for at in switches)
     return (held + f"The set of equilibria changes at {variable} = {at}"
             f" (offramp equilibria {file} --var {variable} says how).")
-
-
-def _load_plots():  # noqa: ANN202 - the gui.plots.analysis_plots module
-    """Start Qt without a display and import the plots (which import Qt)."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    try:
-        from PySide6.QtWidgets import QApplication
-
-        from ..gui.plots import analysis_plots
-    except ImportError as error:
-        raise CommandError(f"plots need PySide6 and pyqtgraph ({error}); -o OUT.csv writes"
-                           " the table of values without them") from None
-    if QApplication.instance() is None:
-        # Kept on the function so the application outlives this call.
-        _load_plots.app = QApplication(["offramp"])  # type: ignore[attr-defined]
-    return analysis_plots
-
-
-def _one_line(error: BaseException) -> str:
-    return " ".join((str(error) or type(error).__name__).split())

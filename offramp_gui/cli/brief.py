@@ -6,13 +6,12 @@ its offscreen platform, imported only when the command runs.
 from __future__ import annotations
 
 import argparse
-import os
 from datetime import date
 from pathlib import Path
 
 from .. import __version__
 from ..analysis.briefing import Provenance
-from .common import EXIT_USAGE, CommandError, open_tree, quoted
+from .common import EXIT_USAGE, CommandError, offscreen_gui, one_line, open_tree, quoted
 
 FORMATS = (".pdf", ".html", ".htm")
 PAGES = ("a4", "letter")  # as gui.briefing.PAGES, known before Qt is loaded
@@ -47,32 +46,13 @@ def run(options: argparse.Namespace) -> int:
     tree, loaded = open_tree(options.file)
     assert loaded.digest is not None  # (read_file sets it)
     provenance = Provenance(Path(options.file).name, loaded.digest, date.today(), __version__)
-    briefing = _load_briefing()
+    briefing = offscreen_gui("briefing", "brief needs PySide6 and pyqtgraph ({error})")
     try:
         briefing.export_briefing(tree, out, page=options.page, landscape=options.landscape,
                                  provenance=provenance, scenarios=options.scenarios)
     except KeyError as error:
         raise CommandError(f"--scenario: {error.args[0]}", EXIT_USAGE) from None
     except (OSError, ValueError, MemoryError) as error:
-        raise CommandError(f"cannot write {quoted(options.output)}: {_one_line(error)}") \
+        raise CommandError(f"cannot write {quoted(options.output)}: {one_line(error)}") \
             from None
     return 0
-
-
-def _one_line(error: BaseException) -> str:
-    return " ".join((str(error) or type(error).__name__).split())
-
-
-def _load_briefing():  # noqa: ANN202 - the gui.briefing module
-    """Start Qt without a display and import the briefing (which imports Qt)."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    try:
-        from PySide6.QtWidgets import QApplication
-
-        from ..gui import briefing
-    except ImportError as error:
-        raise CommandError(f"brief needs PySide6 and pyqtgraph ({error})") from None
-    if QApplication.instance() is None:
-        # Kept on the function so the application outlives this call.
-        _load_briefing.app = QApplication(["offramp"])  # type: ignore[attr-defined]
-    return briefing

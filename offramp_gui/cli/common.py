@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import math
+import os
 import sys
+from types import ModuleType
 from typing import TYPE_CHECKING, TextIO
 
 from ..analysis.flatten import FlatTree, flatten, flatten_columns
@@ -20,6 +23,8 @@ EXIT_USAGE = 2
 
 #: What commands leave to the end of the process (see `leave_for_exit`).
 left_for_exit: list[object] = []
+#: The Qt application of a command that draws, kept so that it outlives the call.
+_drawing_app: list[object] = []
 
 
 class CommandError(Exception):
@@ -148,3 +153,23 @@ def load_in_scenario(path: str, name: str | None) -> tuple[Settings, FlatTree]:
                            EXIT_USAGE)
     world = variant(tree, scenario.values)
     return world, flatten(world)
+
+
+def offscreen_gui(module: str, missing: str) -> ModuleType:
+    """Start Qt without a display and import `module` of the app (which imports Qt);
+    `missing` says what cannot be done without Qt (`{error}` is the import's error)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        from PySide6.QtWidgets import QApplication
+
+        loaded = importlib.import_module(f"..gui.{module}", __package__)
+    except ImportError as error:
+        raise CommandError(missing.format(error=error)) from None
+    if QApplication.instance() is None:
+        _drawing_app.append(QApplication(["offramp"]))
+    return loaded
+
+
+def one_line(error: BaseException) -> str:
+    """An error's message on one line (an OSError's may hold line breaks)."""
+    return " ".join((str(error) or type(error).__name__).split())

@@ -8,10 +8,17 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import os
 from pathlib import Path
 
-from .common import EXIT_USAGE, CommandError, escaped, open_tree, quoted
+from .common import (
+    EXIT_USAGE,
+    CommandError,
+    escaped,
+    offscreen_gui,
+    one_line,
+    open_tree,
+    quoted,
+)
 
 FORMATS = (".png", ".svg", ".pdf")
 PAGES = ("natural", "a4", "letter")  # as gui.export.PAGES, known before Qt is loaded
@@ -63,13 +70,13 @@ def run(options: argparse.Namespace) -> int:
     tree, _loaded = open_tree(options.file)
     if options.node is not None and options.node not in tree:
         raise CommandError(_unknown_node(options.node, tree.ids(), options.file))
-    exporter = _load_exporter()
+    exporter = offscreen_gui("export", "export needs PySide6 ({error})")
     try:
         exporter.export_tree(tree, out, node_id=options.node, scale=options.scale,
                              transparent=options.transparent, expanded=options.expanded,
                              page=options.page, landscape=options.landscape)
     except (OSError, ValueError, MemoryError) as error:
-        raise CommandError(f"cannot export to {quoted(options.output)}: {_one_line(error)}") \
+        raise CommandError(f"cannot export to {quoted(options.output)}: {one_line(error)}") \
             from None
     return 0
 
@@ -80,23 +87,3 @@ def _unknown_node(node_id: str, ids: list[str], filename: str) -> str:
         f"; the root is {ids[0]}" if ids else ""
     return (f'--node {escaped(node_id)}: there is no node with the id "{escaped(node_id)}"'
             f" in {quoted(filename)}{hint}")
-
-
-def _one_line(error: BaseException) -> str:
-    text = str(error) or type(error).__name__
-    return " ".join(text.split())
-
-
-def _load_exporter():  # noqa: ANN202 - the gui.export module
-    """Start Qt without a display and import the exporter (which imports Qt)."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    try:
-        from PySide6.QtWidgets import QApplication
-
-        from ..gui import export as exporter
-    except ImportError as error:
-        raise CommandError(f"export needs PySide6 ({error})") from None
-    if QApplication.instance() is None:
-        # Kept on the module so the application outlives this function.
-        _load_exporter.app = QApplication(["offramp"])  # type: ignore[attr-defined]
-    return exporter
