@@ -97,10 +97,12 @@ def test_the_stalemate_in_words(told):
     assert stall.said["thresholds"] == (
         "Each of these variables alone would change it: face_value above 56.225 (now 40),"
         " for “Accept a face-saving deal”; defeat_face_loss below 53.775 (now 70), for"
+        " “Accept a face-saving deal”; kremlin_cost_weight above 0.339791 (now 0), for"
         " “Accept a face-saving deal”.",)
     assert [f.phrase for f in stall.flips] == [
         "face_value above 56.225 (now 40), for “Accept a face-saving deal”",
-        "defeat_face_loss below 53.775 (now 70), for “Accept a face-saving deal”"]
+        "defeat_face_loss below 53.775 (now 70), for “Accept a face-saving deal”",
+        "kremlin_cost_weight above 0.339791 (now 0), for “Accept a face-saving deal”"]
     assert list(stall.said) == ["decision", "margin", "criteria", "thresholds"]
     assert stall.sentences == tuple(s for part in stall.said.values() for s in part)
 
@@ -129,7 +131,8 @@ def test_the_thresholds_are_the_threshold_engines(offramp, told):
     stall = told.decision("offramp_pledges.stall")
     assert [(f.variable, f.below, f.above) for f in stall.flips] == [
         ("face_value", None, (56.224999999999994, "offramp_pledges.stall.accept")),
-        ("defeat_face_loss", (53.775000000000006, "offramp_pledges.stall.accept"), None)]
+        ("defeat_face_loss", (53.775000000000006, "offramp_pledges.stall.accept"), None),
+        ("kremlin_cost_weight", None, (0.3397905759162303, "offramp_pledges.stall.accept"))]
 
 
 def test_no_sentence_names_a_node_id():
@@ -151,8 +154,9 @@ def test_the_story_of_the_solved_path(told):
         " “Front stalls” 55% and “Russian offensive recovers” 15% (ending in “Long war or"
         " frozen conflict”).",
         "If “Russian front collapses”, The Kremlin chooses “Accept a face-saving deal” at"
-        " “Kremlin response to a rout”, which ends the tree in “Negotiated settlement, face"
-        " saved”.",
+        " “Kremlin response to a rout”.",
+        "Then “Does the deal hold?” is left to chance: “The deal holds” 100% (ending in"
+        " “Negotiated settlement, face saved”).",
         "If “Front stalls”, The Kremlin chooses “Grind on” at “Kremlin response to a"
         " stalemate”.",
         "Then “A war of attrition” is left to chance: “Miscalculation spirals into a"
@@ -185,7 +189,7 @@ def test_only_decisions_are_explained(offramp):
                                            " decision: there is no choice to explain$"):
         explain(offramp, ["offramp_pledges"])
     with pytest.raises(ExplainError, match="is an ending, not a decision"):
-        explain(offramp, ["settle.accept"])
+        explain(offramp, ["settle.accept.holds"])
     with pytest.raises(ExplainError, match='there is no node "nope"'):
         explain(offramp, ["nope"])
 
@@ -196,7 +200,8 @@ def test_the_json_document(told):
                              "decisions", "narrative", "outcomes", "values"}
     stall = document["decisions"][3]
     assert stall["runner_up"] == "offramp_pledges.stall.accept"
-    assert [t["variable"] for t in stall["thresholds"]] == ["face_value", "defeat_face_loss"]
+    assert [t["variable"] for t in stall["thresholds"]] == ["face_value", "defeat_face_loss",
+                                                            "kremlin_cost_weight"]
     assert stall["thresholds"][0]["thresholds"] == [56.224999999999994]
     assert stall["sentences"] == list(told.decisions[3].sentences)
 
