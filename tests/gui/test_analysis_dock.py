@@ -227,7 +227,7 @@ def test_spider_draws_a_line_per_variable_through_the_base(qtbot, panel, flat):
     assert sorted(line.variable for line in expected.lines) == sorted(ranged)
     # The tree has more ranged variables than the plot has line styles: it draws those
     # that move the value most, and says so.
-    assert len(ranged) == 25 > MAX_LINES
+    assert len(ranged) == 24 > MAX_LINES
     drawn = expected.lines[:MAX_LINES]
     assert [name.split(" (")[0] for name, _color in tab.plot.legend.entries()] == \
         tab.plot.line_variables() == [line.variable for line in drawn]
@@ -235,7 +235,7 @@ def test_spider_draws_a_line_per_variable_through_the_base(qtbot, panel, flat):
         assert x.size == line.percent.size + len(line.switches)  # the rings on the line
         assert y[np.flatnonzero(x == 0.0)[0]] == expected.base  # every line meets there
     assert len(tab.plot.switch_points()) == sum(len(line.switches) for line in drawn)
-    assert f"The {MAX_LINES} of 25 variables that move it most are shown." in \
+    assert f"The {MAX_LINES} of 24 variables that move it most are shown." in \
         tab.plot.caption.text()
     assert tab.plot.plot.getAxis("bottom").labelText == "Change from base (% of range)"
     assert "Expected utility for Western capitals" in \

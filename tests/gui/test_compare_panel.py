@@ -25,6 +25,7 @@ SCENARIOS = [{"name": "Essay", "note": "Face matters more; rhetoric binds.",
 
 def tree_file(tmp_path: Path, **keys: object) -> Path:
     document = json.loads((TREES / "offramp.json").read_text(encoding="utf-8"))
+    document.pop("scenarios", None)  # the tree's own: each test gives the ones it needs
     document.update(keys)
     path = tmp_path / "offramp.json"
     path.write_text(json.dumps(document), encoding="utf-8")
