@@ -2,6 +2,7 @@
 a long simulation cancelled, and the exports."""
 from __future__ import annotations
 
+import json
 import csv
 import io
 import xml.etree.ElementTree as ET
@@ -225,9 +226,8 @@ def test_spider_draws_a_line_per_variable_through_the_base(qtbot, panel, flat):
     expected = sensitivity.spider(flat, topic, steps=tab.steps.value())
     ranged = [v.name for v in flat.variables if v.low is not None and v.high is not None]
     assert sorted(line.variable for line in expected.lines) == sorted(ranged)
-    # The tree has more ranged variables than the plot has line styles: it draws those
-    # that move the value most, and says so.
-    assert len(ranged) == 24 > MAX_LINES
+    # The tree has as many ranged variables as the plot has line styles: it draws each.
+    assert len(ranged) == 24 == MAX_LINES
     drawn = expected.lines[:MAX_LINES]
     assert [name.split(" (")[0] for name, _color in tab.plot.legend.entries()] == \
         tab.plot.line_variables() == [line.variable for line in drawn]
@@ -235,8 +235,7 @@ def test_spider_draws_a_line_per_variable_through_the_base(qtbot, panel, flat):
         assert x.size == line.percent.size + len(line.switches)  # the rings on the line
         assert y[np.flatnonzero(x == 0.0)[0]] == expected.base  # every line meets there
     assert len(tab.plot.switch_points()) == sum(len(line.switches) for line in drawn)
-    assert f"The {MAX_LINES} of 24 variables that move it most are shown." in \
-        tab.plot.caption.text()
+    assert "variables that move it most are shown" not in tab.plot.caption.text()
     assert tab.plot.plot.getAxis("bottom").labelText == "Change from base (% of range)"
     assert "Expected utility for Western capitals" in \
         tab.plot.plot.getAxis("left").labelText.replace("<br>", " ")
@@ -485,3 +484,20 @@ def test_builders_draw_to_png_and_svg_without_a_window(qapp, flat, tmp_path):
         plots.save_widget(widgets["one"], tmp_path / "x.jpg")
     with pytest.raises(SaveError, match="does not exist"):
         plots.save_widget(widgets["one"], tmp_path / "nowhere" / "x.png")
+
+
+def test_spider_with_more_variables_than_line_styles_draws_those_that_move_most(
+        qtbot, window, tmp_path):
+    document = json.loads((TREES / "offramp.json").read_text(encoding="utf-8"))
+    document["variables"] += [{"name": f"unused_{k}", "value": 1, "min": 0, "max": 2}
+                              for k in range(2)]
+    path = tmp_path / "more.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    window.document.open(path)
+    panel = window.panels["analysis"]
+    tab = shown(qtbot, panel, panel.spider)
+    assert len(tab.result.lines) == 26 > MAX_LINES
+    assert len(tab.plot.line_variables()) == MAX_LINES
+    assert not {"unused_0", "unused_1"} & set(tab.plot.line_variables())  # they move nothing
+    assert f"The {MAX_LINES} of 26 variables that move it most are shown." in \
+        tab.plot.caption.text()
