@@ -2,9 +2,9 @@
 a long simulation cancelled, and the exports."""
 from __future__ import annotations
 
-import json
 import csv
 import io
+import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
