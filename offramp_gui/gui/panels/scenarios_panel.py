@@ -178,7 +178,9 @@ class ScenariosPanel(QWidget):
         split.setChildrenCollapsible(False)
         split.addWidget(top)
         split.addWidget(bottom)
-        split.setStretchFactor(1, 1)  # the room the list does not ask for, to the values
+        # The list shares the room with the values: a tree may hold many scenarios.
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(split)
 
