@@ -2,7 +2,7 @@
 save and open it again, apply it, rename, annotate, copy and delete it, and undo."""
 from __future__ import annotations
 
-import shutil
+import json
 from pathlib import Path
 
 import pytest
@@ -20,8 +20,11 @@ TREES = Path(__file__).resolve().parents[2] / "trees"
 
 @pytest.fixture
 def tree_file(tmp_path):
+    """The off-ramp tree without the scenarios it ships with: each test adds its own."""
     path = tmp_path / "offramp.json"
-    shutil.copy(TREES / "offramp.json", path)
+    document = json.loads((TREES / "offramp.json").read_text(encoding="utf-8"))
+    del document["scenarios"]
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
     return path
 
 
