@@ -340,11 +340,11 @@ def test_evaluate_refuses_more_outcome_cells_than_the_limit(tmp_path, capsys, mo
 def test_a_file_cut_short_says_where_it_ends_and_what_is_left_open(tmp_path, capsys):
     path = tmp_path / "cut.json"
     lines = (ROOT / "trees" / "offramp.json").read_text(encoding="utf-8").splitlines()
-    path.write_text("\n".join(lines[:113]) + "\n", encoding="utf-8")
-    assert lines[112].strip() == '"id": "regime_face",'  # (as docs/cli.md shows)
+    path.write_text("\n".join(lines[:101]) + "\n", encoding="utf-8")
+    assert lines[100].strip() == '"id": "regime_face",'  # (as docs/cli.md shows)
     assert validate(path, capsys) == (1, (
-        f"{path}:113:27: error: $: this is not valid JSON: the file ends early, at line 113,"
-        ' before the object opened at line 112 (id "regime_face") in the list "criteria" is'
+        f"{path}:101:27: error: $: this is not valid JSON: the file ends early, at line 101,"
+        ' before the object opened at line 100 (id "regime_face") in the list "criteria" is'
         " closed (and 2 around it)\n"), "")
 
 
