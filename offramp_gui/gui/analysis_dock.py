@@ -32,6 +32,7 @@ from .analysis_requirements import RequirementsTab
 from .analysis_simulation import SimulationTab
 from .analysis_sweeps import OneWayTab, SpiderTab, TornadoTab, TwoWayTab
 from .analysis_tabs import AnalysisTab, labelled
+from .on_screen import on_screen, when_brought_into_view
 from .plots.plot_parts import decision_label
 from .text import shown
 
@@ -215,7 +216,7 @@ class AnalysisPanel(QWidget):
     def schedule(self) -> None:
         """Recompute the tab in view after a pause (only while the panel is visible); on
         a large tree, offer to (the simulation says itself when it is out of date)."""
-        if not self.isVisible():
+        if not on_screen(self):
             return
         tab, flat = self.tabs.currentWidget(), self.current_flat()
         if flat is not None and isinstance(tab, AnalysisTab) and tab is not self.simulation \
@@ -234,6 +235,7 @@ class AnalysisPanel(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        when_brought_into_view(self, self.schedule)
         self.schedule()
 
     def _on_results(self, _results: object = None) -> None:

@@ -43,6 +43,7 @@ from ...analysis.montecarlo import uncertain_variables
 from ...fileformat.json_io import dumps, loads
 from ...model.tree import Settings
 from ..background_save import WorkerJob
+from ..on_screen import on_screen, when_brought_into_view
 from ..text import shown
 from .explain_page import Look, page, plain_text
 from .fields import plain_label
@@ -200,7 +201,7 @@ class ExplainPanel(QWidget):
     # ---- when to explain again ----------------------------------------------------------
     def _changed(self, *_args: object) -> None:
         self._dirty = True
-        if self.isVisible():
+        if on_screen(self):
             self._timer.start()
 
     def _selection_changed(self, _node_id: object = None) -> None:
@@ -213,6 +214,11 @@ class ExplainPanel(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        when_brought_into_view(self, self._into_view)
+        if on_screen(self):
+            self._into_view()
+
+    def _into_view(self) -> None:
         if self._dirty:
             self._timer.start()
 

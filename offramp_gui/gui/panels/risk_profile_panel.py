@@ -17,6 +17,7 @@ from ...analysis.catalogue.risk_profile import RISK_PROFILE, ProfileParameters
 from ...analysis.flatten import ASSUMED_KIND, DECISION_KIND
 from ...analysis.profile import profile_of
 from ..analysis_tabs import export_data, export_plot, plain_label
+from ..on_screen import on_screen, when_brought_into_view
 from ..plots import analysis_plots as plots
 from ..plots.outcomes_plot import decision_shown
 from ..plots.profile_plot import RiskProfilePlot
@@ -63,13 +64,18 @@ class RiskProfilePanel(QWidget):
 
     # ---- when to recompute ----------------------------------------------------------
     def _changed(self, *_args: object) -> None:
-        """Redraw now if shown; otherwise when next shown (a tab behind the outcomes)."""
+        """Redraw now if seen; otherwise when next seen (a tab behind the outcomes)."""
         self._dirty = True
-        if self.isVisible():
+        if on_screen(self):
             self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        when_brought_into_view(self, self._into_view)
+        if on_screen(self):
+            self._into_view()
+
+    def _into_view(self) -> None:
         if self._dirty:
             self.refresh()
 
