@@ -74,11 +74,26 @@ def variable_range(flat: FlatTree, name: str, low: float | None = None,
 
 
 # ---- evaluating alternatives --------------------------------------------------------
+#: Numbers of node x sample x criterion a sweep's solve holds at once: bounds memory.
+_CHUNK_ELEMENTS = 8_000_000
+
+
 def alternative_values(flat: FlatTree, topic: Subject, overrides: Mapping[str, Any],
                        samples: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each alternative's value (A, S) and the best one's node index (S,), -1 if none."""
-    solution = solve(flat, overrides, samples, want_reach=False, want_outcomes=False)
-    values = solution.certainty(list(topic.alternatives))[:, :, topic.player]
+    """Each alternative's value (A, S) and the best one's node index (S,), -1 if none.
+
+    Solved a window of samples at a time, so that memory stays bounded however large
+    the tree (each sample is solved on its own either way)."""
+    window = max(1, _CHUNK_ELEMENTS // max(1, flat.size * (len(flat.criteria) + 2)))
+    parts = []
+    for start in range(0, samples, window):
+        stop = min(start + window, samples)
+        part = overrides if stop - start == samples else {
+            name: value[start:stop] if np.ndim(value) == 1 and len(value) == samples else value
+            for name, value in overrides.items()}
+        solution = solve(flat, part, stop - start, want_reach=False, want_outcomes=False)
+        parts.append(solution.certainty(list(topic.alternatives))[:, :, topic.player])
+    values = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
     return values, best_of(values, topic)
 
 
@@ -367,8 +382,6 @@ def threshold(flat: FlatTree, node_id: str, variable: str, low: float, high: flo
 
 #: What `thresholds` is asked: a decision's id, a variable, and the range to move it over.
 Asked = tuple[str, str, float, float]
-#: Numbers of node x sample x criterion a sweep's solve holds at once: bounds memory.
-_CHUNK_ELEMENTS = 8_000_000
 
 
 def thresholds(flat: FlatTree, asked: Sequence[Asked], steps: int = 200,
@@ -436,9 +449,11 @@ def _thresholds_together(flat: FlatTree, lines: list[tuple[Subject, str, float, 
     move in one set of samples."""
     grids = {(variable, low, high): grid(low, high, steps)
              for _topic, variable, low, high in lines}
-    chosen = _grid_choices(flat, grids, base, now)
+    decisions = np.array(sorted({topic.node for topic, *_rest in lines}), np.int64)
+    row = {node: k for k, node in enumerate(decisions.tolist())}
+    chosen = _grid_choices(flat, grids, base, now, decisions)
     x = np.concatenate([grids[key] for key in (line[1:] for line in lines)])
-    labels = np.concatenate([chosen[line[1:]][line[0].node] for line in lines])
+    labels = np.concatenate([chosen[line[1:]][row[line[0].node]] for line in lines])
     owner = np.repeat(np.arange(len(lines)), [grids[line[1:]].size for line in lines])
     candidates = tuple(a for topic, *_rest in lines for a in topic.alternatives)
     deciders = np.array([topic.player for topic, *_rest in lines for _a in topic.alternatives])
@@ -473,36 +488,33 @@ def _thresholds_together(flat: FlatTree, lines: list[tuple[Subject, str, float, 
 
 
 def _grid_choices(flat: FlatTree, grids: dict[tuple[str, float, float], np.ndarray],
-                  base: dict[str, Any], now: dict[str, float]
+                  base: dict[str, Any], now: dict[str, float], nodes: np.ndarray
                   ) -> dict[tuple[str, float, float], np.ndarray]:
-    """Every decision's choice (n, points) at each grid's points, the grid's variable
-    moved alone: the grids in chunks of samples that bound memory."""
-    per_sample = max(1, flat.size * (len(flat.criteria) + 2))
+    """The choices at `nodes` (rows, in that order) at each grid's points, the grid's
+    variable moved alone: solved a window of samples at a time, so that memory stays
+    bounded however large the tree (each sample is solved on its own either way)."""
     keys = list(grids)
-    found = {}
-    start = 0
-    while start < len(keys):
-        chunk = [keys[start]]
-        width = grids[keys[start]].size
-        while (start + len(chunk) < len(keys)
-               and (width + grids[keys[start + len(chunk)]].size) * per_sample
-               <= _CHUNK_ELEMENTS):
-            width += grids[keys[start + len(chunk)]].size
-            chunk.append(keys[start + len(chunk)])
+    points = np.concatenate([grids[key] for key in keys])
+    owner = np.repeat(np.arange(len(keys)), [grids[key].size for key in keys])
+    per_sample = max(1, flat.size * (len(flat.criteria) + 2))
+    window = max(1, _CHUNK_ELEMENTS // per_sample)
+    choices: np.ndarray | None = None
+    for start in range(0, points.size, window):
+        stop = min(start + window, points.size)
+        mine, moved = owner[start:stop], points[start:stop]
         columns: dict[str, np.ndarray] = {}
-        offset = 0
-        for key in chunk:
-            column = columns.setdefault(key[0], np.full(width, now.get(key[0], np.nan)))
-            column[offset:offset + grids[key].size] = grids[key]
-            offset += grids[key].size
-        overrides = {**base, **columns}
-        choice = solve(flat, overrides, width, want_reach=False, want_outcomes=False).choice
-        offset = 0
-        for key in chunk:
-            found[key] = choice[:, offset:offset + grids[key].size]
-            offset += grids[key].size
-        start += len(chunk)
-    return found
+        for k in np.unique(mine).tolist():
+            name = keys[k][0]
+            column = columns.setdefault(name, np.full(stop - start, now.get(name, np.nan)))
+            column[mine == k] = moved[mine == k]
+        solution = solve(flat, {**base, **columns}, stop - start, want_reach=False,
+                          want_outcomes=False)
+        if choices is None:
+            choices = np.empty((nodes.size, points.size), solution.choice.dtype)
+        choices[:, start:stop] = solution.choice[nodes]
+    assert choices is not None  # (every grid has points)
+    bounds = np.cumsum([0] + [grids[key].size for key in keys])
+    return {key: choices[:, bounds[k]:bounds[k + 1]] for k, key in enumerate(keys)}
 
 
 @dataclass(frozen=True)

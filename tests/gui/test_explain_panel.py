@@ -124,6 +124,23 @@ def test_a_large_tree_is_explained_on_a_worker(qtbot, window, panel, monkeypatch
     assert not panel.status.isVisible()
 
 
+def test_on_a_large_tree_the_thresholds_wait_for_find(qtbot, window, panel, monkeypatch):
+    monkeypatch.setattr(explain_panel, "THRESHOLDS_BY_THEMSELVES_UP_TO", 10)
+    window.document.select(STALL)
+    panel.refresh()
+    qtbot.waitUntil(lambda: not panel.pending, timeout=WAIT)
+    assert RUNNER_UP in panel.text() and "face_value above" not in panel.text()
+    assert panel.status.isVisible() and panel.status.text().startswith(
+        f"The tree has {window.document.results.flat.size:,} nodes: press Find What Would")
+    assert panel.find_button.isVisible()
+    qtbot.mouseClick(panel.find_button, Qt.MouseButton.LeftButton)
+    assert not panel.find_button.isVisible() and not panel.status.isVisible()
+    qtbot.waitUntil(lambda: "face_value above 56.225" in panel.text(), timeout=WAIT)
+    window.document.select("offramp_pledges.rout")  # another decision: offered again
+    qtbot.waitUntil(lambda: panel.find_button.isVisible(), timeout=WAIT)
+    assert "face_value below 8.61719" not in panel.text()
+
+
 def test_explain_this_decision_shows_the_dock_on_that_decision(qtbot, window, panel):
     dock = window.findChild(QDockWidget, "explain-dock")
     dock.hide()

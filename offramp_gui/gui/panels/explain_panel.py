@@ -58,6 +58,10 @@ DEBOUNCE_MS = 150
 #: path (which walks every node: 50 ms at 5,000); past that, on a worker.
 ONE_INLINE = 20_000
 PATH_INLINE = 5_000
+#: Past this many nodes the variables that would change a choice are sought only when
+#: asked (Find What Would Change It): about 2 s of a worker at 100,000 nodes, close to a
+#: minute at a million, the window slowed meanwhile.
+THRESHOLDS_BY_THEMSELVES_UP_TO = 100_000
 #: Samples drawn when asked how often the choices hold, and their seed.
 HOLD_SAMPLES = 10_000
 HOLD_SEED = 0
@@ -145,6 +149,10 @@ class ExplainPanel(QWidget):
             f"Draw {HOLD_SAMPLES:,} samples of the variables that have a distribution and"
             " count how often each decision makes the same choice")
         self.cancel_button = QPushButton("Cancel")
+        self.find_button = QPushButton("&Find What Would Change It")
+        self.find_button.setToolTip("Look for the values of each variable at which these"
+                                    " choices change (on a large tree, this takes a while)")
+        self.find_button.hide()
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setTextVisible(True)
@@ -164,6 +172,7 @@ class ExplainPanel(QWidget):
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.hold_button)
+        row.addWidget(self.find_button)
         row.addWidget(self.progress, 1)
         row.addWidget(self.cancel_button)
         row.addStretch(0)
@@ -174,6 +183,7 @@ class ExplainPanel(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.browser, 1)
         self.hold_button.clicked.connect(self.count_holding)
+        self.find_button.clicked.connect(self.find_thresholds)
         self.cancel_button.clicked.connect(self.cancel_holding)
 
         self._timer = QTimer(self)
@@ -242,6 +252,7 @@ class ExplainPanel(QWidget):
         self._full.drop()
         self._subject = self._subject_now()
         self.status.hide()  # (what it said is of the tree before)
+        self.find_button.hide()
         results = self.document.results
         self._update_hold_button()
         if results is None or results.issues or not results.flat.size:
@@ -260,8 +271,7 @@ class ExplainPanel(QWidget):
                 self._request = self._shown = None
                 self._write_message(f"This cannot be explained: {error}")
                 return
-            self._show(told, True)
-            self._full.ask(request.generation, lambda: request.explained(thresholds=True))
+            self._seek_thresholds(request, told)
         else:
             self.status.setText(EXPLAINING)
             self.status.show()
@@ -297,8 +307,32 @@ class ExplainPanel(QWidget):
         if told is None:
             self._write_message(f"This cannot be explained: {error}")
             return
+        self._seek_thresholds(request, told)
+
+    def _seek_thresholds(self, request: Request, told: Explanation) -> None:
+        """Look for the thresholds now, or on a large tree offer to."""
+        size = request.flat.size
+        if size > THRESHOLDS_BY_THEMSELVES_UP_TO:
+            self._show(told, False)
+            self.status.setText(f"The tree has {size:,} nodes: press Find What Would Change"
+                                " It to look for the variables that would change these"
+                                " choices (it takes a while).")
+            self.status.show()
+            self.find_button.show()
+            return
         self._show(told, True)
-        self._full.ask(generation, lambda: request.explained(thresholds=True))
+        self._full.ask(request.generation, lambda: request.explained(thresholds=True))
+
+    def find_thresholds(self) -> None:
+        """Look for the variables that would change the choices explained (on a tree
+        too large to do so after every change)."""
+        request, shown_now = self._request, self._shown
+        if request is None or shown_now is None or self._full.busy:
+            return
+        self.find_button.hide()
+        self.status.hide()
+        self._show(shown_now[0], True)  # (the page says it is looking)
+        self._full.ask(request.generation, lambda: request.explained(thresholds=True))
 
     def _full_done(self, generation: int, told: Explanation | None,
                    error: Exception | None) -> None:
@@ -312,6 +346,7 @@ class ExplainPanel(QWidget):
             if self._shown is not None:
                 self._show(self._shown[0], False)
             return
+        self.status.hide()
         self._show(told, False)
 
     # ---- the page -----------------------------------------------------------------------
