@@ -133,6 +133,16 @@ def test_outcomes_follow_the_selected_decision(controller, qtbot):
     assert outcomes.alternatives() == ["Seek defeat", "Talks now"]
 
 
+def test_on_a_large_tree_it_redraws_once_a_burst_of_changes_pauses(
+        controller, panel, qtbot, monkeypatch):
+    from offramp_gui.gui.panels import risk_profile_panel
+    monkeypatch.setattr(risk_profile_panel, "AT_ONCE_UP_TO", 3)  # the small tree is "large"
+    controller.select("collapse")
+    assert panel.plot.title.text() == "War aim: risk profile for West"  # not yet
+    qtbot.waitUntil(lambda: panel.plot.title.text()
+                    == "Kremlin response: risk profile for Kremlin", timeout=WAIT)
+
+
 def test_the_window_docks_it_beside_the_outcomes(make_window, qtbot, tmp_path):
     window = make_window()
     window.document.open(TREES / "offramp.json")

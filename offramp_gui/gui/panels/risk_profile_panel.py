@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
@@ -26,6 +27,11 @@ if TYPE_CHECKING:
     from ..document import DocumentController
     from ..prompts import Prompts
 
+#: Past this many nodes a change redraws the profile once a burst of changes pauses
+#: (PAUSE_MS), not at each: it walks every ending below the decision (0.1 s or more a
+#: step of a slider at a million nodes).
+AT_ONCE_UP_TO = 100_000
+PAUSE_MS = 150
 NO_DECISION = ("The root is not a decision: select a decision to see the chances of each"
                " score its alternatives lead to.")
 
@@ -38,6 +44,10 @@ class RiskProfilePanel(QWidget):
         self.plot = RiskProfilePlot()
         self.run: Run | None = None
         self._dirty = True
+        self._pause = QTimer(self)
+        self._pause.setSingleShot(True)
+        self._pause.setInterval(PAUSE_MS)
+        self._pause.timeout.connect(self._into_view)
         self.message = plain_label()
         self.message.hide()
         self.export_plot_button = QPushButton("Export plot…")
@@ -66,7 +76,12 @@ class RiskProfilePanel(QWidget):
     def _changed(self, *_args: object) -> None:
         """Redraw now if seen; otherwise when next seen (a tab behind the outcomes)."""
         self._dirty = True
-        if on_screen(self):
+        if not on_screen(self):
+            return
+        results = self.document.results
+        if results is not None and results.flat.size > AT_ONCE_UP_TO:
+            self._pause.start()
+        else:
             self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -80,6 +95,7 @@ class RiskProfilePanel(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
+        self._pause.stop()
         self._dirty = False
         results = self.document.results
         if results is None or results.flat.size == 0:
@@ -110,11 +126,13 @@ class RiskProfilePanel(QWidget):
     # ---- exporting ------------------------------------------------------------------
     def export_plot(self, path: Path | None = None) -> bool:
         """Ask where (unless given), then draw the profile shown into a PNG or SVG."""
+        self._into_view()  # (a change may be waiting for its pause)
         return export_plot(self.prompts, self.run, plots.plot_run, self._suggested(".png"),
                            path)
 
     def export_data(self, path: Path | None = None) -> bool:
         """Ask where (unless given), then write the profile's table as CSV."""
+        self._into_view()
         return export_data(self.prompts, self.run, self._suggested(".csv"), path)
 
     def _suggested(self, suffix: str) -> Path:
