@@ -1283,12 +1283,14 @@ def _table(table: np.ndarray | Callable[[], np.ndarray] | None) -> np.ndarray | 
 
 def evaluate_tree(tree: Tree, overrides: Overrides | None = None,
                   fixed: Mapping[str, str] | None = None,
-                  nodes: NodeColumns | None = None) -> Results:
+                  nodes: NodeColumns | None = None, flat: FlatTree | None = None) -> Results:
     """Validate, flatten and evaluate; the issues hold structural and numeric problems.
     `fixed`: decision node id -> the id of the child taken there (as in `solve`). A
     tree with information sets gives its first equilibrium's results. `nodes`: the
-    tree's node columns, when already read (a tree solved with several settings)."""
-    flat = flatten_columns(tree, nodes) if nodes is not None else flatten(tree)
+    tree's node columns, when already read (a tree solved with several settings);
+    `flat`: its array form, when already made."""
+    if flat is None:
+        flat = flatten_columns(tree, nodes) if nodes is not None else flatten(tree)
     structural = validate(tree) if flat.suspect else validate_settings(tree)
     if flat.suspect and fixed is None and not structural:
         from .equilibria import equilibrium_results  # (it builds on this module)

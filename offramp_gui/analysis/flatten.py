@@ -202,6 +202,28 @@ def flatten_columns(settings: Settings, columns: NodeColumns) -> FlatTree:
     return flat
 
 
+def with_values_of(flat: FlatTree, settings: Settings) -> FlatTree | None:
+    """`flat`'s nodes under the variables and weights of `settings`, a variant of the
+    settings `flat` was made from that sets other values (a scenario): the nodes are
+    not read again. None when the variant has other criteria or players, or another set
+    of valid variables (a node formula could then read differently): flatten it."""
+    criteria, players = settings.effective_criteria(), settings.effective_players()
+    if (tuple(c.id for c in criteria) != flat.criteria
+            or tuple(p.id for p in players) != flat.players):
+        return None
+    compiled = _compiler()
+    variables = _variables(settings, compiled)
+    known = {v.name for v in variables if not v.broken}
+    if known != {v.name for v in flat.variables if not v.broken}:
+        return None
+    weights = np.array([[_weight(p.weights.get(c.id, 0)) for c in criteria] for p in players],
+                       dtype=float).reshape(len(players), len(criteria))
+    return dataclasses.replace(
+        flat, variables=tuple(variables), weights=weights,
+        weight_terms=tuple(_weight_terms(settings, compiled, known)),
+        risk=risk_attitudes(settings, known), given_index=flat.index)
+
+
 def risk_attitudes(settings: Settings, known: set[str]) -> tuple[RiskAttitude, ...]:
     """The players' non-linear utilities; one that is not valid gets nan (validate says
     why)."""

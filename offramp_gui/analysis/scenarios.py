@@ -16,11 +16,11 @@ from typing import TypeVar
 
 import numpy as np
 
-from ..model.columns import columns_of
+from ..model.columns import NodeColumns, columns_of
 from ..model.scenarios import Scenario, Values, what_if, with_values
 from ..model.tree import DECISION, Settings, Tree
 from .evaluate import Results, evaluate_tree
-from .flatten import DECISION_KIND, FlatTree
+from .flatten import DECISION_KIND, FlatTree, flatten_columns, with_values_of
 
 BASE_CASE = "Base case"
 #: The values the app's sliders have moved from the base case, as a column.
@@ -123,14 +123,16 @@ class Comparison:
         }
 
 
-def compare(tree: Tree, scenarios: list[Scenario], player: str | None = None) -> Comparison:
+def compare(tree: Tree, scenarios: list[Scenario], player: str | None = None,
+            flat: FlatTree | None = None) -> Comparison:
     """Solve `tree` in each scenario (a `Scenario(BASE_CASE)` is the base case).
 
     `player`: a player id whose values of the alternatives are shown; by default the
-    player who makes the first decision on the base case's solved path.
+    player who makes the first decision on the base case's solved path. `flat`: the
+    tree's array form with any values, when already made (the app's).
     """
-    nodes = columns_of(tree.root)  # (read once: only the settings differ)
-    columns = [Column(s.name, s.note, evaluate_tree(variant(tree, s.values), nodes=nodes))
+    solved = _Worlds(tree, flat)
+    columns = [Column(s.name, s.note, solved.results(variant(tree, s.values)))
                for s in scenarios]
     first = columns[0].results
     flat = first.flat
@@ -158,6 +160,25 @@ def compare(tree: Tree, scenarios: list[Scenario], player: str | None = None) ->
                 if any(chances[k] > 0 for chances in root_chances) or k < len(outcome_labels) - 1]
     return Comparison(columns, decisions, decision_label, chosen_player, alternatives,
                       outcomes, values_are)
+
+
+class _Worlds:
+    """One tree solved in several worlds: its nodes read and put in arrays once (or
+    taken as given), each world's values set over them (only the settings differ)."""
+
+    def __init__(self, tree: Tree, flat: FlatTree | None = None):
+        self.tree = tree
+        self.nodes: NodeColumns | None = None
+        #: (A game's arrays hold the equilibrium shown: its worlds are made afresh.)
+        self.flat = flat if flat is not None and flat.held is None else None
+
+    def results(self, world: Tree, fixed: dict[str, str] | None = None) -> Results:
+        flat = None if self.flat is None else with_values_of(self.flat, world)
+        if flat is None:
+            if self.nodes is None:
+                self.nodes = columns_of(self.tree.root)
+            flat = self.flat = flatten_columns(world, self.nodes)
+        return evaluate_tree(world, fixed=fixed, flat=flat)
 
 
 def _values_of(results: Results) -> np.ndarray:
@@ -232,11 +253,12 @@ class TwoWorlds:
 
 
 def decide_and_live(tree: Tree, believed: Scenario, true: Scenario,
-                    player: str) -> TwoWorlds:
+                    player: str, flat: FlatTree | None = None) -> TwoWorlds:
     """`player` (an id) solves the tree in `believed` and keeps its choices at each of
-    its decisions; the others choose in `true`, knowing those choices, as they would."""
-    nodes = columns_of(tree.root)
-    in_beliefs = evaluate_tree(variant(tree, believed.values), nodes=nodes)
+    its decisions; the others choose in `true`, knowing those choices, as they would.
+    `flat` as in `compare`."""
+    solved = _Worlds(tree, flat)
+    in_beliefs = solved.results(variant(tree, believed.values))
     flat = in_beliefs.flat
     who = flat.players.index(player)
     policy = {}
@@ -246,8 +268,8 @@ def decide_and_live(tree: Tree, believed: Scenario, true: Scenario,
             if chosen is not None:
                 policy[node.id] = chosen
     world = variant(tree, true.values)
-    held = evaluate_tree(world, fixed=policy, nodes=nodes)
-    best = evaluate_tree(world, nodes=nodes)
+    held = solved.results(world, fixed=policy)
+    best = solved.results(world)
     risky = any(a.player == who for a in flat.risk)
     rows = []
     for i in sorted(set(_path(held)) | set(_path(best))):

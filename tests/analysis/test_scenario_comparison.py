@@ -10,6 +10,8 @@ from offramp_gui import api
 from offramp_gui.analysis.scenarios import BASE_CASE, compare, decide_and_live, variant
 from offramp_gui.model.scenarios import Scenario, Values
 
+TREES = Path(__file__).resolve().parents[2] / "trees"
+
 # Kennedy's choice in miniature: an air strike pays off unless the Soviets in Cuba hold
 # tactical nuclear weapons and use them; a quarantine is worth 0 either way.
 CUBA = {
@@ -83,3 +85,25 @@ def test_the_off_ramp_trees_scenarios_flip_the_kremlins_choice_at_a_stalemate():
     both = compare(tree, [essay, rhetoric])
     assert both.decisions[0].choices == ["Support Ukraine while keeping an off-ramp open",
                                          "Seek Russia's defeat"]
+
+
+@pytest.mark.parametrize("name", ["offramp.json", "rhetoric.json",
+                                  "cuban-missile-crisis-1962.json"])
+def test_the_apps_arrays_with_what_if_values_give_the_same_comparison(name):
+    """The app hands over its own arrays, made with the what-if values of its sliders;
+    each world's values are set over them, and every number is as if read afresh."""
+    from offramp_gui.analysis.flatten import flatten
+    from offramp_gui.analysis.scenarios import every_column, player_at_stake
+    from offramp_gui.model.scenarios import with_values
+
+    tree = api.load(TREES / name)
+    moved = variant(tree, Values({v.name: (v.min + v.max) / 2 for v in tree.variables
+                                  if v.min is not None and v.max is not None}))
+    flat = flatten(moved)  # (the nodes are the same, the values are not)
+    assert with_values(moved, Values()) != with_values(tree, Values())
+    columns = every_column(tree)
+    assert compare(tree, columns, flat=flat).to_json() == compare(tree, columns).to_json()
+    believed, true = tree.scenarios[0], tree.scenarios[-1]
+    player = player_at_stake(tree, believed, true)
+    assert decide_and_live(tree, believed, true, player, flat=flat).to_json() == \
+        decide_and_live(tree, believed, true, player).to_json()
