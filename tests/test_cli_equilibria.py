@@ -152,3 +152,10 @@ def test_a_sweep_of_a_game_says_where_its_set_of_equilibria_changes():
                       "--var", "rhetoric_stakes")
     assert refused.returncode == 1
     assert "offramp equilibria --var" in refused.stderr
+
+
+def test_one_equilibrium_is_counted_in_the_singular():
+    run = offramp("equilibria", ROOT / "trees" / "reference" / "fearon-1995.json")
+    assert run.returncode == 0, run.stderr
+    assert "all 5 pure strategy profiles searched. 1 perfect Bayesian equilibrium in pure" \
+        " strategies." in run.stdout

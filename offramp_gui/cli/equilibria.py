@@ -130,14 +130,15 @@ def _summary(search: EquilibriumSearch) -> str:
     if not sets:
         return ("No information sets: every player sees every earlier move, and backward"
                 " induction gives the one equilibrium below.")
-    what = "optimal strategies" if search.one_player else \
-        "perfect Bayesian equilibria in pure strategies"
+    count = len(search.equilibria)
+    what = ("optimal strateg" + ("y" if count == 1 else "ies") if search.one_player else
+            "perfect Bayesian equilibri" + ("um" if count == 1 else "a") + " in pure strategies")
     game = " (a signalling game)" if search.signalling else ""
     searched = (f"all {search.profiles:,} pure strategy profiles searched" if search.complete
                 else f"only {search.searched:,} of the {search.profiles:,} pure strategy"
                 " profiles searched: there may be more")
     return (f"{sets} information set{'s' if sets != 1 else ''}{game}; {searched}."
-            f" {len(search.equilibria)} {what}.")
+            f" {count} {what}.")
 
 
 def _equilibrium(search: EquilibriumSearch, k: int, found: Equilibrium) -> list[str]:
