@@ -91,6 +91,10 @@ _MARGINS = (54.0, 50.0, 54.0, 64.0)
 MIN_READABLE = 0.65
 #: More parts than this and only the overview is printed.
 MAX_PARTS = 40
+#: A tree showing more nodes than this is drawn folded below the deepest level within
+#: it, as the app opens a large tree (more would not read on paper, and a million nodes
+#: drawn would take minutes and gigabytes).
+DRAWN_UP_TO = 2500
 #: Room kept above a figure on its page for the heading and a line or two (logical px).
 _HEADING_ROOM, _CAPTION_ROOM = 120.0, 36.0
 CHART_WIDTH = 820  # the charts are laid out this wide, then scaled to the page
@@ -121,7 +125,7 @@ def export_briefing(source: Tree | object, path: str | os.PathLike, page: str = 
     results = getattr(source, "results", None)
     if results is None:
         results = evaluate_tree(tree)
-    scene = build_scene(source, titled=False, results=results)
+    scene = build_scene(source, titled=False, results=results, most=DRAWN_UP_TO)
     try:
         write_briefing(path, briefing_sections(tree, results, comparison), scene,
                        provenance or document_provenance(source), page, landscape)
@@ -593,10 +597,12 @@ def _tree_figure(scene: TreeScene, page: QSizeF, alt: str, markup: _Markup) -> s
     legend at the parts' size) and each part after it, on a page of its own on paper."""
     parts = tree_parts(scene, page.width(), page.height() - _CAPTION_ROOM,
                        page.height() - _HEADING_ROOM)
+    folded = _folded_note(scene, markup)
     if not parts.split:
-        return markup.image(parts.whole.size() * parts.scale,
-                            lambda painter, rect: paint_scene(scene, painter, rect, parts.whole,
-                                                              QColor("#ffffff")), alt)
+        return folded + markup.image(
+            parts.whole.size() * parts.scale,
+            lambda painter, rect: paint_scene(scene, painter, rect, parts.whole,
+                                              QColor("#ffffff")), alt)
     key = _key(scene, page.width() / parts.scale)
     key_rect = key.itemsBoundingRect()
     key_size = key_rect.size() * parts.scale
@@ -605,7 +611,7 @@ def _tree_figure(scene: TreeScene, page: QSizeF, alt: str, markup: _Markup) -> s
                    / parts.whole.height())
     size = parts.whole.size() * overview
     count = len(parts.parts)
-    out = [markup.note(
+    out = [folded, markup.note(
         f"At a readable size the tree would take {parts.too_many:,} pages: fold branches"
         " to print it, or export it as an image (File > Export Image…, or offramp export)"
         " to read it whole." if parts.too_many else
@@ -625,6 +631,20 @@ def _tree_figure(scene: TreeScene, page: QSizeF, alt: str, markup: _Markup) -> s
                                 _paint_part(scene, part, painter, rect),
                                 f"{alt}: part {k} of {count}"))
     return "".join(out)
+
+
+def _folded_note(scene: TreeScene, markup: _Markup) -> str:
+    """What a tree too large to draw whole shows, said above it (or nothing)."""
+    folded = getattr(scene, "folded_to", None)
+    if folded is None:
+        return ""
+    levels, count = folded
+    total = scene.snapshot.results.flat.size
+    return markup.note(
+        f"The tree has {total:,} nodes: drawn here to {levels} level{'s' if levels != 1 else ''}"
+        f" below the root ({count:,} nodes), as more would not read on paper. Fold branches"
+        " in the app to choose what is drawn, or export a branch as an image (File > Export"
+        " Image…, or offramp export --node) to print the rest.")
 
 
 _QT_STYLE = f"""

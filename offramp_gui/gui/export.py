@@ -352,14 +352,16 @@ def export_theme() -> Theme:
 
 def build_scene(source: Tree | object, node_id: str | None = None,
                 expanded: bool = False, titled: bool = True,
-                results: Results | None = None) -> TreeScene:
+                results: Results | None = None, most: int | None = None) -> TreeScene:
     """An off-screen scene of the tree, or of the branch under `node_id`, titled (unless
     a page around it has the title), with a legend.
 
     Works on a copy: the user's tree (and what it has folded) is never touched. The
     numbers are the whole tree's, so a branch shows the values it has in context;
     `results`, when given, are the tree's as already evaluated (a briefing shows the
-    numbers its tables and charts show).
+    numbers its tables and charts show). `most`: the copy is folded below the deepest
+    level at which no more than this many nodes show, and the scene's `folded_to` says
+    how many levels and nodes show (None when none was folded).
     """
     tree: Tree = source if isinstance(source, Tree) else source.tree  # type: ignore[attr-defined]
     if node_id is not None and node_id not in tree:
@@ -371,14 +373,34 @@ def build_scene(source: Tree | object, node_id: str | None = None,
     full = _tree_like(tree, root)
     top = root if node_id is None else _find(root, node_id)
     top.collapsed = None  # exporting a folded branch means showing it
+    folded_to = None if most is None else fold_to_fit(top, most)
     drawn = full if top is root else _tree_like(tree, top)
     document = FrozenDocument(drawn, results if results is not None else evaluate_tree(full),
                          source)
     scene = TreeScene(document, export_theme(), label_lines=None)  # a page shows it all
     scene.snapshot = document  # keep it alive as long as the scene
+    scene.folded_to = folded_to
     _drop_fold_boxes(scene)
     _decorate(scene, drawn, None if top is root else top, titled)
     return scene
+
+
+def fold_to_fit(top: Node, most: int) -> tuple[int, int] | None:
+    """Fold `top`'s subtree (a copy) below the deepest level at which no more than
+    `most` nodes show, its own folds kept. Returns how many levels below `top` show and
+    how many nodes, or None when it all shows within `most`."""
+    level, shown_count, depth = [top], 1, 0
+    while True:
+        below = [child for node in level if not node.collapsed for child in node.children]
+        if not below:
+            return None
+        if shown_count + len(below) > most:
+            break
+        level, shown_count, depth = below, shown_count + len(below), depth + 1
+    for node in level:
+        if node.children:
+            node.collapsed = True
+    return depth, shown_count
 
 
 def _drop_fold_boxes(scene: TreeScene) -> None:

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -33,13 +34,15 @@ OFFRAMP = TREES / "offramp.json"
 
 # ---- reading the files back ---------------------------------------------------------------
 def pdf_pages(path: Path) -> list[str]:
-    """The text of each page, as pdftotext (poppler) reads it."""
+    """The text of each page, as pdftotext (poppler) reads it, ligatures spelt out (a
+    font such as Nimbus Sans, which fontconfig gives for Helvetica where it is
+    installed, joins "ff" and "fi" into one glyph)."""
     tool = shutil.which("pdftotext")
     if tool is None:
         pytest.skip("reading a PDF's text back needs pdftotext (poppler-utils)")
     text = subprocess.run([tool, "-layout", str(path), "-"], capture_output=True, text=True,
                           check=True, timeout=60).stdout
-    pages = text.split("\f")
+    pages = unicodedata.normalize("NFKC", text).split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
 
@@ -202,6 +205,25 @@ def test_a_tree_too_large_to_print_in_parts_gets_its_overview_alone(tmp_path, qa
     assert "The tree, part" not in " ".join(pages)
     assert one_line(pages[2]).startswith("Why the tree decides as it does")  # the next
     assert one_line(pages[3]).startswith("What each alternative leads to")
+
+
+def test_a_tree_too_large_to_draw_is_drawn_to_the_levels_that_fit(tmp_path, qapp,
+                                                                   monkeypatch):
+    from offramp_gui.gui import briefing
+    monkeypatch.setattr(briefing, "DRAWN_UP_TO", 20)  # the off-ramp tree (118) is "large"
+    tree = load(OFFRAMP)
+    # Its levels show 1, 3, 6 and 10 nodes as the file folds it (20 in all); the next
+    # 10 would pass 20.
+    scene = build_scene(tree, titled=False, most=20)
+    assert scene.folded_to == (3, 20)
+    assert len([item for item in scene.items() if isinstance(item, NodeItem)]) == 20
+    scene.clear()
+    out = tmp_path / "large.html"
+    export_briefing(tree, out)
+    text = " ".join(Page(out.read_text("utf-8")).text.split())
+    assert ("The tree has 118 nodes: drawn here to 3 levels below the root (20 nodes), as"
+            " more would not read on paper.") in text
+    assert build_scene(tree, titled=False).folded_to is None  # the image export: all of it
 
 
 def test_a_tree_that_fits_is_one_picture(qapp):
