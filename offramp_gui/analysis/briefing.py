@@ -161,12 +161,14 @@ def briefing_sections(settings: Settings, results: Results,
     return sections
 
 
-def briefing_comparison(tree: Tree, names: list[str] | None = None) -> Comparison | None:
+def briefing_comparison(tree: Tree, names: list[str] | None = None,
+                        flat: FlatTree | None = None) -> Comparison | None:
     """The base case beside the scenarios `names` (by default, every scenario of the
     tree, and its what-if values); None for a tree without scenarios, unless named.
-    Raises KeyError, with a message for the user, for a name the tree does not have."""
+    Raises KeyError, with a message for the user, for a name the tree does not have.
+    `flat`: the tree's arrays, when already made (as `scenarios.compare` takes them)."""
     if names is None:
-        return compare(tree, every_column(tree)) if tree.scenarios else None
+        return compare(tree, every_column(tree), flat=flat) if tree.scenarios else None
     columns = [Scenario(BASE_CASE)]
     for name in names:
         scenario = scenario_named(tree, name)
@@ -174,7 +176,7 @@ def briefing_comparison(tree: Tree, names: list[str] | None = None) -> Compariso
             raise KeyError(unknown_scenario(tree, name))
         if scenario.name not in [c.name for c in columns]:
             columns.append(scenario)
-    return compare(tree, columns)
+    return compare(tree, columns, flat=flat)
 
 
 def summary_section(told: Explanation) -> Section:

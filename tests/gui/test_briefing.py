@@ -341,6 +341,19 @@ def test_a_web_page_of_the_tree_with_its_unsaved_changes(window, qtbot, tmp_path
     assert open_briefing(window, qtbot).format.currentData() == ".html"
 
 
+def test_the_apps_briefing_of_a_large_tree_draws_what_fits_and_compares_its_scenarios(
+        window, qtbot, tmp_path, monkeypatch):
+    monkeypatch.setattr("offramp_gui.gui.features.briefing.DRAWN_UP_TO", 20)
+    dialog = open_briefing(window, qtbot)
+    dialog.format.setCurrentIndex(dialog.format.findData(".html"))
+    click_export(dialog, qtbot)
+    window.features["briefing"].wait()
+    text = " ".join(Page((tmp_path / "offramp-briefing.html").read_text("utf-8")).text.split())
+    assert ("The tree has 118 nodes: drawn here to 3 levels below the root (20 nodes), as"
+            " more would not read on paper.") in text
+    assert "Scenarios compared" in text and "As the essay argues" in text
+
+
 def test_a_name_that_is_no_briefing_is_refused_in_the_dialog(window, qtbot, tmp_path):
     dialog = open_briefing(window, qtbot)
     dialog.file.setText(str(tmp_path / "briefing.docx"))

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from ...analysis.briefing import Provenance, Section, briefing_comparison, briefing_sections
 from ...model.tree import Settings
 from ..background_save import WorkerJob
-from ..briefing import document_provenance, write_briefing
+from ..briefing import DRAWN_UP_TO, document_provenance, write_briefing
 from ..briefing_dialog import BriefingDialog
 from ..contributions import ActionSpec, Contributions, Place
 from ..document import DocumentController
@@ -63,12 +63,12 @@ class BriefingFeature:
         document = self.document
         document.recompute()  # (an edit just made has its results a moment later)
         results = document.results
-        scene = build_scene(document, titled=False, results=results)
+        scene = build_scene(document, titled=False, results=results, most=DRAWN_UP_TO)
         provenance = document_provenance(document)
         settings = Settings()
         settings.copy_settings_from(document.tree)  # (edits replace these, never change them)
         # The scenarios are solved here: they read the nodes, which edits change in place.
-        comparison = briefing_comparison(document.tree)
+        comparison = briefing_comparison(document.tree, flat=document.current_shape())
         self.status.show(f"Making the briefing {path.name}…")
         job: WorkerJob[list[Section]] = WorkerJob(
             lambda: briefing_sections(settings, results, comparison), "offramp-briefing",
