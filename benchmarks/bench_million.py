@@ -17,6 +17,13 @@ layout is over the file size limit). Once it is usable, in the app:
   slider step with every node shown, then Fold All;
 - quit: from File > Quit to the end of the process.
 
+    python bench_million.py --panels [--size 1000000] [--runs 1]
+
+The Explain and Risk Profile tabs chosen (behind the Properties and the Outcomes in the
+default layout): slider steps a drag's pace apart, the time the panels take to catch up
+after the last, then Find What Would Change It on the Explain panel, and the peak
+memory.
+
     python bench_million.py --quit [--size 1000000] [--runs 1] [--save] [--code DIR ...]
 
 Quit after edits alone, alternating with other checkouts (the code before a change):
@@ -141,6 +148,53 @@ def autosave(app: Any, recovery: Any, meanwhile: Callable[[], list[float]]
     return taken - start, longest, time.perf_counter() - taken, gestures
 
 
+def interact_with_panels_shown(window: Any) -> dict[str, Any]:
+    """The Explain and Risk Profile tabs chosen: slider steps a drag's pace apart (each
+    to the numbers on screen), the panels caught up after, then Find What Would Change
+    It on the Explain panel, to the variables found."""
+    from PySide6.QtWidgets import QApplication, QDockWidget
+
+    app = QApplication.instance()
+    document = window.document
+    results = [0]
+    document.results_ready.connect(lambda _r: results.__setitem__(0, results[0] + 1))
+    for dock in ("explain-dock", "risk_profile-dock"):
+        window.findChild(QDockWidget, dock).raise_()
+    explain, profile = window.panels["explain"], window.panels["risk_profile"]
+
+    def settle() -> float:
+        start = time.perf_counter()
+        while explain.pending or profile._dirty:
+            app.processEvents()
+            time.sleep(0.005)
+            if time.perf_counter() - start > PATIENCE:
+                raise SystemExit(f"the panels did not settle in {PATIENCE:.0f} s")
+        return time.perf_counter() - start
+
+    settle()
+    slider = window.panels["variables"].rows["p"].slider
+    steps = []
+    for k in range(21):
+        before, start = results[0], time.perf_counter()
+        slider.setValue(slider.value() + (7 if k % 2 == 0 else -6))
+        while results[0] == before:
+            app.processEvents()
+        app.processEvents()
+        window.view.viewport().repaint()
+        steps.append(time.perf_counter() - start)
+        pace = time.perf_counter() + 0.03  # a drag's next step
+        while time.perf_counter() < pace:
+            app.processEvents()
+            time.sleep(0.002)
+    figures: dict[str, Any] = {"slider, panels shown": steps, "panels caught up": settle()}
+    assert explain.find_button.isVisible(), "the thresholds were sought by themselves"
+    start = time.perf_counter()
+    explain.find_button.click()
+    settle()
+    figures["find"] = time.perf_counter() - start
+    return figures
+
+
 def interact_then_quit(window: Any, answer: str = "discard") -> dict[str, Any]:
     """A few slider steps and an autosave under way; the quit that follows is timed."""
     from PySide6.QtWidgets import QApplication
@@ -187,6 +241,22 @@ def quit_runs(options: argparse.Namespace, tree: Path, megabytes: float) -> None
                   f" (peak memory {f['peak_gb']:.2f} GB; load {before})", flush=True)
 
 
+def panel_runs(options: argparse.Namespace, tree: Path, megabytes: float) -> None:
+    from bench_open import one_run
+
+    for run in range(options.runs):
+        with open("/proc/loadavg") as load:
+            before = load.read().split()[0]
+        with tempfile.TemporaryDirectory() as state:
+            f = one_run(HERE.parent, tree, Path(state), "bench_million:interact_with_panels_shown")
+        print(f"{options.size:,} nodes ({megabytes:.0f} MB), Explain and Risk Profile shown,"
+              f" run {run + 1} (load {before}):\n"
+              f"  slider step: {spread(f['slider, panels shown'])}; the panels caught up"
+              f" {f['panels caught up']:.2f} s after the last\n"
+              f"  Find What Would Change It: {f['find']:.1f} s"
+              f" (peak memory {f['peak_gb']:.2f} GB)", flush=True)
+
+
 def spread(times: list[float]) -> str:
     return f"median {statistics.median(times) * 1000:.0f} ms, slowest {max(times) * 1000:.0f} ms"
 
@@ -200,6 +270,9 @@ def main() -> None:
     parser.add_argument("--quit", action="store_true",
                         help="time only Quit after a few edits, with an autosave under way")
     parser.add_argument("--save", action="store_true", help="with --quit: answer Save")
+    parser.add_argument("--panels", action="store_true",
+                        help="time slider steps with the Explain and Risk Profile tabs"
+                        " chosen, then Find What Would Change It")
     parser.add_argument("--code", type=Path, nargs="*", default=[],
                         help="with --quit: other checkouts to time alternately")
     parser.add_argument("--write", nargs=2, metavar=("SIZE", "PATH"), help=argparse.SUPPRESS)
@@ -214,6 +287,9 @@ def main() -> None:
         megabytes = tree.stat().st_size / 2**20
         if options.quit:
             quit_runs(options, tree, megabytes)
+            return
+        if options.panels:
+            panel_runs(options, tree, megabytes)
             return
         for run in range(options.runs):
             with open("/proc/loadavg") as load:
