@@ -30,6 +30,7 @@ from ..fileformat.json_io import file_digest, read_file, snapshot
 from ..model import collector
 from ..model.events import TreeChange
 from ..model.issues import Issue, TreeFormatError, refusals
+from ..model.layout import fold_to_fit
 from ..model.tree import CHANCE, TERMINAL, Node, Tree
 from .background_save import Cancelled, SaveJob, WorkerJob
 from .edits import Edits
@@ -114,7 +115,7 @@ def read_checked(path: Path, report: Callable[[float], None],
             raise TreeFormatError(issues, str(path))
         tree, digest = loaded.tree, loaded.digest
         del loaded  # its text: no longer needed
-        folded = fold_to_fit(tree)
+        folded = fold_to_fit_screen(tree)
         prepared = {name: make(tree) for name, make in (prepare or {}).items()}
         report(1.0)
     return Opened(tree, issues, digest, live, folded, prepared)
@@ -131,24 +132,13 @@ def drop_in_pieces(holder: list[Tree]) -> None:
         time.sleep(0)  # the window's turn
 
 
-def fold_to_fit(tree: Tree, most: int = FITS_ON_SCREEN) -> tuple[int, int] | None:
+def fold_to_fit_screen(tree: Tree, most: int = FITS_ON_SCREEN) -> tuple[int, int] | None:
     """Fold a tree that has no folds of its own below the deepest level at which no more
     than `most` nodes show, as view state. Returns how many levels below the root show
     and how many nodes, or None when it is left as it is."""
     if any(node.collapsed for node in tree.root.walk()):
         return None  # the user's folds win
-    level, shown, depth = [tree.root], 1, 0
-    while True:
-        below = [child for node in level for child in node.children]
-        if not below:
-            return None  # all of it fits
-        if shown + len(below) > most:
-            break
-        level, shown, depth = below, shown + len(below), depth + 1
-    for node in level:
-        if node.children:
-            node.collapsed = True
-    return depth, shown
+    return fold_to_fit(tree.root, most)
 
 
 class DocumentController(QObject):

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsSimpleTextItem
 
 from ..analysis.evaluate import Results, evaluate_tree
 from ..fileformat.atomic import check_writable, write_atomic
+from ..model.layout import fold_to_fit
 from ..model.tree import Node, Tree
 from .export_legend import LegendItem, legend_groups
 from .scene.theme import Theme
@@ -383,24 +384,6 @@ def build_scene(source: Tree | object, node_id: str | None = None,
     _drop_fold_boxes(scene)
     _decorate(scene, drawn, None if top is root else top, titled)
     return scene
-
-
-def fold_to_fit(top: Node, most: int) -> tuple[int, int] | None:
-    """Fold `top`'s subtree (a copy) below the deepest level at which no more than
-    `most` nodes show, its own folds kept. Returns how many levels below `top` show and
-    how many nodes, or None when it all shows within `most`."""
-    level, shown_count, depth = [top], 1, 0
-    while True:
-        below = [child for node in level if not node.collapsed for child in node.children]
-        if not below:
-            return None
-        if shown_count + len(below) > most:
-            break
-        level, shown_count, depth = below, shown_count + len(below), depth + 1
-    for node in level:
-        if node.children:
-            node.collapsed = True
-    return depth, shown_count
 
 
 def _drop_fold_boxes(scene: TreeScene) -> None:

@@ -92,3 +92,28 @@ def _no_room(node: Node) -> tuple[float, float]:
 
 def _collapsed(node: Node) -> bool:
     return bool(node.collapsed)
+
+
+def fold_to_fit(top: Node, most: int) -> tuple[int, int] | None:
+    """Fold `top`'s subtree below the deepest level at which no more than `most` nodes
+    show (folds already there kept), as view state. Returns how many levels below `top`
+    show and how many nodes, or None when it all shows within `most` (nothing folded).
+
+    >>> from offramp_gui.model.tree import Node
+    >>> root = Node("r", "chance", children=[Node("a", "chance", children=[Node("c")]),
+    ...                                      Node("b")])
+    >>> fold_to_fit(root, 3), root.children[0].collapsed
+    ((1, 3), True)
+    """
+    level, shown, depth = [top], 1, 0
+    while True:
+        below = [child for node in level if not node.collapsed for child in node.children]
+        if not below:
+            return None
+        if shown + len(below) > most:
+            break
+        level, shown, depth = below, shown + len(below), depth + 1
+    for node in level:
+        if node.children:
+            node.collapsed = True
+    return depth, shown
