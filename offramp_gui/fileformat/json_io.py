@@ -531,17 +531,30 @@ def _fields_of(values: tuple[Any, ...], extras: dict[str, Any] | None) -> dict[s
 PAUSE_EVERY = 255
 
 
-def snapshot_text(snap: Snapshot, pause: Callable[[], None] | None = None) -> str:
+def file_text(snap: Snapshot, pause: Callable[[], None] | None = None) -> str:
+    """The text of a snapshot's file: the canonical layout, unless that would be over
+    the file size limit (a tree of about 300,000 nodes or more, which the canonical
+    layout's indents make three to six times the size), then the nodes on one line,
+    which any JSON writer may write and the readers take: the file opens again."""
+    text = snapshot_text(snap, pause)
+    size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+    return text if size <= MAX_FILE_BYTES else snapshot_text(snap, pause, one_line=True)
+
+
+def snapshot_text(snap: Snapshot, pause: Callable[[], None] | None = None,
+                  one_line: bool = False) -> str:
     """The canonical text of a snapshot, as `json.dumps(to_dict(tree), indent=2)` writes
     it (and a final line break), node by node: any depth, no recursion.
 
     A node more than MAX_DEPTH levels down (a tree the depth rule refuses, kept in the
     app until it is fixed) is written on one line with its branch: indenting it would
-    make the file grow with the square of the depth.
+    make the file grow with the square of the depth. `one_line`: every node is (the
+    settings above the root stay indented).
 
     `pause`, if given, is called every PAUSE_EVERY + 1 nodes: a worker writing a large
     tree waits there while the window needs the interpreter.
     """
+    flat_below = -1 if one_line else MAX_DEPTH
     head = _ENCODER.encode(snap.head)
     pieces = [head[:-2], ',\n  "root": ']
     #: For each node whose children are being written: how many are left, and its
@@ -554,7 +567,7 @@ def snapshot_text(snap: Snapshot, pause: Callable[[], None] | None = None) -> st
         above = open_nodes[-1][1] if open_nodes else None
         if above is not None:
             pieces.append(above + "    ")
-        if len(open_nodes) > MAX_DEPTH:
+        if len(open_nodes) > flat_below:
             indent = None
             text = _ONE_LINE.encode(fields)
             if count:  # reopen the object to add its children
@@ -749,7 +762,7 @@ def checked_bytes(snap: Snapshot) -> bytes:
     from .atomic import SaveError
 
     try:
-        text = snapshot_text(snap)
+        text = file_text(snap)
         data = text.encode("utf-8")
     except (ValueError, UnicodeEncodeError) as error:
         raise SaveError(f"the tree cannot be written: {quote_text(str(error), 120)}") from None

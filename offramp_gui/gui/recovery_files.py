@@ -46,9 +46,9 @@ from ..fileformat.json_io import (
     Snapshot,
     SnapshotInSteps,
     file_digest,
+    file_text,
     loads,
     snapshot,
-    snapshot_text,
 )
 from ..fileformat.limits import FileRefused, read_limited
 from ..model.tree import Tree
@@ -202,9 +202,11 @@ def _copy_of(snap: Snapshot, meta: dict[str, Any]) -> RecoveryCopy:
 def recovery_bytes(copy: RecoveryCopy, pause: Callable[[], None] | None = None) -> bytes:
     """The tree as a document, with what recovery needs to know on its second line.
     Raises ValueError when it cannot be written (a lone surrogate in a label).
-    `pause`: see `snapshot_text`."""
+    `pause`: see `snapshot_text`. Written as a save writes the tree (`file_text`: on one
+    line where the canonical layout would be over the file size limit), so that it
+    opens again."""
     head = json.dumps({META_KEY: copy.meta}, ensure_ascii=False)[1:-1]
-    return ("{\n  " + head + ",\n" + snapshot_text(copy.snap, pause)[2:]).encode("utf-8")
+    return ("{\n  " + head + ",\n" + file_text(copy.snap, pause)[2:]).encode("utf-8")
 
 
 def recovery_text(tree: Tree, original: Path | None, digest: str | None) -> bytes:

@@ -323,3 +323,24 @@ def test_random_valid_trees_survive_dumps_and_loads(tree):
     assert loaded.issues == []
     assert same_model(loaded.tree, tree)
     assert dumps(loaded.tree) == text == todays_writer(tree)
+
+
+def test_a_tree_over_the_file_size_limit_indented_is_saved_on_one_line(tmp_path,
+                                                                        monkeypatch):
+    """Indents make a large tree's file three to six times its size on one line: past
+    the limit, the nodes are written on one line, so that the file opens again."""
+    from offramp_gui.fileformat import json_io
+
+    tree = load(Path(__file__).resolve().parents[2] / "trees" / "offramp.json")
+    canonical = dumps(tree).encode("utf-8")
+    monkeypatch.setattr(json_io, "MAX_FILE_BYTES", len(canonical) - 1)
+    out = tmp_path / "large.json"
+    save(tree, out)
+    written = out.read_bytes()
+    assert len(written) < 0.8 * len(canonical)  # (its long settings stay as they were)
+    head, nodes = written.split(b'"root": ', 1)
+    assert canonical.startswith(head) and nodes.count(b"\n") == 2  # its last "}" alone
+    assert to_dict(load(out)) == to_dict(tree) and json.loads(written) == json.loads(canonical)
+    monkeypatch.setattr(json_io, "MAX_FILE_BYTES", len(canonical))  # fits: canonical
+    save(tree, out)
+    assert out.read_bytes() == canonical

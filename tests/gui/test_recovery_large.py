@@ -103,3 +103,21 @@ def test_saving_or_closing_while_the_copy_is_taken_leaves_no_copy(window, qtbot)
     with qtbot.assertNotEmitted(manager.autosaved, wait=200):
         pass
     assert recovery_files() == []
+
+
+def test_a_copy_over_the_file_size_limit_indented_is_written_on_one_line_and_opens(
+        tmp_path, monkeypatch):
+    from offramp_gui.api import load
+    from offramp_gui.fileformat import json_io
+    from offramp_gui.gui.recovery_files import make_lock, read_entry, recovery_bytes, take_copy
+
+    tree = load(TREES / "offramp.json")
+    canonical = recovery_bytes(take_copy(tree, None, None))
+    monkeypatch.setattr(json_io, "MAX_FILE_BYTES", len(dumps(tree).encode("utf-8")) - 1)
+    data = recovery_bytes(take_copy(tree, None, None))
+    assert len(data) < len(canonical) and data.split(b'"root": ', 1)[1].count(b"\n") == 2
+    file = tmp_path / "copy.json"
+    file.write_bytes(data)
+    entry = read_entry(file, make_lock(file))
+    assert entry.problem == "" and entry.meta["title"] == tree.title
+    assert dumps(entry.tree) == dumps(tree)
