@@ -29,8 +29,9 @@ memory.
 Quit after edits alone, alternating with other checkouts (the code before a change):
 once usable, three steps of `p`'s slider, an autosave started (what the 30-second timer
 does in a session as long as the one above), then File > Quit, answering Discard (with
-`--save`, Save: the tree, a fresh copy each run, is written in the canonical layout,
-which at a million nodes is over the file size limit to open again).
+`--save`, Save: the tree, a fresh copy each run, is written as a save writes it, its
+nodes on one line at a million nodes, where the indented layout is over the file size
+limit).
 """
 from __future__ import annotations
 
