@@ -537,8 +537,11 @@ def file_text(snap: Snapshot, pause: Callable[[], None] | None = None) -> str:
     layout's indents make three to six times the size), then the nodes on one line,
     which any JSON writer may write and the readers take: the file opens again."""
     text = snapshot_text(snap, pause)
-    size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
-    return text if size <= MAX_FILE_BYTES else snapshot_text(snap, pause, one_line=True)
+    if (len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))) \
+            <= MAX_FILE_BYTES:
+        return text
+    del text  # (hundreds of MB: not held while the other is made)
+    return snapshot_text(snap, pause, one_line=True)
 
 
 def snapshot_text(snap: Snapshot, pause: Callable[[], None] | None = None,
