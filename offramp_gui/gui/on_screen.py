@@ -1,9 +1,9 @@
 """Whether a panel can be seen, and a call when it comes into sight.
 
-Qt keeps every dock of a tabbed group visible, stacked under the chosen tab's dock:
-`QWidget.isVisible()` is true for all of them, and choosing a tab shows nothing anew (no
-show event). A panel that works only while seen asks `on_screen`, and hears of its tab
-being chosen from its dock (`when_brought_into_view`).
+Qt keeps every dock of a tabbed group visible, those whose tab is not chosen moved out
+of sight: `QWidget.isVisible()` is true for all of them, and choosing a tab shows
+nothing anew (no show event). A panel that works only while seen asks `on_screen`, and
+hears of its tab being chosen from its dock (`when_brought_into_view`).
 """
 from __future__ import annotations
 

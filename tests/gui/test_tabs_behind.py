@@ -1,6 +1,6 @@
 """A panel behind another tab does no work until its tab is chosen.
 
-Qt keeps every dock of a tabbed group visible, stacked under the chosen one; before,
+Qt keeps every dock of a tabbed group visible, those not chosen moved out of sight; before,
 the Risk Profile (behind the Outcomes), the Explain panel (behind the Properties) and
 the Analysis dock recomputed at every slider step though nobody could see them: on a
 million-node tree that was a tenth of a second a step, and the Explain panel's worker
