@@ -113,6 +113,9 @@ def read_checked(path: Path, report: Callable[[float], None],
         issues = check(loaded, str(path), live.results())
         if refusals(issues):
             raise TreeFormatError(issues, str(path))
+        # The id index the views look nodes up in, made here: on the window's thread it
+        # was the longest stall after opening (half a second at a million nodes).
+        _ = live.flat.index
         tree, digest = loaded.tree, loaded.digest
         del loaded  # its text: no longer needed
         folded = fold_to_fit_screen(tree)
