@@ -26,6 +26,8 @@ from ..model.tree import (
     MAX_ID_LENGTH,
     REMAINDER,
     TERMINAL,
+    Criterion,
+    Player,
     Settings,
     Tree,
 )
@@ -187,8 +189,7 @@ def flatten_columns(settings: Settings, columns: NodeColumns) -> FlatTree:
     builder = _Builder(tuple(c.id for c in criteria), tuple(p.id for p in players),
                        tuple(o.id for o in settings.outcomes or []), known, compiled)
     builder.run(columns)
-    weights = np.array([[_weight(p.weights.get(c.id, 0)) for c in criteria] for p in players],
-                       dtype=float).reshape(len(players), len(criteria))
+    weights = _weights(criteria, players)
     weight_terms = tuple(_weight_terms(settings, compiled, known))
     labels = Labels(
         branches=tuple(columns.branches), names=tuple(columns.names),
@@ -200,6 +201,12 @@ def flatten_columns(settings: Settings, columns: NodeColumns) -> FlatTree:
     if weight_terms or risk:
         flat = dataclasses.replace(flat, weight_terms=weight_terms, risk=risk)
     return flat
+
+
+def _weights(criteria: list[Criterion], players: list[Player]) -> np.ndarray:
+    """The players' weights (P, C); nan where a weight is an expression."""
+    return np.array([[_weight(p.weights.get(c.id, 0)) for c in criteria] for p in players],
+                    dtype=float).reshape(len(players), len(criteria))
 
 
 def with_values_of(flat: FlatTree, settings: Settings) -> FlatTree | None:
@@ -216,8 +223,7 @@ def with_values_of(flat: FlatTree, settings: Settings) -> FlatTree | None:
     known = {v.name for v in variables if not v.broken}
     if known != {v.name for v in flat.variables if not v.broken}:
         return None
-    weights = np.array([[_weight(p.weights.get(c.id, 0)) for c in criteria] for p in players],
-                       dtype=float).reshape(len(players), len(criteria))
+    weights = _weights(criteria, players)
     return dataclasses.replace(
         flat, variables=tuple(variables), weights=weights,
         weight_terms=tuple(_weight_terms(settings, compiled, known)),

@@ -43,7 +43,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...analysis.flatten import FlatTree
 from ...analysis.scenarios import (
     SAME,
     Comparison,
@@ -356,11 +355,6 @@ class CompareWindow(QWidget):
     def _player_ids(self) -> list[str]:
         return [p.id for p in self.document.tree.effective_players()]
 
-    def _solved_flat(self) -> FlatTree | None:
-        """The document's arrays of the tree, when they are of the tree as it is (each
-        world's values are set over them: the nodes are not read again)."""
-        return self.document.current_shape()
-
     # ---- side by side -----------------------------------------------------------------
     def _compare(self, every: list[Scenario]) -> None:
         tree = self.document.tree
@@ -372,7 +366,8 @@ class CompareWindow(QWidget):
             self.chart.set_chances([], [], [])
             return
         player = self._player if self._player in self._player_ids() else None
-        comparison = self.comparison = compare(tree, columns, player, self._solved_flat())
+        comparison = self.comparison = compare(tree, columns, player,
+                                                   self.document.current_shape())
         flat = comparison.columns[0].results.flat
         if comparison.player in flat.labels.players:
             self._show_player(self.player,
@@ -488,8 +483,9 @@ class CompareWindow(QWidget):
             return
         player = self._worlds_player if self._worlds_player in self._player_ids() \
             else player_at_stake(tree, believed, true)
+        # (Over the document's arrays when they are of the tree as it is.)
         worlds = self.worlds = decide_and_live(tree, believed, true, player,
-                                               self._solved_flat())
+                                               self.document.current_shape())
         self._show_player(self.worlds_player, player)
         style = fmt.NumberFormat.of(tree.display)
         self.words.setText(two_worlds_in_words(worlds, style))
