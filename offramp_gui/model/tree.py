@@ -181,12 +181,16 @@ class Node(_NodeFields):
         """A copy of this node's own fields and extras, without its children."""
         copied = Node(self.id, self.type)
         for name in NODE_FIELDS:
-            setattr(copied, name, copy.deepcopy(getattr(self, name)))
-        copied.extras = copy.deepcopy(self.extras)
+            value = getattr(self, name)
+            # (most fields hold text, numbers or None, which need no copy: deepcopy's
+            # own dispatch was most of the time of copying a large tree)
+            setattr(copied, name, value if type(value) in _IMMUTABLE else copy.deepcopy(value))
+        copied.extras = copy.deepcopy(self.extras) if self.extras else {}
         return copied
 
 
 _COMPARED = NODE_FIELDS + ("extras", "children")
+_IMMUTABLE = frozenset({str, int, float, bool, type(None)})
 
 
 class Settings:
