@@ -43,8 +43,8 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSimpleTextItem
 
 from ..analysis.evaluate import Results, evaluate_tree
+from ..analysis.flatten import FlatTree as EngineTree
 from ..fileformat.atomic import check_writable, write_atomic
-from ..model.layout import fold_to_fit
 from ..model.tree import Node, Tree
 from .export_legend import LegendItem, legend_groups
 from .scene.theme import Theme
@@ -318,7 +318,10 @@ def check_target(path: str | os.PathLike, suffix: str | None = None) -> str:
 
 # ---- the tree, off screen -----------------------------------------------------------------
 class FrozenDocument(QObject):
-    """What TreeScene reads from a document, frozen: a copy of the tree and its results."""
+    """What TreeScene reads from a document, frozen: a copy of the tree and its results.
+
+    `hidden_below`: the copy's folded nodes whose descendants were left out of it, with
+    how many they hide."""
 
     #: Never emitted: a snapshot does not change. TreeScene connects to them.
     tree_changed = Signal(object)
@@ -327,10 +330,12 @@ class FrozenDocument(QObject):
     selection_changed = Signal(object)
     display_changed = Signal()
 
-    def __init__(self, tree: Tree, results: Results, source: object):
+    def __init__(self, tree: Tree, results: Results, source: object,
+                 hidden_below: dict[str, int] | None = None):
         super().__init__()
         self.tree = tree
         self.results = results
+        self.hidden_below = hidden_below
         self.selected_id = None
         self.selected_ids: tuple[str, ...] = ()
         self.edit = None
@@ -357,33 +362,83 @@ def build_scene(source: Tree | object, node_id: str | None = None,
     """An off-screen scene of the tree, or of the branch under `node_id`, titled (unless
     a page around it has the title), with a legend.
 
-    Works on a copy: the user's tree (and what it has folded) is never touched. The
-    numbers are the whole tree's, so a branch shows the values it has in context;
-    `results`, when given, are the tree's as already evaluated (a briefing shows the
-    numbers its tables and charts show). `most`: the copy is folded below the deepest
-    level at which no more than this many nodes show, and the scene's `folded_to` says
-    how many levels and nodes show (None when none was folded).
+    Draws a copy of the nodes it shows, and only of those: the user's tree (and what it
+    has folded) is never touched, and a folded branch of a million nodes costs no more
+    than a leaf. The numbers are the whole tree's, so a branch shows the values it has
+    in context: `results` when given (a briefing shows the numbers its tables and charts
+    show), else a document's own (brought up to date), else the tree evaluated. `most`:
+    the copy is folded below the deepest level at which no more than this many nodes
+    show, and the scene's `folded_to` says how many levels and nodes show (None when
+    none was folded).
     """
     tree: Tree = source if isinstance(source, Tree) else source.tree  # type: ignore[attr-defined]
     if node_id is not None and node_id not in tree:
         raise ValueError(f'there is no node with the id "{shown(node_id, 80)}" in this tree')
-    root = tree.root.clone()
-    if expanded:
-        for node in root.walk():
-            node.collapsed = None
-    full = _tree_like(tree, root)
-    top = root if node_id is None else _find(root, node_id)
-    top.collapsed = None  # exporting a folded branch means showing it
-    folded_to = None if most is None else fold_to_fit(top, most)
-    drawn = full if top is root else _tree_like(tree, top)
-    document = FrozenDocument(drawn, results if results is not None else evaluate_tree(full),
-                         source)
+    if results is None and not isinstance(source, Tree):
+        recompute = getattr(source, "recompute", None)
+        if recompute is not None:  # (an edit just made has its results a moment later)
+            recompute()
+        results = getattr(source, "results", None)
+    if results is None:
+        results = evaluate_tree(tree)
+    top = tree.root if node_id is None else tree.node(node_id)
+    copy, hidden_below, folded_to = drawn_copy(top, results.flat, expanded, most)
+    drawn = _tree_like(tree, copy)
+    document = FrozenDocument(drawn, results, source, hidden_below)
     scene = TreeScene(document, export_theme(), label_lines=None)  # a page shows it all
     scene.snapshot = document  # keep it alive as long as the scene
     scene.folded_to = folded_to
     _drop_fold_boxes(scene)
-    _decorate(scene, drawn, None if top is root else top, titled)
+    _decorate(scene, drawn, None if top is tree.root else copy, titled)
     return scene
+
+
+def drawn_copy(top: Node, flat: EngineTree, expanded: bool = False, most: int | None = None
+               ) -> tuple[Node, dict[str, int], tuple[int, int] | None]:
+    """A copy of the nodes under `top` that a drawing shows, `top` open; the copy's
+    folded nodes left without their children. Returns the copy, how many nodes each
+    such fold hides (by id; `flat` is the whole tree's arrays) and, with `most`, the
+    levels and nodes shown when more would have shown (`model.layout.fold_to_fit`)."""
+    def opens(node: Node) -> bool:
+        return bool(node.children) and (node is top or expanded or not node.collapsed)
+
+    levels, count, folded_to = [[top]], 1, None
+    while True:
+        below = [child for node in levels[-1] if opens(node) for child in node.children]
+        if not below:
+            break
+        if most is not None and count + len(below) > most:
+            folded_to = (len(levels) - 1, count)
+            break
+        levels.append(below)
+        count += len(below)
+    copied_top = top._copy_alone()
+    pairs, folds = [(top, copied_top)], []
+    for depth in range(len(levels)):
+        below_pairs: list[tuple[Node, Node]] = []
+        for node, copied in pairs:
+            if depth < len(levels) - 1 and opens(node):
+                copied.collapsed = None
+                copied.children = [child._copy_alone() for child in node.children]
+                below_pairs += zip(node.children, copied.children)
+            elif node.children:
+                copied.collapsed = True
+                folds.append(node)
+        pairs = below_pairs
+    sizes = _subtree_sizes(flat) if folds else None
+    hidden_below = {node.id: int(sizes[flat.index[node.id]]) - 1 for node in folds} \
+        if sizes is not None else {}
+    return copied_top, hidden_below, folded_to
+
+
+def _subtree_sizes(flat: EngineTree) -> np.ndarray:
+    """How many nodes each node's subtree holds, itself included."""
+    size = np.ones(flat.size, np.int64)
+    for (above, _end), (start, end) in reversed(list(zip(flat.levels, flat.levels[1:]))):
+        parents = flat.parent[start:end] - above
+        size[above:start] += np.bincount(parents, weights=size[start:end],
+                                          minlength=start - above).astype(np.int64)
+    return size
 
 
 def _drop_fold_boxes(scene: TreeScene) -> None:
@@ -398,10 +453,6 @@ def _tree_like(settings: Tree, root: Node) -> Tree:
     tree = Tree(root, settings.title)
     tree.copy_settings_from(settings)
     return tree
-
-
-def _find(root: Node, node_id: str) -> Node:
-    return next(node for node in root.walk() if node.id == node_id)
 
 
 def _decorate(scene: TreeScene, tree: Tree, branch: Node | None, titled: bool = True) -> None:

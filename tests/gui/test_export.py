@@ -99,6 +99,46 @@ def test_folded_branches_stay_folded_unless_expanded(offramp_tree, qtbot):
     assert [n.id for n in offramp_tree.root.walk() if n.collapsed] == folded
 
 
+def test_a_fold_says_how_many_nodes_it_hides_though_only_what_is_drawn_is_copied(
+        offramp_tree, tmp_path, qtbot):
+    folded = next(n for n in offramp_tree.root.walk() if n.collapsed and n.children)
+    below = sum(1 for _ in folded.walk()) - 1
+    export_tree(offramp_tree, tmp_path / "tree.svg")
+    assert any(text.startswith(f"+{below} nodes") for text in svg_texts(tmp_path / "tree.svg"))
+    scene = build_scene(offramp_tree)
+    item = scene.item_for_node(folded.id)
+    assert item.look.folded and item.look.hidden == below
+    drawn = scene.snapshot.tree
+    assert not drawn.node(folded.id).children  # its branch is not copied
+    assert len(drawn) == len(scene.node_ids()) < len(offramp_tree)
+    # Drawn whole, the same node shows open, with its branch.
+    opened = build_scene(offramp_tree, expanded=True).item_for_node(folded.id)
+    assert not opened.look.folded and opened.look.hidden == 0
+
+
+def test_a_folded_branch_exported_alone_is_drawn_open(offramp_tree, qtbot):
+    folded = next(n for n in offramp_tree.root.walk() if n.collapsed and n.children)
+    scene = build_scene(offramp_tree, node_id=folded.id)
+    assert {c.id for c in folded.children} <= scene.node_ids()
+    assert not scene.item_for_node(folded.id).look.folded
+    assert offramp_tree.node(folded.id).collapsed  # the user's fold stays
+
+
+def test_folding_to_fit_copies_what_the_folded_tree_shows(offramp_tree, qtbot):
+    from offramp_gui.model.layout import fold_to_fit, visible_nodes
+
+    for most in (1, 5, 20, 60, 10_000):
+        expected = offramp_tree.root.clone()
+        folded_to = fold_to_fit(expected, most)
+        scene = build_scene(offramp_tree, most=most)
+        assert scene.folded_to == folded_to
+        assert scene.node_ids() == {n.id for n in visible_nodes(expected)}
+        for node in visible_nodes(expected):
+            item = scene.item_for_node(node.id)
+            hides = sum(1 for _ in node.walk()) - 1 if node.collapsed and node.children else 0
+            assert (item.look.folded, item.look.hidden) == (hides > 0, hides), (most, node.id)
+
+
 def test_export_from_the_document_shows_its_numbers(make_controller, offramp_tree, qtbot):
     controller = make_controller(offramp_tree)
     controller.set_display(player=2)

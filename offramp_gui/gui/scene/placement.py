@@ -7,15 +7,20 @@ arrays alone, without visiting a Node.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from ...model.tree import TERMINAL, Node, Tree
 
 
 class FlatTree:
-    """The whole tree in document order (pre-order), folded parts included."""
+    """The whole tree in document order (pre-order), folded parts included.
 
-    def __init__(self, root: Node):
+    `hidden_below`: nodes drawn folded over descendants left out of the tree (an
+    export's copy of what it draws), by id, with how many they hide."""
+
+    def __init__(self, root: Node, hidden_below: Mapping[str, int] | None = None):
         # Level by level: comprehensions are the quickest way through a million Nodes.
         levels = [[root]]
         while True:
@@ -58,6 +63,14 @@ class FlatTree:
         self.has_children = kids[order] > 0
         self.folded = np.fromiter((bool(node.collapsed) for node in self.nodes), bool, count)
         self.terminal = np.fromiter((node.type == TERMINAL for node in self.nodes), bool, count)
+        #: How many nodes a fold here hides: all below it.
+        self.below = self.end - np.arange(count) - 1
+        if hidden_below:
+            for k, node in enumerate(self.nodes):
+                hides = hidden_below.get(node.id)
+                if hides:
+                    self.has_children[k] = self.folded[k] = True
+                    self.below[k] = hides
         #: The nodes in an information set, in document order (the canvas joins each
         #: set's nodes; none in most trees, and then nothing more is done for them).
         self.in_sets = np.array([k for k, node in enumerate(self.nodes)
@@ -125,8 +138,7 @@ class Placed:
         self.y = y
         self.x = self.depth * float(column_width)
         self.ending = flat.terminal[shown] | (flat.folded[shown] & flat.has_children[shown])
-        self.hidden = np.where(self.opened | ~flat.has_children[shown], 0,
-                               flat.end[shown] - shown - 1)
+        self.hidden = np.where(self.opened | ~flat.has_children[shown], 0, flat.below[shown])
         # Column by column, top to bottom (document order is top to bottom in a column).
         self.by_column = np.argsort(self.depth, kind="stable")
         self.column_start = np.concatenate(([0], np.cumsum(np.bincount(self.depth))))

@@ -377,7 +377,7 @@ class TreeScene(QGraphicsScene):
         before = self._placed, self._place_of
         if self._flat is None or self._restructured:
             made, self._flat_made = self._flat_made, None
-            self._flat = made or FlatTree(self.document.tree.root)
+            self._flat = made or _flatten(self.document.tree, self.document)
             self._restructured = False
             self._members = None
             self._measure_rooms()
@@ -803,15 +803,20 @@ class TreeScene(QGraphicsScene):
         # (the canvas's tooltips and Properties panel have all of a long one)
         most, most_template = (MAX_SHOWN, MAX_SHOWN) if self.theme.whole_labels else (200, 120)
 
+        flat = self._flat
+        assert flat is not None
+
         def look_of(k: int) -> NodeLook:
             node = self._node_at(k)
+            full = placed.shown[k]
             look = NodeLook(
                 kind=_kind(node), color=_color(node, players, outcomes),
                 name=shown(node.name, most), branch=shown(node.branch),
                 branch_lines=self.branch_lines(node), formula_line=self._formula_line(node),
                 outcome=shown(outcomes[node.outcome].name, most)
                 if node.outcome in outcomes else "",
-                foldable=bool(node.children), folded=bool(node.children and node.collapsed),
+                foldable=bool(flat.has_children[full]),
+                folded=bool(flat.has_children[full] and flat.folded[full]),
                 hidden=int(placed.hidden[k]))
             look.template_role, template = _template_of(node)
             look.template = shown(template, most_template)
@@ -912,8 +917,8 @@ class TreeScene(QGraphicsScene):
 _FLATTENED = "canvas: flattened"
 
 
-def _flatten(tree: Tree) -> FlatTree:
-    return FlatTree(tree.root)
+def _flatten(tree: Tree, document: object = None) -> FlatTree:
+    return FlatTree(tree.root, getattr(document, "hidden_below", None))
 
 
 def _template_of(node: Node) -> tuple[str, str]:
