@@ -24,6 +24,13 @@ default layout): slider steps a drag's pace apart, the time the panels take to c
 after the last, then Find What Would Change It on the Explain panel, and the peak
 memory.
 
+    python bench_million.py --exports [--size 1000000] [--runs 1]
+
+Exports from the app, as File > Export Image… and File > Export Briefing… write them
+(after a step of `p`'s slider): the tree as it is shown (opened folded to fit) to PNG
+and to PDF, then a briefing as PDF; for each, the time to the file written and the
+longest the window went without handling its events.
+
     python bench_million.py --quit [--size 1000000] [--runs 1] [--save] [--code DIR ...]
 
 Quit after edits alone, alternating with other checkouts (the code before a change):
@@ -196,6 +203,61 @@ def interact_with_panels_shown(window: Any) -> dict[str, Any]:
     return figures
 
 
+def interact_with_exports(window: Any) -> dict[str, Any]:
+    """Export Image to PNG and PDF, then Export Briefing: (seconds to the file written,
+    the longest turn of the event loop meanwhile) for each."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from offramp_gui.gui.export import export_tree
+
+    app = QApplication.instance()
+    slider = window.panels["variables"].rows["p"].slider
+    slider.setValue(slider.value() + 7)  # (what-if values: the briefing compares them)
+    briefing = window.features["briefing"]
+    folder = Path(tempfile.mkdtemp())
+
+    def watched(action: Callable[[], object], done: Callable[[], bool]) -> tuple[float, float]:
+        ticks = [time.perf_counter()]
+        ticker = QTimer()
+        ticker.setInterval(5)
+        ticker.timeout.connect(lambda: ticks.append(time.perf_counter()))
+        ticker.start()
+        action()
+        ticks.append(time.perf_counter())
+        while not done():
+            app.processEvents()
+            time.sleep(0.002)
+            if time.perf_counter() - ticks[0] > PATIENCE:
+                raise SystemExit(f"not done after {PATIENCE:.0f} s")
+        ticks.append(time.perf_counter())
+        ticker.stop()
+        return ticks[-1] - ticks[0], max(b - a for a, b in zip(ticks, ticks[1:]))
+
+    figures = {kind: watched(lambda kind=kind: export_tree(window.document,
+                                                           folder / f"tree.{kind}"),
+                             lambda: True) for kind in ("png", "pdf")}
+    written = folder / "briefing.pdf"
+    figures["briefing"] = watched(lambda: briefing.start(written), written.exists)
+    shutil.rmtree(folder)
+    return figures
+
+
+def export_runs(options: argparse.Namespace, tree: Path, megabytes: float) -> None:
+    from bench_open import one_run
+
+    for run in range(options.runs):
+        with open("/proc/loadavg") as load:
+            before = load.read().split()[0]
+        with tempfile.TemporaryDirectory() as state:
+            f = one_run(HERE.parent, tree, Path(state), "bench_million:interact_with_exports")
+        said = "; ".join(f"{name}: {f[key][0]:.1f} s, longest stall {f[key][1]:.2f} s"
+                         for name, key in (("PNG", "png"), ("PDF", "pdf"),
+                                           ("briefing", "briefing")))
+        print(f"{options.size:,} nodes ({megabytes:.0f} MB), exports, run {run + 1}"
+              f" (load {before}):\n  {said} (peak memory {f['peak_gb']:.2f} GB)", flush=True)
+
+
 def interact_then_quit(window: Any, answer: str = "discard") -> dict[str, Any]:
     """A few slider steps and an autosave under way; the quit that follows is timed."""
     from PySide6.QtWidgets import QApplication
@@ -274,6 +336,8 @@ def main() -> None:
     parser.add_argument("--panels", action="store_true",
                         help="time slider steps with the Explain and Risk Profile tabs"
                         " chosen, then Find What Would Change It")
+    parser.add_argument("--exports", action="store_true",
+                        help="time Export Image (PNG, PDF) and Export Briefing")
     parser.add_argument("--code", type=Path, nargs="*", default=[],
                         help="with --quit: other checkouts to time alternately")
     parser.add_argument("--write", nargs=2, metavar=("SIZE", "PATH"), help=argparse.SUPPRESS)
@@ -291,6 +355,9 @@ def main() -> None:
             return
         if options.panels:
             panel_runs(options, tree, megabytes)
+            return
+        if options.exports:
+            export_runs(options, tree, megabytes)
             return
         for run in range(options.runs):
             with open("/proc/loadavg") as load:
