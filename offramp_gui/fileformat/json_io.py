@@ -7,12 +7,13 @@ canonical: fixed key order, two-space indent, UTF-8, a trailing newline.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import operator
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -536,12 +537,47 @@ def file_text(snap: Snapshot, pause: Callable[[], None] | None = None) -> str:
     the file size limit (a tree of about 300,000 nodes or more, which the canonical
     layout's indents make three to six times the size), then the nodes on one line,
     which any JSON writer may write and the readers take: the file opens again."""
-    text = snapshot_text(snap, pause)
-    if (len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))) \
-            <= MAX_FILE_BYTES:
-        return text
-    del text  # (hundreds of MB: not held while the other is made)
+    pieces = _canonical_within_limit(snap, pause)
+    if pieces is not None:
+        text = "".join(pieces)
+        del pieces
+        if (len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))) \
+                <= MAX_FILE_BYTES:
+            return text
+        del text  # (hundreds of MB: not held while the other is made)
     return snapshot_text(snap, pause, one_line=True)
+
+
+def file_text_digest(snap: Snapshot, pause: Callable[[], None] | None = None) -> str:
+    """The SHA-256 of `file_text(snap)` encoded as UTF-8, without ever holding the text
+    whole: its pieces are hashed as they are made (joining a million nodes' text holds
+    the interpreter for seconds, and any window with it)."""
+    canonical = _canonical_within_limit(snap, pause)
+    pieces: Iterable[str] = canonical if canonical is not None and \
+        _encoded_size(canonical) <= MAX_FILE_BYTES else _text_pieces(snap, pause, one_line=True)
+    digest = hashlib.sha256()
+    for piece in pieces:
+        digest.update(piece.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _canonical_within_limit(snap: Snapshot, pause: Callable[[], None] | None
+                            ) -> list[str] | None:
+    """The canonical text's pieces; None as soon as they pass the file size limit in
+    characters (each at least a byte), so that an oversized text is never made whole."""
+    pieces: list[str] = []
+    size = 0
+    for piece in _text_pieces(snap, pause, one_line=False):
+        pieces.append(piece)
+        size += len(piece)
+        if size > MAX_FILE_BYTES:
+            return None
+    return pieces
+
+
+def _encoded_size(pieces: list[str]) -> int:
+    return sum(len(p) if p.isascii() else len(p.encode("utf-8", "surrogatepass"))
+               for p in pieces)
 
 
 def snapshot_text(snap: Snapshot, pause: Callable[[], None] | None = None,
@@ -557,15 +593,27 @@ def snapshot_text(snap: Snapshot, pause: Callable[[], None] | None = None,
     `pause`, if given, is called every PAUSE_EVERY + 1 nodes: a worker writing a large
     tree waits there while the window needs the interpreter.
     """
+    return "".join(_text_pieces(snap, pause, one_line))
+
+
+def _text_pieces(snap: Snapshot, pause: Callable[[], None] | None,
+                 one_line: bool) -> Iterator[str]:
+    """`snapshot_text`'s text in pieces, node by node."""
     flat_below = -1 if one_line else MAX_DEPTH
     head = _ENCODER.encode(snap.head)
-    pieces = [head[:-2], ',\n  "root": ']
+    yield head[:-2]
+    yield ',\n  "root": '
+    pieces: list[str] = []
     #: For each node whose children are being written: how many are left, and its
     #: indent (None: written on one line).
     open_nodes: list[list[Any]] = []
     for done, (values, extras, count) in enumerate(snap.nodes):
-        if pause is not None and not done & PAUSE_EVERY:
-            pause()
+        if not done & PAUSE_EVERY:
+            if pieces:  # (a block at a time: a piece a node would cost more)
+                yield "".join(pieces)
+                pieces.clear()
+            if pause is not None:
+                pause()
         fields = _fields_of(values, extras)
         above = open_nodes[-1][1] if open_nodes else None
         if above is not None:
@@ -594,7 +642,7 @@ def snapshot_text(snap: Snapshot, pause: Callable[[], None] | None = None,
             pieces.append("]}" if parent[1] is None else f"\n{parent[1]}  ]\n{parent[1]}}}")
             open_nodes.pop()
     pieces.append("\n}\n")
-    return "".join(pieces)
+    yield "".join(pieces)
 
 
 def to_dict(tree: Tree) -> dict[str, Any]:

@@ -60,7 +60,7 @@ from ..analysis.briefing import (
 )
 from ..analysis.evaluate import evaluate_tree
 from ..fileformat.atomic import check_writable, write_atomic
-from ..fileformat.json_io import dumps
+from ..fileformat.json_io import file_text_digest, snapshot
 from ..model.tree import Tree
 from .export import (
     MARGIN,
@@ -163,14 +163,24 @@ def document_provenance(source: Tree | object) -> Provenance:
     """The footer of the briefing of a document: its file as last read or written; or,
     when it has changes not saved (or no file), the text it would be saved as. A tree
     alone, whose file is not known, is named "Untitled" with the digest of that text."""
+    return provenance_to_come(source)()
+
+
+def provenance_to_come(source: Tree | object) -> Callable[[], Provenance]:
+    """`document_provenance` in two halves: what is read from the document now (quick:
+    its file's digest, or a snapshot of its tree), and a function that works out the
+    rest on any thread (the text of a million nodes takes a while, then its digest)."""
     path = getattr(source, "path", None)
     digest = getattr(source, "disk_digest", None)
     if path is not None and digest and not getattr(source, "modified", False):
-        return Provenance(Path(path).name, digest, date.today(), __version__)
+        known = Provenance(Path(path).name, digest, date.today(), __version__)
+        return lambda: known
     tree: Tree = source if isinstance(source, Tree) else source.tree  # type: ignore[attr-defined]
-    return Provenance.of_bytes(Path(path).name if path is not None else "Untitled",
-                               dumps(tree).encode("utf-8"), __version__,
-                               unsaved=not isinstance(source, Tree))
+    taken = snapshot(tree)
+    name = Path(path).name if path is not None else "Untitled"
+    unsaved = not isinstance(source, Tree)
+    return lambda: Provenance(name, file_text_digest(taken), date.today(), __version__,
+                              unsaved)
 
 
 # ---- the tree, in parts a page holds -----------------------------------------------------

@@ -1,6 +1,7 @@
 """Saving is lossless, canonical and atomic; every bundled tree round-trips byte for byte."""
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -344,3 +345,20 @@ def test_a_tree_over_the_file_size_limit_indented_is_saved_on_one_line(tmp_path,
     monkeypatch.setattr(json_io, "MAX_FILE_BYTES", len(canonical))  # fits: canonical
     save(tree, out)
     assert out.read_bytes() == canonical
+
+
+@pytest.mark.parametrize("room", [-1, 0, 10**9])
+def test_the_digest_of_a_file_is_of_the_bytes_a_save_writes(tmp_path, monkeypatch, room):
+    """Over the limit, at it, and well within it (a briefing's footer names the text
+    the tree would be saved as)."""
+    from offramp_gui.fileformat import json_io
+
+    tree = load(Path(__file__).resolve().parents[2] / "trees" / "offramp.json")
+    tree.root.children[0].name = "Ukraine’s choice — «sans» ASCII"
+    canonical = dumps(tree).encode("utf-8")
+    monkeypatch.setattr(json_io, "MAX_FILE_BYTES", len(canonical) + room)
+    save(tree, tmp_path / "saved.json")
+    written = (tmp_path / "saved.json").read_bytes()
+    assert (written == canonical) == (room >= 0)
+    digest = json_io.file_text_digest(json_io.snapshot(tree))
+    assert digest == hashlib.sha256(written).hexdigest()

@@ -333,9 +333,14 @@ def test_a_web_page_of_the_tree_with_its_unsaved_changes(window, qtbot, tmp_path
     dialog.format.setCurrentIndex(dialog.format.findData(".html"))
     assert dialog.file.text() == str(tmp_path / "offramp-briefing.html")
     click_export(dialog, qtbot)
+    # Edited while the briefing is made: the footer is of the tree as it was asked for.
+    window.document.edit.set_field("aim", "name", "Edited again")
     window.features["briefing"].wait()
     page = Page((tmp_path / "offramp-briefing.html").read_text("utf-8"))
-    assert "offramp.json (unsaved changes) · SHA-256" in page.text
+    window.document.undo_stack.undo()
+    assert window.files.save()
+    digest = hashlib.sha256((tmp_path / "offramp.json").read_bytes()).hexdigest()[:12]
+    assert f"offramp.json (unsaved changes) · SHA-256 {digest}" in page.text
     # The charts of the root's alternatives are of the tree as edited.
     assert [alt for alt in page.alts if "The war aim, edited" in alt] != []
     assert open_briefing(window, qtbot).format.currentData() == ".html"

@@ -3,8 +3,9 @@ page to hand to a reader.
 
 The tree is drawn as it is when asked; the analyses the briefing shows (the root's risk
 profile, the tornado) are worked out on a worker thread, from the results and a copy of
-the settings, so the window stays live; the pages are then painted on the window's
-thread (Qt paints widgets there only), under a busy cursor.
+the settings, so the window stays live, and so is the footer's digest of the text the
+tree would be saved as (from a snapshot taken when asked); the pages are then painted on
+the window's thread (Qt paints widgets there only), under a busy cursor.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from ...analysis.briefing import Provenance, Section, briefing_comparison, briefing_sections
 from ...model.tree import Settings
 from ..background_save import WorkerJob
-from ..briefing import DRAWN_UP_TO, document_provenance, write_briefing
+from ..briefing import DRAWN_UP_TO, provenance_to_come, write_briefing
 from ..briefing_dialog import BriefingDialog
 from ..contributions import ActionSpec, Contributions, Place
 from ..document import DocumentController
@@ -37,7 +38,7 @@ class BriefingFeature:
         self.prompts = prompts
         self.status = status
         self.offer_in_status = offer_in_status
-        self._job: WorkerJob[list[Section]] | None = None
+        self._job: WorkerJob[tuple[list[Section], Provenance]] | None = None
 
     def contributions(self) -> Contributions:
         return Contributions(actions=(ActionSpec(
@@ -64,21 +65,21 @@ class BriefingFeature:
         document.recompute()  # (an edit just made has its results a moment later)
         results = document.results
         scene = build_scene(document, titled=False, results=results, most=DRAWN_UP_TO)
-        provenance = document_provenance(document)
+        provenance = provenance_to_come(document)
         settings = Settings()
         settings.copy_settings_from(document.tree)  # (edits replace these, never change them)
         # The scenarios are solved here: they read the nodes, which edits change in place.
         comparison = briefing_comparison(document.tree, flat=document.current_shape())
         self.status.show(f"Making the briefing {path.name}…")
-        job: WorkerJob[list[Section]] = WorkerJob(
-            lambda: briefing_sections(settings, results, comparison), "offramp-briefing",
-            daemon=True)
-        job.finished.connect(lambda: self._write(job, path, scene, provenance, page, landscape))
+        job: WorkerJob[tuple[list[Section], Provenance]] = WorkerJob(
+            lambda: (briefing_sections(settings, results, comparison), provenance()),
+            "offramp-briefing", daemon=True)
+        job.finished.connect(lambda: self._write(job, path, scene, page, landscape))
         self._job = job
         job.start()
 
-    def _write(self, job: WorkerJob[list[Section]], path: Path, scene: TreeScene,
-               provenance: Provenance, page: str, landscape: bool) -> None:
+    def _write(self, job: WorkerJob[tuple[list[Section], Provenance]], path: Path,
+               scene: TreeScene, page: str, landscape: bool) -> None:
         self._job = None
         try:
             if job.error is not None or job.result is None:
@@ -87,7 +88,8 @@ class BriefingFeature:
                 return
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
-                write_briefing(path, job.result, scene, provenance, page, landscape)
+                sections, provenance = job.result
+                write_briefing(path, sections, scene, provenance, page, landscape)
             finally:
                 QApplication.restoreOverrideCursor()
         except (OSError, ValueError, MemoryError) as error:
