@@ -166,10 +166,10 @@ def test_the_canvas_lays_out_the_opened_tree_as_it_would_any_tree(
     flattened_here = []  # the roots the window's own thread flattened
 
     class Watched(FlatTree):
-        def __init__(self, root: Node):
+        def __init__(self, root: Node, hidden_below: dict[str, int] | None = None):
             if threading.current_thread() is threading.main_thread():
                 flattened_here.append(root)
-            super().__init__(root)
+            super().__init__(root, hidden_below)
 
     monkeypatch.setattr(scene_module, "FlatTree", Watched)
     window.prompts.script("open", large_file)
