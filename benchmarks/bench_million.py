@@ -50,7 +50,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -244,13 +244,7 @@ def interact_with_exports(window: Any) -> dict[str, Any]:
 
 
 def export_runs(options: argparse.Namespace, tree: Path, megabytes: float) -> None:
-    from bench_open import one_run
-
-    for run in range(options.runs):
-        with open("/proc/loadavg") as load:
-            before = load.read().split()[0]
-        with tempfile.TemporaryDirectory() as state:
-            f = one_run(HERE.parent, tree, Path(state), "bench_million:interact_with_exports")
+    for run, before, f in app_runs(options, tree, "bench_million:interact_with_exports"):
         said = "; ".join(f"{name}: {f[key][0]:.1f} s, longest stall {f[key][1]:.2f} s"
                          for name, key in (("PNG", "png"), ("PDF", "pdf"),
                                            ("briefing", "briefing")))
@@ -304,14 +298,21 @@ def quit_runs(options: argparse.Namespace, tree: Path, megabytes: float) -> None
                   f" (peak memory {f['peak_gb']:.2f} GB; load {before})", flush=True)
 
 
-def panel_runs(options: argparse.Namespace, tree: Path, megabytes: float) -> None:
+def app_runs(options: argparse.Namespace, tree: Path, interact: str
+             ) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """`options.runs` runs of the app on `tree` with `interact`, each with a fresh state
+    folder: (the run, the load before it, its figures)."""
     from bench_open import one_run
 
     for run in range(options.runs):
         with open("/proc/loadavg") as load:
             before = load.read().split()[0]
         with tempfile.TemporaryDirectory() as state:
-            f = one_run(HERE.parent, tree, Path(state), "bench_million:interact_with_panels_shown")
+            yield run, before, one_run(HERE.parent, tree, Path(state), interact)
+
+
+def panel_runs(options: argparse.Namespace, tree: Path, megabytes: float) -> None:
+    for run, before, f in app_runs(options, tree, "bench_million:interact_with_panels_shown"):
         print(f"{options.size:,} nodes ({megabytes:.0f} MB), Explain and Risk Profile shown,"
               f" run {run + 1} (load {before}):\n"
               f"  slider step: {spread(f['slider, panels shown'])}; the panels caught up"
