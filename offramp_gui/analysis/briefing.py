@@ -7,7 +7,6 @@ with the analysis plots). `briefing_sections` is the one place the list is assem
 """
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -110,12 +109,6 @@ class Provenance:
     made: date
     version: str
     unsaved: bool = False
-
-    @staticmethod
-    def of_bytes(file_name: str, data: bytes, version: str, made: date | None = None,
-                 unsaved: bool = False) -> Provenance:
-        return Provenance(file_name, hashlib.sha256(data).hexdigest(), made or date.today(),
-                          version, unsaved)
 
     def footer(self, file_name: str | None = None) -> str:
         """The line, with `file_name` for the file's name (a shortened one, say)."""

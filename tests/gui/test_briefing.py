@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -91,7 +92,8 @@ def one_line(text: str) -> str:
 
 
 def provenance_of(path: Path) -> Provenance:
-    return Provenance.of_bytes(path.name, path.read_bytes(), __version__)
+    return Provenance(path.name, hashlib.sha256(path.read_bytes()).hexdigest(), date.today(),
+                      __version__)
 
 
 # ---- the PDF ---------------------------------------------------------------------------------
