@@ -537,28 +537,27 @@ def file_text(snap: Snapshot, pause: Callable[[], None] | None = None) -> str:
     the file size limit (a tree of about 300,000 nodes or more, which the canonical
     layout's indents make three to six times the size), then the nodes on one line,
     which any JSON writer may write and the readers take: the file opens again."""
-    pieces = _canonical_within_limit(snap, pause)
-    if pieces is not None:
-        text = "".join(pieces)
-        del pieces
-        if (len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))) \
-                <= MAX_FILE_BYTES:
-            return text
-        del text  # (hundreds of MB: not held while the other is made)
-    return snapshot_text(snap, pause, one_line=True)
+    return "".join(_file_pieces(snap, pause))
 
 
 def file_text_digest(snap: Snapshot, pause: Callable[[], None] | None = None) -> str:
     """The SHA-256 of `file_text(snap)` encoded as UTF-8, without ever holding the text
     whole: its pieces are hashed as they are made (joining a million nodes' text holds
     the interpreter for seconds, and any window with it)."""
-    canonical = _canonical_within_limit(snap, pause)
-    pieces: Iterable[str] = canonical if canonical is not None and \
-        _encoded_size(canonical) <= MAX_FILE_BYTES else _text_pieces(snap, pause, one_line=True)
     digest = hashlib.sha256()
-    for piece in pieces:
+    for piece in _file_pieces(snap, pause):
         digest.update(piece.encode("utf-8"))
     return digest.hexdigest()
+
+
+def _file_pieces(snap: Snapshot, pause: Callable[[], None] | None) -> Iterable[str]:
+    """`file_text`'s pieces: the canonical ones if within the limit, else the one-line
+    ones, made as they are read."""
+    canonical = _canonical_within_limit(snap, pause)
+    if canonical is not None and _encoded_size(canonical) <= MAX_FILE_BYTES:
+        return canonical
+    del canonical  # (up to 200 MB: not held while the other is made)
+    return _text_pieces(snap, pause, one_line=True)
 
 
 def _canonical_within_limit(snap: Snapshot, pause: Callable[[], None] | None
