@@ -18,9 +18,9 @@ import numpy as np
 
 from ..model.columns import NodeColumns, columns_of
 from ..model.scenarios import Scenario, Values, what_if, with_values
-from ..model.tree import DECISION, Settings, Tree
+from ..model.tree import Settings, Tree
 from .evaluate import Results, evaluate_tree
-from .flatten import DECISION_KIND, FlatTree, flatten_columns, with_values_of
+from .flatten import ASSUMED_KIND, DECISION_KIND, FlatTree, flatten_columns, with_values_of
 
 BASE_CASE = "Base case"
 #: The values the app's sliders have moved from the base case, as a column.
@@ -123,13 +123,14 @@ class Comparison:
         }
 
 
-def compare(tree: Tree, scenarios: list[Scenario], player: str | None = None,
+def compare(tree: Settings, scenarios: list[Scenario], player: str | None = None,
             flat: FlatTree | None = None) -> Comparison:
     """Solve `tree` in each scenario (a `Scenario(BASE_CASE)` is the base case).
 
     `player`: a player id whose values of the alternatives are shown; by default the
     player who makes the first decision on the base case's solved path. `flat`: the
-    tree's array form with any values, when already made (the app's).
+    tree's array form with any values, when already made (the app's). `tree` may be
+    settings alone when `flat` serves every scenario (`served_by`).
     """
     solved = _Worlds(tree, flat)
     columns = [Column(s.name, s.note, solved.results(variant(tree, s.values)))
@@ -162,23 +163,34 @@ def compare(tree: Tree, scenarios: list[Scenario], player: str | None = None,
                       outcomes, values_are)
 
 
+def served_by(flat: FlatTree | None, settings: Settings, scenarios: list[Scenario]) -> bool:
+    """Whether `flat` solves each of `scenarios` without the tree's nodes being read
+    again: it is not a game's equilibrium, needs no closer look at the nodes (not
+    `suspect`), and takes each scenario's values as they are (`with_values_of`). Then
+    `compare` and `decide_and_live` need only `flat` and a copy of the settings, and
+    can run on a worker while the nodes are edited."""
+    return flat is not None and flat.held is None and not flat.suspect and all(
+        with_values_of(flat, variant(settings, s.values)) is not None for s in scenarios)
+
+
 class _Worlds:
     """One tree solved in several worlds: its nodes read and put in arrays once (or
     taken as given), each world's values set over them (only the settings differ)."""
 
-    def __init__(self, tree: Tree, flat: FlatTree | None = None):
+    def __init__(self, tree: Settings, flat: FlatTree | None = None):
         self.tree = tree
         self.nodes: NodeColumns | None = None
         #: (A game's arrays hold the equilibrium shown: its worlds are made afresh.)
         self.flat = flat if flat is not None and flat.held is None else None
 
-    def results(self, world: Tree, fixed: dict[str, str] | None = None) -> Results:
+    def results(self, world: Settings, fixed: dict[str, str] | None = None) -> Results:
         flat = None if self.flat is None else with_values_of(self.flat, world)
         if flat is None:
+            assert isinstance(self.tree, Tree), "settings alone need arrays that serve them"
             if self.nodes is None:
                 self.nodes = columns_of(self.tree.root)
             flat = self.flat = flatten_columns(world, self.nodes)
-        return evaluate_tree(world, fixed=fixed, flat=flat)
+        return evaluate_tree(world, fixed=fixed, flat=flat)  # type: ignore[arg-type]
 
 
 def _values_of(results: Results) -> np.ndarray:
@@ -252,21 +264,19 @@ class TwoWorlds:
                 "value_of_best": number(self.value_of_best), "regret": number(self.regret)}
 
 
-def decide_and_live(tree: Tree, believed: Scenario, true: Scenario,
+def decide_and_live(tree: Settings, believed: Scenario, true: Scenario,
                     player: str, flat: FlatTree | None = None) -> TwoWorlds:
     """`player` (an id) solves the tree in `believed` and keeps its choices at each of
     its decisions; the others choose in `true`, knowing those choices, as they would.
-    `flat` as in `compare`."""
+    `tree` and `flat` as in `compare`."""
     solved = _Worlds(tree, flat)
     in_beliefs = solved.results(variant(tree, believed.values))
     flat = in_beliefs.flat
     who = flat.players.index(player)
-    policy = {}
-    for node in tree.root.walk():
-        if node.type == DECISION and node.children and _player_of(tree, node.player) == player:
-            chosen = in_beliefs.chosen_id(node.id)
-            if chosen is not None:
-                policy[node.id] = chosen
+    deciding = ((flat.kind == DECISION_KIND) | (flat.kind == ASSUMED_KIND)) & (
+        flat.child_count > 0) & (flat.player == who) & (in_beliefs.choice >= 0)
+    policy = {flat.ids[i]: flat.ids[int(in_beliefs.choice[i])]
+              for i in np.flatnonzero(deciding).tolist()}
     world = variant(tree, true.values)
     held = solved.results(world, fixed=policy)
     best = solved.results(world)
@@ -283,20 +293,18 @@ def decide_and_live(tree: Tree, believed: Scenario, true: Scenario,
                      "certainty equivalent" if risky else "utility", held, best)
 
 
-def player_at_stake(tree: Tree, believed: Scenario, true: Scenario) -> str:
+def player_at_stake(tree: Settings, believed: Scenario, true: Scenario,
+                    flat: FlatTree | None = None) -> str:
     """The id of the player whose choices the two worlds change: the one deciding the
     first decision, on either world's solved path, chosen differently in them; else the
-    player of the first decision; else the tree's first player."""
-    seen = compare(tree, [believed, true])
+    player of the first decision; else the tree's first player. `tree` and `flat` as in
+    `compare`."""
+    seen = compare(tree, [believed, true], flat=flat)
     flat = seen.columns[0].results.flat
     changed = next((row.decider for row in seen.decisions if row.differs), seen.player)
     if changed in flat.labels.players:
         return flat.players[flat.labels.players.index(changed)]
     return tree.effective_players()[0].id
-
-
-def _player_of(tree: Tree, player: str | None) -> str:
-    return player if player is not None else tree.effective_players()[0].id
 
 
 def _choice_label(results: Results, node: int) -> str | None:

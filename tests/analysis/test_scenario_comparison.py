@@ -107,3 +107,39 @@ def test_the_apps_arrays_with_what_if_values_give_the_same_comparison(name):
     player = player_at_stake(tree, believed, true)
     assert decide_and_live(tree, believed, true, player, flat=flat).to_json() == \
         decide_and_live(tree, believed, true, player).to_json()
+
+
+@pytest.mark.parametrize("name", ["offramp.json", "rhetoric.json",
+                                  "cuban-missile-crisis-1962.json"])
+def test_the_settings_alone_with_the_apps_arrays_give_the_same_comparison(name):
+    """What the app's worker has: a copy of the settings and the arrays, no nodes."""
+    from offramp_gui.analysis.flatten import flatten
+    from offramp_gui.analysis.scenarios import every_column, player_at_stake, served_by
+    from offramp_gui.model.tree import Settings
+
+    tree = api.load(TREES / name)
+    flat = flatten(tree)
+    columns = every_column(tree)
+    assert served_by(flat, tree, columns)
+    settings = Settings()
+    settings.copy_settings_from(tree)
+    assert compare(settings, columns, flat=flat).to_json() == compare(tree, columns).to_json()
+    believed, true = tree.scenarios[0], tree.scenarios[-1]
+    player = player_at_stake(tree, believed, true)
+    assert player_at_stake(settings, believed, true, flat) == player
+    assert decide_and_live(settings, believed, true, player, flat=flat).to_json() == \
+        decide_and_live(tree, believed, true, player).to_json()
+
+
+def test_a_game_or_a_tree_with_problems_is_not_served_by_its_arrays_alone():
+    from offramp_gui.analysis.flatten import flatten
+    from offramp_gui.analysis.scenarios import every_column, served_by
+
+    game = api.load(TREES / "resolve.json")
+    assert not served_by(flatten(game), game, every_column(game))
+    tree = api.load_text(json.dumps(CUBA))
+    tree.root.player = "nobody"  # (validate would say so: the nodes need a closer look)
+    assert not served_by(flatten(tree), tree, tree.scenarios)
+    tree.root.player = "us"
+    assert served_by(flatten(tree), tree, tree.scenarios)
+    assert not served_by(None, tree, tree.scenarios)
