@@ -13,7 +13,8 @@ from PySide6.QtCore import Qt
 from offramp_gui.analysis.scenarios import decide_and_live, scenario_named
 from offramp_gui.gui import format as fmt
 from offramp_gui.gui.model_edits import ModelEdits
-from offramp_gui.gui.panels.compare_panel import DIFFERS_BACKGROUND, EMPTY
+from offramp_gui.gui.panels import compare_panel
+from offramp_gui.gui.panels.compare_panel import DIFFERS_BACKGROUND, EMPTY, SOLVING
 from offramp_gui.model.refactor import VARIABLE
 
 TREES = Path(__file__).resolve().parents[2] / "trees"
@@ -145,3 +146,54 @@ def test_the_window_works_at_a_width_of_800(compare, qtbot):
         table.columnCount() - 1) <= table.viewport().width()
     compare.close()
     assert not compare.isVisible()
+
+
+@pytest.fixture
+def solved_apart(monkeypatch, make_window, qtbot, tmp_path):
+    """The compare window of a tree taken as large: its columns are solved on a worker."""
+    monkeypatch.setattr(compare_panel, "LARGE", 0)
+    compare = open_compare(make_window(), qtbot, tree_file(tmp_path, scenarios=SCENARIOS))
+    qtbot.waitUntil(lambda: compare.job is None and compare.comparison is not None)
+    return compare
+
+
+def test_a_large_tree_is_solved_on_a_worker_while_the_window_says_so(solved_apart, qtbot):
+    compare = solved_apart
+    stalemate = row_of(compare.table, STALEMATE)
+    assert cells(compare.table, stalemate) == ["Grind on", "Accept a face-saving deal",
+                                               "Grind on"]
+    ModelEdits(compare.document).set_attribute(VARIABLE, "face_value", "value", 80)
+    assert compare.document.current_shape() is None  # (the edit's results are to come)
+    compare.refresh()  # (as when the window is shown just after an edit)
+    assert compare.job is not None and compare.note.text() == SOLVING
+    qtbot.waitUntil(lambda: compare.job is None)
+    assert cells(compare.table, row_of(compare.table, STALEMATE)) == \
+        ["Accept a face-saving deal"] * 3
+    assert compare.note.text() != SOLVING
+
+
+def test_an_edit_while_the_worker_solves_is_never_shown_out_of_date(solved_apart, qtbot):
+    compare = solved_apart
+    edits = ModelEdits(compare.document)
+    compare.refresh()
+    assert compare.job is not None
+    edits.set_attribute(VARIABLE, "face_value", "value", 80)  # the worker has the old value
+    compare.refresh()
+    seen = []
+
+    def settled() -> bool:
+        if compare.job is None and compare.note.text() != SOLVING:
+            seen.append(cells(compare.table, row_of(compare.table, STALEMATE)))
+        return len(seen) >= 5
+    qtbot.waitUntil(settled)
+    assert seen == [["Accept a face-saving deal"] * 3] * 5
+
+
+def test_deciding_in_one_world_is_solved_on_a_worker_as_on_this_thread(solved_apart, qtbot):
+    compare = solved_apart
+    compare.tabs.setCurrentIndex(1)
+    assert compare.job is not None and compare.words.text() == SOLVING
+    qtbot.waitUntil(lambda: compare.job is None)
+    assert compare.worlds_player.currentText() == "The Kremlin"
+    assert compare.regret.text() == "7.14"
+    assert "costs The Kremlin 7.14 points of utility" in compare.words.text()

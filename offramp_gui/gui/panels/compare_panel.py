@@ -9,14 +9,16 @@ another against the best choices there, and the regret.
 
 The window solves the tree again when the tree changes (a burst of changes, a slider's
 drag, is solved once it pauses), only while it is open, and only for the tab shown.
-Each scenario is a full evaluation of the tree, on this thread (a copy of the tree for
-a worker would cost more than the evaluations): at more than `LARGE` nodes it takes a
-moment, under a busy cursor.
+Each scenario is a full evaluation of the tree. At more than `LARGE` nodes that takes a
+moment: it runs on a worker when the document's arrays serve every column
+(`scenarios.served_by`: they and a copy of the settings are all it reads, so the tree
+may be edited meanwhile), the window saying so until it is done; otherwise (a game, a
+tree with problems) on this thread, under a busy cursor.
 """
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -51,9 +53,12 @@ from ...analysis.scenarios import (
     decide_and_live,
     every_column,
     player_at_stake,
+    served_by,
 )
 from ...model.scenarios import Scenario
+from ...model.tree import Settings
 from .. import format as fmt
+from ..background_save import WorkerJob
 from ..plots.compare_plot import CompareChart
 from ..plots.plot_parts import outcome_colors
 from ..text import shown, tooltip
@@ -67,8 +72,10 @@ EMPTY = ("This tree has no scenarios to compare yet. A scenario is a named set o
          " what-if sliders of the Variables panel, then choose “Add from current values” in"
          " the Scenarios panel to keep them as one. Add one for each view you want to set"
          " beside the others (a hawk's, a dove's, the essay's).")
-#: Trees larger than this (nodes) are solved under a busy cursor.
+#: Trees larger than this (nodes) are solved on a worker (or under a busy cursor).
 LARGE = 20_000
+#: What the window says while a worker solves the columns.
+SOLVING = "Solving the tree in each column…"
 #: A burst of changes (a slider's drag) is solved once it pauses this long (ms); on a
 #: large tree, which takes a moment to solve, longer.
 PAUSE_MS, LARGE_PAUSE_MS = 150, 1000
@@ -80,6 +87,8 @@ LABEL_WIDTH = 240
 SIDE_BY_SIDE, TWO_WORLDS = 0, 1
 #: Where a column's item and the worlds' pickers keep the scenario's name as it is.
 NAME = Qt.ItemDataRole.UserRole
+
+Solved = Comparison | TwoWorlds
 
 
 @contextmanager
@@ -134,6 +143,12 @@ class CompareWindow(QWidget):
         self._stale = {SIDE_BY_SIDE, TWO_WORLDS}
         #: The table's rows and columns when the splitter was last placed for them.
         self._shape = (0, 0)
+        #: The worker solving the tab shown, if any, and whether the tree, the tab or a
+        #: pick changed since it started (its result is then dropped and asked again).
+        self.job: WorkerJob[Solved] | None = None
+        self._outdated = False
+        #: While this window brings the document's results up to date itself.
+        self._bringing = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.refresh)
@@ -269,6 +284,8 @@ class CompareWindow(QWidget):
             self.refresh()
 
     def _changed(self, _results: object = None) -> None:
+        if self._bringing:  # (the results this window asked for, to solve now)
+            return
         self._stale = {SIDE_BY_SIDE, TWO_WORLDS}
         if self.isVisible():
             large = len(self.document.tree) > LARGE
@@ -295,9 +312,21 @@ class CompareWindow(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Solve the tree in each scenario the tab shown needs, now."""
+        """Solve the tree in each scenario the tab shown needs: now, or on a worker."""
         self._timer.stop()
+        if self.job is not None:  # (asked again once it is done)
+            self._outdated = True
+            return
         tree = self.document.tree
+        large = len(tree) > LARGE
+        if large and self.document.current_shape() is None:
+            # An edit waits for its results (a slider just moved): brought now, the
+            # document's arrays serve the columns, where else the nodes are read again.
+            self._bringing = True
+            try:
+                self.document.recompute()
+            finally:
+                self._bringing = False
         every = every_column(tree)
         self._fill_pickers(every)
         if len(every) < 2:
@@ -307,11 +336,53 @@ class CompareWindow(QWidget):
         self.pages.setCurrentWidget(self.tabs)
         tab = self.tabs.currentIndex()
         self._stale.discard(tab)
-        with busy(len(tree) > LARGE):
-            if tab == SIDE_BY_SIDE:
-                self._compare(every)
-            else:
-                self._decide_and_live(every)
+        if tab == SIDE_BY_SIDE:
+            columns = [s for s in every if s.name not in self._unchecked]
+            if not columns:
+                self._show_comparison(None)
+                return
+            solve: Callable[[Settings], Solved] = self._comparing(columns)
+        else:
+            named = {s.name: s for s in every}
+            columns = [named[name] for name in (self.decides_in.currentData(),
+                                                self.lives_in.currentData()) if name in named]
+            if len(columns) < 2:
+                return
+            solve = self._deciding_and_living(*columns)
+        if large and served_by(self.document.current_shape(), tree, columns):
+            settings = Settings()
+            settings.copy_settings_from(tree)  # (edits replace these, never change them)
+            self._solve_apart(tab, lambda: solve(settings))
+            return
+        with busy(large):
+            self._show(solve(tree))
+
+    def _solve_apart(self, tab: int, solve: Callable[[], Solved]) -> None:
+        job: WorkerJob[Solved] = WorkerJob(solve, "offramp-compare", daemon=True)
+        job.finished.connect(lambda: self._solved_apart(job, tab))
+        self.job, self._outdated = job, False
+        (self.note if tab == SIDE_BY_SIDE else self.words).setText(SOLVING)
+        self.note.setVisible(tab == SIDE_BY_SIDE)
+        job.start()
+
+    def _solved_apart(self, job: WorkerJob[Solved], tab: int) -> None:
+        """Show what the worker found, unless it is out of date: then ask again."""
+        self.job = None
+        if self._outdated or tab != self.tabs.currentIndex():
+            self._stale.add(tab)
+            if self.isVisible():
+                self.refresh()
+            return
+        if job.error is not None:  # (an evaluation's problems come as its issues)
+            raise job.error
+        assert job.result is not None
+        self._show(job.result)
+
+    def _show(self, solved: Solved) -> None:
+        if isinstance(solved, TwoWorlds):
+            self._show_worlds(solved)
+        else:
+            self._show_comparison(solved)
 
     # ---- the pickers ------------------------------------------------------------------
     def _fill_pickers(self, every: list[Scenario]) -> None:
@@ -356,18 +427,20 @@ class CompareWindow(QWidget):
         return [p.id for p in self.document.tree.effective_players()]
 
     # ---- side by side -----------------------------------------------------------------
-    def _compare(self, every: list[Scenario]) -> None:
-        tree = self.document.tree
-        columns = [s for s in every if s.name not in self._unchecked]
-        if not columns:
-            self.comparison = None
+    def _comparing(self, columns: list[Scenario]) -> Callable[[Settings], Comparison]:
+        """The work of Side by Side: what it reads of the tree is taken now."""
+        player = self._player if self._player in self._player_ids() else None
+        flat = self.document.current_shape()
+        return lambda tree: compare(tree, columns, player, flat)
+
+    def _show_comparison(self, comparison: Comparison | None) -> None:
+        self.comparison = comparison
+        if comparison is None:
             self._say("Check at least one column to compare.")
             self.table.setRowCount(0)
             self.chart.set_chances([], [], [])
             return
-        player = self._player if self._player in self._player_ids() else None
-        comparison = self.comparison = compare(tree, columns, player,
-                                                   self.document.current_shape())
+        tree = self.document.tree
         flat = comparison.columns[0].results.flat
         if comparison.player in flat.labels.players:
             self._show_player(self.player,
@@ -474,20 +547,25 @@ class CompareWindow(QWidget):
         self.table.setItem(row, column, item)
 
     # ---- decide in one world, live in another ----------------------------------------
-    def _decide_and_live(self, every: list[Scenario]) -> None:
-        tree = self.document.tree
-        named = {s.name: s for s in every}
-        believed = named.get(self.decides_in.currentData())
-        true = named.get(self.lives_in.currentData())
-        if believed is None or true is None:
-            return
-        player = self._worlds_player if self._worlds_player in self._player_ids() \
-            else player_at_stake(tree, believed, true)
+    def _deciding_and_living(self, believed: Scenario,
+                             true: Scenario) -> Callable[[Settings], TwoWorlds]:
+        """The work of Decide in One World, Live in Another: what it reads of the tree
+        is taken now."""
+        picked = self._worlds_player if self._worlds_player in self._player_ids() else None
         # (Over the document's arrays when they are of the tree as it is.)
-        worlds = self.worlds = decide_and_live(tree, believed, true, player,
-                                               self.document.current_shape())
-        self._show_player(self.worlds_player, player)
-        style = fmt.NumberFormat.of(tree.display)
+        flat = self.document.current_shape()
+
+        def solve(tree: Settings) -> TwoWorlds:
+            player = picked or player_at_stake(tree, believed, true, flat)
+            return decide_and_live(tree, believed, true, player, flat)
+        return solve
+
+    def _show_worlds(self, worlds: TwoWorlds) -> None:
+        self.worlds = worlds
+        flat = worlds.held.flat
+        self._show_player(self.worlds_player,
+                          flat.players[flat.labels.players.index(worlds.player)])
+        style = fmt.NumberFormat.of(self.document.tree.display)
         self.words.setText(two_worlds_in_words(worlds, style))
         b, t = shown(worlds.believed, 60), shown(worlds.true, 60)
         self.choices.setHorizontalHeaderLabels(["Decision", f"Chosen believing “{b}”",
