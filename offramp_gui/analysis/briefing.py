@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from ..model.scenarios import Scenario
-from ..model.tree import Settings, Tree
+from ..model.tree import Settings
 from . import readable as words
 from .catalogue import RISK_PROFILE, TORNADO, ProfileParameters, Run, TornadoParameters
 from .evaluate import Results
@@ -154,12 +154,12 @@ def briefing_sections(settings: Settings, results: Results,
     return sections
 
 
-def briefing_comparison(tree: Tree, names: list[str] | None = None,
+def briefing_comparison(tree: Settings, names: list[str] | None = None,
                         flat: FlatTree | None = None) -> Comparison | None:
     """The base case beside the scenarios `names` (by default, every scenario of the
     tree, and its what-if values); None for a tree without scenarios, unless named.
     Raises KeyError, with a message for the user, for a name the tree does not have.
-    `flat`: the tree's arrays, when already made (as `scenarios.compare` takes them)."""
+    `tree` and `flat` as `scenarios.compare` takes them."""
     if names is None:
         return compare(tree, every_column(tree), flat=flat) if tree.scenarios else None
     columns = [Scenario(BASE_CASE)]

@@ -421,3 +421,22 @@ def test_cli_compares_the_scenarios_named_and_refuses_one_the_tree_lacks(tmp_pat
                                   ' commits the West", ')
     assert done.stderr.count("\n") == 1
     assert not (tmp_path / "c.pdf").exists()
+
+
+def test_the_scenarios_compared_are_of_the_tree_as_asked_though_edited_meanwhile(
+        window, qtbot, tmp_path):
+    from offramp_gui.gui.model_edits import ModelEdits
+    from offramp_gui.model.refactor import VARIABLE
+
+    dialog = open_briefing(window, qtbot)
+    dialog.format.setCurrentIndex(dialog.format.findData(".html"))
+    click_export(dialog, qtbot)
+    # The essay's face in the base case: the Kremlin would take the deal there too.
+    ModelEdits(window.document).set_attribute(VARIABLE, "face_value", "value", 80)
+    window.features["briefing"].wait()
+    text = " ".join(Page((tmp_path / "offramp-briefing.html").read_text("utf-8")).text.split())
+    compared = text[text.index("Scenarios compared"):]
+    row = compared[compared.index("Kremlin response to a stalemate, after Support"):]
+    assert row.startswith("Kremlin response to a stalemate, after Support Ukraine while"
+                          " keeping an off-ramp open The Kremlin Grind on Accept a face-saving"
+                          " deal")  # (the base case, then the essay's)

@@ -2,8 +2,9 @@
 page to hand to a reader.
 
 The tree is drawn as it is when asked; the analyses the briefing shows (the root's risk
-profile, the tornado) are worked out on a worker thread, from the results and a copy of
-the settings, so the window stays live, and so is the footer's digest of the text the
+profile, the tornado, the scenarios side by side when the document's arrays serve them)
+are worked out on a worker thread, from the results and a copy of the settings, so the
+window stays live, and so is the footer's digest of the text the
 tree would be saved as (from a snapshot taken when asked); the pages are then painted on
 the window's thread (Qt paints widgets there only), under a busy cursor.
 """
@@ -17,6 +18,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ...analysis.briefing import Provenance, Section, briefing_comparison, briefing_sections
+from ...analysis.scenarios import every_column, served_by
 from ...model.tree import Settings
 from ..background_save import WorkerJob
 from ..briefing import DRAWN_UP_TO, provenance_to_come, write_briefing
@@ -68,12 +70,18 @@ class BriefingFeature:
         provenance = provenance_to_come(document)
         settings = Settings()
         settings.copy_settings_from(document.tree)  # (edits replace these, never change them)
-        # The scenarios are solved here: they read the nodes, which edits change in place.
-        comparison = briefing_comparison(document.tree, flat=document.current_shape())
+        flat = document.current_shape()
+        # The scenarios are solved on the worker when the arrays serve them all; else
+        # here, since they read the nodes, which edits change in place.
+        apart = served_by(flat, settings, every_column(settings))
+        comparison = None if apart else briefing_comparison(document.tree, flat=flat)
+
+        def sections() -> list[Section]:
+            compared = briefing_comparison(settings, flat=flat) if apart else comparison
+            return briefing_sections(settings, results, compared)
         self.status.show(f"Making the briefing {path.name}…")
         job: WorkerJob[tuple[list[Section], Provenance]] = WorkerJob(
-            lambda: (briefing_sections(settings, results, comparison), provenance()),
-            "offramp-briefing", daemon=True)
+            lambda: (sections(), provenance()), "offramp-briefing", daemon=True)
         job.finished.connect(lambda: self._write(job, path, scene, page, landscape))
         self._job = job
         job.start()
