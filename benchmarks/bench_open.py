@@ -73,7 +73,12 @@ class Watch(QObject):
     def quit(self):
         ticker.stop()
         stalls = [b - a for a, b in zip(ticks, ticks[1:])]
-        more = interact(self.window) if interact else {}
+        try:
+            more = interact(self.window) if interact else {}
+        except BaseException:  # (else Qt prints it and the app waits on)
+            import traceback
+            traceback.print_exc()
+            os._exit(1)
         print(json.dumps({**marks, **more, "stall": max(stalls, default=0.0),
                           "quit_asked": time.monotonic()}), flush=True)
         self.window.actions["quit"].trigger()
