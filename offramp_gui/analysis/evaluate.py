@@ -36,7 +36,7 @@ from .flatten import (
     flatten,
     flatten_columns,
 )
-from .plan import LevelPlan, as_pairs, level_plans, segment_sums, structure
+from .plan import LevelPlan, as_pairs, level_plans, reduceat, segment_sums, structure
 
 PROBABILITY_SUM_TOLERANCE = 1e-6
 PROBABILITY_RANGE_TOLERANCE = 1e-9
@@ -365,7 +365,7 @@ def _sums_by_parent(flat: FlatTree, per_child: np.ndarray) -> np.ndarray:
     sums = np.zeros_like(per_child)
     internal = np.flatnonzero(flat.child_count > 0)
     if internal.size:
-        sums[internal] = np.add.reduceat(per_child[1:], flat.child_start[internal] - 1, axis=0)
+        sums[internal] = reduceat(np.add, per_child[1:], flat.child_start[internal] - 1)
     return sums
 
 
@@ -377,8 +377,8 @@ def _check_probabilities(flat: FlatTree, probability: np.ndarray,
     p = probability[children]
     low, high = -PROBABILITY_RANGE_TOLERANCE, 1 + PROBABILITY_RANGE_TOLERANCE
     in_range = (p >= low) & (p <= high)
-    all_in_range = np.logical_and.reduceat(in_range, starts, axis=0)
-    sums = np.add.reduceat(p, starts, axis=0)
+    all_in_range = reduceat(np.logical_and, in_range, starts)
+    sums = reduceat(np.add, p, starts)
     adds_up = np.abs(sums - 1) <= PROBABILITY_SUM_TOLERANCE
     for k in np.flatnonzero(~in_range.all(axis=1)):
         _range_problem(flat, int(children[k]), p[k], problems)
@@ -618,12 +618,12 @@ class _Rollback:
             utility[np.isinf(utility)] = np.nan  # too large to compare: nobody can choose
         if plan.uniform:
             return self._choose_among_equals(plan, child_values, utility)
-        best = np.repeat(np.maximum.reduceat(utility, starts, axis=0), counts, axis=0)
+        best = np.repeat(reduceat(np.maximum, utility, starts), counts, axis=0)
         within = utility >= best - TIE_TOLERANCE * np.maximum(1.0, np.abs(best))
         m = len(utility)
         position = np.where(within, np.arange(m)[:, None], m)
-        first = np.minimum.reduceat(position, starts, axis=0)  # (q, S); m = undecidable
-        tied = np.add.reduceat(within, starts, axis=0) > 1
+        first = reduceat(np.minimum, position, starts)  # (q, S); m = undecidable
+        tied = reduceat(np.add, within, starts) > 1
         undecidable = first == m
         chosen_index = np.where(undecidable, -1, first + plan.children.start)
         first_each = np.repeat(first, counts, axis=0)
@@ -1044,7 +1044,7 @@ def _expected(plan: LevelPlan, p: np.ndarray, rolled: np.ndarray,
     """Each parent's sum of p x over its children."""
     terms = np.multiply(p, rolled)
     if not plan.uniform:
-        return np.add.reduceat(terms, plan.starts, axis=0, out=out)
+        return reduceat(np.add, terms, plan.starts, out=out)
     # (in one go: `segment_sums` copies the second terms first, to add as reduceat does)
     grouped = terms.reshape((-1, plan.uniform) + terms.shape[1:])
     found = np.add(grouped[:, 0], grouped[:, 1], out=out)
@@ -1122,7 +1122,7 @@ class _CertaintyTable:
 def segment_maxima(plan: LevelPlan, per_child: np.ndarray) -> np.ndarray:
     """Each parent's largest child value (q, S)."""
     if not plan.uniform:
-        return np.maximum.reduceat(per_child, plan.starts, axis=0)
+        return reduceat(np.maximum, per_child, plan.starts)
     grouped = per_child.reshape((-1, plan.uniform) + per_child.shape[1:])
     top = grouped[:, 0].copy()
     for k in range(1, plan.uniform):

@@ -60,7 +60,7 @@ from .flatten import (
     FlatTree,
     flatten,
 )
-from .plan import children_groups
+from .plan import children_groups, reduceat
 from .restructure import OLD, patch
 
 #: Node fields the engine does not read: a change of one leaves the numbers as they are.
@@ -654,7 +654,7 @@ class LiveEvaluation:
         remainder = self.flat.probability_kind[kids] == REMAINDER_PROBABILITY
         if remainder.any():
             others = np.where(remainder[:, None], 0.0, self.probability[kids])
-            sums = np.add.reduceat(others, starts, axis=0)
+            sums = reduceat(np.add, others, starts)
             group = np.repeat(np.arange(parents.size), counts)
             self.probability[kids[remainder]] = 1.0 - sums[group[remainder]]
 
@@ -666,8 +666,7 @@ class LiveEvaluation:
         before = _take(self.weight, kids)
         _put(self.weight, kids, p)
         with np.errstate(over="ignore", invalid="ignore"):
-            averaged = np.add.reduceat(p[:, :, None] * _take(self.values, kids), starts,
-                                       axis=0)
+            averaged = reduceat(np.add, p[:, :, None] * _take(self.values, kids), starts)
         valid = self._check(parents, kids, starts, p)
         _put(self.valid, parents, valid)
         averaged[~valid] = np.nan
@@ -695,12 +694,12 @@ class LiveEvaluation:
                 utility = np.einsum("msc,smc->ms", values, self._owner[:, owner])
             if not np.isfinite(utility.sum()):
                 utility[np.isinf(utility)] = np.nan
-        best = np.repeat(np.maximum.reduceat(utility, starts, axis=0), counts, axis=0)
+        best = np.repeat(reduceat(np.maximum, utility, starts), counts, axis=0)
         within = utility >= best - TIE_TOLERANCE * np.maximum(1.0, np.abs(best))
         m = kids.size
         position = np.where(within, np.arange(m)[:, None], m)
-        first = np.minimum.reduceat(position, starts, axis=0)
-        _put(self.tie, parents, np.add.reduceat(within, starts, axis=0) > 1)
+        first = reduceat(np.minimum, position, starts)
+        _put(self.tie, parents, reduceat(np.add, within, starts) > 1)
         chosen = np.append(kids, -1)[first]
         _put(self.choice, parents, chosen)
         first_each = np.repeat(first, counts, axis=0)
@@ -713,7 +712,7 @@ class LiveEvaluation:
         if not settled_below:
             self._outcomes(parents, kids, starts, chosen < 0, weight)
         else:
-            again = np.logical_or.reduceat(differs, starts)
+            again = reduceat(np.logical_or, differs, starts)
             if again.any():
                 kids_again, starts_again, _counts = children_groups(flat, parents[again])
                 self._outcomes(parents[again], kids_again, starts_again, chosen[again] < 0,
@@ -723,8 +722,7 @@ class LiveEvaluation:
     def _outcomes(self, parents: np.ndarray, kids: np.ndarray, starts: np.ndarray,
                   undefined: np.ndarray, weight: np.ndarray) -> None:
         """The parents' outcome shares from their children's (`weight`: the children's)."""
-        summed = np.add.reduceat(weight[:, :, None] * _take(self.outcomes, kids), starts,
-                                 axis=0)
+        summed = reduceat(np.add, weight[:, :, None] * _take(self.outcomes, kids), starts)
         summed[undefined] = np.nan
         _put(self.outcomes, parents, summed)
 
@@ -792,8 +790,8 @@ class LiveEvaluation:
             children, starts, _counts = children_groups(flat, parents)
             p = _take(self.probability, children)
         in_range = (p >= -PROBABILITY_RANGE_TOLERANCE) & (p <= 1 + PROBABILITY_RANGE_TOLERANCE)
-        all_in_range = np.logical_and.reduceat(in_range, starts, axis=0)
-        sums = np.add.reduceat(p, starts, axis=0)
+        all_in_range = reduceat(np.logical_and, in_range, starts)
+        sums = reduceat(np.add, p, starts)
         adds_up = np.abs(sums - 1) <= PROBABILITY_SUM_TOLERANCE
         if self._range_issues:
             for child in children.tolist():

@@ -91,6 +91,30 @@ def _plan(flat: FlatTree, start: int, end: int, children: slice) -> LevelPlan:
                      mixed)
 
 
+#: The most elements one reduceat call takes. numpy holds the interpreter lock through a
+#: whole reduceat (unlike its other loops), so a worker's reduceat over a million nodes'
+#: samples stopped the window for seconds; in pieces of about 10 ms, it gets its turn
+#: between them.
+REDUCEAT_PIECE = 1 << 20
+
+
+def reduceat(ufunc: np.ufunc, array: np.ndarray, starts: np.ndarray,
+             out: np.ndarray | None = None) -> np.ndarray:
+    """`ufunc.reduceat(array, starts, axis=0, out=out)`, the same values, in pieces of
+    whole segments when large; `starts` increasing, as segments of children are."""
+    if array.size <= REDUCEAT_PIECE or len(starts) < 2:
+        return ufunc.reduceat(array, starts, axis=0, out=out)
+    rows = max(1, REDUCEAT_PIECE // max(1, array[:1].size))
+    cuts = np.unique(np.searchsorted(starts, np.arange(0, len(array), rows)))
+    bounds = np.append(cuts[cuts < len(starts)], len(starts)).tolist()
+    ends = np.append(starts, len(array))
+    pieces = []
+    for first, last in zip(bounds, bounds[1:]):
+        low, high = int(starts[first]), int(ends[last])
+        pieces.append(ufunc.reduceat(array[low:high], starts[first:last] - low, axis=0))
+    return np.concatenate(pieces, out=out)
+
+
 # numpy's reduceat adds a segment's first element to the sum of the rest, itself summed
 # in order up to 8 elements (pairwise beyond): `segment_sums` repeats that order exactly.
 _SEQUENTIAL_SUMS = 8
@@ -101,7 +125,7 @@ def segment_sums(plan: LevelPlan, per_child: np.ndarray) -> np.ndarray:
     of a nan (two nans added keep either's, as numpy's loops differ); when every parent
     has the same few children, as whole-column additions (reduceat loops per parent)."""
     if not plan.uniform:
-        return np.add.reduceat(per_child, plan.starts, axis=0)
+        return reduceat(np.add, per_child, plan.starts)
     shape = per_child.shape
     pairs = as_pairs(per_child)
     rows = per_child if pairs is None else pairs

@@ -7,7 +7,10 @@ import random
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from offramp_gui.analysis import plan
 from offramp_gui.analysis.evaluate import evaluate, evaluate_tree, solve
 from offramp_gui.analysis.flatten import FIXED, flatten
 from offramp_gui.analysis.incremental import IncrementalEvaluator
@@ -390,3 +393,40 @@ def test_a_variable_that_cannot_be_computed_is_null():
     tree = make(leaf("only", "x"), variables=[Variable("x", "1 / 0")])
     text = evaluation_json(evaluate_tree(tree))
     assert json.loads(text)["nodes"]["only"]["expected"] == {"value": None}
+
+
+# ---- reductions in pieces, so a worker lets the window run ------------------------------
+@given(st.lists(st.integers(1, 5), min_size=1, max_size=40), st.integers(1, 4),
+       st.integers(1, 30), st.sampled_from(["add", "maximum", "minimum", "logical_and"]))
+@settings(max_examples=200, deadline=None)
+def test_a_reduction_in_pieces_is_the_reduction_in_one(counts, width, piece, name):
+    rng = np.random.default_rng(len(counts) * 31 + width)
+    values = rng.normal(size=(sum(counts), width))
+    values[rng.random(values.shape) < 0.1] = np.nan
+    if name == "logical_and":
+        values = values > 0
+    starts = np.cumsum(counts) - np.array(counts)
+    ufunc = getattr(np, name)
+    whole = ufunc.reduceat(values, starts, axis=0)
+    original = plan.REDUCEAT_PIECE
+    plan.REDUCEAT_PIECE = piece
+    try:
+        pieces = plan.reduceat(ufunc, values, starts)
+        out = np.empty_like(whole)
+        plan.reduceat(ufunc, values, starts, out=out)
+    finally:
+        plan.REDUCEAT_PIECE = original
+    assert whole.dtype == pieces.dtype
+    assert np.array_equal(pieces, whole, equal_nan=name != "logical_and")
+    assert np.array_equal(out, whole, equal_nan=name != "logical_and")
+
+
+def test_the_engine_in_small_pieces_gives_the_same_numbers(monkeypatch):
+    flat = flatten(incremental_tree(random.Random(3)))
+    xs = np.linspace(0, 1, 9)
+    whole = solve(flat, samples=xs.size)
+    monkeypatch.setattr(plan, "REDUCEAT_PIECE", 5)
+    pieces = solve(flat, samples=xs.size)
+    for field in ("values", "choice", "tie", "reach", "probability"):
+        assert np.array_equal(getattr(pieces, field), getattr(whole, field), equal_nan=True)
+    assert np.array_equal(pieces.outcomes, whole.outcomes, equal_nan=True)
