@@ -1,12 +1,15 @@
 """Qt-free fixtures; GUI tests add theirs in tests/gui/conftest.py."""
 from __future__ import annotations
 
+import gc
 import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from offramp_gui.model import collector
 
 # Set before any test module can import Qt: GUI tests run with no display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -27,6 +30,15 @@ def private_state_dir(tmp_path_factory, monkeypatch):
     folder = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("OFFRAMP_STATE_DIR", str(folder))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def collector_as_it_was():
+    """A large tree read leaves every object out of the cycle collector's scans for the
+    rest of the process (`collector.keep_out`): each test starts with none left out."""
+    yield
+    gc.unfreeze()
+    collector.kept_out = False
 
 
 def _nodes_and_depths(doc: dict) -> Iterator[tuple[dict, int]]:

@@ -46,6 +46,10 @@ VIEW_FIELDS = frozenset({"collapsed"})
 FITS_ON_SCREEN = 2500
 #: Nodes freed at once when a large tree is closed (a few milliseconds' work).
 DROPPED_AT_ONCE = 5000
+#: A tree read with at least this many nodes is left out of the cycle collector's scans
+#: (`collector.keep_out`): a collection of everything would take a tenth of a second
+#: and more, on any thread, the window stopped.
+KEPT_OUT_FROM = 50_000
 
 
 def is_view_change(change: TreeChange) -> bool:
@@ -121,6 +125,8 @@ def read_checked(path: Path, report: Callable[[float], None],
         folded = fold_to_fit_screen(tree)
         prepared = {name: make(tree) for name, make in (prepare or {}).items()}
         report(1.0)
+    if len(tree) >= KEPT_OUT_FROM:
+        collector.keep_out()
     return Opened(tree, issues, digest, live, folded, prepared)
 
 

@@ -196,6 +196,23 @@ def test_the_tree_opened_stays_in_reach_of_the_cycle_collector(window, large_fil
     assert any(o is node for o in gc.get_objects(generation=2))  # (not scanned again)
 
 
+def test_a_tree_of_50_000_nodes_and_more_is_kept_out_of_the_collectors_scans(
+        window, large_file, qtbot, monkeypatch):
+    monkeypatch.setattr(document_module, "KEPT_OUT_FROM", 9_841)  # (the file's nodes)
+    window.prompts.script("open", large_file)
+    window.actions["open"].trigger()
+    qtbot.waitUntil(lambda: window.document.path == large_file)
+    node = window.document.tree.root.children[0]
+    # A collection of everything would go through a million nodes in seconds.
+    assert gc.isenabled() and not any(o is node for o in gc.get_objects())
+    window.document.edit.set_field(node.id, "name", "Edited")
+    recovery = window.features["recovery"]
+    recovery.tick()  # an autosave's copy, made with the collector paused
+    assert recovery.taking or recovery.writing
+    qtbot.waitUntil(lambda: not recovery.taking and not recovery.writing)
+    assert not any(o is node for o in gc.get_objects())
+
+
 def test_the_folds_saved_in_the_file_win(window, tmp_path, qtbot):
     tree = ternary_tree()
     saved_fold = tree.root.children[1]

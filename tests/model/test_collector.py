@@ -35,3 +35,24 @@ def test_a_collector_paused_by_the_caller_stays_paused():
     with pytest.raises(ValueError), collector.paused():
         raise ValueError("the work failed")
     assert gc.isenabled()
+
+
+def test_a_tree_kept_out_stays_out_of_every_scan_and_is_still_freed():
+    tree = [Cycle() for _ in range(3)]
+    young_garbage = Cycle()
+    young_garbage_id = id(young_garbage)
+    del young_garbage
+    collector.keep_out()
+    assert gc.get_freeze_count() >= 3
+    assert not any(o is tree[0] for o in gc.get_objects())  # never scanned again
+    assert not any(id(o) == young_garbage_id for o in gc.get_objects())
+    with collector.paused():  # (as a later snapshot is made)
+        made = Cycle()
+    # Unfreezing to put `made` in the oldest generation would bring the tree back.
+    assert not any(o is tree[0] for o in gc.get_objects())
+    assert gc.isenabled() and not any(o is made for o in gc.get_objects())
+    freed = []
+    tree[0].__class__ = type("Watched", (Cycle,), {"__del__": lambda self: freed.append(1)})
+    tree[0].me = None  # no cycle left: its reference count frees it
+    del tree[0]
+    assert freed == [1]
