@@ -41,8 +41,10 @@ def check_writable(path: str | os.PathLike) -> Path:
     return target
 
 
-def write_atomic(path: str | os.PathLike, data: bytes, backup: bool = True) -> None:
-    """Replace `path` by `data` in one step, keeping the old file as `path.bak`.
+def write_atomic(path: str | os.PathLike, data: bytes | list[bytes], backup: bool = True
+                 ) -> None:
+    """Replace `path` by `data` (or its pieces, in order) in one step, keeping the old
+    file as `path.bak`.
 
     A symbolic link is followed, so its target is updated and the link kept. The new
     file keeps the old one's permission bits, owner and group (the group only, or
@@ -64,7 +66,10 @@ def write_atomic(path: str | os.PathLike, data: bytes, backup: bool = True) -> N
     handle, temp = _locked_temporary(folder, target.name)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            if isinstance(data, bytes):
+                stream.write(data)
+            else:
+                stream.writelines(data)
             stream.flush()
             os.fsync(stream.fileno())
             if old is not None:

@@ -537,7 +537,7 @@ def file_text(snap: Snapshot, pause: Callable[[], None] | None = None) -> str:
     the file size limit (a tree of about 300,000 nodes or more, which the canonical
     layout's indents make three to six times the size), then the nodes on one line,
     which any JSON writer may write and the readers take: the file opens again."""
-    return "".join(_file_pieces(snap, pause))
+    return "".join(file_pieces(snap, pause))
 
 
 def file_text_digest(snap: Snapshot, pause: Callable[[], None] | None = None) -> str:
@@ -545,12 +545,12 @@ def file_text_digest(snap: Snapshot, pause: Callable[[], None] | None = None) ->
     whole: its pieces are hashed as they are made (joining a million nodes' text holds
     the interpreter for seconds, and any window with it)."""
     digest = hashlib.sha256()
-    for piece in _file_pieces(snap, pause):
+    for piece in file_pieces(snap, pause):
         digest.update(piece.encode("utf-8"))
     return digest.hexdigest()
 
 
-def _file_pieces(snap: Snapshot, pause: Callable[[], None] | None) -> Iterable[str]:
+def file_pieces(snap: Snapshot, pause: Callable[[], None] | None) -> Iterable[str]:
     """`file_text`'s pieces: the canonical ones if within the limit, else the one-line
     ones, made as they are read."""
     canonical = _canonical_within_limit(snap, pause)

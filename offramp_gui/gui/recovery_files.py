@@ -46,7 +46,7 @@ from ..fileformat.json_io import (
     Snapshot,
     SnapshotInSteps,
     file_digest,
-    file_text,
+    file_pieces,
     loads,
     snapshot,
 )
@@ -199,14 +199,23 @@ def _copy_of(snap: Snapshot, meta: dict[str, Any]) -> RecoveryCopy:
     return RecoveryCopy(snap, meta)
 
 
-def recovery_bytes(copy: RecoveryCopy, pause: Callable[[], None] | None = None) -> bytes:
-    """The tree as a document, with what recovery needs to know on its second line.
-    Raises ValueError when it cannot be written (a lone surrogate in a label).
-    `pause`: see `snapshot_text`. Written as a save writes the tree (`file_text`: on one
-    line where the canonical layout would be over the file size limit), so that it
-    opens again."""
+def recovery_pieces(copy: RecoveryCopy, pause: Callable[[], None] | None = None
+                    ) -> list[bytes]:
+    """The tree as a document, with what recovery needs to know on its second line, in
+    pieces of bytes: joined, a million nodes' text (and its copies) held the interpreter
+    for a second, and any window with it. Raises ValueError when it cannot be written (a
+    lone surrogate in a label). `pause`: see `snapshot_text`. Written as a save writes
+    the tree (`file_text`: on one line where the canonical layout would be over the file
+    size limit), so that it opens again."""
     head = json.dumps({META_KEY: copy.meta}, ensure_ascii=False)[1:-1]
-    return ("{\n  " + head + ",\n" + file_text(copy.snap, pause)[2:]).encode("utf-8")
+    pieces = iter(file_pieces(copy.snap, pause))
+    first = "{\n  " + head + ",\n" + next(pieces)[2:]  # (the file's text opens with "{\n")
+    return [first.encode("utf-8"), *(piece.encode("utf-8") for piece in pieces)]
+
+
+def recovery_bytes(copy: RecoveryCopy) -> bytes:
+    """`recovery_pieces` joined."""
+    return b"".join(recovery_pieces(copy))
 
 
 def recovery_text(tree: Tree, original: Path | None, digest: str | None) -> bytes:
@@ -214,7 +223,7 @@ def recovery_text(tree: Tree, original: Path | None, digest: str | None) -> byte
     return recovery_bytes(take_copy(tree, original, digest))
 
 
-def write_recovery(path: Path, data: bytes) -> None:
+def write_recovery(path: Path, data: list[bytes]) -> None:
     write_atomic(path, data, backup=False)
 
 

@@ -196,3 +196,11 @@ def test_a_save_stopped_after_its_backup_step_leaves_nothing_on_the_next(saved):
     write_atomic(saved, b"new")
     assert saved.with_name("tree.json.bak").read_text() == "precious"
     assert only_files(saved.parent) == ["tree.json", "tree.json.bak"]
+
+
+def test_pieces_are_written_in_order_as_one_file(tmp_path):
+    path = tmp_path / "pieces.json"
+    path.write_bytes(b"old")
+    write_atomic(path, [b'{"a": ', b"1", b", \xe2\x9c\x93: 2}"])
+    assert path.read_bytes() == '{"a": 1, ✓: 2}'.encode()
+    assert path.with_name("pieces.json.bak").read_bytes() == b"old"

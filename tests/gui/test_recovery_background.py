@@ -26,7 +26,7 @@ class Held:
         self.writes: list[tuple[Path, bool]] = []
         real = recovery_feature.write_recovery
 
-        def write_when_released(path: Path, data: bytes) -> None:
+        def write_when_released(path: Path, data: list[bytes]) -> None:
             self.writing.set()
             assert self.go.wait(30), "the test never released the autosave"
             real(path, data)
@@ -185,14 +185,14 @@ class HeldMaking:
     def __init__(self, monkeypatch):
         self.go = threading.Event()
         self.made = threading.Event()
-        real = recovery_feature.recovery_bytes
+        real = recovery_feature.recovery_pieces
 
-        def make_when_released(copy, pause=None) -> bytes:
+        def make_when_released(copy, pause=None) -> list[bytes]:
             self.go.wait(30)
             data = real(copy, pause)
             self.made.set()
             return data
-        monkeypatch.setattr(recovery_feature, "recovery_bytes", make_when_released)
+        monkeypatch.setattr(recovery_feature, "recovery_pieces", make_when_released)
 
     def finish(self) -> None:
         """Let the worker go on, and wait for its end."""

@@ -49,8 +49,8 @@ from ..recovery_files import (
     make_private_folder,
     note_moved,
     reason,
-    recovery_bytes,
     recovery_folder,
+    recovery_pieces,
     settings_notice,
     take_copy,
     write_recovery,
@@ -76,7 +76,7 @@ class _Attempt(NamedTuple):
     """A copy written (`error` None), or not: why, and its bytes to write elsewhere."""
 
     error: OSError | None
-    data: bytes
+    data: list[bytes]
 
 
 #: The canvas's events that make a worker writing a copy wait (`_WindowFirst`).
@@ -122,7 +122,7 @@ class _Autosave:
         """Raises ValueError when the tree cannot be written, Cancelled when dropped."""
         copy, self._copy = self._copy, None  # the snapshot goes once its bytes are made
         assert copy is not None
-        data = recovery_bytes(copy, self._pause)
+        data = recovery_pieces(copy, self._pause)
         del copy
         with self._guard:
             if self._dropped:
@@ -132,7 +132,7 @@ class _Autosave:
             write_recovery(self._path, data)
         except OSError as error:
             return _Attempt(error, data)
-        return _Attempt(None, b"")
+        return _Attempt(None, [])
 
     def drop(self) -> bool:
         """Stop it before it writes anything; False when it is writing (or wrote)."""
