@@ -31,6 +31,13 @@ Exports from the app, as File > Export Image… and File > Export Briefing… wr
 and to PDF, then a briefing as PDF; for each, the time to the file written and the
 longest the window went without handling its events.
 
+    python bench_million.py --compare [--size 1000000] [--runs 1] [--code DIR ...]
+
+View > Compare Scenarios shown (after a step of `p`'s slider: the base case and the
+what-if values side by side), then slider steps a drag's pace apart: the time to the
+columns solved again after the drag pauses, and the longest the window went without
+handling its events from the first step to then; alternating with other checkouts.
+
     python bench_million.py --quit [--size 1000000] [--runs 1] [--save] [--code DIR ...]
 
 Quit after edits alone, alternating with other checkouts (the code before a change):
@@ -203,36 +210,86 @@ def interact_with_panels_shown(window: Any) -> dict[str, Any]:
     return figures
 
 
-def interact_with_exports(window: Any) -> dict[str, Any]:
-    """Export Image to PNG and PDF, then Export Briefing: (seconds to the file written,
-    the longest turn of the event loop meanwhile) for each."""
+def watched(action: Callable[[], object], done: Callable[[], bool]) -> tuple[float, float]:
+    """(Seconds from `action` to `done()`, the longest turn of the event loop meanwhile.)"""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from offramp_gui.gui.export import export_tree
+    app = QApplication.instance()
+    ticks = [time.perf_counter()]
+    ticker = QTimer()
+    ticker.setInterval(5)
+    ticker.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    ticker.start()
+    action()
+    ticks.append(time.perf_counter())
+    while not done():
+        app.processEvents()
+        time.sleep(0.002)
+        if time.perf_counter() - ticks[0] > PATIENCE:
+            raise SystemExit(f"not done after {PATIENCE:.0f} s")
+    ticks.append(time.perf_counter())
+    ticker.stop()
+    return ticks[-1] - ticks[0], max(b - a for a, b in zip(ticks, ticks[1:]))
+
+
+def interact_with_compare(window: Any) -> dict[str, Any]:
+    """Compare Scenarios shown, then a drag of `p`'s slider: (seconds to the columns
+    solved, the longest turn of the event loop meanwhile) for each."""
+    from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
+    slider = window.panels["variables"].rows["p"].slider
+    slider.setValue(slider.value() + 7)  # (what-if values: a column beside the base case)
+    feature = window.features["compare"]
+
+    def solved() -> bool:
+        compare = feature.window
+        # (`job`: the worker solving the columns, in the code that has one)
+        return (compare is not None and compare.comparison is not None
+                and not compare._timer.isActive() and not compare._stale & {0}
+                and getattr(compare, "job", None) is None)
+
+    figures = {"shown": watched(feature.show, solved)}
+    assert len(feature.window.comparison.columns) == 2, "no what-if column"
+
+    def drag() -> None:
+        for k in range(5):
+            slider.setValue(slider.value() + (7 if k % 2 == 0 else -6))
+            pace = time.perf_counter() + 0.03  # a drag's next step
+            while time.perf_counter() < pace:
+                app.processEvents()
+                time.sleep(0.002)
+    figures["drag"] = watched(drag, solved)
+    return figures
+
+
+def compare_runs(options: argparse.Namespace, tree: Path, megabytes: float) -> None:
+    from bench_open import one_run
+
+    codes = [HERE.parent] + [c.resolve() for c in options.code]
+    for run in range(options.runs):
+        for code in codes:
+            with open("/proc/loadavg") as load:
+                before = load.read().split()[0]
+            with tempfile.TemporaryDirectory() as state:
+                f = one_run(code, tree, Path(state), "bench_million:interact_with_compare")
+            print(f"{options.size:,} nodes ({megabytes:.0f} MB), {code.name}, run {run + 1}"
+                  f" (load {before}): Compare Scenarios shown, solved in {f['shown'][0]:.2f} s"
+                  f" (longest stall {f['shown'][1]:.2f} s); after a drag of five steps,"
+                  f" solved again {f['drag'][0]:.2f} s after the first (longest stall"
+                  f" {f['drag'][1]:.2f} s)", flush=True)
+
+
+def interact_with_exports(window: Any) -> dict[str, Any]:
+    """Export Image to PNG and PDF, then Export Briefing: (seconds to the file written,
+    the longest turn of the event loop meanwhile) for each."""
+    from offramp_gui.gui.export import export_tree
+
     slider = window.panels["variables"].rows["p"].slider
     slider.setValue(slider.value() + 7)  # (what-if values: the briefing compares them)
     briefing = window.features["briefing"]
     folder = Path(tempfile.mkdtemp())
-
-    def watched(action: Callable[[], object], done: Callable[[], bool]) -> tuple[float, float]:
-        ticks = [time.perf_counter()]
-        ticker = QTimer()
-        ticker.setInterval(5)
-        ticker.timeout.connect(lambda: ticks.append(time.perf_counter()))
-        ticker.start()
-        action()
-        ticks.append(time.perf_counter())
-        while not done():
-            app.processEvents()
-            time.sleep(0.002)
-            if time.perf_counter() - ticks[0] > PATIENCE:
-                raise SystemExit(f"not done after {PATIENCE:.0f} s")
-        ticks.append(time.perf_counter())
-        ticker.stop()
-        return ticks[-1] - ticks[0], max(b - a for a, b in zip(ticks, ticks[1:]))
 
     figures = {kind: watched(lambda kind=kind: export_tree(window.document,
                                                            folder / f"tree.{kind}"),
@@ -339,8 +396,10 @@ def main() -> None:
                         " chosen, then Find What Would Change It")
     parser.add_argument("--exports", action="store_true",
                         help="time Export Image (PNG, PDF) and Export Briefing")
+    parser.add_argument("--compare", action="store_true",
+                        help="time Compare Scenarios solving again after a slider's drag")
     parser.add_argument("--code", type=Path, nargs="*", default=[],
-                        help="with --quit: other checkouts to time alternately")
+                        help="with --quit or --compare: other checkouts to time alternately")
     parser.add_argument("--write", nargs=2, metavar=("SIZE", "PATH"), help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.write:
@@ -359,6 +418,9 @@ def main() -> None:
             return
         if options.exports:
             export_runs(options, tree, megabytes)
+            return
+        if options.compare:
+            compare_runs(options, tree, megabytes)
             return
         for run in range(options.runs):
             with open("/proc/loadavg") as load:
