@@ -816,14 +816,17 @@ def checked_bytes(snap: Snapshot) -> bytes:
         data = text.encode("utf-8")
     except (ValueError, UnicodeEncodeError) as error:
         raise SaveError(f"the tree cannot be written: {quote_text(str(error), 120)}") from None
-    if snap.depth <= MAX_DEPTH:
-        reread = loads(text)
-        tree, issues = reread.tree, reread.issues
-    else:
-        # Deeper than any valid tree, and nested beyond what the JSON reader follows
-        # (limits.py): check the same data as parsed objects instead of as text, so
-        # that whatever the app holds can still be saved.
-        tree, issues = build_tree(_nested(snap))
+    # (Collected meanwhile, a tree's worth of new objects stopped every thread for
+    # seconds at a million nodes: see model/collector.py.)
+    with collector.paused():
+        if snap.depth <= MAX_DEPTH:
+            reread = loads(text)
+            tree, issues = reread.tree, reread.issues
+        else:
+            # Deeper than any valid tree, and nested beyond what the JSON reader follows
+            # (limits.py): check the same data as parsed objects instead of as text, so
+            # that whatever the app holds can still be saved.
+            tree, issues = build_tree(_nested(snap))
     if tree is None:
         raise SaveError("the tree cannot be written: " + issues[0].message)
     return data

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import stat
 
@@ -204,3 +205,20 @@ def test_pieces_are_written_in_order_as_one_file(tmp_path):
     write_atomic(path, [b'{"a": ', b"1", b", \xe2\x9c\x93: 2}"])
     assert path.read_bytes() == '{"a": 1, ✓: 2}'.encode()
     assert path.with_name("pieces.json.bak").read_bytes() == b"old"
+
+
+def test_a_save_reads_its_text_back_with_the_collector_paused(tmp_path, monkeypatch):
+    """A million nodes read back while it collects stopped every thread for seconds."""
+    from offramp_gui.fileformat import json_io
+
+    collecting = []
+    real = json_io.loads
+
+    def watched(text, *args):
+        collecting.append(gc.isenabled())
+        return real(text, *args)
+    monkeypatch.setattr(json_io, "loads", watched)
+    path = tmp_path / "tree.json"
+    json_io.save_snapshot(json_io.snapshot(load_text(TREE)), path)
+    assert collecting == [False] and gc.isenabled()
+    assert load_text(path.read_text()).root.payoff == 1
