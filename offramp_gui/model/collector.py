@@ -34,8 +34,8 @@ def pause() -> bool:
 
 
 def resume(was_running: bool) -> None:
-    """Undo `pause`, with the objects made meanwhile in the oldest generation (or, once
-    a tree is kept out, out with it: freed objects cannot be told apart from kept ones)."""
+    """Undo `pause`, with the objects made meanwhile in the oldest generation; once a
+    tree is kept out, they are left out with it (unfreezing them would bring it back)."""
     if was_running:
         gc.freeze()
         if not kept_out:

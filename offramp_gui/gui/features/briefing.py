@@ -4,9 +4,9 @@ page to hand to a reader.
 The tree is drawn as it is when asked; the analyses the briefing shows (the root's risk
 profile, the tornado, the scenarios side by side when the document's arrays serve them)
 are worked out on a worker thread, from the results and a copy of the settings, so the
-window stays live, and so is the footer's digest of the text the
-tree would be saved as (from a snapshot taken when asked); the pages are then painted on
-the window's thread (Qt paints widgets there only), under a busy cursor.
+window stays live, and so is the footer's digest of the text the tree would be saved as
+(from a snapshot taken when asked); the pages are then painted on the window's thread
+(Qt paints widgets there only), under a busy cursor.
 """
 from __future__ import annotations
 
