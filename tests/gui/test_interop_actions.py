@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import networkx as nx
 import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QPushButton
 
 from offramp_gui.api import load
 
@@ -34,6 +37,7 @@ def test_importing_a_silverdecisions_file_opens_an_unsaved_untitled_tree(window)
     window.prompts.script("import", SAMPLE_TREE)
     assert window.actions["import"].isEnabled()
     window.actions["import"].trigger()
+    window.features["interop"].wait()
     document = window.document
     assert document.tree.title == "Diagram title" and document.path is None
     assert document.modified
@@ -108,6 +112,7 @@ def test_a_gambit_move_of_100000_actions_is_refused_with_a_dialog(window, tmp_pa
     before = window.document.tree
     window.prompts.script("import", game)
     window.actions["import"].trigger()
+    window.features["interop"].wait()
     assert window.document.tree is before
     title, text, icon = window.prompts.reports[-1]
     assert (title, icon) == ("Cannot import", "warning")
@@ -125,3 +130,36 @@ def test_a_silverdecisions_file_of_the_wrong_shape_is_refused_with_a_dialog(wind
     title, text, icon = window.prompts.reports[-1]
     assert (title, icon) == ("Cannot import", "warning")
     assert '"data.payoffNames" is a number; it should be a list of texts' in text
+
+
+def test_a_file_is_converted_on_a_worker_with_cancel_while_the_window_goes_on(
+        window, monkeypatch, qtbot):
+    from offramp_gui.gui.features import interop as interop_feature
+
+    go = threading.Event()
+    real = interop_feature.interop.read
+
+    def held(*args):
+        assert go.wait(30), "the test never let the conversion go on"
+        return real(*args)
+    monkeypatch.setattr(interop_feature.interop, "read", held)
+    window.show()
+    before = window.document.tree
+    window.prompts.script("import", SAMPLE_TREE)
+    window.actions["import"].trigger()  # returns at once
+    assert window.statusBar().currentMessage() == "Importing sample-tree.json…"
+    cancel = window.statusBar().findChild(QPushButton, "progress-cancel")
+    qtbot.waitUntil(cancel.isVisible)
+    ticked = []
+    QTimer.singleShot(0, lambda: ticked.append(True))
+    qtbot.waitUntil(lambda: ticked == [True])  # the event loop runs meanwhile
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    go.set()
+    assert window.features["interop"].job is None and window.document.tree is before
+    assert window.statusBar().currentMessage() == "Did not import sample-tree.json"
+    assert not cancel.isVisible()
+    # Imported again, to the end: the tree converted is shown.
+    window.prompts.script("import", SAMPLE_TREE)
+    window.actions["import"].trigger()
+    window.features["interop"].wait()
+    assert window.document.tree.title == "Diagram title"
