@@ -8,7 +8,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QProgressBar, QPushButton
 
 from offramp_gui.api import load
 
@@ -150,6 +150,8 @@ def test_a_file_is_converted_on_a_worker_with_cancel_while_the_window_goes_on(
     assert window.statusBar().currentMessage() == "Importing sample-tree.json…"
     cancel = window.statusBar().findChild(QPushButton, "progress-cancel")
     qtbot.waitUntil(cancel.isVisible)
+    bar = window.statusBar().findChild(QProgressBar, "progress")
+    assert bar.isVisible() and bar.maximum() == 0  # busy: a conversion cannot say how far
     ticked = []
     QTimer.singleShot(0, lambda: ticked.append(True))
     qtbot.waitUntil(lambda: ticked == [True])  # the event loop runs meanwhile

@@ -18,7 +18,7 @@ from ..contributions import ActionSpec, Contributions, Place
 from ..document import KEPT_OUT_FROM, DocumentController
 from ..file_service import FileService
 from ..prompts import Prompts
-from ..status import StatusLine
+from ..status import UNKNOWN, StatusLine
 
 IMPORT_FILTER = ("SilverDecisions files (*.json);;Gambit games (*.efg);;"
                  "All files (*)")
@@ -92,7 +92,7 @@ class InteropFeature:
         self.job = job
         text = f"Importing {path.name}…"
         self.status.show(text, 0)
-        self.status.show_progress(text, 0.0)
+        self.status.show_progress(text, UNKNOWN)  # (a conversion does not say how far it is)
         job.start()
         return True
 
