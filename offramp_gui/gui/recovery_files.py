@@ -163,7 +163,7 @@ def make_lock(path: Path) -> QLockFile:
 @dataclass(frozen=True)
 class RecoveryCopy:
     """What a recovery file holds, taken on the main thread in one quick pass: the
-    tree's snapshot and the recovery details. `recovery_bytes` makes the file's bytes
+    tree's snapshot and the recovery details. `recovery_pieces` makes the file's bytes
     from it, on a worker."""
 
     snap: Snapshot
